@@ -1,0 +1,91 @@
+package kg
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns s lower-cased, with accents removed, typographic quotes and dashes made ASCII and
+// runs of white space squeezed to one space. It is the one normal form used to compare names,
+// search text and quotes, so "Nuñez-Neto" and "nunez-neto" are equal.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	out = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u2018', '\u2019', '\u201A', '\u201B', '\u2032':
+			return '\''
+		case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033':
+			return '"'
+		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+			return '-'
+		case '\u00A0':
+			return ' '
+		}
+		return unicode.ToLower(r)
+	}, out)
+	return strings.Join(strings.Fields(out), " ")
+}
+
+// Slug returns the ASCII slug of name: folded, with every run of characters other than ASCII
+// letters and digits turned into one hyphen, e.g. "Blas Nuñez-Neto" -> "blas-nunez-neto".
+func Slug(name string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range Fold(name) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(r)
+			continue
+		}
+		hyphen = true
+	}
+	return b.String()
+}
+
+// NewID returns the stable, readable id of an entity of kind k named name: "<kind>:<slug>".
+func NewID(k Kind, name string) string { return k.Prefix() + ":" + Slug(name) }
+
+// ValidID reports whether id has the form "<kind>:<slug>" for a known kind (or "source:<slug>"),
+// with a slug of lower-case ASCII letters, digits and single inner hyphens.
+func ValidID(id string) bool {
+	prefix, slug, ok := strings.Cut(id, ":")
+	if !ok || slug == "" {
+		return false
+	}
+	if prefix != "source" && !Kind(strings.ToUpper(prefix)).Valid() {
+		return false
+	}
+	return Slug(slug) == slug
+}
+
+// QuoteOccurs reports whether quote occurs verbatim in text, comparing with white space squeezed
+// and typographic quotes folded to ASCII ones; case, accents and every other character must match.
+// An empty quote never occurs.
+func QuoteOccurs(text, quote string) bool {
+	q := squeezeQuote(quote)
+	return q != "" && strings.Contains(squeezeQuote(text), q)
+}
+
+func squeezeQuote(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u2018', '\u2019', '\u201A', '\u201B':
+			return '\''
+		case '\u201C', '\u201D', '\u201E', '\u201F':
+			return '"'
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
