@@ -3,6 +3,10 @@ package kg
 // Filter is a boolean condition on an entity (or source). All its parts must hold: every Cond,
 // every Rel, every And filter, at least one Or filter (when Or is not empty), and not Not.
 // The zero Filter matches everything.
+//
+// Logic is two-valued, not Cypher's three-valued: a condition on a missing field, or comparing
+// values of different types, is false, so Not over it holds ("NOT date < 2022" includes undated
+// meetings). Stores on Cypher wrap each condition in coalesce(..., false).
 type Filter struct {
 	Conds []Cond
 	Rels  []RelCond
@@ -18,7 +22,7 @@ type Op string
 // strings and compare as strings, so "2022" < "2022-07" < "2022-12-01".
 const (
 	OpEq         Op = "EQ"          // field = value
-	OpIn         Op = "IN"          // field is one of value ([]any)
+	OpIn         Op = "IN"          // field is one of value ([]any); an empty list matches nothing
 	OpContains   Op = "CONTAINS"    // string field contains value
 	OpStartsWith Op = "STARTS_WITH" // string field starts with value
 	OpEndsWith   Op = "ENDS_WITH"   // string field ends with value
@@ -27,8 +31,11 @@ const (
 	OpGt         Op = "GT"
 	OpGte        Op = "GTE"
 	OpIncludes   Op = "INCLUDES" // list field (aliases) has an element equal to value
-	OpExists     Op = "EXISTS"   // value true: the field is present; false: absent
+	OpExists     Op = "EXISTS"   // value true: the field is present; false: absent (an empty string or list counts as absent)
 )
+
+// Strings compare by code point, case- and accent-sensitively; integers and floats compare as
+// numbers.
 
 // Cond compares one field with a value. Field is "id", "name", "description", "aliases", or a
 // property key (PropDate, PropCode, ...). A missing field fails every Op but OpExists(false).
@@ -49,7 +56,8 @@ const (
 )
 
 // RelCond holds when the entities related through a relation of one of Types in Direction
-// satisfy Where (nil: any entity) with Quantifier.
+// satisfy Where (nil: any entity) with Quantifier ("" means Some). A type no relation has gives
+// Some and None their plain meaning over no entities: Some false, None and All true.
 type RelCond struct {
 	Types      []string
 	Direction  Direction

@@ -13,6 +13,9 @@ import (
 // runs of white space squeezed to one space. It is the one normal form used to compare names,
 // search text and quotes, so "Nuñez-Neto" and "nunez-neto" are equal.
 func Fold(s string) string {
+	if isPlainASCII(s) {
+		return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	}
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {
@@ -88,4 +91,14 @@ func squeezeQuote(s string) string {
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// isPlainASCII reports whether s has only ASCII characters, which Fold need not decompose.
+func isPlainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }

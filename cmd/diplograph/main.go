@@ -1,0 +1,64 @@
+// Command diplograph serves the diplograph knowledge graph over GraphQL and manages its data.
+//
+//	diplograph serve            serve the API (embedded store unless NEO4J_URI is set)
+//	diplograph import FILE      import a bundle into Neo4j (--builtin: the built-in dataset)
+//	diplograph version          print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the process exit code. Failures print one line
+// a person can act on to stderr; details go to the log.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = runServe(ctx, args, getenv, stderr)
+	case "import":
+		err = runImport(ctx, args, getenv, stdout, stderr)
+	case "version":
+		_, err = fmt.Fprintln(stdout, "diplograph", version)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+	default:
+		err = fmt.Errorf("unknown command %q\n%s", cmd, usage)
+	}
+	if err != nil {
+		if errors.Is(err, errUsage) {
+			return 2
+		}
+		fmt.Fprintln(stderr, "diplograph:", err)
+		return 1
+	}
+	return 0
+}
+
+// errUsage marks a command line the flag package already reported.
+var errUsage = errors.New("usage")
+
+const usage = `usage:
+  diplograph serve [flags]                    serve the GraphQL API
+  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j
+  diplograph version                          print the version
+Run 'diplograph COMMAND -h' for a command's flags.`

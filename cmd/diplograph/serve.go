@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/diplograph/diplograph/internal/dataset"
+	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/neo4jstore"
+	"github.com/diplograph/diplograph/internal/server"
+)
+
+// Main is the running program: its config, store and HTTP server. Tests start the real program
+// in-process with Open and Close.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Store  kg.Store
+
+	listener net.Listener
+	server   *http.Server
+}
+
+// Open opens the store named by m.Config (seeding an empty Neo4j with the built-in dataset) and
+// starts listening on m.Config.Addr; Serve then serves until Close.
+func (m *Main) Open(ctx context.Context) error {
+	store, err := openStore(ctx, m.Config, m.Log)
+	if err != nil {
+		return err
+	}
+	m.Store = store
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		_ = store.Close(ctx)
+		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
+	}
+	m.listener = ln
+	m.server = &http.Server{
+		Handler:           server.New(server.Config{CORSOrigins: m.Config.CORSOrigins}, store, m.Log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
+	}
+	return nil
+}
+
+// URL returns the base URL the server listens on.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Serve serves HTTP until Close; it returns nil after a graceful shutdown.
+func (m *Main) Serve() error {
+	if err := m.server.Serve(m.listener); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close stops accepting requests, lets in-flight ones finish (up to 15s), and closes the store.
+func (m *Main) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var errs []error
+	if m.server != nil {
+		errs = append(errs, m.server.Shutdown(ctx))
+	}
+	if m.Store != nil {
+		errs = append(errs, m.Store.Close(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var m Main
+	m.Config.bindFlags(fs, getenv)
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	m.Log = newLogger(m.Config.LogFormat, stderr)
+	m.Log.Info("starting diplograph", slog.String("version", version), slog.String("config", m.Config.String()))
+	if err := m.Open(ctx); err != nil {
+		return err
+	}
+	m.Log.Info("serving", slog.String("graphql", m.URL()+"/graphql"), slog.String("graphiql", m.URL()+"/graphiql"))
+	done := make(chan error, 1)
+	go func() { done <- m.Serve() }()
+	select {
+	case err := <-done:
+		_ = m.Close()
+		return err
+	case <-ctx.Done():
+		m.Log.Info("shutting down: draining in-flight requests")
+		err := m.Close()
+		<-done
+		return err
+	}
+}
+
+// openStore opens the store cfg names: Neo4j when NEO4J_URI is set (schema ensured, and the
+// built-in dataset loaded into an empty database), else the embedded store with the built-in
+// dataset.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (kg.Store, error) {
+	builtin, err := dataset.Bundle()
+	if err != nil {
+		return nil, fmt.Errorf("built-in dataset: %w", err)
+	}
+	if cfg.Neo4jURI == "" {
+		s, err := memstore.Load(builtin)
+		if err != nil {
+			return nil, fmt.Errorf("embedded store: %w", err)
+		}
+		log.Info("using the embedded store with the built-in dataset (in memory; writes are not kept)",
+			slog.Int("entities", len(builtin.Entities)), slog.Int("relations", len(builtin.Relations)))
+		return s, nil
+	}
+	s, err := openNeo4j(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	n, err := countEntities(ctx, s)
+	if err == nil && n == 0 {
+		var stats kg.ImportStats
+		if stats, err = s.Import(ctx, builtin); err == nil {
+			log.Info("seeded an empty Neo4j with the built-in dataset", slog.Int("created", stats.Created))
+		}
+	}
+	if err != nil {
+		_ = s.Close(ctx)
+		return nil, fmt.Errorf("neo4j at %s: %s", cfg.Neo4jURI, kg.ErrorMessage(err))
+	}
+	log.Info("using Neo4j", slog.String("uri", cfg.Neo4jURI))
+	return s, nil
+}
+
+// countEntities counts the entities of every kind the database holds.
+func countEntities(ctx context.Context, s kg.Store) (int, error) {
+	total := 0
+	for _, k := range kg.Kinds {
+		p, err := s.ListEntities(ctx, kg.ListQuery{Kind: k, Limit: 1})
+		if err != nil {
+			return 0, err
+		}
+		total += p.Total
+	}
+	return total, nil
+}
+
+func openNeo4j(ctx context.Context, cfg Config) (*neo4jstore.Store, error) {
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
+		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
+		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s", kg.ErrorMessage(err))
+	}
+	if err := s.EnsureSchema(ctx); err != nil {
+		_ = s.Close(ctx)
+		return nil, fmt.Errorf("neo4j at %s: setting up the schema: %s", cfg.Neo4jURI, kg.ErrorMessage(err))
+	}
+	return s, nil
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "" {
+		format = "json"
+		if f, ok := w.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+				format = "text"
+			}
+		}
+	}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, nil))
+	}
+	return slog.New(slog.NewJSONHandler(w, nil))
+}

@@ -1,0 +1,262 @@
+package model
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// Batching here is by sibling set, not by time window: every object the API returns remembers the
+// batch it was loaded with (the siblings of one store call), and a field asked of one of them is
+// fetched for all of them in one store call, then served to the others from memory. So a nested
+// query costs one store call per nesting level and field, whatever the number of parents, with no
+// wait added to collect keys.
+
+// lazy holds one value computed at most once; concurrent callers wait for the first.
+type lazy[T any] struct {
+	once sync.Once
+	val  T
+	err  error
+}
+
+func (l *lazy[T]) get(f func() (T, error)) (T, error) {
+	l.once.Do(func() { l.val, l.err = f() })
+	return l.val, l.err
+}
+
+// Batch is a set of entities loaded together by one store call.
+type Batch struct {
+	store    kg.Store
+	entities []*kg.Entity
+	index    map[string]int
+
+	mu      sync.Mutex
+	rels    map[relSpec]*lazy[relResult]
+	sources lazy[map[string]*kg.Source]
+}
+
+// relResult is one store call's relations, per entity of the batch, and the RelBatch they share so
+// that their far ends are fetched together.
+type relResult struct {
+	perEntity [][]*kg.Relation
+	batch     *RelBatch
+}
+
+type relSpec struct {
+	types string
+	dir   kg.Direction
+	limit int
+}
+
+// NewBatch returns the batch of entities es (nil entries are dropped) served from store.
+func NewBatch(store kg.Store, es []*kg.Entity) *Batch {
+	b := &Batch{store: store, index: make(map[string]int, len(es)), rels: map[relSpec]*lazy[relResult]{}}
+	for _, e := range es {
+		if e == nil {
+			continue
+		}
+		if _, dup := b.index[e.ID]; dup {
+			continue
+		}
+		b.index[e.ID] = len(b.entities)
+		b.entities = append(b.entities, e)
+	}
+	return b
+}
+
+// Entities returns the wrapped entities of b in load order.
+func (b *Batch) Entities() []Entity {
+	out := make([]Entity, len(b.entities))
+	for i, e := range b.entities {
+		out[i] = Wrap(e, b)
+	}
+	return out
+}
+
+// Relations returns the relations of entity id that match types, dir and limit, fetching them for
+// every entity of b in one store call the first time any sibling asks.
+func (b *Batch) Relations(ctx context.Context, id string, types []string, dir kg.Direction, limit int) ([]*Relation, *RelBatch, error) {
+	spec := relSpec{strings.Join(types, ","), dir, limit}
+	b.mu.Lock()
+	l, ok := b.rels[spec]
+	if !ok {
+		l = &lazy[relResult]{}
+		b.rels[spec] = l
+	}
+	b.mu.Unlock()
+	res, err := l.get(func() (relResult, error) {
+		ids := make([]string, len(b.entities))
+		for i, e := range b.entities {
+			ids[i] = e.ID
+		}
+		all, err := b.store.Relations(ctx, kg.RelationQuery{IDs: ids, Types: types, Direction: dir, Limit: limit})
+		if err != nil {
+			return relResult{}, err
+		}
+		var flat []*kg.Relation
+		for _, rs := range all {
+			flat = append(flat, rs...)
+		}
+		return relResult{perEntity: all, batch: NewRelBatch(b.store, flat)}, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	i, ok := b.index[id]
+	if !ok || i >= len(res.perEntity) {
+		return nil, res.batch, nil
+	}
+	out := make([]*Relation, len(res.perEntity[i]))
+	for j, r := range res.perEntity[i] {
+		out[j] = &Relation{R: r, B: res.batch}
+	}
+	return out, res.batch, nil
+}
+
+// Source returns the source id cited by an entity of b, fetching every source cited in b at once.
+func (b *Batch) Source(ctx context.Context, id string) (*Source, error) {
+	m, err := b.sources.get(func() (map[string]*kg.Source, error) {
+		var cs [][]kg.Citation
+		for _, e := range b.entities {
+			cs = append(cs, e.Citations)
+		}
+		return fetchSources(ctx, b.store, cs)
+	})
+	if err != nil || m[id] == nil {
+		return nil, err
+	}
+	return &Source{S: m[id]}, nil
+}
+
+// RelBatch is a set of relations loaded together; their ends, cited sources and delegation
+// countries are each fetched for the whole set in one store call.
+type RelBatch struct {
+	store     kg.Store
+	relations []*kg.Relation
+	ends      lazy[*Batch]
+	sources   lazy[map[string]*kg.Source]
+	countries lazy[map[string]*Batch]
+}
+
+// NewRelBatch returns the batch of relations rs served from store.
+func NewRelBatch(store kg.Store, rs []*kg.Relation) *RelBatch {
+	return &RelBatch{store: store, relations: rs}
+}
+
+// Entity returns the entity id at an end of a relation of rb, fetching every end of every relation
+// in rb at once.
+func (rb *RelBatch) Entity(ctx context.Context, id string) (Entity, error) {
+	ends, err := rb.ends.get(func() (*Batch, error) {
+		seen := map[string]bool{}
+		var ids []string
+		for _, r := range rb.relations {
+			for _, x := range []string{r.From, r.To} {
+				if !seen[x] {
+					seen[x] = true
+					ids = append(ids, x)
+				}
+			}
+		}
+		es, err := rb.store.Entities(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		return NewBatch(rb.store, es), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	i, ok := ends.index[id]
+	if !ok {
+		return nil, nil
+	}
+	return Wrap(ends.entities[i], ends), nil
+}
+
+// Source returns a source cited by a relation of rb, fetching every source cited in rb at once.
+func (rb *RelBatch) Source(ctx context.Context, id string) (*Source, error) {
+	m, err := rb.sources.get(func() (map[string]*kg.Source, error) {
+		var cs [][]kg.Citation
+		for _, r := range rb.relations {
+			cs = append(cs, r.Citations)
+		}
+		return fetchSources(ctx, rb.store, cs)
+	})
+	if err != nil || m[id] == nil {
+		return nil, err
+	}
+	return &Source{S: m[id]}, nil
+}
+
+// Country returns the country whose ISO code is a delegation of a relation of rb, fetching every
+// delegation country of rb at once.
+func (rb *RelBatch) Country(ctx context.Context, code string) (*Country, error) {
+	if code == "" {
+		return nil, nil
+	}
+	m, err := rb.countries.get(func() (map[string]*Batch, error) {
+		seen := map[string]bool{}
+		var codes []any
+		for _, r := range rb.relations {
+			if c := r.Prop(kg.PropDelegation); c != "" && !seen[c] {
+				seen[c] = true
+				codes = append(codes, c)
+			}
+		}
+		out := map[string]*Batch{}
+		if len(codes) == 0 {
+			return out, nil
+		}
+		page, err := rb.store.ListEntities(ctx, kg.ListQuery{
+			Kind:  kg.KindCountry,
+			Where: &kg.Filter{Conds: []kg.Cond{{Field: kg.PropCode, Op: kg.OpIn, Value: codes}}},
+		})
+		if err != nil {
+			return nil, err
+		}
+		batch := NewBatch(rb.store, page.Entities)
+		for _, e := range page.Entities {
+			out[e.Prop(kg.PropCode)] = batch
+		}
+		return out, nil
+	})
+	if err != nil || m[code] == nil {
+		return nil, err
+	}
+	b := m[code]
+	for _, e := range b.entities {
+		if e.Prop(kg.PropCode) == code {
+			return &Country{EntityBase{E: e, B: b}}, nil
+		}
+	}
+	return nil, nil
+}
+
+func fetchSources(ctx context.Context, store kg.Store, cs [][]kg.Citation) (map[string]*kg.Source, error) {
+	seen := map[string]bool{}
+	var ids []string
+	for _, list := range cs {
+		for _, c := range list {
+			if !seen[c.Source] {
+				seen[c.Source] = true
+				ids = append(ids, c.Source)
+			}
+		}
+	}
+	out := map[string]*kg.Source{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ss, err := store.Sources(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		if s != nil {
+			out[s.ID] = s
+		}
+	}
+	return out, nil
+}

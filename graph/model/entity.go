@@ -1,0 +1,214 @@
+package model
+
+import (
+	"context"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// Node is anything with a stable id: an Entity or a Source.
+type Node interface {
+	IsNode()
+}
+
+// Entity is a graph entity as the API returns it: one of the kind types below.
+type Entity interface {
+	Node
+	Base() *EntityBase
+}
+
+// EntityBase holds the fields every entity type shares and the batch the entity was loaded with.
+type EntityBase struct {
+	E *kg.Entity
+	B *Batch
+}
+
+// IsNode marks entities as Nodes.
+func (EntityBase) IsNode() {}
+
+// Base returns the shared part of an entity.
+func (b *EntityBase) Base() *EntityBase { return b }
+
+// ID returns the entity's id.
+func (b *EntityBase) ID() string { return b.E.ID }
+
+// Kind returns the entity's kind.
+func (b *EntityBase) Kind() EntityKind { return EntityKind(b.E.Kind) }
+
+// Name returns the entity's name.
+func (b *EntityBase) Name() string { return b.E.Name }
+
+// Aliases returns the entity's aliases, never nil.
+func (b *EntityBase) Aliases() []string {
+	if b.E.Aliases == nil {
+		return []string{}
+	}
+	return b.E.Aliases
+}
+
+// Description returns the entity's description, nil when it has none.
+func (b *EntityBase) Description() *string { return optional(b.E.Description) }
+
+// Citations returns the quotes that support the entity.
+func (b *EntityBase) Citations() []*Citation {
+	out := make([]*Citation, len(b.E.Citations))
+	for i, c := range b.E.Citations {
+		out[i] = &Citation{C: c, source: b.B.Source}
+	}
+	return out
+}
+
+// RelationsOf returns the entity's relations matching types, dir and limit (batched over siblings).
+func (b *EntityBase) RelationsOf(ctx context.Context, types []string, dir kg.Direction, limit int) ([]*Relation, error) {
+	rs, _, err := b.B.Relations(ctx, b.E.ID, types, dir, limit)
+	return rs, err
+}
+
+// Related returns the entities at the far end of the entity's relations of types in dir, in
+// relation order, each once.
+func (b *EntityBase) Related(ctx context.Context, types []string, dir kg.Direction) ([]Entity, error) {
+	rs, _, err := b.B.Relations(ctx, b.E.ID, types, dir, 0)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []Entity
+	for _, r := range rs {
+		id := r.R.Other(b.E.ID)
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		e, err := r.B.Entity(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Person is a PERSON entity.
+type Person struct{ EntityBase }
+
+// Organization is an ORGANIZATION entity.
+type Organization struct{ EntityBase }
+
+// Acronym returns the organization's acronym, nil when it has none.
+func (o *Organization) Acronym() *string { return optional(o.E.Prop(kg.PropAcronym)) }
+
+// Classification returns the organization's classification, nil when it has none.
+func (o *Organization) Classification() *string {
+	return optional(o.E.Prop(kg.PropClassification))
+}
+
+// Country is a COUNTRY entity.
+type Country struct{ EntityBase }
+
+// Code returns the country's ISO 3166-1 alpha-2 code.
+func (c *Country) Code() string { return c.E.Prop(kg.PropCode) }
+
+// Place is a PLACE entity.
+type Place struct{ EntityBase }
+
+// Meeting is a MEETING entity.
+type Meeting struct{ EntityBase }
+
+// Date returns the meeting's date, nil when unknown.
+func (m *Meeting) Date() *string { return optional(m.E.Prop(kg.PropDate)) }
+
+// Ordinal returns the meeting's ordinal (14 for the 14th plenary), nil when it has none.
+func (m *Meeting) Ordinal() *int {
+	n, ok := m.E.IntProp(kg.PropOrdinal)
+	if !ok {
+		return nil
+	}
+	i := int(n)
+	return &i
+}
+
+// Dialogue is a DIALOGUE entity.
+type Dialogue struct{ EntityBase }
+
+// Acronym returns the dialogue's acronym, nil when it has none.
+func (d *Dialogue) Acronym() *string { return optional(d.E.Prop(kg.PropAcronym)) }
+
+// Established returns when the dialogue was established, nil when unknown.
+func (d *Dialogue) Established() *string { return optional(d.E.Prop(kg.PropEstablished)) }
+
+// Initiative is an INITIATIVE entity.
+type Initiative struct{ EntityBase }
+
+// Topic is a TOPIC entity.
+type Topic struct{ EntityBase }
+
+// Wrap returns e as the API type of its kind, remembering batch b; nil for a nil e.
+func Wrap(e *kg.Entity, b *Batch) Entity {
+	if e == nil {
+		return nil
+	}
+	base := EntityBase{E: e, B: b}
+	switch e.Kind {
+	case kg.KindPerson:
+		return &Person{base}
+	case kg.KindOrganization:
+		return &Organization{base}
+	case kg.KindCountry:
+		return &Country{base}
+	case kg.KindPlace:
+		return &Place{base}
+	case kg.KindMeeting:
+		return &Meeting{base}
+	case kg.KindDialogue:
+		return &Dialogue{base}
+	case kg.KindInitiative:
+		return &Initiative{base}
+	default:
+		return &Topic{base}
+	}
+}
+
+// Source is a document facts are drawn from.
+type Source struct{ S *kg.Source }
+
+// IsNode marks sources as Nodes.
+func (*Source) IsNode() {}
+
+// ID returns the source's id.
+func (s *Source) ID() string { return s.S.ID }
+
+// Title returns the source's title.
+func (s *Source) Title() string { return s.S.Title }
+
+// Publisher returns the source's publisher, nil when unknown.
+func (s *Source) Publisher() *string { return optional(s.S.Publisher) }
+
+// Published returns the source's publication date, nil when unknown.
+func (s *Source) Published() *string { return optional(s.S.Published) }
+
+// URL returns the source's address, nil when it has none.
+func (s *Source) URL() *string { return s.S.URL }
+
+// Text returns the source's full text.
+func (s *Source) Text() string { return s.S.Text }
+
+// Citation is a quote and the source it comes from, fetched with its siblings' sources.
+type Citation struct {
+	C      kg.Citation
+	source func(ctx context.Context, id string) (*Source, error)
+}
+
+// Quote returns the verbatim quote.
+func (c *Citation) Quote() string { return c.C.Quote }
+
+// Source returns the cited source.
+func (c *Citation) Source(ctx context.Context) (*Source, error) { return c.source(ctx, c.C.Source) }
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,12 @@
+// Package graph is the GraphQL layer: the executor gqlgen generates from schema.graphqls, and thin
+// resolvers that turn arguments into kg calls and wrap the answers in graph/model types.
+package graph
+
+import "github.com/diplograph/diplograph/internal/kg"
+
+//go:generate go tool gqlgen generate
+
+// Resolver is the one place dependencies are injected into the resolvers.
+type Resolver struct {
+	Store kg.Store
+}

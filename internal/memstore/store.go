@@ -1,0 +1,253 @@
+// Package memstore is the embedded, in-memory kg.Store: the zero-setup default when no Neo4j is
+// configured. It keeps the graph in maps with an adjacency index per entity, a sorted id list per
+// kind and a search index, all guarded by one RWMutex. It never hands out its own values: every
+// entity, relation and source it returns is a deep copy the caller may change.
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// Store is an in-memory graph. The zero value is not usable; call New or Load. It is safe for
+// concurrent use: reads run in parallel, an import runs alone.
+type Store struct {
+	mu        sync.RWMutex
+	nodes     map[string]*node
+	sources   map[string]*kg.Source
+	relations map[relKey]*kg.Relation
+	byKind    map[kg.Kind][]*node // sorted by id
+	sourceIDs []string            // sorted
+	index     searchIndex
+	closed    atomic.Bool
+}
+
+// node is an entity with its adjacency: the relations it is the From of (out) and the To of
+// (in), each sorted by (Type, From, To) and pointing straight at the node at the other end, so
+// walking the graph needs no map look-ups. An update overwrites the entity and relations in
+// place, so these pointers stay valid.
+type node struct {
+	entity  *kg.Entity
+	out, in []edge
+}
+
+type edge struct {
+	rel   *kg.Relation
+	other *node
+}
+
+func compareEdges(a, b edge) int { return compareRelations(a.rel, b.rel) }
+
+type relKey struct{ typ, from, to string }
+
+func keyOf(r *kg.Relation) relKey { return relKey{r.Type, r.From, r.To} }
+
+func compareRelations(a, b *kg.Relation) int {
+	return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To))
+}
+
+// New returns an empty store.
+func New() *Store {
+	return &Store{
+		nodes:     map[string]*node{},
+		sources:   map[string]*kg.Source{},
+		relations: map[relKey]*kg.Relation{},
+		byKind:    map[kg.Kind][]*node{},
+		index:     newSearchIndex(),
+	}
+}
+
+// Load returns a store holding b. It fails as Import does, with a CodeBadUserInput *kg.Error
+// listing the bundle's problems; a nil b gives an empty store.
+func Load(b *kg.Bundle) (*Store, error) {
+	s := New()
+	if b == nil {
+		return s, nil
+	}
+	if _, err := s.Import(context.Background(), b); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ready returns the error a call must fail with before doing anything: ctx done, or store closed.
+func (s *Store) ready(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return kg.Wrap(kg.CodeTimeout, "the request was cancelled or timed out", err)
+	}
+	if s.closed.Load() {
+		return kg.Errorf(kg.CodeServiceUnavailable, "the store is closed")
+	}
+	return nil
+}
+
+// Entities returns copies of the entities with the given ids, index for index; unknown ids give
+// nil entries.
+func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Entity, len(ids))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i, id := range ids {
+		if n, ok := s.nodes[id]; ok {
+			out[i] = cloneEntity(n.entity)
+		}
+	}
+	return out, nil
+}
+
+// Sources returns copies of the sources with the given ids, index for index; unknown ids give nil
+// entries.
+func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Source, len(ids))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i, id := range ids {
+		if src, ok := s.sources[id]; ok {
+			out[i] = cloneSource(src)
+		}
+	}
+	return out, nil
+}
+
+// Relations returns, per id, copies of the relations that touch it and match q, ordered by type,
+// From and To, at most q.Limit per id. An unknown Direction is a CodeBadUserInput error.
+func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Relation, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	useOut, useIn, err := directions(q.Direction)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]*kg.Relation, len(q.IDs))
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for i, id := range q.IDs {
+		n, ok := s.nodes[id]
+		if !ok {
+			continue
+		}
+		var rs []*kg.Relation
+		n.eachEdge(useOut, useIn, q.Types, func(e edge) bool {
+			rs = append(rs, cloneRelation(e.rel))
+			return q.Limit <= 0 || len(rs) < q.Limit
+		})
+		out[i] = rs
+	}
+	return out, nil
+}
+
+// directions says which adjacency lists a Direction reads.
+func directions(d kg.Direction) (useOut, useIn bool, err error) {
+	switch d {
+	case kg.Out:
+		return true, false, nil
+	case kg.In:
+		return false, true, nil
+	case kg.Both, "":
+		return true, true, nil
+	}
+	return false, false, kg.Errorf(kg.CodeBadUserInput, "unknown relation direction %q (want OUT, IN or BOTH)", d)
+}
+
+// eachEdge calls yield with the edges of n, in (Type, From, To) order, that go the asked ways
+// and have one of types (any type if types is empty), until yield returns false. It merges the
+// sorted out and in lists, so BOTH costs no sort. The caller holds Store.mu.
+func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) bool) {
+	var outs, ins []edge
+	if useOut {
+		outs = n.out
+	}
+	if useIn {
+		ins = n.in
+	}
+	for len(outs) > 0 || len(ins) > 0 {
+		var e edge
+		if len(ins) == 0 || (len(outs) > 0 && compareRelations(outs[0].rel, ins[0].rel) <= 0) {
+			e, outs = outs[0], outs[1:]
+		} else {
+			e, ins = ins[0], ins[1:]
+		}
+		if len(types) > 0 && !slices.Contains(types, e.rel.Type) {
+			continue
+		}
+		if !yield(e) {
+			return
+		}
+	}
+}
+
+// Ping reports whether the store serves requests: it fails once ctx is done or the store closed.
+func (s *Store) Ping(ctx context.Context) error { return s.ready(ctx) }
+
+// Close marks the store closed; every later call fails with CodeServiceUnavailable. The data stays
+// in memory until the store is garbage.
+func (s *Store) Close(context.Context) error {
+	s.closed.Store(true)
+	return nil
+}
+
+func cloneEntity(e *kg.Entity) *kg.Entity {
+	c := *e
+	c.Aliases = slices.Clone(e.Aliases)
+	c.Properties = cloneProps(e.Properties)
+	c.Citations = slices.Clone(e.Citations)
+	return &c
+}
+
+func cloneRelation(r *kg.Relation) *kg.Relation {
+	c := *r
+	c.Properties = cloneProps(r.Properties)
+	c.Citations = slices.Clone(r.Citations)
+	return &c
+}
+
+func cloneSource(src *kg.Source) *kg.Source {
+	c := *src
+	if src.URL != nil {
+		u := *src.URL
+		c.URL = &u
+	}
+	return &c
+}
+
+func cloneProps(p map[string]any) map[string]any {
+	if p == nil {
+		return nil
+	}
+	c := make(map[string]any, len(p))
+	for k, v := range p {
+		c[k] = cloneValue(v)
+	}
+	return c
+}
+
+func cloneValue(v any) any {
+	switch x := v.(type) {
+	case []any:
+		c := make([]any, len(x))
+		for i := range x {
+			c[i] = cloneValue(x[i])
+		}
+		return c
+	case map[string]any:
+		return cloneProps(x)
+	}
+	return v
+}
+
+var (
+	_ kg.Store    = (*Store)(nil)
+	_ kg.Importer = (*Store)(nil)
+)

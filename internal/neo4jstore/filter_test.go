@@ -1,0 +1,163 @@
+package neo4jstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// TestCompileFilter pins the Cypher that filters compile to: values only as parameters, every
+// leaf null-safe, relation conditions as existential subqueries.
+func TestCompileFilter(t *testing.T) {
+	tests := []struct {
+		name   string
+		filter *kg.Filter
+		want   string
+		params map[string]any
+	}{
+		{"nil", nil, "true", map[string]any{}},
+		{"zero", &kg.Filter{}, "true", map[string]any{}},
+		{"eq", &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpEq, Value: "Mexico"}}},
+			"coalesce(n.`name` = $p0, false)", map[string]any{"p0": "Mexico"}},
+		{"in and int normalization", &kg.Filter{Conds: []kg.Cond{{Field: "ordinal", Op: kg.OpIn, Value: []any{13, 14.0}}}},
+			"coalesce(n.`ordinal` IN $p0, false)", map[string]any{"p0": []any{int64(13), int64(14)}}},
+		{"includes", &kg.Filter{Conds: []kg.Cond{{Field: "aliases", Op: kg.OpIncludes, Value: "USA"}}},
+			"(CASE WHEN n.`aliases` IS :: LIST<ANY> NOT NULL THEN coalesce($p0 IN n.`aliases`, false) ELSE false END)",
+			map[string]any{"p0": "USA"}},
+		{"exists false", &kg.Filter{Conds: []kg.Cond{{Field: "date", Op: kg.OpExists, Value: false}}},
+			"(n.`date` IS NULL)", map[string]any{}},
+		{"internal field is missing", &kg.Filter{Conds: []kg.Cond{{Field: "searchText", Op: kg.OpContains, Value: "x"}}},
+			"coalesce(null CONTAINS $p0, false)", map[string]any{"p0": "x"}},
+		{"and or not", &kg.Filter{
+			Conds: []kg.Cond{{Field: "date", Op: kg.OpGte, Value: "2022"}},
+			Or: []*kg.Filter{
+				{Conds: []kg.Cond{{Field: "ordinal", Op: kg.OpLt, Value: 14}}},
+				{Not: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpStartsWith, Value: "21"}}}},
+			},
+		}, "(coalesce(n.`date` >= $p0, false) AND (coalesce(n.`ordinal` < $p1, false) OR NOT coalesce(n.`name` STARTS WITH $p2, false)))",
+			map[string]any{"p0": "2022", "p1": int64(14), "p2": "21"}},
+		{"nested relation conditions", &kg.Filter{Rels: []kg.RelCond{{
+			Types: []string{kg.RelHoldsPosition, kg.RelAttended}, Direction: kg.Out, Quantifier: kg.All,
+			Where: &kg.Filter{Rels: []kg.RelCond{{Types: []string{kg.RelBelongsTo}, Direction: kg.Out, Quantifier: kg.None}}},
+		}}}, "NOT EXISTS { MATCH (n)-[:ATTENDED|HOLDS_POSITION]->(m1) WHERE NOT NOT EXISTS { MATCH (m1)-[:BELONGS_TO]->(m2) } }",
+			map[string]any{}},
+		{"some without where, any type, in", &kg.Filter{Rels: []kg.RelCond{{Direction: kg.In, Quantifier: kg.Some}}},
+			"EXISTS { MATCH (n)<-[]-(m1) }", map[string]any{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCompiler()
+			got, err := c.where("n", tc.filter)
+			if err != nil {
+				t.Fatalf("where(%s) error = %v", tc.name, err)
+			}
+			if got != tc.want {
+				t.Errorf("where(%s) =\n  %s\nwant\n  %s", tc.name, got, tc.want)
+			}
+			if g, w := sprint(c.params), sprint(tc.params); g != w {
+				t.Errorf("where(%s) params = %s, want %s", tc.name, g, w)
+			}
+		})
+	}
+}
+
+func TestCompileFilterDepth(t *testing.T) {
+	f := &kg.Filter{}
+	for range maxFilterDepth + 2 {
+		f = &kg.Filter{Not: f}
+	}
+	if _, err := newCompiler().where("n", f); kg.ErrorCode(err) != kg.CodeBadUserInput {
+		t.Errorf("where(deep filter) error = %v, want %s", err, kg.CodeBadUserInput)
+	}
+}
+
+func TestOrderBy(t *testing.T) {
+	got, err := newCompiler().orderBy("n", []kg.SortField{{Field: "date", Desc: true}, {Field: "nameFolded"}, {Field: "name"}})
+	if want := "n.`date` DESC, n.`name`, n.id"; err != nil || got != want {
+		t.Errorf("orderBy = %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestLuceneQuery(t *testing.T) {
+	tests := []struct {
+		text string
+		want string
+	}{
+		{"Poynter", "(poynter^4 OR poynter*^2 OR poynter~1)"},
+		{"Secretariat", "(secretariat^4 OR secretariat*^2 OR secretariat~2)"},
+		{"Nuñez-Neto", "(nunez^4 OR nunez*^2 OR nunez~1) OR (neto^4 OR neto*^2 OR neto~1)"},
+		{"21CB esc", "(21cb^4 OR 21cb*^2 OR 21cb~1) OR (esc^4 OR esc*^2)"},
+		{`*:* OR "x" AND (y~`, "(or^4 OR or*^2) OR (x^4 OR x*^2) OR (and^4 OR and*^2) OR (y^4 OR y*^2)"},
+	}
+	for _, tc := range tests {
+		if got := luceneQuery(searchTokens(tc.text)); got != tc.want {
+			t.Errorf("luceneQuery(%q) =\n  %s\nwant\n  %s", tc.text, got, tc.want)
+		}
+	}
+	if got, want := escapeLucene(`a+b-c&&d||e!f(g)h{i}j[k]l^m"n~o*p?q:r\s/t`),
+		`a\+b\-c\&\&d\|\|e\!f\(g\)h\{i\}j\[k\]l\^m\"n\~o\*p\?q\:r\\s\/t`; got != want {
+		t.Errorf("escapeLucene = %s, want %s", got, want)
+	}
+	if got := escapeLucene("AND"); got != `\AND` {
+		t.Errorf(`escapeLucene("AND") = %s, want \AND`, got)
+	}
+}
+
+func TestSearchText(t *testing.T) {
+	e := &kg.Entity{Name: "Secretaría de Relaciones Exteriores", Aliases: []string{"SRE's office", "Nuñez-Neto"},
+		Properties: map[string]any{kg.PropAcronym: "S.R.E."}}
+	want := "secretaria de relaciones exteriores\nsre s office\nnunez neto\ns r e"
+	if got := searchText(e); got != want {
+		t.Errorf("searchText = %q, want %q", got, want)
+	}
+}
+
+func TestMapError(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"tx timeout", &neo4j.Neo4jError{Code: codeTxTimedOutClientCfg, Msg: "timed out"}, kg.CodeTimeout},
+		{"connectivity", &neo4j.ConnectivityError{Inner: errors.New("dial tcp: refused")}, kg.CodeServiceUnavailable},
+		{"retries exhausted", &neo4j.TransactionExecutionLimit{Cause: "timeout",
+			Errors: []error{&neo4j.ConnectivityError{Inner: errors.New("refused")}}}, kg.CodeServiceUnavailable},
+		{"no database", &neo4j.Neo4jError{Code: codeDatabaseNotFound}, kg.CodeServiceUnavailable},
+		{"transient", &neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable"}, kg.CodeServiceUnavailable},
+		{"syntax", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError", Msg: "secret detail"}, kg.CodeInternal},
+		{"deadline", context.DeadlineExceeded, kg.CodeTimeout},
+	}
+	for _, tc := range tests {
+		err := mapError(ctx, "test", tc.err)
+		if got := kg.ErrorCode(err); got != tc.want {
+			t.Errorf("mapError(%s) code = %s, want %s", tc.name, got, tc.want)
+		}
+		if msg := kg.ErrorMessage(err); strings.Contains(msg, "Neo4jError") || strings.Contains(msg, "secret") || strings.Contains(msg, "refused") {
+			t.Errorf("mapError(%s) message %q leaks driver text", tc.name, msg)
+		}
+		if !errors.Is(err, tc.err) {
+			t.Errorf("mapError(%s) lost the cause", tc.name)
+		}
+	}
+}
+
+// sprint prints params with their types, so that an int and an int64 differ.
+func sprint(m map[string]any) string {
+	var b strings.Builder
+	for _, k := range sortedKeys(m) {
+		fmt.Fprintf(&b, "%s=%T:%v;", k, m[k], m[k])
+		if l, ok := m[k].([]any); ok {
+			for _, x := range l {
+				fmt.Fprintf(&b, "%T,", x)
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,283 @@
+package neo4jstore
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// Property names the store owns on nodes and relationships. Everything else on an entity node or
+// a relationship is one of its Properties.
+const (
+	keyID              = "id"
+	keyName            = "name"
+	keyAliases         = "aliases"
+	keyDescription     = "description"
+	keyCitationSources = "citationSources"
+	keyCitationQuotes  = "citationQuotes"
+	keyNameFolded      = "nameFolded" // kg.Fold(name), for analysts and exact-name ranking
+	keySearchText      = "searchText" // search keys of name, aliases, acronym; one a line
+)
+
+// reserved is the one list of property names that entity and relation Properties may not use.
+var reserved = []string{
+	keyID, keyName, keyAliases, keyDescription,
+	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText,
+}
+
+// internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
+// missing, as they would be in any other store.
+var internalKeys = []string{keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText}
+
+func isReserved(key string) bool { return slices.Contains(reserved, key) }
+
+// identifier is the shape every property key must have to be written into Cypher (backquoted).
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,63}$`)
+
+// propertyKey returns key backquoted for Cypher, or a CodeBadUserInput error if key is not a plain
+// identifier.
+func propertyKey(key string) (string, error) {
+	if !identifier.MatchString(key) {
+		return "", badInput("%q is not a field name (letters, digits and _, starting with a letter)", key)
+	}
+	return "`" + key + "`", nil
+}
+
+// entityProps returns the node properties of e, exactly as Neo4j will hand them back (lists as
+// []any, no nil values), so that an import can compare them with what is stored.
+func entityProps(e *kg.Entity) (map[string]any, error) {
+	p := make(map[string]any, len(e.Properties)+8)
+	for k, v := range e.Properties {
+		if v == nil {
+			continue
+		}
+		if isReserved(k) {
+			return nil, badInput("entity %s: property %q is a reserved name", e.ID, k)
+		}
+		if !identifier.MatchString(k) {
+			return nil, badInput("entity %s: property %q is not a plain name (letters, digits and _)", e.ID, k)
+		}
+		sv, err := storable(kg.NormalizeValue(v))
+		if err != nil {
+			return nil, badInput("entity %s: property %q: %v", e.ID, k, err)
+		}
+		p[k] = sv
+	}
+	p[keyID] = e.ID
+	p[keyName] = e.Name
+	if len(e.Aliases) > 0 {
+		p[keyAliases] = anyList(e.Aliases)
+	}
+	if e.Description != "" {
+		p[keyDescription] = e.Description
+	}
+	addCitations(p, e.Citations)
+	p[keyNameFolded] = kg.Fold(e.Name)
+	p[keySearchText] = searchText(e)
+	return p, nil
+}
+
+// relationProps returns the relationship properties of r, as Neo4j will hand them back.
+func relationProps(r *kg.Relation) (map[string]any, error) {
+	p := make(map[string]any, len(r.Properties)+2)
+	for k, v := range r.Properties {
+		if v == nil {
+			continue
+		}
+		if isReserved(k) {
+			return nil, badInput("relation %s %s -> %s: property %q is a reserved name", r.Type, r.From, r.To, k)
+		}
+		if !identifier.MatchString(k) {
+			return nil, badInput("relation %s %s -> %s: property %q is not a plain name (letters, digits and _)", r.Type, r.From, r.To, k)
+		}
+		sv, err := storable(kg.NormalizeValue(v))
+		if err != nil {
+			return nil, badInput("relation %s %s -> %s: property %q: %v", r.Type, r.From, r.To, k, err)
+		}
+		p[k] = sv
+	}
+	addCitations(p, r.Citations)
+	return p, nil
+}
+
+// sourceProps returns the node properties of s, as Neo4j will hand them back.
+func sourceProps(s *kg.Source) map[string]any {
+	p := map[string]any{keyID: s.ID, "title": s.Title, "text": s.Text}
+	if s.Publisher != "" {
+		p["publisher"] = s.Publisher
+	}
+	if s.Published != "" {
+		p["published"] = s.Published
+	}
+	if s.URL != nil {
+		p["url"] = *s.URL
+	}
+	return p
+}
+
+func addCitations(p map[string]any, cs []kg.Citation) {
+	if len(cs) == 0 {
+		return
+	}
+	srcs, quotes := make([]any, len(cs)), make([]any, len(cs))
+	for i, c := range cs {
+		srcs[i], quotes[i] = c.Source, c.Quote
+	}
+	p[keyCitationSources], p[keyCitationQuotes] = srcs, quotes
+}
+
+// storable checks that v can be a Neo4j property value: a string, bool, int64, float64, or a list
+// of one of those (Neo4j lists are homogeneous).
+func storable(v any) (any, error) {
+	switch x := v.(type) {
+	case string, bool, int64, float64:
+		return v, nil
+	case []string:
+		return anyList(x), nil
+	case []any:
+		var kind string
+		for _, e := range x {
+			k := fmt.Sprintf("%T", e)
+			switch e.(type) {
+			case string, bool, int64, float64:
+			default:
+				return nil, fmt.Errorf("a list may hold only strings, booleans or numbers, not %s", k)
+			}
+			if kind != "" && k != kind {
+				return nil, fmt.Errorf("a list must hold values of one type")
+			}
+			kind = k
+		}
+		return x, nil
+	}
+	return nil, fmt.Errorf("%T values cannot be stored", v)
+}
+
+func anyList(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// searchKey returns the search form of s: folded, with every run of characters that are not
+// letters or digits turned into one space. The index and the queries both use it, so they agree
+// on tokens whatever the analyzer does with punctuation.
+func searchKey(s string) string {
+	return strings.Join(searchTokens(s), " ")
+}
+
+func searchTokens(s string) []string {
+	return strings.FieldsFunc(kg.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+}
+
+// searchText returns the searchText property of e: the search keys of its name, aliases and
+// acronym, one a line, the name first.
+func searchText(e *kg.Entity) string {
+	lines := []string{searchKey(e.Name)}
+	for _, a := range e.Aliases {
+		lines = append(lines, searchKey(a))
+	}
+	if a := e.Prop(kg.PropAcronym); a != "" {
+		lines = append(lines, searchKey(a))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// entityFromMap builds an entity from a node's map projection (n {.*}).
+func entityFromMap(m map[string]any) *kg.Entity {
+	e := &kg.Entity{}
+	e.ID, _ = m[keyID].(string)
+	e.Kind = kg.KindOfID(e.ID)
+	e.Name, _ = m[keyName].(string)
+	e.Aliases = stringList(m[keyAliases])
+	e.Description, _ = m[keyDescription].(string)
+	e.Citations = citations(m)
+	for k, v := range m {
+		if isReserved(k) || v == nil {
+			continue
+		}
+		if e.Properties == nil {
+			e.Properties = map[string]any{}
+		}
+		e.Properties[k] = v
+	}
+	return e
+}
+
+// relationFromMap builds a relation from its type, ends and map projection (r {.*}).
+func relationFromMap(typ, from, to string, m map[string]any) *kg.Relation {
+	r := &kg.Relation{Type: typ, From: from, To: to, Citations: citations(m)}
+	for k, v := range m {
+		if isReserved(k) || v == nil {
+			continue
+		}
+		if r.Properties == nil {
+			r.Properties = map[string]any{}
+		}
+		r.Properties[k] = v
+	}
+	return r
+}
+
+// sourceFromMap builds a source from a :Source node's map projection.
+func sourceFromMap(m map[string]any) *kg.Source {
+	s := &kg.Source{}
+	s.ID, _ = m[keyID].(string)
+	s.Title, _ = m["title"].(string)
+	s.Publisher, _ = m["publisher"].(string)
+	s.Published, _ = m["published"].(string)
+	s.Text, _ = m["text"].(string)
+	if u, ok := m["url"].(string); ok {
+		s.URL = &u
+	}
+	return s
+}
+
+func citations(m map[string]any) []kg.Citation {
+	srcs, quotes := stringList(m[keyCitationSources]), stringList(m[keyCitationQuotes])
+	if len(srcs) == 0 {
+		return nil
+	}
+	out := make([]kg.Citation, len(srcs))
+	for i := range srcs {
+		out[i].Source = srcs[i]
+		if i < len(quotes) {
+			out[i].Quote = quotes[i]
+		}
+	}
+	return out
+}
+
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	if len(l) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(l))
+	for _, x := range l {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// kindLabels returns the labels of the valid kinds among kinds, sorted and without duplicates;
+// none reports that kinds named some kinds but no valid one, so nothing can match.
+func kindLabels(kinds []kg.Kind) (labels []string, none bool) {
+	labels = []string{}
+	for _, k := range kinds {
+		if k.Valid() {
+			labels = append(labels, k.Label())
+		}
+	}
+	sort.Strings(labels)
+	return slices.Compact(labels), len(kinds) > 0 && len(labels) == 0
+}

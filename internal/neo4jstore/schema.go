@@ -1,0 +1,74 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// searchIndex is the name of the full-text index over :Entity(searchText).
+const searchIndex = "entity_search"
+
+// searchAnalyzer is the Lucene analyzer of searchIndex. searchText is already folded and split
+// into letter-and-digit tokens by searchKey (and so are queries), so the analyzer need only
+// lower-case and split on spaces; it must keep stop words, or "Secretariat of Foreign Relations"
+// would lose "of" and no query naming it in full would match.
+const searchAnalyzer = "standard-no-stop-words"
+
+// schemaStatements returns the constraints and indexes EnsureSchema creates. Labels come only
+// from kg.Kinds.
+func schemaStatements() []string {
+	stmts := []string{
+		"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
+		"CREATE RANGE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
+		"CREATE RANGE INDEX entity_name_folded IF NOT EXISTS FOR (n:Entity) ON (n.nameFolded)",
+	}
+	for _, k := range kg.Kinds {
+		l := k.Label()
+		stmts = append(stmts,
+			fmt.Sprintf("CREATE CONSTRAINT %s_id IF NOT EXISTS FOR (n:%s) REQUIRE n.id IS UNIQUE", k.Prefix(), l),
+			fmt.Sprintf("CREATE RANGE INDEX %s_name IF NOT EXISTS FOR (n:%s) ON (n.name)", k.Prefix(), l))
+	}
+	// The sortable properties of the kinds that have them.
+	stmts = append(stmts,
+		"CREATE RANGE INDEX meeting_date IF NOT EXISTS FOR (n:Meeting) ON (n.date)",
+		"CREATE RANGE INDEX meeting_ordinal IF NOT EXISTS FOR (n:Meeting) ON (n.ordinal)",
+		"CREATE RANGE INDEX dialogue_established IF NOT EXISTS FOR (n:Dialogue) ON (n.established)",
+		"CREATE RANGE INDEX country_code IF NOT EXISTS FOR (n:Country) ON (n.code)",
+		"CREATE RANGE INDEX source_published IF NOT EXISTS FOR (n:Source) ON (n.published)",
+		fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:Entity) ON EACH [n.searchText] "+
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: '%s', `fulltext.eventually_consistent`: false}}",
+			searchIndex, searchAnalyzer),
+	)
+	return stmts
+}
+
+// EnsureSchema creates the constraints and indexes the store relies on, if they do not exist yet,
+// and waits until they are online. It is idempotent.
+func (s *Store) EnsureSchema(ctx context.Context) error {
+	// Schema changes cannot share a transaction with each other or with data, so each is its own.
+	for _, stmt := range schemaStatements() {
+		if err := s.schemaCommand(ctx, stmt); err != nil {
+			return err
+		}
+	}
+	return s.schemaCommand(ctx, "CALL db.awaitIndexes(300)")
+}
+
+func (s *Store) schemaCommand(ctx context.Context, stmt string) error {
+	if err := s.usable(); err != nil {
+		return err
+	}
+	s.roundTrips.Add(1)
+	_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithWritersRouting(),
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	if err != nil {
+		return s.mapError(ctx, "ensure schema", err)
+	}
+	return nil
+}

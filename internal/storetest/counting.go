@@ -1,0 +1,113 @@
+package storetest
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// countedMethods names the methods Counting counts, in the order of its counters.
+var countedMethods = [...]string{
+	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
+}
+
+const (
+	callEntities = iota
+	callSources
+	callRelations
+	callListEntities
+	callListSources
+	callSearch
+	callPing
+	callClose
+	callImport
+)
+
+// Counting is a kg.Store (and kg.Importer) that counts the calls made to each method of the store
+// it wraps, so API tests can assert how many store round trips a query costs. It is safe for
+// concurrent use.
+type Counting struct {
+	store kg.Store
+	calls [len(countedMethods)]atomic.Int64
+}
+
+// NewCounting returns a Counting that forwards every call to s.
+func NewCounting(s kg.Store) *Counting { return &Counting{store: s} }
+
+// Calls returns the number of calls per method name ("Relations", "ListEntities", ...) since the
+// last Reset. Methods that were not called are absent, so a whole map can be compared with a want.
+func (c *Counting) Calls() map[string]int {
+	m := map[string]int{}
+	for i := range c.calls {
+		if n := c.calls[i].Load(); n > 0 {
+			m[countedMethods[i]] = int(n)
+		}
+	}
+	return m
+}
+
+// Reset sets every counter to zero.
+func (c *Counting) Reset() {
+	for i := range c.calls {
+		c.calls[i].Store(0)
+	}
+}
+
+// Unwrap returns the wrapped store.
+func (c *Counting) Unwrap() kg.Store { return c.store }
+
+func (c *Counting) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
+	c.calls[callEntities].Add(1)
+	return c.store.Entities(ctx, ids)
+}
+
+func (c *Counting) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
+	c.calls[callSources].Add(1)
+	return c.store.Sources(ctx, ids)
+}
+
+func (c *Counting) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Relation, error) {
+	c.calls[callRelations].Add(1)
+	return c.store.Relations(ctx, q)
+}
+
+func (c *Counting) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
+	c.calls[callListEntities].Add(1)
+	return c.store.ListEntities(ctx, q)
+}
+
+func (c *Counting) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage, error) {
+	c.calls[callListSources].Add(1)
+	return c.store.ListSources(ctx, q)
+}
+
+func (c *Counting) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	c.calls[callSearch].Add(1)
+	return c.store.Search(ctx, q)
+}
+
+func (c *Counting) Ping(ctx context.Context) error {
+	c.calls[callPing].Add(1)
+	return c.store.Ping(ctx)
+}
+
+func (c *Counting) Close(ctx context.Context) error {
+	c.calls[callClose].Add(1)
+	return c.store.Close(ctx)
+}
+
+// Import forwards to the wrapped store if it is a kg.Importer and fails with CodeInternal if not.
+func (c *Counting) Import(ctx context.Context, b *kg.Bundle) (kg.ImportStats, error) {
+	c.calls[callImport].Add(1)
+	im, ok := c.store.(kg.Importer)
+	if !ok {
+		return kg.ImportStats{}, kg.Errorf(kg.CodeInternal, "the store does not import bundles")
+	}
+	return im.Import(ctx, b)
+}
+
+var (
+	_ kg.Store    = (*Counting)(nil)
+	_ kg.Importer = (*Counting)(nil)
+)
