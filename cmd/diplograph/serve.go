@@ -33,6 +33,10 @@ type Main struct {
 // Open opens the store named by m.Config (seeding an empty Neo4j with the built-in dataset) and
 // starts listening on m.Config.Addr; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) error {
+	keys, err := server.ParseAPIKeys(m.Config.APIKeys)
+	if err != nil {
+		return err
+	}
 	store, err := openStore(ctx, m.Config, m.Log)
 	if err != nil {
 		return err
@@ -45,7 +49,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.listener = ln
 	m.server = &http.Server{
-		Handler:           server.New(server.Config{CORSOrigins: m.Config.CORSOrigins}, store, m.Log),
+		Handler:           server.New(server.Config{CORSOrigins: m.Config.CORSOrigins, APIKeys: keys}, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -6,6 +6,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -28,6 +30,8 @@ type Config struct {
 	CORSOrigins []string
 	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
 	MaxBodyBytes int64
+	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
+	APIKeys []APIKey
 }
 
 // New returns the handler serving the API over store.
@@ -76,6 +80,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		MaxAge:         600,
 	})
 	var h http.Handler = mux
+	h = authenticate(newKeyring(cfg.APIKeys), h)
 	h = c.Handler(h)
 	h = limitBody(cfg.MaxBodyBytes, h)
 	h = accessLog(log, h)
@@ -125,14 +130,20 @@ func saneID(id string) bool {
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			_, _ = w.Write([]byte(`{"errors":[{"message":"request body is larger than the limit","extensions":{"code":"COST_LIMIT"}}]}`))
+			writeError(w, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", max))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// writeError answers a request refused before GraphQL runs, in the GraphQL response shape.
+func writeError(w http.ResponseWriter, status int, code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": message, "extensions": map[string]any{"code": code}}}})
 }
 
 type statusWriter struct {
