@@ -7,6 +7,8 @@ BIN := bin/diplograph
 NEO4J_PORT ?= 7687
 
 include tools/neo4j/neo4j.mk
+# The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
+NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
 .PHONY: run build generate test test-go lint bench clean
 
@@ -29,7 +31,7 @@ test:
 	else \
 		trap '$(MAKE) --no-print-directory neo4j-stop NEO4J_PORT=$(NEO4J_PORT)' EXIT; \
 		$(MAKE) --no-print-directory neo4j-start NEO4J_PORT=$(NEO4J_PORT); \
-		NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) NEO4J_USERNAME=neo4j NEO4J_PASSWORD=password \
+		NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) NEO4J_USERNAME=neo4j NEO4J_PASSWORD='$(NEO4J_TEST_PASSWORD)' \
 			$(MAKE) --no-print-directory test-go; \
 	fi
 
@@ -42,7 +44,8 @@ test-go:
 bench:
 	@trap '$(MAKE) --no-print-directory neo4j-stop NEO4J_PORT=$(NEO4J_PORT)' EXIT; \
 	$(MAKE) --no-print-directory neo4j-start NEO4J_PORT=$(NEO4J_PORT); \
-	NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) $(GO) test -run '^$$' -bench . -benchmem ./...
+	NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) NEO4J_USERNAME=neo4j NEO4J_PASSWORD='$(NEO4J_TEST_PASSWORD)' \
+		$(GO) test -run '^$$' -bench . -benchmem ./...
 
 clean:
 	rm -rf bin

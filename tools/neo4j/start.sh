@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Start an embedded Neo4j Community 5.26 (Bolt only, 127.0.0.1:$NEO4J_PORT, auth disabled).
-# Idempotent: if the instance for this port already runs, just prints its URI.
+# Start an embedded Neo4j Community 5.26 (Bolt only, 127.0.0.1:$NEO4J_PORT; by default with
+# authentication: user neo4j, password "password").
+# Idempotent: if the instance for this port already runs, just prints its URI (whatever its auth).
 # Informational messages go to stderr; the last line on stdout is the bolt:// URI.
 #
 # Environment:
 #   NEO4J_PORT            Bolt port (default 7687); data in tools/neo4j/data/<port>/
+#   NEO4J_AUTH            neo4j/PASSWORD (default neo4j/password): auth on, and user neo4j gets
+#                         PASSWORD at every start; none: auth off, any credentials are accepted
 #   NEO4J_HEAP            JVM max heap (default 1g)
 #   NEO4J_PAGECACHE       page cache size (default 256m)
 #   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 120)
@@ -28,6 +31,16 @@ URI="bolt://127.0.0.1:$PORT"
 TIMEOUT=${NEO4J_START_TIMEOUT:-120}
 
 say() { echo "neo4j[$PORT]: $*" >&2; }
+
+# What the running instance's launcher said about authentication on its ready line.
+auth_note() {
+  local line
+  line=$(grep -m1 '^NEO4J_READY' "$LOG" 2>/dev/null || true)
+  case $line in
+    *"auth enabled"*) echo "auth enabled: user neo4j, the password NEO4J_AUTH gave at its start" ;;
+    *) echo "auth disabled: any user/password is accepted" ;;
+  esac
+}
 
 port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
@@ -70,7 +83,7 @@ if [[ -f $PIDF ]]; then
   pid=$(cat "$PIDF" 2>/dev/null || true)
   if our_pid "$pid"; then
     wait_ready "$pid"
-    say "already running (pid $pid), auth disabled: any user/password is accepted"
+    say "already running (pid $pid), $(auth_note)"
     echo "$URI"
     exit 0
   fi
@@ -189,5 +202,5 @@ pid=$(cat "$PIDF" 2>/dev/null || true)
 [[ -n $pid ]] || { say "ERROR: launcher did not start; log:"; cat "$LOG" >&2; exit 1; }
 sleep 0.2
 wait_ready "$pid"
-say "ready after $((SECONDS - t0))s (pid $pid); auth disabled: any user/password is accepted"
+say "ready after $((SECONDS - t0))s (pid $pid); $(auth_note)"
 echo "$URI"

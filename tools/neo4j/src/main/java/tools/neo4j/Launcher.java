@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -15,6 +16,7 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -22,6 +24,11 @@ import org.neo4j.io.ByteUnit;
  *
  * <p>Usage: {@code Launcher [homeDir] [port]}; falls back to the environment variables
  * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m).
+ *
+ * <p>NEO4J_AUTH says how clients authenticate, as in the official Docker image: {@code neo4j/PASSWORD}
+ * (the default is {@code neo4j/password}) turns authentication on and makes PASSWORD the password of
+ * user neo4j at every start, with no change required, so a data folder created with other settings
+ * keeps working; {@code none} turns authentication off (any credentials are accepted).
  *
  * <p>Prints exactly one {@code NEO4J_READY bolt://127.0.0.1:PORT} line on stdout once the default
  * database is available, and {@code NEO4J_STOPPED} after a clean shutdown (SIGTERM / SIGINT).
@@ -42,6 +49,8 @@ public final class Launcher {
         Path home = Paths.get(homeArg).toAbsolutePath().normalize();
         Files.createDirectories(home);
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
+        String password = password(env("NEO4J_AUTH", "neo4j/password"));
+        boolean auth = password != null;
 
         long t0 = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
@@ -58,8 +67,7 @@ public final class Launcher {
                 // Server-side routing would open a second listener (default port 7688) that
                 // would collide with a second instance; it is not needed for neo4j:// URIs.
                 .setConfig(GraphDatabaseSettings.routing_enabled, false)
-                // Any credentials are accepted.
-                .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 // Modest memory; no transaction timeout; no phone-home.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
@@ -80,6 +88,9 @@ public final class Launcher {
             }
         }, "neo4j-launcher-shutdown"));
 
+        if (auth) {
+            setPassword(dbms, password);
+        }
         GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
         while (!db.isAvailable(1000)) {
             // keep waiting; start.sh enforces the overall timeout
@@ -90,10 +101,47 @@ public final class Launcher {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("NEO4J_READY bolt://" + HOST + ":" + port + " (Neo4j "
                 + org.neo4j.kernel.internal.Version.getNeo4jVersion()
-                + ", auth disabled, home " + home + ", started in " + ms + " ms)");
+                + (auth ? ", auth enabled: user neo4j" : ", auth disabled: any credentials")
+                + ", home " + home + ", started in " + ms + " ms)");
         System.out.flush();
 
         stopped.await();
+    }
+
+    /**
+     * Returns the password NEO4J_AUTH gives user neo4j, or null for {@code none}. Anything else
+     * stops the launcher with a message, as the Docker image does.
+     */
+    private static String password(String auth) {
+        if (auth.equals("none")) {
+            return null;
+        }
+        if (!auth.startsWith("neo4j/") || auth.length() < "neo4j/".length() + 8) {
+            System.err.println("NEO4J_AUTH must be none or neo4j/PASSWORD with a password of at least"
+                    + " 8 characters (user neo4j is the only one), not " + (auth.contains("/")
+                    ? auth.substring(0, auth.indexOf('/')) + "/..." : "'" + auth + "'"));
+            System.exit(2);
+        }
+        return auth.substring("neo4j/".length());
+    }
+
+    /**
+     * Makes password the password of user neo4j, with no change required. The system database
+     * creates that user at its first start with password "neo4j" and a change required, also when
+     * auth is off, so this runs at every start: an existing data folder, created with auth off or
+     * another password, then takes the configured one. Embedded transactions run with full rights.
+     */
+    private static void setPassword(DatabaseManagementService dbms, String password) {
+        GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
+        try {
+            system.executeTransactionally(
+                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+        } catch (QueryExecutionException e) {
+            // Neo4j refuses to set the password the user already has; that is the state we want.
+            if (!e.getMessage().contains("Old password and new password cannot be the same")) {
+                throw e;
+            }
+        }
     }
 
     private static String env(String name, String def) {
