@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -27,7 +28,7 @@ func (c Config) String() string {
 	if c.Neo4jPassword != "" {
 		pw = "****"
 	}
-	uri := c.Neo4jURI
+	uri := redactURI(c.Neo4jURI)
 	if uri == "" {
 		uri = "(embedded store)"
 	}
@@ -61,6 +62,20 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 	c.CORSOrigins = splitList(getenv("DIPLOGRAPH_CORS_ORIGINS"))
 	fs.StringVar(&c.APIKeys, "api-keys", env("DIPLOGRAPH_API_KEYS", ""), "comma-separated role:key pairs, roles reader < analyst < editor < admin (DIPLOGRAPH_API_KEYS)")
 	fs.StringVar(&c.LogFormat, "log-format", env("DIPLOGRAPH_LOG_FORMAT", ""), "log format: json or text; default json unless stderr is a terminal (DIPLOGRAPH_LOG_FORMAT)")
+}
+
+// redactURI returns uri without its user information (a password may hide there), for logs and
+// messages; an empty uri stays empty.
+func redactURI(uri string) string {
+	if uri == "" {
+		return ""
+	}
+	u, err := url.Parse(uri)
+	if err != nil {
+		return "(NEO4J_URI, which is not a URL)"
+	}
+	u.User = nil
+	return u.String()
 }
 
 func splitList(s string) []string {

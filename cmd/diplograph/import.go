@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,12 +53,12 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	s, err := openNeo4j(ctx, cfg)
 	if err != nil {
-		return err
+		return errors.New(userMessage(err))
 	}
 	defer s.Close(ctx)
 	stats, err := s.Import(ctx, b)
 	if err != nil {
-		return fmt.Errorf("import into %s: %s", cfg.Neo4jURI, kg.ErrorMessage(err))
+		return fmt.Errorf("import into %s: %s", redactURI(cfg.Neo4jURI), kg.ErrorMessage(err))
 	}
 	_, err = fmt.Fprintf(stdout, "imported: %d created, %d updated, %d unchanged\n", stats.Created, stats.Updated, stats.Unchanged)
 	return err

@@ -95,7 +95,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	m.Log = newLogger(m.Config.LogFormat, stderr)
 	m.Log.Info("starting diplograph", slog.String("version", version), slog.String("config", m.Config.String()))
 	if err := m.Open(ctx); err != nil {
-		return err
+		// The cause (the driver's words) is for the operator's log; stderr gets one line.
+		m.Log.Error("cannot start", slog.String("error", err.Error()))
+		return errors.New(userMessage(err))
 	}
 	m.Log.Info("serving", slog.String("graphql", m.URL()+"/graphql"), slog.String("graphiql", m.URL()+"/graphiql"))
 	done := make(chan error, 1)
@@ -133,18 +135,19 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (kg.Store, err
 	if err != nil {
 		return nil, err
 	}
+	uri := redactURI(cfg.Neo4jURI)
 	n, err := countEntities(ctx, s)
 	if err == nil && n == 0 {
 		var stats kg.ImportStats
 		if stats, err = s.Import(ctx, builtin); err == nil {
-			log.Info("seeded an empty Neo4j with the built-in dataset", slog.Int("created", stats.Created))
+			log.Info("seeded an empty Neo4j with the built-in dataset", slog.String("uri", uri), slog.Int("created", stats.Created))
 		}
 	}
 	if err != nil {
 		_ = s.Close(ctx)
-		return nil, fmt.Errorf("neo4j at %s: %s", cfg.Neo4jURI, kg.ErrorMessage(err))
+		return nil, kg.Wrap(kg.ErrorCode(err), fmt.Sprintf("loading the built-in dataset into Neo4j at %s: %s", uri, kg.ErrorMessage(err)), err)
 	}
-	log.Info("using Neo4j", slog.String("uri", cfg.Neo4jURI))
+	log.Info("using Neo4j", slog.String("uri", uri), slog.String("database", cfg.Neo4jDatabase))
 	return s, nil
 }
 
@@ -167,13 +170,25 @@ func openNeo4j(ctx context.Context, cfg Config) (*neo4jstore.Store, error) {
 		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("%s", kg.ErrorMessage(err))
+		return nil, err // a *kg.Error naming the URI and what to check
 	}
 	if err := s.EnsureSchema(ctx); err != nil {
 		_ = s.Close(ctx)
-		return nil, fmt.Errorf("neo4j at %s: setting up the schema: %s", cfg.Neo4jURI, kg.ErrorMessage(err))
+		return nil, kg.Wrap(kg.ErrorCode(err), fmt.Sprintf("setting up the schema in Neo4j at %s: %s",
+			redactURI(cfg.Neo4jURI), kg.ErrorMessage(err)), err)
 	}
 	return s, nil
+}
+
+// userMessage returns what a person reading stderr should see of err: the client-safe message of
+// a *kg.Error (the driver's words stay in the log), or err's own text for errors of the program
+// itself, such as a port already in use.
+func userMessage(err error) string {
+	var kerr *kg.Error
+	if errors.As(err, &kerr) {
+		return kerr.Message
+	}
+	return err.Error()
 }
 
 func newLogger(format string, w io.Writer) *slog.Logger {
