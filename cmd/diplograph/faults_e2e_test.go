@@ -33,12 +33,29 @@ func serveFails(t *testing.T, vars map[string]string) (int, string) {
 	p := start(t, all, "serve")
 	select {
 	case <-p.serving:
-		t.Fatalf("serve with %v started serving, want it to fail; stderr:\n%s", vars, p.stderr.String())
+		hint := ""
+		if vars["NEO4J_PASSWORD"] != "" || vars["NEO4J_USERNAME"] != "" {
+			hint = "\n(does the test Neo4j run with authentication off? tools/neo4j/start.sh turns it on " +
+				"by default: restart it with tools/neo4j/stop.sh and tools/neo4j/start.sh)"
+		}
+		t.Fatalf("serve with %v started serving, want it to fail%s; stderr:\n%s", redactVars(vars), hint, p.stderr.String())
 	case <-p.done:
 	case <-time.After(hangGuard):
-		t.Fatalf("serve with %v neither served nor failed within %v; stderr:\n%s", vars, hangGuard, p.stderr.String())
+		t.Fatalf("serve with %v neither served nor failed within %v; stderr:\n%s", redactVars(vars), hangGuard, p.stderr.String())
 	}
 	return p.code, p.stderr.String()
+}
+
+// redactVars returns vars without the password, for messages.
+func redactVars(vars map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range vars {
+		if k == "NEO4J_PASSWORD" && v != "" {
+			v = "****"
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // TestServeFaults checks that serve, when it cannot use its store or address, exits with code 1

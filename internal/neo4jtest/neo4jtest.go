@@ -41,7 +41,8 @@ func Open(t testing.TB) neo4jstore.Config {
 		Database: os.Getenv("NEO4J_DATABASE"),
 	}
 	if cfg.URI == "" {
-		t.Fatal("NEO4J_URI is not set: run `make test`, or `make neo4j-start` and export NEO4J_URI=bolt://127.0.0.1:7687")
+		t.Fatal("NEO4J_URI is not set: run `make test`, or `make neo4j-start` and " +
+			"export NEO4J_URI=bolt://127.0.0.1:7687 NEO4J_USERNAME=neo4j NEO4J_PASSWORD=password")
 	}
 	lockOnce.Do(func() { lockErr = lock(cfg.URI) })
 	if lockErr != nil {
