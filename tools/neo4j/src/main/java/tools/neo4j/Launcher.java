@@ -21,7 +21,9 @@ import org.neo4j.io.ByteUnit;
  * Starts an embedded Neo4j Community DBMS with only a Bolt connector on 127.0.0.1:PORT.
  *
  * <p>Usage: {@code Launcher [homeDir] [port]}; falls back to the environment variables
- * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m).
+ * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m) and
+ * NEO4J_TX_MEMORY_MAX (default 256m), the most heap one transaction may use
+ * (db.memory.transaction.max), so that one runaway query fails instead of starving the server.
  *
  * <p>Prints exactly one {@code NEO4J_READY bolt://127.0.0.1:PORT} line on stdout once the default
  * database is available, and {@code NEO4J_STOPPED} after a clean shutdown (SIGTERM / SIGINT).
@@ -42,6 +44,7 @@ public final class Launcher {
         Path home = Paths.get(homeArg).toAbsolutePath().normalize();
         Files.createDirectories(home);
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
+        long txMemoryMax = ByteUnit.parse(env("NEO4J_TX_MEMORY_MAX", "256m"));
 
         long t0 = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
@@ -62,6 +65,10 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
                 // Modest memory; no transaction timeout; no phone-home.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
+                // A transaction that needs more heap than this fails with
+                // Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of taking the
+                // heap from every other query (diplograph's ad hoc Cypher relies on it).
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMax)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's netty event loops otherwise linger 5s + 5s on shutdown (quiet periods).
