@@ -69,6 +69,8 @@ public final class Launcher {
                 // Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of taking the
                 // heap from every other query (diplograph's ad hoc Cypher relies on it).
                 .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMax)
+                // LOAD CSV may not read the server's files (file:/// URLs).
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's netty event loops otherwise linger 5s + 5s on shutdown (quiet periods).
