@@ -118,7 +118,7 @@ var HostileCypher = []HostileStatement{
 	{"CALL subquery write", "CALL { CREATE (n:Pwned) RETURN n } RETURN n", nil, kg.CodeCypherNotReadOnly},
 	{"scoped subquery write", "MATCH (n:Person) CALL (n) { SET n.pwned = true } RETURN count(*)", nil, kg.CodeCypherNotReadOnly},
 	{"UNION with a write", "MATCH (n:Person) RETURN n.name AS x UNION CREATE (m:Pwned {name: 'x'}) RETURN m.name AS x", nil, kg.CodeCypherNotReadOnly},
-	{"write after a line comment", "MATCH (n) RETURN count(n) AS c // harmless\nCREATE (:Pwned)", nil, kg.CodeCypherNotReadOnly},
+	{"write after a line comment", "MATCH (n) WITH count(n) AS c // harmless\nCREATE (:Pwned)", nil, kg.CodeCypherNotReadOnly},
 	{"write after a line comment ended by CR", "MATCH (n) WITH count(n) AS c // harmless\rCREATE (:Pwned)", nil, kg.CodeCypherNotReadOnly},
 	{"write after a block comment", "MATCH (n) /* just reading */ DETACH DELETE n", nil, kg.CodeCypherNotReadOnly},
 	{"write after a string", "MATCH (n) WHERE n.name = 'CREATE (x)' DETACH DELETE n", nil, kg.CodeCypherNotReadOnly},
