@@ -335,7 +335,11 @@ func (c *converter) node(n dbtype.Node) any {
 	switch {
 	case id != "" && slices.Contains(n.Labels, "Entity"):
 		c.ids[n.ElementId] = id
-		return entityFromMap(props)
+		e := entityFromMap(props)
+		if e.Citations == nil {
+			e.Citations = []kg.Citation{} // JSON [] as in the rest of the API, not null
+		}
+		return e
 	case id != "" && slices.Contains(n.Labels, "Source"):
 		c.ids[n.ElementId] = id
 		return sourceFromMap(props)
@@ -350,6 +354,9 @@ func (c *converter) node(n dbtype.Node) any {
 // relation converts a relationship to a *kg.Relation whose ends resolveEnds names later.
 func (c *converter) relation(r dbtype.Relationship) *kg.Relation {
 	rel := relationFromMap(r.Type, "", "", c.props(r.Props))
+	if rel.Citations == nil {
+		rel.Citations = []kg.Citation{}
+	}
 	c.pending = append(c.pending, pendingEnds{rel: rel, start: r.StartElementId, end: r.EndElementId})
 	return rel
 }
