@@ -293,6 +293,9 @@ func checkStatement(text string) error {
 				return forbid("the procedure %s is not allowed; analysts may call only %s", name, strings.Join(readOnlyProcedures, ", "))
 			}
 		case slices.Contains(writeKeywords, kw):
+			if (kw == "DETACH" || kw == "NODETACH") && next == "DELETE" {
+				kw += " DELETE"
+			}
 			if write == nil {
 				write = guardError(kg.CodeCypherNotReadOnly, text, t.pos,
 					"%s writes to the graph and only read queries may run; if %q is a name here, write it in backquotes",
