@@ -17,7 +17,7 @@ type (
 )
 
 func (runnerStore) Cypher(context.Context, kg.CypherQuery) (*kg.CypherResult, error) { return nil, nil }
-func (w wrapper) Unwrap() kg.Store                                                     { return w.Store }
+func (w wrapper) Unwrap() kg.Store                                                   { return w.Store }
 
 func TestCypherRunnerOf(t *testing.T) {
 	for _, tc := range []struct {
