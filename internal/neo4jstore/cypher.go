@@ -212,10 +212,14 @@ func (s *Store) cypherError(ctx context.Context, err error, shift int) error {
 // positionSuffix is how Neo4j ends a message that has a position.
 var positionSuffix = regexp.MustCompile(`\s*\(line (\d+), column (\d+) \(offset: (\d+)\)\)\s*$`)
 
-// neo4jMessage returns the first line of a Neo4j error message without its position: the
-// lines after it echo the statement (with our EXPLAIN prefix) and point at it.
+// javaCause is how Neo4j names the Java exception behind a procedure's failure.
+var javaCause = regexp.MustCompile(`Caused by: [\w.$]+(Exception|Error): `)
+
+// neo4jMessage returns the first line of a Neo4j error message without its position and Java
+// class names: the lines after it echo the statement (with our EXPLAIN prefix) and point at it.
 func neo4jMessage(msg string) string {
 	msg, _, _ = strings.Cut(msg, "\n")
+	msg = javaCause.ReplaceAllString(msg, "")
 	return strings.TrimSpace(positionSuffix.ReplaceAllString(msg, ""))
 }
 
