@@ -33,6 +33,11 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 		if errors.As(err, &kerr) {
 			pres.Message = kerr.Message
 			pres.Extensions = withCode(pres.Extensions, kerr.Code)
+			for k, v := range kerr.Details {
+				if k != "code" {
+					pres.Extensions[k] = v
+				}
+			}
 			if kerr.Err != nil || kerr.Code == kg.CodeInternal || kerr.Code == kg.CodeServiceUnavailable {
 				log.LogAttrs(ctx, slog.LevelWarn, "request error",
 					slog.String("request_id", requestID(ctx)), slog.String("code", kerr.Code),

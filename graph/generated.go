@@ -78,6 +78,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CypherResult struct {
+		Columns   func(childComplexity int) int
+		ElapsedMs func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	Dialogue struct {
 		Acronym     func(childComplexity int) int
 		Aliases     func(childComplexity int) int
@@ -258,6 +265,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Countries     func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Cypher        func(childComplexity int, query string, params any, limit *int) int
 		Dialogues     func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Entity        func(childComplexity int, id string) int
 		Initiatives   func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
@@ -397,6 +405,7 @@ type QueryResolver interface {
 	Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.InitiativeConnection, error)
 	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TopicConnection, error)
 	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error)
+	Cypher(ctx context.Context, query string, params any, limit *int) (*model.CypherResult, error)
 }
 type TopicResolver interface {
 	Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -549,6 +558,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CountryEdge.Node(childComplexity), true
+
+	case "CypherResult.columns":
+		if e.ComplexityRoot.CypherResult.Columns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.Columns(childComplexity), true
+	case "CypherResult.elapsedMs":
+		if e.ComplexityRoot.CypherResult.ElapsedMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.ElapsedMs(childComplexity), true
+	case "CypherResult.rows":
+		if e.ComplexityRoot.CypherResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.Rows(childComplexity), true
+	case "CypherResult.truncated":
+		if e.ComplexityRoot.CypherResult.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CypherResult.Truncated(childComplexity), true
 
 	case "Dialogue.acronym":
 		if e.ComplexityRoot.Dialogue.Acronym == nil {
@@ -1302,6 +1336,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Countries(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.cypher":
+		if e.ComplexityRoot.Query.Cypher == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cypher_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cypher(childComplexity, args["query"].(string), args["params"].(any), args["limit"].(*int)), true
 	case "Query.dialogues":
 		if e.ComplexityRoot.Query.Dialogues == nil {
 			break
@@ -1743,6 +1788,42 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../cypher.graphqls", Input: `"The answer to an ad hoc Cypher statement."
+type CypherResult {
+  "The statement's column names, in order."
+  columns: [String!]!
+  """
+  The rows, at most ` + "`" + `limit` + "`" + `. Each cell is JSON: numbers (integers exact), strings, booleans,
+  null, lists, maps; temporal values as ISO 8601 text; bytes as base64; points as
+  {srid, x, y[, z]}. An entity node has the entity shape (id, kind, name, aliases, description,
+  properties, citations), a source node the source shape (id, title, publisher, published, url,
+  text), any other node {labels, properties}; a relationship is {type, from, to, properties,
+  citations} with from and to the ids of its ends ("" for an end that is not an entity or a
+  source); a path is {nodes, relations}.
+  """
+  rows: [[JSON]!]!
+  "Whether the statement had more rows than ` + "`" + `limit` + "`" + `."
+  truncated: Boolean!
+  "How long the statement took on the server, in milliseconds."
+  elapsedMs: Float!
+}
+
+extend type Query {
+  """
+  Runs one read-only Cypher statement against the Neo4j store, for analysts: needs an API key
+  with role analyst or above. ` + "`" + `params` + "`" + ` is a JSON object of the statement's $parameters (never
+  spliced into the text). At most ` + "`" + `limit` + "`" + ` rows (1 to 10000) come back.
+
+  Refused, having changed nothing: writes (CYPHER_NOT_READ_ONLY); LOAD CSV, administration and
+  schema commands, CALL ... IN TRANSACTIONS, procedures other than db.labels,
+  db.relationshipTypes, db.propertyKeys, db.schema.*, db.index.fulltext.query*, and several
+  statements at once (CYPHER_FORBIDDEN); invalid Cypher (CYPHER_SYNTAX, with line and column in
+  the error's extensions); statements that run longer than the server's Cypher timeout
+  (CYPHER_TIMEOUT). On the embedded store: CYPHER_UNSUPPORTED.
+  """
+  cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `"""
 diplograph: a knowledge graph of officials, agencies, meetings, dialogues and initiatives.
 Every fact carries the verbatim quote that supports it.
@@ -2290,6 +2371,20 @@ func (ec *executionContext) childFields_CountryEdge(ctx context.Context, field g
 		return ec.fieldContext_CountryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CountryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CypherResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "columns":
+		return ec.fieldContext_CypherResult_columns(ctx, field)
+	case "rows":
+		return ec.fieldContext_CypherResult_rows(ctx, field)
+	case "truncated":
+		return ec.fieldContext_CypherResult_truncated(ctx, field)
+	case "elapsedMs":
+		return ec.fieldContext_CypherResult_elapsedMs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CypherResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Dialogue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3145,6 +3240,36 @@ func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cypher_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "query",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["query"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "params",
+		func(ctx context.Context, v any) (any, error) {
+			return ec.unmarshalOJSON2interface(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["params"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "limit",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["limit"] = arg2
 	return args, nil
 }
 
@@ -4174,6 +4299,98 @@ func (ec *executionContext) fieldContext_CountryEdge_node(_ context.Context, fie
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _CypherResult_columns(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_columns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Columns, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_columns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _CypherResult_rows(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]any) graphql.Marshaler {
+			return ec.marshalNJSON2ᚕᚕinterfaceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _CypherResult_truncated(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CypherResult_elapsedMs(ctx context.Context, field graphql.CollectedField, obj *model.CypherResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CypherResult_elapsedMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ElapsedMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CypherResult_elapsedMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CypherResult", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Dialogue_id(ctx context.Context, field graphql.CollectedField, obj *model.Dialogue) (ret graphql.Marshaler) {
@@ -7937,6 +8154,56 @@ func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, fiel
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_sources_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cypher(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cypher(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cypher(ctx, fc.Args["query"].(string),
+				func() any {
+					if fc.Args["params"] == nil {
+						return nil
+					}
+					return fc.Args["params"].(any)
+				}(), fc.Args["limit"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CypherResult) graphql.Marshaler {
+			return ec.marshalNCypherResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCypherResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cypher(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CypherResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cypher_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12610,6 +12877,54 @@ func (ec *executionContext) _CountryEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var cypherResultImplementors = []string{"CypherResult"}
+
+func (ec *executionContext) _CypherResult(ctx context.Context, sel ast.SelectionSet, obj *model.CypherResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cypherResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CypherResult")
+		case "columns":
+			out.Values[i] = ec._CypherResult_columns(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._CypherResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._CypherResult_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "elapsedMs":
+			out.Values[i] = ec._CypherResult_elapsedMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dialogueImplementors = []string{"Dialogue", "Node", "Entity"}
 
 func (ec *executionContext) _Dialogue(ctx context.Context, sel ast.SelectionSet, obj *model.Dialogue) graphql.Marshaler {
@@ -13896,6 +14211,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_sources(ctx, field)
 				})
+		case "cypher":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cypher(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -14855,6 +15176,14 @@ func (ec *executionContext) unmarshalNCountryWhere2map(ctx context.Context, v an
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCypherResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCypherResult(ctx context.Context, sel ast.SelectionSet, v *model.CypherResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CypherResult!")
+		return graphql.Null
+	}
+	return ec._CypherResult(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15059,6 +15388,58 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNJSON2ᚕinterface(ctx context.Context, v any) ([]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOJSON2interface(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNJSON2ᚕinterface(ctx context.Context, sel ast.SelectionSet, v []any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalOJSON2interface(ctx, sel, v[i])
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNJSON2ᚕᚕinterfaceᚄ(ctx context.Context, v any) ([][]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNJSON2ᚕinterface(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNJSON2ᚕᚕinterfaceᚄ(ctx context.Context, sel ast.SelectionSet, v [][]any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNJSON2ᚕinterface(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNMeeting2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMeetingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Meeting) graphql.Marshaler {

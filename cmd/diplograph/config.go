@@ -17,6 +17,7 @@ type Config struct {
 	Neo4jPassword string        // NEO4J_PASSWORD, --neo4j-password
 	Neo4jDatabase string        // NEO4J_DATABASE, --neo4j-database: the server's default
 	QueryTimeout  time.Duration // DIPLOGRAPH_QUERY_TIMEOUT, --query-timeout: 30s
+	CypherTimeout time.Duration // DIPLOGRAPH_CYPHER_TIMEOUT, --cypher-timeout: 10s
 	CORSOrigins   []string      // DIPLOGRAPH_CORS_ORIGINS, --cors-origins: none (same origin only)
 	LogFormat     string        // DIPLOGRAPH_LOG_FORMAT, --log-format: json, or text on a terminal
 	APIKeys       string        // DIPLOGRAPH_API_KEYS, --api-keys: comma-separated role:key pairs; none
@@ -33,8 +34,8 @@ func (c Config) String() string {
 		uri = "(embedded store)"
 	}
 	keys := len(splitList(c.APIKeys))
-	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cors_origins=%v api_keys=%d",
-		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CORSOrigins, keys)
+	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s cors_origins=%v api_keys=%d",
+		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.CORSOrigins, keys)
 }
 
 // bindFlags registers c's flags on fs with defaults taken from getenv, so flags override env.
@@ -55,6 +56,11 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 		timeout = 30 * time.Second
 	}
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", timeout, "server-side limit of one store query (DIPLOGRAPH_QUERY_TIMEOUT)")
+	cypherTimeout, err := time.ParseDuration(env("DIPLOGRAPH_CYPHER_TIMEOUT", "10s"))
+	if err != nil {
+		cypherTimeout = 10 * time.Second
+	}
+	fs.DurationVar(&c.CypherTimeout, "cypher-timeout", cypherTimeout, "server-side limit of one ad hoc Cypher statement (DIPLOGRAPH_CYPHER_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed by CORS, * for any (DIPLOGRAPH_CORS_ORIGINS)", func(s string) error {
 		c.CORSOrigins = splitList(s)
 		return nil

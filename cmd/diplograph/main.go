@@ -2,6 +2,7 @@
 //
 //	diplograph serve            serve the API (embedded store unless NEO4J_URI is set)
 //	diplograph import FILE      import a bundle into Neo4j (--builtin: the built-in dataset)
+//	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
 //	diplograph version          print the version
 package main
 
@@ -37,6 +38,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runServe(ctx, args, getenv, stderr)
 	case "import":
 		err = runImport(ctx, args, getenv, stdout, stderr)
+	case "cypher":
+		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
 	case "help", "-h", "--help":
@@ -60,5 +63,6 @@ var errUsage = errors.New("usage")
 const usage = `usage:
   diplograph serve [flags]                    serve the GraphQL API
   diplograph import [flags] FILE | --builtin  import a bundle into Neo4j
+  diplograph cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   diplograph version                          print the version
 Run 'diplograph COMMAND -h' for a command's flags.`

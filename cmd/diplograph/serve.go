@@ -164,11 +164,16 @@ func countEntities(ctx context.Context, s kg.Store) (int, error) {
 	return total, nil
 }
 
-func openNeo4j(ctx context.Context, cfg Config) (*neo4jstore.Store, error) {
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
+// neo4jConfig is the store configuration cfg names.
+func neo4jConfig(cfg Config) neo4jstore.Config {
+	return neo4jstore.Config{
 		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
-		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout,
-	})
+		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout, CypherTimeout: cfg.CypherTimeout,
+	}
+}
+
+func openNeo4j(ctx context.Context, cfg Config) (*neo4jstore.Store, error) {
+	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg))
 	if err != nil {
 		return nil, err // a *kg.Error naming the URI and what to check
 	}

@@ -26,6 +26,24 @@ type CountryListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+// The answer to an ad hoc Cypher statement.
+type CypherResult struct {
+	// The statement's column names, in order.
+	Columns []string `json:"columns"`
+	// The rows, at most `limit`. Each cell is JSON: numbers (integers exact), strings, booleans,
+	// null, lists, maps; temporal values as ISO 8601 text; bytes as base64; points as
+	// {srid, x, y[, z]}. An entity node has the entity shape (id, kind, name, aliases, description,
+	// properties, citations), a source node the source shape (id, title, publisher, published, url,
+	// text), any other node {labels, properties}; a relationship is {type, from, to, properties,
+	// citations} with from and to the ids of its ends ("" for an end that is not an entity or a
+	// source); a path is {nodes, relations}.
+	Rows [][]any `json:"rows"`
+	// Whether the statement had more rows than `limit`.
+	Truncated bool `json:"truncated"`
+	// How long the statement took on the server, in milliseconds.
+	ElapsedMs float64 `json:"elapsedMs"`
+}
+
 // Dates compare as ISO 8601 strings: "2022" < "2022-07" < "2022-12-01".
 type DateFilter struct {
 	Eq     *string  `json:"eq"`

@@ -23,6 +23,9 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Details are client-safe facts about the error that a program can use (e.g. the line and
+	// column of a Cypher syntax error); they join the code in a GraphQL error's extensions.
+	Details map[string]any
 	// Err is the underlying cause, for the log only; it is never shown to clients.
 	Err error
 }

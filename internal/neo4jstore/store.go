@@ -37,6 +37,7 @@ type Config struct {
 	Database string // empty: the server's default (home) database
 
 	QueryTimeout   time.Duration // server-side limit of one query or transaction; default 30s
+	CypherTimeout  time.Duration // server-side limit of one ad hoc Cypher statement; default 10s
 	ConnectTimeout time.Duration // limit of connecting and of Open's checks; default 5s
 	MaxRetryTime   time.Duration // how long transient failures are retried; default 5s
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
@@ -45,6 +46,7 @@ type Config struct {
 // Default durations of Config.
 const (
 	DefaultQueryTimeout   = 30 * time.Second
+	DefaultCypherTimeout  = 10 * time.Second
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultMaxRetryTime   = 5 * time.Second
 )
@@ -52,6 +54,9 @@ const (
 func (c Config) withDefaults() Config {
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = DefaultQueryTimeout
+	}
+	if c.CypherTimeout <= 0 {
+		c.CypherTimeout = DefaultCypherTimeout
 	}
 	if c.ConnectTimeout <= 0 {
 		c.ConnectTimeout = DefaultConnectTimeout
@@ -82,8 +87,9 @@ type Store struct {
 }
 
 var (
-	_ kg.Store    = (*Store)(nil)
-	_ kg.Importer = (*Store)(nil)
+	_ kg.Store        = (*Store)(nil)
+	_ kg.Importer     = (*Store)(nil)
+	_ kg.CypherRunner = (*Store)(nil)
 )
 
 // Open connects to the Neo4j named by cfg and checks, within cfg.ConnectTimeout, that the server

@@ -23,7 +23,9 @@ import org.neo4j.io.ByteUnit;
  * Starts an embedded Neo4j Community DBMS with only a Bolt connector on 127.0.0.1:PORT.
  *
  * <p>Usage: {@code Launcher [homeDir] [port]}; falls back to the environment variables
- * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m).
+ * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m) and
+ * NEO4J_TX_MEMORY_MAX (default 256m), the most heap one transaction may use
+ * (db.memory.transaction.max), so that one runaway query fails instead of starving the server.
  *
  * <p>NEO4J_AUTH says how clients authenticate, as in the official Docker image: {@code neo4j/PASSWORD}
  * (the default is {@code neo4j/password}) turns authentication on and makes PASSWORD the password of
@@ -51,6 +53,7 @@ public final class Launcher {
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
         String password = password(env("NEO4J_AUTH", "neo4j/password"));
         boolean auth = password != null;
+        long txMemoryMax = ByteUnit.parse(env("NEO4J_TX_MEMORY_MAX", "256m"));
 
         long t0 = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
@@ -70,6 +73,12 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
                 // Modest memory; no transaction timeout; no phone-home.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
+                // A transaction that needs more heap than this fails with
+                // Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of taking the
+                // heap from every other query (diplograph's ad hoc Cypher relies on it).
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMax)
+                // LOAD CSV may not read the server's files (file:/// URLs).
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's netty event loops otherwise linger 5s + 5s on shutdown (quiet periods).
