@@ -40,6 +40,12 @@ type Config struct {
 	ConnectTimeout time.Duration // limit of connecting and of Open's checks; default 5s
 	MaxRetryTime   time.Duration // how long transient failures are retried; default 5s
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
+
+	// Observer, when set, is called after every query or transaction the store sends to Neo4j,
+	// with its kind (read, write, ping or schema), how long it took (retries included) and its
+	// driver error (nil on success). It must be cheap and safe for concurrent use; cmd wires the
+	// Prometheus metrics in here, so this package needs no metrics library.
+	Observer func(op string, d time.Duration, err error)
 }
 
 // Default durations of Config.
@@ -158,10 +164,28 @@ func (s *Store) Ping(ctx context.Context) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+	start := time.Now()
+	err := s.driver.VerifyConnectivity(ctx)
+	s.observe(opPing, start, err)
+	if err != nil {
 		return s.mapError(ctx, "ping", err)
 	}
 	return nil
+}
+
+// Kinds of round trip reported to Config.Observer.
+const (
+	opRead   = "read"
+	opWrite  = "write"
+	opPing   = "ping"
+	opSchema = "schema"
+)
+
+// observe reports one round trip of kind op that started at start to the configured observer.
+func (s *Store) observe(op string, start time.Time, err error) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer(op, time.Since(start), err)
+	}
 }
 
 // Close closes the driver and its connections. Later calls of the store fail with
@@ -189,10 +213,12 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 		return nil, err
 	}
 	s.roundTrips.Add(1)
+	start := time.Now()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
+	s.observe(opRead, start, err)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +237,10 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 		AccessMode:   neo4j.AccessModeWrite,
 	})
 	defer session.Close(context.WithoutCancel(ctx))
-	return session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	start := time.Now()
+	res, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	s.observe(opWrite, start, err)
+	return res, err
 }
 
 // DeleteAll removes every node and relationship of the database, in batches of auto-committed
@@ -227,12 +256,14 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	})
 	defer session.Close(context.WithoutCancel(ctx))
 	// CALL { ... } IN TRANSACTIONS only runs in an auto-commit transaction, hence session.Run.
+	start := time.Now()
 	res, err := session.Run(ctx, `
 		MATCH (n)
 		CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
+	s.observe(opWrite, start, err)
 	if err != nil {
 		return s.mapError(ctx, "delete all", err)
 	}
