@@ -69,7 +69,7 @@ func (s *Store) schemaCommand(ctx context.Context, stmt string) error {
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithWritersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
-	s.observe(opSchema, start, err)
+	s.observe(ctx, opSchema, start, err)
 	if err != nil {
 		return s.mapError(ctx, "ensure schema", err)
 	}

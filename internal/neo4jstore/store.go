@@ -42,7 +42,7 @@ type Config struct {
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
 
 	// Observer, when set, is called after every query or transaction the store sends to Neo4j,
-	// with its kind (read, write, ping or schema), how long it took (retries included) and its
+	// with its kind (read, write, ping, schema, or probe: see breaker.go), how long it took (retries included) and its
 	// driver error (nil on success). It must be cheap and safe for concurrent use; cmd wires the
 	// Prometheus metrics in here, so this package needs no metrics library.
 	Observer func(op string, d time.Duration, err error)
@@ -85,6 +85,8 @@ type Store struct {
 	uri        string // redacted, for messages
 	roundTrips atomic.Int64
 	closed     atomic.Bool
+	done       chan struct{} // closed by Close, to end the probe
+	down       atomic.Bool   // the breaker is open: Neo4j was found unreachable (see breaker.go)
 }
 
 var (
@@ -117,18 +119,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, kg.Wrap(kg.CodeServiceUnavailable,
 			fmt.Sprintf("invalid Neo4j URI %s: use bolt://host:port or neo4j://host:port", uri), err)
 	}
-	s := &Store{driver: driver, cfg: cfg, uri: uri}
+	s := &Store{driver: driver, cfg: cfg, uri: uri, done: make(chan struct{})}
 
 	cctx, cancel := context.WithTimeout(ctx, cfg.ConnectTimeout)
 	defer cancel()
 	if err := driver.VerifyConnectivity(cctx); err != nil {
-		_ = driver.Close(context.WithoutCancel(ctx))
+		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, s.openError(err)
 	}
 	// VerifyConnectivity checks neither the credentials of a server with authentication disabled nor
 	// the database, so run one trivial query against the configured database.
 	if _, err := s.read(cctx, "RETURN 1 AS ok", nil); err != nil {
-		_ = driver.Close(context.WithoutCancel(ctx))
+		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, s.openError(err)
 	}
 	return s, nil
@@ -158,22 +160,22 @@ func (s *Store) openError(err error) error {
 // RoundTrips returns how many queries and transactions the store has sent to Neo4j so far.
 func (s *Store) RoundTrips() int64 { return s.roundTrips.Load() }
 
-// Ping reports whether Neo4j answers now; on failure it returns a *kg.Error with
-// CodeServiceUnavailable.
+// Ping reports whether Neo4j answers now; on failure (or while the store's breaker is open, see
+// breaker.go) it returns a *kg.Error with CodeServiceUnavailable.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
 	start := time.Now()
 	err := s.driver.VerifyConnectivity(ctx)
-	s.observe(opPing, start, err)
+	s.observe(ctx, opPing, start, err)
 	if err != nil {
 		return s.mapError(ctx, "ping", err)
 	}
 	return nil
 }
 
-// Kinds of round trip reported to Config.Observer.
+// Kinds of round trip reported to Config.Observer (and opProbe, in breaker.go).
 const (
 	opRead   = "read"
 	opWrite  = "write"
@@ -181,10 +183,15 @@ const (
 	opSchema = "schema"
 )
 
-// observe reports one round trip of kind op that started at start to the configured observer.
-func (s *Store) observe(op string, start time.Time, err error) {
+// observe reports one round trip of kind op that started at start and failed with err (nil on
+// success) to the configured observer, and opens the breaker when err says Neo4j is unreachable;
+// a failure caused by the caller's ctx (canceled, or out of time) says nothing about Neo4j.
+func (s *Store) observe(ctx context.Context, op string, start time.Time, err error) {
 	if s.cfg.Observer != nil {
 		s.cfg.Observer(op, time.Since(start), err)
+	}
+	if ctx.Err() == nil {
+		s.trip(err)
 	}
 }
 
@@ -194,6 +201,7 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	close(s.done)
 	return s.driver.Close(ctx)
 }
 
@@ -203,6 +211,9 @@ var errClosed = kg.Errorf(kg.CodeServiceUnavailable, "the Neo4j store is closed"
 func (s *Store) usable() error {
 	if s.closed.Load() {
 		return errClosed
+	}
+	if s.down.Load() {
+		return s.errDown()
 	}
 	return nil
 }
@@ -218,7 +229,7 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
-	s.observe(opRead, start, err)
+	s.observe(ctx, opRead, start, err)
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +250,7 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 	defer session.Close(context.WithoutCancel(ctx))
 	start := time.Now()
 	res, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
-	s.observe(opWrite, start, err)
+	s.observe(ctx, opWrite, start, err)
 	return res, err
 }
 
@@ -263,7 +274,7 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
-	s.observe(opWrite, start, err)
+	s.observe(ctx, opWrite, start, err)
 	if err != nil {
 		return s.mapError(ctx, "delete all", err)
 	}
