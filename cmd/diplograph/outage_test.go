@@ -265,4 +265,3 @@ func loadAndDump(ctx context.Context, t *testing.T, uri string, load bool) strin
 	}
 	return d
 }
-
