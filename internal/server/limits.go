@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/lexer"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/diplograph/diplograph/graph"
 	"github.com/diplograph/diplograph/internal/kg"
@@ -36,6 +38,10 @@ type Limits struct {
 	MaxAliases int
 	// MaxRootFields bounds the fields selected at the top of the operation. Default 20.
 	MaxRootFields int
+	// MaxMerges bounds the pairs of same-named fields and of fragment spreads that validating the
+	// document compares (see merges.go), checked on the parsed document before gqlgen validates
+	// it: validation's work grows with the square of repeated selections. Default 2,000.
+	MaxMerges int
 }
 
 // Defaults of Limits.
@@ -45,6 +51,7 @@ const (
 	DefaultMaxComplexity = 100_000
 	DefaultMaxAliases    = 30
 	DefaultMaxRootFields = 20
+	DefaultMaxMerges     = 2_000
 	// ListSize is the number of items a list without a `first` argument is assumed to hold.
 	ListSize = 10
 )
@@ -57,6 +64,7 @@ const (
 	LimitAliases    = "aliases"
 	LimitRootFields = "rootFields"
 	LimitFirst      = "first"
+	LimitMerges     = "merges"
 )
 
 func (l Limits) withDefaults() Limits {
@@ -70,15 +78,19 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxComplexity, DefaultMaxComplexity)
 	def(&l.MaxAliases, DefaultMaxAliases)
 	def(&l.MaxRootFields, DefaultMaxRootFields)
+	def(&l.MaxMerges, DefaultMaxMerges)
 	return l
 }
 
-// costLimits is the gqlgen extension enforcing Limits: it counts tokens before the document is
-// parsed, and measures the validated operation before it runs. With introspection off, it also
-// refuses operations that select __schema or __type.
+// costLimits is the gqlgen extension enforcing Limits: it counts tokens and validation's merges
+// before gqlgen parses and validates the document, and measures the validated operation before it
+// runs. With introspection off, it also refuses operations that select __schema or __type.
 type costLimits struct {
 	limits        Limits
 	introspection bool
+	// checked remembers the SHA-256 of documents that passed the pre-validation checks, so that
+	// a document seen again is not parsed twice (gqlgen caches its own parse by document).
+	checked graphql.Cache[struct{}]
 }
 
 var _ interface {
@@ -90,14 +102,30 @@ var _ interface {
 func (costLimits) ExtensionName() string                          { return "CostLimits" }
 func (costLimits) Validate(schema graphql.ExecutableSchema) error { return nil }
 
-// MutateOperationParameters refuses a document of more than MaxTokens tokens. It runs after the
+// MutateOperationParameters refuses a document of more than MaxTokens tokens, or one whose
+// validation would compare more than MaxMerges pairs of selections. It runs after the
 // persisted-query extension has filled in the query, and stops lexing at the limit, so a huge
-// document costs no more than a document at the limit.
+// document costs no more than a document at the limit. A document that does not parse is left to
+// gqlgen, which reports the syntax error.
 func (c costLimits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	sum := sha256.Sum256([]byte(p.Query))
+	key := string(sum[:])
+	if _, ok := c.checked.Get(ctx, key); ok {
+		return nil
+	}
 	if n := countTokens(p.Query, c.limits.MaxTokens); n > c.limits.MaxTokens {
 		return costError(LimitTokens, c.limits.MaxTokens, n,
 			fmt.Sprintf("the query has more than %d tokens", c.limits.MaxTokens))
 	}
+	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
+	if err != nil {
+		return nil
+	}
+	if n := countMerges(doc, c.limits.MaxMerges); n > c.limits.MaxMerges {
+		return costError(LimitMerges, c.limits.MaxMerges, n,
+			fmt.Sprintf("the query repeats fields or fragments so often that checking it would compare more than %d pairs of them; select each field once", c.limits.MaxMerges))
+	}
+	c.checked.Add(ctx, key, struct{}{})
 	return nil
 }
 
