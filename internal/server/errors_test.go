@@ -155,4 +155,3 @@ func TestEveryErrorIsCoded(t *testing.T) {
 		}
 	}
 }
-

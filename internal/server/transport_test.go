@@ -71,7 +71,9 @@ func TestGraphQLOverHTTP(t *testing.T) {
 			return raw("POST", "/graphql", `{ "not a JSON`, "Content-Type: application/json", acceptGR)
 		}, 400, gqlResp, server.CodeBadRequest, false, ""},
 		{"POST no body", func() httpResult { return raw("POST", "/graphql", "", "Content-Type: application/json") }, 400, jsonMedia, server.CodeBadRequest, false, ""},
-		{"POST body a JSON array", func() httpResult { return raw("POST", "/graphql", `[{"query": "{ __typename }"}]`, "Content-Type: application/json") }, 400, jsonMedia, server.CodeBadRequest, false, ""},
+		{"POST body a JSON array", func() httpResult {
+			return raw("POST", "/graphql", `[{"query": "{ __typename }"}]`, "Content-Type: application/json")
+		}, 400, jsonMedia, server.CodeBadRequest, false, ""},
 		{"POST query not a string", func() httpResult { return s.post(map[string]any{"query": 7}) }, 400, jsonMedia, server.CodeBadRequest, false, ""},
 		{"POST no query", func() httpResult { return s.post(map[string]any{"qeury": ok}, acceptGR) }, 400, gqlResp, server.CodeBadRequest, false, ""},
 		{"POST operationName not a string", func() httpResult { return s.post(map[string]any{"query": ok, "operationName": false}) }, 400, jsonMedia, server.CodeBadRequest, false, ""},
@@ -99,11 +101,15 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		}, 200, jsonMedia, "", true, ""},
 		{"GET variables not JSON", func() httpResult { return raw("GET", getURL(url.Values{"query": {ok}, "variables": {`{x`}}), "") }, 400, jsonMedia, server.CodeBadRequest, false, ""},
 		{"GET without query", func() httpResult { return raw("GET", "/graphql", "", acceptGR) }, 400, gqlResp, server.CodeBadRequest, false, ""},
-		{"GET mutation", func() httpResult { return raw("GET", getURL(url.Values{"query": {`mutation { __typename }`}}), "", acceptGR) }, 405, gqlResp, server.CodeMethodNotAllowed, false, "POST"},
+		{"GET mutation", func() httpResult {
+			return raw("GET", getURL(url.Values{"query": {`mutation { __typename }`}}), "", acceptGR)
+		}, 405, gqlResp, server.CodeMethodNotAllowed, false, "POST"},
 		{"GET mutation chosen by operationName", func() httpResult {
 			return raw("GET", getURL(url.Values{"query": {`query Q { __typename } mutation M { __typename }`}, "operationName": {"M"}}), "")
 		}, 405, jsonMedia, server.CodeMethodNotAllowed, false, "POST"},
-		{"PUT", func() httpResult { return raw("PUT", "/graphql", `{"query": "{ __typename }"}`, "Content-Type: application/json") }, 405, jsonMedia, server.CodeMethodNotAllowed, false, "GET, POST, OPTIONS"},
+		{"PUT", func() httpResult {
+			return raw("PUT", "/graphql", `{"query": "{ __typename }"}`, "Content-Type: application/json")
+		}, 405, jsonMedia, server.CodeMethodNotAllowed, false, "GET, POST, OPTIONS"},
 		{"DELETE", func() httpResult { return raw("DELETE", "/graphql", "") }, 405, jsonMedia, server.CodeMethodNotAllowed, false, "GET, POST, OPTIONS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
