@@ -21,6 +21,7 @@ type APIConfig struct {
 	MaxComplexity   int           // DIPLOGRAPH_MAX_COMPLEXITY, --max-complexity: 100000
 	MaxAliases      int           // DIPLOGRAPH_MAX_ALIASES, --max-aliases: 30
 	MaxRootFields   int           // DIPLOGRAPH_MAX_ROOT_FIELDS, --max-root-fields: 20
+	MaxMerges       int           // DIPLOGRAPH_MAX_MERGES, --max-merges: 2000
 	MaxBodyBytes    int64         // DIPLOGRAPH_MAX_BODY_BYTES, --max-body-bytes: 1048576
 	ShutdownTimeout time.Duration // DIPLOGRAPH_SHUTDOWN_TIMEOUT, --shutdown-timeout: 15s
 
@@ -50,7 +51,7 @@ func (c APIConfig) ServerConfig() server.Config {
 		MaxBodyBytes: c.MaxBodyBytes,
 		Limits: server.Limits{
 			MaxTokens: c.MaxTokens, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity,
-			MaxAliases: c.MaxAliases, MaxRootFields: c.MaxRootFields,
+			MaxAliases: c.MaxAliases, MaxRootFields: c.MaxRootFields, MaxMerges: c.MaxMerges,
 		},
 		DisableIntrospection: !c.Introspection,
 		DisableSuggestions:   c.Env == EnvProduction,
@@ -59,8 +60,8 @@ func (c APIConfig) ServerConfig() server.Config {
 
 // String prints c for the start-up log.
 func (c APIConfig) String() string {
-	return fmt.Sprintf("env=%s introspection=%t max_tokens=%d max_depth=%d max_complexity=%d max_aliases=%d max_root_fields=%d max_body_bytes=%d shutdown_timeout=%s neo4j_connect_timeout=%s neo4j_max_retry_time=%s",
-		c.Env, c.Introspection, c.MaxTokens, c.MaxDepth, c.MaxComplexity, c.MaxAliases, c.MaxRootFields,
+	return fmt.Sprintf("env=%s introspection=%t max_tokens=%d max_depth=%d max_complexity=%d max_aliases=%d max_root_fields=%d max_merges=%d max_body_bytes=%d shutdown_timeout=%s neo4j_connect_timeout=%s neo4j_max_retry_time=%s",
+		c.Env, c.Introspection, c.MaxTokens, c.MaxDepth, c.MaxComplexity, c.MaxAliases, c.MaxRootFields, c.MaxMerges,
 		c.MaxBodyBytes, c.ShutdownTimeout, c.Neo4jConnectTimeout, c.Neo4jMaxRetryTime)
 }
 
@@ -117,6 +118,7 @@ func (c *APIConfig) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&c.MaxComplexity, "max-complexity", int(num("DIPLOGRAPH_MAX_COMPLEXITY", server.DefaultMaxComplexity)), "highest estimated cost of an operation (DIPLOGRAPH_MAX_COMPLEXITY)")
 	fs.IntVar(&c.MaxAliases, "max-aliases", int(num("DIPLOGRAPH_MAX_ALIASES", server.DefaultMaxAliases)), "most aliased fields in an operation (DIPLOGRAPH_MAX_ALIASES)")
 	fs.IntVar(&c.MaxRootFields, "max-root-fields", int(num("DIPLOGRAPH_MAX_ROOT_FIELDS", server.DefaultMaxRootFields)), "most top-level fields in an operation (DIPLOGRAPH_MAX_ROOT_FIELDS)")
+	fs.IntVar(&c.MaxMerges, "max-merges", int(num("DIPLOGRAPH_MAX_MERGES", server.DefaultMaxMerges)), "most pairs of repeated fields and fragment spreads validation may compare (DIPLOGRAPH_MAX_MERGES)")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", num("DIPLOGRAPH_MAX_BODY_BYTES", 1<<20), "largest request body in bytes; larger ones get 413 (DIPLOGRAPH_MAX_BODY_BYTES)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", dur("DIPLOGRAPH_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout), "how long a shutdown waits for in-flight requests (DIPLOGRAPH_SHUTDOWN_TIMEOUT)")
 	fs.DurationVar(&c.Neo4jConnectTimeout, "neo4j-connect-timeout", dur("DIPLOGRAPH_NEO4J_CONNECT_TIMEOUT", DefaultNeo4jConnectTimeout), "how long to wait for a connection to Neo4j (DIPLOGRAPH_NEO4J_CONNECT_TIMEOUT)")
@@ -134,7 +136,8 @@ func (c *APIConfig) check() error {
 		n    int64
 	}{
 		{"--max-tokens", int64(c.MaxTokens)}, {"--max-depth", int64(c.MaxDepth)}, {"--max-complexity", int64(c.MaxComplexity)},
-		{"--max-aliases", int64(c.MaxAliases)}, {"--max-root-fields", int64(c.MaxRootFields)}, {"--max-body-bytes", c.MaxBodyBytes},
+		{"--max-aliases", int64(c.MaxAliases)}, {"--max-root-fields", int64(c.MaxRootFields)}, {"--max-merges", int64(c.MaxMerges)},
+		{"--max-body-bytes", c.MaxBodyBytes},
 		{"--shutdown-timeout", int64(c.ShutdownTimeout)}, {"--neo4j-connect-timeout", int64(c.Neo4jConnectTimeout)},
 		{"--neo4j-max-retry-time", int64(c.Neo4jMaxRetryTime)},
 	} {

@@ -197,6 +197,9 @@ func BenchmarkCostLimits(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	if errs := validator.Validate(schema, doc); len(errs) > 0 {
+		b.Fatal(errs)
+	}
 	vars, err := validator.VariableValues(schema, doc.Operations[0], map[string]any{"n": 50})
 	if err != nil {
 		b.Fatal(err)
@@ -206,6 +209,15 @@ func BenchmarkCostLimits(b *testing.B) {
 		for b.Loop() {
 			if countTokens(query, DefaultMaxTokens) == 0 {
 				b.Fatal("no tokens")
+			}
+		}
+	})
+	b.Run("merges", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			doc, err := parser.ParseQuery(&ast.Source{Input: query})
+			if err != nil || countMerges(doc, DefaultMaxMerges) != 0 {
+				b.Fatal("want a document without merges")
 			}
 		}
 	})
