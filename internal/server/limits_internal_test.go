@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
+	"github.com/vektah/gqlparser/v2/validator/rules"
 
 	"github.com/diplograph/diplograph/graph"
 )
@@ -20,7 +21,7 @@ func measure(t *testing.T, query string, vars map[string]any) (cost, *costWalker
 	if err != nil {
 		t.Fatalf("parse %q: %v", query, err)
 	}
-	if errs := validator.Validate(schema, doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(schema, doc, rules.NewDefaultRules()); len(errs) > 0 {
 		t.Fatalf("validate %q: %v", query, errs)
 	}
 	op := doc.Operations[0]
@@ -197,7 +198,7 @@ func BenchmarkCostLimits(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if errs := validator.Validate(schema, doc); len(errs) > 0 {
+	if errs := validator.ValidateWithRules(schema, doc, rules.NewDefaultRules()); len(errs) > 0 {
 		b.Fatal(errs)
 	}
 	vars, err := validator.VariableValues(schema, doc.Operations[0], map[string]any{"n": 50})
