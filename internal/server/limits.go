@@ -265,13 +265,15 @@ func (w *costWalker) field(f *ast.Field, inConnection bool) cost {
 }
 
 // first returns the value of f's `first` argument (given, or its default), and records a COST_LIMIT
-// error when it is over graph.MaxFirst.
+// error when a given value is over graph.MaxFirst. A default over it is the schema's business (the
+// resolver enforces it) and never refuses a query that did not ask.
 func (w *costWalker) first(f *ast.Field) (int, bool) {
 	if f.Definition == nil || f.Definition.Arguments.ForName("first") == nil {
 		return 0, false
 	}
 	v, ok := f.ArgumentMap(w.vars)["first"]
-	if !ok || v == nil {
+	given := ok && v != nil
+	if !given {
 		if def := f.Definition.Arguments.ForName("first").DefaultValue; def != nil {
 			v, _ = def.Value(nil)
 		}
@@ -294,7 +296,7 @@ func (w *costWalker) first(f *ast.Field) (int, bool) {
 	default:
 		return ListSize, true
 	}
-	if n > graph.MaxFirst && w.firstErr == nil {
+	if given && n > graph.MaxFirst && w.firstErr == nil {
 		w.firstErr = costError(LimitFirst, graph.MaxFirst, int(min(n, math.MaxInt32)),
 			fmt.Sprintf("%s(first: %d) asks for more than %d items; page with `after` instead", f.Name, n, graph.MaxFirst))
 	}
