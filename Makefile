@@ -10,7 +10,10 @@ include tools/neo4j/neo4j.mk
 # The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
 NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
-.PHONY: run build generate test test-go lint bench clean
+.PHONY: run build generate test test-go audit-deps lint bench clean
+
+# The graphql-http audit suite (npm, pinned by package-lock.json) that internal/server's tests run.
+AUDIT_DIR := tools/graphql-http-audit
 
 ## run: serve the API on http://127.0.0.1:8080 (embedded store unless NEO4J_URI is set)
 run: build
@@ -35,10 +38,10 @@ test:
 			$(MAKE) --no-print-directory test-go; \
 	fi
 
-test-go:
+test-go: audit-deps
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l . | grep -v '^tools/' || true)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 20m ./...
 
 ## bench: Go benchmarks against the embedded store and a real Neo4j
 bench:
@@ -46,6 +49,13 @@ bench:
 	$(MAKE) --no-print-directory neo4j-start NEO4J_PORT=$(NEO4J_PORT); \
 	NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) NEO4J_USERNAME=neo4j NEO4J_PASSWORD='$(NEO4J_TEST_PASSWORD)' \
 		$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## audit-deps: install the GraphQL-over-HTTP audit suite (npm ci) when missing or out of date
+audit-deps: $(AUDIT_DIR)/node_modules/.package-lock.json
+
+$(AUDIT_DIR)/node_modules/.package-lock.json: $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
+	npm ci --prefix $(AUDIT_DIR) --no-audit --no-fund
+	@touch $@
 
 clean:
 	rm -rf bin

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -28,9 +29,13 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			}
 			return gerr
 		}
+		// The detail is taken before the presented error is rewritten: gqlgen's error may be the
+		// very value the presenter gets back and changes.
+		detail := err.Error()
 		pres := graphql.DefaultErrorPresenter(ctx, err)
 		var kerr *kg.Error
 		if errors.As(err, &kerr) {
+			detail = kerr.Error()
 			pres.Message = kerr.Message
 			pres.Extensions = withCode(pres.Extensions, kerr.Code)
 			for k, v := range kerr.Details {
@@ -41,24 +46,25 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 			if kerr.Err != nil || kerr.Code == kg.CodeInternal || kerr.Code == kg.CodeServiceUnavailable {
 				log.LogAttrs(ctx, slog.LevelWarn, "request error",
 					slog.String("request_id", requestID(ctx)), slog.String("code", kerr.Code),
-					slog.String("path", pres.Path.String()), slog.String("error", err.Error()))
+					slog.String("path", pres.Path.String()), slog.String("error", detail))
 			}
 			return pres
 		}
 		id := requestID(ctx)
 		log.LogAttrs(ctx, slog.LevelError, "internal error",
-			slog.String("request_id", id), slog.String("path", pres.Path.String()), slog.String("error", err.Error()))
+			slog.String("request_id", id), slog.String("path", pres.Path.String()), slog.String("error", detail))
 		pres.Message = fmt.Sprintf("Internal error (request id %s)", id)
 		pres.Extensions = withCode(pres.Extensions, kg.CodeInternal)
 		return pres
 	}
 }
 
-// Recover turns a panic in a resolver into an INTERNAL error, logging the panic value.
+// Recover turns a panic in a resolver into an INTERNAL error, logging the panic value and stack.
 func Recover(log *slog.Logger, requestID RequestIDFunc) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.LogAttrs(ctx, slog.LevelError, "panic in resolver",
-			slog.String("request_id", requestID(ctx)), slog.String("panic", fmt.Sprint(p)))
+			slog.String("request_id", requestID(ctx)), slog.String("panic", fmt.Sprint(p)),
+			slog.String("stack", string(debug.Stack())))
 		return kg.Errorf(kg.CodeInternal, "Internal error (request id %s)", requestID(ctx))
 	}
 }

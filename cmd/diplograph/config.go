@@ -21,6 +21,7 @@ type Config struct {
 	CORSOrigins   []string      // DIPLOGRAPH_CORS_ORIGINS, --cors-origins: none (same origin only)
 	LogFormat     string        // DIPLOGRAPH_LOG_FORMAT, --log-format: json, or text on a terminal
 	APIKeys       string        // DIPLOGRAPH_API_KEYS, --api-keys: comma-separated role:key pairs; none
+	API           APIConfig     // limits, introspection, environment, shutdown: see config_api.go
 }
 
 // String prints c with the password masked, for the start-up log.
@@ -34,8 +35,8 @@ func (c Config) String() string {
 		uri = "(embedded store)"
 	}
 	keys := len(splitList(c.APIKeys))
-	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s cors_origins=%v api_keys=%d",
-		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.CORSOrigins, keys)
+	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s cors_origins=%v api_keys=%d %s",
+		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.CORSOrigins, keys, c.API)
 }
 
 // bindFlags registers c's flags on fs with defaults taken from getenv, so flags override env.
@@ -68,6 +69,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 	c.CORSOrigins = splitList(getenv("DIPLOGRAPH_CORS_ORIGINS"))
 	fs.StringVar(&c.APIKeys, "api-keys", env("DIPLOGRAPH_API_KEYS", ""), "comma-separated role:key pairs, roles reader < analyst < editor < admin (DIPLOGRAPH_API_KEYS)")
 	fs.StringVar(&c.LogFormat, "log-format", env("DIPLOGRAPH_LOG_FORMAT", ""), "log format: json or text; default json unless stderr is a terminal (DIPLOGRAPH_LOG_FORMAT)")
+	c.API.bindFlags(fs, getenv)
 }
 
 // redactURI returns uri without its user information (a password may hide there), for logs and

@@ -90,7 +90,7 @@ func runCypher(ctx context.Context, args []string, getenv func(string) string, s
 	}
 
 	// Open only: an analyst's command sets up no schema and loads nothing.
-	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg))
+	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, nil))
 	if err != nil {
 		return errors.New(kg.ErrorMessage(err))
 	}

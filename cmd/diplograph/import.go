@@ -51,7 +51,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if cfg.Neo4jURI == "" {
 		return fmt.Errorf("import writes to Neo4j: set NEO4J_URI (the embedded store keeps nothing between runs)")
 	}
-	s, err := openNeo4j(ctx, cfg)
+	s, err := openNeo4j(ctx, cfg, nil)
 	if err != nil {
 		return errors.New(userMessage(err))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/diplograph/diplograph/internal/dataset"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/metrics"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/server"
 )
@@ -24,7 +25,11 @@ import (
 type Main struct {
 	Config Config
 	Log    *slog.Logger
-	Store  kg.Store
+	// Store is the store served. Open opens the one Config names unless Store is already set (tests
+	// set it to serve a store of their own); Close closes it either way.
+	Store kg.Store
+	// Metrics receives the request and Neo4j metrics served at /metrics; Open makes it when nil.
+	Metrics *metrics.Metrics
 
 	listener net.Listener
 	server   *http.Server
@@ -33,23 +38,33 @@ type Main struct {
 // Open opens the store named by m.Config (seeding an empty Neo4j with the built-in dataset) and
 // starts listening on m.Config.Addr; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) error {
+	if err := m.Config.API.check(); err != nil {
+		return err
+	}
 	keys, err := server.ParseAPIKeys(m.Config.APIKeys)
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, m.Config, m.Log)
-	if err != nil {
-		return err
+	if m.Metrics == nil {
+		m.Metrics = metrics.New()
 	}
-	m.Store = store
+	store := m.Store
+	if store == nil {
+		if store, err = openStore(ctx, m.Config, m.Log, m.Metrics.ObserveNeo4j); err != nil {
+			return err
+		}
+		m.Store = store
+	}
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		_ = store.Close(ctx)
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
+	scfg := m.Config.API.ServerConfig()
+	scfg.CORSOrigins, scfg.APIKeys, scfg.Metrics = m.Config.CORSOrigins, keys, m.Metrics
 	m.server = &http.Server{
-		Handler:           server.New(server.Config{CORSOrigins: m.Config.CORSOrigins, APIKeys: keys}, store, m.Log),
+		Handler:           server.New(scfg, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -70,9 +85,14 @@ func (m *Main) Serve() error {
 	return nil
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to 15s), and closes the store.
+// Close stops accepting requests, lets in-flight ones finish (up to Config.API.ShutdownTimeout,
+// default 15s), and then closes the store.
 func (m *Main) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	timeout := m.Config.API.ShutdownTimeout
+	if timeout <= 0 {
+		timeout = DefaultShutdownTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	var errs []error
 	if m.server != nil {
@@ -117,7 +137,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 // openStore opens the store cfg names: Neo4j when NEO4J_URI is set (schema ensured, and the
 // built-in dataset loaded into an empty database), else the embedded store with the built-in
 // dataset.
-func openStore(ctx context.Context, cfg Config, log *slog.Logger) (kg.Store, error) {
+func openStore(ctx context.Context, cfg Config, log *slog.Logger, observe func(string, time.Duration, error)) (kg.Store, error) {
 	builtin, err := dataset.Bundle()
 	if err != nil {
 		return nil, fmt.Errorf("built-in dataset: %w", err)
@@ -131,7 +151,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (kg.Store, err
 			slog.Int("entities", len(builtin.Entities)), slog.Int("relations", len(builtin.Relations)))
 		return s, nil
 	}
-	s, err := openNeo4j(ctx, cfg)
+	s, err := openNeo4j(ctx, cfg, observe)
 	if err != nil {
 		return nil, err
 	}
@@ -164,16 +184,20 @@ func countEntities(ctx context.Context, s kg.Store) (int, error) {
 	return total, nil
 }
 
-// neo4jConfig is the store configuration cfg names.
-func neo4jConfig(cfg Config) neo4jstore.Config {
+// neo4jConfig is the store configuration cfg names, reporting every round trip to observe (when
+// not nil).
+func neo4jConfig(cfg Config, observe func(string, time.Duration, error)) neo4jstore.Config {
 	return neo4jstore.Config{
 		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
 		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout, CypherTimeout: cfg.CypherTimeout,
+		ConnectTimeout: cfg.API.Neo4jConnectTimeout, MaxRetryTime: cfg.API.Neo4jMaxRetryTime,
+		Observer: observe,
 	}
 }
 
-func openNeo4j(ctx context.Context, cfg Config) (*neo4jstore.Store, error) {
-	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg))
+// openNeo4j opens the Neo4j store cfg names and ensures its schema.
+func openNeo4j(ctx context.Context, cfg Config, observe func(string, time.Duration, error)) (*neo4jstore.Store, error) {
+	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, observe))
 	if err != nil {
 		return nil, err // a *kg.Error naming the URI and what to check
 	}

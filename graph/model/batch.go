@@ -2,6 +2,8 @@ package model
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -21,8 +23,18 @@ type lazy[T any] struct {
 	err  error
 }
 
+// A panic in f becomes the error of every caller: left to sync.Once, it would reach the first
+// caller only, and the others would read a zero value and no error, as if the store had found
+// nothing.
 func (l *lazy[T]) get(f func() (T, error)) (T, error) {
-	l.once.Do(func() { l.val, l.err = f() })
+	l.once.Do(func() {
+		defer func() {
+			if p := recover(); p != nil {
+				l.err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
+			}
+		}()
+		l.val, l.err = f()
+	})
 	return l.val, l.err
 }
 

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -64,9 +65,11 @@ func (s *Store) schemaCommand(ctx context.Context, stmt string) error {
 		return err
 	}
 	s.roundTrips.Add(1)
+	start := time.Now()
 	_, err := neo4j.ExecuteQuery(ctx, s.driver, stmt, nil, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithWritersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database))
+	s.observe(ctx, opSchema, start, err)
 	if err != nil {
 		return s.mapError(ctx, "ensure schema", err)
 	}

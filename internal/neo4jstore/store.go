@@ -41,6 +41,12 @@ type Config struct {
 	ConnectTimeout time.Duration // limit of connecting and of Open's checks; default 5s
 	MaxRetryTime   time.Duration // how long transient failures are retried; default 5s
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
+
+	// Observer, when set, is called after every query or transaction the store sends to Neo4j,
+	// with its kind (read, write, ping, schema, or probe: see breaker.go), how long it took (retries included) and its
+	// driver error (nil on success). It must be cheap and safe for concurrent use; cmd wires the
+	// Prometheus metrics in here, so this package needs no metrics library.
+	Observer func(op string, d time.Duration, err error)
 }
 
 // Default durations of Config.
@@ -84,6 +90,8 @@ type Store struct {
 	uri        string // redacted, for messages
 	roundTrips atomic.Int64
 	closed     atomic.Bool
+	done       chan struct{} // closed by Close, to end the probe
+	down       atomic.Bool   // the breaker is open: Neo4j was found unreachable (see breaker.go)
 }
 
 var (
@@ -117,18 +125,18 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, kg.Wrap(kg.CodeServiceUnavailable,
 			fmt.Sprintf("invalid Neo4j URI %s: use bolt://host:port or neo4j://host:port", uri), err)
 	}
-	s := &Store{driver: driver, cfg: cfg, uri: uri}
+	s := &Store{driver: driver, cfg: cfg, uri: uri, done: make(chan struct{})}
 
 	cctx, cancel := context.WithTimeout(ctx, cfg.ConnectTimeout)
 	defer cancel()
 	if err := driver.VerifyConnectivity(cctx); err != nil {
-		_ = driver.Close(context.WithoutCancel(ctx))
+		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, s.openError(err)
 	}
 	// VerifyConnectivity checks neither the credentials of a server with authentication disabled nor
 	// the database, so run one trivial query against the configured database.
 	if _, err := s.read(cctx, "RETURN 1 AS ok", nil); err != nil {
-		_ = driver.Close(context.WithoutCancel(ctx))
+		_ = s.Close(context.WithoutCancel(ctx))
 		return nil, s.openError(err)
 	}
 	return s, nil
@@ -158,16 +166,39 @@ func (s *Store) openError(err error) error {
 // RoundTrips returns how many queries and transactions the store has sent to Neo4j so far.
 func (s *Store) RoundTrips() int64 { return s.roundTrips.Load() }
 
-// Ping reports whether Neo4j answers now; on failure it returns a *kg.Error with
-// CodeServiceUnavailable.
+// Ping reports whether Neo4j answers now; on failure (or while the store's breaker is open, see
+// breaker.go) it returns a *kg.Error with CodeServiceUnavailable.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.usable(); err != nil {
 		return err
 	}
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+	start := time.Now()
+	err := s.driver.VerifyConnectivity(ctx)
+	s.observe(ctx, opPing, start, err)
+	if err != nil {
 		return s.mapError(ctx, "ping", err)
 	}
 	return nil
+}
+
+// Kinds of round trip reported to Config.Observer (and opProbe, in breaker.go).
+const (
+	opRead   = "read"
+	opWrite  = "write"
+	opPing   = "ping"
+	opSchema = "schema"
+)
+
+// observe reports one round trip of kind op that started at start and failed with err (nil on
+// success) to the configured observer, and opens the breaker when err says Neo4j is unreachable;
+// a failure caused by the caller's ctx (canceled, or out of time) says nothing about Neo4j.
+func (s *Store) observe(ctx context.Context, op string, start time.Time, err error) {
+	if s.cfg.Observer != nil {
+		s.cfg.Observer(op, time.Since(start), err)
+	}
+	if ctx.Err() == nil {
+		s.trip(err)
+	}
 }
 
 // Close closes the driver and its connections. Later calls of the store fail with
@@ -176,6 +207,7 @@ func (s *Store) Close(ctx context.Context) error {
 	if s.closed.Swap(true) {
 		return nil
 	}
+	close(s.done)
 	return s.driver.Close(ctx)
 }
 
@@ -186,6 +218,9 @@ func (s *Store) usable() error {
 	if s.closed.Load() {
 		return errClosed
 	}
+	if s.down.Load() {
+		return s.errDown()
+	}
 	return nil
 }
 
@@ -195,10 +230,12 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 		return nil, err
 	}
 	s.roundTrips.Add(1)
+	start := time.Now()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
+	s.observe(ctx, opRead, start, err)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +254,10 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 		AccessMode:   neo4j.AccessModeWrite,
 	})
 	defer session.Close(context.WithoutCancel(ctx))
-	return session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	start := time.Now()
+	res, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	s.observe(ctx, opWrite, start, err)
+	return res, err
 }
 
 // DeleteAll removes every node and relationship of the database, in batches of auto-committed
@@ -233,12 +273,14 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 	})
 	defer session.Close(context.WithoutCancel(ctx))
 	// CALL { ... } IN TRANSACTIONS only runs in an auto-commit transaction, hence session.Run.
+	start := time.Now()
 	res, err := session.Run(ctx, `
 		MATCH (n)
 		CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
+	s.observe(ctx, opWrite, start, err)
 	if err != nil {
 		return s.mapError(ctx, "delete all", err)
 	}

@@ -84,7 +84,7 @@ func authenticate(kr keyring, next http.Handler) http.Handler {
 		p, ok := kr.lookup(strings.TrimSpace(token))
 		if !strings.EqualFold(scheme, "Bearer") || !ok {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="diplograph"`)
-			writeError(w, http.StatusUnauthorized, kg.CodeUnauthenticated, "the API key is not valid: send Authorization: Bearer <key> with a key from DIPLOGRAPH_API_KEYS")
+			writeError(w, r, http.StatusUnauthorized, kg.CodeUnauthenticated, "the API key is not valid: send Authorization: Bearer <key> with a key from DIPLOGRAPH_API_KEYS")
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(kg.WithPrincipal(r.Context(), p)))

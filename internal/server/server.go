@@ -1,13 +1,10 @@
-// Package server is diplograph's HTTP surface: middleware (request id, body cap, CORS, recovery,
-// access log), the GraphQL handler with its limits, the probes and the GraphiQL page.
+// Package server is diplograph's HTTP surface: middleware (request id, access log and metrics,
+// panic recovery, body cap, CORS, API keys), the GraphQL handler with its transport and cost limits,
+// the probes, the Prometheus metrics and the GraphiQL page.
 package server
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -15,47 +12,82 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/diplograph/diplograph/graph"
 	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/metrics"
 )
 
-// Config holds the HTTP settings. The zero value is usable: no cross-origin access, 1 MiB bodies.
+// Config holds the HTTP settings. The zero value is usable: same-origin browsers only, 1 MiB
+// bodies, the default Limits, introspection and field suggestions on, and metrics of its own.
 type Config struct {
-	// CORSOrigins lists the origins allowed to call the API from a browser ("*" for any).
+	// CORSOrigins lists the origins allowed to call the API from a browser ("*" for any). Empty
+	// means none: only pages served from the API's own origin may call it.
 	CORSOrigins []string
-	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
+	// MaxBodyBytes caps request bodies; larger ones get 413 COST_LIMIT. Default 1 MiB.
 	MaxBodyBytes int64
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
+	// Limits bound the cost of one operation; zero fields take their defaults.
+	Limits Limits
+	// DisableIntrospection refuses __schema and __type queries with FORBIDDEN.
+	DisableIntrospection bool
+	// DisableSuggestions drops the "Did you mean ...?" hints from validation errors, so that a
+	// production server does not spell out its schema to someone probing it.
+	DisableSuggestions bool
+	// Metrics receives the request metrics and is served at /metrics; nil makes a private one.
+	Metrics *metrics.Metrics
 }
+
+// CORSMaxAge is how long, in seconds, browsers may cache a preflight answer.
+const CORSMaxAge = 600
 
 // New returns the handler serving the API over store.
 func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
+	limits := cfg.Limits.withDefaults()
+
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
-	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(httpTransport{maxTokens: limits.MaxTokens})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
-	gql.Use(extension.Introspection{})
+	gql.SetDisableSuggestion(cfg.DisableSuggestions)
+	if !cfg.DisableIntrospection {
+		gql.Use(extension.Introspection{})
+	}
 	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	// After the persisted-query extension, so that the tokens of a persisted query are counted too.
+	gql.Use(costLimits{limits: limits, introspection: !cfg.DisableIntrospection, checked: lru.New[struct{}](1000)})
 	gql.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	gql.SetRecoverFunc(graph.Recover(log, RequestID))
 
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", gql)
+	mux.HandleFunc("/graphql", func(w http.ResponseWriter, r *http.Request) {
+		markGraphQL(r.Context())
+		switch r.Method {
+		case http.MethodGet, http.MethodPost:
+			gql.ServeHTTP(w, r)
+		case http.MethodOptions:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			w.WriteHeader(http.StatusNoContent)
+		default:
+			w.Header().Set("Allow", "GET, POST, OPTIONS")
+			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST, or GET for queries")
+		}
+	})
 	mux.Handle("GET /graphiql", playground.Handler("diplograph GraphiQL", "/graphql"))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphiql", http.StatusFound)
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		// Liveness depends on nothing but this process: a Neo4j outage must not get it restarted.
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
 	})
@@ -63,6 +95,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		if err := store.Ping(ctx); err != nil {
 			log.LogAttrs(ctx, slog.LevelWarn, "not ready", slog.String("request_id", RequestID(ctx)), slog.String("error", err.Error()))
 			w.WriteHeader(http.StatusServiceUnavailable)
@@ -71,114 +104,30 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	mux.Handle("GET /metrics", cfg.Metrics.Handler())
 
-	c := cors.New(cors.Options{
-		AllowedOrigins: cfg.CORSOrigins,
-		AllowedMethods: []string{http.MethodGet, http.MethodPost},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept"},
-		ExposedHeaders: []string{RequestIDHeader},
-		MaxAge:         600,
-	})
 	var h http.Handler = mux
 	h = authenticate(newKeyring(cfg.APIKeys), h)
-	h = c.Handler(h)
+	h = newCORS(cfg.CORSOrigins).Handler(h)
 	h = limitBody(cfg.MaxBodyBytes, h)
-	h = accessLog(log, h)
+	h = recoverPanics(log, h)
+	h = accessLog(log, cfg.Metrics, h)
 	h = withRequestID(h)
 	return h
 }
 
-// RequestIDHeader carries the request id in responses (and is honoured in requests when sane).
-const RequestIDHeader = "X-Request-Id"
-
-type ctxKey struct{}
-
-// RequestID returns the id of the request ctx belongs to, or "" outside a request.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(ctxKey{}).(string)
-	return id
-}
-
-func withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(RequestIDHeader)
-		if !saneID(id) {
-			var b [8]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		w.Header().Set(RequestIDHeader, id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, id)))
-	})
-}
-
-// saneID accepts client-chosen request ids only when short and plain, so logs stay clean.
-func saneID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
+// newCORS allows browsers on origins to call the API with the methods and headers it uses. With no
+// origins it allows none (rs/cors would otherwise allow every origin).
+func newCORS(origins []string) *cors.Cors {
+	opts := cors.Options{
+		AllowedOrigins: origins,
+		AllowedMethods: []string{http.MethodGet, http.MethodPost},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "Accept", RequestIDHeader},
+		ExposedHeaders: []string{RequestIDHeader},
+		MaxAge:         CORSMaxAge,
 	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
+	if len(origins) == 0 {
+		opts.AllowOriginFunc = func(string) bool { return false }
 	}
-	return true
-}
-
-// limitBody refuses bodies over max with 413 before anything reads them when the length is
-// declared, and caps the reader otherwise.
-func limitBody(max int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > max {
-			writeError(w, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", max))
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, max)
-		next.ServeHTTP(w, r)
-	})
-}
-
-// writeError answers a request refused before GraphQL runs, in the GraphQL response shape.
-func writeError(w http.ResponseWriter, status int, code, message string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": message, "extensions": map[string]any{"code": code}}}})
-}
-
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-	bytes  int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	n, err := w.ResponseWriter.Write(b)
-	w.bytes += n
-	return n, err
-}
-
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
-func accessLog(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r)
-		log.LogAttrs(r.Context(), slog.LevelInfo, "request",
-			slog.String("request_id", RequestID(r.Context())),
-			slog.String("method", r.Method), slog.String("path", r.URL.Path),
-			slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
-			slog.Duration("duration", time.Since(start)))
-	})
+	return cors.New(opts)
 }

@@ -1,0 +1,69 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/dataset"
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/server"
+)
+
+// BenchmarkRequest measures one GraphQL request through the whole handler (middleware, transport,
+// limits, execution) on the embedded store, and what refusing abusive documents costs: each of the
+// refused ones would keep gqlparser's validator busy for seconds.
+func BenchmarkRequest(b *testing.B) {
+	bundle, err := dataset.Bundle()
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := memstore.Load(bundle)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := server.New(server.Config{}, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, bc := range []struct {
+		name, query, want string
+	}{
+		{"small query", `query Lead { entity(id: "person:roberto-velasco") { name } }`, "Roberto Velasco"},
+		{"nested query", `{ meetings(first: 5) { edges { node { name attendances { role person { name positions { title organization { name } } } } } } } }`, "Poynter"},
+		{"refused: 10,000 repeated fields", `{ entity(id: "x") { ` + strings.Repeat("name ", 9_990) + `} }`, `"merges"`},
+		{"refused: 5,000 distinct fragments", fragments(5_000), `"tokens"`},
+		{"refused: 1,000 distinct fragments", fragments(1_000), `"merges"`},
+		{"refused: depth", `{ organizations { edges { node { ` + strings.Repeat("parent { ", 20) + "name" + strings.Repeat(" }", 20) + ` } } } }`, `"depth"`},
+	} {
+		body, _ := json.Marshal(map[string]any{"query": bc.query})
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if !strings.Contains(rec.Body.String(), bc.want) {
+					b.Fatalf("answer %.300s, want %s", rec.Body.String(), bc.want)
+				}
+			}
+		})
+	}
+}
+
+// fragments returns a document spreading n distinct fragments into one selection set.
+func fragments(n int) string {
+	var q strings.Builder
+	q.WriteString(`{ entity(id: "x") { `)
+	for i := range n {
+		q.WriteString("...F" + itoa(i) + " ")
+	}
+	q.WriteString("} }")
+	for i := range n {
+		q.WriteString(" fragment F" + itoa(i) + " on Entity { name }")
+	}
+	return q.String()
+}

@@ -1,0 +1,157 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/server"
+	"github.com/diplograph/diplograph/internal/storetest"
+)
+
+// Each limit, at its default and when configured: a query just under it runs, one just over it is
+// refused with COST_LIMIT, naming the limit, before any store call.
+func TestLimits(t *testing.T) {
+	repeat := func(n int, f func(i int) string) string {
+		var parts []string
+		for i := range n {
+			parts = append(parts, f(i))
+		}
+		return strings.Join(parts, " ")
+	}
+	// depth: organizations(1) edges(2) node(3), k parents, name.
+	depth := func(d int) string {
+		return `{ organizations(first: 1) { edges { node { ` + strings.Repeat("parent { ", d-4) + "name" + strings.Repeat(" }", d-4) + ` } } } }`
+	}
+	aliases := func(n int) string {
+		return `{ entity(id: "person:katie-tobin") { ` + repeat(n, func(i int) string { return fmt.Sprintf("a%d: name", i) }) + ` } }`
+	}
+	rootFields := func(n int) string {
+		return `{ ` + repeat(n, func(i int) string { return fmt.Sprintf(`r%d: entity(id: "person:katie-tobin") { id }`, i) }) + ` }`
+	}
+	// tokens: { search ( query : "x" kinds : [ PERSON × n ] ) { score } } has 15 + n tokens.
+	tokens := func(total int) string {
+		return `{ search(query: "poynter", kinds: [` + strings.Repeat("PERSON ", total-15) + `]) { score } }`
+	}
+	// merges: n same-named fields in one selection set make n(n-1)/2 pairs to compare.
+	merges := func(n int) string {
+		return `{ entity(id: "person:katie-tobin") { ` + strings.Repeat("name ", n) + `} }`
+	}
+	// complexity: people 1 + first × (edges 1 + node 1 + name 1).
+	complexity := func(first int) string {
+		return fmt.Sprintf(`{ people(first: %d) { edges { node { name } } } }`, first)
+	}
+
+	for _, tc := range []struct {
+		name        string
+		limits      server.Limits
+		under, over string
+		limit       string
+	}{
+		{"default depth 10", server.Limits{}, depth(10), depth(11), server.LimitDepth},
+		{"depth 5", server.Limits{MaxDepth: 5}, depth(5), depth(6), server.LimitDepth},
+		{"default aliases 30", server.Limits{}, aliases(30), aliases(31), server.LimitAliases},
+		{"aliases 3", server.Limits{MaxAliases: 3}, aliases(3), aliases(4), server.LimitAliases},
+		{"default root fields 20", server.Limits{}, rootFields(20), rootFields(21), server.LimitRootFields},
+		{"root fields 2", server.Limits{MaxRootFields: 2}, rootFields(2), rootFields(3), server.LimitRootFields},
+		{"default tokens 10000", server.Limits{}, tokens(10_000), tokens(10_001), server.LimitTokens},
+		{"tokens 50", server.Limits{MaxTokens: 50}, tokens(50), tokens(51), server.LimitTokens},
+		{"complexity 31", server.Limits{MaxComplexity: 31}, complexity(10), complexity(11), server.LimitComplexity},
+		// 63 × 62 / 2 = 1953 pairs; 64 × 63 / 2 = 2016.
+		{"default merges 2000", server.Limits{}, merges(63), merges(64), server.LimitMerges},
+		{"merges 3", server.Limits{MaxMerges: 3}, merges(3), merges(4), server.LimitMerges},
+		// Relations of relations of people: 1 + 12 × (3 + 85 × (2 + 96)) = 99,997, plus one per
+		// __typename: 100,000 runs, 100,001 does not.
+		{"default complexity 100000", server.Limits{},
+			`{ __typename __typename __typename people(first: 12) { edges { node { relations(first: 85) { to { relations(first: 96) { type } } } } } } }`,
+			`{ __typename __typename __typename __typename people(first: 12) { edges { node { relations(first: 85) { to { relations(first: 96) { type } } } } } } }`,
+			server.LimitComplexity},
+		{"first 100", server.Limits{}, `{ people(first: 100) { totalCount } }`, `{ people(first: 101) { totalCount } }`, server.LimitFirst},
+		{"nested first 100", server.Limits{}, `{ entity(id: "x") { relations(first: 100) { type } } }`, `{ entity(id: "x") { relations(first: 101) { type } } }`, server.LimitFirst},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, server.Config{Limits: tc.limits}, nil)
+			if r := s.query(tc.under); r.status != 200 || len(r.errors) > 0 {
+				t.Errorf("just under the limit: %d %.300s", r.status, r.body)
+			}
+			r := s.query(tc.over, acceptGR)
+			if r.status != 400 || r.hasData || len(r.errors) != 1 {
+				t.Fatalf("just over the limit: %d %.300s, want 400 with one error and no data", r.status, r.body)
+			}
+			ext := r.errors[0].Extensions
+			if ext["code"] != kg.CodeCostLimit || ext["limit"] != tc.limit {
+				t.Errorf("just over the limit: extensions %v, want code COST_LIMIT and limit %s", ext, tc.limit)
+			}
+			if max, actual := ext["max"].(float64), ext["actual"].(float64); actual <= max {
+				t.Errorf("extensions max %v, actual %v: want actual over max", max, actual)
+			}
+		})
+	}
+}
+
+// `first` from a variable is checked like a literal.
+func TestFirstLimitFromVariable(t *testing.T) {
+	s := newTestServer(t, server.Config{}, nil)
+	r := s.post(map[string]any{"query": `query($n: Int) { people(first: $n) { totalCount } }`, "variables": map[string]any{"n": 1000}})
+	if r.code(t) != kg.CodeCostLimit {
+		t.Errorf("people(first: $n = 1000): codes %v, want COST_LIMIT", r.codes())
+	}
+}
+
+// Limits are checked before anything runs: a refused query costs no store call.
+func TestLimitsRunNothing(t *testing.T) {
+	counting := newCountingMem(t)
+	s := newTestServer(t, server.Config{Limits: server.Limits{MaxDepth: 3}}, counting)
+	r := s.query(`{ people { edges { node { name } } } }`)
+	if r.code(t) != kg.CodeCostLimit {
+		t.Fatalf("codes %v, want COST_LIMIT", r.codes())
+	}
+	if calls := counting.Calls(); len(calls) != 0 {
+		t.Errorf("a refused query made store calls %v, want none", calls)
+	}
+}
+
+func TestIntrospection(t *testing.T) {
+	const q = `{ __schema { queryType { name } } }`
+	on := newTestServer(t, server.Config{}, nil)
+	if r := on.query(q); len(r.errors) > 0 || !strings.Contains(string(r.data), `"Query"`) {
+		t.Errorf("introspection on by default: %s", r.body)
+	}
+	off := newTestServer(t, server.Config{DisableIntrospection: true}, nil)
+	for _, q := range []string{q, `{ __type(name: "Person") { name } }`, `{ entity(id: "x") { __type: id } ... on Query { s: __schema { description } } }`} {
+		if r := off.query(q, acceptGR); r.status != 400 || r.code(t) != kg.CodeForbidden {
+			t.Errorf("introspection off, %s: %d %v, want 400 FORBIDDEN", q, r.status, r.codes())
+		}
+	}
+	if r := off.query(`{ __typename }`); len(r.errors) > 0 {
+		t.Errorf("__typename with introspection off: %s, want it to work", r.body)
+	}
+}
+
+func TestFieldSuggestions(t *testing.T) {
+	const typo = `{ peeple { totalCount } }`
+	dev := newTestServer(t, server.Config{}, nil)
+	if r := dev.query(typo); !strings.Contains(r.body, "Did you mean") {
+		t.Errorf("suggestions on by default: %s, want a Did you mean hint", r.body)
+	}
+	prod := newTestServer(t, server.Config{DisableSuggestions: true}, nil)
+	r := prod.query(typo)
+	if strings.Contains(r.body, "Did you mean") || strings.Contains(r.body, "people") {
+		t.Errorf("suggestions off: %s, want no hint", r.body)
+	}
+	if r.code(t) != "GRAPHQL_VALIDATION_FAILED" {
+		t.Errorf("suggestions off: codes %v", r.codes())
+	}
+}
+
+// newCountingMem returns the built-in dataset on the embedded store, counting store calls.
+func newCountingMem(t *testing.T) *storetest.Counting {
+	t.Helper()
+	s, err := memstore.Load(builtin(t)())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return storetest.NewCounting(s)
+}

@@ -1,0 +1,194 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	dto "github.com/prometheus/client_model/go"
+
+	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/metrics"
+	"github.com/diplograph/diplograph/internal/server"
+)
+
+// downStore is a store whose database is unreachable.
+type downStore struct{ kg.Store }
+
+func (downStore) Ping(context.Context) error {
+	return kg.Wrap(kg.CodeServiceUnavailable, "cannot reach Neo4j", errors.New("ConnectivityError: dial tcp 127.0.0.1:7687: connect: connection refused"))
+}
+
+func TestProbes(t *testing.T) {
+	mem, err := memstore.Load(builtin(t)())
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := newTestServer(t, server.Config{}, mem)
+	down := newTestServer(t, server.Config{}, downStore{mem})
+	for _, tc := range []struct {
+		name   string
+		s      *testServer
+		path   string
+		status int
+		body   string
+	}{
+		{"liveness", up, "/healthz", 200, "ok\n"},
+		{"liveness without the store", down, "/healthz", 200, "ok\n"},
+		{"readiness", up, "/readyz", 200, "ready\n"},
+		{"readiness without the store", down, "/readyz", 503, "store unavailable\n"},
+	} {
+		r := tc.s.do(tc.s.request(http.MethodGet, tc.path, nil))
+		if r.status != tc.status || r.body != tc.body {
+			t.Errorf("%s: GET %s = %d %q, want %d %q", tc.name, tc.path, r.status, r.body, tc.status, tc.body)
+		}
+	}
+	if !strings.Contains(down.log.String(), "connection refused") {
+		t.Errorf("the log does not say why the store is not ready:\n%s", down.log.String())
+	}
+}
+
+// sample returns the value of the counter or histogram count of family name with labels.
+func sample(t *testing.T, m *metrics.Metrics, name string, labels map[string]string) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	next:
+		for _, metric := range f.Metric {
+			got := map[string]string{}
+			for _, l := range metric.Label {
+				got[l.GetName()] = l.GetValue()
+			}
+			for k, v := range labels {
+				if got[k] != v {
+					continue next
+				}
+			}
+			return value(metric)
+		}
+	}
+	return 0
+}
+
+// total sums every sample of family name.
+func total(t *testing.T, m *metrics.Metrics, name string) float64 {
+	t.Helper()
+	families, err := m.Registry().Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, metric := range f.Metric {
+				sum += value(metric)
+			}
+		}
+	}
+	return sum
+}
+
+func value(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.Counter.GetValue()
+	case m.Histogram != nil:
+		return float64(m.Histogram.GetSampleCount())
+	}
+	return 0
+}
+
+func TestMetrics(t *testing.T) {
+	m := metrics.New()
+	s := newTestServer(t, server.Config{Metrics: m}, nil)
+	s.query(`query Leads { entity(id: "meeting:21cb-esc-14th-plenary") { name } }`)
+	s.query(`query Leads { entity(id: "meeting:21cb-esc-14th-plenary") { name } }`)
+	s.query(`query Broken { people(after: "bm9wZQ") { totalCount } }`)
+	s.query(`{ people(first: 101) { totalCount } }`)
+	s.post(map[string]any{"query": `query A { __typename } query B { __typename }`, "operationName": "B"})
+	s.do(s.request(http.MethodGet, "/healthz", nil))
+
+	for _, tc := range []struct {
+		name   string
+		labels map[string]string
+		want   float64
+	}{
+		{metrics.GraphQLRequests, map[string]string{"operation": "Leads", "outcome": "ok"}, 2},
+		{metrics.GraphQLRequestDuration, map[string]string{"operation": "Leads", "outcome": "ok"}, 2},
+		{metrics.GraphQLRequests, map[string]string{"operation": "Broken", "outcome": "error"}, 1},
+		{metrics.GraphQLRequests, map[string]string{"operation": "anonymous", "outcome": "error"}, 1},
+		{metrics.GraphQLRequests, map[string]string{"operation": "B", "outcome": "ok"}, 1},
+		{metrics.GraphQLErrors, map[string]string{"code": kg.CodeBadUserInput}, 1},
+		{metrics.GraphQLErrors, map[string]string{"code": kg.CodeCostLimit}, 1},
+	} {
+		if got := sample(t, m, tc.name, tc.labels); got != tc.want {
+			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
+		}
+	}
+	// Five GraphQL requests; the probe is not one.
+	if got := total(t, m, metrics.GraphQLRequests); got != 5 {
+		t.Errorf("%s summed = %v, want 5", metrics.GraphQLRequests, got)
+	}
+
+	r := s.do(s.request(http.MethodGet, "/metrics", nil))
+	if r.status != 200 {
+		t.Fatalf("GET /metrics = %d", r.status)
+	}
+	for _, name := range []string{metrics.GraphQLRequests, metrics.GraphQLRequestDuration + "_bucket", metrics.GraphQLErrors, "go_goroutines", "process_cpu_seconds_total"} {
+		if !strings.Contains(r.body, "\n"+name) {
+			t.Errorf("/metrics has no %s", name)
+		}
+	}
+}
+
+// One log line per request, with the request id the response carries, the operation name and the
+// error codes.
+func TestAccessLog(t *testing.T) {
+	s := newTestServer(t, server.Config{}, nil)
+	r := s.query(`query Broken { people(after: "bm9wZQ") { totalCount } }`, "X-Request-Id: trace-42")
+	if got := r.header.Get(server.RequestIDHeader); got != "trace-42" {
+		t.Errorf("%s = %q, want the client's sane id trace-42", server.RequestIDHeader, got)
+	}
+	r2 := s.query(`{ __typename }`, "X-Request-Id: not sane!")
+	id2 := r2.header.Get(server.RequestIDHeader)
+	if id2 == "" || id2 == "not sane!" {
+		t.Errorf("%s = %q, want a fresh id instead of the client's", server.RequestIDHeader, id2)
+	}
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(s.log.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line is not JSON: %s", l)
+		}
+		if m["msg"] == "request" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("%d request log lines, want one per request:\n%s", len(lines), s.log.String())
+	}
+	want := map[string]any{"request_id": "trace-42", "operation": "Broken", "errors": kg.CodeBadUserInput, "status": float64(200), "path": "/graphql", "method": "POST"}
+	for k, v := range want {
+		if lines[0][k] != v {
+			t.Errorf("log %s = %v, want %v (%v)", k, lines[0][k], v, lines[0])
+		}
+	}
+	if lines[1]["request_id"] != id2 {
+		t.Errorf("log request_id = %v, want the id of the response header %s", lines[1]["request_id"], id2)
+	}
+}
+
+func itoa(i int) string {
+	b, _ := json.Marshal(i)
+	return string(b)
+}
