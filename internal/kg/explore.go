@@ -260,3 +260,9 @@ func checkTypes(types []string) error {
 	}
 	return nil
 }
+
+// OutOfTime returns the CodeTimeout error of an exploration that ran into its time limit, with
+// advice a person can act on; cause is kept for the log.
+func OutOfTime(cause error) *Error {
+	return Wrap(CodeTimeout, "the search ran out of time: ask for fewer hops, restrict the relation types or avoid hub entities", cause)
+}

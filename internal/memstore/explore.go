@@ -53,7 +53,7 @@ func (w *walker) tick() error {
 
 func exploreDeadline(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
-		return kg.Wrap(kg.CodeTimeout, "the search ran out of time: ask for fewer hops, restrict the relation types or avoid hub entities", err)
+		return kg.OutOfTime(err)
 	}
 	return nil
 }
