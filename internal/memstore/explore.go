@@ -15,7 +15,7 @@ import (
 // (by the id of the entity reached, then the relation), so the first path found is the first in
 // that order and no sort of the answers is needed.
 
-// exploreCheckEvery is how many steps of a search run between checks of ctx's deadline.
+// exploreCheckEvery is how many relations a search may look at between checks of ctx's deadline.
 const exploreCheckEvery = 256
 
 // walker is the state of one exploration: which relations and entities it may use, and the
@@ -26,7 +26,8 @@ type walker struct {
 	kinds  []kg.Kind
 	avoid  map[*node]bool
 	sorted map[*node][]edge
-	steps  int
+	// steps counts the relations looked at, checked the count at the last deadline check.
+	steps, checked int
 }
 
 func (s *Store) newWalker(ctx context.Context, types []string, kinds []kg.Kind, avoid []string) *walker {
@@ -42,12 +43,13 @@ func (s *Store) newWalker(ctx context.Context, types []string, kinds []kg.Kind, 
 	return w
 }
 
-// tick counts one step of the search and fails with CodeTimeout once ctx is done.
+// tick fails with kg.OutOfTime once ctx is done; it looks at ctx only every exploreCheckEvery
+// relations.
 func (w *walker) tick() error {
-	w.steps++
-	if w.steps%exploreCheckEvery != 0 {
+	if w.steps-w.checked < exploreCheckEvery {
 		return nil
 	}
+	w.checked = w.steps
 	return exploreDeadline(w.ctx)
 }
 
@@ -66,6 +68,7 @@ func (w *walker) allowed(n *node) bool {
 // each calls yield with every edge of n the walk may take, in no particular order.
 func (w *walker) each(n *node, yield func(edge)) {
 	n.eachEdge(true, true, w.types, func(e edge) bool {
+		w.steps++
 		if w.allowed(e.other) {
 			yield(e)
 		}
