@@ -32,14 +32,24 @@ type Config struct {
 	MaxBodyBytes int64
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
+	// ExploreTimeout limits each path search, neighborhood, common-connections and timeline
+	// query, and each neighborhood export. Default DefaultExploreTimeout; negative: no limit but
+	// the request's.
+	ExploreTimeout time.Duration
 }
+
+// DefaultExploreTimeout is Config.ExploreTimeout's default.
+const DefaultExploreTimeout = 10 * time.Second
 
 // New returns the handler serving the API over store.
 func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
+	if cfg.ExploreTimeout == 0 {
+		cfg.ExploreTimeout = DefaultExploreTimeout
+	}
+	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -51,6 +61,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, log))
 	mux.Handle("GET /graphiql", playground.Handler("diplograph GraphiQL", "/graphql"))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphiql", http.StatusFound)
