@@ -118,7 +118,10 @@ func (w *walker) distances(start *node, maxDepth int, stop *node) (map[*node]int
 	return dist, nil
 }
 
-// ShortestPath returns the first shortest path from q.From to q.To in kg.PathOrder, or nil.
+// ShortestPath returns the first shortest path from q.From to q.To in kg.PathOrder, or nil. A
+// breadth-first search from both ends finds the length of the shortest paths, the entities on
+// them are marked with their position, and a walk from q.From takes at every step the first
+// neighbour, in PathOrder, one position further.
 func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
@@ -132,26 +135,113 @@ func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 	if from == nil || to == nil {
 		return nil, nil
 	}
+	if from == to {
+		return newPath([]*node{from}, nil), nil
+	}
 	w := s.newWalker(ctx, q.Types, nil, q.AvoidSet())
-	// Distances to To, so that every step from From can pick the first neighbour one closer.
-	dist, err := w.distances(to, q.MaxHops, from)
+	distFrom, distTo, d, err := w.meet(from, to, q.MaxHops)
+	if err != nil || d < 0 {
+		return nil, err
+	}
+	pos, err := w.onShortestPaths(distFrom, distTo, d)
 	if err != nil {
 		return nil, err
 	}
-	d, ok := dist[from]
-	if !ok {
-		return nil, nil
-	}
 	nodes, rels := []*node{from}, []*kg.Relation{}
-	for cur := from; d > 0; d-- {
+	for cur, k := from, 0; k < d; k++ {
 		for _, e := range w.neighbours(cur) {
-			if dd, ok := dist[e.other]; ok && dd == d-1 {
+			if p, ok := pos[e.other]; ok && p == k+1 {
 				nodes, rels, cur = append(nodes, e.other), append(rels, e.rel), e.other
 				break
 			}
 		}
 	}
 	return newPath(nodes, rels), nil
+}
+
+// meet runs breadth-first searches from a and from b, a whole level at a time on the side with
+// the smaller frontier, until they meet or maxHops is spent. It returns the distances each found
+// and d, the length of the shortest paths between a and b (-1 if none is within maxHops).
+//
+// When a level of one side first reaches the other side's entities, the distance is exactly
+// that level plus the other side's depth: before it the two balls were apart, so no path was
+// shorter.
+func (w *walker) meet(a, b *node, maxHops int) (distA, distB map[*node]int, d int, err error) {
+	distA, distB = map[*node]int{a: 0}, map[*node]int{b: 0}
+	frontA, frontB := []*node{a}, []*node{b}
+	depthA, depthB := 0, 0
+	for depthA+depthB < maxHops && len(frontA) > 0 && len(frontB) > 0 {
+		mine, other, front, depth := distA, distB, &frontA, &depthA
+		if len(frontB) < len(frontA) {
+			mine, other, front, depth = distB, distA, &frontB, &depthB
+		}
+		best := -1
+		var next []*node
+		for _, n := range *front {
+			if err := w.tick(); err != nil {
+				return nil, nil, -1, err
+			}
+			w.each(n, func(e edge) {
+				if _, seen := mine[e.other]; seen {
+					return
+				}
+				mine[e.other] = *depth + 1
+				next = append(next, e.other)
+				if od, ok := other[e.other]; ok && (best < 0 || *depth+1+od < best) {
+					best = *depth + 1 + od
+				}
+			})
+		}
+		*front, *depth = next, *depth+1
+		if best >= 0 {
+			return distA, distB, best, nil
+		}
+	}
+	return distA, distB, -1, nil
+}
+
+// onShortestPaths returns the entities on shortest paths (of length d) between the two ends of
+// meet's searches, each with its position on them (its distance from the first end). It starts
+// from the layer where the searches met, where both distances are known, and follows distA down
+// to the first end and distB up to the second.
+func (w *walker) onShortestPaths(distA, distB map[*node]int, d int) (map[*node]int, error) {
+	pos := map[*node]int{}
+	layers := make([][]*node, d+1)
+	for n, x := range distA {
+		if y, ok := distB[n]; ok && x+y == d {
+			pos[n] = x
+			layers[x] = append(layers[x], n)
+		}
+	}
+	// mark adds the neighbours of the entities at position p whose distance in dist is want, at
+	// position q.
+	mark := func(p, q int, dist map[*node]int, want int) error {
+		for _, n := range layers[p] {
+			if err := w.tick(); err != nil {
+				return err
+			}
+			w.each(n, func(e edge) {
+				if dd, ok := dist[e.other]; ok && dd == want {
+					if _, done := pos[e.other]; !done {
+						pos[e.other] = q
+						layers[q] = append(layers[q], e.other)
+					}
+				}
+			})
+		}
+		return nil
+	}
+	for p := d; p >= 1; p-- {
+		if err := mark(p, p-1, distA, p-1); err != nil {
+			return nil, err
+		}
+	}
+	for p := 0; p < d; p++ {
+		if err := mark(p, p+1, distB, d-p-1); err != nil {
+			return nil, err
+		}
+	}
+	return pos, nil
 }
 
 // Paths returns the first q.Limit simple paths from q.From to q.To in kg.PathOrder.
