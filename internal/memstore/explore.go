@@ -11,7 +11,7 @@ import (
 
 // The exploration operations of kg.Explorer, over the adjacency lists: breadth-first search for
 // distances, a greedy walk down the distance layers for the shortest path, and a depth-first
-// enumeration pruned by those distances for simple paths. Neighbours are visited in PathOrder
+// enumeration pruned by those distances for simple paths. Neighbours are visited in path order
 // (by the id of the entity reached, then the relation), so the first path found is the first in
 // that order and no sort of the answers is needed.
 
@@ -76,7 +76,7 @@ func (w *walker) each(n *node, yield func(edge)) {
 	})
 }
 
-// neighbours returns the edges of n the walk may take in PathOrder: by the id of the entity at
+// neighbours returns the edges of n the walk may take in path order: by the id of the entity at
 // the other end, then by relation (type, From, To).
 func (w *walker) neighbours(n *node) []edge {
 	if es, ok := w.sorted[n]; ok {
@@ -118,10 +118,10 @@ func (w *walker) distances(start *node, maxDepth int, stop *node) (map[*node]int
 	return dist, nil
 }
 
-// ShortestPath returns the first shortest path from q.From to q.To in kg.PathOrder, or nil. A
-// breadth-first search from both ends finds the length of the shortest paths, the entities on
-// them are marked with their position, and a walk from q.From takes at every step the first
-// neighbour, in PathOrder, one position further.
+// ShortestPath returns the first shortest path from q.From to q.To in path order
+// (kg.ComparePaths), or nil. A breadth-first search from both ends finds the length of the
+// shortest paths, the entities on them are marked with their position, and a walk from q.From
+// takes at every step the first neighbour, in path order, one position further.
 func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
@@ -244,7 +244,8 @@ func (w *walker) onShortestPaths(distA, distB map[*node]int, d int) (map[*node]i
 	return pos, nil
 }
 
-// Paths returns the first q.Limit simple paths from q.From to q.To in kg.PathOrder.
+// Paths returns the first q.Limit simple paths from q.From to q.To in path order
+// (kg.ComparePaths).
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
@@ -274,7 +275,7 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	}
 	e := &enumeration{w: w, to: to, dist: dist, limit: q.Limit, onPath: map[*node]bool{from: true}, nodes: []*node{from}}
 	// One length at a time, so that shorter paths come first; within a length, the depth-first
-	// walk over sorted neighbours finds paths in PathOrder.
+	// walk over sorted neighbours finds paths in path order.
 	for length := shortest; length <= q.MaxHops && len(e.out) < q.Limit; length++ {
 		if err := e.walk(from, length); err != nil {
 			return nil, err
@@ -430,7 +431,8 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 	return out, nil
 }
 
-// Timeline returns the meetings of q in kg.TimelineOrder, as kg.TimelineQuery describes.
+// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), as
+// kg.TimelineQuery describes.
 func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
