@@ -22,6 +22,10 @@ type Config struct {
 	LogFormat     string        // DIPLOGRAPH_LOG_FORMAT, --log-format: json, or text on a terminal
 	APIKeys       string        // DIPLOGRAPH_API_KEYS, --api-keys: comma-separated role:key pairs; none
 	API           APIConfig     // limits, introspection, environment, shutdown: see config_api.go
+
+	// ExploreTimeout is DIPLOGRAPH_EXPLORE_TIMEOUT, --explore-timeout: 10s; the limit of one path
+	// search, neighborhood, common-connections or timeline query.
+	ExploreTimeout time.Duration
 }
 
 // String prints c with the password masked, for the start-up log.
@@ -35,8 +39,8 @@ func (c Config) String() string {
 		uri = "(embedded store)"
 	}
 	keys := len(splitList(c.APIKeys))
-	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s cors_origins=%v api_keys=%d %s",
-		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.CORSOrigins, keys, c.API)
+	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s explore_timeout=%s cors_origins=%v api_keys=%d %s",
+		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.ExploreTimeout, c.CORSOrigins, keys, c.API)
 }
 
 // bindFlags registers c's flags on fs with defaults taken from getenv, so flags override env.
@@ -62,6 +66,11 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 		cypherTimeout = 10 * time.Second
 	}
 	fs.DurationVar(&c.CypherTimeout, "cypher-timeout", cypherTimeout, "server-side limit of one ad hoc Cypher statement (DIPLOGRAPH_CYPHER_TIMEOUT)")
+	explore, err := time.ParseDuration(env("DIPLOGRAPH_EXPLORE_TIMEOUT", "10s"))
+	if err != nil {
+		explore = 10 * time.Second
+	}
+	fs.DurationVar(&c.ExploreTimeout, "explore-timeout", explore, "limit of one path search, neighborhood, common-connections or timeline query (DIPLOGRAPH_EXPLORE_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed by CORS, * for any (DIPLOGRAPH_CORS_ORIGINS)", func(s string) error {
 		c.CORSOrigins = splitList(s)
 		return nil

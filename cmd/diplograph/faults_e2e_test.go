@@ -155,10 +155,10 @@ func TestServeKeepsExistingData(t *testing.T) {
 	if n := len(logged(p.stderr.String(), "seeded an empty Neo4j with the built-in dataset")); n != 0 {
 		t.Errorf("serve seeded a Neo4j that holds data; stderr:\n%s", p.stderr.String())
 	}
-	got := string(post(t, url, `{
+	got := strings.TrimSpace(string(post(t, url, `{
   builtin: entity(id: "person:katie-tobin") { id }
   fixture: entity(id: "person:claire-tremblay") { id }
-}`, nil))
+}`, nil)))
 	want := `{"data":{"builtin":null,"fixture":{"id":"person:claire-tremblay"}}}`
 	if got != want {
 		t.Errorf("serve on the fixture answers %s, want %s", got, want)

@@ -26,6 +26,12 @@ import (
 // default 7731. It needs Java 17+ and Maven, like `make test`, and fails without them.
 const defaultOutagePort = "7731"
 
+// The outage test's own Neo4j runs with authentication, as a real one does.
+const (
+	outageUser     = "neo4j"
+	outagePassword = "password"
+)
+
 // neo4jLauncher runs tools/neo4j/start.sh and stop.sh for one port.
 type neo4jLauncher struct {
 	t    *testing.T
@@ -37,7 +43,7 @@ func (l neo4jLauncher) run(script string) {
 	l.t.Helper()
 	start := time.Now()
 	cmd := exec.Command("bash", filepath.Join(l.dir, script))
-	cmd.Env = append(os.Environ(), "NEO4J_PORT="+l.port)
+	cmd.Env = append(os.Environ(), "NEO4J_PORT="+l.port, "NEO4J_AUTH="+outageUser+"/"+outagePassword)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		l.t.Fatalf("tools/neo4j/%s (NEO4J_PORT=%s) failed after %s: %v\n%s", script, l.port, time.Since(start).Round(time.Millisecond), err, out)
@@ -95,7 +101,7 @@ func TestNeo4jOutage(t *testing.T) {
 
 	logs := &logBuffer{}
 	m := &Main{
-		Config: testConfig(t, map[string]string{"NEO4J_URI": uri}),
+		Config: testConfig(t, map[string]string{"NEO4J_URI": uri, "NEO4J_USERNAME": outageUser, "NEO4J_PASSWORD": outagePassword}),
 		Log:    slog.New(slog.NewJSONHandler(logs, nil)),
 	}
 	startMain(t, m)
@@ -236,7 +242,7 @@ func TestNeo4jOutage(t *testing.T) {
 // set, and returns storetest.Dump of it.
 func loadAndDump(ctx context.Context, t *testing.T, uri string, load bool) string {
 	t.Helper()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri, QueryTimeout: 5 * time.Minute, ConnectTimeout: 30 * time.Second})
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri, Username: outageUser, Password: outagePassword, QueryTimeout: 5 * time.Minute, ConnectTimeout: 30 * time.Second})
 	if err != nil {
 		t.Fatalf("open %s: %v", uri, err)
 	}

@@ -63,6 +63,7 @@ func (m *Main) Open(ctx context.Context) error {
 	m.listener = ln
 	scfg := m.Config.API.ServerConfig()
 	scfg.CORSOrigins, scfg.APIKeys, scfg.Metrics = m.Config.CORSOrigins, keys, m.Metrics
+	scfg.ExploreTimeout = m.Config.ExploreTimeout
 	m.server = &http.Server{
 		Handler:           server.New(scfg, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,

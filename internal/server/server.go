@@ -40,7 +40,14 @@ type Config struct {
 	DisableSuggestions bool
 	// Metrics receives the request metrics and is served at /metrics; nil makes a private one.
 	Metrics *metrics.Metrics
+	// ExploreTimeout limits each path search, neighborhood, common-connections and timeline
+	// query, and each neighborhood export. Default DefaultExploreTimeout; negative: no limit but
+	// the request's.
+	ExploreTimeout time.Duration
 }
+
+// DefaultExploreTimeout is Config.ExploreTimeout's default.
+const DefaultExploreTimeout = 10 * time.Second
 
 // CORSMaxAge is how long, in seconds, browsers may cache a preflight answer.
 const CORSMaxAge = 600
@@ -54,8 +61,11 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		cfg.Metrics = metrics.New()
 	}
 	limits := cfg.Limits.withDefaults()
+	if cfg.ExploreTimeout == 0 {
+		cfg.ExploreTimeout = DefaultExploreTimeout
+	}
 
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
+	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
 	gql.AddTransport(httpTransport{maxTokens: limits.MaxTokens})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.SetDisableSuggestion(cfg.DisableSuggestions)
@@ -82,6 +92,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST, or GET for queries")
 		}
 	})
+	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, log))
 	mux.Handle("GET /graphiql", playground.Handler("diplograph GraphiQL", "/graphql"))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphiql", http.StatusFound)
