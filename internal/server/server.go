@@ -1,5 +1,6 @@
 // Package server is diplograph's HTTP surface: middleware (request id, body cap, CORS, recovery,
-// access log), the GraphQL handler with its limits, the probes and the GraphiQL page.
+// access log), the GraphQL handler with its limits, the probes, and the explorer and GraphiQL
+// pages (built into package web).
 package server
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -16,12 +18,12 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/diplograph/diplograph/graph"
 	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/web"
 )
 
 // Config holds the HTTP settings. The zero value is usable: no cross-origin access, 1 MiB bodies.
@@ -32,6 +34,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
+	// UI holds the built pages (index.html, graphiql.html, assets/); nil means the ones embedded
+	// in the binary (web.Dist).
+	UI fs.FS
 }
 
 // New returns the handler serving the API over store.
@@ -51,10 +56,17 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
-	mux.Handle("GET /graphiql", playground.Handler("diplograph GraphiQL", "/graphql"))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/graphiql", http.StatusFound)
-	})
+	if cfg.UI == nil {
+		cfg.UI = web.Dist()
+	}
+	pages, err := newUI(cfg.UI)
+	if err != nil {
+		// The embedded build always loads; a broken custom one leaves the API serving, pages 404.
+		log.Error("loading the explorer pages", slog.String("error", err.Error()))
+	}
+	mux.Handle("GET /{$}", pages.page("index.html", explorerCSP))
+	mux.Handle("GET /graphiql", pages.page("graphiql.html", graphiqlCSP))
+	mux.Handle("GET /assets/", pages.assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = w.Write([]byte("ok\n"))
