@@ -86,14 +86,14 @@ func TestGraphiQLExamplesMatchREADME(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var examples []struct{ Title, Query string }
+	var examples []struct{ Name, Title, Query string }
 	if err := json.Unmarshal(raw, &examples); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, e := range examples {
-		if e.Title == "" {
-			t.Errorf("example %q has no title", e.Query)
+		if e.Title == "" || !regexp.MustCompile(`^[A-Z][A-Za-z]+$`).MatchString(e.Name) {
+			t.Errorf("example %q needs a title and an operation name, has %q and %q", e.Query, e.Title, e.Name)
 		}
 		got = append(got, e.Query)
 	}

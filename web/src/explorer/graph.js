@@ -261,8 +261,17 @@ export class GraphView {
     });
   }
 
+  /** renderedPosition returns where the node with id is drawn, relative to the canvas, or null. */
+  renderedPosition(id) {
+    const n = this.cy.getElementById(id);
+    return n.nonempty() ? n.renderedPosition() : null;
+  }
+
+  // The counts are hooks for automation: nodes and edges shown, and nodes on the highlighted
+  // shortest path.
   updateCount() {
     this.container.dataset.nodeCount = String(this.cy.nodes().length);
     this.container.dataset.edgeCount = String(this.cy.edges().length);
+    this.container.dataset.shortestCount = String(this.cy.nodes('.shortest').length);
   }
 }

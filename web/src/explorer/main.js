@@ -31,17 +31,21 @@ const el = {
 // Draw timings for people and for the browser test: each entry says what was drawn and how long
 // fetching and laying it out took (also recorded as performance measures "explorer:<view>").
 const draws = [];
-window.__explorer = { draws };
+window.__explorer = { draws, renderedPosition: (id) => graph.renderedPosition(id) };
 
 // drawn is what the canvas shows now; apply() compares it with the wanted state.
 let drawn = { key: '', expanded: [] };
 let state = emptyState();
 let generation = 0;
 let timelineFor = null;
-let names = new Map(); // id -> name of every entity seen, for labels of path endpoints.
+const names = new Map(); // id -> name of every entity seen, for labels of path endpoints.
+let lastPaths = null; // the paths of the path view drawn last
+
+// The API returns at most this many nodes per neighborhood, most connected first.
+const NEIGHBORHOOD_CAP = 100;
 
 const panel = new Panel($('details'), $('citations'), {
-  open: (id) => go({ ...emptyState(), entity: id, hops: state.hops }),
+  open: (id) => openEntity(id),
   select: (id) => select(id),
   selectRelation: (r) => showRelation(r),
   pathFrom: (id) => go({ ...state, from: id, sel: '' }),
@@ -60,7 +64,7 @@ new SearchBox($('search-input'), $('search-results'), {
     for (const e of found) names.set(e.id, e.name);
     return found;
   },
-  choose: (e) => go({ ...emptyState(), entity: e.id, hops: state.hops }),
+  choose: (e) => openEntity(e.id),
   onError: (err) => setStatus(`Search failed: ${err.message}`, true),
 });
 
@@ -98,6 +102,16 @@ function select(id) {
   apply(s);
 }
 
+/**
+ * openEntity shows the neighborhood of id. A path endpoint already picked is kept, so the other
+ * one can be found by search; a complete pair is dropped, since the path view would hide the
+ * entity.
+ */
+function openEntity(id) {
+  const keep = isPathView(state) ? {} : { from: state.from, to: state.to };
+  go({ ...emptyState(), entity: id, hops: state.hops, ...keep });
+}
+
 function tapNode(id) {
   if (!isPathView(state) && state.entity && id !== state.entity && !state.expand.includes(id)) {
     go({ ...state, expand: [...state.expand, id], sel: id });
@@ -111,6 +125,7 @@ async function apply(s) {
   const gen = ++generation;
   const stale = () => gen !== generation;
   state = s;
+  el.graph.dataset.view = isPathView(s) ? 'paths' : s.entity ? 'neighborhood' : 'empty';
   el.hops.value = String(s.hops);
   updateToolbar();
   try {
@@ -142,7 +157,7 @@ async function drawNeighborhood(s, stale) {
   if (!keep) {
     const t0 = performance.now();
     setBusy(true, 'Loading the neighborhood…');
-    const sub = await api.neighborhood(s.entity, s.hops);
+    const sub = await api.neighborhood(s.entity, s.hops, NEIGHBORHOOD_CAP);
     if (stale()) return;
     remember(sub.nodes);
     const t1 = performance.now();
@@ -155,7 +170,7 @@ async function drawNeighborhood(s, stale) {
     }
     const layoutMs = await graph.show(sub.nodes, sub.relations, { root: s.entity });
     record('neighborhood', t0, t1, layoutMs);
-    drawn = { key, expanded: [] };
+    drawn = { key, expanded: [], capped: sub.nodes.length >= NEIGHBORHOOD_CAP };
   }
   for (const id of s.expand) {
     if (drawn.expanded.includes(id)) continue;
@@ -171,10 +186,10 @@ async function drawNeighborhood(s, stale) {
   }
   setBusy(false);
   const name = names.get(s.entity) ?? s.entity;
-  setStatus(`${name}: ${graph.nodeCount} entities, ${graph.cy.edges().length} relations (${s.hops} ${s.hops === 1 ? 'hop' : 'hops'}${s.expand.length ? `, ${s.expand.length} expanded` : ''}). Tap a node to add its connections.`);
+  const capped = drawn.capped ? ` The ${NEIGHBORHOOD_CAP} most connected within ${s.hops} ${s.hops === 1 ? 'hop are' : 'hops are'} shown.` : '';
+  setStatus(`${name}: ${graph.nodeCount} entities, ${graph.cy.edges().length} relations (${s.hops} ${s.hops === 1 ? 'hop' : 'hops'}${s.expand.length ? `, ${s.expand.length} expanded` : ''}).${capped} Tap a node to add its connections.`);
 }
 
-let lastPaths = null;
 
 async function drawPaths(s, stale) {
   const key = `p|${s.from}|${s.to}`;
@@ -236,7 +251,7 @@ async function showTimeline(id) {
   renderTimeline(el.timeline, el.timelineTitle, meetings, {
     about: id ? nameOf(id) : '',
     current: state.sel || state.entity,
-    pick: (mid) => go({ ...emptyState(), entity: mid, hops: state.hops }),
+    pick: (mid) => openEntity(mid),
   });
 }
 
