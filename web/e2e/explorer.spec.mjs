@@ -20,7 +20,7 @@ mkdirSync(shots, { recursive: true });
 
 const VELASCO = 'person:roberto-velasco';
 const TOBIN = 'person:katie-tobin';
-const HLED = 'dialogue:u-s-mexico-high-level-economic-dialogue';
+const HLED = 'dialogue:us-mexico-high-level-economic-dialogue';
 
 let browser;
 let page;

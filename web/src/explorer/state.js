@@ -1,7 +1,7 @@
 // The view lives in the URL hash, so any view can be bookmarked, shared and restored on load:
 //
 //   #entity=person:roberto-velasco&hops=2&expand=organization:x,meeting:y&sel=person:z
-//   #from=person:katie-tobin&to=dialogue:u-s-mexico-high-level-economic-dialogue
+//   #from=person:katie-tobin&to=dialogue:us-mexico-high-level-economic-dialogue
 //
 // entity: the entity whose neighborhood is shown; hops: its depth (1..3); expand: nodes whose own
 // neighborhoods were added by clicking; from/to: path endpoints (both set: the path view);
