@@ -13,6 +13,7 @@ export function relationKey(r) {
 
 // Past this many nodes labels show only when zoomed in, so a big view stays readable and fast.
 const LABEL_ZOOM_NODES = 150;
+const MAX_FIT_ZOOM = 1.3;
 
 function style() {
   const s = [
@@ -254,6 +255,11 @@ export class GraphView {
     return new Promise((resolve) => {
       const l = this.cy.layout(options);
       l.one('layoutstop', () => {
+        // A few nodes fitted to the canvas would be drawn huge; keep them at a readable size.
+        if (this.cy.zoom() > MAX_FIT_ZOOM) {
+          this.cy.zoom(MAX_FIT_ZOOM);
+          this.cy.center();
+        }
         this.updateCount();
         resolve();
       });

@@ -1,18 +1,21 @@
 // The view lives in the URL hash, so any view can be bookmarked, shared and restored on load:
 //
-//   #entity=person:roberto-velasco&hops=2&expand=organization:x,meeting:y&sel=person:z
+//   #entity=person:roberto-velasco&hops=1&expand=organization:x,meeting:y&sel=person:z
 //   #from=person:katie-tobin&to=dialogue:us-mexico-high-level-economic-dialogue
 //
-// entity: the entity whose neighborhood is shown; hops: its depth (1..3); expand: nodes whose own
+// entity: the entity whose neighborhood is shown; hops: its depth (1..3, default 2); expand: nodes whose own
 // neighborhoods were added by clicking; from/to: path endpoints (both set: the path view);
 // sel: the selected node. Ids stay readable (":" and "," are not escaped).
 
 export const MIN_HOPS = 1;
 export const MAX_HOPS = 3;
+// Two hops by default: one hop of a person is often just their office and a meeting, two show
+// who else was there.
+export const DEFAULT_HOPS = 2;
 
 /** emptyState is the view with nothing open. */
 export function emptyState() {
-  return { entity: '', hops: 1, expand: [], from: '', to: '', sel: '' };
+  return { entity: '', hops: DEFAULT_HOPS, expand: [], from: '', to: '', sel: '' };
 }
 
 /** parseHash reads a view from a location hash; unknown keys are ignored, bad values defaulted. */
@@ -38,7 +41,7 @@ export function formatHash(s) {
   const put = (k, v) => parts.push(`${k}=${encode(v)}`);
   if (s.entity) {
     put('entity', s.entity);
-    if (s.hops !== 1) put('hops', String(s.hops));
+    if (s.hops !== DEFAULT_HOPS) put('hops', String(s.hops));
     if (s.expand.length) put('expand', s.expand.join(','));
   }
   if (s.from) put('from', s.from);
