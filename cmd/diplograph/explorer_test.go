@@ -50,11 +50,11 @@ func browserDeps(tb testing.TB) string {
 	return node
 }
 
-// runNode runs a script of web/e2e with env added, streaming its output to the test log, and
+// runNode runs node with args in web/ and env added, streaming its output to the test log, and
 // returns its standard output.
-func runNode(tb testing.TB, ctx context.Context, node, script string, env ...string) string {
+func runNode(tb testing.TB, ctx context.Context, node string, args []string, env ...string) string {
 	tb.Helper()
-	cmd := exec.CommandContext(ctx, node, script)
+	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = webDir
 	cmd.Env = append(os.Environ(), env...)
 	var out bytes.Buffer
@@ -62,7 +62,7 @@ func runNode(tb testing.TB, ctx context.Context, node, script string, env ...str
 	cmd.Stderr = testWriter{tb}
 	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Run(); err != nil {
-		tb.Fatalf("node %s: %v", script, err)
+		tb.Fatalf("node %s: %v", strings.Join(args, " "), err)
 	}
 	return out.String()
 }
@@ -112,7 +112,16 @@ func TestExplorerInBrowser(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	runNode(t, ctx, node, "e2e/explorer.spec.mjs", "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t))
+	runNode(t, ctx, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t))
+}
+
+// TestWebUnits runs the front end's unit tests (web/test, node's test runner; no browser).
+func TestWebUnits(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatal("node is not installed; the front end's tests need Node.js 20+")
+	}
+	runNode(t, t.Context(), node, []string{"--test", "test/"})
 }
 
 // serveHandler serves h on a free loopback port until the test ends and returns its base URL.
@@ -149,7 +158,7 @@ func BenchmarkExplorerDraw10k(b *testing.B) {
 	hub, neighbor := mostConnected(bundle)
 	base := serveHandler(b, server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
 	b.ResetTimer()
-	out := runNode(b, b.Context(), node, "e2e/draw.mjs", "DIPLOGRAPH_URL="+base, "HUB="+hub, "NEIGHBOR="+neighbor, fmt.Sprintf("ITERATIONS=%d", b.N))
+	out := runNode(b, b.Context(), node, []string{"e2e/draw.mjs"}, "DIPLOGRAPH_URL="+base, "HUB="+hub, "NEIGHBOR="+neighbor, fmt.Sprintf("ITERATIONS=%d", b.N))
 	b.StopTimer()
 
 	type draw struct {
@@ -165,7 +174,7 @@ func BenchmarkExplorerDraw10k(b *testing.B) {
 		if err := json.Unmarshal([]byte(line), &d); err != nil {
 			b.Fatalf("draw.mjs printed %q: %v", line, err)
 		}
-		key := map[bool]string{true: "hop1", false: "hop2"}[!strings.Contains(d.Hash, "hops=2")]
+		key := map[bool]string{true: "hop1", false: "hop2"}[strings.Contains(d.Hash, "hops=1")]
 		if d.View == "expand" {
 			key = "expand"
 		}

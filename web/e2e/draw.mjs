@@ -24,18 +24,23 @@ try {
     page.setDefaultTimeout(120_000);
     await guard(page, { blocked, problems });
     for (const [view, hash] of [
-      ['neighborhood', `#entity=${hub}`],
+      ['neighborhood', `#entity=${hub}&hops=1`],
       ['neighborhood', `#entity=${hub}&hops=2`],
       ['expand', `#entity=${hub}&hops=2&expand=${neighbor}`],
     ]) {
       const before = await page.evaluate(() => window.__explorer?.draws.length ?? 0).catch(() => 0);
       if (page.url() === 'about:blank') await page.goto(`${base}/${hash}`);
       else await page.evaluate((h) => { location.hash = h; }, hash);
-      await page.waitForFunction(
-        ([n, v]) => window.__explorer && window.__explorer.draws.length > n && window.__explorer.draws.at(-1).view === v &&
-          document.querySelector('[data-testid=graph-canvas]').dataset.state === 'ready',
-        [before, view],
-      );
+      await page
+        .waitForFunction(
+          ([n, v]) => window.__explorer && window.__explorer.draws.length > n && window.__explorer.draws.at(-1).view === v &&
+            document.querySelector('[data-testid=graph-canvas]').dataset.state === 'ready',
+          [before, view],
+        )
+        .catch(async (err) => {
+          const status = await page.locator('#status').textContent().catch(() => '');
+          throw new Error(`${hash} was not drawn: ${err.message}; status: ${status}; problems: ${problems}`);
+        });
       const draw = await page.evaluate(() => window.__explorer.draws.at(-1));
       console.log(JSON.stringify({ ...draw, hash }));
     }

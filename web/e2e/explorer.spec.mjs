@@ -119,6 +119,16 @@ test('a deep link restores the view', async () => {
   assert.ok((await citations().textContent()).includes('Roberto Velasco'));
 });
 
+test('the keyboard reaches his connections, and focus follows to what opens', async () => {
+  const link = page.locator('#details .connections li button.link:not([title])').first();
+  const name = (await link.textContent()).trim();
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#details-title', { hasText: name }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'details-title');
+  assert.match(page.url(), /&sel=/);
+});
+
 test('tapping a node expands it', async () => {
   const before = await nodeCount();
   // The 2023 Action Plans are two hops from him (he attended the plenary that adopted them); the

@@ -8,7 +8,7 @@ import { h, replace } from './dom.js';
 import { KINDS } from './kinds.js';
 import { Panel } from './panel.js';
 import { SearchBox } from './search.js';
-import { emptyState, formatHash, isPathView, parseHash } from './state.js';
+import { MAX_HOPS, emptyState, formatHash, isPathView, parseHash } from './state.js';
 import { renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -266,9 +266,9 @@ function updateToolbar() {
   el.pathClear.hidden = !(s.from || s.to);
 
   // API exports: the open neighborhood, or in the path view the start's neighborhood as deep as
-  // the shortest path, which holds every node of it.
+  // the shortest path (which then holds all of it) up to the API's limit of MAX_HOPS.
   const id = isPathView(s) ? s.from : s.entity;
-  const hops = isPathView(s) ? Math.max(1, lastPaths?.shortest?.length ?? 1) : s.hops;
+  const hops = isPathView(s) ? Math.min(MAX_HOPS, Math.max(1, lastPaths?.shortest?.length ?? 1)) : s.hops;
   for (const [a, format] of [[el.graphml, 'graphml'], [el.csv, 'csv'], [el.json, 'json']]) {
     if (id) {
       a.href = api.exportURL(format, id, hops);

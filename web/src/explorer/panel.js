@@ -14,6 +14,19 @@ export class Panel {
     this.actions = actions;
   }
 
+  // keepFocus runs render, and when focus was inside the panel (the button pressed is replaced by
+  // the new content) moves it to the new title, so keyboard users stay where they were.
+  keepFocus(render) {
+    const had = this.focusPending || this.hasFocus();
+    this.focusPending = false;
+    render();
+    const title = this.details.querySelector('h2');
+    if (had && title) {
+      title.tabIndex = -1;
+      title.focus();
+    }
+  }
+
   /** intro shows what the page is for when nothing is open. */
   intro() {
     replace(
@@ -25,8 +38,14 @@ export class Panel {
     replace(this.citations, h('p', { className: 'hint' }, 'Open an entity to read the sentences that support it.'));
   }
 
+  hasFocus() {
+    return this.details.parentElement.contains(document.activeElement);
+  }
+
   /** loading shows that the details of what was picked are on their way. */
   loading(what) {
+    // The content that held focus is going; the content that replaces it takes focus over.
+    this.focusPending ||= this.hasFocus();
     replace(this.details, h('p', { className: 'hint' }, `Loading ${what}…`));
   }
 
@@ -39,7 +58,11 @@ export class Panel {
    * entity shows e: kind, name, facts, the relations shown around it (each a button) and its
    * citations. isRoot tells whether its neighborhood is the open view.
    */
-  entity(e, relations, { isRoot, pathFrom, pathTo }) {
+  entity(e, relations, opts) {
+    this.keepFocus(() => this.renderEntity(e, relations, opts));
+  }
+
+  renderEntity(e, relations, { isRoot, pathFrom, pathTo }) {
     const look = kindOf(e.kind);
     const a = this.actions;
     const facts = entityFacts(e);
@@ -81,6 +104,10 @@ export class Panel {
 
   /** relation shows r: its type, ends, properties and citations. */
   relation(r) {
+    this.keepFocus(() => this.renderRelation(r));
+  }
+
+  renderRelation(r) {
     const a = this.actions;
     const props = Object.entries(r.properties ?? {});
     replace(
@@ -103,6 +130,10 @@ export class Panel {
    * paths shows the shortest path hop by hop, each hop with its quote, and the other paths found.
    */
   paths(fromName, toName, shortest, all) {
+    this.keepFocus(() => this.renderPaths(fromName, toName, shortest, all));
+  }
+
+  renderPaths(fromName, toName, shortest, all) {
     const a = this.actions;
     const others = all.filter((p) => !shortest || !samePath(p, shortest));
     if (!shortest) {
