@@ -19,6 +19,10 @@ type Config struct {
 	CORSOrigins   []string      // DIPLOGRAPH_CORS_ORIGINS, --cors-origins: none (same origin only)
 	LogFormat     string        // DIPLOGRAPH_LOG_FORMAT, --log-format: json, or text on a terminal
 	APIKeys       string        // DIPLOGRAPH_API_KEYS, --api-keys: comma-separated role:key pairs; none
+
+	// ExploreTimeout is DIPLOGRAPH_EXPLORE_TIMEOUT, --explore-timeout: 10s; the limit of one path
+	// search, neighborhood, common-connections or timeline query.
+	ExploreTimeout time.Duration
 }
 
 // String prints c with the password masked, for the start-up log.
@@ -32,8 +36,8 @@ func (c Config) String() string {
 		uri = "(embedded store)"
 	}
 	keys := len(splitList(c.APIKeys))
-	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cors_origins=%v api_keys=%d",
-		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CORSOrigins, keys)
+	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s explore_timeout=%s cors_origins=%v api_keys=%d",
+		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.ExploreTimeout, c.CORSOrigins, keys)
 }
 
 // bindFlags registers c's flags on fs with defaults taken from getenv, so flags override env.
@@ -54,6 +58,11 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 		timeout = 30 * time.Second
 	}
 	fs.DurationVar(&c.QueryTimeout, "query-timeout", timeout, "server-side limit of one store query (DIPLOGRAPH_QUERY_TIMEOUT)")
+	explore, err := time.ParseDuration(env("DIPLOGRAPH_EXPLORE_TIMEOUT", "10s"))
+	if err != nil {
+		explore = 10 * time.Second
+	}
+	fs.DurationVar(&c.ExploreTimeout, "explore-timeout", explore, "limit of one path search, neighborhood, common-connections or timeline query (DIPLOGRAPH_EXPLORE_TIMEOUT)")
 	fs.Func("cors-origins", "comma-separated origins allowed by CORS, * for any (DIPLOGRAPH_CORS_ORIGINS)", func(s string) error {
 		c.CORSOrigins = splitList(s)
 		return nil

@@ -49,7 +49,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.listener = ln
 	m.server = &http.Server{
-		Handler:           server.New(server.Config{CORSOrigins: m.Config.CORSOrigins, APIKeys: keys}, store, m.Log),
+		Handler:           server.New(server.Config{CORSOrigins: m.Config.CORSOrigins, APIKeys: keys, ExploreTimeout: m.Config.ExploreTimeout}, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -127,6 +127,16 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor"`
 }
 
+// A chain of relations from one entity to another. `relations[i]` joins `nodes[i]` and
+// `nodes[i + 1]`, in whichever direction the relation itself goes (its `from` and `to`), and carries
+// its citations, so every hop can be quoted.
+type Path struct {
+	// The number of relations: 0 for the path from an entity to itself.
+	Length    int         `json:"length"`
+	Nodes     []Entity    `json:"nodes"`
+	Relations []*Relation `json:"relations"`
+}
+
 type PersonConnection struct {
 	Edges      []*PersonEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -186,6 +196,12 @@ type StringFilter struct {
 
 type StringListFilter struct {
 	Includes *string `json:"includes"`
+}
+
+// A set of entities and every relation between two of them.
+type Subgraph struct {
+	Nodes     []Entity    `json:"nodes"`
+	Relations []*Relation `json:"relations"`
 }
 
 type TopicConnection struct {

@@ -41,6 +41,9 @@ type Store interface {
 	// case- and accent-insensitive over names, aliases and acronyms.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 
+	// Explorer: paths, neighborhoods, common connections and timelines (explore.go).
+	Explorer
+
 	// Ping reports whether the store can serve requests now.
 	Ping(ctx context.Context) error
 

@@ -37,14 +37,24 @@ type Config struct {
 	// UI holds the built pages (index.html, graphiql.html, assets/); nil means the ones embedded
 	// in the binary (web.Dist).
 	UI fs.FS
+	// ExploreTimeout limits each path search, neighborhood, common-connections and timeline
+	// query, and each neighborhood export. Default DefaultExploreTimeout; negative: no limit but
+	// the request's.
+	ExploreTimeout time.Duration
 }
+
+// DefaultExploreTimeout is Config.ExploreTimeout's default.
+const DefaultExploreTimeout = 10 * time.Second
 
 // New returns the handler serving the API over store.
 func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
+	if cfg.ExploreTimeout == 0 {
+		cfg.ExploreTimeout = DefaultExploreTimeout
+	}
+	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
 	gql.AddTransport(transport.POST{})
@@ -56,6 +66,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", gql)
+	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, log))
 	if cfg.UI == nil {
 		cfg.UI = web.Dist()
 	}

@@ -10,6 +10,7 @@ import (
 // countedMethods names the methods Counting counts, in the order of its counters.
 var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
+	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 }
 
 const (
@@ -22,6 +23,11 @@ const (
 	callPing
 	callClose
 	callImport
+	callShortestPath
+	callPaths
+	callNeighborhood
+	callCommonConnections
+	callTimeline
 )
 
 // Counting is a kg.Store (and kg.Importer) that counts the calls made to each method of the store
@@ -95,6 +101,31 @@ func (c *Counting) Ping(ctx context.Context) error {
 func (c *Counting) Close(ctx context.Context) error {
 	c.calls[callClose].Add(1)
 	return c.store.Close(ctx)
+}
+
+func (c *Counting) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
+	c.calls[callShortestPath].Add(1)
+	return c.store.ShortestPath(ctx, q)
+}
+
+func (c *Counting) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
+	c.calls[callPaths].Add(1)
+	return c.store.Paths(ctx, q)
+}
+
+func (c *Counting) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
+	c.calls[callNeighborhood].Add(1)
+	return c.store.Neighborhood(ctx, q)
+}
+
+func (c *Counting) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.Entity, error) {
+	c.calls[callCommonConnections].Add(1)
+	return c.store.CommonConnections(ctx, q)
+}
+
+func (c *Counting) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+	c.calls[callTimeline].Add(1)
+	return c.store.Timeline(ctx, q)
 }
 
 // Import forwards to the wrapped store if it is a kg.Importer and fails with CodeInternal if not.

@@ -16,8 +16,9 @@ import (
 
 // Run runs the conformance suite against the store open returns. open must return a store that
 // holds exactly bundle b (and nothing else) and that is also a kg.Importer; it should register
-// the store's Close with t.Cleanup. Run calls open five times: once for a store that the read-only
-// subtests share, and once for each import subtest.
+// the store's Close with t.Cleanup. Run calls open six times: once for a store that the read-only
+// subtests share, once for a small graph with parallel relations, and once for each import
+// subtest.
 func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Helper()
 	fx := Fixture()
@@ -38,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 			t.Fatalf("Ping() = %v, want nil", err)
 		}
 	})
+	t.Run("Explore", func(t *testing.T) { testExplore(t, s, fx) })
+	t.Run("ExploreParallel", func(t *testing.T) { testExploreParallel(t, open(t, parallelBundle())) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, s) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 }

@@ -1,0 +1,436 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// The exploration operations of kg.Explorer, over the adjacency lists: breadth-first search for
+// distances, a greedy walk down the distance layers for the shortest path, and a depth-first
+// enumeration pruned by those distances for simple paths. Neighbours are visited in PathOrder
+// (by the id of the entity reached, then the relation), so the first path found is the first in
+// that order and no sort of the answers is needed.
+
+// exploreCheckEvery is how many relations a search may look at between checks of ctx's deadline.
+const exploreCheckEvery = 256
+
+// walker is the state of one exploration: which relations and entities it may use, and the
+// sorted neighbour lists it has built so far. The caller holds Store.mu for reading.
+type walker struct {
+	ctx    context.Context
+	types  []string
+	kinds  []kg.Kind
+	avoid  map[*node]bool
+	sorted map[*node][]edge
+	// steps counts the relations looked at, checked the count at the last deadline check.
+	steps, checked int
+}
+
+func (s *Store) newWalker(ctx context.Context, types []string, kinds []kg.Kind, avoid []string) *walker {
+	w := &walker{ctx: ctx, types: types, kinds: kinds, sorted: map[*node][]edge{}}
+	if len(avoid) > 0 {
+		w.avoid = map[*node]bool{}
+		for _, id := range avoid {
+			if n, ok := s.nodes[id]; ok {
+				w.avoid[n] = true
+			}
+		}
+	}
+	return w
+}
+
+// tick fails with kg.OutOfTime once ctx is done; it looks at ctx only every exploreCheckEvery
+// relations.
+func (w *walker) tick() error {
+	if w.steps-w.checked < exploreCheckEvery {
+		return nil
+	}
+	w.checked = w.steps
+	return exploreDeadline(w.ctx)
+}
+
+func exploreDeadline(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return kg.OutOfTime(err)
+	}
+	return nil
+}
+
+// allowed reports whether the walk may enter n.
+func (w *walker) allowed(n *node) bool {
+	return !w.avoid[n] && (len(w.kinds) == 0 || slices.Contains(w.kinds, n.entity.Kind))
+}
+
+// each calls yield with every edge of n the walk may take, in no particular order.
+func (w *walker) each(n *node, yield func(edge)) {
+	n.eachEdge(true, true, w.types, func(e edge) bool {
+		w.steps++
+		if w.allowed(e.other) {
+			yield(e)
+		}
+		return true
+	})
+}
+
+// neighbours returns the edges of n the walk may take in PathOrder: by the id of the entity at
+// the other end, then by relation (type, From, To).
+func (w *walker) neighbours(n *node) []edge {
+	if es, ok := w.sorted[n]; ok {
+		return es
+	}
+	var es []edge
+	w.each(n, func(e edge) { es = append(es, e) })
+	slices.SortFunc(es, func(a, b edge) int {
+		return cmp.Or(strings.Compare(a.other.entity.ID, b.other.entity.ID), compareRelations(a.rel, b.rel))
+	})
+	w.sorted[n] = es
+	return es
+}
+
+// distances returns the distance from start of every entity the walk reaches within maxDepth
+// relations. With stop set, it returns as soon as stop has a distance: every entity nearer to
+// start than stop has its distance by then.
+func (w *walker) distances(start *node, maxDepth int, stop *node) (map[*node]int, error) {
+	dist := map[*node]int{start: 0}
+	level := []*node{start}
+	for d := 1; d <= maxDepth && len(level) > 0; d++ {
+		var next []*node
+		for _, n := range level {
+			if err := w.tick(); err != nil {
+				return nil, err
+			}
+			w.each(n, func(e edge) {
+				if _, seen := dist[e.other]; !seen {
+					dist[e.other] = d
+					next = append(next, e.other)
+				}
+			})
+			if _, found := dist[stop]; stop != nil && found {
+				return dist, nil
+			}
+		}
+		level = next
+	}
+	return dist, nil
+}
+
+// ShortestPath returns the first shortest path from q.From to q.To in kg.PathOrder, or nil.
+func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(false); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	from, to := s.nodes[q.From], s.nodes[q.To]
+	if from == nil || to == nil {
+		return nil, nil
+	}
+	w := s.newWalker(ctx, q.Types, nil, q.AvoidSet())
+	// Distances to To, so that every step from From can pick the first neighbour one closer.
+	dist, err := w.distances(to, q.MaxHops, from)
+	if err != nil {
+		return nil, err
+	}
+	d, ok := dist[from]
+	if !ok {
+		return nil, nil
+	}
+	nodes, rels := []*node{from}, []*kg.Relation{}
+	for cur := from; d > 0; d-- {
+		for _, e := range w.neighbours(cur) {
+			if dd, ok := dist[e.other]; ok && dd == d-1 {
+				nodes, rels, cur = append(nodes, e.other), append(rels, e.rel), e.other
+				break
+			}
+		}
+	}
+	return newPath(nodes, rels), nil
+}
+
+// Paths returns the first q.Limit simple paths from q.From to q.To in kg.PathOrder.
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(true); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []*kg.Path{}
+	from, to := s.nodes[q.From], s.nodes[q.To]
+	if from == nil || to == nil {
+		return out, nil
+	}
+	if from == to {
+		return append(out, newPath([]*node{from}, nil)), nil
+	}
+	w := s.newWalker(ctx, q.Types, nil, q.AvoidSet())
+	// Distances to To bound the search: a step may go only where To is still within reach.
+	dist, err := w.distances(to, q.MaxHops, nil)
+	if err != nil {
+		return nil, err
+	}
+	shortest, ok := dist[from]
+	if !ok {
+		return out, nil
+	}
+	e := &enumeration{w: w, to: to, dist: dist, limit: q.Limit, onPath: map[*node]bool{from: true}, nodes: []*node{from}}
+	// One length at a time, so that shorter paths come first; within a length, the depth-first
+	// walk over sorted neighbours finds paths in PathOrder.
+	for length := shortest; length <= q.MaxHops && len(e.out) < q.Limit; length++ {
+		if err := e.walk(from, length); err != nil {
+			return nil, err
+		}
+	}
+	return e.out, nil
+}
+
+// enumeration is a depth-first search for the simple paths to one entity.
+type enumeration struct {
+	w      *walker
+	to     *node
+	dist   map[*node]int
+	limit  int
+	onPath map[*node]bool
+	nodes  []*node
+	rels   []*kg.Relation
+	out    []*kg.Path
+}
+
+// walk extends the current path from u by exactly left more relations, recording every path that
+// ends at the target, until limit paths are found.
+func (e *enumeration) walk(u *node, left int) error {
+	if err := e.w.tick(); err != nil {
+		return err
+	}
+	if u == e.to || left == 0 {
+		if u == e.to && left == 0 {
+			e.out = append(e.out, newPath(e.nodes, e.rels))
+		}
+		return nil
+	}
+	for _, ed := range e.w.neighbours(u) {
+		v := ed.other
+		if d, ok := e.dist[v]; !ok || d > left-1 || e.onPath[v] {
+			continue
+		}
+		e.onPath[v] = true
+		e.nodes, e.rels = append(e.nodes, v), append(e.rels, ed.rel)
+		err := e.walk(v, left-1)
+		e.nodes, e.rels = e.nodes[:len(e.nodes)-1], e.rels[:len(e.rels)-1]
+		delete(e.onPath, v)
+		if err != nil || len(e.out) >= e.limit {
+			return err
+		}
+	}
+	return nil
+}
+
+func newPath(nodes []*node, rels []*kg.Relation) *kg.Path {
+	p := &kg.Path{Nodes: make([]*kg.Entity, len(nodes)), Relations: make([]*kg.Relation, len(rels))}
+	for i, n := range nodes {
+		p.Nodes[i] = cloneEntity(n.entity)
+	}
+	for i, r := range rels {
+		p.Relations[i] = cloneRelation(r)
+	}
+	return p
+}
+
+// Neighborhood returns the entities within q.Hops of q.ID and the relations between them, as
+// kg.NeighborhoodQuery describes.
+func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	g := &kg.Subgraph{Nodes: []*kg.Entity{}, Relations: []*kg.Relation{}}
+	center := s.nodes[q.ID]
+	if center == nil {
+		return g, nil
+	}
+	w := s.newWalker(ctx, q.Types, q.Kinds, nil)
+	dist, err := w.distances(center, q.Hops, nil)
+	if err != nil {
+		return nil, err
+	}
+	type ranked struct {
+		n            *node
+		dist, degree int
+	}
+	rs := make([]ranked, 0, len(dist))
+	for n, d := range dist {
+		degree := 0
+		w.each(n, func(edge) { degree++ })
+		rs = append(rs, ranked{n, d, degree})
+	}
+	slices.SortFunc(rs, func(a, b ranked) int {
+		return cmp.Or(cmp.Compare(a.dist, b.dist), cmp.Compare(b.degree, a.degree), strings.Compare(a.n.entity.ID, b.n.entity.ID))
+	})
+	rs = rs[:min(len(rs), q.Limit)]
+	kept := make(map[*node]bool, len(rs))
+	for _, r := range rs {
+		kept[r.n] = true
+		g.Nodes = append(g.Nodes, cloneEntity(r.n.entity))
+	}
+	for _, r := range rs {
+		r.n.eachEdge(true, false, q.Types, func(e edge) bool {
+			if kept[e.other] {
+				g.Relations = append(g.Relations, cloneRelation(e.rel))
+			}
+			return true
+		})
+	}
+	slices.SortFunc(g.Relations, compareRelations)
+	return g, nil
+}
+
+// CommonConnections returns the entities related to both q.A and q.B, most connected first.
+func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.Entity, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := []*kg.Entity{}
+	a, b := s.nodes[q.A], s.nodes[q.B]
+	if a == nil || b == nil {
+		return out, nil
+	}
+	count := func(n *node) map[*node]int {
+		m := map[*node]int{}
+		n.eachEdge(true, true, nil, func(e edge) bool {
+			m[e.other]++
+			return true
+		})
+		return m
+	}
+	ca, cb := count(a), count(b)
+	type ranked struct {
+		n     *node
+		count int
+	}
+	var rs []ranked
+	for n, k := range ca {
+		if kb, ok := cb[n]; ok && n != a && n != b {
+			rs = append(rs, ranked{n, k + kb})
+		}
+	}
+	slices.SortFunc(rs, func(x, y ranked) int {
+		return cmp.Or(cmp.Compare(y.count, x.count), strings.Compare(x.n.entity.Name, y.n.entity.Name), strings.Compare(x.n.entity.ID, y.n.entity.ID))
+	})
+	for _, r := range rs[:min(len(rs), q.Limit)] {
+		out = append(out, cloneEntity(r.n.entity))
+	}
+	return out, nil
+}
+
+// Timeline returns the meetings of q in kg.TimelineOrder, as kg.TimelineQuery describes.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var meetings []*node
+	if q.ID == "" {
+		meetings = s.byKind[kg.KindMeeting]
+	} else if n := s.nodes[q.ID]; n != nil {
+		meetings = s.meetingsOf(n)
+	}
+	var kept []*kg.Entity
+	for _, m := range meetings {
+		if kg.InDateRange(m.entity.Prop(kg.PropDate), q.From, q.To) {
+			kept = append(kept, m.entity)
+		}
+	}
+	slices.SortFunc(kept, kg.CompareTimeline)
+	out := make([]*kg.Entity, 0, min(len(kept), q.Limit))
+	for _, e := range kept[:min(len(kept), q.Limit)] {
+		out = append(out, cloneEntity(e))
+	}
+	return out, nil
+}
+
+// meetingsOf returns the meetings n took part in, each once, as kg.TimelineQuery describes. The
+// caller holds Store.mu.
+func (s *Store) meetingsOf(n *node) []*node {
+	seen := map[*node]bool{}
+	var out []*node
+	add := func(m *node) {
+		if m.entity.Kind == kg.KindMeeting && !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	// follow calls f with the entities at the far end of n's relations of type typ in dir.
+	follow := func(n *node, typ string, dir kg.Direction, f func(*node)) {
+		n.eachEdge(dir != kg.In, dir != kg.Out, []string{typ}, func(e edge) bool {
+			f(e.other)
+			return true
+		})
+	}
+	if n.entity.Kind == kg.KindMeeting {
+		add(n)
+	}
+	n.eachEdge(true, true, nil, func(e edge) bool {
+		add(e.other)
+		return true
+	})
+	switch n.entity.Kind {
+	case kg.KindPerson:
+		follow(n, kg.RelHoldsPosition, kg.Out, func(org *node) {
+			follow(org, kg.RelRepresentedAt, kg.Out, add)
+		})
+	case kg.KindCountry:
+		follow(n, kg.RelBelongsTo, kg.In, func(org *node) {
+			follow(org, kg.RelRepresentedAt, kg.Out, add)
+		})
+		if code := n.entity.Prop(kg.PropCode); code != "" {
+			for _, m := range s.byKind[kg.KindMeeting] {
+				m.eachEdge(false, true, []string{kg.RelAttended, kg.RelRepresentedAt}, func(e edge) bool {
+					if e.rel.Prop(kg.PropDelegation) == code {
+						add(m)
+						return false
+					}
+					return true
+				})
+			}
+		}
+	case kg.KindDialogue:
+		parts := map[*node]bool{n: true}
+		queue := []*node{n}
+		for len(queue) > 0 {
+			d := queue[0]
+			queue = queue[1:]
+			follow(d, kg.RelSessionOf, kg.In, add)
+			follow(d, kg.RelPartOf, kg.In, func(part *node) {
+				if !parts[part] {
+					parts[part] = true
+					queue = append(queue, part)
+				}
+			})
+		}
+	}
+	return out
+}
+
+var _ kg.Explorer = (*Store)(nil)

@@ -1,0 +1,313 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// The exploration operations of kg.Explorer, each one query. Walks use Neo4j 5's quantified path
+// patterns with inline predicates, so the relation types and the avoided entities prune the
+// search as it goes instead of filtering its results. Hop bounds cannot be parameters in Cypher:
+// they are written into the query text as integers, and only after kg's Validate has checked
+// them (1..kg.MaxPathHops, 1..kg.MaxNeighborhoodHops). Everything else is a parameter.
+//
+// Searches run with the server-side transaction timeout set to the time ctx has left (or the
+// store's QueryTimeout, if sooner), so Neo4j itself stops a search that runs out of time; the
+// client sees CodeTimeout.
+
+// hopsKey is the Cypher expression of a path's sort key, one entry per hop: the id of the entity
+// the hop reaches, then the relation's type, start and end ids. ORDER BY compares lists element
+// by element, so ORDER BY length(p), hopsKey is kg.PathOrder.
+const hopsKey = `[i IN range(0, length(p) - 1) | [
+			nodes(p)[i + 1].id,
+			type(relationships(p)[i]),
+			startNode(relationships(p)[i]).id,
+			endNode(relationships(p)[i]).id]]`
+
+// pathColumns returns a path's entities and relations.
+const pathColumns = `[n IN nodes(p) | n {.*}] AS nodes,
+		[r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id, r {.*}]] AS rels`
+
+// hopPredicate is the inline predicate of one hop of a walk: the relation is of $types (any when
+// empty) and the entity reached is not one of $avoid.
+const hopPredicate = `($types = [] OR type(r) IN $types) AND NOT x.id IN $avoid`
+
+// ShortestPath returns the first of the shortest paths from q.From to q.To in kg.PathOrder, or
+// nil, in one round trip. It finds every shortest path (ALL SHORTEST) and sorts them, so its
+// cost grows with their number.
+func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
+	if err := q.Validate(false); err != nil {
+		return nil, err
+	}
+	params := pathParams(q)
+	cypher := fmt.Sprintf(`
+		MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+		MATCH p = ALL SHORTEST (a) (()-[r]-(x) WHERE %s){1,%d} (b)
+		WITH p, %s AS hops
+		ORDER BY hops
+		LIMIT 1
+		RETURN %s`, hopPredicate, q.MaxHops, hopsKey, pathColumns)
+	if q.From == q.To {
+		cypher = samePath
+	}
+	recs, err := s.explore(ctx, "shortest path", cypher, params)
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return pathFromRecord(recs[0]), nil
+}
+
+// samePath is the query of a path from an entity to itself: the entity alone.
+const samePath = `
+		MATCH (a:Entity {id: $from})
+		RETURN [a {.*}] AS nodes, [] AS rels`
+
+// Paths returns the first q.Limit simple paths from q.From to q.To in kg.PathOrder, in one round
+// trip. It asks for every path of at most q.MaxHops relations as SHORTEST q.MaxHops GROUPS (one
+// group per length, so none is left out), which Neo4j finds by searching from both ends at once,
+// many times faster than expanding from one end; it keeps those that repeat no entity and sorts
+// them. The cost still grows quickly with q.MaxHops on a dense graph; the time limit stops it.
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
+	if err := q.Validate(true); err != nil {
+		return nil, err
+	}
+	params := pathParams(q)
+	params["limit"] = int64(q.Limit)
+	cypher := fmt.Sprintf(`
+		MATCH (a:Entity {id: $from}), (b:Entity {id: $to})
+		MATCH p = SHORTEST %[2]d GROUPS (a) (()-[r]-(x) WHERE %[1]s){1,%[2]d} (b)
+		WHERE all(i IN range(1, length(p)) WHERE NOT nodes(p)[i] IN nodes(p)[0..i])
+		WITH p, %[3]s AS hops
+		ORDER BY length(p), hops
+		LIMIT $limit
+		RETURN %[4]s`, hopPredicate, q.MaxHops, hopsKey, pathColumns)
+	if q.From == q.To {
+		cypher = samePath
+	}
+	recs, err := s.explore(ctx, "paths", cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Path, len(recs))
+	for i, rec := range recs {
+		out[i] = pathFromRecord(rec)
+	}
+	return out, nil
+}
+
+func pathParams(q kg.PathQuery) map[string]any {
+	return map[string]any{"from": q.From, "to": q.To, "types": stringsOrEmpty(q.Types), "avoid": q.AvoidSet()}
+}
+
+func pathFromRecord(rec *neo4j.Record) *kg.Path {
+	nodes, _ := rec.Values[0].([]any)
+	rels, _ := rec.Values[1].([]any)
+	p := &kg.Path{Nodes: make([]*kg.Entity, 0, len(nodes)), Relations: make([]*kg.Relation, 0, len(rels))}
+	for _, n := range nodes {
+		m, _ := n.(map[string]any)
+		p.Nodes = append(p.Nodes, entityFromMap(m))
+	}
+	for _, r := range rels {
+		p.Relations = append(p.Relations, relationFromRow(r))
+	}
+	return p
+}
+
+// relationFromRow builds a relation from a [type, from, to, properties] row.
+func relationFromRow(row any) *kg.Relation {
+	cols, _ := row.([]any)
+	if len(cols) != 4 {
+		return &kg.Relation{}
+	}
+	typ, _ := cols[0].(string)
+	from, _ := cols[1].(string)
+	to, _ := cols[2].(string)
+	props, _ := cols[3].(map[string]any)
+	return relationFromMap(typ, from, to, props)
+}
+
+// Neighborhood returns the entities within q.Hops of q.ID and the relations between them, as
+// kg.NeighborhoodQuery describes, in one round trip: one shortest path to every entity in reach
+// gives its distance, a COUNT subquery its degree, and each kept entity brings its outgoing
+// relations, of which those that end at another kept entity are the subgraph's.
+func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	labels, _ := kindLabels(q.Kinds)
+	params := map[string]any{"id": q.ID, "types": stringsOrEmpty(q.Types), "labels": labels, "limit": int64(q.Limit)}
+	const usable = `($types = [] OR type(r) IN $types) AND ($labels = [] OR any(l IN labels(%[1]s) WHERE l IN $labels))`
+	recs, err := s.explore(ctx, "neighborhood", fmt.Sprintf(`
+		MATCH (c:Entity {id: $id})
+		CALL (c) {
+			RETURN c AS n, 0 AS d
+			UNION
+			MATCH p = ANY SHORTEST (c) (()-[r]-(x) WHERE %[1]s){1,%[3]d} (n)
+			WHERE n <> c
+			RETURN n, length(p) AS d
+		}
+		WITH n, d, COUNT { (n)-[r]-(m) WHERE %[2]s } AS degree
+		ORDER BY d, degree DESC, n.id
+		LIMIT $limit
+		RETURN n {.*} AS n, COLLECT {
+			MATCH (n)-[r]->(m)
+			WHERE $types = [] OR type(r) IN $types
+			RETURN [type(r), n.id, m.id, r {.*}]
+		} AS out`, fmt.Sprintf(usable, "x"), fmt.Sprintf(usable, "m"), q.Hops), params)
+	if err != nil {
+		return nil, err
+	}
+	g := &kg.Subgraph{Nodes: make([]*kg.Entity, 0, len(recs)), Relations: []*kg.Relation{}}
+	kept := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		m, _ := rec.Values[0].(map[string]any)
+		e := entityFromMap(m)
+		kept[e.ID] = true
+		g.Nodes = append(g.Nodes, e)
+	}
+	for _, rec := range recs {
+		rows, _ := rec.Values[1].([]any)
+		for _, row := range rows {
+			if r := relationFromRow(row); kept[r.To] {
+				g.Relations = append(g.Relations, r)
+			}
+		}
+	}
+	sortRelations(g.Relations)
+	return g, nil
+}
+
+// CommonConnections returns the entities related to both q.A and q.B, most connected first, in
+// one round trip.
+func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.Entity, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	recs, err := s.explore(ctx, "common connections", `
+		MATCH (a:Entity {id: $a}), (b:Entity {id: $b})
+		MATCH (a)-[ra]-(x:Entity)-[rb]-(b)
+		WHERE x <> a AND x <> b
+		WITH x, count(DISTINCT ra) + count(DISTINCT rb) AS relations
+		ORDER BY relations DESC, x.name, x.id
+		LIMIT $limit
+		RETURN x {.*} AS x`, map[string]any{"a": q.A, "b": q.B, "limit": int64(q.Limit)})
+	if err != nil {
+		return nil, err
+	}
+	return entitiesOf(recs), nil
+}
+
+// Timeline returns the meetings of q in kg.TimelineOrder, as kg.TimelineQuery describes, in one
+// round trip: each way of taking part is one branch of a UNION, which also drops repeats.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	params := map[string]any{"id": nilIfEmpty(q.ID), "from": nilIfEmpty(q.From), "to": nilIfEmpty(q.To), "limit": int64(q.Limit)}
+	recs, err := s.explore(ctx, "timeline", `
+		CALL () {
+			MATCH (m:Meeting)
+			WHERE $id IS NULL
+			RETURN m
+			UNION
+			MATCH (m:Meeting {id: $id})
+			RETURN m
+			UNION
+			MATCH (:Entity {id: $id})--(m:Meeting)
+			RETURN m
+			UNION
+			MATCH (:Person {id: $id})-[:HOLDS_POSITION]->(:Organization)-[:REPRESENTED_AT]->(m:Meeting)
+			RETURN m
+			UNION
+			MATCH (:Country {id: $id})<-[:BELONGS_TO]-(:Organization)-[:REPRESENTED_AT]->(m:Meeting)
+			RETURN m
+			UNION
+			MATCH (c:Country {id: $id})
+			MATCH (m:Meeting)<-[r:ATTENDED|REPRESENTED_AT]-()
+			WHERE r.delegation = c.code
+			RETURN m
+			UNION
+			MATCH (:Dialogue {id: $id})<-[:PART_OF]-+(:Dialogue)<-[:SESSION_OF]-(m:Meeting)
+			RETURN m
+		}
+		WITH m
+		WHERE ($from IS NULL OR left(m.date, size($from)) >= left($from, size(m.date)))
+		  AND ($to IS NULL OR left(m.date, size($to)) <= left($to, size(m.date)))
+		RETURN m {.*} AS m
+		ORDER BY m.date IS NULL, m.date, m.name, m.id
+		LIMIT $limit`, params)
+	if err != nil {
+		return nil, err
+	}
+	return entitiesOf(recs), nil
+}
+
+func entitiesOf(recs []*neo4j.Record) []*kg.Entity {
+	out := make([]*kg.Entity, 0, len(recs))
+	for _, rec := range recs {
+		m, _ := rec.Values[0].(map[string]any)
+		out = append(out, entityFromMap(m))
+	}
+	return out
+}
+
+// explore runs one read query of an exploration as one round trip, with the server-side
+// transaction timeout set to what is left of ctx's deadline (at most the store's QueryTimeout),
+// and maps running out of time to kg.OutOfTime.
+func (s *Store) explore(ctx context.Context, op string, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if err := s.usable(); err != nil {
+		return nil, err
+	}
+	timeout := s.cfg.QueryTimeout
+	if deadline, ok := ctx.Deadline(); ok {
+		left := time.Until(deadline)
+		if left <= 0 {
+			return nil, kg.OutOfTime(context.DeadlineExceeded)
+		}
+		timeout = min(timeout, left)
+	}
+	s.roundTrips.Add(1)
+	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+		neo4j.ExecuteQueryWithReadersRouting(),
+		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
+		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(timeout)))
+	if err != nil {
+		err = s.mapError(ctx, op, err)
+		if kg.ErrorCode(err) == kg.CodeTimeout {
+			return nil, kg.OutOfTime(err)
+		}
+		return nil, err
+	}
+	return res.Records, nil
+}
+
+func stringsOrEmpty(ss []string) []string {
+	if ss == nil {
+		return []string{}
+	}
+	return ss
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+var _ kg.Explorer = (*Store)(nil)
+
+// sortRelations orders rs by type, From, To, as every store orders relations.
+func sortRelations(rs []*kg.Relation) {
+	slices.SortFunc(rs, func(a, b *kg.Relation) int {
+		return cmp.Or(strings.Compare(a.Type, b.Type), strings.Compare(a.From, b.From), strings.Compare(a.To, b.To))
+	})
+}
