@@ -211,6 +211,9 @@ test('GraphiQL loads offline with the README examples and runs one', async () =>
   for (const name of ['PlenaryOutcomes', 'SearchAndLists']) {
     assert.equal(await page.locator('.graphiql-tab', { hasText: name }).count(), 1, `no tab ${name}`);
   }
+  // The run button does nothing until both editors are up.
+  await page.locator('.graphiql-query-editor .monaco-editor .view-lines').waitFor();
+  await page.locator('.graphiql-response .monaco-editor').waitFor();
   await page.locator('.graphiql-execute-button').click();
   // The response pane is an editor that renders only the lines in view: the top of the answer.
   await page.locator('.graphiql-response', { hasText: '14th Plenary Meeting of the 21CB' }).waitFor();

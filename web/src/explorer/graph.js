@@ -166,15 +166,19 @@ export class GraphView {
       this.cy.getElementById(to).addClass('endpoint');
     });
     const start = performance.now();
-    const horizontal = this.container.clientWidth >= this.container.clientHeight;
+    const w = this.container.clientWidth;
+    const h = this.container.clientHeight;
+    const horizontal = w >= h;
     await this.run({
       name: 'breadthfirst',
       roots: this.cy.getElementById(from),
       directed: false,
-      spacingFactor: 1.1,
+      spacingFactor: 1,
       padding: 30,
       animate: false,
-      // breadthfirst stacks levels top to bottom; on a wide screen the path reads left to right.
+      // breadthfirst stacks levels top to bottom; on a wide screen the path reads left to right,
+      // so it is laid out in the canvas turned on its side, then turned back.
+      boundingBox: horizontal ? { x1: 0, y1: 0, w: h, h: w } : undefined,
       transform: (_n, p) => (horizontal ? { x: p.y, y: p.x } : p),
     });
     return performance.now() - start;

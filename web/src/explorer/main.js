@@ -142,7 +142,7 @@ async function apply(s) {
     graph.select(s.sel);
     await showDetails(s, stale);
     if (stale()) return;
-    await showTimeline(s.entity || s.from || '');
+    await showTimeline(isPathView(s) ? s.from : s.entity);
   } catch (err) {
     if (stale()) return;
     setStatus(err.message, true);
@@ -263,6 +263,8 @@ function updateToolbar() {
   if (s.from && !s.to) parts.push('— now choose “Path to here” on another entity');
   if (s.to && !s.from) parts.push('— now choose “Path from here” on another entity');
   el.pathEnds.textContent = parts.join(' ');
+  el.pathEnds.title = parts.join(' ');
+  el.hops.disabled = isPathView(s);
   el.pathClear.hidden = !(s.from || s.to);
 
   // API exports: the open neighborhood, or in the path view the start's neighborhood as deep as
