@@ -202,7 +202,7 @@ export class GraphView {
     return this.cy.png({ output: 'blob', bg: '#ffffff', full: true, scale: 2, maxWidth: 4000, maxHeight: 4000 });
   }
 
-  /** neighbors lists the relations touching id among those shown. */
+  /** relationsOf lists the relations touching id among those shown. */
   relationsOf(id) {
     return [...this.relations.values()].filter((r) => r.from.id === id || r.to.id === id);
   }
