@@ -1,19 +1,21 @@
 // Measures how fast the explorer draws a large graph, for the Go benchmark
 // cmd/diplograph BenchmarkExplorerDraw10k:
 //
-//   DIPLOGRAPH_URL=... HUB=<id> NEIGHBOR=<id> ITERATIONS=n node e2e/draw.mjs
+//   DIPLOGRAPH_URL=... HUB=<id> EXPAND=<id>,<id>,... ITERATIONS=n node e2e/draw.mjs
 //
 // Each iteration opens a fresh page on the hub's 1-hop neighborhood, then its 2-hop one, then
-// expands a neighbor (a tap), and reads the page's own timings (window.__explorer.draws: fetch,
-// layout and total milliseconds, from performance.now()). It prints one JSON object per draw.
+// expands the first of EXPAND (as a tap does); then a fresh page on a link that expands all of
+// EXPAND at once. It reads the page's own timings (window.__explorer.draws: fetch, layout and
+// total milliseconds, from performance.now()) and prints one JSON object per draw.
 import assert from 'node:assert/strict';
 import { guard, launch } from './browser.mjs';
 
 const base = process.env.DIPLOGRAPH_URL;
 const hub = process.env.HUB;
-const neighbor = process.env.NEIGHBOR;
+const expand = (process.env.EXPAND ?? '').split(',').filter(Boolean);
+const neighbor = expand[0];
 const iterations = Number(process.env.ITERATIONS ?? 1);
-assert.ok(base && hub && neighbor, 'DIPLOGRAPH_URL, HUB and NEIGHBOR are required');
+assert.ok(base && hub && neighbor, 'DIPLOGRAPH_URL, HUB and EXPAND are required');
 
 const browser = await launch();
 const blocked = [];
@@ -45,6 +47,16 @@ try {
       console.log(JSON.stringify({ ...draw, hash }));
     }
     await page.close();
+    // A link that restores a big view: every expansion fetched together, laid out once.
+    const big = await browser.context.newPage();
+    big.setDefaultTimeout(120_000);
+    await guard(big, { blocked, problems });
+    const hash = `#entity=${hub}&hops=2&expand=${expand.join(',')}`;
+    await big.goto(`${base}/${hash}`);
+    await big.waitForFunction(() => window.__explorer?.draws.at(-1)?.view === 'expand' &&
+      document.querySelector('[data-testid=graph-canvas]').dataset.state === 'ready');
+    console.log(JSON.stringify({ ...(await big.evaluate(() => window.__explorer.draws.at(-1))), view: 'link', hash }));
+    await big.close();
   }
 } finally {
   await browser.close();

@@ -2,7 +2,7 @@
 // cmd/diplograph TestWebUnits).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEFAULT_HOPS, MAX_HOPS, emptyState, formatHash, isPathView, parseHash } from '../src/explorer/state.js';
+import { DEFAULT_HOPS, MAX_EXPAND, MAX_HOPS, emptyState, formatHash, isPathView, parseHash } from '../src/explorer/state.js';
 
 test('formatHash and parseHash round-trip every part of a view', () => {
   const views = [
@@ -36,6 +36,8 @@ test('parseHash clamps hops and drops what is not an id', () => {
   assert.equal(parseHash('#entity=no-kind').entity, '');
   assert.deepEqual(parseHash('#entity=x:y&expand=a:b,,bad id,a:b,c:d').expand, ['a:b', 'c:d']);
   assert.equal(parseHash(`#sel=x:${'a'.repeat(300)}`).sel, '');
+  const many = Array.from({ length: MAX_EXPAND + 5 }, (_, i) => `n:${i}`);
+  assert.deepEqual(parseHash(`#entity=x:y&expand=${many.join(',')}`).expand, many.slice(0, MAX_EXPAND));
 });
 
 test('the path view needs both ends', () => {

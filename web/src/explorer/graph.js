@@ -135,16 +135,20 @@ export class GraphView {
   }
 
   /**
-   * merge adds nodes and relations around the node at id, keeping what is shown in place, and
-   * lays out again. It resolves with the layout time in milliseconds.
+   * merge adds expansions, each the neighborhood ({id, nodes, relations}) of a node, placing new
+   * nodes around the node they came from and keeping what is shown in place, then lays out once.
+   * It resolves with the layout time in milliseconds.
    */
-  async merge(id, nodes, relations) {
-    const at = this.cy.getElementById(id);
-    const pos = at.nonempty() ? at.position() : { x: 0, y: 0 };
+  async merge(expansions) {
     let added = 0;
     this.cy.batch(() => {
-      added = this.add(nodes, relations, pos);
-      at.addClass('expanded');
+      // Nodes first, so a relation between two expansions finds both its ends.
+      for (const { id, nodes } of expansions) {
+        const at = this.cy.getElementById(id);
+        added += this.add(nodes, [], at.nonempty() ? at.position() : { x: 0, y: 0 });
+        at.addClass('expanded');
+      }
+      for (const { relations } of expansions) added += this.add([], relations);
     });
     if (!added) return 0;
     return this.layout({ randomize: false });

@@ -172,17 +172,19 @@ async function drawNeighborhood(s, stale) {
     record('neighborhood', t0, t1, layoutMs);
     drawn = { key, expanded: [], capped: sub.nodes.length >= NEIGHBORHOOD_CAP };
   }
-  for (const id of s.expand) {
-    if (drawn.expanded.includes(id)) continue;
+  // Expansions not drawn yet (one after a tap, several from a link) are fetched together and
+  // laid out once.
+  const pending = s.expand.filter((id) => !drawn.expanded.includes(id));
+  if (pending.length) {
     const t0 = performance.now();
-    setBusy(true, `Adding the connections of ${names.get(id) ?? id}…`);
-    const sub = await api.neighborhood(id, 1);
+    setBusy(true, `Adding the connections of ${pending.map(nameOf).join(', ')}…`);
+    const subs = await Promise.all(pending.map((id) => api.neighborhood(id, 1)));
     if (stale()) return;
-    remember(sub.nodes);
+    subs.forEach((sub) => remember(sub.nodes));
     const t1 = performance.now();
-    const layoutMs = await graph.merge(id, sub.nodes, sub.relations);
+    const layoutMs = await graph.merge(pending.map((id, i) => ({ id, ...subs[i] })));
     record('expand', t0, t1, layoutMs);
-    drawn.expanded.push(id);
+    drawn.expanded.push(...pending);
   }
   setBusy(false);
   const name = names.get(s.entity) ?? s.entity;

@@ -12,6 +12,8 @@ export const MAX_HOPS = 3;
 // Two hops by default: one hop of a person is often just their office and a meeting, two show
 // who else was there.
 export const DEFAULT_HOPS = 2;
+// A link expands at most this many nodes: each is a request.
+export const MAX_EXPAND = 20;
 
 /** emptyState is the view with nothing open. */
 export function emptyState() {
@@ -28,7 +30,8 @@ export function parseHash(hash) {
   s.expand = (q.get('expand') ?? '')
     .split(',')
     .map(clean)
-    .filter((id, i, all) => id && all.indexOf(id) === i);
+    .filter((id, i, all) => id && all.indexOf(id) === i)
+    .slice(0, MAX_EXPAND);
   s.from = clean(q.get('from'));
   s.to = clean(q.get('to'));
   s.sel = clean(q.get('sel'));
