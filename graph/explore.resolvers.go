@@ -31,9 +31,12 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	}
 	q := kg.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, defaultPathHops), Types: types, Avoid: avoid, Limit: n}
 	if n == 0 {
-		// Nothing to find, but the arguments must still be sound.
+		// Nothing to find, but the other arguments must still be sound.
 		q.Limit = 1
-		return []*model.Path{}, q.Validate(true)
+		if err := q.Validate(true); err != nil {
+			return nil, err
+		}
+		return []*model.Path{}, nil
 	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
@@ -56,7 +59,10 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, hops *int, 
 	}
 	if n == 0 {
 		q.Limit = 1
-		return &model.Subgraph{Nodes: []model.Entity{}, Relations: []*model.Relation{}}, q.Validate()
+		if err := q.Validate(); err != nil {
+			return nil, err
+		}
+		return &model.Subgraph{Nodes: []model.Entity{}, Relations: []*model.Relation{}}, nil
 	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
@@ -76,7 +82,10 @@ func (r *queryResolver) CommonConnections(ctx context.Context, a string, b strin
 	q := kg.CommonQuery{A: a, B: b, Limit: n}
 	if n == 0 {
 		q.Limit = 1
-		return []model.Entity{}, q.Validate()
+		if err := q.Validate(); err != nil {
+			return nil, err
+		}
+		return []model.Entity{}, nil
 	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
@@ -96,7 +105,10 @@ func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, 
 	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n}
 	if n == 0 {
 		q.Limit = 1
-		return []*model.Meeting{}, q.Validate()
+		if err := q.Validate(); err != nil {
+			return nil, err
+		}
+		return []*model.Meeting{}, nil
 	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()

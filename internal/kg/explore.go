@@ -27,13 +27,13 @@ const (
 // Paths ignore relation direction when walking but every Relation they return keeps its own
 // From and To, and its citations.
 type Explorer interface {
-	// ShortestPath returns the first of the shortest paths from q.From to q.To in PathOrder, or
-	// nil when there is none within q.MaxHops. From == To gives the path of length 0. q.Limit is
-	// ignored.
+	// ShortestPath returns the first of the shortest paths from q.From to q.To in path order
+	// (ComparePaths), or nil when there is none within q.MaxHops. From == To gives the path of
+	// length 0. q.Limit is ignored.
 	ShortestPath(ctx context.Context, q PathQuery) (*Path, error)
 
 	// Paths returns the first q.Limit simple paths (no entity twice) from q.From to q.To of at
-	// most q.MaxHops relations, in PathOrder: shortest first, each path once.
+	// most q.MaxHops relations, in path order (ComparePaths): shortest first, each path once.
 	Paths(ctx context.Context, q PathQuery) ([]*Path, error)
 
 	// Neighborhood returns the entities within q.Hops of q.ID and the relations between them, as
@@ -45,9 +45,9 @@ type Explorer interface {
 	// relations between the entity and A or B, descending, then by name, then id. At most q.Limit.
 	CommonConnections(ctx context.Context, q CommonQuery) ([]*Entity, error)
 
-	// Timeline returns meetings in TimelineOrder: every meeting when q.ID is empty, else the
-	// meetings the entity took part in as TimelineQuery describes, kept when their date can fall
-	// within [q.From, q.To], at most q.Limit.
+	// Timeline returns meetings in timeline order (CompareTimeline): every meeting when q.ID is
+	// empty, else the meetings the entity took part in as TimelineQuery describes, kept when
+	// their date can fall within [q.From, q.To], at most q.Limit.
 	Timeline(ctx context.Context, q TimelineQuery) ([]*Entity, error)
 }
 
@@ -103,10 +103,10 @@ type Path struct {
 // Length returns the number of relations of p.
 func (p *Path) Length() int { return len(p.Relations) }
 
-// ComparePaths orders paths as PathOrder says: by length, then hop by hop by the id of the entity
+// ComparePaths compares paths in path order: by length, then hop by hop by the id of the entity
 // the hop reaches, then by the hop's relation (type, From, To). It returns -1, 0 or +1.
 //
-// PathOrder is the one order every store gives paths in, so that their answers can be compared
+// Path order is the one order every store gives paths in, so that their answers can be compared
 // exactly; it is what Cypher's ORDER BY gives for the key
 // [length(p), [hop | [next node id, type(r), startNode(r).id, endNode(r).id]]].
 func ComparePaths(a, b *Path) int {
@@ -230,7 +230,7 @@ func InDateRange(date, from, to string) bool {
 	return true
 }
 
-// CompareTimeline orders meetings as TimelineOrder says: dated ones first, by date as a string
+// CompareTimeline compares meetings in timeline order: dated ones first, by date as a string
 // ("2022" < "2022-07" < "2022-07-01"), then by name, then by id.
 func CompareTimeline(a, b *Entity) int {
 	da, db := a.Prop(PropDate), b.Prop(PropDate)

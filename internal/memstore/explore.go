@@ -11,7 +11,7 @@ import (
 
 // The exploration operations of kg.Explorer, over the adjacency lists: breadth-first search for
 // distances, a greedy walk down the distance layers for the shortest path, and a depth-first
-// enumeration pruned by those distances for simple paths. Neighbours are visited in PathOrder
+// enumeration pruned by those distances for simple paths. Neighbours are visited in path order
 // (by the id of the entity reached, then the relation), so the first path found is the first in
 // that order and no sort of the answers is needed.
 
@@ -76,7 +76,7 @@ func (w *walker) each(n *node, yield func(edge)) {
 	})
 }
 
-// neighbours returns the edges of n the walk may take in PathOrder: by the id of the entity at
+// neighbours returns the edges of n the walk may take in path order: by the id of the entity at
 // the other end, then by relation (type, From, To).
 func (w *walker) neighbours(n *node) []edge {
 	if es, ok := w.sorted[n]; ok {
@@ -118,7 +118,10 @@ func (w *walker) distances(start *node, maxDepth int, stop *node) (map[*node]int
 	return dist, nil
 }
 
-// ShortestPath returns the first shortest path from q.From to q.To in kg.PathOrder, or nil.
+// ShortestPath returns the first shortest path from q.From to q.To in path order
+// (kg.ComparePaths), or nil. A breadth-first search from both ends finds the length of the
+// shortest paths, the entities on them are marked with their position, and a walk from q.From
+// takes at every step the first neighbour, in path order, one position further.
 func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
@@ -132,20 +135,22 @@ func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 	if from == nil || to == nil {
 		return nil, nil
 	}
+	if from == to {
+		return newPath([]*node{from}, nil), nil
+	}
 	w := s.newWalker(ctx, q.Types, nil, q.AvoidSet())
-	// Distances to To, so that every step from From can pick the first neighbour one closer.
-	dist, err := w.distances(to, q.MaxHops, from)
+	distFrom, distTo, d, err := w.meet(from, to, q.MaxHops)
+	if err != nil || d < 0 {
+		return nil, err
+	}
+	pos, err := w.onShortestPaths(distFrom, distTo, d)
 	if err != nil {
 		return nil, err
 	}
-	d, ok := dist[from]
-	if !ok {
-		return nil, nil
-	}
 	nodes, rels := []*node{from}, []*kg.Relation{}
-	for cur := from; d > 0; d-- {
+	for cur, k := from, 0; k < d; k++ {
 		for _, e := range w.neighbours(cur) {
-			if dd, ok := dist[e.other]; ok && dd == d-1 {
+			if p, ok := pos[e.other]; ok && p == k+1 {
 				nodes, rels, cur = append(nodes, e.other), append(rels, e.rel), e.other
 				break
 			}
@@ -154,7 +159,93 @@ func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 	return newPath(nodes, rels), nil
 }
 
-// Paths returns the first q.Limit simple paths from q.From to q.To in kg.PathOrder.
+// meet runs breadth-first searches from a and from b, a whole level at a time on the side with
+// the smaller frontier, until they meet or maxHops is spent. It returns the distances each found
+// and d, the length of the shortest paths between a and b (-1 if none is within maxHops).
+//
+// When a level of one side first reaches the other side's entities, the distance is exactly
+// that level plus the other side's depth: before it the two balls were apart, so no path was
+// shorter.
+func (w *walker) meet(a, b *node, maxHops int) (distA, distB map[*node]int, d int, err error) {
+	distA, distB = map[*node]int{a: 0}, map[*node]int{b: 0}
+	frontA, frontB := []*node{a}, []*node{b}
+	depthA, depthB := 0, 0
+	for depthA+depthB < maxHops && len(frontA) > 0 && len(frontB) > 0 {
+		mine, other, front, depth := distA, distB, &frontA, &depthA
+		if len(frontB) < len(frontA) {
+			mine, other, front, depth = distB, distA, &frontB, &depthB
+		}
+		best := -1
+		var next []*node
+		for _, n := range *front {
+			if err := w.tick(); err != nil {
+				return nil, nil, -1, err
+			}
+			w.each(n, func(e edge) {
+				if _, seen := mine[e.other]; seen {
+					return
+				}
+				mine[e.other] = *depth + 1
+				next = append(next, e.other)
+				if od, ok := other[e.other]; ok && (best < 0 || *depth+1+od < best) {
+					best = *depth + 1 + od
+				}
+			})
+		}
+		*front, *depth = next, *depth+1
+		if best >= 0 {
+			return distA, distB, best, nil
+		}
+	}
+	return distA, distB, -1, nil
+}
+
+// onShortestPaths returns the entities on shortest paths (of length d) between the two ends of
+// meet's searches, each with its position on them (its distance from the first end). It starts
+// from the layer where the searches met, where both distances are known, and follows distA down
+// to the first end and distB up to the second.
+func (w *walker) onShortestPaths(distA, distB map[*node]int, d int) (map[*node]int, error) {
+	pos := map[*node]int{}
+	layers := make([][]*node, d+1)
+	for n, x := range distA {
+		if y, ok := distB[n]; ok && x+y == d {
+			pos[n] = x
+			layers[x] = append(layers[x], n)
+		}
+	}
+	// mark adds the neighbours of the entities at position p whose distance in dist is want, at
+	// position q.
+	mark := func(p, q int, dist map[*node]int, want int) error {
+		for _, n := range layers[p] {
+			if err := w.tick(); err != nil {
+				return err
+			}
+			w.each(n, func(e edge) {
+				if dd, ok := dist[e.other]; ok && dd == want {
+					if _, done := pos[e.other]; !done {
+						pos[e.other] = q
+						layers[q] = append(layers[q], e.other)
+					}
+				}
+			})
+		}
+		return nil
+	}
+	for p := d; p >= 1; p-- {
+		if err := mark(p, p-1, distA, p-1); err != nil {
+			return nil, err
+		}
+	}
+	for p := 0; p < d; p++ {
+		if err := mark(p, p+1, distB, d-p-1); err != nil {
+			return nil, err
+		}
+	}
+	return pos, nil
+}
+
+// Paths returns the first q.Limit simple paths from q.From to q.To in path order
+// (kg.ComparePaths).
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
@@ -184,7 +275,7 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	}
 	e := &enumeration{w: w, to: to, dist: dist, limit: q.Limit, onPath: map[*node]bool{from: true}, nodes: []*node{from}}
 	// One length at a time, so that shorter paths come first; within a length, the depth-first
-	// walk over sorted neighbours finds paths in PathOrder.
+	// walk over sorted neighbours finds paths in path order.
 	for length := shortest; length <= q.MaxHops && len(e.out) < q.Limit; length++ {
 		if err := e.walk(from, length); err != nil {
 			return nil, err
@@ -340,7 +431,8 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 	return out, nil
 }
 
-// Timeline returns the meetings of q in kg.TimelineOrder, as kg.TimelineQuery describes.
+// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), as
+// kg.TimelineQuery describes.
 func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err

@@ -25,7 +25,7 @@ import (
 
 // hopsKey is the Cypher expression of a path's sort key, one entry per hop: the id of the entity
 // the hop reaches, then the relation's type, start and end ids. ORDER BY compares lists element
-// by element, so ORDER BY length(p), hopsKey is kg.PathOrder.
+// by element, so ORDER BY length(p), hopsKey is the path order of kg.ComparePaths.
 const hopsKey = `[i IN range(0, length(p) - 1) | [
 			nodes(p)[i + 1].id,
 			type(relationships(p)[i]),
@@ -40,9 +40,9 @@ const pathColumns = `[n IN nodes(p) | n {.*}] AS nodes,
 // empty) and the entity reached is not one of $avoid.
 const hopPredicate = `($types = [] OR type(r) IN $types) AND NOT x.id IN $avoid`
 
-// ShortestPath returns the first of the shortest paths from q.From to q.To in kg.PathOrder, or
-// nil, in one round trip. It finds every shortest path (ALL SHORTEST) and sorts them, so its
-// cost grows with their number.
+// ShortestPath returns the first of the shortest paths from q.From to q.To in path order
+// (kg.ComparePaths), or nil, in one round trip. It finds every shortest path (ALL SHORTEST) and
+// sorts them, so its cost grows with their number.
 func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
 	if err := q.Validate(false); err != nil {
 		return nil, err
@@ -70,11 +70,12 @@ const samePath = `
 		MATCH (a:Entity {id: $from})
 		RETURN [a {.*}] AS nodes, [] AS rels`
 
-// Paths returns the first q.Limit simple paths from q.From to q.To in kg.PathOrder, in one round
-// trip. It asks for every path of at most q.MaxHops relations as SHORTEST q.MaxHops GROUPS (one
-// group per length, so none is left out), which Neo4j finds by searching from both ends at once,
-// many times faster than expanding from one end; it keeps those that repeat no entity and sorts
-// them. The cost still grows quickly with q.MaxHops on a dense graph; the time limit stops it.
+// Paths returns the first q.Limit simple paths from q.From to q.To in path order
+// (kg.ComparePaths), in one round trip. It asks for every path of at most q.MaxHops relations as
+// SHORTEST q.MaxHops GROUPS (one group per length, so none is left out), which Neo4j finds by
+// searching from both ends at once, many times faster than expanding from one end; it keeps
+// those that repeat no entity and sorts them. The cost still grows quickly with q.MaxHops on a
+// dense graph; the time limit stops it.
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	if err := q.Validate(true); err != nil {
 		return nil, err
@@ -205,8 +206,9 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 	return entitiesOf(recs), nil
 }
 
-// Timeline returns the meetings of q in kg.TimelineOrder, as kg.TimelineQuery describes, in one
-// round trip: each way of taking part is one branch of a UNION, which also drops repeats.
+// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), as
+// kg.TimelineQuery describes, in one round trip: each way of taking part is one branch of a
+// UNION, which also drops repeats.
 func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err

@@ -98,3 +98,81 @@ func TestPathsOutOfTime(t *testing.T) {
 		t.Errorf("Paths(%+v) with 200ms: code %s, message %q (%v), want %s and the out-of-time advice", q, code, msg, err, kg.CodeTimeout)
 	}
 }
+
+// TestExploreRoundTrips checks that every exploration is one round trip, whatever its answer.
+func TestExploreRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	s := neo4jtest.Store(t, storetest.Fixture())
+	const (
+		poynter = "person:rachel-poynter"
+		hled    = "dialogue:high-level-economic-dialogue"
+		plenary = "meeting:21cb-esc-14th-plenary"
+	)
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"ShortestPath", func() error {
+			_, err := s.ShortestPath(ctx, kg.PathQuery{From: poynter, To: hled, MaxHops: 6})
+			return err
+		}},
+		{"ShortestPath to itself", func() error {
+			_, err := s.ShortestPath(ctx, kg.PathQuery{From: poynter, To: poynter, MaxHops: 6})
+			return err
+		}},
+		{"Paths", func() error {
+			_, err := s.Paths(ctx, kg.PathQuery{From: poynter, To: hled, MaxHops: 5, Limit: 100})
+			return err
+		}},
+		{"Neighborhood", func() error {
+			_, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: plenary, Hops: 3, Limit: 100})
+			return err
+		}},
+		{"CommonConnections", func() error {
+			_, err := s.CommonConnections(ctx, kg.CommonQuery{A: poynter, B: "person:ana-lucia-ortiz", Limit: 10})
+			return err
+		}},
+		{"Timeline", func() error {
+			_, err := s.Timeline(ctx, kg.TimelineQuery{ID: "country:mexico", From: "2022", Limit: 10})
+			return err
+		}},
+	}
+	for _, c := range calls {
+		before := s.RoundTrips()
+		if err := c.call(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := s.RoundTrips() - before; got != 1 {
+			t.Errorf("%s took %d round trips, want 1", c.name, got)
+		}
+	}
+}
+
+// TestExploreInjection checks that hostile ids are plain data to every exploration: unknown ids,
+// no error, no change to the graph.
+func TestExploreInjection(t *testing.T) {
+	ctx := context.Background()
+	fx := storetest.Fixture()
+	s := neo4jtest.Store(t, fx)
+	const poynter = "person:rachel-poynter"
+	for _, v := range hostile {
+		if p, err := s.ShortestPath(ctx, kg.PathQuery{From: poynter, To: v, MaxHops: 4, Avoid: []string{v}}); err != nil || p != nil {
+			t.Errorf("ShortestPath(to %q) = %v, %v; want none", v, p, err)
+		}
+		if ps, err := s.Paths(ctx, kg.PathQuery{From: v, To: poynter, MaxHops: 4, Limit: 5, Avoid: []string{v}}); err != nil || len(ps) != 0 {
+			t.Errorf("Paths(from %q) = %v, %v; want none", v, ps, err)
+		}
+		if g, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: v, Hops: 2, Limit: 10}); err != nil || len(g.Nodes) != 0 {
+			t.Errorf("Neighborhood(%q) = %v, %v; want none", v, g, err)
+		}
+		if es, err := s.CommonConnections(ctx, kg.CommonQuery{A: poynter, B: v, Limit: 5}); err != nil || len(es) != 0 {
+			t.Errorf("CommonConnections(%q) = %v, %v; want none", v, es, err)
+		}
+		if ms, err := s.Timeline(ctx, kg.TimelineQuery{ID: v, Limit: 5}); err != nil || len(ms) != 0 {
+			t.Errorf("Timeline(%q) = %v, %v; want none", v, ms, err)
+		}
+	}
+	if got, err := storetest.Dump(ctx, s); err != nil || got != storetest.DumpBundle(fx) {
+		t.Errorf("the graph changed after hostile explorations (%v)", err)
+	}
+}

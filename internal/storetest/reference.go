@@ -29,7 +29,7 @@ func newReference(b *kg.Bundle) *reference {
 	return ref
 }
 
-// paths returns every simple path q allows, in kg.PathOrder, whatever q.Limit says.
+// paths returns every simple path q allows, in path order (kg.ComparePaths), whatever q.Limit says.
 func (ref *reference) paths(q kg.PathQuery) []*kg.Path {
 	from, to := ref.entities[q.From], ref.entities[q.To]
 	if from == nil || to == nil {

@@ -106,7 +106,7 @@ var pathOptions = []struct {
 
 func testShortestPath(t *testing.T, s kg.Store, fx *kg.Bundle, ref *reference) {
 	// Poynter is two hops from no economic dialogue entity; of her eight four-hop routes to the
-	// HLED, the first in PathOrder goes through the 14th plenary and the DHS delegation there.
+	// HLED, the first in path order goes through the 14th plenary and the DHS delegation there.
 	viaDHS := pPoynter + " -[ATTENDED>]- " + m14th + " -[<REPRESENTED_AT]- " + oDHS +
 		" -[BELONGS_TO>]- " + cUS + " -[PARTY_TO>]- " + dHLED
 	viaOkafor := pPoynter + " -[ATTENDED>]- " + m14th + " -[<ATTENDED]- " + pOkafor +
@@ -118,7 +118,7 @@ func testShortestPath(t *testing.T, s kg.Store, fx *kg.Bundle, ref *reference) {
 		q    kg.PathQuery
 		want string
 	}{
-		{"first of the shortest in PathOrder", kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 6}, viaDHS},
+		{"first of the shortest in path order", kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 6}, viaDHS},
 		{"avoiding the country hubs", kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 6, Avoid: []string{cUS, cMexico}}, viaOkafor},
 		{"only through positions, organizations and sessions",
 			kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 6, Types: []string{kg.RelHoldsPosition, kg.RelPartOf, kg.RelRepresentedAt, kg.RelSessionOf}},
@@ -189,7 +189,7 @@ func testPaths(t *testing.T, s kg.Store, fx *kg.Bundle, ref *reference) {
 			}
 			seen[key] = true
 			if i > 0 && kg.ComparePaths(ps[i-1], p) >= 0 {
-				t.Errorf("Paths[%d] = %s does not come after Paths[%d] = %s in PathOrder", i, key, i-1, pathKey(ps[i-1]))
+				t.Errorf("Paths[%d] = %s does not come after Paths[%d] = %s in path order", i, key, i-1, pathKey(ps[i-1]))
 			}
 			ids := entityIDs(p.Nodes)
 			if len(slices.Compact(slices.Sorted(slices.Values(ids)))) != len(ids) {

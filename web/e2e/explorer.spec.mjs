@@ -208,7 +208,7 @@ test('GraphiQL loads offline with the README examples and runs one', async () =>
   await page.goto(`${base}/graphiql`);
   // Its editor is megabytes of script: give a busy machine time to start it.
   await page.locator('.graphiql-tab', { hasText: 'DelegationLeads' }).waitFor({ timeout: 60_000 });
-  for (const name of ['PlenaryOutcomes', 'SearchAndLists']) {
+  for (const name of ['PlenaryOutcomes', 'SearchAndLists', 'TobinToEconomicDialogue']) {
     assert.equal(await page.locator('.graphiql-tab', { hasText: name }).count(), 1, `no tab ${name}`);
   }
   // The run button does nothing until both editors are up.
