@@ -8,7 +8,7 @@ import { h, replace } from './dom.js';
 import { KINDS } from './kinds.js';
 import { Panel } from './panel.js';
 import { SearchBox } from './search.js';
-import { MAX_HOPS, emptyState, formatHash, isPathView, parseHash } from './state.js';
+import { MAX_EXPAND, MAX_HOPS, emptyState, formatHash, isPathView, parseHash } from './state.js';
 import { renderTimeline } from './timeline.js';
 
 const $ = (id) => document.getElementById(id);
@@ -113,11 +113,16 @@ function openEntity(id) {
 }
 
 function tapNode(id) {
-  if (!isPathView(state) && state.entity && id !== state.entity && !state.expand.includes(id)) {
+  const expandable = !isPathView(state) && state.entity && id !== state.entity && !state.expand.includes(id);
+  if (expandable && state.expand.length < MAX_EXPAND) {
     go({ ...state, expand: [...state.expand, id], sel: id });
     return;
   }
   select(id);
+  if (expandable) {
+    // After select: its redraw of the status line is synchronous when nothing is fetched.
+    setStatus(`A view expands at most ${MAX_EXPAND} nodes: open this one (“Open neighborhood”) to go on from it.`, true);
+  }
 }
 
 /** apply makes the page show s, fetching only what differs from what is drawn. */
