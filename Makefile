@@ -10,10 +10,13 @@ include tools/neo4j/neo4j.mk
 # The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
 NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
-.PHONY: run build generate test test-go audit-deps lint bench clean
+.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench clean
 
 # The graphql-http audit suite (npm, pinned by package-lock.json) that internal/server's tests run.
 AUDIT_DIR := tools/graphql-http-audit
+
+# Root installs Debian packages directly (CI runs as root on a fresh machine); others via sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 ## run: serve the API on http://127.0.0.1:8080 (embedded store unless NEO4J_URI is set)
 run: build
@@ -27,8 +30,27 @@ build:
 generate:
 	$(GO) tool gqlgen generate
 
+## web: rebuild the explorer and GraphiQL (web/) into web/dist, which is committed and embedded
+web: web-deps
+	cd web && npm run build
+
+# npm ci reinstalls only when the lock file changed. The go.mod keeps `go ... ./...` out of
+# node_modules, should a package there ever ship Go files.
+web-deps: web/node_modules/.package-lock.json
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	cd web && npm ci --no-audit --no-fund
+	printf 'module ignored\n' > web/node_modules/go.mod
+
+## e2e-deps: what the browser tests need: Debian's Chromium and playwright-core (web/node_modules)
+e2e-deps: web-deps
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+## screenshots: run the browser test and keep its screenshots in docs/screenshots
+screenshots: e2e-deps
+	SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestExplorerInBrowser ./cmd/diplograph
+
 ## test: vet, check generated code is current, and run every test against a real Neo4j
-test:
+test: e2e-deps
 	@if [ -n "$${NEO4J_URI:-}" ]; then \
 		$(MAKE) --no-print-directory test-go; \
 	else \
@@ -43,8 +65,8 @@ test-go: audit-deps
 	@test -z "$$(gofmt -l . | grep -v '^tools/' || true)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-## bench: Go benchmarks against the embedded store and a real Neo4j
-bench:
+## bench: Go benchmarks against the embedded store and a real Neo4j, and the explorer's drawing
+bench: e2e-deps
 	@trap '$(MAKE) --no-print-directory neo4j-stop NEO4J_PORT=$(NEO4J_PORT)' EXIT; \
 	$(MAKE) --no-print-directory neo4j-start NEO4J_PORT=$(NEO4J_PORT); \
 	NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) NEO4J_USERNAME=neo4j NEO4J_PASSWORD='$(NEO4J_TEST_PASSWORD)' \

@@ -1,10 +1,12 @@
 // Package server is diplograph's HTTP surface: middleware (request id, access log and metrics,
 // panic recovery, body cap, CORS, API keys), the GraphQL handler with its transport and cost limits,
-// the probes, the Prometheus metrics and the GraphiQL page.
+// exports, the probes, the Prometheus metrics, and the explorer and GraphiQL pages (built into
+// package web).
 package server
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -12,13 +14,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/rs/cors"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/diplograph/diplograph/graph"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/metrics"
+	"github.com/diplograph/diplograph/web"
 )
 
 // Config holds the HTTP settings. The zero value is usable: same-origin browsers only, 1 MiB
@@ -40,6 +42,9 @@ type Config struct {
 	DisableSuggestions bool
 	// Metrics receives the request metrics and is served at /metrics; nil makes a private one.
 	Metrics *metrics.Metrics
+	// UI holds the built pages (index.html, graphiql.html, assets/); nil means the ones embedded
+	// in the binary (web.Dist).
+	UI fs.FS
 	// ExploreTimeout limits each path search, neighborhood, common-connections and timeline
 	// query, and each neighborhood export. Default DefaultExploreTimeout; negative: no limit but
 	// the request's.
@@ -93,10 +98,17 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		}
 	})
 	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, log))
-	mux.Handle("GET /graphiql", playground.Handler("diplograph GraphiQL", "/graphql"))
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/graphiql", http.StatusFound)
-	})
+	if cfg.UI == nil {
+		cfg.UI = web.Dist()
+	}
+	pages, err := newUI(cfg.UI)
+	if err != nil {
+		// The embedded build always loads; a broken custom one leaves the API serving, pages 404.
+		log.Error("loading the explorer pages", slog.String("error", err.Error()))
+	}
+	mux.Handle("GET /{$}", pages.page("index.html", explorerCSP))
+	mux.Handle("GET /graphiql", pages.page("graphiql.html", graphiqlCSP))
+	mux.Handle("GET /assets/", pages.assets())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		// Liveness depends on nothing but this process: a Neo4j outage must not get it restarted.
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -1,0 +1,228 @@
+// The explorer walked as a researcher would, in Debian's Chromium, against a running diplograph
+// on the built-in data set:
+//
+//   DIPLOGRAPH_URL=http://127.0.0.1:8080 SCREENSHOTS=dir node e2e/explorer.spec.mjs
+//
+// (The Go test cmd/diplograph TestExplorerInBrowser starts the server and runs this.) Every
+// request that leaves 127.0.0.1 is aborted, and any blocked request, page error or console error
+// (a CSP violation among them) fails the run.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { guard, launch } from './browser.mjs';
+
+const base = process.env.DIPLOGRAPH_URL;
+const shots = process.env.SCREENSHOTS;
+assert.ok(base, 'DIPLOGRAPH_URL must name the server under test');
+assert.ok(shots, 'SCREENSHOTS must name a folder for the screenshots');
+mkdirSync(shots, { recursive: true });
+
+const VELASCO = 'person:roberto-velasco';
+const TOBIN = 'person:katie-tobin';
+const HLED = 'dialogue:us-mexico-high-level-economic-dialogue';
+
+let browser;
+let page;
+const blocked = [];
+const problems = [];
+
+before(async () => {
+  browser = await launch();
+  browser.context.setDefaultTimeout(15_000);
+  page = await browser.context.newPage();
+  await guard(page, { blocked, problems });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+const canvas = () => page.getByTestId('graph-canvas');
+const citations = () => page.getByTestId('citation-panel');
+
+async function nodeCount() {
+  return Number(await canvas().getAttribute('data-node-count'));
+}
+
+/** waitForView waits until the canvas shows view, drawn and idle. */
+async function waitForView(view, minNodes = 1) {
+  await page.waitForFunction(
+    ([v, n]) => {
+      const c = document.querySelector('[data-testid=graph-canvas]');
+      return c.dataset.view === v && c.dataset.state === 'ready' && Number(c.dataset.nodeCount) >= n;
+    },
+    [view, minNodes],
+  );
+}
+
+/** sourceText fetches the full text of every source, white space squeezed, through the API. */
+async function sourceTexts() {
+  const res = await page.request.post(`${base}/graphql`, {
+    data: { query: '{ sources(first: 100) { edges { node { title text } } } }' },
+  });
+  assert.equal(res.status(), 200);
+  const body = await res.json();
+  return body.data.sources.edges.map((e) => ({ title: e.node.title, text: squeeze(e.node.text) }));
+}
+
+// squeeze folds white space and typographic quotes the way the API compares quotes.
+function squeeze(s) {
+  return s.replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"').replace(/\s+/g, ' ').trim();
+}
+
+async function search(text) {
+  const input = page.getByTestId('search-input');
+  await input.fill('');
+  await input.pressSequentially(text, { delay: 20 });
+  await page.getByTestId('search-result').first().waitFor();
+}
+
+test('search as you type finds Roberto Velasco', async () => {
+  await page.goto(base);
+  await search('Velasco');
+  const results = page.getByTestId('search-result');
+  await assert.doesNotReject(results.filter({ hasText: 'Roberto Velasco' }).first().waitFor());
+  assert.equal(await results.first().getAttribute('data-id'), VELASCO);
+});
+
+test('the keyboard opens him: ArrowDown then Enter', async () => {
+  const input = page.getByTestId('search-input');
+  await input.press('ArrowDown');
+  assert.equal(await input.getAttribute('aria-activedescendant'), 'search-result-0');
+  assert.equal(await page.locator('#search-result-0').getAttribute('aria-selected'), 'true');
+  await input.press('Enter');
+  await waitForView('neighborhood', 5);
+  assert.ok((await nodeCount()) >= 5, `node count ${await nodeCount()}, want at least 5`);
+  assert.match(page.url(), /#entity=person:roberto-velasco/);
+});
+
+test('his citation is a verbatim quote from the source, with its title', async () => {
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  const quotes = await citations().locator('blockquote').allTextContents();
+  assert.ok(quotes.length >= 1, 'no quote in the citation panel');
+  const sources = await sourceTexts();
+  for (const q of quotes) {
+    const quote = squeeze(q.replace(/^“|”$/g, ''));
+    assert.ok(sources.some((s) => s.text.includes(quote)), `quote not in any source: ${quote}`);
+  }
+  assert.ok(quotes.some((q) => q.includes('Roberto Velasco')), `no quote names him: ${quotes}`);
+  const cite = await citations().locator('cite').first().textContent();
+  assert.ok(sources.some((s) => s.title === cite), `source title ${cite} is not a source's`);
+  await page.screenshot({ path: join(shots, 'explorer.png') });
+});
+
+test('a deep link restores the view', async () => {
+  await page.reload();
+  await waitForView('neighborhood', 5);
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  assert.ok((await citations().textContent()).includes('Roberto Velasco'));
+});
+
+test('the keyboard reaches his connections, and focus follows to what opens', async () => {
+  const link = page.locator('#details .connections li button.link:not([title])').first();
+  const name = (await link.textContent()).trim();
+  await link.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('#details-title', { hasText: name }).waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'details-title');
+  assert.match(page.url(), /&sel=/);
+});
+
+test('tapping a node expands it', async () => {
+  const before = await nodeCount();
+  // The 2023 Action Plans are two hops from him (he attended the plenary that adopted them); the
+  // dialogues they support are a third hop away, so expanding them adds nodes.
+  const plans = 'initiative:2023-action-plans';
+  const pos = await page.evaluate((id) => window.__explorer.renderedPosition(id), plans);
+  assert.ok(pos, `${plans} is not drawn`);
+  const box = await canvas().boundingBox();
+  await page.mouse.click(box.x + pos.x, box.y + pos.y);
+  await page.waitForFunction((id) => location.hash.includes(`expand=${id}`), plans);
+  await waitForView('neighborhood', before + 1);
+  assert.ok((await nodeCount()) > before, `node count ${await nodeCount()}, want more than ${before}`);
+  await page.locator('#details-title', { hasText: '2023 Action Plans' }).waitFor();
+});
+
+test('the timeline lists the meetings of the open entity and opens one', async () => {
+  const strip = page.locator('#timeline button');
+  await strip.first().waitFor();
+  assert.ok((await strip.count()) >= 1);
+  await strip.first().click();
+  await waitForView('neighborhood', 2);
+  assert.match(page.url(), /#entity=meeting:/);
+});
+
+test('the path from Katie Tobin to the High-Level Economic Dialogue is highlighted, a quote on every hop', async () => {
+  await search('Katie Tobin');
+  await page.getByTestId('search-result').filter({ hasText: 'Katie Tobin' }).first().click();
+  await page.locator('#details-title', { hasText: 'Katie Tobin' }).waitFor();
+  await page.getByRole('button', { name: 'Path from here' }).click();
+  await search('High-Level Economic Dialogue');
+  await page.getByTestId('search-result').filter({ hasText: 'High-Level Economic Dialogue' }).first().click();
+  await page.locator('#details-title', { hasText: 'High-Level Economic Dialogue' }).waitFor();
+  await page.getByRole('button', { name: 'Path to here' }).click();
+  await waitForView('paths', 2);
+  assert.match(page.url(), new RegExp(`from=${TOBIN}&to=${HLED}`));
+  const shortest = Number(await canvas().getAttribute('data-shortest-count'));
+  assert.ok(shortest >= 3, `highlighted shortest path has ${shortest} nodes, want at least 3`);
+  const hops = citations().locator('.hop-evidence > li');
+  assert.equal(await hops.count(), shortest - 1, 'one evidence entry per hop');
+  for (let i = 0; i < shortest - 1; i++) {
+    assert.ok((await hops.nth(i).locator('blockquote').count()) >= 1, `hop ${i + 1} has no quote`);
+  }
+  await page.screenshot({ path: join(shots, 'explorer-path.png') });
+});
+
+test('export: a PNG of the view and the API downloads of the neighborhood', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-png').click()]);
+  const png = readFileSync(await download.path());
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'not a PNG');
+  for (const [id, format, marker] of [['export-graphml', 'graphml', '<graphml'], ['export-csv', 'csv', TOBIN], ['export-json', 'json', TOBIN]]) {
+    const href = await page.locator(`#${id}`).getAttribute('href');
+    const q = new URL(href, base).searchParams;
+    assert.deepEqual([q.get('format'), q.get('id')], [format, TOBIN], href);
+    const res = await page.request.get(new URL(href, base).href);
+    assert.equal(res.status(), 200, `${href}`);
+    assert.ok((await res.text()).includes(marker), `${href} lacks ${marker}`);
+  }
+});
+
+test('at phone width the panels stack under the graph', async () => {
+  const phone = await browser.context.newPage();
+  await guard(phone, { blocked, problems });
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.goto(`${base}/#entity=${VELASCO}`);
+  await phone.waitForFunction(() => Number(document.querySelector('[data-testid=graph-canvas]').dataset.nodeCount) >= 5);
+  await phone.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  const graph = await phone.getByTestId('graph-canvas').boundingBox();
+  const panel = await phone.getByTestId('citation-panel').boundingBox();
+  assert.ok(graph.width <= 390 && panel.y >= graph.y + graph.height, `graph ${JSON.stringify(graph)}, panel ${JSON.stringify(panel)}`);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(overflow <= 390, `page is ${overflow}px wide at 390px`);
+  await phone.screenshot({ path: join(shots, 'explorer-phone.png'), fullPage: true });
+  await phone.close();
+});
+
+test('GraphiQL loads offline with the README examples and runs one', async () => {
+  await page.goto(`${base}/graphiql`);
+  // Its editor is megabytes of script: give a busy machine time to start it.
+  await page.locator('.graphiql-tab', { hasText: 'DelegationLeads' }).waitFor({ timeout: 60_000 });
+  for (const name of ['PlenaryOutcomes', 'SearchAndLists', 'TobinToEconomicDialogue']) {
+    assert.equal(await page.locator('.graphiql-tab', { hasText: name }).count(), 1, `no tab ${name}`);
+  }
+  // The run button does nothing until both editors are up.
+  await page.locator('.graphiql-query-editor .monaco-editor .view-lines').waitFor();
+  await page.locator('.graphiql-response .monaco-editor').waitFor();
+  await page.locator('.graphiql-execute-button').click();
+  // The response pane is an editor that renders only the lines in view: the top of the answer.
+  await page.locator('.graphiql-response', { hasText: '14th Plenary Meeting of the 21CB' }).waitFor();
+  const response = await page.locator('.graphiql-response').textContent();
+  assert.ok(response.includes('"data"') && response.includes('"attendances"'), `response pane: ${response.slice(0, 300)}`);
+  await page.screenshot({ path: join(shots, 'graphiql.png') });
+});
+
+test('nothing left 127.0.0.1 and nothing failed in the pages', () => {
+  assert.deepEqual(blocked, [], 'requests that left 127.0.0.1');
+  assert.deepEqual(problems, [], 'page or console errors');
+});
