@@ -179,7 +179,7 @@ var coreQueries = []coreQuery{
 }`, mention: []string{"person:blas-nunez-neto", "organization:secretariat-of-foreign-relations"}, scores: true},
 
 	// Root fields resolve concurrently, so the order of several errors is not fixed: one each.
-	{name: "bad input: first", query: `{ people(first: 1000) { totalCount } }`, mention: []string{"COST_LIMIT", "1000"}, errors: true},
+	{name: "bad input: first", query: `{ people(first: 1000) { totalCount } }`, mention: []string{"BAD_USER_INPUT", "1000"}, errors: true},
 	{name: "bad input: cursor", query: `{ sources(after: "not-a-cursor") { totalCount } }`, mention: []string{"BAD_USER_INPUT", "not-a-cursor"}, errors: true},
 	{name: "bad input: relation type, beside good fields", query: `{
   entity(id: "person:biden") { name relations(types: ["NO_SUCH_TYPE"]) { type } }

@@ -561,7 +561,7 @@ func testBadInput(t *testing.T, c client) {
 		vars        map[string]any
 		want        string
 	}{
-		{"first over 100", `{ people(first: 101) { totalCount } }`, nil, kg.CodeCostLimit},
+		{"first over 100", `{ people(first: 101) { totalCount } }`, nil, kg.CodeBadUserInput},
 		{"negative first", `{ search(query: "x", first: -1) { score } }`, nil, kg.CodeBadUserInput},
 		{"cursor not ours", `{ people(after: "bm9wZQ") { totalCount } }`, nil, kg.CodeBadUserInput},
 		{"bad date variable", `query($d: Date) { meetings(where: {date: {gte: $d}}) { totalCount } }`, map[string]any{"d": "December 2022"}, kg.CodeBadUserInput},

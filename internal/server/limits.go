@@ -299,6 +299,9 @@ func (w *costWalker) first(f *ast.Field) (int, bool) {
 	if given && n > graph.MaxFirst && w.firstErr == nil {
 		w.firstErr = costError(LimitFirst, graph.MaxFirst, int(min(n, math.MaxInt32)),
 			fmt.Sprintf("%s(first: %d) asks for more than %d items; page with `after` instead", f.Name, n, graph.MaxFirst))
+		// An argument out of its documented range is the client's input error, as the schema's
+		// own checks say; the other limits are about the operation's cost.
+		w.firstErr.Extensions["code"] = kg.CodeBadUserInput
 	}
 	if n < 0 {
 		return 0, true // refused by the resolver with BAD_USER_INPUT

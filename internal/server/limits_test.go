@@ -81,8 +81,12 @@ func TestLimits(t *testing.T) {
 				t.Fatalf("just over the limit: %d %.300s, want 400 with one error and no data", r.status, r.body)
 			}
 			ext := r.errors[0].Extensions
-			if ext["code"] != kg.CodeCostLimit || ext["limit"] != tc.limit {
-				t.Errorf("just over the limit: extensions %v, want code COST_LIMIT and limit %s", ext, tc.limit)
+			want := kg.CodeCostLimit
+			if tc.limit == server.LimitFirst {
+				want = kg.CodeBadUserInput
+			}
+			if ext["code"] != want || ext["limit"] != tc.limit {
+				t.Errorf("just over the limit: extensions %v, want code %s and limit %s", ext, want, tc.limit)
 			}
 			if max, actual := ext["max"].(float64), ext["actual"].(float64); actual <= max {
 				t.Errorf("extensions max %v, actual %v: want actual over max", max, actual)
@@ -95,8 +99,8 @@ func TestLimits(t *testing.T) {
 func TestFirstLimitFromVariable(t *testing.T) {
 	s := newTestServer(t, server.Config{}, nil)
 	r := s.post(map[string]any{"query": `query($n: Int) { people(first: $n) { totalCount } }`, "variables": map[string]any{"n": 1000}})
-	if r.code(t) != kg.CodeCostLimit {
-		t.Errorf("people(first: $n = 1000): codes %v, want COST_LIMIT", r.codes())
+	if r.code(t) != kg.CodeBadUserInput {
+		t.Errorf("people(first: $n = 1000): codes %v, want BAD_USER_INPUT", r.codes())
 	}
 }
 
