@@ -25,6 +25,8 @@ type Error struct {
 	Message string
 	// Err is the underlying cause, for the log only; it is never shown to clients.
 	Err error
+	// Problems locates what is wrong with a write's input, when the input has several parts.
+	Problems []Problem
 }
 
 func (e *Error) Error() string {

@@ -1,12 +1,15 @@
-// Package neo4jstore is the kg.Store (and kg.Importer) backed by Neo4j 5 through the official Go
-// driver. Every Store call is one round trip: one auto-routed query or one managed transaction.
+// Package neo4jstore is the kg.Store backed by Neo4j 5 through the official Go driver. Every Store
+// call is one round trip: one auto-routed query or one managed transaction.
 //
 // The graph model: an entity is a node labelled :Entity:<Kind.Label()> whose properties are id,
 // name, aliases, description, the entity's Properties flattened beside them, its citations as two
-// parallel lists citationSources and citationQuotes, and two derived search fields (nameFolded,
-// searchText). A relation is a relationship whose type is the relation type, with its Properties
-// flattened and the same two citation lists. A source is a :Source node {id, title, publisher,
-// published, url, text}. The names the store owns are listed once, in reserved.
+// parallel lists citationSources and citationQuotes, and three derived fields (nameFolded,
+// searchText for search, identityKeys for identity resolution). A relation is a relationship whose
+// type is the relation type, with its Properties flattened and the same two citation lists. A
+// source is a :Source node {id, title, publisher, published, url, text}. The names the store owns
+// are listed once, in reserved. The audit trail is a :Change node per change {seq, at, actor,
+// action, entity, other, summary} and one :ChangeLog node {id: 'changes', seq} that every write
+// locks (import.go).
 //
 // It needs Neo4j 5.23 or later (scoped CALL subqueries, COLLECT subqueries, type predicates);
 // Community edition is enough. Values reach Cypher only as parameters; the only names written
@@ -71,7 +74,7 @@ func (c Config) String() string {
 	return fmt.Sprintf("neo4j{uri=%s user=%q password=%q database=%q}", redactURI(c.URI), c.Username, pw, c.Database)
 }
 
-// Store is a kg.Store and kg.Importer over one Neo4j database. It is safe for concurrent use; it
+// Store is a kg.Store over one Neo4j database. It is safe for concurrent use; it
 // holds the process's one driver (and so its one connection pool).
 type Store struct {
 	driver     neo4j.DriverWithContext
@@ -81,10 +84,7 @@ type Store struct {
 	closed     atomic.Bool
 }
 
-var (
-	_ kg.Store    = (*Store)(nil)
-	_ kg.Importer = (*Store)(nil)
-)
+var _ kg.Store = (*Store)(nil)
 
 // Open connects to the Neo4j named by cfg and checks, within cfg.ConnectTimeout, that the server
 // answers and that the database exists. Every failure is a *kg.Error with CodeServiceUnavailable
