@@ -20,8 +20,8 @@ const (
 	keyDescription     = "description"
 	keyCitationSources = "citationSources"
 	keyCitationQuotes  = "citationQuotes"
-	keyNameFolded      = "nameFolded" // kg.Fold(name), for analysts and exact-name ranking
-	keySearchText      = "searchText" // search keys of name, aliases, acronym; one a line
+	keyNameFolded      = "nameFolded"   // kg.Fold(name), for analysts and exact-name ranking
+	keySearchText      = "searchText"   // search keys of name, aliases, acronym; one a line
 	keyIdentityKeys    = "identityKeys" // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
 )
 
