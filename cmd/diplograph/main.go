@@ -1,7 +1,8 @@
 // Command diplograph serves the diplograph knowledge graph over GraphQL and manages its data.
 //
 //	diplograph serve            serve the API (embedded store unless NEO4J_URI is set)
-//	diplograph import FILE      import a bundle into Neo4j (--builtin: the built-in dataset)
+//	diplograph import FILE      import a bundle into Neo4j or the data dir (--builtin: the built-in dataset)
+//	diplograph export           write the whole graph as a bundle
 //	diplograph version          print the version
 package main
 
@@ -37,6 +38,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runServe(ctx, args, getenv, stderr)
 	case "import":
 		err = runImport(ctx, args, getenv, stdout, stderr)
+	case "export":
+		err = runExport(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
 	case "help", "-h", "--help":
@@ -59,6 +62,7 @@ var errUsage = errors.New("usage")
 
 const usage = `usage:
   diplograph serve [flags]                    serve the GraphQL API
-  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j
+  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
+  diplograph export [--format bundle] [--out FILE]  write the whole graph as a bundle
   diplograph version                          print the version
 Run 'diplograph COMMAND -h' for a command's flags.`

@@ -24,12 +24,16 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Config holds the HTTP settings. The zero value is usable: no cross-origin access, 1 MiB bodies.
+// Config holds the HTTP settings. The zero value is usable: no cross-origin access, 1 MiB bodies
+// (256 MiB for editors, who import bundles).
 type Config struct {
 	// CORSOrigins lists the origins allowed to call the API from a browser ("*" for any).
 	CORSOrigins []string
 	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxWriteBodyBytes caps the bodies of callers with role editor or above, whose importBundle
+	// carries whole bundles. Default 256 MiB.
+	MaxWriteBodyBytes int64
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
 }
@@ -38,6 +42,9 @@ type Config struct {
 func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxWriteBodyBytes <= 0 {
+		cfg.MaxWriteBodyBytes = 256 << 20
 	}
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
 	gql.AddTransport(transport.Options{})
@@ -80,9 +87,10 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		MaxAge:         600,
 	})
 	var h http.Handler = mux
+	// The body cap depends on the caller's role, so authentication comes first.
+	h = limitBody(cfg.MaxBodyBytes, cfg.MaxWriteBodyBytes, h)
 	h = authenticate(newKeyring(cfg.APIKeys), h)
 	h = c.Handler(h)
-	h = limitBody(cfg.MaxBodyBytes, h)
 	h = accessLog(log, h)
 	h = withRequestID(h)
 	return h
@@ -125,10 +133,14 @@ func saneID(id string) bool {
 	return true
 }
 
-// limitBody refuses bodies over max with 413 before anything reads them when the length is
-// declared, and caps the reader otherwise.
-func limitBody(max int64, next http.Handler) http.Handler {
+// limitBody refuses bodies over max (writeMax for editors and above) with 413 before anything
+// reads them when the length is declared, and caps the reader otherwise.
+func limitBody(readMax, writeMax int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := readMax
+		if kg.Require(r.Context(), kg.RoleEditor) == nil {
+			max = writeMax
+		}
 		if r.ContentLength > max {
 			writeError(w, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", max))
 			return
