@@ -134,7 +134,7 @@ func ledVars() map[string]any {
 func smallBundle() map[string]any {
 	cite := []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined the trilateral migration talks in 2022."}}
 	return map[string]any{
-		"entities": []any{map[string]any{"id": "topic:energy", "kind": "TOPIC", "name": "Energy", "citations": cite}},
+		"entities":  []any{map[string]any{"id": "topic:energy", "kind": "TOPIC", "name": "Energy", "citations": cite}},
 		"relations": []any{map[string]any{"type": "ADDRESSES", "from": "dialogue:trilateral-migration-dialogue", "to": "topic:energy", "citations": cite}},
 	}
 }
@@ -470,4 +470,3 @@ func TestWriteBodyLimit(t *testing.T) {
 		t.Errorf("an editor's 2 MiB import: status %d, %+v, %v; want 1 created (dry run)", rec.Code, res, err)
 	}
 }
-
