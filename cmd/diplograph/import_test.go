@@ -122,4 +122,3 @@ func TestImportExportCommands(t *testing.T) {
 		t.Errorf("export (built-in) = %d, %v, %d entities", code, err, len(b.Entities))
 	}
 }
-

@@ -150,8 +150,8 @@ func TestApplyEntitySummaries(t *testing.T) {
 
 func TestPlanImportNeverChangesTheBundle(t *testing.T) {
 	b := &Bundle{
-		Sources:  []Source{{Title: "A note", Text: "Alpha and Beta met."}},
-		Entities: []Entity{{Kind: KindTopic, Name: "Alpha", Properties: map[string]any{"n": 1.0}, Citations: []Citation{{Source: "source:a-note", Quote: "Alpha"}}}},
+		Sources:   []Source{{Title: "A note", Text: "Alpha and Beta met."}},
+		Entities:  []Entity{{Kind: KindTopic, Name: "Alpha", Properties: map[string]any{"n": 1.0}, Citations: []Citation{{Source: "source:a-note", Quote: "Alpha"}}}},
 		Relations: []Relation{},
 	}
 	data, _ := json.Marshal(b)
