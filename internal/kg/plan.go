@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // Snapshot is what planning a write needs to know of what a store holds. A store answers it from
@@ -56,6 +57,9 @@ type Plan struct {
 	// StoredSources are the stored versions of the plan's sources and of the stored sources its
 	// citations name, by id.
 	StoredSources map[string]*Source
+	// StoredKinds are the kinds of the entities the plan names that the store holds, by id: an
+	// entity not in it is new, and so is every relation with an end not in it.
+	StoredKinds map[string]Kind
 	// Problems lists everything wrong, in bundle order; a plan with problems must not be written.
 	Problems []Problem
 }
@@ -94,7 +98,11 @@ type EntityWrite struct {
 // problem is reported with its JSON path in b ("entities[3].citations[0].quote"). The error is
 // only for a snapshot that fails.
 func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
-	pl := &planner{b: b, plan: &Plan{}}
+	pl := &planner{b: b, squeezed: map[string]string{}, plan: &Plan{
+		Sources:   make([]*Source, 0, len(b.Sources)),
+		Entities:  make([]*EntityWrite, 0, len(b.Entities)),
+		Relations: make([]*Relation, 0, len(b.Relations)),
+	}}
 	if err := pl.lookup(ctx, snap); err != nil {
 		return nil, err
 	}
@@ -119,6 +127,7 @@ type planner struct {
 	storedKinds   map[string]Kind
 	storedNames   map[NameKey][]string
 
+	squeezed    map[string]string       // source id -> its text squeezed (squeezeQuote)
 	byID        map[string]*EntityWrite // resolved id -> the write of that entity
 	derived     map[string]string       // id an id-less entity would get -> id it resolved to
 	bundleKinds map[string]Kind         // every id (or would-be id) of a bundle entity -> its kind
@@ -129,7 +138,7 @@ type planner struct {
 func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 	b := pl.b
 	pl.sourceIDs = make([]string, len(b.Sources))
-	srcSet := map[string]bool{}
+	srcSet := make(map[string]bool, len(b.Sources))
 	var srcIDs []string
 	addSrc := func(id string) {
 		if id != "" && !srcSet[id] {
@@ -145,7 +154,7 @@ func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 		pl.sourceIDs[i] = id
 		addSrc(id)
 	}
-	entSet := map[string]bool{}
+	entSet := make(map[string]bool, len(b.Entities))
 	var entIDs []string
 	addEnt := func(id string) {
 		if id != "" && !entSet[id] {
@@ -199,6 +208,7 @@ func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 		}
 	}
 	pl.plan.StoredSources = pl.stored
+	pl.plan.StoredKinds = pl.storedKinds
 	return nil
 }
 
@@ -206,7 +216,7 @@ func (pl *planner) planSources() {
 	pl.bundleSources = make(map[string]*Source, len(pl.b.Sources))
 	for i := range pl.b.Sources {
 		s := &pl.b.Sources[i]
-		path := fmt.Sprintf("sources[%d]", i)
+		path := "sources[" + strconv.Itoa(i) + "]"
 		if s.ID != pl.sourceIDs[i] {
 			c := *s
 			c.ID = pl.sourceIDs[i]
@@ -229,22 +239,35 @@ func (pl *planner) planSources() {
 	}
 }
 
-// source returns the source id names: the bundle's version, else the stored one, else nil.
-func (pl *planner) source(id string) *Source {
-	if s := pl.bundleSources[id]; s != nil {
-		return s
+// source returns the text of the source id names (the bundle's version, else the stored one),
+// squeezed for quote matching, and whether there is one. Texts are squeezed once per source.
+func (pl *planner) source(id string) (string, bool) {
+	if t, ok := pl.squeezed[id]; ok {
+		return t, true
 	}
-	return pl.stored[id]
+	s := pl.bundleSources[id]
+	if s == nil {
+		s = pl.stored[id]
+	}
+	if s == nil {
+		return "", false
+	}
+	t := squeezeQuote(s.Text)
+	pl.squeezed[id] = t
+	return t, true
 }
 
 func (pl *planner) planEntities() {
 	b := pl.b
 	// Entities named by id first, so an id-less entity finds them wherever they are in the bundle.
-	byID := map[string]*EntityWrite{}
+	n := len(b.Entities)
+	byID := make(map[string]*EntityWrite, n)
 	byKey := map[NameKey][]string{} // name key -> ids of bundle entities that have it
 	derived := map[string]string{}
-	explicitAt := map[string]int{} // id -> index of the first bundle entity with it
-	pl.bundleKinds = map[string]Kind{}
+	explicitAt := make(map[string]int, n) // id -> index of the first bundle entity with it
+	pl.bundleKinds = make(map[string]Kind, n)
+	// Name keys of entities named by id matter only to entities without one.
+	idless := slices.Contains(pl.idGiven, false)
 	for i := range b.Entities {
 		e := &b.Entities[i]
 		if e.Kind.Valid() && pl.entityIDs[i] != "" {
@@ -256,14 +279,16 @@ func (pl *planner) planEntities() {
 		}
 		if _, dup := explicitAt[e.ID]; !dup {
 			explicitAt[e.ID] = i
-			for _, k := range NameKeys(e) {
-				byKey[k] = appendNew(byKey[k], e.ID)
+			if idless {
+				for _, k := range NameKeys(e) {
+					byKey[k] = appendNew(byKey[k], e.ID)
+				}
 			}
 		}
 	}
 	for i := range b.Entities {
 		e := &b.Entities[i]
-		path := fmt.Sprintf("entities[%d]", i)
+		path := "entities[" + strconv.Itoa(i) + "]"
 		id := pl.entityIDs[i]
 		view := e
 		if e.ID != id || !isNormalized(e.Properties) {
@@ -349,7 +374,7 @@ func (pl *planner) planEntities() {
 
 func (pl *planner) planRelations() {
 	type relKey struct{ t, from, to string }
-	seen := map[relKey]int{}
+	seen := make(map[relKey]int, len(pl.b.Relations))
 	kindOf := func(id string) Kind {
 		if w, ok := pl.byID[id]; ok {
 			return w.Entity.Kind
@@ -361,7 +386,7 @@ func (pl *planner) planRelations() {
 	}
 	for i := range pl.b.Relations {
 		r := &pl.b.Relations[i]
-		path := fmt.Sprintf("relations[%d]", i)
+		path := "relations[" + strconv.Itoa(i) + "]"
 		from, to := pl.resolve(r.From), pl.resolve(r.To)
 		view := r
 		if from != r.From || to != r.To || !isNormalized(r.Properties) {
@@ -447,4 +472,10 @@ func normalValue(v any) bool {
 		return true
 	}
 	return false
+}
+
+// Stored reports whether the store held entity id when the plan was made.
+func (p *Plan) Stored(id string) bool {
+	_, ok := p.StoredKinds[id]
+	return ok
 }

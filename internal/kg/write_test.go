@@ -166,3 +166,23 @@ func TestPlanImportNeverChangesTheBundle(t *testing.T) {
 		t.Errorf("PlanImport changed its bundle:\n%s\nwas\n%s", after, data)
 	}
 }
+
+// TestFastPathsAgree checks the allocation-free paths of Fold, squeezeQuote and ValidID against
+// their definitions.
+func TestFastPathsAgree(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "Rachel Poynter", "  two  spaces ", "tab\there", "new\nline", "UPPER lower",
+		"trailing ", " leading", "a\r\nb", "already folded", "x\v\fy"} {
+		if got, want := Fold(s), strings.Join(strings.Fields(strings.ToLower(s)), " "); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := squeezeQuote(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("squeezeQuote(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, slug := range []string{"a", "a-b", "a--b", "-a", "a-", "A", "a_b", "rachel-poynter", "21cb-esc", "ñ", "a b", ""} {
+		id := "person:" + slug
+		if got, want := ValidID(id), slug != "" && Slug(slug) == slug; got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}

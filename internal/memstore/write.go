@@ -94,7 +94,7 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 	}
 
 	ch := s.newChanges(ctx, action)
-	var ops []op
+	ops := make([]op, 0, 2*(len(plan.Sources)+len(plan.Entities)+len(plan.Relations))+1)
 	var out written
 	for _, src := range plan.Sources {
 		next, o, summary := kg.ApplySource(s.sources[src.ID], src)

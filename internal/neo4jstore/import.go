@@ -17,9 +17,11 @@ import (
 //     against the state the previous ones committed;
 //  2. plans the write with kg.PlanImport, answering its questions (sources, entity kinds, name
 //     keys) with a few UNWIND queries;
-//  3. writes in batches of batchSize items: reads what is stored for the batch, lets kg decide what
-//     changes (kg.ApplyEntity and friends), writes the changed items with UNWIND ... MERGE ... SET,
-//     and creates a :Change node for each;
+//  3. writes in batches of batchSize items: reads what is stored for the batch (only items whose
+//     entities the plan found stored can be), lets kg decide what changes (kg.ApplyEntity and
+//     friends), writes new items with UNWIND ... CREATE and changed ones with UNWIND ... MATCH ...
+//     SET (the lock makes CREATE safe, and spares MERGE's search through dense nodes'
+//     relationships), and creates a :Change node for each;
 //  4. sets the change log's sequence number, and commits.
 //
 // A bundle with problems, a dry run, or a write that changes nothing is rolled back; so is any
@@ -229,24 +231,30 @@ func (w *txWriter) writeSources(plan *kg.Plan, res *txResult, action string, dry
 func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
 	for start := 0; start < len(plan.Entities); start += batchSize {
 		batch := plan.Entities[start:min(start+batchSize, len(plan.Entities))]
-		ids := make([]string, len(batch))
-		for i, e := range batch {
-			ids[i] = e.Entity.ID
+		// Only entities the plan found stored need reading: the rest are new.
+		var ids []string
+		for _, e := range batch {
+			if plan.Stored(e.Entity.ID) {
+				ids = append(ids, e.Entity.ID)
+			}
 		}
-		recs, err := w.collect(`
-			UNWIND $ids AS id
-			MATCH (n:Entity {id: id})
-			RETURN n {.*} AS n`, map[string]any{"ids": ids})
-		if err != nil {
-			return err
+		stored := make(map[string]*kg.Entity, len(ids))
+		if len(ids) > 0 {
+			recs, err := w.collect(`
+				UNWIND $ids AS id
+				MATCH (n:Entity {id: id})
+				RETURN n {.*} AS n`, map[string]any{"ids": ids})
+			if err != nil {
+				return err
+			}
+			for _, rec := range recs {
+				m, _ := rec.Values[0].(map[string]any)
+				e := entityFromMap(m)
+				stored[e.ID] = e
+			}
 		}
-		stored := make(map[string]*kg.Entity, len(recs))
-		for _, rec := range recs {
-			m, _ := rec.Values[0].(map[string]any)
-			e := entityFromMap(m)
-			stored[e.ID] = e
-		}
-		byLabel := map[string][]map[string]any{}
+		created := map[string][]map[string]any{} // label -> rows
+		var updated []map[string]any
 		for _, ew := range batch {
 			next, o, summary := kg.ApplyEntity(stored[ew.Entity.ID], ew)
 			res.report.Count(o)
@@ -258,18 +266,32 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			if err != nil {
 				return err
 			}
-			l := next.Kind.Label()
-			byLabel[l] = append(byLabel[l], map[string]any{"id": next.ID, "props": props})
+			row := map[string]any{"id": next.ID, "props": props}
+			if o == kg.Created {
+				created[next.Kind.Label()] = append(created[next.Kind.Label()], row)
+			} else {
+				updated = append(updated, row)
+			}
 			if err := w.change(action, next.ID, "", summary); err != nil {
 				return err
 			}
 		}
-		for _, label := range sortedKeys(byLabel) {
+		// The change log's lock keeps other writers out, so what the plan found absent is absent:
+		// CREATE, not MERGE (the uniqueness constraints would still refuse a duplicate).
+		for _, label := range sortedKeys(created) {
 			// label comes from kg.Kind.Label of a kind the plan accepted.
 			if err := w.exec(`
 				UNWIND $rows AS row
-				MERGE (n:Entity:`+label+` {id: row.id})
-				SET n = row.props`, map[string]any{"rows": byLabel[label]}); err != nil {
+				CREATE (n:Entity:`+label+`)
+				SET n = row.props`, map[string]any{"rows": created[label]}); err != nil {
+				return err
+			}
+		}
+		if len(updated) > 0 {
+			if err := w.exec(`
+				UNWIND $rows AS row
+				MATCH (n:Entity {id: row.id})
+				SET n = row.props`, map[string]any{"rows": updated}); err != nil {
 				return err
 			}
 		}
@@ -280,27 +302,33 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
 	for start := 0; start < len(plan.Relations); start += batchSize {
 		batch := plan.Relations[start:min(start+batchSize, len(plan.Relations))]
-		keys := make([]map[string]any, len(batch))
-		for i, r := range batch {
-			keys[i] = map[string]any{"type": r.Type, "from": r.From, "to": r.To}
+		// Only relations between two entities the plan found stored can be stored.
+		var keys []map[string]any
+		for _, r := range batch {
+			if plan.Stored(r.From) && plan.Stored(r.To) {
+				keys = append(keys, map[string]any{"type": r.Type, "from": r.From, "to": r.To})
+			}
 		}
-		recs, err := w.collect(`
-			UNWIND $rels AS rel
-			MATCH (:Entity {id: rel.from})-[r]->(:Entity {id: rel.to})
-			WHERE type(r) = rel.type
-			RETURN type(r), rel.from, rel.to, r {.*}`, map[string]any{"rels": keys})
-		if err != nil {
-			return err
+		stored := make(map[string]*kg.Relation, len(keys))
+		if len(keys) > 0 {
+			recs, err := w.collect(`
+				UNWIND $rels AS rel
+				MATCH (:Entity {id: rel.from})-[r]->(:Entity {id: rel.to})
+				WHERE type(r) = rel.type
+				RETURN type(r), rel.from, rel.to, r {.*}`, map[string]any{"rels": keys})
+			if err != nil {
+				return err
+			}
+			for _, rec := range recs {
+				typ, _ := rec.Values[0].(string)
+				from, _ := rec.Values[1].(string)
+				to, _ := rec.Values[2].(string)
+				props, _ := rec.Values[3].(map[string]any)
+				stored[relKey(typ, from, to)] = relationFromMap(typ, from, to, props)
+			}
 		}
-		stored := make(map[string]*kg.Relation, len(recs))
-		for _, rec := range recs {
-			typ, _ := rec.Values[0].(string)
-			from, _ := rec.Values[1].(string)
-			to, _ := rec.Values[2].(string)
-			props, _ := rec.Values[3].(map[string]any)
-			stored[relKey(typ, from, to)] = relationFromMap(typ, from, to, props)
-		}
-		byType := map[string][]map[string]any{}
+		created := map[string][]map[string]any{} // type -> rows
+		updated := map[string][]map[string]any{}
 		for _, r := range batch {
 			next, o, summary := kg.ApplyRelation(stored[relKey(r.Type, r.From, r.To)], r)
 			res.report.Count(o)
@@ -312,19 +340,33 @@ func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, d
 			if err != nil {
 				return err
 			}
-			byType[next.Type] = append(byType[next.Type], map[string]any{"from": next.From, "to": next.To, "props": props})
+			row := map[string]any{"from": next.From, "to": next.To, "props": props}
+			if o == kg.Created {
+				created[next.Type] = append(created[next.Type], row)
+			} else {
+				updated[next.Type] = append(updated[next.Type], row)
+			}
 			if err := w.change(action, next.From, next.To, summary); err != nil {
 				return err
 			}
 		}
-		for _, typ := range sortedKeys(byType) {
-			// typ is a key of kg.RelationSpecs: the plan checked it.
+		// typ is a key of kg.RelationSpecs: the plan checked it. As for entities, what the plan
+		// found absent is created without MERGE's search through the ends' relationships.
+		for _, typ := range sortedKeys(created) {
 			if err := w.exec(`
 				UNWIND $rows AS row
 				MATCH (a:Entity {id: row.from})
 				MATCH (b:Entity {id: row.to})
-				MERGE (a)-[r:`+typ+`]->(b)
-				SET r = row.props`, map[string]any{"rows": byType[typ]}); err != nil {
+				CREATE (a)-[r:`+typ+`]->(b)
+				SET r = row.props`, map[string]any{"rows": created[typ]}); err != nil {
+				return err
+			}
+		}
+		for _, typ := range sortedKeys(updated) {
+			if err := w.exec(`
+				UNWIND $rows AS row
+				MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
+				SET r = row.props`, map[string]any{"rows": updated[typ]}); err != nil {
 				return err
 			}
 		}

@@ -32,7 +32,8 @@ func schemaStatements() []string {
 		"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
 		"CREATE RANGE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
 		"CREATE RANGE INDEX entity_name_folded IF NOT EXISTS FOR (n:Entity) ON (n.nameFolded)",
-		"CREATE CONSTRAINT change_seq IF NOT EXISTS FOR (c:Change) REQUIRE c.seq IS UNIQUE",
+		// Writers hold the change log's lock, so seq is unique without a constraint to check.
+		"CREATE RANGE INDEX change_seq IF NOT EXISTS FOR (c:Change) ON (c.seq)",
 		"CREATE RANGE INDEX change_entity IF NOT EXISTS FOR (c:Change) ON (c.entity)",
 		"CREATE RANGE INDEX change_other IF NOT EXISTS FOR (c:Change) ON (c.other)",
 		"CREATE CONSTRAINT changelog_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE",
