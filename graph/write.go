@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"runtime"
 
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
@@ -87,12 +88,21 @@ func importReport(rep *kg.ImportReport) *model.ImportReport {
 	return out
 }
 
+// bigBundle is the number of items from which importBundle collects the request's generic JSON
+// before importing.
+const bigBundle = 10_000
+
 // importBundle converts the bundle argument (consuming it, so it is not held twice) and imports it.
 // A bundle with problems is answered with a report that lists them, not with an error.
 func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*model.ImportReport, error) {
 	b, ps := kg.BundleFromValue(bundle)
 	if len(ps) > 0 {
 		return importReport(&kg.ImportReport{Problems: ps}), nil
+	}
+	if len(b.Sources)+len(b.Entities)+len(b.Relations) >= bigBundle {
+		// The generic JSON is garbage now, and larger than the bundle: collect it before the store
+		// grows, rather than when the heap has doubled, so a large import does not hold both.
+		runtime.GC()
 	}
 	rep, err := r.Store.Import(ctx, b, kg.ImportOptions{DryRun: dryRun})
 	if err != nil && (rep == nil || len(rep.Problems) == 0) {

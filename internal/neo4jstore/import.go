@@ -48,9 +48,13 @@ type txResult struct {
 }
 
 // runWrite runs work in one write transaction and returns its result, whether it committed or
-// rolled back on purpose.
+// rolled back on purpose. An import may take up to ImportTimeout, any other write QueryTimeout.
 func (s *Store) runWrite(ctx context.Context, op string, work func(w *txWriter) (*txResult, error)) (*txResult, error) {
-	v, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	timeout := s.cfg.QueryTimeout
+	if op == opImport {
+		timeout = s.cfg.ImportTimeout
+	}
+	v, err := s.writeWithin(ctx, timeout, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := work(&txWriter{ctx: ctx, tx: tx, actor: kg.Actor(ctx)})
 		if err != nil {
 			return nil, err
@@ -152,7 +156,10 @@ func (w *txWriter) collect(cypher string, params map[string]any) ([]*neo4j.Recor
 	return res.Collect(w.ctx)
 }
 
-// Import writes b as kg.Writer.Import says, in one transaction.
+// opImport names imports in errors, and gives them ImportTimeout.
+const opImport = "import"
+
+// Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
 	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun)
 	if err != nil {
@@ -170,7 +177,11 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 	if b == nil {
 		return nil, badInput("no bundle to import")
 	}
-	return s.runWrite(ctx, "write", func(w *txWriter) (*txResult, error) {
+	op := "write"
+	if action == kg.ActionImport {
+		op = opImport
+	}
+	return s.runWrite(ctx, op, func(w *txWriter) (*txResult, error) {
 		res := &txResult{}
 		res.report.DryRun = dryRun
 		if !dryRun {

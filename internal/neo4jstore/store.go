@@ -40,6 +40,7 @@ type Config struct {
 	Database string // empty: the server's default (home) database
 
 	QueryTimeout   time.Duration // server-side limit of one query or transaction; default 30s
+	ImportTimeout  time.Duration // server-side limit of one import's transaction; default 1h
 	ConnectTimeout time.Duration // limit of connecting and of Open's checks; default 5s
 	MaxRetryTime   time.Duration // how long transient failures are retried; default 5s
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
@@ -48,6 +49,7 @@ type Config struct {
 // Default durations of Config.
 const (
 	DefaultQueryTimeout   = 30 * time.Second
+	DefaultImportTimeout  = time.Hour
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultMaxRetryTime   = 5 * time.Second
 )
@@ -55,6 +57,9 @@ const (
 func (c Config) withDefaults() Config {
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = DefaultQueryTimeout
+	}
+	if c.ImportTimeout <= 0 {
+		c.ImportTimeout = DefaultImportTimeout
 	}
 	if c.ConnectTimeout <= 0 {
 		c.ConnectTimeout = DefaultConnectTimeout
@@ -200,8 +205,13 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 }
 
 // write runs work in one managed write transaction, as one round trip (work may be retried on
-// transient failures, so it must not keep state between attempts).
+// transient failures, so it must not keep state between attempts), within QueryTimeout.
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	return s.writeWithin(ctx, s.cfg.QueryTimeout, work)
+}
+
+// writeWithin is write with a transaction timeout of its own.
+func (s *Store) writeWithin(ctx context.Context, timeout time.Duration, work neo4j.ManagedTransactionWork) (any, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
 	}
@@ -211,7 +221,7 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 		AccessMode:   neo4j.AccessModeWrite,
 	})
 	defer session.Close(context.WithoutCancel(ctx))
-	return session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	return session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout))
 }
 
 // DeleteAll removes every node and relationship of the database, in batches of auto-committed
