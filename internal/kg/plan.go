@@ -202,6 +202,9 @@ func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 	if pl.storedKinds, err = snap.EntityKinds(ctx, entIDs); err != nil {
 		return err
 	}
+	if pl.storedKinds == nil {
+		pl.storedKinds = map[string]Kind{}
+	}
 	if len(keys) > 0 {
 		if pl.storedNames, err = snap.MatchNames(ctx, keys); err != nil {
 			return err
@@ -364,6 +367,8 @@ func (pl *planner) planEntities() {
 			w.Entity = MergeEntity(w.Entity, &c)
 			continue
 		}
+		// A stored entity found by name: the plan knows now that it is stored.
+		pl.storedKinds[target] = view.Kind
 		w := &EntityWrite{Entity: &c, Merge: true, Index: i}
 		byID[target] = w
 		pl.plan.Entities = append(pl.plan.Entities, w)

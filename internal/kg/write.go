@@ -43,10 +43,17 @@ type Writer interface {
 	// says what would happen and nothing is written. Importing the same bundle twice creates and
 	// updates nothing the second time. The store may keep b's items: the caller must not change b
 	// afterwards.
+	//
+	// An import records one Change for itself (Action IMPORT, no Entity, the counts as summary),
+	// numbered before the others of its write, and one per item it updates. The items it creates
+	// are attributed to its Change instead of recording one each (a bulk import would otherwise
+	// double what it writes): Changes of an entity or source lists the import that created it or
+	// one of the entity's present relations.
 	Import(ctx context.Context, b *Bundle, opts ImportOptions) (*ImportReport, error)
 
 	// Changes returns one page of the audit trail, newest first: every change, or those touching
-	// q.Entity (as the changed entity or source, or as the other end of a changed relation).
+	// q.Entity: as the changed entity or source, as the other end of a changed relation, or as
+	// the import that created it or one of its present relations.
 	Changes(ctx context.Context, q ChangeQuery) (*ChangePage, error)
 }
 

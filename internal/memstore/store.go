@@ -31,9 +31,10 @@ type Store struct {
 	index     searchIndex
 	closed    atomic.Bool
 
-	changes   []*kg.Change     // the audit trail, oldest first
-	changesOf map[string][]int // entity or source id -> indexes into changes
-	seq       int64            // of the last change
+	changes       []*kg.Change     // the audit trail, oldest first (by seq)
+	changesOf     map[string][]int // entity or source id -> indexes into changes
+	seq           int64            // of the last change
+	sourceCreated map[string]int64 // source id -> seq of the import's change that created it
 
 	log   *wal // nil: in memory only
 	fresh bool // Open found no data
@@ -45,13 +46,15 @@ type Store struct {
 // walking the graph needs no map look-ups. An update overwrites the entity and relations in
 // place, so these pointers stay valid.
 type node struct {
-	entity  *kg.Entity
-	out, in []edge
+	entity    *kg.Entity
+	out, in   []edge
+	createdIn int64 // seq of the import's change that created the entity; 0: none
 }
 
 type edge struct {
-	rel   *kg.Relation
-	other *node
+	rel       *kg.Relation
+	other     *node
+	createdIn int64 // seq of the import's change that created the relation; 0: none
 }
 
 func compareEdges(a, b edge) int { return compareRelations(a.rel, b.rel) }
@@ -67,14 +70,15 @@ func compareRelations(a, b *kg.Relation) int {
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		nodes:     map[string]*node{},
-		sources:   map[string]*kg.Source{},
-		relations: map[relKey]*kg.Relation{},
-		byKind:    map[kg.Kind][]*node{},
-		names:     map[kg.NameKey][]string{},
-		index:     newSearchIndex(),
-		changesOf: map[string][]int{},
-		now:       time.Now,
+		nodes:         map[string]*node{},
+		sources:       map[string]*kg.Source{},
+		relations:     map[relKey]*kg.Relation{},
+		byKind:        map[kg.Kind][]*node{},
+		names:         map[kg.NameKey][]string{},
+		index:         newSearchIndex(),
+		changesOf:     map[string][]int{},
+		sourceCreated: map[string]int64{},
+		now:           time.Now,
 	}
 }
 

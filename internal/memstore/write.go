@@ -1,6 +1,7 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -95,13 +96,26 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 
 	ch := s.newChanges(ctx, action)
 	ops := make([]op, 0, 2*(len(plan.Sources)+len(plan.Entities)+len(plan.Relations))+1)
+	// An import's own change comes first; what it creates is attributed to it (kg.Writer.Import).
+	var imp *kg.Change
+	if action == kg.ActionImport && !dryRun {
+		imp = ch.add("", "", "")
+		ops = append(ops, op{Change: imp})
+	}
+	record := func(o kg.Outcome, entity, other, summary string) {
+		if o == kg.Created && imp != nil {
+			return
+		}
+		ops = append(ops, op{Change: ch.add(entity, other, summary)})
+	}
 	var out written
 	for _, src := range plan.Sources {
 		next, o, summary := kg.ApplySource(s.sources[src.ID], src)
 		rep.Count(o)
 		out.source = next
 		if o != kg.Unchanged && !dryRun {
-			ops = append(ops, op{Source: next}, op{Change: ch.add(src.ID, "", summary)})
+			ops = append(ops, op{Source: next})
+			record(o, src.ID, "", summary)
 		}
 	}
 	for _, w := range plan.Entities {
@@ -113,7 +127,8 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 		rep.Count(o)
 		out.entity = next
 		if o != kg.Unchanged && !dryRun {
-			ops = append(ops, op{Entity: next}, op{Change: ch.add(next.ID, "", summary)})
+			ops = append(ops, op{Entity: next})
+			record(o, next.ID, "", summary)
 		}
 	}
 	for _, r := range plan.Relations {
@@ -121,14 +136,22 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 		rep.Count(o)
 		out.relation = next
 		if o != kg.Unchanged && !dryRun {
-			ops = append(ops, op{Relation: next}, op{Change: ch.add(r.From, r.To, summary)})
+			ops = append(ops, op{Relation: next})
+			record(o, r.From, r.To, summary)
 		}
 	}
-	if dryRun || len(ops) == 0 {
+	if dryRun {
 		return rep, &out, nil
 	}
-	if action == kg.ActionImport {
-		ops = append(ops, op{Change: ch.add("", "", kg.ImportSummary(rep.ImportStats))})
+	if imp != nil {
+		if len(ops) == 1 { // nothing but its own change: nothing to record
+			s.seq--
+			return rep, &out, nil
+		}
+		imp.Summary = kg.ImportSummary(rep.ImportStats)
+	}
+	if len(ops) == 0 {
+		return rep, &out, nil
 	}
 	if err := s.commit(ops); err != nil {
 		return &kg.ImportReport{DryRun: dryRun}, nil, err
@@ -169,14 +192,19 @@ func (s *Store) commit(ops []op) error {
 }
 
 // apply carries out ops on the maps; the caller holds s.mu (or is replaying the log before the
-// store is shared).
+// store is shared). When the ops are an import's (its change first), what they create is
+// attributed to that change.
 func (s *Store) apply(ops []op) {
 	var (
 		indexed      []*kg.Entity
 		kindsTouched = map[kg.Kind]bool{}
 		newSources   bool
 		touched      = map[*node]bool{}
+		importSeq    int64
 	)
+	if len(ops) > 0 && ops[0].Change != nil && ops[0].Change.Action == kg.ActionImport && ops[0].Change.Entity == "" {
+		importSeq = ops[0].Change.Seq
+	}
 	for i := range ops {
 		o := &ops[i]
 		switch {
@@ -187,6 +215,9 @@ func (s *Store) apply(ops []op) {
 				s.sources[o.Source.ID] = o.Source
 				s.sourceIDs = append(s.sourceIDs, o.Source.ID)
 				newSources = true
+				if importSeq != 0 {
+					s.sourceCreated[o.Source.ID] = importSeq
+				}
 			}
 		case o.Entity != nil:
 			e := o.Entity
@@ -196,7 +227,7 @@ func (s *Store) apply(ops []op) {
 				*old.entity = *e
 				e = old.entity
 			} else {
-				n := &node{entity: e}
+				n := &node{entity: e, createdIn: importSeq}
 				s.nodes[e.ID] = n
 				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
 				kindsTouched[e.Kind] = true
@@ -211,8 +242,8 @@ func (s *Store) apply(ops []op) {
 			}
 			from, to := s.nodes[r.From], s.nodes[r.To]
 			s.relations[keyOf(r)] = r
-			from.out = append(from.out, edge{rel: r, other: to})
-			to.in = append(to.in, edge{rel: r, other: from})
+			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
+			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
 			touched[from], touched[to] = true, true
 		case o.DelRelation != nil:
 			s.removeRelation(keyOf(o.DelRelation))
@@ -418,7 +449,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 	total := len(s.changes)
 	at := func(i int) *kg.Change { return s.changes[total-1-i] }
 	if q.Entity != "" {
-		idx := s.changesOf[q.Entity]
+		idx := s.changesTouching(q.Entity)
 		total = len(idx)
 		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
 	}
@@ -428,4 +459,31 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		page.Changes = append(page.Changes, &c)
 	}
 	return page, nil
+}
+
+// changesTouching returns the indexes into s.changes, ascending, of the changes that touch id:
+// recorded for it, or the imports that created it or one of its present relations.
+func (s *Store) changesTouching(id string) []int {
+	var seqs []int64
+	if n, ok := s.nodes[id]; ok {
+		seqs = append(seqs, n.createdIn)
+		for _, e := range n.out {
+			seqs = append(seqs, e.createdIn)
+		}
+		for _, e := range n.in {
+			seqs = append(seqs, e.createdIn)
+		}
+	}
+	seqs = append(seqs, s.sourceCreated[id])
+	idx := slices.Clone(s.changesOf[id])
+	for _, seq := range seqs {
+		if seq == 0 {
+			continue
+		}
+		if i, found := slices.BinarySearchFunc(s.changes, seq, func(c *kg.Change, seq int64) int { return cmp.Compare(c.Seq, seq) }); found {
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	return slices.Compact(idx)
 }

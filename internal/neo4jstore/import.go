@@ -21,7 +21,8 @@ import (
 //     entities the plan found stored can be), lets kg decide what changes (kg.ApplyEntity and
 //     friends), writes new items with UNWIND ... CREATE and changed ones with UNWIND ... MATCH ...
 //     SET (the lock makes CREATE safe, and spares MERGE's search through dense nodes'
-//     relationships), and creates a :Change node for each;
+//     relationships), and creates a :Change node for each, except for what an import creates,
+//     which carries createdIn, the seq of the import's own :Change;
 //  4. sets the change log's sequence number, and commits.
 //
 // A bundle with problems, a dry run, or a write that changes nothing is rolled back; so is any
@@ -79,6 +80,9 @@ type txWriter struct {
 	at      string
 	seq     int64 // of the last change created
 	changes []map[string]any
+	// importSeq is the seq of the import's own change, taken first; what the import creates
+	// carries it as createdIn instead of a change of its own (kg.Writer.Import).
+	importSeq int64
 }
 
 // lock takes the change log's lock (held to commit) and its sequence number.
@@ -98,6 +102,16 @@ func (w *txWriter) lock() error {
 	w.seq, _ = rec.Values[0].(int64)
 	w.at = kg.ChangeTime(timeNow())
 	return nil
+}
+
+// record queues the change of one item written with outcome o, or, for an item an import
+// creates, marks props with the import's change instead.
+func (w *txWriter) record(o kg.Outcome, props map[string]any, action, entity, other, summary string) error {
+	if o == kg.Created && w.importSeq != 0 {
+		props[keyCreatedIn] = w.importSeq
+		return nil
+	}
+	return w.change(action, entity, other, summary)
 }
 
 // change queues a :Change node, written by flushChanges.
@@ -188,6 +202,10 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 			if err := w.lock(); err != nil {
 				return nil, err
 			}
+			if action == kg.ActionImport {
+				w.seq++
+				w.importSeq = w.seq
+			}
 		}
 		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w})
 		if err != nil {
@@ -210,17 +228,16 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 		if dryRun || st.Created+st.Updated == 0 {
 			return nil, rollback{res}
 		}
-		if action == kg.ActionImport {
-			if err := w.change(action, "", "", kg.ImportSummary(st)); err != nil {
-				return nil, err
-			}
+		if w.importSeq != 0 {
+			w.changes = append(w.changes, map[string]any{"seq": w.importSeq, "at": w.at, "actor": w.actor,
+				"action": action, "summary": kg.ImportSummary(st)})
 		}
 		return res, w.finish()
 	})
 }
 
 func (w *txWriter) writeSources(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
-	var rows []map[string]any
+	var created, updated []map[string]any
 	for _, src := range plan.Sources {
 		next, o, summary := kg.ApplySource(plan.StoredSources[src.ID], src)
 		res.report.Count(o)
@@ -228,15 +245,29 @@ func (w *txWriter) writeSources(plan *kg.Plan, res *txResult, action string, dry
 		if o == kg.Unchanged || dryRun {
 			continue
 		}
-		rows = append(rows, map[string]any{"id": next.ID, "props": sourceProps(next)})
-		if err := w.change(action, next.ID, "", summary); err != nil {
+		props := sourceProps(next)
+		if err := w.record(o, props, action, next.ID, "", summary); err != nil {
 			return err
 		}
+		row := map[string]any{"id": next.ID, "props": props}
+		if o == kg.Created {
+			created = append(created, row)
+		} else {
+			updated = append(updated, row)
+		}
 	}
-	return w.batches(rows, `
+	if err := w.batches(created, `
 		UNWIND $rows AS row
-		MERGE (n:Source {id: row.id})
-		SET n = row.props`)
+		CREATE (n:Source)
+		SET n = row.props`); err != nil {
+		return err
+	}
+	return w.batches(updated, `
+		UNWIND $rows AS row
+		MATCH (n:Source {id: row.id})
+		WITH n, row, n.createdIn AS createdIn
+		SET n = row.props
+		SET n.createdIn = createdIn`)
 }
 
 func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
@@ -277,14 +308,14 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			if err != nil {
 				return err
 			}
+			if err := w.record(o, props, action, next.ID, "", summary); err != nil {
+				return err
+			}
 			row := map[string]any{"id": next.ID, "props": props}
 			if o == kg.Created {
 				created[next.Kind.Label()] = append(created[next.Kind.Label()], row)
 			} else {
 				updated = append(updated, row)
-			}
-			if err := w.change(action, next.ID, "", summary); err != nil {
-				return err
 			}
 		}
 		// The change log's lock keeps other writers out, so what the plan found absent is absent:
@@ -299,10 +330,13 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			}
 		}
 		if len(updated) > 0 {
+			// SET n = replaces every property; createdIn, the store's own, is kept.
 			if err := w.exec(`
 				UNWIND $rows AS row
 				MATCH (n:Entity {id: row.id})
-				SET n = row.props`, map[string]any{"rows": updated}); err != nil {
+				WITH n, row, n.createdIn AS createdIn
+				SET n = row.props
+				SET n.createdIn = createdIn`, map[string]any{"rows": updated}); err != nil {
 				return err
 			}
 		}
@@ -351,14 +385,14 @@ func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, d
 			if err != nil {
 				return err
 			}
+			if err := w.record(o, props, action, next.From, next.To, summary); err != nil {
+				return err
+			}
 			row := map[string]any{"from": next.From, "to": next.To, "props": props}
 			if o == kg.Created {
 				created[next.Type] = append(created[next.Type], row)
 			} else {
 				updated[next.Type] = append(updated[next.Type], row)
-			}
-			if err := w.change(action, next.From, next.To, summary); err != nil {
-				return err
 			}
 		}
 		// typ is a key of kg.RelationSpecs: the plan checked it. As for entities, what the plan
@@ -377,7 +411,9 @@ func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, d
 			if err := w.exec(`
 				UNWIND $rows AS row
 				MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
-				SET r = row.props`, map[string]any{"rows": updated[typ]}); err != nil {
+				WITH r, row, r.createdIn AS createdIn
+				SET r = row.props
+				SET r.createdIn = createdIn`, map[string]any{"rows": updated[typ]}); err != nil {
 				return err
 			}
 		}

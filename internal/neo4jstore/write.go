@@ -145,7 +145,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 }
 
 // Changes returns one page of the audit trail, newest first, in one round trip: the :Change nodes,
-// all or those whose entity or other end is q.Entity (each through its index), by seq.
+// all, or those whose entity or other end is q.Entity (each through its index) and those the
+// entity or source q.Entity and the entity's relationships name as createdIn, by seq.
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
 	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0))}
 	limit := ""
@@ -157,7 +158,17 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 	if q.Entity != "" {
 		match = `MATCH (c:Change {entity: $entity}) RETURN c
 			UNION
-			MATCH (c:Change {other: $entity}) RETURN c`
+			MATCH (c:Change {other: $entity}) RETURN c
+			UNION
+			MATCH (n:Entity {id: $entity})
+			MATCH (c:Change {seq: n.createdIn}) RETURN c
+			UNION
+			MATCH (n:Source {id: $entity})
+			MATCH (c:Change {seq: n.createdIn}) RETURN c
+			UNION
+			MATCH (:Entity {id: $entity})-[r]-()
+			WITH DISTINCT r.createdIn AS seq WHERE seq IS NOT NULL
+			MATCH (c:Change {seq: seq}) RETURN c`
 	}
 	recs, err := s.read(ctx, `
 		CALL () {
