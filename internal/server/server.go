@@ -34,6 +34,10 @@ type Config struct {
 	// MaxWriteBodyBytes caps the bodies of callers with role editor or above, whose importBundle
 	// carries whole bundles. Default 256 MiB.
 	MaxWriteBodyBytes int64
+	// WriteRequestTimeout is how long a request of an editor or above may take to be read and
+	// answered, overriding the http.Server's read and write timeouts: a large import takes
+	// minutes. Default 1h.
+	WriteRequestTimeout time.Duration
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
 }
@@ -45,6 +49,9 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	}
 	if cfg.MaxWriteBodyBytes <= 0 {
 		cfg.MaxWriteBodyBytes = 256 << 20
+	}
+	if cfg.WriteRequestTimeout <= 0 {
+		cfg.WriteRequestTimeout = time.Hour
 	}
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store}}))
 	gql.AddTransport(transport.Options{})
@@ -88,7 +95,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	})
 	var h http.Handler = mux
 	// The body cap depends on the caller's role, so authentication comes first.
-	h = limitBody(cfg.MaxBodyBytes, cfg.MaxWriteBodyBytes, h)
+	h = limitBody(cfg.MaxBodyBytes, cfg.MaxWriteBodyBytes, cfg.WriteRequestTimeout, h)
 	h = authenticate(newKeyring(cfg.APIKeys), h)
 	h = c.Handler(h)
 	h = accessLog(log, h)
@@ -134,12 +141,19 @@ func saneID(id string) bool {
 }
 
 // limitBody refuses bodies over max (writeMax for editors and above) with 413 before anything
-// reads them when the length is declared, and caps the reader otherwise.
-func limitBody(readMax, writeMax int64, next http.Handler) http.Handler {
+// reads them when the length is declared, and caps the reader otherwise. Editors' requests get
+// writeTimeout to be read and answered, beyond the server's own timeouts.
+func limitBody(readMax, writeMax int64, writeTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		max := readMax
 		if kg.Require(r.Context(), kg.RoleEditor) == nil {
 			max = writeMax
+			// Not every ResponseWriter supports deadlines (httptest's does not); then the
+			// server's timeouts simply stay.
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(writeTimeout)
+			_ = rc.SetReadDeadline(deadline)
+			_ = rc.SetWriteDeadline(deadline)
 		}
 		if r.ContentLength > max {
 			writeError(w, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", max))

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -9,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
@@ -468,5 +470,58 @@ func TestWriteBodyLimit(t *testing.T) {
 	}
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || len(res.Errors) > 0 || res.Data.ImportBundle.Created != 1 {
 		t.Errorf("an editor's 2 MiB import: status %d, %+v, %v; want 1 created (dry run)", rec.Code, res, err)
+	}
+}
+
+// slowStore answers Import and Search only after a delay.
+type slowStore struct {
+	kg.Store
+	delay time.Duration
+}
+
+func (s slowStore) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
+	time.Sleep(s.delay)
+	return s.Store.Import(ctx, b, opts)
+}
+
+func (s slowStore) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	time.Sleep(s.delay)
+	return s.Store.Search(ctx, q)
+}
+
+// TestEditorsOutlastServerTimeouts checks that an editor's request (an import, which may take
+// minutes) is not cut off by the server's write timeout, which still cuts other requests.
+func TestEditorsOutlastServerTimeouts(t *testing.T) {
+	mem, err := memstore.Load(storetest.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, _ := server.ParseAPIKeys("editor:" + editorKey)
+	h := server.New(server.Config{APIKeys: keys}, slowStore{mem, 400 * time.Millisecond}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ts := httptest.NewUnstartedServer(h)
+	ts.Config.WriteTimeout = 100 * time.Millisecond
+	ts.Start()
+	defer ts.Close()
+	post := func(key, query string, vars map[string]any) (int, string, error) {
+		body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		res, err := ts.Client().Do(req)
+		if err != nil {
+			return 0, "", err
+		}
+		defer res.Body.Close()
+		data, err := io.ReadAll(res.Body)
+		return res.StatusCode, string(data), err
+	}
+	if _, _, err := post("", `{ search(query: "poynter") { score } }`, nil); err == nil {
+		t.Fatalf("a slow anonymous query outlasted the server's write timeout; the test proves nothing")
+	}
+	code, body, err := post(editorKey, importQ, map[string]any{"b": smallBundle(), "dry": true})
+	if err != nil || code != http.StatusOK || !strings.Contains(body, `"created":2`) {
+		t.Errorf("a slow editor import: %d %s %v; want it answered", code, body, err)
 	}
 }
