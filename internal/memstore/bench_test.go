@@ -110,7 +110,7 @@ func BenchmarkLoad(b *testing.B) {
 // BenchmarkImport imports a generated bundle into an empty store: in memory, and into a data
 // directory (every write synced to the write-ahead log). Compare with neo4jstore's BenchmarkImport.
 func BenchmarkImport(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range storetest.ImportSizes() {
 		b.Run(fmt.Sprintf("entities=%d/memory", n), func(b *testing.B) {
 			storetest.BenchImport(b, n, func(b *testing.B) kg.Store { return memstore.New() })
 		})

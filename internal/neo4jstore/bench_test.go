@@ -72,7 +72,7 @@ func BenchmarkEntities(b *testing.B) {
 // with memstore's BenchmarkImport; run with -benchtime=1x. With NEO4J_PID set to the Neo4j
 // server's pid (same machine), it also reports the server's CPU time per import.
 func BenchmarkImport(b *testing.B) {
-	for _, n := range []int{10_000, 100_000} {
+	for _, n := range storetest.ImportSizes() {
 		b.Run(fmt.Sprintf("entities=%d", n), func(b *testing.B) {
 			var server time.Duration
 			_, ok := serverCPU()

@@ -1,6 +1,9 @@
 package storetest
 
 import (
+	"os"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -36,6 +39,23 @@ func BenchImport(b *testing.B, n int, open func(b *testing.B) kg.Store) {
 	b.ReportMetric(float64(len(bundle.Entities)*b.N)/elapsed.Seconds(), "entities/s")
 	b.ReportMetric(float64(items*b.N)/elapsed.Seconds(), "items/s")
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+}
+
+// ImportSizes returns the bundle sizes import benchmarks run: the comma-separated entity counts
+// in DIPLOGRAPH_BENCH_IMPORT_ENTITIES, default 10000 (`make bench-import` runs 10000,100000; a
+// 100k import in one Neo4j transaction needs a Neo4j heap of several GB).
+func ImportSizes() []int {
+	v := os.Getenv("DIPLOGRAPH_BENCH_IMPORT_ENTITIES")
+	if v == "" {
+		return []int{10_000}
+	}
+	var out []int
+	for _, part := range strings.Split(v, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(part)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // cpuTime returns the user and system CPU time the process has used.
