@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // Snapshot is what planning a write needs to know of what a store holds. A store answers it from
@@ -235,8 +236,9 @@ func (pl *planner) planSources() {
 			pl.problems.add(path+".text", "%s is stored with another text, and a source's text never changes "+
 				"(quotes are checked against it): add the new text as a new source", s.ID)
 		}
+		// Quotes are checked against it even when it has problems, so they are not reported twice.
+		pl.bundleSources[s.ID] = s
 		if len(pl.problems.list) == n {
-			pl.bundleSources[s.ID] = s
 			pl.plan.Sources = append(pl.plan.Sources, s)
 		}
 	}
@@ -262,13 +264,13 @@ func (pl *planner) source(id string) (string, bool) {
 
 func (pl *planner) planEntities() {
 	b := pl.b
-	// Entities named by id first, so an id-less entity finds them wherever they are in the bundle.
 	n := len(b.Entities)
 	byID := make(map[string]*EntityWrite, n)
 	byKey := map[NameKey][]string{} // name key -> ids of bundle entities that have it
 	derived := map[string]string{}
 	explicitAt := make(map[string]int, n) // id -> index of the first bundle entity with it
 	pl.bundleKinds = make(map[string]Kind, n)
+	pl.byID, pl.derived = byID, derived
 	// Name keys of entities named by id matter only to entities without one.
 	idless := slices.Contains(pl.idGiven, false)
 	for i := range b.Entities {
@@ -289,92 +291,116 @@ func (pl *planner) planEntities() {
 			}
 		}
 	}
-	for i := range b.Entities {
-		e := &b.Entities[i]
-		path := "entities[" + strconv.Itoa(i) + "]"
-		id := pl.entityIDs[i]
-		view := e
-		if e.ID != id || !isNormalized(e.Properties) {
-			c := *e
-			c.ID = id
-			c.Properties = NormalizeProps(e.Properties)
-			view = &c
-		}
-		n := len(pl.problems.list)
-		pl.problems.checkEntity(path, view)
-		pl.problems.checkCitations(path, view.Citations, pl.source)
-		if len(pl.problems.list) > n {
-			continue
-		}
-		if pl.idGiven[i] {
-			if explicitAt[id] != i {
-				pl.problems.add(path+".id", "duplicate entity id %q (also entities[%d])", id, explicitAt[id])
+
+	// Entities named by id first, so that an entity without one finds them wherever they are in
+	// the bundle; problems are reported in bundle order all the same.
+	perEntity := make([][]Problem, n)
+	for pass := 0; pass < 2; pass++ {
+		for i := range b.Entities {
+			if pl.idGiven[i] != (pass == 0) {
 				continue
 			}
-			if k, ok := pl.storedKinds[id]; ok && k != view.Kind {
-				pl.problems.add(path+".id", "%q is stored as a %s", id, k)
-				continue
-			}
-			w := &EntityWrite{Entity: view, Index: i}
-			byID[id] = w
-			pl.plan.Entities = append(pl.plan.Entities, w)
-			continue
+			var p problems
+			pl.planEntity(i, &p, explicitAt, byKey)
+			perEntity[i] = p.list
 		}
-		// Without an id: find the entity it names.
-		var cands []string
-		if _, ok := byID[id]; ok {
-			cands = append(cands, id)
-		} else if _, ok := pl.storedKinds[id]; ok {
-			cands = append(cands, id)
-		}
-		for _, k := range NameKeys(view) {
-			for _, c := range byKey[k] {
-				cands = appendNew(cands, c)
-			}
-			for _, c := range pl.storedNames[k] {
-				cands = appendNew(cands, c)
-			}
-		}
-		switch {
-		case len(cands) > 1:
-			slices.Sort(cands)
-			pl.problems.add(path, "%s %q matches several entities (%s) by id, name, alias or acronym: give the id of the one you mean",
-				view.Kind, view.Name, joinQuoted(cands))
-			continue
-		case len(cands) == 0:
-			w := &EntityWrite{Entity: view, Index: i}
-			byID[id] = w
-			derived[id] = id
-			for _, k := range NameKeys(view) {
-				byKey[k] = appendNew(byKey[k], id)
-			}
-			pl.plan.Entities = append(pl.plan.Entities, w)
-			continue
-		}
-		target := cands[0]
-		if k, ok := pl.storedKinds[target]; ok && k != view.Kind {
-			pl.problems.add(path, "%q would get the id %s, which is stored as a %s: give an id", view.Name, target, k)
-			continue
-		}
-		derived[id] = target
-		for _, k := range NameKeys(view) {
-			byKey[k] = appendNew(byKey[k], target)
-		}
-		c := *view
-		c.ID = target
-		if w, ok := byID[target]; ok {
-			// Another entity of the bundle: merge into what it will write.
-			w.Entity = MergeEntity(w.Entity, &c)
-			continue
-		}
-		// A stored entity found by name: the plan knows now that it is stored.
-		pl.storedKinds[target] = view.Kind
-		w := &EntityWrite{Entity: &c, Merge: true, Index: i}
-		byID[target] = w
-		pl.plan.Entities = append(pl.plan.Entities, w)
 	}
-	pl.derived = derived
-	pl.byID = byID
+	for _, ps := range perEntity {
+		pl.problems.list = append(pl.problems.list, ps...)
+	}
+}
+
+// planEntity checks and resolves bundle entity i, adding its problems to p.
+func (pl *planner) planEntity(i int, p *problems, explicitAt map[string]int, byKey map[NameKey][]string) {
+	e := &pl.b.Entities[i]
+	path := "entities[" + strconv.Itoa(i) + "]"
+	id := pl.entityIDs[i]
+	view := e
+	if e.ID != id || !isNormalized(e.Properties) {
+		c := *e
+		c.ID = id
+		c.Properties = NormalizeProps(e.Properties)
+		view = &c
+	}
+	p.checkEntity(path, view)
+	p.checkCitations(path, view.Citations, pl.source)
+	if len(p.list) > 0 {
+		return
+	}
+	if pl.idGiven[i] {
+		if explicitAt[id] != i {
+			p.add(path+".id", "duplicate entity id %q (also entities[%d])", id, explicitAt[id])
+			return
+		}
+		if k, ok := pl.storedKinds[id]; ok && k != view.Kind {
+			p.add(path+".id", "%q is stored as a %s", id, k)
+			return
+		}
+		w := &EntityWrite{Entity: view, Index: i}
+		pl.byID[id] = w
+		pl.plan.Entities = append(pl.plan.Entities, w)
+		return
+	}
+	// Without an id: find the entity it names.
+	var cands []string
+	if _, ok := pl.byID[id]; ok {
+		cands = append(cands, id)
+	} else if _, ok := pl.storedKinds[id]; ok {
+		cands = append(cands, id)
+	}
+	for _, k := range NameKeys(view) {
+		for _, c := range byKey[k] {
+			cands = appendNew(cands, c)
+		}
+		for _, c := range pl.storedNames[k] {
+			cands = appendNew(cands, c)
+		}
+	}
+	switch {
+	case len(cands) > 1:
+		slices.Sort(cands)
+		p.add(path, "%s %q matches several entities (%s) by id, name, alias or acronym: give the id of the one you mean",
+			view.Kind, view.Name, strings.Join(cands, ", "))
+		return
+	case len(cands) == 0:
+		w := &EntityWrite{Entity: view, Index: i}
+		pl.byID[id] = w
+		pl.derived[id] = id
+		for _, k := range NameKeys(view) {
+			byKey[k] = appendNew(byKey[k], id)
+		}
+		pl.plan.Entities = append(pl.plan.Entities, w)
+		return
+	}
+	target := cands[0]
+	if _, inBundle := explicitAt[target]; !inBundle {
+		if _, planned := pl.byID[target]; !planned {
+			if k, ok := pl.storedKinds[target]; ok && k != view.Kind {
+				p.add(path, "%q would get the id %s, which is stored as a %s: give an id", view.Name, target, k)
+				return
+			}
+		}
+	}
+	pl.derived[id] = target
+	for _, k := range NameKeys(view) {
+		byKey[k] = appendNew(byKey[k], target)
+	}
+	c := *view
+	c.ID = target
+	if w, ok := pl.byID[target]; ok {
+		// Another entity of the bundle: merge into what it will write.
+		w.Entity = MergeEntity(w.Entity, &c)
+		return
+	}
+	if _, inBundle := explicitAt[target]; inBundle {
+		// An entity of the bundle named by id that has problems of its own: they are reported.
+		return
+	}
+	// A stored entity found by name: the plan knows now that it is stored.
+	pl.storedKinds[target] = view.Kind
+	w := &EntityWrite{Entity: &c, Merge: true, Index: i}
+	pl.byID[target] = w
+	pl.plan.Entities = append(pl.plan.Entities, w)
 }
 
 func (pl *planner) planRelations() {
@@ -438,17 +464,6 @@ func appendNew(list []string, id string) []string {
 		return list
 	}
 	return append(list, id)
-}
-
-func joinQuoted(ids []string) string {
-	out := ""
-	for i, id := range ids {
-		if i > 0 {
-			out += ", "
-		}
-		out += id
-	}
-	return out
 }
 
 // isNormalized reports whether props already has the value forms NormalizeProps gives, so it can

@@ -186,3 +186,43 @@ func TestFastPathsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanImportResolvesToLaterEntities checks that an entity without an id finds one named by id
+// later in the bundle, and that relations to the id it would have follow it.
+func TestPlanImportResolvesToLaterEntities(t *testing.T) {
+	cite := []Citation{{Source: "source:s", Quote: "Energy and power."}}
+	b := &Bundle{
+		Sources: []Source{{ID: "source:s", Title: "S", Text: "Energy and power."}},
+		Entities: []Entity{
+			{Kind: KindTopic, Name: "Energy", Citations: cite},
+			{ID: "topic:power", Kind: KindTopic, Name: "Power", Aliases: []string{"energy"}, Citations: cite},
+			{ID: "dialogue:d", Kind: KindDialogue, Name: "D", Citations: cite},
+		},
+		Relations: []Relation{{Type: RelAddresses, From: "dialogue:d", To: "topic:energy", Citations: cite}},
+	}
+	plan, err := PlanImport(context.Background(), b, emptySnapshot{})
+	if err != nil || len(plan.Problems) > 0 {
+		t.Fatalf("PlanImport() = %v, %v", plan.Problems, err)
+	}
+	var ids []string
+	for _, w := range plan.Entities {
+		ids = append(ids, w.Entity.ID)
+	}
+	if !slices.Equal(ids, []string{"topic:power", "dialogue:d"}) {
+		t.Errorf("planned entities = %q, want topic:power (with Energy merged in) and dialogue:d", ids)
+	}
+	if r := plan.Relations[0]; r.To != "topic:power" {
+		t.Errorf("relation to topic:energy planned to %s, want topic:power", r.To)
+	}
+	// Problems come in bundle order even though entities named by id are planned first.
+	b.Entities[0].Citations = nil
+	b.Entities[2].Properties = map[string]any{"code": "MX"}
+	plan, _ = PlanImport(context.Background(), b, emptySnapshot{})
+	var paths []string
+	for _, p := range plan.Problems {
+		paths = append(paths, p.Path)
+	}
+	if want := []string{"entities[0].citations", "entities[2].properties.code"}; !slices.Equal(paths, want) {
+		t.Errorf("problems at %q, want %q", paths, want)
+	}
+}

@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -383,7 +384,8 @@ func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, 
 
 // itemError rebases the problems of a one-item write's error onto the item.
 func itemError(what, prefix string, err error) error {
-	if e, ok := err.(*kg.Error); ok && len(e.Problems) > 0 {
+	var e *kg.Error
+	if errors.As(err, &e) && len(e.Problems) > 0 {
 		return kg.ProblemsError(what, kg.ItemProblems(e.Problems, prefix))
 	}
 	return err
