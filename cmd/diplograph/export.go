@@ -5,11 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 
+	"github.com/diplograph/diplograph/internal/dataset"
 	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
 )
 
 func runExport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -28,7 +29,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if *format != "bundle" {
 		return fmt.Errorf("unknown export format %q: the command writes bundles (--format bundle); the server's GET /export serves other formats", *format)
 	}
-	s, err := openStore(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := openExportSource(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -61,4 +62,23 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	_, err = fmt.Fprintf(stderr, "exported %d sources, %d entities, %d relations to %s\n", srcs, ents, rels, *out)
 	return err
+}
+
+// openExportSource opens the store an export reads, without seeding anything: Neo4j when NEO4J_URI
+// is set, else the data dir (which must exist), else the built-in dataset in memory.
+func openExportSource(ctx context.Context, cfg Config) (kg.Store, error) {
+	switch {
+	case cfg.Neo4jURI != "":
+		return openNeo4j(ctx, cfg)
+	case cfg.DataDir != "":
+		if _, err := os.Stat(cfg.DataDir); err != nil {
+			return nil, fmt.Errorf("export: no data directory at %s: %w", cfg.DataDir, err)
+		}
+		return memstore.Open(cfg.DataDir)
+	}
+	b, err := dataset.Bundle()
+	if err != nil {
+		return nil, err
+	}
+	return memstore.Load(b)
 }

@@ -112,6 +112,12 @@ func TestImportExportCommands(t *testing.T) {
 	if got := dumpDir(t, dir2); got != want {
 		t.Errorf("export then import gives another graph")
 	}
+	if code, _, stderr := runCLI(t, "export", "--data-dir", filepath.Join(tmp, "nowhere")); code != 1 || !strings.Contains(stderr, "no data directory") {
+		t.Errorf("export from a missing data dir = %d, %q; want 1", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "nowhere")); err == nil {
+		t.Errorf("export created the data dir it was to read")
+	}
 	if code, _, stderr := runCLI(t, "export", "--format", "graphml"); code != 1 || !strings.Contains(stderr, "bundle") {
 		t.Errorf("export --format graphml = %d, %q; want 1, pointing at bundle", code, stderr)
 	}
