@@ -149,6 +149,9 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (kg.Store, err
 			slog.String("data_dir", cfg.DataDir), slog.Int("entities", n))
 		return s, nil
 	}
+	if cfg.DataDir != "" {
+		log.Warn("DIPLOGRAPH_DATA_DIR is ignored: with NEO4J_URI set, Neo4j is the store", slog.String("data_dir", cfg.DataDir))
+	}
 	s, err := openNeo4j(ctx, cfg)
 	if err != nil {
 		return nil, err
