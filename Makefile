@@ -10,7 +10,7 @@ include tools/neo4j/neo4j.mk
 # The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
 NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
-.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench clean
+.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench bench-import clean
 
 # The graphql-http audit suite (npm, pinned by package-lock.json) that internal/server's tests run.
 AUDIT_DIR := tools/graphql-http-audit
@@ -78,6 +78,15 @@ audit-deps: $(AUDIT_DIR)/node_modules/.package-lock.json
 $(AUDIT_DIR)/node_modules/.package-lock.json: $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
 	npm ci --prefix $(AUDIT_DIR) --no-audit --no-fund
 	@touch $@
+
+## bench-import: import throughput of generated 10k and 100k bundles on both stores (Neo4j with a
+## 4g heap: a 100k import is one transaction)
+bench-import:
+	@trap '$(MAKE) --no-print-directory neo4j-stop NEO4J_PORT=$(NEO4J_PORT)' EXIT; \
+	NEO4J_HEAP=4g NEO4J_PAGECACHE=1g $(MAKE) --no-print-directory neo4j-start NEO4J_PORT=$(NEO4J_PORT); \
+	DIPLOGRAPH_BENCH_IMPORT_ENTITIES=10000,100000 NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) \
+		NEO4J_PID=$$(cat tools/neo4j/data/$(NEO4J_PORT)/neo4j.pid) \
+		$(GO) test -run '^$$' -bench BenchmarkImport -benchtime 1x -timeout 2h ./internal/memstore ./internal/neo4jstore
 
 clean:
 	rm -rf bin

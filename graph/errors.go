@@ -17,7 +17,8 @@ import (
 type RequestIDFunc func(ctx context.Context) string
 
 // ErrorPresenter returns a gqlgen error presenter that gives every error an extensions.code and a
-// message a person can act on. Coded domain errors keep their message; anything uncoded becomes
+// message a person can act on (and, for invalid input with several parts, extensions.problems:
+// each problem's path and message). Coded domain errors keep their message; anything uncoded becomes
 // INTERNAL with the request id, and its detail goes to log only, never to the client.
 func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
@@ -42,6 +43,14 @@ func ErrorPresenter(log *slog.Logger, requestID RequestIDFunc) graphql.ErrorPres
 				if k != "code" {
 					pres.Extensions[k] = v
 				}
+			}
+			if len(kerr.Problems) > 0 {
+				// Where each problem is, so a client can point at the field.
+				ps := make([]map[string]string, len(kerr.Problems))
+				for i, p := range kerr.Problems {
+					ps[i] = map[string]string{"path": p.Path, "message": p.Message}
+				}
+				pres.Extensions["problems"] = ps
 			}
 			if kerr.Err != nil || kerr.Code == kg.CodeInternal || kerr.Code == kg.CodeServiceUnavailable {
 				log.LogAttrs(ctx, slog.LevelWarn, "request error",

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -26,6 +27,8 @@ type Config struct {
 	// ExploreTimeout is DIPLOGRAPH_EXPLORE_TIMEOUT, --explore-timeout: 10s; the limit of one path
 	// search, neighborhood, common-connections or timeline query.
 	ExploreTimeout time.Duration
+	DataDir       string        // DIPLOGRAPH_DATA_DIR, --data-dir: where the embedded store keeps its data; unset: in memory only
+	MaxImportSize int64         // DIPLOGRAPH_MAX_IMPORT_BYTES, --max-import-bytes: request body cap for editors: 256 MiB
 }
 
 // String prints c with the password masked, for the start-up log.
@@ -39,8 +42,12 @@ func (c Config) String() string {
 		uri = "(embedded store)"
 	}
 	keys := len(splitList(c.APIKeys))
-	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s explore_timeout=%s cors_origins=%v api_keys=%d %s",
-		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.ExploreTimeout, c.CORSOrigins, keys, c.API)
+	dir := c.DataDir
+	if dir == "" {
+		dir = "(none: in memory)"
+	}
+	return fmt.Sprintf("addr=%s neo4j_uri=%s neo4j_username=%s neo4j_password=%s neo4j_database=%s query_timeout=%s cypher_timeout=%s explore_timeout=%s cors_origins=%v api_keys=%d data_dir=%s max_import_bytes=%d %s",
+		c.Addr, uri, c.Neo4jUsername, pw, c.Neo4jDatabase, c.QueryTimeout, c.CypherTimeout, c.ExploreTimeout, c.CORSOrigins, keys, dir, c.MaxImportSize, c.API)
 }
 
 // bindFlags registers c's flags on fs with defaults taken from getenv, so flags override env.
@@ -77,6 +84,12 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 	})
 	c.CORSOrigins = splitList(getenv("DIPLOGRAPH_CORS_ORIGINS"))
 	fs.StringVar(&c.APIKeys, "api-keys", env("DIPLOGRAPH_API_KEYS", ""), "comma-separated role:key pairs, roles reader < analyst < editor < admin (DIPLOGRAPH_API_KEYS)")
+	fs.StringVar(&c.DataDir, "data-dir", env("DIPLOGRAPH_DATA_DIR", ""), "directory where the embedded store keeps its data (a write-ahead log); empty keeps it in memory only (DIPLOGRAPH_DATA_DIR)")
+	maxImport, err := strconv.ParseInt(env("DIPLOGRAPH_MAX_IMPORT_BYTES", "268435456"), 10, 64)
+	if err != nil || maxImport <= 0 {
+		maxImport = 256 << 20
+	}
+	fs.Int64Var(&c.MaxImportSize, "max-import-bytes", maxImport, "largest request body an editor may send, e.g. an importBundle mutation (DIPLOGRAPH_MAX_IMPORT_BYTES)")
 	fs.StringVar(&c.LogFormat, "log-format", env("DIPLOGRAPH_LOG_FORMAT", ""), "log format: json or text; default json unless stderr is a terminal (DIPLOGRAPH_LOG_FORMAT)")
 	c.API.bindFlags(fs, getenv)
 }

@@ -11,7 +11,11 @@ import (
 
 	"github.com/diplograph/diplograph/internal/dataset"
 	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
 )
+
+// CLIActor is the actor the import command's writes record.
+const CLIActor = "cli"
 
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -19,7 +23,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var cfg Config
 	cfg.bindFlags(fs, getenv)
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
-	dryRun := fs.Bool("dry-run", false, "validate the bundle and write nothing")
+	dryRun := fs.Bool("dry-run", false, "check the bundle against the store and report what would change; write nothing")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -31,48 +35,79 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	case !*builtin && fs.NArg() == 1:
 		b, err = readBundle(fs.Arg(0))
 	default:
-		return fmt.Errorf("import takes one bundle FILE, or --builtin")
+		return fmt.Errorf("import takes one bundle FILE (- for stdin), or --builtin")
 	}
 	if err != nil {
 		return err
 	}
-	if ps := b.Validate(); len(ps) > 0 {
-		var lines []string
-		for _, p := range ps {
-			lines = append(lines, "  "+p.String())
+	s, where, err := openWriteTarget(ctx, cfg, *dryRun)
+	if err != nil {
+		return err
+	}
+	defer s.Close(context.WithoutCancel(ctx))
+	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
+	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun})
+	if err != nil {
+		if rep != nil && len(rep.Problems) > 0 {
+			return problemsError(rep.Problems)
 		}
-		return fmt.Errorf("the bundle has %d problems; nothing was imported:\n%s", len(ps), strings.Join(lines, "\n"))
+		return fmt.Errorf("import into %s: %s", where, kg.ErrorMessage(err))
 	}
 	if *dryRun {
-		_, err := fmt.Fprintf(stdout, "valid: %d sources, %d entities, %d relations (dry run: nothing written)\n",
-			len(b.Sources), len(b.Entities), len(b.Relations))
+		_, err = fmt.Fprintf(stdout, "dry run against %s, nothing written: would create %d, update %d, leave %d unchanged\n",
+			where, rep.Created, rep.Updated, rep.Unchanged)
 		return err
 	}
-	if cfg.Neo4jURI == "" {
-		return fmt.Errorf("import writes to Neo4j: set NEO4J_URI (the embedded store keeps nothing between runs)")
-	}
-	s, err := openNeo4j(ctx, cfg, nil)
-	if err != nil {
-		return errors.New(userMessage(err))
-	}
-	defer s.Close(ctx)
-	stats, err := s.Import(ctx, b)
-	if err != nil {
-		return fmt.Errorf("import into %s: %s", redactURI(cfg.Neo4jURI), kg.ErrorMessage(err))
-	}
-	_, err = fmt.Fprintf(stdout, "imported: %d created, %d updated, %d unchanged\n", stats.Created, stats.Updated, stats.Unchanged)
+	_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
 	return err
 }
 
-func readBundle(path string) (*kg.Bundle, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("cannot read the bundle: %w", err)
+// problemsError lists every problem of a bundle, one a line.
+func problemsError(ps []kg.Problem) error {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = "  " + p.String()
 	}
-	defer f.Close()
-	b, err := kg.DecodeBundle(f)
+	return fmt.Errorf("the bundle has %d problem(s); nothing was imported:\n%s", len(ps), strings.Join(lines, "\n"))
+}
+
+// openWriteTarget opens the store an import writes to: Neo4j when NEO4J_URI is set, else the
+// embedded store in the data dir. A dry run without either checks against an empty store.
+func openWriteTarget(ctx context.Context, cfg Config, dryRun bool) (kg.Store, string, error) {
+	switch {
+	case cfg.Neo4jURI != "":
+		s, err := openNeo4j(ctx, cfg, nil)
+		if err != nil {
+			return nil, "", errors.New(userMessage(err))
+		}
+		return s, redactURI(cfg.Neo4jURI), nil
+	case cfg.DataDir != "":
+		s, err := memstore.Open(cfg.DataDir)
+		if err != nil {
+			return nil, "", err
+		}
+		return s, "the data directory " + cfg.DataDir, nil
+	case dryRun:
+		return memstore.New(), "an empty store", nil
+	}
+	return nil, "", errors.New("import needs somewhere to write: set NEO4J_URI (Neo4j) or DIPLOGRAPH_DATA_DIR / --data-dir (the embedded store)")
+}
+
+// readBundle decodes the bundle in path ("-": stdin) as a stream, one item at a time, so the file
+// is never held in memory whole.
+func readBundle(path string) (*kg.Bundle, error) {
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("cannot read the bundle: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := kg.DecodeBundle(r)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s", path, kg.ErrorMessage(err))
 	}
 	return b, nil
 }

@@ -1,8 +1,9 @@
 // Command diplograph serves the diplograph knowledge graph over GraphQL and manages its data.
 //
 //	diplograph serve            serve the API (embedded store unless NEO4J_URI is set)
-//	diplograph import FILE      import a bundle into Neo4j (--builtin: the built-in dataset)
+//	diplograph import FILE      import a bundle into Neo4j or the data dir (--builtin: the built-in dataset)
 //	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
+//	diplograph export           write the whole graph as a bundle
 //	diplograph version          print the version
 package main
 
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runImport(ctx, args, getenv, stdout, stderr)
 	case "cypher":
 		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
+	case "export":
+		err = runExport(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
 	case "help", "-h", "--help":
@@ -62,7 +65,8 @@ var errUsage = errors.New("usage")
 
 const usage = `usage:
   diplograph serve [flags]                    serve the GraphQL API
-  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j
+  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
   diplograph cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
+  diplograph export [--format bundle] [--out FILE]  write the whole graph as a bundle
   diplograph version                          print the version
 Run 'diplograph COMMAND -h' for a command's flags.`

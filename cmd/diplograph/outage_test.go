@@ -258,7 +258,7 @@ func loadAndDump(ctx context.Context, t *testing.T, uri string, load bool) strin
 		if err := s.EnsureSchema(ctx); err != nil {
 			t.Fatalf("schema: %v", err)
 		}
-		if _, err := s.Import(ctx, b); err != nil {
+		if _, err := s.Import(ctx, b, kg.ImportOptions{}); err != nil {
 			t.Fatalf("import: %v", err)
 		}
 	}

@@ -64,6 +64,7 @@ func (m *Main) Open(ctx context.Context) error {
 	scfg := m.Config.API.ServerConfig()
 	scfg.CORSOrigins, scfg.APIKeys, scfg.Metrics = m.Config.CORSOrigins, keys, m.Metrics
 	scfg.ExploreTimeout = m.Config.ExploreTimeout
+	scfg.MaxWriteBodyBytes = m.Config.MaxImportSize
 	m.server = &http.Server{
 		Handler:           server.New(scfg, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -136,21 +137,43 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // openStore opens the store cfg names: Neo4j when NEO4J_URI is set (schema ensured, and the
-// built-in dataset loaded into an empty database), else the embedded store with the built-in
-// dataset.
+// built-in dataset loaded into an empty database); else the embedded store, kept in cfg.DataDir
+// when set (the built-in dataset loaded only into a new, empty data dir) or in memory only.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger, observe func(string, time.Duration, error)) (kg.Store, error) {
 	builtin, err := dataset.Bundle()
 	if err != nil {
 		return nil, fmt.Errorf("built-in dataset: %w", err)
 	}
+	seed := kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: SeedActor, Authenticated: true})
 	if cfg.Neo4jURI == "" {
-		s, err := memstore.Load(builtin)
+		if cfg.DataDir == "" {
+			s, err := memstore.Load(builtin)
+			if err != nil {
+				return nil, fmt.Errorf("embedded store: %w", err)
+			}
+			log.Warn("using the embedded store in memory, with the built-in dataset: writes are lost when the process stops (set DIPLOGRAPH_DATA_DIR or --data-dir to keep them)",
+				slog.Int("entities", len(builtin.Entities)), slog.Int("relations", len(builtin.Relations)))
+			return s, nil
+		}
+		s, err := memstore.Open(cfg.DataDir)
 		if err != nil {
 			return nil, fmt.Errorf("embedded store: %w", err)
 		}
-		log.Info("using the embedded store with the built-in dataset (in memory; writes are not kept)",
-			slog.Int("entities", len(builtin.Entities)), slog.Int("relations", len(builtin.Relations)))
+		if s.Fresh() {
+			rep, err := s.Import(seed, builtin, kg.ImportOptions{})
+			if err != nil {
+				_ = s.Close(ctx)
+				return nil, fmt.Errorf("embedded store: seeding %s: %s", cfg.DataDir, kg.ErrorMessage(err))
+			}
+			log.Info("seeded a new data directory with the built-in dataset", slog.String("data_dir", cfg.DataDir), slog.Int("created", rep.Created))
+		}
+		n, _ := countEntities(ctx, s)
+		log.Info("using the embedded store, every acknowledged write kept in the data directory",
+			slog.String("data_dir", cfg.DataDir), slog.Int("entities", n))
 		return s, nil
+	}
+	if cfg.DataDir != "" {
+		log.Warn("DIPLOGRAPH_DATA_DIR is ignored: with NEO4J_URI set, Neo4j is the store", slog.String("data_dir", cfg.DataDir))
 	}
 	s, err := openNeo4j(ctx, cfg, observe)
 	if err != nil {
@@ -159,9 +182,9 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, observe func(s
 	uri := redactURI(cfg.Neo4jURI)
 	n, err := countEntities(ctx, s)
 	if err == nil && n == 0 {
-		var stats kg.ImportStats
-		if stats, err = s.Import(ctx, builtin); err == nil {
-			log.Info("seeded an empty Neo4j with the built-in dataset", slog.String("uri", uri), slog.Int("created", stats.Created))
+		var rep *kg.ImportReport
+		if rep, err = s.Import(seed, builtin, kg.ImportOptions{}); err == nil {
+			log.Info("seeded an empty Neo4j with the built-in dataset", slog.String("uri", uri), slog.Int("created", rep.Created))
 		}
 	}
 	if err != nil {
@@ -171,6 +194,9 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, observe func(s
 	log.Info("using Neo4j", slog.String("uri", uri), slog.String("database", cfg.Neo4jDatabase))
 	return s, nil
 }
+
+// SeedActor is the actor of the built-in dataset's import into a new store.
+const SeedActor = "system:seed"
 
 // countEntities counts the entities of every kind the database holds.
 func countEntities(ctx context.Context, s kg.Store) (int, error) {

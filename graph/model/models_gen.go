@@ -9,6 +9,23 @@ import (
 	"strconv"
 )
 
+type ChangeConnection struct {
+	Edges      []*ChangeEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type ChangeEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Change `json:"node"`
+}
+
+// A citation to write: the id of a source and a quote that occurs verbatim in its text.
+type CitationInput struct {
+	Source string `json:"source"`
+	Quote  string `json:"quote"`
+}
+
 type CountryConnection struct {
 	Edges      []*CountryEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -72,9 +89,42 @@ type DialogueListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+// An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
+// description, properties, citations). Without an id it is looked up by kind and by its folded name,
+// aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one entity matches,
+// it is merged into it (the stored name stays, the new name and aliases are added as aliases,
+// citations are added, description and properties given overwrite); if none does, it is created; if
+// several do, the write is refused: give the id.
+type EntityInput struct {
+	ID          *string    `json:"id"`
+	Kind        EntityKind `json:"kind"`
+	Name        string     `json:"name"`
+	Aliases     []string   `json:"aliases"`
+	Description *string    `json:"description"`
+	// Kind-specific fields: date and ordinal (MEETING), code (COUNTRY), acronym, classification, established, ... Values are strings, booleans, numbers or lists of one of those.
+	Properties any `json:"properties"`
+	// At least one.
+	Citations []*CitationInput `json:"citations"`
+}
+
 type IDFilter struct {
 	Eq *string  `json:"eq"`
 	In []string `json:"in"`
+}
+
+type ImportError struct {
+	// Where in the bundle, e.g. `entities[3].citations[0].quote`.
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+// What an import did (or, in a dry run, would do) with the items of a bundle.
+type ImportReport struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	// Every problem of the bundle, with its JSON path; when there are any, nothing was written.
+	Errors []*ImportError `json:"errors"`
 }
 
 type InitiativeConnection struct {
@@ -119,6 +169,9 @@ type MeetingListFilter struct {
 	Some map[string]any `json:"some"`
 	None map[string]any `json:"none"`
 	All  map[string]any `json:"all"`
+}
+
+type Mutation struct {
 }
 
 type OrganizationConnection struct {
@@ -186,6 +239,18 @@ type PlaceEdge struct {
 type Query struct {
 }
 
+// A relation to write, identified by (type, from, to): created, or its properties and citations
+// replaced. Both ends must exist, of the kinds the type connects.
+type RelationInput struct {
+	Type string `json:"type"`
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Type-specific fields: title, acting, start, end (HOLDS_POSITION), role, delegation (ATTENDED), ...
+	Properties any `json:"properties"`
+	// At least one.
+	Citations []*CitationInput `json:"citations"`
+}
+
 type SearchHit struct {
 	Entity Entity  `json:"entity"`
 	Score  float64 `json:"score"`
@@ -200,6 +265,18 @@ type SourceConnection struct {
 type SourceEdge struct {
 	Cursor string  `json:"cursor"`
 	Node   *Source `json:"node"`
+}
+
+// A source to add. Without an id it gets `source:<slug of title>`. A stored source's text never
+// changes (quotes are checked against it); its other fields may.
+type SourceInput struct {
+	ID        *string `json:"id"`
+	Title     string  `json:"title"`
+	Publisher *string `json:"publisher"`
+	Published *string `json:"published"`
+	URL       *string `json:"url"`
+	// The full text of the source, that quotes are checked against.
+	Text string `json:"text"`
 }
 
 // String comparisons are exact (case-sensitive); use `search` for forgiving matching.

@@ -28,6 +28,8 @@ type Error struct {
 	Details map[string]any
 	// Err is the underlying cause, for the log only; it is never shown to clients.
 	Err error
+	// Problems locates what is wrong with a write's input, when the input has several parts.
+	Problems []Problem
 }
 
 func (e *Error) Error() string {

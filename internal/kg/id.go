@@ -2,6 +2,7 @@ package kg
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/runes"
@@ -14,10 +15,11 @@ import (
 // search text and quotes, so "Nuñez-Neto" and "nunez-neto" are equal.
 func Fold(s string) string {
 	if isPlainASCII(s) {
-		return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+		return foldASCII(s)
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
+	t := foldChains.Get().(transform.Transformer)
+	out, _, err := transform.String(t, s) // String resets t first
+	foldChains.Put(t)
 	if err != nil {
 		out = s
 	}
@@ -36,6 +38,12 @@ func Fold(s string) string {
 	}, out)
 	return strings.Join(strings.Fields(out), " ")
 }
+
+// foldChains pools the accent-removing transformer Fold uses: a chain holds buffers that cost far
+// more to allocate than to reuse, and it may serve one caller at a time.
+var foldChains = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
 
 // Slug returns the ASCII slug of name: folded, with every run of characters other than ASCII
 // letters and digits turned into one hyphen, e.g. "Blas Nuñez-Neto" -> "blas-nunez-neto".
@@ -60,7 +68,8 @@ func Slug(name string) string {
 func NewID(k Kind, name string) string { return k.Prefix() + ":" + Slug(name) }
 
 // ValidID reports whether id has the form "<kind>:<slug>" for a known kind (or "source:<slug>"),
-// with a slug of lower-case ASCII letters, digits and single inner hyphens.
+// with a slug of lower-case ASCII letters, digits and single inner hyphens (a slug Slug returns
+// unchanged).
 func ValidID(id string) bool {
 	prefix, slug, ok := strings.Cut(id, ":")
 	if !ok || slug == "" {
@@ -69,7 +78,16 @@ func ValidID(id string) bool {
 	if prefix != "source" && !Kind(strings.ToUpper(prefix)).Valid() {
 		return false
 	}
-	return Slug(slug) == slug
+	for i := 0; i < len(slug); i++ {
+		c := slug[i]
+		switch {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+		case c == '-' && i > 0 && i < len(slug)-1 && slug[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // QuoteOccurs reports whether quote occurs verbatim in text, comparing with white space squeezed
@@ -81,6 +99,9 @@ func QuoteOccurs(text, quote string) bool {
 }
 
 func squeezeQuote(s string) string {
+	if isSqueezed(s) {
+		return s
+	}
 	s = strings.Map(func(r rune) rune {
 		switch r {
 		case '\u2018', '\u2019', '\u201A', '\u201B':
@@ -97,6 +118,52 @@ func squeezeQuote(s string) string {
 func isPlainASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// foldASCII is Fold for ASCII text: lower-cased, white space squeezed to single spaces, in one
+// pass, and without allocating when s already is.
+func foldASCII(s string) string {
+	if isSqueezed(s) && strings.ToLower(s) == s {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// isSqueezed reports whether s is plain ASCII with no typographic quotes to fold and no white
+// space but single inner spaces, so squeezing it (or folding, when lower-case) changes nothing.
+func isSqueezed(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= 0x80:
+			return false
+		case c == ' ':
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
 			return false
 		}
 	}

@@ -13,11 +13,14 @@ const (
 )
 
 // Store is the graph storage every adapter implements. Every read is a batch: a nested GraphQL
-// query costs one Store call per nesting level, never one per parent object.
+// query costs one Store call per nesting level, never one per parent object. Writes (Writer) are
+// validated, identity-resolved, all-or-nothing and audited.
 //
 // Every method returns a *Error with CodeServiceUnavailable when the backing database cannot be
 // reached, and honours ctx's deadline and cancellation.
 type Store interface {
+	Writer
+
 	// Entities returns the entities with the given ids, index for index; an unknown id gives a nil
 	// entry, never an error.
 	Entities(ctx context.Context, ids []string) ([]*Entity, error)

@@ -1,6 +1,8 @@
 package memstore_test
 
 import (
+	"context"
+	"fmt"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -102,5 +104,25 @@ func BenchmarkLoad(b *testing.B) {
 		if _, err := memstore.Load(bundle); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkImport imports a generated bundle into an empty store: in memory, and into a data
+// directory (every write synced to the write-ahead log). Compare with neo4jstore's BenchmarkImport.
+func BenchmarkImport(b *testing.B) {
+	for _, n := range storetest.ImportSizes() {
+		b.Run(fmt.Sprintf("entities=%d/memory", n), func(b *testing.B) {
+			storetest.BenchImport(b, n, func(b *testing.B) kg.Store { return memstore.New() })
+		})
+		b.Run(fmt.Sprintf("entities=%d/data-dir", n), func(b *testing.B) {
+			storetest.BenchImport(b, n, func(b *testing.B) kg.Store {
+				s, err := memstore.Open(b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { s.Close(context.Background()) })
+				return s
+			})
+		})
 	}
 }

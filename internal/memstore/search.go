@@ -89,20 +89,57 @@ func newSearchDoc(e *kg.Entity) *searchDoc {
 	return d
 }
 
-// update (re)indexes the given entities and rebuilds the vocabulary and postings.
+// update (re)indexes the given entities. A few are updated in place; many (a bulk import) rebuild
+// the postings and vocabulary in one pass, which is cheaper than as many in-place updates.
 func (ix *searchIndex) update(es []*kg.Entity) {
-	for _, e := range es {
-		ix.docs[e.ID] = newSearchDoc(e)
+	if len(es) > 64 && len(es) > len(ix.docs)/8 {
+		for _, e := range es {
+			ix.docs[e.ID] = newSearchDoc(e)
+		}
+		ix.rebuild()
+		return
 	}
+	for _, e := range es {
+		ix.remove(e.ID)
+		d := newSearchDoc(e)
+		ix.docs[e.ID] = d
+		for _, t := range d.distinctTokens() {
+			ps, known := ix.postings[t]
+			if !known {
+				i, _ := slices.BinarySearch(ix.vocab, t)
+				ix.vocab = slices.Insert(ix.vocab, i, t)
+			}
+			ix.postings[t] = append(ps, d)
+		}
+	}
+}
+
+// remove drops entity id from the index.
+func (ix *searchIndex) remove(id string) {
+	d, ok := ix.docs[id]
+	if !ok {
+		return
+	}
+	delete(ix.docs, id)
+	for _, t := range d.distinctTokens() {
+		ps := slices.DeleteFunc(ix.postings[t], func(x *searchDoc) bool { return x == d })
+		if len(ps) > 0 {
+			ix.postings[t] = ps
+			continue
+		}
+		delete(ix.postings, t)
+		if i, found := slices.BinarySearch(ix.vocab, t); found {
+			ix.vocab = slices.Delete(ix.vocab, i, i+1)
+		}
+	}
+}
+
+// rebuild recomputes the postings and vocabulary from the documents.
+func (ix *searchIndex) rebuild() {
 	postings := make(map[string][]*searchDoc, len(ix.postings))
 	for _, d := range ix.docs {
-		for _, f := range d.fields {
-			for _, t := range f.tokens {
-				ps := postings[t]
-				if len(ps) == 0 || ps[len(ps)-1] != d {
-					postings[t] = append(ps, d)
-				}
-			}
+		for _, t := range d.distinctTokens() {
+			postings[t] = append(postings[t], d)
 		}
 	}
 	vocab := make([]string, 0, len(postings))
@@ -111,6 +148,19 @@ func (ix *searchIndex) update(es []*kg.Entity) {
 	}
 	slices.Sort(vocab)
 	ix.postings, ix.vocab = postings, vocab
+}
+
+// distinctTokens returns the tokens of every field of d, each once.
+func (d *searchDoc) distinctTokens() []string {
+	var out []string
+	for _, f := range d.fields {
+		for _, t := range f.tokens {
+			if !slices.Contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
 }
 
 // maxEdits is how many edits a query token of n runes may be from an index token: none below 4

@@ -1,7 +1,10 @@
 // Package memstore is the embedded, in-memory kg.Store: the zero-setup default when no Neo4j is
 // configured. It keeps the graph in maps with an adjacency index per entity, a sorted id list per
-// kind and a search index, all guarded by one RWMutex. It never hands out its own values: every
-// entity, relation and source it returns is a deep copy the caller may change.
+// kind, a name-key index and a search index, all guarded by one RWMutex. It never hands out its
+// own values: every entity, relation and source it returns is a deep copy the caller may change.
+//
+// A store opened on a data directory (Open) keeps every write in an append-only write-ahead log
+// there, synced before the write is acknowledged, and replays it when opened again (wal.go).
 package memstore
 
 import (
@@ -10,12 +13,13 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Store is an in-memory graph. The zero value is not usable; call New or Load. It is safe for
-// concurrent use: reads run in parallel, an import runs alone.
+// Store is an in-memory graph. The zero value is not usable; call New, Load or Open. It is safe
+// for concurrent use: reads run in parallel, a write runs alone.
 type Store struct {
 	mu        sync.RWMutex
 	nodes     map[string]*node
@@ -23,8 +27,18 @@ type Store struct {
 	relations map[relKey]*kg.Relation
 	byKind    map[kg.Kind][]*node // sorted by id
 	sourceIDs []string            // sorted
+	names     map[kg.NameKey][]string
 	index     searchIndex
 	closed    atomic.Bool
+
+	changes       []*kg.Change     // the audit trail, oldest first (by seq)
+	changesOf     map[string][]int // entity or source id -> indexes into changes
+	seq           int64            // of the last change
+	sourceCreated map[string]int64 // source id -> seq of the import's change that created it
+
+	log   *wal // nil: in memory only
+	fresh bool // Open found no data
+	now   func() time.Time
 }
 
 // node is an entity with its adjacency: the relations it is the From of (out) and the To of
@@ -32,13 +46,15 @@ type Store struct {
 // walking the graph needs no map look-ups. An update overwrites the entity and relations in
 // place, so these pointers stay valid.
 type node struct {
-	entity  *kg.Entity
-	out, in []edge
+	entity    *kg.Entity
+	out, in   []edge
+	createdIn int64 // seq of the import's change that created the entity; 0: none
 }
 
 type edge struct {
-	rel   *kg.Relation
-	other *node
+	rel       *kg.Relation
+	other     *node
+	createdIn int64 // seq of the import's change that created the relation; 0: none
 }
 
 func compareEdges(a, b edge) int { return compareRelations(a.rel, b.rel) }
@@ -54,22 +70,31 @@ func compareRelations(a, b *kg.Relation) int {
 // New returns an empty store.
 func New() *Store {
 	return &Store{
-		nodes:     map[string]*node{},
-		sources:   map[string]*kg.Source{},
-		relations: map[relKey]*kg.Relation{},
-		byKind:    map[kg.Kind][]*node{},
-		index:     newSearchIndex(),
+		nodes:         map[string]*node{},
+		sources:       map[string]*kg.Source{},
+		relations:     map[relKey]*kg.Relation{},
+		byKind:        map[kg.Kind][]*node{},
+		names:         map[kg.NameKey][]string{},
+		index:         newSearchIndex(),
+		changesOf:     map[string][]int{},
+		sourceCreated: map[string]int64{},
+		now:           time.Now,
 	}
 }
 
-// Load returns a store holding b. It fails as Import does, with a CodeBadUserInput *kg.Error
-// listing the bundle's problems; a nil b gives an empty store.
+// LoadActor is the actor Load records in the audit trail.
+const LoadActor = "system:load"
+
+// Load returns an in-memory store holding b, imported as LoadActor. It fails as Import does, with
+// a CodeBadUserInput *kg.Error listing the bundle's problems; a nil b gives an empty store. The
+// store keeps b's items.
 func Load(b *kg.Bundle) (*Store, error) {
 	s := New()
 	if b == nil {
 		return s, nil
 	}
-	if _, err := s.Import(context.Background(), b); err != nil {
+	ctx := kg.WithPrincipal(context.Background(), kg.Principal{Role: kg.RoleAdmin, Name: LoadActor, Authenticated: true})
+	if _, err := s.Import(ctx, b, kg.ImportOptions{}); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -191,10 +216,18 @@ func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) boo
 // Ping reports whether the store serves requests: it fails once ctx is done or the store closed.
 func (s *Store) Ping(ctx context.Context) error { return s.ready(ctx) }
 
-// Close marks the store closed; every later call fails with CodeServiceUnavailable. The data stays
-// in memory until the store is garbage.
+// Close marks the store closed; every later call fails with CodeServiceUnavailable. A store with a
+// data directory closes its log and releases the directory (every acknowledged write is already
+// synced). The data stays in memory until the store is garbage. Closing again does nothing.
 func (s *Store) Close(context.Context) error {
-	s.closed.Store(true)
+	if s.closed.Swap(true) {
+		return nil
+	}
+	if s.log != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.log.close()
+	}
 	return nil
 }
 
@@ -247,7 +280,4 @@ func cloneValue(v any) any {
 	return v
 }
 
-var (
-	_ kg.Store    = (*Store)(nil)
-	_ kg.Importer = (*Store)(nil)
-)
+var _ kg.Store = (*Store)(nil)

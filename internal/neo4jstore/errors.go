@@ -17,6 +17,8 @@ const (
 	codeTxTimedOut          = "Neo.ClientError.Transaction.TransactionTimedOut"
 	codeTxTimedOutClientCfg = "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"
 	codeTxTerminated        = "Neo.ClientError.Transaction.Terminated"
+	codeConstraintViolated  = "Neo.ClientError.Schema.ConstraintValidationFailed"
+	codeTxMemoryExhausted   = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 )
 
 // mapError is mapErrorAt for this store's server.
@@ -55,6 +57,14 @@ func mapErrorAt(ctx context.Context, uri, op string, err error) error {
 			case nerr.Code == codeTxTimedOut || nerr.Code == codeTxTimedOutClientCfg ||
 				(nerr.Code == codeTxTerminated && strings.Contains(strings.ToLower(nerr.Msg), "timed out")):
 				return kg.Wrap(kg.CodeTimeout, "the Neo4j query ran out of time ("+op+")", err)
+			case nerr.Code == codeTxMemoryExhausted:
+				// Transient by Neo4j's classification, but the same write would hit the same limit.
+				return kg.Wrap(kg.CodeServiceUnavailable, fmt.Sprintf(
+					"Neo4j at %s ran out of transaction memory (%s): nothing was written; import smaller bundles, "+
+						"or give Neo4j more heap (dbms.memory.transaction.total.max)", uri, op), err)
+			case nerr.Code == codeConstraintViolated:
+				return kg.Wrap(kg.CodeConflict, fmt.Sprintf(
+					"the write conflicts with data Neo4j already holds (%s): nothing was written", op), err)
 			case nerr.Code == codeDatabaseNotFound:
 				return kg.Wrap(kg.CodeServiceUnavailable, fmt.Sprintf(
 					"Neo4j at %s has no such database (%s): check NEO4J_DATABASE", uri, op), err)

@@ -1,6 +1,10 @@
 package neo4jstore
 
-import "context"
+import (
+	"context"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
 
 // Query runs one read query for the external tests, with the store's error mapping, and returns
 // its records as maps.
@@ -21,3 +25,19 @@ const (
 	SearchIndex    = searchIndex
 	SearchAnalyzer = searchAnalyzer
 )
+
+// Exec runs one write query for the external tests, outside the store's write path, to plant
+// states the store itself would never write.
+func (s *Store) Exec(ctx context.Context, cypher string, params map[string]any) error {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		return res.Consume(ctx)
+	})
+	return err
+}
+
+// BatchSize is how many items one UNWIND statement of a write carries.
+const BatchSize = batchSize

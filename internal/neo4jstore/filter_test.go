@@ -133,6 +133,9 @@ func TestMapError(t *testing.T) {
 		{"transient", &neo4j.Neo4jError{Code: "Neo.TransientError.General.DatabaseUnavailable"}, kg.CodeServiceUnavailable},
 		{"syntax", &neo4j.Neo4jError{Code: "Neo.ClientError.Statement.SyntaxError", Msg: "secret detail"}, kg.CodeInternal},
 		{"deadline", context.DeadlineExceeded, kg.CodeTimeout},
+		{"constraint", &neo4j.Neo4jError{Code: codeConstraintViolated, Msg: "Node(1) already exists"}, kg.CodeConflict},
+		{"transaction memory", &neo4j.TransactionExecutionLimit{Cause: "timeout",
+			Errors: []error{&neo4j.Neo4jError{Code: codeTxMemoryExhausted, Msg: "limit 1.4 GiB"}}}, kg.CodeServiceUnavailable},
 	}
 	for _, tc := range tests {
 		err := mapError(ctx, "test", tc.err)
@@ -145,6 +148,9 @@ func TestMapError(t *testing.T) {
 		if !errors.Is(err, tc.err) {
 			t.Errorf("mapError(%s) lost the cause", tc.name)
 		}
+	}
+	if msg := kg.ErrorMessage(mapError(ctx, "import", &neo4j.Neo4jError{Code: codeTxMemoryExhausted})); !strings.Contains(msg, "transaction memory") {
+		t.Errorf("mapError(transaction memory) message %q does not say what ran out", msg)
 	}
 }
 

@@ -2,8 +2,7 @@ package neo4jstore
 
 import (
 	"context"
-	"fmt"
-	"reflect"
+	"errors"
 	"sort"
 	"strings"
 
@@ -12,232 +11,522 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Import loads b into the database in one write transaction, all or nothing. b must pass
-// b.Validate (otherwise a CodeBadUserInput error lists the problems). Every source, entity and
-// relation of b is merged on its identity (id; type, from, to) and its stored properties are
-// replaced by b's; nothing else in the database is touched. Items whose stored form already equals
-// b's are not written, so importing the same bundle twice changes nothing and counts everything
-// Unchanged the second time.
-func (s *Store) Import(ctx context.Context, b *kg.Bundle) (kg.ImportStats, error) {
-	if b == nil {
-		return kg.ImportStats{}, badInput("no bundle to import")
-	}
-	if ps := b.Validate(); len(ps) > 0 {
-		return kg.ImportStats{}, invalidBundle(ps)
-	}
-	plan, err := planImport(b)
-	if err != nil {
-		return kg.ImportStats{}, err
-	}
-	res, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		return plan.run(ctx, tx)
-	})
-	if err != nil {
-		return kg.ImportStats{}, s.mapError(ctx, "import", err)
-	}
-	return res.(kg.ImportStats), nil
-}
-
-func invalidBundle(ps []kg.Problem) error {
-	const show = 20
-	lines := make([]string, 0, show+1)
-	for i, p := range ps {
-		if i == show {
-			lines = append(lines, fmt.Sprintf("... and %d more", len(ps)-show))
-			break
-		}
-		lines = append(lines, p.String())
-	}
-	return badInput("the bundle has %d problem(s): %s", len(ps), strings.Join(lines, "; "))
-}
-
-// importPlan is a bundle turned into the rows its write queries take.
-type importPlan struct {
-	sources   []map[string]any            // {id, props}
-	entities  map[string][]map[string]any // label -> {id, props}
-	relations map[string][]map[string]any // type -> {from, to, props}
-}
-
-func planImport(b *kg.Bundle) (*importPlan, error) {
-	p := &importPlan{entities: map[string][]map[string]any{}, relations: map[string][]map[string]any{}}
-	for i := range b.Sources {
-		src := &b.Sources[i]
-		p.sources = append(p.sources, map[string]any{"id": src.ID, "props": sourceProps(src)})
-	}
-	for i := range b.Entities {
-		e := &b.Entities[i]
-		props, err := entityProps(e)
-		if err != nil {
-			return nil, err
-		}
-		l := e.Kind.Label()
-		p.entities[l] = append(p.entities[l], map[string]any{"id": e.ID, "props": props})
-	}
-	for i := range b.Relations {
-		r := &b.Relations[i]
-		props, err := relationProps(r)
-		if err != nil {
-			return nil, err
-		}
-		// Validate has checked r.Type against kg.RelationSpecs, so it is safe as a Cypher type.
-		p.relations[r.Type] = append(p.relations[r.Type], map[string]any{"from": r.From, "to": r.To, "props": props})
-	}
-	return p, nil
-}
+// The write path. Every write is one managed write transaction (one round trip) that:
+//
+//  1. locks the change log (the :ChangeLog node), so writes run one at a time and each plans
+//     against the state the previous ones committed;
+//  2. plans the write with kg.PlanImport, answering its questions (sources, entity kinds, name
+//     keys) with a few UNWIND queries;
+//  3. writes in batches of batchSize items: reads what is stored for the batch (only items whose
+//     entities the plan found stored can be), lets kg decide what changes (kg.ApplyEntity and
+//     friends), writes new items with UNWIND ... CREATE and changed ones with UNWIND ... MATCH ...
+//     SET (the lock makes CREATE safe, and spares MERGE's search through dense nodes'
+//     relationships), and creates a :Change node for each, except for what an import creates,
+//     which carries createdIn, the seq of the import's own :Change;
+//  4. sets the change log's sequence number, and commits.
+//
+// A bundle with problems, a dry run, or a write that changes nothing is rolled back; so is any
+// failure on the way (a constraint violated by the last batch leaves nothing of the first ones).
+// Memory stays at the bundle plus one batch of rows: stored items are read a batch at a time.
 
 // batchSize bounds the rows one UNWIND statement carries.
-const batchSize = 1000
+const batchSize = 2000
 
-// run executes the plan inside tx: it reads what is stored for every item, sorts the items into
-// created, updated and unchanged, and writes the first two kinds.
-func (p *importPlan) run(ctx context.Context, tx neo4j.ManagedTransaction) (kg.ImportStats, error) {
-	var stats kg.ImportStats
-	existing, err := p.existing(ctx, tx)
-	if err != nil {
-		return stats, err
-	}
-	classify := func(key string, props map[string]any) bool {
-		old, found := existing[key]
-		switch {
-		case !found:
-			stats.Created++
-		case samePropsMap(old, props):
-			stats.Unchanged++
-			return false
-		default:
-			stats.Updated++
-		}
-		return true
-	}
+// rollback is returned from transaction work to end it without committing, carrying the result.
+type rollback struct{ res *txResult }
 
-	var srcRows []map[string]any
-	for _, row := range p.sources {
-		if classify("S\x00"+row["id"].(string), row["props"].(map[string]any)) {
-			srcRows = append(srcRows, row)
-		}
+func (rollback) Error() string { return "rolled back" }
+
+// txResult is what a write transaction reports.
+type txResult struct {
+	report  kg.ImportReport
+	written struct {
+		source   *kg.Source
+		entity   *kg.Entity
+		relation *kg.Relation
 	}
-	if err := runBatches(ctx, tx, `
-		UNWIND $rows AS row
-		MERGE (n:Source {id: row.id})
-		SET n = row.props`, srcRows); err != nil {
-		return stats, err
-	}
-	for _, label := range sortedKeys(p.entities) {
-		var rows []map[string]any
-		for _, row := range p.entities[label] {
-			if classify("E\x00"+row["id"].(string), row["props"].(map[string]any)) {
-				rows = append(rows, row)
-			}
-		}
-		// label comes from kg.Kind.Label of a kind Validate accepted.
-		if err := runBatches(ctx, tx, `
-			UNWIND $rows AS row
-			MERGE (n:Entity:`+label+` {id: row.id})
-			SET n = row.props`, rows); err != nil {
-			return stats, err
-		}
-	}
-	for _, typ := range sortedKeys(p.relations) {
-		var rows []map[string]any
-		for _, row := range p.relations[typ] {
-			if classify(relKey(typ, row["from"].(string), row["to"].(string)), row["props"].(map[string]any)) {
-				rows = append(rows, row)
-			}
-		}
-		if err := runBatches(ctx, tx, `
-			UNWIND $rows AS row
-			MATCH (a:Entity {id: row.from})
-			MATCH (b:Entity {id: row.to})
-			MERGE (a)-[r:`+typ+`]->(b)
-			SET r = row.props`, rows); err != nil {
-			return stats, err
-		}
-	}
-	return stats, nil
+	found bool // RemoveRelation, DeleteEntity: there was something to remove
 }
 
-// existing returns the stored properties of every item of the plan that exists, keyed as run's
-// classify keys them, in one query.
-func (p *importPlan) existing(ctx context.Context, tx neo4j.ManagedTransaction) (map[string]map[string]any, error) {
-	var srcIDs, entIDs []string
-	for _, row := range p.sources {
-		srcIDs = append(srcIDs, row["id"].(string))
+// runWrite runs work in one write transaction and returns its result, whether it committed or
+// rolled back on purpose. An import may take up to ImportTimeout, any other write QueryTimeout.
+func (s *Store) runWrite(ctx context.Context, op string, work func(w *txWriter) (*txResult, error)) (*txResult, error) {
+	timeout := s.cfg.QueryTimeout
+	if op == opImport {
+		timeout = s.cfg.ImportTimeout
 	}
-	for _, rows := range p.entities {
-		for _, row := range rows {
-			entIDs = append(entIDs, row["id"].(string))
-		}
-	}
-	var rels []map[string]any
-	for typ, rows := range p.relations {
-		for _, row := range rows {
-			rels = append(rels, map[string]any{"type": typ, "from": row["from"], "to": row["to"]})
-		}
-	}
-	res, err := tx.Run(ctx, `
-		CALL () {
-			UNWIND $sources AS id
-			MATCH (n:Source {id: id})
-			RETURN collect(n {.*}) AS sources
-		}
-		CALL () {
-			UNWIND $entities AS id
-			MATCH (n:Entity {id: id})
-			RETURN collect(n {.*}) AS entities
-		}
-		CALL () {
-			UNWIND $relations AS rel
-			MATCH (:Entity {id: rel.from})-[r]->(:Entity {id: rel.to})
-			WHERE type(r) = rel.type
-			RETURN collect([type(r), rel.from, rel.to, r {.*}]) AS relations
-		}
-		RETURN sources, entities, relations`,
-		map[string]any{"sources": srcIDs, "entities": entIDs, "relations": rels})
-	if err != nil {
-		return nil, err
-	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]map[string]any{}
-	for _, v := range rec.Values[0].([]any) {
-		m := v.(map[string]any)
-		out["S\x00"+m["id"].(string)] = m
-	}
-	for _, v := range rec.Values[1].([]any) {
-		m := v.(map[string]any)
-		out["E\x00"+m["id"].(string)] = m
-	}
-	for _, v := range rec.Values[2].([]any) {
-		cols := v.([]any)
-		out[relKey(cols[0].(string), cols[1].(string), cols[2].(string))] = cols[3].(map[string]any)
-	}
-	return out, nil
-}
-
-func relKey(typ, from, to string) string { return "R\x00" + typ + "\x00" + from + "\x00" + to }
-
-func runBatches(ctx context.Context, tx neo4j.ManagedTransaction, cypher string, rows []map[string]any) error {
-	for start := 0; start < len(rows); start += batchSize {
-		end := min(start+batchSize, len(rows))
-		res, err := tx.Run(ctx, cypher, map[string]any{"rows": rows[start:end]})
+	v, err := s.writeWithin(ctx, timeout, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := work(&txWriter{ctx: ctx, tx: tx, actor: kg.Actor(ctx)})
 		if err != nil {
+			return nil, err
+		}
+		return res, nil
+	})
+	var rb rollback
+	if errors.As(err, &rb) {
+		return rb.res, nil
+	}
+	if err != nil {
+		return nil, s.mapError(ctx, op, err)
+	}
+	return v.(*txResult), nil
+}
+
+// txWriter is the state of one write transaction.
+type txWriter struct {
+	ctx     context.Context
+	tx      neo4j.ManagedTransaction
+	actor   string
+	at      string
+	seq     int64 // of the last change created
+	changes []map[string]any
+	// importSeq is the seq of the import's own change, taken first; what the import creates
+	// carries it as createdIn instead of a change of its own (kg.Writer.Import).
+	importSeq int64
+}
+
+// lock takes the change log's lock (held to commit) and its sequence number.
+func (w *txWriter) lock() error {
+	res, err := w.tx.Run(w.ctx, `
+		MERGE (l:ChangeLog {id: 'changes'})
+		ON CREATE SET l.seq = 0
+		SET l.lockedAt = datetime()
+		RETURN l.seq AS seq`, nil)
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(w.ctx)
+	if err != nil {
+		return err
+	}
+	w.seq, _ = rec.Values[0].(int64)
+	w.at = kg.ChangeTime(timeNow())
+	return nil
+}
+
+// record queues the change of one item written with outcome o, or, for an item an import
+// creates, marks props with the import's change instead.
+func (w *txWriter) record(o kg.Outcome, props map[string]any, action, entity, other, summary string) error {
+	if o == kg.Created && w.importSeq != 0 {
+		props[keyCreatedIn] = w.importSeq
+		return nil
+	}
+	return w.change(action, entity, other, summary)
+}
+
+// change queues a :Change node, written by flushChanges.
+func (w *txWriter) change(action, entity, other, summary string) error {
+	w.seq++
+	row := map[string]any{"seq": w.seq, "at": w.at, "actor": w.actor, "action": action, "summary": summary}
+	if entity != "" {
+		row["entity"] = entity
+	}
+	if other != "" {
+		row["other"] = other
+	}
+	w.changes = append(w.changes, row)
+	if len(w.changes) >= batchSize {
+		return w.flushChanges()
+	}
+	return nil
+}
+
+func (w *txWriter) flushChanges() error {
+	if len(w.changes) == 0 {
+		return nil
+	}
+	err := w.exec(`
+		UNWIND $rows AS row
+		CREATE (c:Change)
+		SET c = row`, map[string]any{"rows": w.changes})
+	w.changes = w.changes[:0]
+	return err
+}
+
+// finish writes the queued changes and the change log's new sequence number.
+func (w *txWriter) finish() error {
+	if err := w.flushChanges(); err != nil {
+		return err
+	}
+	return w.exec(`
+		MATCH (l:ChangeLog {id: 'changes'})
+		SET l.seq = $seq`, map[string]any{"seq": w.seq})
+}
+
+func (w *txWriter) exec(cypher string, params map[string]any) error {
+	res, err := w.tx.Run(w.ctx, cypher, params)
+	if err != nil {
+		return err
+	}
+	_, err = res.Consume(w.ctx)
+	return err
+}
+
+func (w *txWriter) collect(cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	res, err := w.tx.Run(w.ctx, cypher, params)
+	if err != nil {
+		return nil, err
+	}
+	return res.Collect(w.ctx)
+}
+
+// opImport names imports in errors, and gives them ImportTimeout.
+const opImport = "import"
+
+// Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
+func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun)
+	if err != nil {
+		return &kg.ImportReport{DryRun: opts.DryRun}, err
+	}
+	if len(res.report.Problems) > 0 {
+		return &res.report, kg.ProblemsError("the bundle", res.report.Problems)
+	}
+	return &res.report, nil
+}
+
+// writeBundle plans and writes b, recording its changes with action (and, for an import, one for
+// the whole import).
+func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*txResult, error) {
+	if b == nil {
+		return nil, badInput("no bundle to import")
+	}
+	op := "write"
+	if action == kg.ActionImport {
+		op = opImport
+	}
+	return s.runWrite(ctx, op, func(w *txWriter) (*txResult, error) {
+		res := &txResult{}
+		res.report.DryRun = dryRun
+		if !dryRun {
+			if err := w.lock(); err != nil {
+				return nil, err
+			}
+			if action == kg.ActionImport {
+				w.seq++
+				w.importSeq = w.seq
+			}
+		}
+		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w})
+		if err != nil {
+			return nil, err
+		}
+		if len(plan.Problems) > 0 {
+			res.report.Problems = plan.Problems
+			return nil, rollback{res}
+		}
+		if err := w.writeSources(plan, res, action, dryRun); err != nil {
+			return nil, err
+		}
+		if err := w.writeEntities(plan, res, action, dryRun); err != nil {
+			return nil, err
+		}
+		if err := w.writeRelations(plan, res, action, dryRun); err != nil {
+			return nil, err
+		}
+		st := res.report.ImportStats
+		if dryRun || st.Created+st.Updated == 0 {
+			return nil, rollback{res}
+		}
+		if w.importSeq != 0 {
+			w.changes = append(w.changes, map[string]any{"seq": w.importSeq, "at": w.at, "actor": w.actor,
+				"action": action, "summary": kg.ImportSummary(st)})
+		}
+		return res, w.finish()
+	})
+}
+
+func (w *txWriter) writeSources(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
+	var created, updated []map[string]any
+	for _, src := range plan.Sources {
+		next, o, summary := kg.ApplySource(plan.StoredSources[src.ID], src)
+		res.report.Count(o)
+		res.written.source = next
+		if o == kg.Unchanged || dryRun {
+			continue
+		}
+		props := sourceProps(next)
+		if err := w.record(o, props, action, next.ID, "", summary); err != nil {
 			return err
 		}
-		if _, err := res.Consume(ctx); err != nil {
+		row := map[string]any{"id": next.ID, "props": props}
+		if o == kg.Created {
+			created = append(created, row)
+		} else {
+			updated = append(updated, row)
+		}
+	}
+	if err := w.batches(created, `
+		UNWIND $rows AS row
+		CREATE (n:Source)
+		SET n = row.props`); err != nil {
+		return err
+	}
+	return w.batches(updated, `
+		UNWIND $rows AS row
+		MATCH (n:Source {id: row.id})
+		WITH n, row, n.createdIn AS createdIn
+		SET n = row.props
+		SET n.createdIn = createdIn`)
+}
+
+func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
+	for start := 0; start < len(plan.Entities); start += batchSize {
+		batch := plan.Entities[start:min(start+batchSize, len(plan.Entities))]
+		// Only entities the plan found stored need reading: the rest are new.
+		var ids []string
+		for _, e := range batch {
+			if plan.Stored(e.Entity.ID) {
+				ids = append(ids, e.Entity.ID)
+			}
+		}
+		stored := make(map[string]*kg.Entity, len(ids))
+		if len(ids) > 0 {
+			recs, err := w.collect(`
+				UNWIND $ids AS id
+				MATCH (n:Entity {id: id})
+				RETURN n {.*} AS n`, map[string]any{"ids": ids})
+			if err != nil {
+				return err
+			}
+			for _, rec := range recs {
+				m, _ := rec.Values[0].(map[string]any)
+				e := entityFromMap(m)
+				stored[e.ID] = e
+			}
+		}
+		created := map[string][]map[string]any{} // label -> rows
+		var updated []map[string]any
+		for _, ew := range batch {
+			next, o, summary := kg.ApplyEntity(stored[ew.Entity.ID], ew)
+			res.report.Count(o)
+			res.written.entity = next
+			if o == kg.Unchanged || dryRun {
+				continue
+			}
+			props, err := entityProps(next)
+			if err != nil {
+				return err
+			}
+			if err := w.record(o, props, action, next.ID, "", summary); err != nil {
+				return err
+			}
+			row := map[string]any{"id": next.ID, "props": props}
+			if o == kg.Created {
+				created[next.Kind.Label()] = append(created[next.Kind.Label()], row)
+			} else {
+				updated = append(updated, row)
+			}
+		}
+		// The change log's lock keeps other writers out, so what the plan found absent is absent:
+		// CREATE, not MERGE (the uniqueness constraints would still refuse a duplicate).
+		for _, label := range sortedKeys(created) {
+			// label comes from kg.Kind.Label of a kind the plan accepted.
+			if err := w.exec(`
+				UNWIND $rows AS row
+				CREATE (n:Entity:`+label+`)
+				SET n = row.props`, map[string]any{"rows": created[label]}); err != nil {
+				return err
+			}
+		}
+		if len(updated) > 0 {
+			// SET n = replaces every property; createdIn, the store's own, is kept.
+			if err := w.exec(`
+				UNWIND $rows AS row
+				MATCH (n:Entity {id: row.id})
+				WITH n, row, n.createdIn AS createdIn
+				SET n = row.props
+				SET n.createdIn = createdIn`, map[string]any{"rows": updated}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
+	for start := 0; start < len(plan.Relations); start += batchSize {
+		batch := plan.Relations[start:min(start+batchSize, len(plan.Relations))]
+		// Only relations between two entities the plan found stored can be stored.
+		var keys []map[string]any
+		for _, r := range batch {
+			if plan.Stored(r.From) && plan.Stored(r.To) {
+				keys = append(keys, map[string]any{"type": r.Type, "from": r.From, "to": r.To})
+			}
+		}
+		stored := make(map[string]*kg.Relation, len(keys))
+		if len(keys) > 0 {
+			recs, err := w.collect(`
+				UNWIND $rels AS rel
+				MATCH (:Entity {id: rel.from})-[r]->(:Entity {id: rel.to})
+				WHERE type(r) = rel.type
+				RETURN type(r), rel.from, rel.to, r {.*}`, map[string]any{"rels": keys})
+			if err != nil {
+				return err
+			}
+			for _, rec := range recs {
+				typ, _ := rec.Values[0].(string)
+				from, _ := rec.Values[1].(string)
+				to, _ := rec.Values[2].(string)
+				props, _ := rec.Values[3].(map[string]any)
+				stored[relKey(typ, from, to)] = relationFromMap(typ, from, to, props)
+			}
+		}
+		created := map[string][]map[string]any{} // type -> rows
+		updated := map[string][]map[string]any{}
+		for _, r := range batch {
+			next, o, summary := kg.ApplyRelation(stored[relKey(r.Type, r.From, r.To)], r)
+			res.report.Count(o)
+			res.written.relation = next
+			if o == kg.Unchanged || dryRun {
+				continue
+			}
+			props, err := relationProps(next)
+			if err != nil {
+				return err
+			}
+			if err := w.record(o, props, action, next.From, next.To, summary); err != nil {
+				return err
+			}
+			row := map[string]any{"from": next.From, "to": next.To, "props": props}
+			if o == kg.Created {
+				created[next.Type] = append(created[next.Type], row)
+			} else {
+				updated[next.Type] = append(updated[next.Type], row)
+			}
+		}
+		// typ is a key of kg.RelationSpecs: the plan checked it. As for entities, what the plan
+		// found absent is created without MERGE's search through the ends' relationships.
+		for _, typ := range sortedKeys(created) {
+			if err := w.exec(`
+				UNWIND $rows AS row
+				MATCH (a:Entity {id: row.from})
+				MATCH (b:Entity {id: row.to})
+				CREATE (a)-[r:`+typ+`]->(b)
+				SET r = row.props`, map[string]any{"rows": created[typ]}); err != nil {
+				return err
+			}
+		}
+		for _, typ := range sortedKeys(updated) {
+			if err := w.exec(`
+				UNWIND $rows AS row
+				MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
+				WITH r, row, r.createdIn AS createdIn
+				SET r = row.props
+				SET r.createdIn = createdIn`, map[string]any{"rows": updated[typ]}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// batches runs cypher over rows, batchSize rows at a time.
+func (w *txWriter) batches(rows []map[string]any, cypher string) error {
+	for start := 0; start < len(rows); start += batchSize {
+		if err := w.exec(cypher, map[string]any{"rows": rows[start:min(start+batchSize, len(rows))]}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// samePropsMap reports whether the stored properties old equal the incoming props. Both have the
-// driver's value forms (entityProps and friends build them so), but a stored integral float and
-// an int64 are told apart, as Neo4j does.
-func samePropsMap(old, props map[string]any) bool {
-	return reflect.DeepEqual(old, props)
+// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query.
+type txSnapshot struct{ w *txWriter }
+
+// lookupBatch bounds the keys one snapshot query carries.
+const lookupBatch = 5000
+
+func (v txSnapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Source, error) {
+	out := map[string]*kg.Source{}
+	for start := 0; start < len(ids); start += lookupBatch {
+		recs, err := v.w.collect(`
+			UNWIND $ids AS id
+			MATCH (n:Source {id: id})
+			RETURN n {.*} AS n`, map[string]any{"ids": ids[start:min(start+lookupBatch, len(ids))]})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			m, _ := rec.Values[0].(map[string]any)
+			src := sourceFromMap(m)
+			out[src.ID] = src
+		}
+	}
+	return out, nil
 }
+
+func (v txSnapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Kind, error) {
+	out := map[string]kg.Kind{}
+	for start := 0; start < len(ids); start += lookupBatch {
+		recs, err := v.w.collect(`
+			UNWIND $ids AS id
+			MATCH (n:Entity {id: id})
+			RETURN n.id AS id`, map[string]any{"ids": ids[start:min(start+lookupBatch, len(ids))]})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			id, _ := rec.Values[0].(string)
+			out[id] = kg.KindOfID(id)
+		}
+	}
+	return out, nil
+}
+
+// MatchNames looks each key up in the identity index: an exact term query (the index keeps each
+// identity key as one term), checked against the node's identityKeys.
+func (v txSnapshot) MatchNames(_ context.Context, keys []kg.NameKey) (map[kg.NameKey][]string, error) {
+	out := map[kg.NameKey][]string{}
+	rows := make([]map[string]any, len(keys))
+	byKey := make(map[string]kg.NameKey, len(keys))
+	for i, k := range keys {
+		ik := identityKey(k)
+		byKey[ik] = k
+		rows[i] = map[string]any{"key": ik, "query": `"` + escapePhrase(ik) + `"`}
+	}
+	for start := 0; start < len(rows); start += lookupBatch {
+		recs, err := v.w.collect(`
+			UNWIND $keys AS k
+			CALL db.index.fulltext.queryNodes('`+identityIndex+`', k.query) YIELD node
+			WHERE k.key IN node.identityKeys
+			RETURN k.key AS key, node.id AS id`, map[string]any{"keys": rows[start:min(start+lookupBatch, len(rows))]})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range recs {
+			key, _ := rec.Values[0].(string)
+			id, _ := rec.Values[1].(string)
+			nk := byKey[key]
+			out[nk] = append(out[nk], id)
+		}
+	}
+	for k := range out {
+		sort.Strings(out[k])
+	}
+	return out, nil
+}
+
+// identityKey is how a name key is kept in identityKeys: "<KIND>:<folded name>".
+func identityKey(k kg.NameKey) string { return string(k.Kind) + ":" + k.Name }
+
+// identityKeys returns the identityKeys property of e.
+func identityKeys(e *kg.Entity) []any {
+	keys := kg.NameKeys(e)
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = identityKey(k)
+	}
+	return out
+}
+
+// escapePhrase escapes s for a quoted Lucene phrase: only the quote and the backslash are special
+// there.
+func escapePhrase(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
+}
+
+func relKey(typ, from, to string) string { return "R\x00" + typ + "\x00" + from + "\x00" + to }
 
 func sortedKeys[V any](m map[string]V) []string {
 	ks := make([]string, 0, len(m))

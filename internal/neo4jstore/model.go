@@ -20,19 +20,21 @@ const (
 	keyDescription     = "description"
 	keyCitationSources = "citationSources"
 	keyCitationQuotes  = "citationQuotes"
-	keyNameFolded      = "nameFolded" // kg.Fold(name), for analysts and exact-name ranking
-	keySearchText      = "searchText" // search keys of name, aliases, acronym; one a line
+	keyNameFolded      = "nameFolded"   // kg.Fold(name), for analysts and exact-name ranking
+	keySearchText      = "searchText"   // search keys of name, aliases, acronym; one a line
+	keyIdentityKeys    = "identityKeys" // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
+	keyCreatedIn       = "createdIn"    // seq of the import's :Change that created the node or relationship
 )
 
 // reserved is the one list of property names that entity and relation Properties may not use.
 var reserved = []string{
 	keyID, keyName, keyAliases, keyDescription,
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText,
+	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keyIdentityKeys, keyCreatedIn,
 }
 
 // internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
 // missing, as they would be in any other store.
-var internalKeys = []string{keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText}
+var internalKeys = []string{keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keyIdentityKeys, keyCreatedIn}
 
 func isReserved(key string) bool { return slices.Contains(reserved, key) }
 
@@ -79,6 +81,7 @@ func entityProps(e *kg.Entity) (map[string]any, error) {
 	addCitations(p, e.Citations)
 	p[keyNameFolded] = kg.Fold(e.Name)
 	p[keySearchText] = searchText(e)
+	p[keyIdentityKeys] = identityKeys(e)
 	return p, nil
 }
 

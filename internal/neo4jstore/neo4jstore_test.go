@@ -37,7 +37,18 @@ func TestRoundTrips(t *testing.T) {
 		}},
 		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{Limit: 1}); return err }},
 		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "poynter", Limit: 5}); return err }},
-		{"Import", func() error { _, err := s.Import(ctx, storetest.Fixture()); return err }},
+		{"Import", func() error { _, err := s.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); return err }},
+		{"UpsertEntity", func() error {
+			_, err := s.UpsertEntity(ctx, &kg.Entity{Kind: kg.KindTopic, Name: "Trade", Description: "Changed.",
+				Citations: []kg.Citation{{Source: "source:fixture-briefing", Quote: "Canada joined the trilateral migration talks in 2022."}}})
+			return err
+		}},
+		{"RemoveRelation", func() error {
+			_, err := s.RemoveRelation(ctx, kg.RelAttended, "person:rachel-poynter", "meeting:21cb-esc-14th-plenary")
+			return err
+		}},
+		{"DeleteEntity", func() error { _, err := s.DeleteEntity(ctx, "person:david-okafor", "test"); return err }},
+		{"Changes", func() error { _, err := s.Changes(ctx, kg.ChangeQuery{Entity: "topic:trade", Limit: 5}); return err }},
 	}
 	for _, c := range calls {
 		before := s.RoundTrips()
@@ -217,11 +228,11 @@ func TestImportStats(t *testing.T) {
 		if st.edit != nil {
 			st.edit(b)
 		}
-		got, err := s.Import(ctx, b)
+		rep, err := s.Import(ctx, b, kg.ImportOptions{})
 		if err != nil {
 			t.Fatalf("%s: Import: %v", st.name, err)
 		}
-		if got != st.want {
+		if got := rep.ImportStats; got != st.want {
 			t.Errorf("%s: Import = %+v, want %+v", st.name, got, st.want)
 		}
 	}
@@ -245,7 +256,7 @@ func TestImportRefused(t *testing.T) {
 		b := storetest.Fixture()
 		b.Entities[0].Name = "Renamed before the bad part"
 		edit(b)
-		_, err := s.Import(ctx, b)
+		_, err := s.Import(ctx, b, kg.ImportOptions{})
 		if code := kg.ErrorCode(err); code != kg.CodeBadUserInput {
 			t.Errorf("%s: Import code = %s (%v), want %s", name, code, err, kg.CodeBadUserInput)
 		}

@@ -82,7 +82,7 @@ func TestRoutingURI(t *testing.T) {
 	if err != nil || len(es) != 1 || es[0] == nil || es[0].Name != "Mexico" {
 		t.Fatalf("Entities over %s = %v, %v; want Mexico", cfg.URI, es, err)
 	}
-	if _, err := s.Import(ctx, storetest.Fixture()); err != nil {
+	if _, err := s.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); err != nil {
 		t.Errorf("Import over %s: %v", cfg.URI, err)
 	}
 	if err := s.Ping(ctx); err != nil {
@@ -129,7 +129,7 @@ func TestServerGone(t *testing.T) {
 		{"ListEntities", func() error { _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry}); return err }},
 		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{}); return err }},
 		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "mexico"}); return err }},
-		{"Import", func() error { _, err := s.Import(ctx, storetest.Fixture()); return err }},
+		{"Import", func() error { _, err := s.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); return err }},
 		{"EnsureSchema", func() error { return s.EnsureSchema(ctx) }},
 	}
 	// Each call retries for a while before giving up, so they run side by side.

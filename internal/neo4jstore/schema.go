@@ -13,6 +13,12 @@ import (
 // searchIndex is the name of the full-text index over :Entity(searchText).
 const searchIndex = "entity_search"
 
+// identityIndex is the name of the full-text index over :Entity(identityKeys). Its keyword
+// analyzer keeps each key whole, as one term, so an exact phrase query finds the entities that
+// have a key: the index lookup identity resolution needs, which range indexes cannot do on list
+// elements.
+const identityIndex = "entity_identity"
+
 // searchAnalyzer is the Lucene analyzer of searchIndex. searchText is already folded and split
 // into letter-and-digit tokens by searchKey (and so are queries), so the analyzer need only
 // lower-case and split on spaces; it must keep stop words, or "Secretariat of Foreign Relations"
@@ -27,6 +33,11 @@ func schemaStatements() []string {
 		"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
 		"CREATE RANGE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
 		"CREATE RANGE INDEX entity_name_folded IF NOT EXISTS FOR (n:Entity) ON (n.nameFolded)",
+		// Writers hold the change log's lock, so seq is unique without a constraint to check.
+		"CREATE RANGE INDEX change_seq IF NOT EXISTS FOR (c:Change) ON (c.seq)",
+		"CREATE RANGE INDEX change_entity IF NOT EXISTS FOR (c:Change) ON (c.entity)",
+		"CREATE RANGE INDEX change_other IF NOT EXISTS FOR (c:Change) ON (c.other)",
+		"CREATE CONSTRAINT changelog_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE",
 	}
 	for _, k := range kg.Kinds {
 		l := k.Label()
@@ -44,12 +55,16 @@ func schemaStatements() []string {
 		fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:Entity) ON EACH [n.searchText] "+
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: '%s', `fulltext.eventually_consistent`: false}}",
 			searchIndex, searchAnalyzer),
+		fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:Entity) ON EACH [n.%s] "+
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}",
+			identityIndex, keyIdentityKeys),
 	)
 	return stmts
 }
 
 // EnsureSchema creates the constraints and indexes the store relies on, if they do not exist yet,
-// and waits until they are online. It is idempotent.
+// waits until they are online, and gives entities written before identity resolution existed their
+// identityKeys. It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	// Schema changes cannot share a transaction with each other or with data, so each is its own.
 	for _, stmt := range schemaStatements() {
@@ -57,7 +72,47 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.schemaCommand(ctx, "CALL db.awaitIndexes(300)")
+	if err := s.schemaCommand(ctx, "CALL db.awaitIndexes(300)"); err != nil {
+		return err
+	}
+	return s.backfillIdentityKeys(ctx)
+}
+
+// backfillIdentityKeys sets identityKeys on entities that lack it, a batch at a time. Fold is Go
+// code, so the keys are computed here rather than in Cypher.
+func (s *Store) backfillIdentityKeys(ctx context.Context) error {
+	for {
+		recs, err := s.read(ctx, `
+			MATCH (n:Entity)
+			WHERE n.identityKeys IS NULL
+			RETURN n {.*} AS n
+			LIMIT 5000`, nil)
+		if err != nil {
+			return s.mapError(ctx, "backfill identity keys", err)
+		}
+		if len(recs) == 0 {
+			return nil
+		}
+		rows := make([]map[string]any, len(recs))
+		for i, rec := range recs {
+			m, _ := rec.Values[0].(map[string]any)
+			e := entityFromMap(m)
+			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e)}
+		}
+		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, `
+				UNWIND $rows AS row
+				MATCH (n:Entity {id: row.id})
+				SET n.identityKeys = row.keys`, map[string]any{"rows": rows})
+			if err != nil {
+				return nil, err
+			}
+			return res.Consume(ctx)
+		})
+		if err != nil {
+			return s.mapError(ctx, "backfill identity keys", err)
+		}
+	}
 }
 
 func (s *Store) schemaCommand(ctx context.Context, stmt string) error {

@@ -1,12 +1,15 @@
-// Package neo4jstore is the kg.Store (and kg.Importer) backed by Neo4j 5 through the official Go
-// driver. Every Store call is one round trip: one auto-routed query or one managed transaction.
+// Package neo4jstore is the kg.Store backed by Neo4j 5 through the official Go driver. Every Store
+// call is one round trip: one auto-routed query or one managed transaction.
 //
 // The graph model: an entity is a node labelled :Entity:<Kind.Label()> whose properties are id,
 // name, aliases, description, the entity's Properties flattened beside them, its citations as two
-// parallel lists citationSources and citationQuotes, and two derived search fields (nameFolded,
-// searchText). A relation is a relationship whose type is the relation type, with its Properties
-// flattened and the same two citation lists. A source is a :Source node {id, title, publisher,
-// published, url, text}. The names the store owns are listed once, in reserved.
+// parallel lists citationSources and citationQuotes, and three derived fields (nameFolded,
+// searchText for search, identityKeys for identity resolution). A relation is a relationship whose
+// type is the relation type, with its Properties flattened and the same two citation lists. A
+// source is a :Source node {id, title, publisher, published, url, text}. The names the store owns
+// are listed once, in reserved. The audit trail is a :Change node per change {seq, at, actor,
+// action, entity, other, summary} and one :ChangeLog node {id: 'changes', seq} that every write
+// locks (import.go).
 //
 // It needs Neo4j 5.23 or later (scoped CALL subqueries, COLLECT subqueries, type predicates);
 // Community edition is enough. Values reach Cypher only as parameters; the only names written
@@ -38,6 +41,7 @@ type Config struct {
 
 	QueryTimeout   time.Duration // server-side limit of one query or transaction; default 30s
 	CypherTimeout  time.Duration // server-side limit of one ad hoc Cypher statement; default 10s
+	ImportTimeout  time.Duration // server-side limit of one import's transaction; default 1h
 	ConnectTimeout time.Duration // limit of connecting and of Open's checks; default 5s
 	MaxRetryTime   time.Duration // how long transient failures are retried; default 5s
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
@@ -53,6 +57,7 @@ type Config struct {
 const (
 	DefaultQueryTimeout   = 30 * time.Second
 	DefaultCypherTimeout  = 10 * time.Second
+	DefaultImportTimeout  = time.Hour
 	DefaultConnectTimeout = 5 * time.Second
 	DefaultMaxRetryTime   = 5 * time.Second
 )
@@ -63,6 +68,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CypherTimeout <= 0 {
 		c.CypherTimeout = DefaultCypherTimeout
+	}
+	if c.ImportTimeout <= 0 {
+		c.ImportTimeout = DefaultImportTimeout
 	}
 	if c.ConnectTimeout <= 0 {
 		c.ConnectTimeout = DefaultConnectTimeout
@@ -82,7 +90,7 @@ func (c Config) String() string {
 	return fmt.Sprintf("neo4j{uri=%s user=%q password=%q database=%q}", redactURI(c.URI), c.Username, pw, c.Database)
 }
 
-// Store is a kg.Store and kg.Importer over one Neo4j database. It is safe for concurrent use; it
+// Store is a kg.Store over one Neo4j database. It is safe for concurrent use; it
 // holds the process's one driver (and so its one connection pool).
 type Store struct {
 	driver     neo4j.DriverWithContext
@@ -96,7 +104,6 @@ type Store struct {
 
 var (
 	_ kg.Store        = (*Store)(nil)
-	_ kg.Importer     = (*Store)(nil)
 	_ kg.CypherRunner = (*Store)(nil)
 )
 
@@ -243,8 +250,13 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 }
 
 // write runs work in one managed write transaction, as one round trip (work may be retried on
-// transient failures, so it must not keep state between attempts).
+// transient failures, so it must not keep state between attempts), within QueryTimeout.
 func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (any, error) {
+	return s.writeWithin(ctx, s.cfg.QueryTimeout, work)
+}
+
+// writeWithin is write with a transaction timeout of its own.
+func (s *Store) writeWithin(ctx context.Context, timeout time.Duration, work neo4j.ManagedTransactionWork) (any, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
 	}
@@ -255,7 +267,7 @@ func (s *Store) write(ctx context.Context, work neo4j.ManagedTransactionWork) (a
 	})
 	defer session.Close(context.WithoutCancel(ctx))
 	start := time.Now()
-	res, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(s.cfg.QueryTimeout))
+	res, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout))
 	s.observe(ctx, opWrite, start, err)
 	return res, err
 }

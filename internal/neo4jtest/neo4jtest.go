@@ -68,8 +68,12 @@ func lock(uri string) error {
 	return nil
 }
 
+// LoadActor is the actor Store's import of its bundle records, as memstore.Load does.
+const LoadActor = "system:load"
+
 // Store opens a store on the test Neo4j, deletes everything in its database, ensures the schema,
-// imports b (when not nil) and closes the store when the test ends. Any failure fails the test.
+// imports b (when not nil, as LoadActor) and closes the store when the test ends. Any failure
+// fails the test.
 func Store(t testing.TB, b *kg.Bundle) *neo4jstore.Store {
 	t.Helper()
 	cfg := Open(t)
@@ -87,7 +91,8 @@ func Store(t testing.TB, b *kg.Bundle) *neo4jstore.Store {
 		t.Fatalf("neo4jtest: ensure schema: %v", err)
 	}
 	if b != nil {
-		if _, err := s.Import(ctx, b); err != nil {
+		ctx := kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: LoadActor, Authenticated: true})
+		if _, err := s.Import(ctx, b, kg.ImportOptions{}); err != nil {
 			t.Fatalf("neo4jtest: import: %v", err)
 		}
 	}

@@ -176,10 +176,21 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody refuses bodies over max with 413 before anything reads them when the length is
-// declared, and caps the reader otherwise (the transport answers 413 when the cap is hit).
-func limitBody(max int64, next http.Handler) http.Handler {
+// limitBody refuses bodies over readMax (writeMax for editors and above) with 413 before anything
+// reads them when the length is declared, and caps the reader otherwise. Editors' requests get
+// writeTimeout to be read and answered, beyond the server's own timeouts.
+func limitBody(readMax, writeMax int64, writeTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		max := readMax
+		if kg.Require(r.Context(), kg.RoleEditor) == nil {
+			max = writeMax
+			// Not every ResponseWriter supports deadlines (httptest's does not); then the
+			// server's timeouts simply stay.
+			rc := http.NewResponseController(w)
+			deadline := time.Now().Add(writeTimeout)
+			_ = rc.SetReadDeadline(deadline)
+			_ = rc.SetWriteDeadline(deadline)
+		}
 		if r.ContentLength > max {
 			writeError(w, r, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", max))
 			return

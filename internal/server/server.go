@@ -24,13 +24,21 @@ import (
 )
 
 // Config holds the HTTP settings. The zero value is usable: same-origin browsers only, 1 MiB
-// bodies, the default Limits, introspection and field suggestions on, and metrics of its own.
+// bodies (256 MiB for editors, who import bundles), the default Limits, introspection and field
+// suggestions on, and metrics of its own.
 type Config struct {
 	// CORSOrigins lists the origins allowed to call the API from a browser ("*" for any). Empty
 	// means none: only pages served from the API's own origin may call it.
 	CORSOrigins []string
 	// MaxBodyBytes caps request bodies; larger ones get 413 COST_LIMIT. Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxWriteBodyBytes caps the bodies of callers with role editor or above, whose importBundle
+	// carries whole bundles. Default 256 MiB.
+	MaxWriteBodyBytes int64
+	// WriteRequestTimeout is how long a request of an editor or above may take to be read and
+	// answered, overriding the http.Server's read and write timeouts: a large import takes
+	// minutes. Default 1h.
+	WriteRequestTimeout time.Duration
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
 	// Limits bound the cost of one operation; zero fields take their defaults.
@@ -68,6 +76,12 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	limits := cfg.Limits.withDefaults()
 	if cfg.ExploreTimeout == 0 {
 		cfg.ExploreTimeout = DefaultExploreTimeout
+	}
+	if cfg.MaxWriteBodyBytes <= 0 {
+		cfg.MaxWriteBodyBytes = 256 << 20
+	}
+	if cfg.WriteRequestTimeout <= 0 {
+		cfg.WriteRequestTimeout = time.Hour
 	}
 
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
@@ -130,9 +144,10 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	mux.Handle("GET /metrics", cfg.Metrics.Handler())
 
 	var h http.Handler = mux
+	// The body cap depends on the caller's role, so authentication comes first.
+	h = limitBody(cfg.MaxBodyBytes, cfg.MaxWriteBodyBytes, cfg.WriteRequestTimeout, h)
 	h = authenticate(newKeyring(cfg.APIKeys), h)
 	h = newCORS(cfg.CORSOrigins).Handler(h)
-	h = limitBody(cfg.MaxBodyBytes, h)
 	h = recoverPanics(log, h)
 	h = accessLog(log, cfg.Metrics, h)
 	h = withRequestID(h)

@@ -37,9 +37,9 @@ func Generate(n int) *kg.Bundle {
 	}
 	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
 
+	codes := countryCodes()
 	for i := range counts[kg.KindCountry] {
-		code := string(rune('A'+i/26%26)) + string(rune('A'+i%26))
-		add(kg.KindCountry, i, pick(placeWords)+" "+pick(countryWords), nil, map[string]any{"code": code})
+		add(kg.KindCountry, i, pick(placeWords)+" "+pick(countryWords), nil, map[string]any{"code": codes[i%len(codes)]})
 	}
 	for i := range counts[kg.KindPlace] {
 		add(kg.KindPlace, i, pick(placeWords)+" "+pick(cityWords), nil, nil)
@@ -132,6 +132,19 @@ func Generate(n int) *kg.Bundle {
 		rel(kg.RelAddresses, id, ids[kg.KindTopic][i%len(ids[kg.KindTopic])], nil)
 	}
 	return b
+}
+
+// countryCodes lists every ISO 3166-1 alpha-2 code kg accepts, in order.
+func countryCodes() []string {
+	var out []string
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if c := string(a) + string(b); kg.ValidCountryCode(c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 func acronym(name string) string {

@@ -62,7 +62,7 @@ func TestCounting(t *testing.T) {
 	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:canada"}})
 	c.Entities(ctx, []string{"country:mexico"})
 	c.Search(ctx, kg.SearchQuery{Text: "x"})
-	if _, err := c.Import(ctx, storetest.Fixture()); err != nil {
+	if _, err := c.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); err != nil {
 		t.Errorf("Counting.Import() = %v", err)
 	}
 	want := map[string]int{"Relations": 2, "Entities": 1, "Search": 1, "Import": 1}

@@ -5,7 +5,6 @@ package storetest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,10 +14,9 @@ import (
 )
 
 // Run runs the conformance suite against the store open returns. open must return a store that
-// holds exactly bundle b (and nothing else) and that is also a kg.Importer; it should register
-// the store's Close with t.Cleanup. Run calls open six times: once for a store that the read-only
-// subtests share, once for a small graph with parallel relations, and once for each import
-// subtest.
+// holds exactly bundle b (and nothing else); it should register the store's Close with t.Cleanup.
+// Run calls open once for a store that the read-only subtests share, once for a small graph with
+// parallel relations, and once for each subtest that writes.
 func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Helper()
 	fx := Fixture()
@@ -43,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("ExploreParallel", func(t *testing.T) { testExploreParallel(t, open(t, parallelBundle())) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, s) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
+	t.Run("Write", func(t *testing.T) { testWrite(t, open) })
 }
 
 func testDump(t *testing.T, s kg.Store, fx *kg.Bundle) {
@@ -261,14 +260,12 @@ func testCancelled(t *testing.T, s kg.Store) {
 		{"ListEntities", func() error { _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson}); return err }},
 		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{}); return err }},
 		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "Poynter"}); return err }},
-		{"Import", func() error {
-			im, ok := s.(kg.Importer)
-			if !ok {
-				return errors.New("not an importer")
-			}
-			_, err := im.Import(ctx, Fixture())
+		{"Import", func() error { _, err := s.Import(ctx, Fixture(), kg.ImportOptions{}); return err }},
+		{"UpsertEntity", func() error {
+			_, err := s.UpsertEntity(ctx, &kg.Entity{Kind: kg.KindTopic, Name: "Trade", Citations: fixtureCitation()})
 			return err
 		}},
+		{"Changes", func() error { _, err := s.Changes(ctx, kg.ChangeQuery{Limit: 1}); return err }},
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {

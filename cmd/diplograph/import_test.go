@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/storetest"
+)
+
+// runCLI runs the diplograph command line in-process, without a Neo4j, and returns its exit code
+// and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	env := func(k string) string {
+		if k == "NEO4J_URI" {
+			return ""
+		}
+		return os.Getenv(k)
+	}
+	code := run(t.Context(), args, env, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func writeJSON(t *testing.T, path string, v any) {
+	t.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o640); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func dumpDir(t *testing.T, dir string) string {
+	t.Helper()
+	s, err := memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(t.Context())
+	d, err := storetest.Dump(t.Context(), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestImportExportCommands(t *testing.T) {
+	tmp := t.TempDir()
+	dir, dir2 := filepath.Join(tmp, "data"), filepath.Join(tmp, "data2")
+	fixture := filepath.Join(tmp, "fixture.json")
+	writeJSON(t, fixture, storetest.Fixture())
+	n := len(storetest.Fixture().Sources) + len(storetest.Fixture().Entities) + len(storetest.Fixture().Relations)
+
+	if code, _, stderr := runCLI(t, "import", fixture); code != 1 || !strings.Contains(stderr, "DIPLOGRAPH_DATA_DIR") {
+		t.Errorf("import without a target = %d, %q; want 1 and a hint", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "import", "--dry-run", "--data-dir", dir, fixture)
+	if code != 0 || !strings.Contains(out, "would create "+strconv.Itoa(n)) {
+		t.Errorf("import --dry-run = %d, %q %q; want %d to create", code, out, stderr, n)
+	}
+	if d := dumpDir(t, dir); d != "" {
+		t.Errorf("a dry run wrote to the data dir:\n%s", d)
+	}
+	code, out, stderr = runCLI(t, "import", "--data-dir", dir, fixture)
+	if code != 0 || !strings.Contains(out, strconv.Itoa(n)+" created, 0 updated, 0 unchanged") {
+		t.Errorf("import = %d, %q %q; want %d created", code, out, stderr, n)
+	}
+	code, out, _ = runCLI(t, "import", "--data-dir", dir, fixture)
+	if code != 0 || !strings.Contains(out, "0 created, 0 updated, "+strconv.Itoa(n)+" unchanged") {
+		t.Errorf("import again = %d, %q; want nothing created", code, out)
+	}
+	want := dumpDir(t, dir)
+
+	// A bad bundle: every problem with its path, nothing written.
+	bad := storetest.Fixture()
+	bad.Entities[2].Citations[0].Quote = "Nobody said this."
+	bad.Relations[0].To = "meeting:nowhere"
+	badFile := filepath.Join(tmp, "bad.json")
+	writeJSON(t, badFile, bad)
+	code, _, stderr = runCLI(t, "import", "--data-dir", dir, badFile)
+	if code != 1 || !strings.Contains(stderr, "entities[2].citations[0].quote") || !strings.Contains(stderr, "relations[0].to") ||
+		!strings.Contains(stderr, "nothing was imported") {
+		t.Errorf("import(bad) = %d, %q; want 1 and both problems with their paths", code, stderr)
+	}
+	if err := os.WriteFile(badFile, []byte(`{"entities": [{"kind": "TOPIC", "name": "x", "colour": "red"}]}`), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr = runCLI(t, "import", "--data-dir", dir, badFile); code != 1 || !strings.Contains(stderr, "entities[0]") {
+		t.Errorf("import(unknown field) = %d, %q; want 1 and the item's path", code, stderr)
+	}
+	if got := dumpDir(t, dir); got != want {
+		t.Errorf("refused imports changed the data dir")
+	}
+
+	// Export, and import the export into a new data dir: the same graph.
+	exported := filepath.Join(tmp, "export.json")
+	if code, _, stderr := runCLI(t, "export", "--format", "bundle", "--data-dir", dir, "--out", exported); code != 0 {
+		t.Fatalf("export = %d, %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "import", "--data-dir", dir2, exported); code != 0 {
+		t.Fatalf("import(export) = %d, %q", code, stderr)
+	}
+	if got := dumpDir(t, dir2); got != want {
+		t.Errorf("export then import gives another graph")
+	}
+	if code, _, stderr := runCLI(t, "export", "--data-dir", filepath.Join(tmp, "nowhere")); code != 1 || !strings.Contains(stderr, "no data directory") {
+		t.Errorf("export from a missing data dir = %d, %q; want 1", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(tmp, "nowhere")); err == nil {
+		t.Errorf("export created the data dir it was to read")
+	}
+	if code, _, stderr := runCLI(t, "export", "--format", "graphml"); code != 1 || !strings.Contains(stderr, "bundle") {
+		t.Errorf("export --format graphml = %d, %q; want 1, pointing at bundle", code, stderr)
+	}
+	// Without a store configured, export writes the built-in dataset.
+	code, out, _ = runCLI(t, "export")
+	b, err := kg.ParseBundle([]byte(out))
+	if code != 0 || err != nil || len(b.Entities) == 0 {
+		t.Errorf("export (built-in) = %d, %v, %d entities", code, err, len(b.Entities))
+	}
+}

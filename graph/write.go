@@ -1,0 +1,144 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"runtime"
+
+	"github.com/diplograph/diplograph/graph/model"
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// The write resolvers check the caller's role, turn inputs into kg values, and call the store's
+// Writer; validation, identity resolution and the audit trail live below, in kg and the stores.
+
+// inputPath is where the fields of a mutation's input sit in the GraphQL request.
+const inputPath = "input"
+
+// inputError rebases the problems of a one-item write's error onto the mutation's input, so
+// extensions.problems point into the request ("input.citations[0].quote").
+func inputError(err error) error {
+	var kerr *kg.Error
+	if !errors.As(err, &kerr) || len(kerr.Problems) == 0 {
+		return err
+	}
+	ps := make([]kg.Problem, len(kerr.Problems))
+	for i, p := range kerr.Problems {
+		ps[i] = kg.Problem{Path: inputPath, Message: p.Message}
+		if p.Path != "" {
+			ps[i].Path = inputPath + "." + p.Path
+		}
+	}
+	return &kg.Error{Code: kerr.Code, Message: kerr.Message, Err: kerr.Err, Problems: ps}
+}
+
+func citations(in []*model.CitationInput) []kg.Citation {
+	out := make([]kg.Citation, 0, len(in))
+	for _, c := range in {
+		if c != nil {
+			out = append(out, kg.Citation{Source: c.Source, Quote: c.Quote})
+		}
+	}
+	return out
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// properties converts a JSON properties argument, refusing anything but an object.
+func properties(v any) (map[string]any, error) {
+	p, ps := kg.PropsFromValue("properties", v)
+	if len(ps) > 0 {
+		return nil, inputError(kg.ProblemsError("the input", ps))
+	}
+	return p, nil
+}
+
+func sourceOf(in model.SourceInput) *kg.Source {
+	return &kg.Source{ID: deref(in.ID), Title: in.Title, Publisher: deref(in.Publisher), Published: deref(in.Published), URL: in.URL, Text: in.Text}
+}
+
+func entityOf(in model.EntityInput) (*kg.Entity, error) {
+	p, err := properties(in.Properties)
+	if err != nil {
+		return nil, err
+	}
+	return &kg.Entity{ID: deref(in.ID), Kind: kg.Kind(in.Kind), Name: in.Name, Aliases: in.Aliases,
+		Description: deref(in.Description), Properties: p, Citations: citations(in.Citations)}, nil
+}
+
+func relationOf(in model.RelationInput) (*kg.Relation, error) {
+	p, err := properties(in.Properties)
+	if err != nil {
+		return nil, err
+	}
+	return &kg.Relation{Type: in.Type, From: in.From, To: in.To, Properties: p, Citations: citations(in.Citations)}, nil
+}
+
+// importReport turns a kg report into the API's.
+func importReport(rep *kg.ImportReport) *model.ImportReport {
+	out := &model.ImportReport{Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged, Errors: []*model.ImportError{}}
+	for _, p := range rep.Problems {
+		out.Errors = append(out.Errors, &model.ImportError{Path: p.Path, Message: p.Message})
+	}
+	return out
+}
+
+// bigBundle is the number of items from which importBundle collects the request's generic JSON
+// before importing.
+const bigBundle = 10_000
+
+// importBundle converts the bundle argument (consuming it, so it is not held twice) and imports it.
+// A bundle with problems is answered with a report that lists them, not with an error.
+func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*model.ImportReport, error) {
+	b, ps := kg.BundleFromValue(bundle)
+	if len(ps) > 0 {
+		return importReport(&kg.ImportReport{Problems: ps}), nil
+	}
+	if len(b.Sources)+len(b.Entities)+len(b.Relations) >= bigBundle {
+		// The generic JSON is garbage now, and larger than the bundle: collect it before the store
+		// grows, rather than when the heap has doubled, so a large import does not hold both.
+		runtime.GC()
+	}
+	rep, err := r.Store.Import(ctx, b, kg.ImportOptions{DryRun: dryRun})
+	if err != nil && (rep == nil || len(rep.Problems) == 0) {
+		return nil, err
+	}
+	return importReport(rep), nil
+}
+
+// changes resolves the audit trail as a connection.
+func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
+	n, err := limit(first, 20)
+	if err != nil {
+		return nil, err
+	}
+	offset, err := decodeCursor(after)
+	if err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Limit: 1})
+		if err != nil {
+			return nil, err
+		}
+		return &model.ChangeConnection{Edges: []*model.ChangeEdge{}, TotalCount: p.Total,
+			PageInfo: pageInfo(offset, 0, p.Total, nil)}, nil
+	}
+	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total}
+	cursors := make([]string, len(p.Changes))
+	for i, c := range p.Changes {
+		cursors[i] = encodeCursor(offset + i)
+		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
+	}
+	conn.PageInfo = pageInfo(offset, len(p.Changes), p.Total, cursors)
+	return conn, nil
+}

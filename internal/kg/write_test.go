@@ -1,0 +1,228 @@
+package kg
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDecodeBundle(t *testing.T) {
+	const ok = `{"sources": [{"id": "source:a", "title": "A", "text": "Alpha said so."}],
+		"entities": [{"kind": "TOPIC", "name": "Alpha", "properties": {"n": 3, "f": 2.5, "l": [1, 2]},
+			"citations": [{"source": "source:a", "quote": "Alpha said so."}]}],
+		"relations": null}`
+	b, err := ParseBundle([]byte(ok))
+	if err != nil {
+		t.Fatalf("ParseBundle(ok) error = %v", err)
+	}
+	if len(b.Sources) != 1 || len(b.Entities) != 1 || b.Relations != nil {
+		t.Fatalf("ParseBundle(ok) = %+v", b)
+	}
+	p := b.Entities[0].Properties
+	if p["n"] != int64(3) || p["f"] != 2.5 || !slices.Equal(p["l"].([]any), []any{int64(1), int64(2)}) {
+		t.Errorf("properties = %#v, want int64 3, float64 2.5, []any{int64 1, int64 2}", p)
+	}
+	if b.Entities[0].ID != "" {
+		t.Errorf("decoded id = %q, want none: ids are given when written", b.Entities[0].ID)
+	}
+
+	for _, tc := range []struct{ name, json, path string }{
+		{"unknown item field", `{"entities": [{"kind": "TOPIC", "name": "x"}, {"kind": "TOPIC", "colour": "red"}]}`, "entities[1]"},
+		{"unknown top-level field", `{"sources": [], "notes": []}`, "notes"},
+		{"not a list", `{"entities": {"kind": "TOPIC"}}`, "entities"},
+		{"wrong type", `{"relations": [{"type": 3}]}`, "relations[0]"},
+		{"truncated", `{"entities": [{"kind": "TOPIC", "na`, "entities[0]"},
+		{"trailing data", `{"entities": []} {}`, "$"},
+		{"not an object", `[1, 2]`, "$"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseBundle([]byte(tc.json))
+			var kerr *Error
+			if !asError(err, &kerr) || kerr.Code != CodeBadUserInput || len(kerr.Problems) != 1 {
+				t.Fatalf("ParseBundle(%s) error = %v, want one %s problem", tc.json, err, CodeBadUserInput)
+			}
+			if kerr.Problems[0].Path != tc.path {
+				t.Errorf("ParseBundle(%s) problem at %q, want %q (%s)", tc.json, kerr.Problems[0].Path, tc.path, kerr.Problems[0].Message)
+			}
+		})
+	}
+}
+
+func asError(err error, target **Error) bool {
+	e, ok := err.(*Error)
+	*target = e
+	return ok
+}
+
+func TestBundleFromValue(t *testing.T) {
+	var v any
+	dec := json.NewDecoder(strings.NewReader(`{"entities": [{"kind": "TOPIC", "name": "Alpha", "aliases": ["A"],
+		"properties": {"n": 3}, "citations": [{"source": "source:a", "quote": "q"}]}],
+		"sources": [{"title": "T", "text": "x", "url": "https://example.org"}]}`))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	list := v.(map[string]any)["entities"].([]any)
+	b, ps := BundleFromValue(v)
+	if len(ps) > 0 {
+		t.Fatalf("BundleFromValue(ok) problems = %v", ps)
+	}
+	e := b.Entities[0]
+	if e.Name != "Alpha" || !slices.Equal(e.Aliases, []string{"A"}) || e.Properties["n"] != int64(3) || e.Citations[0].Quote != "q" {
+		t.Errorf("entity = %+v", e)
+	}
+	if b.Sources[0].URL == nil || *b.Sources[0].URL != "https://example.org" {
+		t.Errorf("source = %+v", b.Sources[0])
+	}
+	if list[0] != nil {
+		t.Errorf("BundleFromValue did not release the converted item from its list")
+	}
+
+	_, ps = BundleFromValue(map[string]any{
+		"entities":  []any{map[string]any{"kind": 1, "name": "x", "aliases": "y", "extra": true}, "not an object"},
+		"relations": []any{map[string]any{"type": "A", "properties": []any{}, "citations": []any{map[string]any{"source": "s", "page": 2}}}},
+		"other":     1,
+	})
+	var paths []string
+	for _, p := range ps {
+		paths = append(paths, p.Path)
+	}
+	want := []string{"other", "entities[0].extra", "entities[0].kind", "entities[0].aliases", "entities[1]",
+		"relations[0].properties", "relations[0].citations[0].page"}
+	if !slices.Equal(paths, want) {
+		t.Errorf("BundleFromValue(bad) problems at %q, want %q", paths, want)
+	}
+}
+
+func TestValidCountryCode(t *testing.T) {
+	for code, want := range map[string]bool{"MX": true, "US": true, "CA": true, "GB": true, "mx": false, "MEX": false,
+		"EU": false, "ZZ": false, "XX": false, "": false, "M": false, "484": false} {
+		if got := ValidCountryCode(code); got != want {
+			t.Errorf("ValidCountryCode(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+func TestMergeEntity(t *testing.T) {
+	stored := &Entity{ID: "organization:sre", Kind: KindOrganization, Name: "Secretariat of Foreign Relations",
+		Aliases: []string{"Cancillería"}, Description: "Old.", Properties: map[string]any{"acronym": "SRE", "x": int64(1)},
+		Citations: []Citation{{Source: "source:a", Quote: "one"}}}
+	add := &Entity{Kind: KindOrganization, Name: "SRE", Aliases: []string{"cancilleria", "Foreign Ministry"},
+		Properties: map[string]any{"x": int64(2)}, Citations: []Citation{{Source: "source:a", Quote: "one"}, {Source: "source:b", Quote: "two"}}}
+	m := MergeEntity(stored, add)
+	if m.Name != stored.Name || m.ID != stored.ID || m.Description != "Old." {
+		t.Errorf("merged id, name, description = %s %q %q, want the stored ones", m.ID, m.Name, m.Description)
+	}
+	if !slices.Equal(m.Aliases, []string{"Cancillería", "Foreign Ministry"}) {
+		t.Errorf("merged aliases = %q: want new names only (SRE is the acronym, cancilleria folds to Cancillería)", m.Aliases)
+	}
+	if m.Properties["x"] != int64(2) || m.Properties["acronym"] != "SRE" {
+		t.Errorf("merged properties = %v", m.Properties)
+	}
+	if len(m.Citations) != 2 {
+		t.Errorf("merged citations = %v, want the two distinct ones", m.Citations)
+	}
+	if stored.Properties["x"] != int64(1) || len(stored.Aliases) != 1 || len(stored.Citations) != 1 {
+		t.Errorf("MergeEntity changed its argument: %+v", stored)
+	}
+}
+
+func TestApplyEntitySummaries(t *testing.T) {
+	old := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"A"}, Properties: map[string]any{"ordinal": int64(13), "date": "2022"},
+		Citations: []Citation{{Source: "source:a", Quote: "q"}}}
+	next := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M2", Aliases: []string{"B"}, Description: "New.",
+		Properties: map[string]any{"ordinal": 14, "venue": "X"}, Citations: []Citation{{Source: "source:a", Quote: "q"}, {Source: "source:b", Quote: "r"}}}
+	_, o, summary := ApplyEntity(old, &EntityWrite{Entity: next})
+	want := `name: "M" -> "M2"; aliases: +"B" -"A"; description: set to "New."; properties.date: removed (was "2022"); ` +
+		`properties.ordinal: 13 -> 14; properties.venue: set to "X"; citations: +1 -0`
+	if o != Updated || summary != want {
+		t.Errorf("ApplyEntity() = %v, %q\nwant Updated, %q", o, summary, want)
+	}
+	same := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"A"}, Properties: map[string]any{"ordinal": 13.0, "date": "2022"},
+		Citations: []Citation{{Source: "source:a", Quote: "q"}}}
+	if got, o, _ := ApplyEntity(old, &EntityWrite{Entity: same}); o != Unchanged || got != old {
+		t.Errorf("ApplyEntity(same, with 13.0 for 13) = %v, want Unchanged and the stored entity", o)
+	}
+}
+
+func TestPlanImportNeverChangesTheBundle(t *testing.T) {
+	b := &Bundle{
+		Sources:   []Source{{Title: "A note", Text: "Alpha and Beta met."}},
+		Entities:  []Entity{{Kind: KindTopic, Name: "Alpha", Properties: map[string]any{"n": 1.0}, Citations: []Citation{{Source: "source:a-note", Quote: "Alpha"}}}},
+		Relations: []Relation{},
+	}
+	data, _ := json.Marshal(b)
+	plan, err := PlanImport(context.Background(), b, emptySnapshot{})
+	if err != nil || len(plan.Problems) > 0 {
+		t.Fatalf("PlanImport() = %v, %v", plan.Problems, err)
+	}
+	if plan.Entities[0].Entity.ID != "topic:alpha" || plan.Sources[0].ID != "source:a-note" {
+		t.Errorf("planned ids = %s, %s", plan.Entities[0].Entity.ID, plan.Sources[0].ID)
+	}
+	if after, _ := json.Marshal(b); string(after) != string(data) {
+		t.Errorf("PlanImport changed its bundle:\n%s\nwas\n%s", after, data)
+	}
+}
+
+// TestFastPathsAgree checks the allocation-free paths of Fold, squeezeQuote and ValidID against
+// their definitions.
+func TestFastPathsAgree(t *testing.T) {
+	for _, s := range []string{"", " ", "a", "Rachel Poynter", "  two  spaces ", "tab\there", "new\nline", "UPPER lower",
+		"trailing ", " leading", "a\r\nb", "already folded", "x\v\fy"} {
+		if got, want := Fold(s), strings.Join(strings.Fields(strings.ToLower(s)), " "); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := squeezeQuote(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("squeezeQuote(%q) = %q, want %q", s, got, want)
+		}
+	}
+	for _, slug := range []string{"a", "a-b", "a--b", "-a", "a-", "A", "a_b", "rachel-poynter", "21cb-esc", "ñ", "a b", ""} {
+		id := "person:" + slug
+		if got, want := ValidID(id), slug != "" && Slug(slug) == slug; got != want {
+			t.Errorf("ValidID(%q) = %v, want %v", id, got, want)
+		}
+	}
+}
+
+// TestPlanImportResolvesToLaterEntities checks that an entity without an id finds one named by id
+// later in the bundle, and that relations to the id it would have follow it.
+func TestPlanImportResolvesToLaterEntities(t *testing.T) {
+	cite := []Citation{{Source: "source:s", Quote: "Energy and power."}}
+	b := &Bundle{
+		Sources: []Source{{ID: "source:s", Title: "S", Text: "Energy and power."}},
+		Entities: []Entity{
+			{Kind: KindTopic, Name: "Energy", Citations: cite},
+			{ID: "topic:power", Kind: KindTopic, Name: "Power", Aliases: []string{"energy"}, Citations: cite},
+			{ID: "dialogue:d", Kind: KindDialogue, Name: "D", Citations: cite},
+		},
+		Relations: []Relation{{Type: RelAddresses, From: "dialogue:d", To: "topic:energy", Citations: cite}},
+	}
+	plan, err := PlanImport(context.Background(), b, emptySnapshot{})
+	if err != nil || len(plan.Problems) > 0 {
+		t.Fatalf("PlanImport() = %v, %v", plan.Problems, err)
+	}
+	var ids []string
+	for _, w := range plan.Entities {
+		ids = append(ids, w.Entity.ID)
+	}
+	if !slices.Equal(ids, []string{"topic:power", "dialogue:d"}) {
+		t.Errorf("planned entities = %q, want topic:power (with Energy merged in) and dialogue:d", ids)
+	}
+	if r := plan.Relations[0]; r.To != "topic:power" {
+		t.Errorf("relation to topic:energy planned to %s, want topic:power", r.To)
+	}
+	// Problems come in bundle order even though entities named by id are planned first.
+	b.Entities[0].Citations = nil
+	b.Entities[2].Properties = map[string]any{"code": "MX"}
+	plan, _ = PlanImport(context.Background(), b, emptySnapshot{})
+	var paths []string
+	for _, p := range plan.Problems {
+		paths = append(paths, p.Path)
+	}
+	if want := []string{"entities[0].citations", "entities[2].properties.code"}; !slices.Equal(paths, want) {
+		t.Errorf("problems at %q, want %q", paths, want)
+	}
+}

@@ -1,0 +1,491 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// The write path: a write is planned (kg.PlanImport over the maps, under the write lock), turned
+// into ops (puts, deletes and the changes that record them), appended to the write-ahead log when
+// the store has one (and synced), and only then applied to the maps. A write that fails before
+// the log has it changes nothing.
+
+// op is one step of a write, as the log keeps it. Exactly one field is set.
+type op struct {
+	Source      *kg.Source   `json:"source,omitempty"`
+	Entity      *kg.Entity   `json:"entity,omitempty"`
+	Relation    *kg.Relation `json:"relation,omitempty"`
+	DelEntity   string       `json:"delEntity,omitempty"`
+	DelRelation *kg.Relation `json:"delRelation,omitempty"` // Type, From, To only
+	Change      *kg.Change   `json:"change,omitempty"`
+}
+
+// snapshot answers kg.Snapshot from the maps; the caller holds s.mu.
+type snapshot struct{ s *Store }
+
+func (v snapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Source, error) {
+	out := map[string]*kg.Source{}
+	for _, id := range ids {
+		if src, ok := v.s.sources[id]; ok {
+			out[id] = src
+		}
+	}
+	return out, nil
+}
+
+func (v snapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Kind, error) {
+	out := make(map[string]kg.Kind, len(ids))
+	for _, id := range ids {
+		if n, ok := v.s.nodes[id]; ok {
+			out[id] = n.entity.Kind
+		}
+	}
+	return out, nil
+}
+
+func (v snapshot) MatchNames(_ context.Context, keys []kg.NameKey) (map[kg.NameKey][]string, error) {
+	out := map[kg.NameKey][]string{}
+	for _, k := range keys {
+		if ids := v.s.names[k]; len(ids) > 0 {
+			out[k] = slices.Clone(ids)
+		}
+	}
+	return out, nil
+}
+
+// written is what a one-item write returns: the item as stored.
+type written struct {
+	source   *kg.Source
+	entity   *kg.Entity
+	relation *kg.Relation
+}
+
+// write plans b, and unless dryRun writes it, recording one change per item written with
+// action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
+// (with the report) and write nothing.
+func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*kg.ImportReport, *written, error) {
+	rep := &kg.ImportReport{DryRun: dryRun}
+	if err := s.ready(ctx); err != nil {
+		return rep, nil, err
+	}
+	if b == nil {
+		return rep, nil, kg.Errorf(kg.CodeBadUserInput, "no bundle to import")
+	}
+	lock := s.mu.Lock
+	unlock := s.mu.Unlock
+	if dryRun {
+		lock, unlock = s.mu.RLock, s.mu.RUnlock
+	}
+	lock()
+	defer unlock()
+	if err := s.ready(ctx); err != nil {
+		return rep, nil, err
+	}
+	plan, err := kg.PlanImport(ctx, b, snapshot{s})
+	if err != nil {
+		return rep, nil, err
+	}
+	if len(plan.Problems) > 0 {
+		rep.Problems = plan.Problems
+		return rep, nil, kg.ProblemsError("the bundle", plan.Problems)
+	}
+
+	ch := s.newChanges(ctx, action)
+	ops := make([]op, 0, 2*(len(plan.Sources)+len(plan.Entities)+len(plan.Relations))+1)
+	// An import's own change comes first; what it creates is attributed to it (kg.Writer.Import).
+	var imp *kg.Change
+	if action == kg.ActionImport && !dryRun {
+		imp = ch.add("", "", "")
+		ops = append(ops, op{Change: imp})
+	}
+	record := func(o kg.Outcome, entity, other, summary string) {
+		if o == kg.Created && imp != nil {
+			return
+		}
+		ops = append(ops, op{Change: ch.add(entity, other, summary)})
+	}
+	var out written
+	for _, src := range plan.Sources {
+		next, o, summary := kg.ApplySource(s.sources[src.ID], src)
+		rep.Count(o)
+		out.source = next
+		if o != kg.Unchanged && !dryRun {
+			ops = append(ops, op{Source: next})
+			record(o, src.ID, "", summary)
+		}
+	}
+	for _, w := range plan.Entities {
+		var stored *kg.Entity
+		if n, ok := s.nodes[w.Entity.ID]; ok {
+			stored = n.entity
+		}
+		next, o, summary := kg.ApplyEntity(stored, w)
+		rep.Count(o)
+		out.entity = next
+		if o != kg.Unchanged && !dryRun {
+			ops = append(ops, op{Entity: next})
+			record(o, next.ID, "", summary)
+		}
+	}
+	for _, r := range plan.Relations {
+		next, o, summary := kg.ApplyRelation(s.relations[keyOf(r)], r)
+		rep.Count(o)
+		out.relation = next
+		if o != kg.Unchanged && !dryRun {
+			ops = append(ops, op{Relation: next})
+			record(o, r.From, r.To, summary)
+		}
+	}
+	if dryRun {
+		return rep, &out, nil
+	}
+	if imp != nil {
+		if len(ops) == 1 { // nothing but its own change: nothing to record
+			s.seq--
+			return rep, &out, nil
+		}
+		imp.Summary = kg.ImportSummary(rep.ImportStats)
+	}
+	if len(ops) == 0 {
+		return rep, &out, nil
+	}
+	if err := s.commit(ops); err != nil {
+		return &kg.ImportReport{DryRun: dryRun}, nil, err
+	}
+	return rep, &out, nil
+}
+
+// changeMaker numbers and stamps the changes of one write.
+type changeMaker struct {
+	s             *Store
+	at, actor, do string
+}
+
+func (s *Store) newChanges(ctx context.Context, action string) *changeMaker {
+	return &changeMaker{s: s, at: kg.ChangeTime(s.now()), actor: kg.Actor(ctx), do: action}
+}
+
+func (c *changeMaker) add(entity, other, summary string) *kg.Change {
+	c.s.seq++
+	return &kg.Change{Seq: c.s.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
+}
+
+// commit makes ops durable (when the store has a log) and applies them. The caller holds s.mu. On
+// a log failure nothing is applied, and the change numbers taken are given back.
+func (s *Store) commit(ops []op) error {
+	if s.log != nil {
+		if err := s.log.append(ops); err != nil {
+			for i := range ops {
+				if ops[i].Change != nil {
+					s.seq--
+				}
+			}
+			return kg.Wrap(kg.CodeServiceUnavailable, "the write could not be saved to the data directory; nothing was written", err)
+		}
+	}
+	s.apply(ops)
+	return nil
+}
+
+// apply carries out ops on the maps; the caller holds s.mu (or is replaying the log before the
+// store is shared). When the ops are an import's (its change first), what they create is
+// attributed to that change.
+func (s *Store) apply(ops []op) {
+	var (
+		indexed      []*kg.Entity
+		kindsTouched = map[kg.Kind]bool{}
+		newSources   bool
+		touched      = map[*node]bool{}
+		importSeq    int64
+	)
+	if len(ops) > 0 && ops[0].Change != nil && ops[0].Change.Action == kg.ActionImport && ops[0].Change.Entity == "" {
+		importSeq = ops[0].Change.Seq
+	}
+	for i := range ops {
+		o := &ops[i]
+		switch {
+		case o.Source != nil:
+			if old, ok := s.sources[o.Source.ID]; ok {
+				*old = *o.Source
+			} else {
+				s.sources[o.Source.ID] = o.Source
+				s.sourceIDs = append(s.sourceIDs, o.Source.ID)
+				newSources = true
+				if importSeq != 0 {
+					s.sourceCreated[o.Source.ID] = importSeq
+				}
+			}
+		case o.Entity != nil:
+			e := o.Entity
+			if old, ok := s.nodes[e.ID]; ok {
+				// Overwrite in place: edges and the search index point at this entity.
+				s.unname(old.entity)
+				*old.entity = *e
+				e = old.entity
+			} else {
+				n := &node{entity: e, createdIn: importSeq}
+				s.nodes[e.ID] = n
+				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
+				kindsTouched[e.Kind] = true
+			}
+			s.name(e)
+			indexed = append(indexed, e)
+		case o.Relation != nil:
+			r := o.Relation
+			if old, ok := s.relations[keyOf(r)]; ok {
+				*old = *r
+				continue
+			}
+			from, to := s.nodes[r.From], s.nodes[r.To]
+			s.relations[keyOf(r)] = r
+			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
+			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
+			touched[from], touched[to] = true, true
+		case o.DelRelation != nil:
+			s.removeRelation(keyOf(o.DelRelation))
+		case o.DelEntity != "":
+			s.removeEntity(o.DelEntity)
+		case o.Change != nil:
+			s.record(o.Change)
+		}
+	}
+	if newSources {
+		slices.Sort(s.sourceIDs)
+	}
+	for k := range kindsTouched {
+		slices.SortFunc(s.byKind[k], func(a, b *node) int { return strings.Compare(a.entity.ID, b.entity.ID) })
+	}
+	for n := range touched {
+		if _, live := s.nodes[n.entity.ID]; live {
+			slices.SortFunc(n.out, compareEdges)
+			slices.SortFunc(n.in, compareEdges)
+		}
+	}
+	if len(indexed) > 0 {
+		s.index.update(indexed)
+	}
+}
+
+// name and unname keep s.names, the entity ids by name key, up to date.
+func (s *Store) name(e *kg.Entity) {
+	for _, k := range kg.NameKeys(e) {
+		if !slices.Contains(s.names[k], e.ID) {
+			s.names[k] = append(s.names[k], e.ID)
+		}
+	}
+}
+
+func (s *Store) unname(e *kg.Entity) {
+	for _, k := range kg.NameKeys(e) {
+		ids := slices.DeleteFunc(s.names[k], func(id string) bool { return id == e.ID })
+		if len(ids) == 0 {
+			delete(s.names, k)
+		} else {
+			s.names[k] = ids
+		}
+	}
+}
+
+// removeRelation deletes the relation k from the maps and both ends' adjacency.
+func (s *Store) removeRelation(k relKey) {
+	r, ok := s.relations[k]
+	if !ok {
+		return
+	}
+	delete(s.relations, k)
+	drop := func(es []edge) []edge { return slices.DeleteFunc(es, func(e edge) bool { return e.rel == r }) }
+	if n, ok := s.nodes[r.From]; ok {
+		n.out = drop(n.out)
+	}
+	if n, ok := s.nodes[r.To]; ok {
+		n.in = drop(n.in)
+	}
+}
+
+// removeEntity deletes entity id, its relations, and its place in every index.
+func (s *Store) removeEntity(id string) {
+	n, ok := s.nodes[id]
+	if !ok {
+		return
+	}
+	for _, e := range slices.Concat(n.out, n.in) {
+		s.removeRelation(keyOf(e.rel))
+	}
+	delete(s.nodes, id)
+	list := s.byKind[n.entity.Kind]
+	if i, found := slices.BinarySearchFunc(list, id, func(a *node, id string) int { return strings.Compare(a.entity.ID, id) }); found {
+		s.byKind[n.entity.Kind] = slices.Delete(list, i, i+1)
+	}
+	s.unname(n.entity)
+	s.index.remove(id)
+}
+
+// record appends c to the audit trail.
+func (s *Store) record(c *kg.Change) {
+	s.changes = append(s.changes, c)
+	i := len(s.changes) - 1
+	if c.Entity != "" {
+		s.changesOf[c.Entity] = append(s.changesOf[c.Entity], i)
+	}
+	if c.Other != "" && c.Other != c.Entity {
+		s.changesOf[c.Other] = append(s.changesOf[c.Other], i)
+	}
+	s.seq = max(s.seq, c.Seq)
+}
+
+// Import writes b as kg.Writer.Import says. The store keeps b's items: the caller must not change b
+// afterwards.
+func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
+	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun)
+	return rep, err
+}
+
+// AddSource writes src as kg.Writer.AddSource says.
+func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, error) {
+	if src == nil {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "no source to add")
+	}
+	c := *src
+	_, out, err := s.write(ctx, &kg.Bundle{Sources: []kg.Source{c}}, kg.ActionAddSource, false)
+	if err != nil {
+		return nil, itemError("the source", "sources[0]", err)
+	}
+	return cloneSource(out.source), nil
+}
+
+// UpsertEntity writes e as kg.Writer.UpsertEntity says.
+func (s *Store) UpsertEntity(ctx context.Context, e *kg.Entity) (*kg.Entity, error) {
+	if e == nil {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "no entity to write")
+	}
+	_, out, err := s.write(ctx, &kg.Bundle{Entities: []kg.Entity{*cloneEntity(e)}}, kg.ActionUpsertEntity, false)
+	if err != nil {
+		return nil, itemError("the entity", "entities[0]", err)
+	}
+	return cloneEntity(out.entity), nil
+}
+
+// AddRelation writes r as kg.Writer.AddRelation says.
+func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, error) {
+	if r == nil {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "no relation to add")
+	}
+	_, out, err := s.write(ctx, &kg.Bundle{Relations: []kg.Relation{*cloneRelation(r)}}, kg.ActionAddRelation, false)
+	if err != nil {
+		return nil, itemError("the relation", "relations[0]", err)
+	}
+	return cloneRelation(out.relation), nil
+}
+
+// itemError rebases the problems of a one-item write's error onto the item.
+func itemError(what, prefix string, err error) error {
+	var e *kg.Error
+	if errors.As(err, &e) && len(e.Problems) > 0 {
+		return kg.ProblemsError(what, kg.ItemProblems(e.Problems, prefix))
+	}
+	return err
+}
+
+// RemoveRelation deletes the relation (typ, from, to), recording the change, and reports whether
+// there was one.
+func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool, error) {
+	if err := kg.CheckRemoveRelation(typ, from, to); err != nil {
+		return false, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r, ok := s.relations[relKey{typ, from, to}]
+	if !ok {
+		return false, nil
+	}
+	ch := s.newChanges(ctx, kg.ActionRemoveRelation)
+	key := &kg.Relation{Type: typ, From: from, To: to}
+	if err := s.commit([]op{{DelRelation: key}, {Change: ch.add(from, to, kg.RemoveSummary(r))}}); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// DeleteEntity deletes entity id and its relations, recording one change for the entity and one
+// for each relation, and reports whether there was one.
+func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, error) {
+	if err := kg.CheckDeleteEntity(id, reason); err != nil {
+		return false, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n, ok := s.nodes[id]
+	if !ok {
+		return false, nil
+	}
+	ch := s.newChanges(ctx, kg.ActionDeleteEntity)
+	rels := slices.Concat(n.out, n.in)
+	ops := []op{{DelEntity: id}, {Change: ch.add(id, "", kg.DeleteSummary(n.entity, len(rels), reason))}}
+	for _, e := range rels {
+		ops = append(ops, op{Change: ch.add(e.rel.From, e.rel.To, kg.RemovedWithSummary(e.rel, id))})
+	}
+	if err := s.commit(ops); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// Changes returns one page of the audit trail, newest first, as kg.Writer.Changes says.
+func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	total := len(s.changes)
+	at := func(i int) *kg.Change { return s.changes[total-1-i] }
+	if q.Entity != "" {
+		idx := s.changesTouching(q.Entity)
+		total = len(idx)
+		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
+	}
+	page := &kg.ChangePage{Total: total, Changes: []*kg.Change{}}
+	for i := max(q.Offset, 0); i < total && (q.Limit <= 0 || len(page.Changes) < q.Limit); i++ {
+		c := *at(i)
+		page.Changes = append(page.Changes, &c)
+	}
+	return page, nil
+}
+
+// changesTouching returns the indexes into s.changes, ascending, of the changes that touch id:
+// recorded for it, or the imports that created it or one of its present relations.
+func (s *Store) changesTouching(id string) []int {
+	var seqs []int64
+	if n, ok := s.nodes[id]; ok {
+		seqs = append(seqs, n.createdIn)
+		for _, e := range n.out {
+			seqs = append(seqs, e.createdIn)
+		}
+		for _, e := range n.in {
+			seqs = append(seqs, e.createdIn)
+		}
+	}
+	seqs = append(seqs, s.sourceCreated[id])
+	idx := slices.Clone(s.changesOf[id])
+	for _, seq := range seqs {
+		if seq == 0 {
+			continue
+		}
+		if i, found := slices.BinarySearchFunc(s.changes, seq, func(c *kg.Change, seq int64) int { return cmp.Compare(c.Seq, seq) }); found {
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	return slices.Compact(idx)
+}

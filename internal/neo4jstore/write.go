@@ -1,0 +1,208 @@
+package neo4jstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// timeNow stamps changes; tests may not change it, it is a variable only to name the clock.
+var timeNow = time.Now
+
+// AddSource writes src as kg.Writer.AddSource says, in one transaction.
+func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, error) {
+	if src == nil {
+		return nil, badInput("no source to add")
+	}
+	res, err := s.writeOne(ctx, &kg.Bundle{Sources: []kg.Source{*src}}, kg.ActionAddSource, "the source", "sources[0]")
+	if err != nil {
+		return nil, err
+	}
+	return res.written.source, nil
+}
+
+// UpsertEntity writes e as kg.Writer.UpsertEntity says, in one transaction.
+func (s *Store) UpsertEntity(ctx context.Context, e *kg.Entity) (*kg.Entity, error) {
+	if e == nil {
+		return nil, badInput("no entity to write")
+	}
+	res, err := s.writeOne(ctx, &kg.Bundle{Entities: []kg.Entity{*e}}, kg.ActionUpsertEntity, "the entity", "entities[0]")
+	if err != nil {
+		return nil, err
+	}
+	return res.written.entity, nil
+}
+
+// AddRelation writes r as kg.Writer.AddRelation says, in one transaction.
+func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, error) {
+	if r == nil {
+		return nil, badInput("no relation to add")
+	}
+	res, err := s.writeOne(ctx, &kg.Bundle{Relations: []kg.Relation{*r}}, kg.ActionAddRelation, "the relation", "relations[0]")
+	if err != nil {
+		return nil, err
+	}
+	return res.written.relation, nil
+}
+
+// writeOne writes a one-item bundle; its problems come back relative to the item.
+func (s *Store) writeOne(ctx context.Context, b *kg.Bundle, action, what, prefix string) (*txResult, error) {
+	res, err := s.writeBundle(ctx, b, action, false)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.report.Problems) > 0 {
+		return nil, kg.ProblemsError(what, kg.ItemProblems(res.report.Problems, prefix))
+	}
+	return res, nil
+}
+
+// RemoveRelation deletes the relation (typ, from, to) and records the change, in one transaction,
+// and reports whether there was one.
+func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool, error) {
+	if err := kg.CheckRemoveRelation(typ, from, to); err != nil {
+		return false, err
+	}
+	res, err := s.runWrite(ctx, "remove relation", func(w *txWriter) (*txResult, error) {
+		if err := w.lock(); err != nil {
+			return nil, err
+		}
+		// typ is a key of kg.RelationSpecs (checked above).
+		recs, err := w.collect(`
+			MATCH (:Entity {id: $from})-[r:`+typ+`]->(:Entity {id: $to})
+			DELETE r
+			RETURN count(*) AS n`, map[string]any{"from": from, "to": to})
+		if err != nil {
+			return nil, err
+		}
+		if n, _ := recs[0].Values[0].(int64); n == 0 {
+			return nil, rollback{&txResult{}}
+		}
+		r := &kg.Relation{Type: typ, From: from, To: to}
+		if err := w.change(kg.ActionRemoveRelation, from, to, kg.RemoveSummary(r)); err != nil {
+			return nil, err
+		}
+		return &txResult{found: true}, w.finish()
+	})
+	if err != nil {
+		return false, err
+	}
+	return res.found, nil
+}
+
+// DeleteEntity deletes entity id and its relations, recording one change for the entity and one
+// for each relation, in one transaction, and reports whether there was one.
+func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, error) {
+	if err := kg.CheckDeleteEntity(id, reason); err != nil {
+		return false, err
+	}
+	res, err := s.runWrite(ctx, "delete entity", func(w *txWriter) (*txResult, error) {
+		if err := w.lock(); err != nil {
+			return nil, err
+		}
+		recs, err := w.collect(`
+			MATCH (n:Entity {id: $id})
+			RETURN n {.*} AS n, COLLECT {
+				MATCH (n)-[r]-()
+				RETURN [type(r), startNode(r).id, endNode(r).id]
+			} AS rels`, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		if len(recs) == 0 {
+			return nil, rollback{&txResult{}}
+		}
+		m, _ := recs[0].Values[0].(map[string]any)
+		rels, _ := recs[0].Values[1].([]any)
+		if err := w.exec(`
+			MATCH (n:Entity {id: $id})
+			DETACH DELETE n`, map[string]any{"id": id}); err != nil {
+			return nil, err
+		}
+		if err := w.change(kg.ActionDeleteEntity, id, "", kg.DeleteSummary(entityFromMap(m), len(rels), reason)); err != nil {
+			return nil, err
+		}
+		for _, x := range rels {
+			cols, _ := x.([]any)
+			if len(cols) != 3 {
+				continue
+			}
+			r := &kg.Relation{}
+			r.Type, _ = cols[0].(string)
+			r.From, _ = cols[1].(string)
+			r.To, _ = cols[2].(string)
+			if err := w.change(kg.ActionDeleteEntity, r.From, r.To, kg.RemovedWithSummary(r, id)); err != nil {
+				return nil, err
+			}
+		}
+		return &txResult{found: true}, w.finish()
+	})
+	if err != nil {
+		return false, err
+	}
+	return res.found, nil
+}
+
+// Changes returns one page of the audit trail, newest first, in one round trip: the :Change nodes,
+// all, or those whose entity or other end is q.Entity (each through its index) and those the
+// entity or source q.Entity and the entity's relationships name as createdIn, by seq.
+func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
+	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0))}
+	limit := ""
+	if q.Limit > 0 {
+		limit = "LIMIT $limit"
+		params["limit"] = int64(q.Limit)
+	}
+	match := `MATCH (c:Change) WHERE c.seq IS NOT NULL RETURN c`
+	if q.Entity != "" {
+		match = `MATCH (c:Change {entity: $entity}) RETURN c
+			UNION
+			MATCH (c:Change {other: $entity}) RETURN c
+			UNION
+			MATCH (n:Entity {id: $entity})
+			MATCH (c:Change {seq: n.createdIn}) RETURN c
+			UNION
+			MATCH (n:Source {id: $entity})
+			MATCH (c:Change {seq: n.createdIn}) RETURN c
+			UNION
+			MATCH (:Entity {id: $entity})-[r]-()
+			WITH DISTINCT r.createdIn AS seq WHERE seq IS NOT NULL
+			MATCH (c:Change {seq: seq}) RETURN c`
+	}
+	recs, err := s.read(ctx, `
+		CALL () {
+			CALL () { `+match+` }
+			RETURN count(c) AS total
+		}
+		CALL () {
+			CALL () { `+match+` }
+			WITH c ORDER BY c.seq DESC
+			SKIP $offset `+limit+`
+			RETURN collect(c {.*}) AS page
+		}
+		RETURN total, page`, params)
+	if err != nil {
+		return nil, s.mapError(ctx, "changes", err)
+	}
+	out := &kg.ChangePage{Changes: []*kg.Change{}}
+	if len(recs) == 0 {
+		return out, nil
+	}
+	total, _ := recs[0].Values[0].(int64)
+	out.Total = int(total)
+	page, _ := recs[0].Values[1].([]any)
+	for _, x := range page {
+		m, _ := x.(map[string]any)
+		c := &kg.Change{}
+		c.Seq, _ = m["seq"].(int64)
+		c.At, _ = m["at"].(string)
+		c.Actor, _ = m["actor"].(string)
+		c.Action, _ = m["action"].(string)
+		c.Entity, _ = m["entity"].(string)
+		c.Other, _ = m["other"].(string)
+		c.Summary, _ = m["summary"].(string)
+		out.Changes = append(out.Changes, c)
+	}
+	return out, nil
+}
