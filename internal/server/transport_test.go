@@ -92,8 +92,12 @@ func TestGraphQLOverHTTP(t *testing.T) {
 		{"unknown operationName", func() httpResult {
 			return s.post(map[string]any{"query": `query A { __typename } query B { __typename }`, "operationName": "C"}, acceptGR)
 		}, 400, gqlResp, "GRAPHQL_VALIDATION_FAILED", false, ""},
-		{"cost limit, graphql-response+json", func() httpResult { return s.query(`{ f0: __typename f1: __typename f2: __typename f3: __typename f4: __typename f5: __typename f6: __typename f7: __typename f8: __typename f9: __typename f10: __typename f11: __typename f12: __typename f13: __typename f14: __typename f15: __typename f16: __typename f17: __typename f18: __typename f19: __typename f20: __typename }`, acceptGR) }, 400, gqlResp, kg.CodeCostLimit, false, ""},
-		{"cost limit, application/json", func() httpResult { return s.query(`{ f0: __typename f1: __typename f2: __typename f3: __typename f4: __typename f5: __typename f6: __typename f7: __typename f8: __typename f9: __typename f10: __typename f11: __typename f12: __typename f13: __typename f14: __typename f15: __typename f16: __typename f17: __typename f18: __typename f19: __typename f20: __typename }`, acceptJSON) }, 200, jsonMedia, kg.CodeCostLimit, false, ""},
+		{"cost limit, graphql-response+json", func() httpResult {
+			return s.query(`{ f0: __typename f1: __typename f2: __typename f3: __typename f4: __typename f5: __typename f6: __typename f7: __typename f8: __typename f9: __typename f10: __typename f11: __typename f12: __typename f13: __typename f14: __typename f15: __typename f16: __typename f17: __typename f18: __typename f19: __typename f20: __typename }`, acceptGR)
+		}, 400, gqlResp, kg.CodeCostLimit, false, ""},
+		{"cost limit, application/json", func() httpResult {
+			return s.query(`{ f0: __typename f1: __typename f2: __typename f3: __typename f4: __typename f5: __typename f6: __typename f7: __typename f8: __typename f9: __typename f10: __typename f11: __typename f12: __typename f13: __typename f14: __typename f15: __typename f16: __typename f17: __typename f18: __typename f19: __typename f20: __typename }`, acceptJSON)
+		}, 200, jsonMedia, kg.CodeCostLimit, false, ""},
 		{"field error keeps data and 200", func() httpResult { return s.query(`{ people(after: "bm9wZQ") { totalCount } }`, acceptGR) }, 200, gqlResp, kg.CodeBadUserInput, true, ""},
 		{"GET query", func() httpResult { return raw("GET", getURL(url.Values{"query": {ok}}), "", acceptGR) }, 200, gqlResp, "", true, ""},
 		{"GET with variables", func() httpResult {
