@@ -27,8 +27,8 @@ type Config struct {
 	// ExploreTimeout is DIPLOGRAPH_EXPLORE_TIMEOUT, --explore-timeout: 10s; the limit of one path
 	// search, neighborhood, common-connections or timeline query.
 	ExploreTimeout time.Duration
-	DataDir       string        // DIPLOGRAPH_DATA_DIR, --data-dir: where the embedded store keeps its data; unset: in memory only
-	MaxImportSize int64         // DIPLOGRAPH_MAX_IMPORT_BYTES, --max-import-bytes: request body cap for editors: 256 MiB
+	DataDir        string // DIPLOGRAPH_DATA_DIR, --data-dir: where the embedded store keeps its data; unset: in memory only
+	MaxImportSize  int64  // DIPLOGRAPH_MAX_IMPORT_BYTES, --max-import-bytes: request body cap for editors: 256 MiB
 }
 
 // String prints c with the password masked, for the start-up log.
