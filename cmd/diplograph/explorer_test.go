@@ -96,7 +96,7 @@ func screenshotDir(tb testing.TB) string {
 func TestExplorerInBrowser(t *testing.T) {
 	node := browserDeps(t)
 	m := &Main{
-		Config: Config{Addr: "127.0.0.1:0", QueryTimeout: 30 * time.Second},
+		Config: testConfig(t, nil),
 		Log:    slog.New(slog.DiscardHandler),
 	}
 	if err := m.Open(t.Context()); err != nil {

@@ -51,6 +51,7 @@ func dumpOf(t *testing.T, s kg.Store) string {
 func TestImportCommand(t *testing.T) {
 	s := neo4jtest.Store(t, nil) // an empty database
 	env := neo4jEnv(t, "")
+	uri := redactURI(env["NEO4J_URI"])
 	b := builtinBundle(t)
 	size := len(b.Sources) + len(b.Entities) + len(b.Relations)
 	empty := dumpOf(t, s)
@@ -67,36 +68,36 @@ func TestImportCommand(t *testing.T) {
 		dump   string   // what the database must hold afterwards
 	}{
 		{name: "dry run of the built-in dataset writes nothing", args: []string{"--dry-run", "--builtin"}, env: env,
-			stdout: fmt.Sprintf("valid: %d sources, %d entities, %d relations (dry run: nothing written)\n", len(b.Sources), len(b.Entities), len(b.Relations)),
+			stdout: fmt.Sprintf("dry run against %s, nothing written: would create %d, update 0, leave 0 unchanged\n", uri, size),
 			dump:   empty},
 		{name: "the built-in dataset", args: []string{"--builtin"}, env: env,
-			stdout: fmt.Sprintf("imported: %d created, 0 updated, 0 unchanged\n", size),
+			stdout: fmt.Sprintf("imported into %s: %d created, 0 updated, 0 unchanged\n", uri, size),
 			dump:   storetest.DumpBundle(b)},
 		{name: "the same bundle from a file changes nothing", args: []string{writeBundle(t, "builtin.json", b)}, env: env,
-			stdout: fmt.Sprintf("imported: 0 created, 0 updated, %d unchanged\n", size),
+			stdout: fmt.Sprintf("imported into %s: 0 created, 0 updated, %d unchanged\n", uri, size),
 			dump:   storetest.DumpBundle(b)},
 		{name: "the built-in dataset again changes nothing", args: []string{"--builtin"}, env: env,
-			stdout: fmt.Sprintf("imported: 0 created, 0 updated, %d unchanged\n", size),
+			stdout: fmt.Sprintf("imported into %s: 0 created, 0 updated, %d unchanged\n", uri, size),
 			dump:   storetest.DumpBundle(b)},
 		{name: "a bad bundle lists its problems by JSON path and changes nothing", args: []string{writeBundle(t, "bad.json", badBundle(t))},
 			env: env, code: 1,
 			stderr: []string{
-				"the bundle has 3 problems; nothing was imported",
+				"the bundle has 3 problem(s); nothing was imported",
 				"entities[0].citations[0].quote: quote",
 				"relations[0].type: unknown relation type \"KNOWS\"",
-				fmt.Sprintf("entities[%d].properties.date: 1 December 2022 is not an ISO 8601 date", plenaryIndex(t, b)),
+				fmt.Sprintf("entities[%d].properties.date: \"1 December 2022\" is not an ISO 8601 date", plenaryIndex(t, b)),
 			},
 			dump: storetest.DumpBundle(b)},
 		{name: "a bad bundle fails its dry run too", args: []string{"--dry-run", writeBundle(t, "bad.json", badBundle(t))},
-			env: env, code: 1, stderr: []string{"the bundle has 3 problems", "entities[0].citations[0].quote"}, dump: storetest.DumpBundle(b)},
+			env: env, code: 1, stderr: []string{"the bundle has 3 problem(s)", "entities[0].citations[0].quote"}, dump: storetest.DumpBundle(b)},
 		{name: "a file that is not JSON", args: []string{notJSON(t)}, env: env, code: 1,
-			stderr: []string{"not.json: bundle is not valid JSON of the bundle format"}, dump: storetest.DumpBundle(b)},
+			stderr: []string{"not.json: the bundle is not valid JSON of the bundle format"}, dump: storetest.DumpBundle(b)},
 		{name: "a missing file", args: []string{filepath.Join(t.TempDir(), "missing.json")}, env: env, code: 1,
 			stderr: []string{"cannot read the bundle", "missing.json"}, dump: storetest.DumpBundle(b)},
 		{name: "no file and no --builtin", args: nil, env: env, code: 1,
-			stderr: []string{"import takes one bundle FILE, or --builtin"}, dump: storetest.DumpBundle(b)},
+			stderr: []string{"import takes one bundle FILE (- for stdin), or --builtin"}, dump: storetest.DumpBundle(b)},
 		{name: "without NEO4J_URI", args: []string{"--builtin"}, env: nil, code: 1,
-			stderr: []string{"import writes to Neo4j: set NEO4J_URI"}, dump: storetest.DumpBundle(b)},
+			stderr: []string{"import needs somewhere to write: set NEO4J_URI"}, dump: storetest.DumpBundle(b)},
 		{name: "an unknown flag", args: []string{"--bogus"}, env: env, code: 2,
 			stderr: []string{"flag provided but not defined: -bogus"}, dump: storetest.DumpBundle(b)},
 	}
@@ -128,7 +129,7 @@ func TestImportCommand(t *testing.T) {
 		changed.Entities[0].Description = "Changed by the import test."
 		path := writeBundle(t, "changed.json", changed)
 		code, stdout, stderr := execute(t, env, "import", path)
-		want := fmt.Sprintf("imported: 0 created, 1 updated, %d unchanged\n", size-1)
+		want := fmt.Sprintf("imported into %s: 0 created, 1 updated, %d unchanged\n", uri, size-1)
 		if code != 0 || stdout != want {
 			t.Errorf("import of a bundle with one changed entity = %d, %q, want 0, %q; stderr:\n%s", code, stdout, want, stderr)
 		}

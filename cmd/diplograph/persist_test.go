@@ -214,8 +214,7 @@ func TestKill9KeepsAcknowledgedWrites(t *testing.T) {
 
 func TestStartsSaysWhereDataLives(t *testing.T) {
 	var stderr strings.Builder
-	m := Main{Log: newLogger("json", &stderr)}
-	m.Config.Addr = "127.0.0.1:0"
+	m := Main{Config: testConfig(t, nil), Log: newLogger("json", &stderr)}
 	if err := m.Open(t.Context()); err != nil {
 		t.Fatal(err)
 	}

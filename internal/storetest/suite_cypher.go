@@ -154,7 +154,9 @@ var HostileCypher = []HostileStatement{
 	{"PROFILE of a write", "PROFILE CREATE (:Pwned)", nil, kg.CodeCypherForbidden},
 	{"cartesian product", "MATCH (a), (b), (c), (d) WHERE a.name <> d.name RETURN count(*)", nil, kg.CodeCypherTimeout},
 	{"unbounded variable-length path", "MATCH p = ()-[*]-() RETURN count(p)", nil, kg.CodeCypherTimeout},
-	{"unbounded path from one node", "MATCH (a:Person)-[*]-(b) RETURN count(DISTINCT b)", nil, kg.CodeCypherTimeout},
+	// Not listed: MATCH (a:Person)-[*]-(b) RETURN count(DISTINCT b). Neo4j plans DISTINCT ends of
+	// a variable-length pattern as a pruning breadth-first expand, so it finishes quickly on small
+	// graphs and is no runaway to test with.
 	{"endless UNWIND", "UNWIND range(1, 10000000000) AS i WITH i WHERE i < 0 RETURN i", nil, kg.CodeCypherTimeout},
 }
 
