@@ -221,6 +221,9 @@ func load(ctx context.Context, uri string, b *kg.Bundle) error {
 		return err
 	}
 	defer s.Close(ctx)
+	if err := s.EnsureSchema(ctx); err != nil {
+		return err
+	}
 	if err := s.LoadEmpty(ctx, b); err != nil {
 		return fmt.Errorf("loading Neo4j: %w", err)
 	}
