@@ -75,7 +75,7 @@ func main() {
 }
 
 type config struct {
-	sizes, queries, systems, out string
+	sizes, queries, systems, out  string
 	conc, rounds, rate, neo4jPort int
 	dur                           time.Duration
 }

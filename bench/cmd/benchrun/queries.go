@@ -16,8 +16,8 @@ var diploQueries = map[string]string{
 		attendances { role person { id name positions { title organization { id name } } } }
 		representations { organization { id name } }
 		outcomes { action initiative { id name } } } } } }`,
-	"search": `query Search($q: String!) { search(query: $q, first: 10) { score entity { id name kind } } }`,
-	"path":   `query Path($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 6) { entities { id } } }`,
+	"search":       `query Search($q: String!) { search(query: $q, first: 10) { score entity { id name kind } } }`,
+	"path":         `query Path($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 6) { entities { id } } }`,
 	"neighborhood": `query Hood($id: ID!) { neighborhood(id: $id, hops: 2, first: 100) { entities { id } relations { type from { id } to { id } } } }`,
 }
 
