@@ -10,7 +10,7 @@ include tools/neo4j/neo4j.mk
 # The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
 NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
-.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench bench-import clean
+.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench bench-go bench-quick bench-deps bench-import clean
 
 # The graphql-http audit suite (npm, pinned by package-lock.json) that internal/server's tests run.
 AUDIT_DIR := tools/graphql-http-audit
@@ -65,8 +65,26 @@ test-go: audit-deps
 	@test -z "$$(gofmt -l . | grep -v '^tools/' || true)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) test -race -count=1 -timeout 20m ./...
 
-## bench: Go benchmarks against the embedded store and a real Neo4j, and the explorer's drawing
-bench: e2e-deps
+## bench-quick: side by side (bench/): size S, point/nested/search, own Neo4j on port 7751; bench/out/quick.json
+bench-quick: build bench-deps
+	$(GO) build -o bin/benchrun ./bench/cmd/benchrun
+	./bin/benchrun -sizes S -queries point,nested,search -duration 4s -rounds 2 -rate 20 -out bench/out/quick.json
+
+## bench: side by side, every query, sizes S and M (bench/out/full.json), then the Go benchmarks
+bench: build bench-deps
+	$(GO) build -o bin/benchrun ./bench/cmd/benchrun
+	./bin/benchrun -sizes S,M -queries point,nested,search,path,neighborhood -duration 10s -rounds 2 -rate 20 -out bench/out/full.json
+	$(MAKE) --no-print-directory bench-go
+
+# @neo4j/graphql 7 and Apollo Server 5, pinned by bench/neo4j-graphql/package-lock.json.
+bench-deps: bench/neo4j-graphql/node_modules/.package-lock.json
+bench/neo4j-graphql/node_modules/.package-lock.json: bench/neo4j-graphql/package.json bench/neo4j-graphql/package-lock.json
+	npm ci --prefix bench/neo4j-graphql --no-audit --no-fund
+	printf 'module ignored\n' > bench/neo4j-graphql/node_modules/go.mod
+	@touch $@
+
+## bench-go: Go benchmarks against the embedded store and a real Neo4j, and the explorer's drawing
+bench-go: e2e-deps
 	@trap '$(MAKE) --no-print-directory neo4j-stop NEO4J_PORT=$(NEO4J_PORT)' EXIT; \
 	$(MAKE) --no-print-directory neo4j-start NEO4J_PORT=$(NEO4J_PORT); \
 	NEO4J_URI=bolt://127.0.0.1:$(NEO4J_PORT) NEO4J_USERNAME=neo4j NEO4J_PASSWORD='$(NEO4J_TEST_PASSWORD)' \

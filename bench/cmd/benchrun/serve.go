@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/server"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+)
+
+// serveEmbedded serves diplograph's HTTP API over the embedded store holding the generated graph
+// of n entities: cmd/diplograph serves only the built-in dataset on the embedded store.
+func serveEmbedded(addr string, n int) error {
+	s, err := memstore.Load(generate(n))
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv := &http.Server{Addr: addr, Handler: server.New(server.Config{}, s, log), ReadHeaderTimeout: 5 * time.Second}
+	fmt.Fprintln(os.Stderr, "ready", addr)
+	return srv.ListenAndServe()
+}
+
+// handQueries are the hand-written Cypher statements of hand-cypher-http, one per request, keyed
+// by query name. Each returns one row with one column, already shaped as the JSON answer.
+var handQueries = map[string]string{
+	"point": `
+		MATCH (p:Person {id: $id})
+		CALL (p) {
+			OPTIONAL MATCH (p)-[h:HOLDS_POSITION]->(o:Organization)
+			RETURN collect(CASE WHEN o IS NULL THEN null ELSE {title: h.title, organization: o{.id, .name}} END) AS positions
+		}
+		RETURN p{.id, .name, positions: positions} AS answer`,
+	"nested": `
+		MATCH (m:Meeting) WHERE m.date IS NOT NULL
+		WITH m ORDER BY m.date ASC, m.id ASC LIMIT 20
+		CALL (m) {
+			OPTIONAL MATCH (m)-[:HELD_IN]->(pl:Place)
+			OPTIONAL MATCH (m)-[:SESSION_OF]->(d:Dialogue)
+			RETURN pl{.id, .name} AS place, d{.id, .name} AS dialogue
+		}
+		CALL (m) {
+			OPTIONAL MATCH (p:Person)-[a:ATTENDED]->(m)
+			CALL (p) {
+				OPTIONAL MATCH (p)-[h:HOLDS_POSITION]->(o:Organization)
+				RETURN collect(CASE WHEN o IS NULL THEN null ELSE {title: h.title, organization: o{.id, .name}} END) AS positions
+			}
+			RETURN collect(CASE WHEN p IS NULL THEN null ELSE {role: a.role, person: p{.id, .name, positions: positions}} END) AS attendances
+		}
+		CALL (m) {
+			OPTIONAL MATCH (o:Organization)-[:REPRESENTED_AT]->(m)
+			RETURN collect(CASE WHEN o IS NULL THEN null ELSE {organization: o{.id, .name}} END) AS representations
+		}
+		CALL (m) {
+			OPTIONAL MATCH (m)-[r:ADOPTED|AFFIRMED|REVIEWED|ADVANCED|APPLAUDED]->(i:Initiative)
+			RETURN collect(CASE WHEN i IS NULL THEN null ELSE {action: type(r), initiative: i{.id, .name}} END) AS outcomes
+		}
+		RETURN collect(m{.id, .name, .date, place: place, dialogue: dialogue, attendances: attendances,
+			representations: representations, outcomes: outcomes}) AS answer`,
+}
+
+// handRequest is the JSON body hand-cypher-http takes: a query name and its parameters.
+type handRequest struct {
+	Query  string         `json:"query"`
+	Params map[string]any `json:"params"`
+}
+
+// serveHand serves hand-cypher-http: the floor of an HTTP API over Neo4j, one hand-written Cypher
+// statement per request through the Go driver, answering {"data": <the statement's value>}.
+func serveHand(addr, uri string) error {
+	drv, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+	if err != nil {
+		return err
+	}
+	defer drv.Close(context.Background())
+	h := func(w http.ResponseWriter, r *http.Request) {
+		var req handRequest
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<20)).Decode(&req); err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		q, ok := handQueries[req.Query]
+		if !ok {
+			http.Error(w, "unknown query", http.StatusBadRequest)
+			return
+		}
+		res, err := neo4j.ExecuteQuery(r.Context(), drv, q, req.Params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithReadersRouting())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		var answer any
+		if len(res.Records) > 0 {
+			answer = res.Records[0].Values[0]
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"data": answer})
+	}
+	srv := &http.Server{Addr: addr, Handler: http.HandlerFunc(h), ReadHeaderTimeout: 5 * time.Second}
+	fmt.Fprintln(os.Stderr, "ready", addr)
+	return srv.ListenAndServe()
+}
