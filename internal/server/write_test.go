@@ -224,7 +224,7 @@ func testWritesShow(t *testing.T, editor, anonymous keyClient) {
 		t.Errorf("addRelation = %+v", r)
 	}
 
-	// Anyone reads it at once: the typed field, search, and a list filter.
+	// Anyone reads it at once: the typed field, search, a list filter and a path through it.
 	var q struct {
 		Entity struct {
 			Attendances []struct {
@@ -234,8 +234,14 @@ func testWritesShow(t *testing.T, editor, anonymous keyClient) {
 		}
 		Search []struct{ Entity struct{ ID string } }
 		People struct{ TotalCount int }
+		Path   *struct {
+			Length    int
+			Nodes     []struct{ ID string }
+			Relations []struct{ Type string }
+		}
 	}
 	anonymous.ok(`{
+		path: shortestPath(from: "meeting:2023-border-talks", to: "person:rachel-poynter") { length nodes { id } relations { type } }
 		entity(id: "meeting:2023-border-talks") { ... on Meeting { attendances { role person { name } } } }
 		search(query: "border talks 2023", first: 3) { entity { id } }
 		people(where: { meetings: { some: { id: { eq: "meeting:2023-border-talks" } } } }) { totalCount }
@@ -248,6 +254,10 @@ func testWritesShow(t *testing.T, editor, anonymous keyClient) {
 	}
 	if q.People.TotalCount != 1 {
 		t.Errorf("people who attended the new meeting = %d, want 1", q.People.TotalCount)
+	}
+	// The one relation written is at once a path.
+	if p := q.Path; p == nil || p.Length != 1 || len(p.Relations) != 1 || p.Relations[0].Type != "ATTENDED" {
+		t.Errorf("shortestPath(new meeting, Poynter) = %+v, want the one ATTENDED hop just written", p)
 	}
 }
 
