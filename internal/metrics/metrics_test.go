@@ -7,39 +7,8 @@ import (
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/metrics"
+	"github.com/diplograph/diplograph/internal/metrics/metricstest"
 )
-
-// sample returns the value of the counter, or the sample count of the histogram, of family name
-// with labels.
-func sample(t *testing.T, m *metrics.Metrics, name string, labels map[string]string) float64 {
-	t.Helper()
-	families, err := m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	next:
-		for _, metric := range f.Metric {
-			got := map[string]string{}
-			for _, l := range metric.Label {
-				got[l.GetName()] = l.GetValue()
-			}
-			for k, v := range labels {
-				if got[k] != v {
-					continue next
-				}
-			}
-			if metric.Counter != nil {
-				return metric.Counter.GetValue()
-			}
-			return float64(metric.Histogram.GetSampleCount())
-		}
-	}
-	return 0
-}
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
@@ -66,7 +35,7 @@ func TestOperationLabelsAreBounded(t *testing.T) {
 	if len(labels) != metrics.MaxOperationNames+2 || !labels[metrics.OperationOther] || !labels[metrics.OperationAnonymous] {
 		t.Errorf("%d operation labels, want %d names plus other and anonymous", len(labels), metrics.MaxOperationNames)
 	}
-	if got := sample(t, m, metrics.GraphQLRequests, map[string]string{"operation": metrics.OperationOther}); got != 51 {
+	if got := metricstest.Sample(t, m, metrics.GraphQLRequests, map[string]string{"operation": metrics.OperationOther}); got != 51 {
 		t.Errorf("requests counted as other = %v, want 51 (50 past the bound and one bad name)", got)
 	}
 }
@@ -86,7 +55,7 @@ func TestNeo4jMetrics(t *testing.T) {
 		{metrics.Neo4jQueries, "ping", "ok", 1},
 		{metrics.Neo4jQueryDuration, "read", "error", 1},
 	} {
-		if got := sample(t, m, tc.name, map[string]string{"op": tc.op, "outcome": tc.outcome}); got != tc.want {
+		if got := metricstest.Sample(t, m, tc.name, map[string]string{"op": tc.op, "outcome": tc.outcome}); got != tc.want {
 			t.Errorf("%s{op=%s,outcome=%s} = %v, want %v", tc.name, tc.op, tc.outcome, got, tc.want)
 		}
 	}

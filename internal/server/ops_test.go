@@ -13,6 +13,7 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/metrics"
+	"github.com/diplograph/diplograph/internal/metrics/metricstest"
 	"github.com/diplograph/diplograph/internal/server"
 )
 
@@ -50,34 +51,6 @@ func TestProbes(t *testing.T) {
 	if !strings.Contains(down.log.String(), "connection refused") {
 		t.Errorf("the log does not say why the store is not ready:\n%s", down.log.String())
 	}
-}
-
-// sample returns the value of the counter or histogram count of family name with labels.
-func sample(t *testing.T, m *metrics.Metrics, name string, labels map[string]string) float64 {
-	t.Helper()
-	families, err := m.Registry().Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range families {
-		if f.GetName() != name {
-			continue
-		}
-	next:
-		for _, metric := range f.Metric {
-			got := map[string]string{}
-			for _, l := range metric.Label {
-				got[l.GetName()] = l.GetValue()
-			}
-			for k, v := range labels {
-				if got[k] != v {
-					continue next
-				}
-			}
-			return value(metric)
-		}
-	}
-	return 0
 }
 
 // total sums every sample of family name.
@@ -131,7 +104,7 @@ func TestMetrics(t *testing.T) {
 		{metrics.GraphQLErrors, map[string]string{"code": kg.CodeBadUserInput}, 1},
 		{metrics.GraphQLErrors, map[string]string{"code": kg.CodeCostLimit}, 1},
 	} {
-		if got := sample(t, m, tc.name, tc.labels); got != tc.want {
+		if got := metricstest.Sample(t, m, tc.name, tc.labels); got != tc.want {
 			t.Errorf("%s%v = %v, want %v", tc.name, tc.labels, got, tc.want)
 		}
 	}
