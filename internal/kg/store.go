@@ -32,6 +32,11 @@ type Store interface {
 	// match q, ordered by type, then From, then To, at most q.Limit per id (all when Limit <= 0).
 	Relations(ctx context.Context, q RelationQuery) ([][]*Relation, error)
 
+	// Expand returns, for the entities q.IDs, the relations each of q.Selects selects (exactly
+	// what Relations returns for that select) and every entity at the far end of those relations:
+	// all one level of a nested query reads, in one store call.
+	Expand(ctx context.Context, q ExpandQuery) (*Expansion, error)
+
 	// ListEntities returns one page of the entities of q.Kind that match q.Where, sorted by q.Sort
 	// then by id, with the total count of matches.
 	ListEntities(ctx context.Context, q ListQuery) (*EntityPage, error)
@@ -60,6 +65,29 @@ type RelationQuery struct {
 	Types     []string  // empty: every type
 	Direction Direction // "" means Both
 	Limit     int       // per id; <= 0: no limit
+}
+
+// ExpandQuery selects several kinds of relations of one batch of entities, and their far ends.
+type ExpandQuery struct {
+	IDs     []string
+	Selects []RelationSelect
+}
+
+// RelationSelect is a RelationQuery without its ids: one kind of relation an ExpandQuery reads.
+type RelationSelect struct {
+	Types     []string  // empty: every type
+	Direction Direction // "" means Both
+	Limit     int       // per id; <= 0: no limit
+}
+
+// Expansion is the answer to an ExpandQuery.
+type Expansion struct {
+	// Relations[s][i] are the relations of IDs[i] that Selects[s] selects, ordered as Relations
+	// orders them.
+	Relations [][][]*Relation
+	// Ends holds, by id, every entity at the far end of a relation in Relations (for a relation of
+	// an entity with itself, that entity).
+	Ends map[string]*Entity
 }
 
 // ListQuery selects one page of entities (or sources) of one kind.

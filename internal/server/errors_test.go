@@ -58,6 +58,13 @@ func (s faultyStore) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg
 	return nil, s.fail()
 }
 
+func (s faultyStore) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
+	if s.mode == "panic-relations" {
+		panic(fmt.Errorf("%s (%s)", driverText, filePath))
+	}
+	return nil, s.fail()
+}
+
 // panicPingStore panics outside any resolver, in the readiness probe.
 type panicPingStore struct{ kg.Store }
 

@@ -11,7 +11,7 @@ import (
 var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
-	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes",
+	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
 }
 
 const (
@@ -35,6 +35,7 @@ const (
 	callRemoveRelation
 	callDeleteEntity
 	callChanges
+	callExpand
 )
 
 // Counting is a kg.Store that counts the calls made to each method of the store
@@ -83,6 +84,11 @@ func (c *Counting) Sources(ctx context.Context, ids []string) ([]*kg.Source, err
 func (c *Counting) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Relation, error) {
 	c.calls[callRelations].Add(1)
 	return c.store.Relations(ctx, q)
+}
+
+func (c *Counting) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
+	c.calls[callExpand].Add(1)
+	return c.store.Expand(ctx, q)
 }
 
 func (c *Counting) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {

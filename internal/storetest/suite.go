@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("Entities", func(t *testing.T) { testEntities(t, s, fx) })
 	t.Run("Sources", func(t *testing.T) { testSources(t, s, fx) })
 	t.Run("Relations", func(t *testing.T) { testRelations(t, s, fx) })
+	t.Run("Expand", func(t *testing.T) { testExpand(t, s) })
 	t.Run("ListEntities", func(t *testing.T) { testListEntities(t, s) })
 	t.Run("ListSources", func(t *testing.T) { testListSources(t, s) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, s) })

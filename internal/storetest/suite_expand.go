@@ -1,0 +1,116 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// testExpand checks Expand against Relations and Entities, which the rest of the suite pins: for
+// every select, Expand must return exactly what Relations returns, and its Ends exactly the far
+// ends of those relations as Entities returns them.
+func testExpand(t *testing.T, s kg.Store) {
+	ctx := t.Context()
+	ids := []string{m14th, m13th, mHLED2021, oSRE, pPoynter, "person:nobody", pPoynter, cCanada, cMexico}
+	selects := []kg.RelationSelect{
+		{Types: []string{kg.RelAttended}, Direction: kg.In},
+		{Direction: kg.Out},
+		{Direction: kg.Both},
+		{},
+		{Types: []string{kg.RelRepresentedAt, kg.RelAttended}, Direction: kg.In},
+		{Types: []string{kg.RelAttended}, Direction: kg.Out},
+		{Types: []string{kg.RelAttended}, Direction: kg.In, Limit: 2},
+		{Direction: kg.Out, Limit: 50},
+		{Types: []string{kg.RelHoldsPosition, kg.RelLocatedIn}},
+		{Types: []string{"KNOWS"}},
+		{Types: []string{kg.RelHeldIn}, Direction: kg.Out},
+	}
+	t.Run("equals Relations and Entities", func(t *testing.T) {
+		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: selects})
+		if err != nil {
+			t.Fatalf("Expand() error = %v", err)
+		}
+		if len(x.Relations) != len(selects) {
+			t.Fatalf("Expand() returned %d selects, want %d", len(x.Relations), len(selects))
+		}
+		far := map[string]bool{}
+		for si, sel := range selects {
+			want, err := s.Relations(ctx, kg.RelationQuery{IDs: ids, Types: sel.Types, Direction: sel.Direction, Limit: sel.Limit})
+			if err != nil {
+				t.Fatalf("Relations(%+v) error = %v", sel, err)
+			}
+			if len(x.Relations[si]) != len(ids) {
+				t.Fatalf("Expand() select %+v returned %d lists, want %d (index for index)", sel, len(x.Relations[si]), len(ids))
+			}
+			for i := range ids {
+				if !equalRelations(x.Relations[si][i], want[i]) {
+					t.Errorf("Expand() select %+v, id %s =\n  %v\nwant (as Relations)\n  %v", sel, ids[i], relKeys(x.Relations[si][i]), relKeys(want[i]))
+				}
+				for _, r := range want[i] {
+					far[r.Other(ids[i])] = true
+				}
+			}
+		}
+		var farIDs []string
+		for id := range far {
+			farIDs = append(farIDs, id)
+		}
+		es, err := s.Entities(ctx, farIDs)
+		if err != nil {
+			t.Fatalf("Entities() error = %v", err)
+		}
+		if len(x.Ends) != len(farIDs) {
+			t.Errorf("Expand() returned %d ends, want %d", len(x.Ends), len(farIDs))
+		}
+		for i, id := range farIDs {
+			if !reflect.DeepEqual(x.Ends[id], es[i]) {
+				t.Errorf("Expand().Ends[%s] = %+v, want (as Entities) %+v", id, x.Ends[id], es[i])
+			}
+		}
+	})
+	t.Run("nothing to read", func(t *testing.T) {
+		for _, q := range []kg.ExpandQuery{{IDs: ids}, {Selects: selects}, {}} {
+			x, err := s.Expand(ctx, q)
+			if err != nil {
+				t.Fatalf("Expand(%d ids, %d selects) error = %v", len(q.IDs), len(q.Selects), err)
+			}
+			if len(x.Relations) != len(q.Selects) || len(x.Ends) != 0 {
+				t.Errorf("Expand(%d ids, %d selects) = %d selects, %d ends; want %d, 0", len(q.IDs), len(q.Selects), len(x.Relations), len(x.Ends), len(q.Selects))
+			}
+			for _, l := range x.Relations {
+				if len(l) != len(q.IDs) {
+					t.Errorf("Expand(%d ids) returned %d lists per select, want one per id", len(q.IDs), len(l))
+				}
+			}
+		}
+	})
+	t.Run("unknown direction", func(t *testing.T) {
+		_, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: []kg.RelationSelect{{}, {Direction: "SIDEWAYS"}}})
+		var ke *kg.Error
+		if !errors.As(err, &ke) || ke.Code != kg.CodeBadUserInput {
+			t.Errorf("Expand(direction SIDEWAYS) error = %v, want %s", err, kg.CodeBadUserInput)
+		}
+	})
+	t.Run("cancelled context", func(t *testing.T) {
+		cctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := s.Expand(cctx, kg.ExpandQuery{IDs: ids, Selects: selects}); err == nil {
+			t.Error("Expand(cancelled ctx) = nil error, want an error")
+		}
+	})
+}
+
+func equalRelations(a, b []*kg.Relation) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !reflect.DeepEqual(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
