@@ -103,66 +103,6 @@ func edges[N model.Entity, E any](p *page, newEdge func(cursor string, node N) E
 	return out
 }
 
-// relationsAs returns an entity's relations of types in dir as API type T.
-func relationsAs[T any](ctx context.Context, b *model.EntityBase, types []string, dir kg.Direction, as func(model.Relation) T) ([]T, error) {
-	rs, err := b.RelationsOf(ctx, types, dir, 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(rs))
-	for i, r := range rs {
-		out[i] = as(*r)
-	}
-	return out, nil
-}
-
-// relatedAs returns the entities of API type T at the far end of an entity's relations.
-func relatedAs[T model.Entity](ctx context.Context, b *model.EntityBase, types []string, dir kg.Direction) ([]T, error) {
-	es, err := b.Related(ctx, types, dir)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, 0, len(es))
-	for _, e := range es {
-		if t, ok := e.(T); ok {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-// relatedOne returns the first entity of API type T at the far end of an entity's relations, or
-// the zero T (nil) when there is none.
-func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, relType string, dir kg.Direction) (T, error) {
-	var zero T
-	ts, err := relatedAs[T](ctx, b, []string{relType}, dir)
-	if err != nil || len(ts) == 0 {
-		return zero, err
-	}
-	return ts[0], nil
-}
-
-// relationsField resolves the `relations(types, direction, first)` field of every entity type.
-func relationsField(ctx context.Context, b *model.EntityBase, types []string, direction *model.Direction, first *int) ([]*model.Relation, error) {
-	n, err := limit(first, 50)
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range types {
-		if _, ok := kg.RelationSpecs[t]; !ok {
-			return nil, badInput("unknown relation type %q", t)
-		}
-	}
-	dir := kg.Both
-	if direction != nil {
-		dir = kg.Direction(*direction)
-	}
-	if n == 0 {
-		return []*model.Relation{}, nil
-	}
-	return b.RelationsOf(ctx, types, dir, n)
-}
-
 func asPosition(r model.Relation) *model.Position     { return &model.Position{Relation: r} }
 func asAttendance(r model.Relation) *model.Attendance { return &model.Attendance{Relation: r} }
 func asRepresentation(r model.Relation) *model.Representation {

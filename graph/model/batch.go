@@ -12,9 +12,11 @@ import (
 
 // Batching here is by sibling set, not by time window: every object the API returns remembers the
 // batch it was loaded with (the siblings of one store call), and a field asked of one of them is
-// fetched for all of them in one store call, then served to the others from memory. So a nested
-// query costs one store call per nesting level and field, whatever the number of parents, with no
-// wait added to collect keys.
+// fetched for all of them in one store call, then served to the others from memory. The first
+// relation field asked of a batch also fetches every other relation field its query selects on
+// these objects (the lookahead the resolvers pass in), and the entities at their far ends, in that
+// same call (kg.Store.Expand). So a nested query costs one store call per nesting level, whatever
+// the number of parents and fields, with no wait added to collect keys.
 
 // lazy holds one value computed at most once; concurrent callers wait for the first.
 type lazy[T any] struct {
@@ -45,8 +47,20 @@ type Batch struct {
 	index    map[string]int
 
 	mu      sync.Mutex
-	rels    map[relSpec]*lazy[relResult]
+	rels    map[relKey]relEntry
 	sources lazy[map[string]*kg.Source]
+}
+
+// relEntry finds one spec's result in the group of specs fetched with it.
+type relEntry struct {
+	group *relGroup
+	index int
+}
+
+// relGroup is a set of specs of one batch fetched by one store call.
+type relGroup struct {
+	specs []RelSpec
+	lazy[[]relResult]
 }
 
 // relResult is one store call's relations, per entity of the batch, and the RelBatch they share so
@@ -56,15 +70,25 @@ type relResult struct {
 	batch     *RelBatch
 }
 
-type relSpec struct {
+// RelSpec is what a relation field reads: relations of Types (any when empty) in direction Dir, at
+// most Limit per entity (all when <= 0).
+type RelSpec struct {
+	Types []string
+	Dir   kg.Direction
+	Limit int
+}
+
+type relKey struct {
 	types string
 	dir   kg.Direction
 	limit int
 }
 
+func (s RelSpec) key() relKey { return relKey{strings.Join(s.Types, ","), s.Dir, s.Limit} }
+
 // NewBatch returns the batch of entities es (nil entries are dropped) served from store.
 func NewBatch(store kg.Store, es []*kg.Entity) *Batch {
-	b := &Batch{store: store, index: make(map[string]int, len(es)), rels: map[relSpec]*lazy[relResult]{}}
+	b := &Batch{store: store, index: make(map[string]int, len(es)), rels: map[relKey]relEntry{}}
 	for _, e := range es {
 		if e == nil {
 			continue
@@ -87,35 +111,33 @@ func (b *Batch) Entities() []Entity {
 	return out
 }
 
-// Relations returns the relations of entity id that match types, dir and limit, fetching them for
-// every entity of b in one store call the first time any sibling asks.
-func (b *Batch) Relations(ctx context.Context, id string, types []string, dir kg.Direction, limit int) ([]*Relation, *RelBatch, error) {
-	spec := relSpec{strings.Join(types, ","), dir, limit}
+// Relations returns the relations of entity id that spec selects. The first time any sibling asks
+// for spec, it fetches them for every entity of b in one store call, together with the specs
+// lookahead names (the other relation fields the query selects on these entities; nil: none) that
+// b has not fetched yet, and the entities at the far ends of all of them.
+func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahead func() []RelSpec) ([]*Relation, *RelBatch, error) {
+	k := spec.key()
 	b.mu.Lock()
-	l, ok := b.rels[spec]
+	e, ok := b.rels[k]
 	if !ok {
-		l = &lazy[relResult]{}
-		b.rels[spec] = l
+		g := &relGroup{specs: []RelSpec{spec}}
+		b.rels[k] = relEntry{g, 0}
+		if lookahead != nil {
+			for _, more := range lookahead() {
+				if _, have := b.rels[more.key()]; !have {
+					b.rels[more.key()] = relEntry{g, len(g.specs)}
+					g.specs = append(g.specs, more)
+				}
+			}
+		}
+		e = b.rels[k]
 	}
 	b.mu.Unlock()
-	res, err := l.get(func() (relResult, error) {
-		ids := make([]string, len(b.entities))
-		for i, e := range b.entities {
-			ids[i] = e.ID
-		}
-		all, err := b.store.Relations(ctx, kg.RelationQuery{IDs: ids, Types: types, Direction: dir, Limit: limit})
-		if err != nil {
-			return relResult{}, err
-		}
-		var flat []*kg.Relation
-		for _, rs := range all {
-			flat = append(flat, rs...)
-		}
-		return relResult{perEntity: all, batch: NewRelBatch(b.store, flat)}, nil
-	})
+	all, err := e.group.get(func() ([]relResult, error) { return b.expand(ctx, e.group.specs) })
 	if err != nil {
 		return nil, nil, err
 	}
+	res := all[e.index]
 	i, ok := b.index[id]
 	if !ok || i >= len(res.perEntity) {
 		return nil, res.batch, nil
@@ -125,6 +147,43 @@ func (b *Batch) Relations(ctx context.Context, id string, types []string, dir kg
 		out[j] = &Relation{R: r, B: res.batch}
 	}
 	return out, res.batch, nil
+}
+
+// expand fetches specs for every entity of b in one store call. Each spec's relations form their
+// own RelBatch, whose far ends come with them and form their own Batch: the siblings of the next
+// level down.
+func (b *Batch) expand(ctx context.Context, specs []RelSpec) ([]relResult, error) {
+	ids := make([]string, len(b.entities))
+	for i, e := range b.entities {
+		ids[i] = e.ID
+	}
+	q := kg.ExpandQuery{IDs: ids, Selects: make([]kg.RelationSelect, len(specs))}
+	for i, s := range specs {
+		q.Selects[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit}
+	}
+	x, err := b.store.Expand(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]relResult, len(specs))
+	for si := range specs {
+		var flat []*kg.Relation
+		var far []*kg.Entity
+		seen := map[string]bool{}
+		for i, rs := range x.Relations[si] {
+			for _, r := range rs {
+				flat = append(flat, r)
+				if other := r.Other(ids[i]); !seen[other] && x.Ends[other] != nil {
+					seen[other] = true
+					far = append(far, x.Ends[other])
+				}
+			}
+		}
+		rb := NewRelBatch(b.store, flat)
+		rb.near, rb.far = b, NewBatch(b.store, far)
+		out[si] = relResult{perEntity: x.Relations[si], batch: rb}
+	}
+	return out, nil
 }
 
 // Source returns the source id cited by an entity of b, fetching every source cited in b at once.
@@ -147,6 +206,9 @@ func (b *Batch) Source(ctx context.Context, id string) (*Source, error) {
 type RelBatch struct {
 	store     kg.Store
 	relations []*kg.Relation
+	// near and far, when set, hold the relations' ends: the batch whose relations they are, and
+	// the far ends fetched with them. Ends found in neither are fetched together into ends.
+	near, far *Batch
 	ends      lazy[*Batch]
 	sources   lazy[map[string]*kg.Source]
 	countries lazy[map[string]*Batch]
@@ -160,6 +222,14 @@ func NewRelBatch(store kg.Store, rs []*kg.Relation) *RelBatch {
 // Entity returns the entity id at an end of a relation of rb, fetching every end of every relation
 // in rb at once.
 func (rb *RelBatch) Entity(ctx context.Context, id string) (Entity, error) {
+	for _, b := range []*Batch{rb.far, rb.near} {
+		if b == nil {
+			continue
+		}
+		if i, ok := b.index[id]; ok {
+			return Wrap(b.entities[i], b), nil
+		}
+	}
 	ends, err := rb.ends.get(func() (*Batch, error) {
 		seen := map[string]bool{}
 		var ids []string

@@ -58,16 +58,17 @@ func (b *EntityBase) Citations() []*Citation {
 	return out
 }
 
-// RelationsOf returns the entity's relations matching types, dir and limit (batched over siblings).
-func (b *EntityBase) RelationsOf(ctx context.Context, types []string, dir kg.Direction, limit int) ([]*Relation, error) {
-	rs, _, err := b.B.Relations(ctx, b.E.ID, types, dir, limit)
+// RelationsOf returns the entity's relations that spec selects, batched over its siblings
+// together with the specs lookahead names (see Batch.Relations).
+func (b *EntityBase) RelationsOf(ctx context.Context, spec RelSpec, lookahead func() []RelSpec) ([]*Relation, error) {
+	rs, _, err := b.B.Relations(ctx, b.E.ID, spec, lookahead)
 	return rs, err
 }
 
-// Related returns the entities at the far end of the entity's relations of types in dir, in
+// Related returns the entities at the far end of the entity's relations that spec selects, in
 // relation order, each once.
-func (b *EntityBase) Related(ctx context.Context, types []string, dir kg.Direction) ([]Entity, error) {
-	rs, _, err := b.B.Relations(ctx, b.E.ID, types, dir, 0)
+func (b *EntityBase) Related(ctx context.Context, spec RelSpec, lookahead func() []RelSpec) ([]Entity, error) {
+	rs, _, err := b.B.Relations(ctx, b.E.ID, spec, lookahead)
 	if err != nil {
 		return nil, err
 	}

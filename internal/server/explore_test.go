@@ -448,7 +448,7 @@ func testExploreBadInput(t *testing.T, c client) {
 
 // testExploreStoreCalls checks that a path's nested fields cost one store call per level, not one
 // per hop: its relations' ends come with the path, their sources in one call, and the people's
-// positions in one.
+// positions with their organizations in one.
 func testExploreStoreCalls(t *testing.T, s kg.Store) {
 	counting := storetest.NewCounting(s)
 	c := newClient(t, counting)
@@ -465,7 +465,7 @@ func testExploreStoreCalls(t *testing.T, s kg.Store) {
 	if len(data.Paths) < 3 {
 		t.Fatalf("paths = %d, want several", len(data.Paths))
 	}
-	want := map[string]int{"Paths": 1, "Sources": 1, "Relations": 1, "Entities": 1}
+	want := map[string]int{"Paths": 1, "Sources": 1, "Expand": 1}
 	if got := counting.Calls(); !equalCalls(got, want) {
 		t.Errorf("store calls of a nested paths query = %v, want %v", got, want)
 	}

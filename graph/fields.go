@@ -1,0 +1,194 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/diplograph/diplograph/graph/model"
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// relFields maps "Type.field" to what each relation field of the schema reads. The resolvers read
+// their spec from the variables below, and lookahead reads this map, so the two cannot disagree.
+var relFields = map[string]model.RelSpec{}
+
+func relationField(object, field string, dir kg.Direction, types ...string) model.RelSpec {
+	s := model.RelSpec{Types: types, Dir: dir}
+	relFields[object+"."+field] = s
+	return s
+}
+
+// The relation fields of the schema (schema.graphqls), by type.
+var (
+	dialogueParent      = relationField("Dialogue", "parent", kg.Out, kg.RelPartOf)
+	dialogueChildren    = relationField("Dialogue", "children", kg.In, kg.RelPartOf)
+	dialogueMeetings    = relationField("Dialogue", "meetings", kg.In, kg.RelSessionOf)
+	dialogueInitiatives = relationField("Dialogue", "initiatives", kg.In, kg.RelSupports)
+	dialogueCountries   = relationField("Dialogue", "countries", kg.In, kg.RelPartyTo)
+	dialogueTopics      = relationField("Dialogue", "topics", kg.Out, kg.RelAddresses)
+
+	initiativeSupports = relationField("Initiative", "supports", kg.Out, kg.RelSupports)
+	initiativeOutcomes = relationField("Initiative", "outcomes", kg.In, kg.OutcomeTypes...)
+	initiativeTopics   = relationField("Initiative", "topics", kg.Out, kg.RelAddresses)
+
+	meetingPlace           = relationField("Meeting", "place", kg.Out, kg.RelHeldIn)
+	meetingDialogue        = relationField("Meeting", "dialogue", kg.Out, kg.RelSessionOf)
+	meetingAttendances     = relationField("Meeting", "attendances", kg.In, kg.RelAttended)
+	meetingRepresentations = relationField("Meeting", "representations", kg.In, kg.RelRepresentedAt)
+	meetingOutcomes        = relationField("Meeting", "outcomes", kg.Out, kg.OutcomeTypes...)
+
+	organizationCountry         = relationField("Organization", "country", kg.Out, kg.RelBelongsTo)
+	organizationParent          = relationField("Organization", "parent", kg.Out, kg.RelPartOf)
+	organizationChildren        = relationField("Organization", "children", kg.In, kg.RelPartOf)
+	organizationPositions       = relationField("Organization", "positions", kg.In, kg.RelHoldsPosition)
+	organizationRepresentations = relationField("Organization", "representations", kg.Out, kg.RelRepresentedAt)
+
+	personPositions   = relationField("Person", "positions", kg.Out, kg.RelHoldsPosition)
+	personAttendances = relationField("Person", "attendances", kg.Out, kg.RelAttended)
+
+	placeCountry = relationField("Place", "country", kg.Out, kg.RelLocatedIn)
+)
+
+// lookahead returns, for the relation field resolving in ctx, the specs of every relation field
+// the query selects on the same object (fragments on its type and interfaces included), so that
+// the first of them fetches all in one store call. It reads only the query, never the store.
+func lookahead(ctx context.Context) func() []model.RelSpec {
+	return func() []model.RelSpec {
+		if !graphql.HasOperationContext(ctx) {
+			return nil
+		}
+		fc := graphql.GetFieldContext(ctx)
+		if fc == nil {
+			return nil
+		}
+		// The field that returned the object holds the object's selections; list elements have a
+		// field context of their own, without a field, between the two.
+		p := fc.Parent
+		for p != nil && p.Field.Field == nil {
+			p = p.Parent
+		}
+		if p == nil {
+			return nil
+		}
+		oc := graphql.GetOperationContext(ctx)
+		var specs []model.RelSpec
+		for _, f := range graphql.CollectFields(oc, p.Field.Selections, []string{fc.Object, "Node", "Entity"}) {
+			if f.Name == "relations" {
+				if s, ok := relationsArgs(f.ArgumentMap(oc.Variables)); ok {
+					specs = append(specs, s)
+				}
+				continue
+			}
+			if s, ok := relFields[fc.Object+"."+f.Name]; ok {
+				specs = append(specs, s)
+			}
+		}
+		return specs
+	}
+}
+
+// relationsSpec checks the arguments of a `relations(types, direction, first)` field and returns
+// what it reads.
+func relationsSpec(types []string, direction *model.Direction, first *int) (model.RelSpec, error) {
+	n, err := limit(first, 50)
+	if err != nil {
+		return model.RelSpec{}, err
+	}
+	for _, t := range types {
+		if _, ok := kg.RelationSpecs[t]; !ok {
+			return model.RelSpec{}, badInput("unknown relation type %q", t)
+		}
+	}
+	dir := kg.Both
+	if direction != nil {
+		dir = kg.Direction(*direction)
+	}
+	return model.RelSpec{Types: types, Dir: dir, Limit: n}, nil
+}
+
+// relationsArgs is relationsSpec for the raw arguments lookahead sees; ok is false for arguments
+// relationsSpec would refuse, or would answer without reading (first: 0).
+func relationsArgs(args map[string]any) (model.RelSpec, bool) {
+	var types []string
+	if raw, ok := args["types"].([]any); ok {
+		for _, t := range raw {
+			s, ok := t.(string)
+			if !ok {
+				return model.RelSpec{}, false
+			}
+			types = append(types, s)
+		}
+	} else if args["types"] != nil {
+		return model.RelSpec{}, false
+	}
+	var direction *model.Direction
+	if d, ok := args["direction"].(string); ok {
+		md := model.Direction(d)
+		direction = &md
+	}
+	var first *int
+	switch n := args["first"].(type) {
+	case int64:
+		i := int(n)
+		first = &i
+	case int:
+		first = &n
+	case nil:
+	default:
+		return model.RelSpec{}, false
+	}
+	s, err := relationsSpec(types, direction, first)
+	return s, err == nil && s.Limit != 0
+}
+
+// relationsField resolves the `relations(types, direction, first)` field of every entity type.
+func relationsField(ctx context.Context, b *model.EntityBase, types []string, direction *model.Direction, first *int) ([]*model.Relation, error) {
+	spec, err := relationsSpec(types, direction, first)
+	if err != nil {
+		return nil, err
+	}
+	if spec.Limit == 0 {
+		return []*model.Relation{}, nil
+	}
+	return b.RelationsOf(ctx, spec, lookahead(ctx))
+}
+
+// relationsAs returns an entity's relations that spec selects as API type T.
+func relationsAs[T any](ctx context.Context, b *model.EntityBase, spec model.RelSpec, as func(model.Relation) T) ([]T, error) {
+	rs, err := b.RelationsOf(ctx, spec, lookahead(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, len(rs))
+	for i, r := range rs {
+		out[i] = as(*r)
+	}
+	return out, nil
+}
+
+// relatedAs returns the entities of API type T at the far end of an entity's relations that spec
+// selects.
+func relatedAs[T model.Entity](ctx context.Context, b *model.EntityBase, spec model.RelSpec) ([]T, error) {
+	es, err := b.Related(ctx, spec, lookahead(ctx))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, 0, len(es))
+	for _, e := range es {
+		if t, ok := e.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// relatedOne returns the first entity of API type T at the far end of an entity's relations that
+// spec selects, or the zero T (nil) when there is none.
+func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec model.RelSpec) (T, error) {
+	var zero T
+	ts, err := relatedAs[T](ctx, b, spec)
+	if err != nil || len(ts) == 0 {
+		return zero, err
+	}
+	return ts[0], nil
+}

@@ -1,0 +1,22 @@
+package graph
+
+import (
+	"strings"
+	"testing"
+)
+
+// Every entry of relFields must name a field of the schema, or lookahead would look for a field
+// no query can select and the resolvers' spec would drift from what the schema says.
+func TestRelationFieldsAreSchemaFields(t *testing.T) {
+	schema := NewExecutableSchema(Config{Resolvers: &Resolver{}}).Schema()
+	if len(relFields) < 20 {
+		t.Fatalf("relFields has %d entries, want every relation field of the schema (22)", len(relFields))
+	}
+	for key := range relFields {
+		object, field, _ := strings.Cut(key, ".")
+		def := schema.Types[object]
+		if def == nil || def.Fields.ForName(field) == nil {
+			t.Errorf("relFields[%q]: the schema has no field %s on type %s", key, field, object)
+		}
+	}
+}
