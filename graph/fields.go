@@ -2,19 +2,39 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// relFields maps "Type.field" to what each relation field of the schema reads. The resolvers read
-// their spec from the variables below, and lookahead reads this map, so the two cannot disagree.
-var relFields = map[string]model.RelSpec{}
+// relFields maps "Type.field" to each relation field of the schema: what it reads, and where
+// its far ends are in the query. The resolvers read their spec from the variables below, and
+// lookahead reads this map, so the two cannot disagree.
+var relFields = map[string]relFieldDef{}
 
+type relFieldDef struct {
+	spec model.RelSpec
+	// far names the subfield of the field's objects that holds the far end (person of an
+	// Attendance read from a meeting); empty when the field returns the far ends themselves.
+	far string
+}
+
+// relationField registers a field that returns the entities at the far ends of its relations.
 func relationField(object, field string, dir kg.Direction, types ...string) model.RelSpec {
 	s := model.RelSpec{Types: types, Dir: dir}
-	relFields[object+"."+field] = s
+	relFields[object+"."+field] = relFieldDef{spec: s}
+	return s
+}
+
+// relationObjects registers a field that returns its relations as objects (Attendance,
+// Position, ...) whose subfield far is the far end.
+func relationObjects(object, field, far string, dir kg.Direction, types ...string) model.RelSpec {
+	s := model.RelSpec{Types: types, Dir: dir}
+	relFields[object+"."+field] = relFieldDef{spec: s, far: far}
 	return s
 }
 
@@ -28,30 +48,35 @@ var (
 	dialogueTopics      = relationField("Dialogue", "topics", kg.Out, kg.RelAddresses)
 
 	initiativeSupports = relationField("Initiative", "supports", kg.Out, kg.RelSupports)
-	initiativeOutcomes = relationField("Initiative", "outcomes", kg.In, kg.OutcomeTypes...)
+	initiativeOutcomes = relationObjects("Initiative", "outcomes", "meeting", kg.In, kg.OutcomeTypes...)
 	initiativeTopics   = relationField("Initiative", "topics", kg.Out, kg.RelAddresses)
 
 	meetingPlace           = relationField("Meeting", "place", kg.Out, kg.RelHeldIn)
 	meetingDialogue        = relationField("Meeting", "dialogue", kg.Out, kg.RelSessionOf)
-	meetingAttendances     = relationField("Meeting", "attendances", kg.In, kg.RelAttended)
-	meetingRepresentations = relationField("Meeting", "representations", kg.In, kg.RelRepresentedAt)
-	meetingOutcomes        = relationField("Meeting", "outcomes", kg.Out, kg.OutcomeTypes...)
+	meetingAttendances     = relationObjects("Meeting", "attendances", "person", kg.In, kg.RelAttended)
+	meetingRepresentations = relationObjects("Meeting", "representations", "organization", kg.In, kg.RelRepresentedAt)
+	meetingOutcomes        = relationObjects("Meeting", "outcomes", "initiative", kg.Out, kg.OutcomeTypes...)
 
 	organizationCountry         = relationField("Organization", "country", kg.Out, kg.RelBelongsTo)
 	organizationParent          = relationField("Organization", "parent", kg.Out, kg.RelPartOf)
 	organizationChildren        = relationField("Organization", "children", kg.In, kg.RelPartOf)
-	organizationPositions       = relationField("Organization", "positions", kg.In, kg.RelHoldsPosition)
-	organizationRepresentations = relationField("Organization", "representations", kg.Out, kg.RelRepresentedAt)
+	organizationPositions       = relationObjects("Organization", "positions", "person", kg.In, kg.RelHoldsPosition)
+	organizationRepresentations = relationObjects("Organization", "representations", "meeting", kg.Out, kg.RelRepresentedAt)
 
-	personPositions   = relationField("Person", "positions", kg.Out, kg.RelHoldsPosition)
-	personAttendances = relationField("Person", "attendances", kg.Out, kg.RelAttended)
+	personPositions   = relationObjects("Person", "positions", "organization", kg.Out, kg.RelHoldsPosition)
+	personAttendances = relationObjects("Person", "attendances", "meeting", kg.Out, kg.RelAttended)
 
 	placeCountry = relationField("Place", "country", kg.Out, kg.RelLocatedIn)
 )
 
+// maxLookahead bounds how many levels below a list one store call reads; the cost limits
+// (internal/server) bound queries far below it.
+const maxLookahead = 12
+
 // lookahead returns, for the relation field resolving in ctx, the specs of every relation field
-// the query selects on the same object (fragments on its type and interfaces included), so that
-// the first of them fetches all in one store call. It reads only the query, never the store.
+// the query selects on the same object (fragments on its type and interfaces included), each
+// with what the query reads below it on the far ends, and so on down: the first of them fetches
+// the whole tree in one store call. It reads only the query, never the store.
 func lookahead(ctx context.Context) func() []model.RelSpec {
 	return func() []model.RelSpec {
 		if !graphql.HasOperationContext(ctx) {
@@ -70,21 +95,65 @@ func lookahead(ctx context.Context) func() []model.RelSpec {
 		if p == nil {
 			return nil
 		}
-		oc := graphql.GetOperationContext(ctx)
-		var specs []model.RelSpec
-		for _, f := range graphql.CollectFields(oc, p.Field.Selections, []string{fc.Object, "Node", "Entity"}) {
-			if f.Name == "relations" {
-				if s, ok := relationsArgs(f.ArgumentMap(oc.Variables)); ok {
-					specs = append(specs, s)
-				}
-				continue
-			}
-			if s, ok := relFields[fc.Object+"."+f.Name]; ok {
+		return specsOn(graphql.GetOperationContext(ctx), p.Field.Selections, fc.Object, maxLookahead)
+	}
+}
+
+// specsOn returns the specs of the relation fields that sel selects on objects of GraphQL type
+// object, with their Then, depth levels deep.
+func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, depth int) []model.RelSpec {
+	if depth == 0 {
+		return nil
+	}
+	var specs []model.RelSpec
+	for _, f := range graphql.CollectFields(oc, sel, []string{object, "Node", "Entity"}) {
+		if f.Name == "relations" {
+			// Its far ends can be of any type; what is read of them is fetched level by level.
+			if s, ok := relationsArgs(f.ArgumentMap(oc.Variables)); ok {
 				specs = append(specs, s)
 			}
+			continue
 		}
-		return specs
+		def, ok := relFields[object+"."+f.Name]
+		if !ok {
+			continue
+		}
+		s := def.spec
+		farType := f.Definition.Type.Name()
+		if def.far == "" {
+			s.Then = specsOn(oc, f.Selections, farType, depth-1)
+		} else {
+			var farSel ast.SelectionSet
+			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{farType}) {
+				if sub.Name == def.far {
+					farSel = append(farSel, sub.Selections...)
+					farType = sub.Definition.Type.Name()
+				}
+			}
+			if farSel != nil {
+				s.Then = specsOn(oc, farSel, farType, depth-1)
+			}
+		}
+		specs = append(specs, s)
 	}
+	return mergeSpecs(specs)
+}
+
+// mergeSpecs merges specs that read the same relations (the same field under two aliases, say)
+// into one whose Then reads what either reads below.
+func mergeSpecs(specs []model.RelSpec) []model.RelSpec {
+	var out []model.RelSpec
+	at := map[string]int{}
+	for _, s := range specs {
+		k := fmt.Sprint(s.Types, s.Dir, s.Limit)
+		if i, ok := at[k]; ok {
+			out[i].Then = mergeSpecs(append(slices.Clip(out[i].Then), s.Then...))
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, s)
+	}
+	return out
 }
 
 // relationsSpec checks the arguments of a `relations(types, direction, first)` field and returns

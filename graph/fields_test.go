@@ -12,11 +12,19 @@ func TestRelationFieldsAreSchemaFields(t *testing.T) {
 	if len(relFields) < 20 {
 		t.Fatalf("relFields has %d entries, want every relation field of the schema (22)", len(relFields))
 	}
-	for key := range relFields {
+	for key, rf := range relFields {
 		object, field, _ := strings.Cut(key, ".")
 		def := schema.Types[object]
 		if def == nil || def.Fields.ForName(field) == nil {
 			t.Errorf("relFields[%q]: the schema has no field %s on type %s", key, field, object)
+			continue
+		}
+		if rf.far == "" {
+			continue
+		}
+		objs := schema.Types[def.Fields.ForName(field).Type.Name()]
+		if objs == nil || objs.Fields.ForName(rf.far) == nil {
+			t.Errorf("relFields[%q]: its objects have no far-end field %q", key, rf.far)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 
@@ -71,11 +72,13 @@ type relResult struct {
 }
 
 // RelSpec is what a relation field reads: relations of Types (any when empty) in direction Dir, at
-// most Limit per entity (all when <= 0).
+// most Limit per entity (all when <= 0); and Then, what the query reads next from the entities at
+// their far ends, fetched in the same store call.
 type RelSpec struct {
 	Types []string
 	Dir   kg.Direction
 	Limit int
+	Then  []RelSpec
 }
 
 type relKey struct {
@@ -120,14 +123,19 @@ func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahea
 	b.mu.Lock()
 	e, ok := b.rels[k]
 	if !ok {
-		g := &relGroup{specs: []RelSpec{spec}}
-		b.rels[k] = relEntry{g, 0}
+		// The lookahead's copy of spec, if it has one, knows what to read below it.
+		var specs []RelSpec
 		if lookahead != nil {
-			for _, more := range lookahead() {
-				if _, have := b.rels[more.key()]; !have {
-					b.rels[more.key()] = relEntry{g, len(g.specs)}
-					g.specs = append(g.specs, more)
-				}
+			specs = lookahead()
+		}
+		if !slices.ContainsFunc(specs, func(s RelSpec) bool { return s.key() == k }) {
+			specs = append([]RelSpec{spec}, specs...)
+		}
+		g := &relGroup{}
+		for _, s := range specs {
+			if _, have := b.rels[s.key()]; !have {
+				b.rels[s.key()] = relEntry{g, len(g.specs)}
+				g.specs = append(g.specs, s)
 			}
 		}
 		e = b.rels[k]
@@ -149,31 +157,40 @@ func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahea
 	return out, res.batch, nil
 }
 
-// expand fetches specs for every entity of b in one store call. Each spec's relations form their
-// own RelBatch, whose far ends come with them and form their own Batch: the siblings of the next
-// level down.
+// expand fetches specs, and the specs of their Then below, for every entity of b in one store call.
 func (b *Batch) expand(ctx context.Context, specs []RelSpec) ([]relResult, error) {
 	ids := make([]string, len(b.entities))
 	for i, e := range b.entities {
 		ids[i] = e.ID
 	}
-	q := kg.ExpandQuery{IDs: ids, Selects: make([]kg.RelationSelect, len(specs))}
-	for i, s := range specs {
-		q.Selects[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit}
-	}
-	x, err := b.store.Expand(ctx, q)
+	x, err := b.store.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: selects(specs)})
 	if err != nil {
 		return nil, err
 	}
+	return b.results(specs, x), nil
+}
+
+func selects(specs []RelSpec) []kg.RelationSelect {
+	out := make([]kg.RelationSelect, len(specs))
+	for i, s := range specs {
+		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: selects(s.Then)}
+	}
+	return out
+}
+
+// results turns x, the expansion of specs over b, into one result per spec. Each spec's relations
+// form their own RelBatch, whose far ends form their own Batch (the siblings of the next level
+// down), given the results of the spec's Then as if that Batch had fetched them itself.
+func (b *Batch) results(specs []RelSpec, x *kg.Expansion) []relResult {
 	out := make([]relResult, len(specs))
-	for si := range specs {
+	for si, spec := range specs {
 		var flat []*kg.Relation
 		var far []*kg.Entity
 		seen := map[string]bool{}
 		for i, rs := range x.Relations[si] {
 			for _, r := range rs {
 				flat = append(flat, r)
-				if other := r.Other(ids[i]); !seen[other] && x.Ends[other] != nil {
+				if other := r.Other(x.IDs[i]); !seen[other] && x.Ends[other] != nil {
 					seen[other] = true
 					far = append(far, x.Ends[other])
 				}
@@ -181,9 +198,45 @@ func (b *Batch) expand(ctx context.Context, specs []RelSpec) ([]relResult, error
 		}
 		rb := NewRelBatch(b.store, flat)
 		rb.near, rb.far = b, NewBatch(b.store, far)
+		if then := x.Then[si]; then != nil && len(spec.Then) > 0 {
+			rb.far.prefill(spec.Then, then)
+		}
 		out[si] = relResult{perEntity: x.Relations[si], batch: rb}
 	}
-	return out, nil
+	return out
+}
+
+// prefill records x, the expansion of specs over the entities of b (fetched with the level
+// above), as the answer to those specs.
+func (b *Batch) prefill(specs []RelSpec, x *kg.Expansion) {
+	// The expansion is indexed by x.IDs, the far ends of the level above, which can include ids
+	// that do not exist; b holds only those found. Re-index onto b's entities.
+	pos := make(map[string]int, len(x.IDs))
+	for i, id := range x.IDs {
+		pos[id] = i
+	}
+	ids := make([]string, len(b.entities))
+	re := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(specs)), Ends: x.Ends, Then: x.Then}
+	for i, e := range b.entities {
+		ids[i] = e.ID
+	}
+	for si := range specs {
+		re.Relations[si] = make([][]*kg.Relation, len(ids))
+		for i, id := range ids {
+			if p, ok := pos[id]; ok {
+				re.Relations[si][i] = x.Relations[si][p]
+			}
+		}
+	}
+	g := &relGroup{specs: specs}
+	g.once.Do(func() { g.val = b.results(specs, re) })
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, s := range specs {
+		if _, have := b.rels[s.key()]; !have {
+			b.rels[s.key()] = relEntry{g, i}
+		}
+	}
 }
 
 // Source returns the source id cited by an entity of b, fetching every source cited in b at once.

@@ -33,8 +33,9 @@ type Store interface {
 	Relations(ctx context.Context, q RelationQuery) ([][]*Relation, error)
 
 	// Expand returns, for the entities q.IDs, the relations each of q.Selects selects (exactly
-	// what Relations returns for that select) and every entity at the far end of those relations:
-	// all one level of a nested query reads, in one store call.
+	// what Relations returns for that select) and every entity at the far end of those relations,
+	// then, for those far ends, what each select's Then selects, and so on down: all a nested
+	// query reads below one list, in one store call.
 	Expand(ctx context.Context, q ExpandQuery) (*Expansion, error)
 
 	// ListEntities returns one page of the entities of q.Kind that match q.Where, sorted by q.Sort
@@ -73,21 +74,44 @@ type ExpandQuery struct {
 	Selects []RelationSelect
 }
 
-// RelationSelect is a RelationQuery without its ids: one kind of relation an ExpandQuery reads.
+// RelationSelect is a RelationQuery without its ids: one kind of relation an ExpandQuery reads,
+// and what to read next from the entities at the far ends of those relations.
 type RelationSelect struct {
 	Types     []string  // empty: every type
 	Direction Direction // "" means Both
 	Limit     int       // per id; <= 0: no limit
+	Then      []RelationSelect
 }
 
-// Expansion is the answer to an ExpandQuery.
+// Expansion is the answer to an ExpandQuery (or to one select's Then).
 type Expansion struct {
-	// Relations[s][i] are the relations of IDs[i] that Selects[s] selects, ordered as Relations
+	// IDs are the entities expanded: the query's IDs at the top; below, the far ends of the
+	// select above, each once, in the order of its relations.
+	IDs []string
+	// Relations[s][i] are the relations of IDs[i] that select s selects, ordered as Relations
 	// orders them.
 	Relations [][][]*Relation
 	// Ends holds, by id, every entity at the far end of a relation in Relations (for a relation of
 	// an entity with itself, that entity).
 	Ends map[string]*Entity
+	// Then[s] expands select s's Then over the far ends of Relations[s]; nil when it has none.
+	Then []*Expansion
+}
+
+// FarEnds returns the far ends of relations rels[i] of ids[i], each once, in relation order: the
+// IDs of an Expansion's Then.
+func FarEnds(ids []string, rels [][]*Relation) []string {
+	seen := map[string]bool{}
+	var out []string
+	for i, rs := range rels {
+		for _, r := range rs {
+			if o := r.Other(ids[i]); !seen[o] {
+				seen[o] = true
+				out = append(out, o)
+			}
+		}
+	}
+	return out
 }
 
 // ListQuery selects one page of entities (or sources) of one kind.

@@ -6,34 +6,48 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Expand returns, per select and id, copies of the relations Relations would return, and copies
-// of their far-end entities, all read under one lock so that the level is one consistent
-// snapshot. An unknown Direction in any select is a CodeBadUserInput error.
+// Expand returns, per select and id, copies of the relations Relations would return, copies of
+// their far-end entities, and the expansions of the selects' Then below, all read under one lock
+// so that the whole tree is one consistent snapshot. An unknown Direction in any select is a
+// CodeBadUserInput error.
 func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	type way struct{ out, in bool }
-	ways := make([]way, len(q.Selects))
-	for i, sel := range q.Selects {
-		out, in, err := directions(sel.Direction)
-		if err != nil {
-			return nil, err
-		}
-		ways[i] = way{out, in}
+	if err := checkSelects(q.Selects); err != nil {
+		return nil, err
 	}
-	x := &kg.Expansion{Relations: make([][][]*kg.Relation, len(q.Selects)), Ends: map[string]*kg.Entity{}}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for si, sel := range q.Selects {
-		perID := make([][]*kg.Relation, len(q.IDs))
-		for i, id := range q.IDs {
+	return s.expand(q.IDs, q.Selects), nil
+}
+
+func checkSelects(sels []kg.RelationSelect) error {
+	for _, sel := range sels {
+		if _, _, err := directions(sel.Direction); err != nil {
+			return err
+		}
+		if err := checkSelects(sel.Then); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expand answers selects for ids. The caller holds s.mu.
+func (s *Store) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion {
+	x := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(selects)), Ends: map[string]*kg.Entity{},
+		Then: make([]*kg.Expansion, len(selects))}
+	for si, sel := range selects {
+		out, in, _ := directions(sel.Direction)
+		perID := make([][]*kg.Relation, len(ids))
+		for i, id := range ids {
 			n, ok := s.nodes[id]
 			if !ok {
 				continue
 			}
 			var rs []*kg.Relation
-			n.eachEdge(ways[si].out, ways[si].in, sel.Types, func(e edge) bool {
+			n.eachEdge(out, in, sel.Types, func(e edge) bool {
 				rs = append(rs, cloneRelation(e.rel))
 				return sel.Limit <= 0 || len(rs) < sel.Limit
 			})
@@ -48,6 +62,9 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 			perID[i] = rs
 		}
 		x.Relations[si] = perID
+		if len(sel.Then) > 0 {
+			x.Then[si] = s.expand(kg.FarEnds(ids, perID), sel.Then)
+		}
 	}
-	return x, nil
+	return x
 }

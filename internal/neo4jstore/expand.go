@@ -8,61 +8,91 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Expand answers every select of q, and fetches the far ends of the relations found, in one round
-// trip: one COLLECT subquery per select, each ordered and limited per id on the server as
-// Relations does. A far end comes back with every relation that reaches it; Go keeps one copy.
+// Expand answers the whole tree of selects in q in one round trip: one COLLECT subquery per
+// select, each ordered and limited per entity on the server as Relations does, with the selects
+// of its Then nested inside it for each far end. A far end comes back with every relation that
+// reaches it; Go keeps one copy.
 func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
-	x := &kg.Expansion{Relations: make([][][]*kg.Relation, len(q.Selects)), Ends: map[string]*kg.Entity{}}
-	for i := range x.Relations {
-		x.Relations[i] = make([][]*kg.Relation, len(q.IDs))
-	}
 	params := map[string]any{"ids": distinct(q.IDs)}
+	cols, err := selectColumns("n", "", q.Selects, params)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[string][]any{}
+	if len(q.IDs) > 0 && len(cols) > 0 {
+		recs, err := s.read(ctx, `
+			UNWIND $ids AS id
+			MATCH (n:Entity {id: id})
+			RETURN id, [`+strings.Join(cols, ",\n")+`] AS selects`, params)
+		if err != nil {
+			return nil, s.mapError(ctx, "expand", err)
+		}
+		for _, rec := range recs {
+			id, _ := rec.Values[0].(string)
+			rows[id], _ = rec.Values[1].([]any)
+		}
+	}
+	return expansion(q.IDs, q.Selects, rows), nil
+}
+
+// selectColumns returns one COLLECT subquery per select over the entity in variable near. Each
+// collects, per relation, [type, from, to, relation properties, far end properties, [the far
+// end's Then columns]]. Variables are suffixed with the select's path in the tree, since a
+// subquery may not reuse a name its outer scope declares.
+func selectColumns(near, path string, sels []kg.RelationSelect, params map[string]any) ([]string, error) {
 	var cols []string
-	for i, sel := range q.Selects {
+	for i, sel := range sels {
+		p := fmt.Sprintf("%s_%d", path, i)
+		r, m, from, to := "r"+p, "m"+p, "from"+p, "to"+p
 		types, none := relTypes(sel.Types)
-		pattern, err := relPattern("n", "r", types, sel.Direction, "m")
+		pattern, err := relPattern(near, r, types, sel.Direction, m)
 		if err != nil {
 			return nil, err
 		}
+		then := []string{}
+		if len(sel.Then) > 0 {
+			if then, err = selectColumns(m, p, sel.Then, params); err != nil {
+				return nil, err
+			}
+		}
 		if none {
-			cols = append(cols, fmt.Sprintf("[] AS s%d", i))
+			cols = append(cols, "[]")
 			continue
 		}
 		limit := ""
 		if sel.Limit > 0 {
-			limit = fmt.Sprintf("LIMIT $limit%d", i)
-			params[fmt.Sprintf("limit%d", i)] = int64(sel.Limit)
+			limit = "LIMIT $limit" + p
+			params["limit"+p] = int64(sel.Limit)
 		}
 		cols = append(cols, fmt.Sprintf(`COLLECT {
-				MATCH %s
-				WITH r, m, startNode(r).id AS from, endNode(r).id AS to
-				ORDER BY type(r), from, to
-				%s
-				RETURN [type(r), from, to, r {.*}, m {.*}]
-			} AS s%d`, pattern, limit, i))
+				MATCH %[1]s
+				WITH %[2]s, %[3]s, startNode(%[2]s).id AS %[4]s, endNode(%[2]s).id AS %[5]s
+				ORDER BY type(%[2]s), %[4]s, %[5]s
+				%[6]s
+				RETURN [type(%[2]s), %[4]s, %[5]s, %[2]s {.*}, %[3]s {.*}, [%[7]s]]
+			}`, pattern, r, m, from, to, limit, strings.Join(then, ",\n")))
 	}
-	if len(q.IDs) == 0 || len(cols) == 0 {
-		return x, nil
-	}
-	recs, err := s.read(ctx, `
-		UNWIND $ids AS id
-		MATCH (n:Entity {id: id})
-		RETURN id, `+strings.Join(cols, ",\n\t\t\t"), params)
-	if err != nil {
-		return nil, s.mapError(ctx, "expand", err)
-	}
-	index := make(map[string][]int, len(q.IDs))
-	for i, id := range q.IDs {
-		index[id] = append(index[id], i)
-	}
-	for _, rec := range recs {
-		id, _ := rec.Values[0].(string)
-		for si := range q.Selects {
-			rows, _ := rec.Values[1+si].([]any)
-			rels := make([]*kg.Relation, 0, len(rows))
-			for _, row := range rows {
-				c, _ := row.([]any)
-				if len(c) != 5 {
+	return cols, nil
+}
+
+// expansion builds the Expansion of sels over ids from rows: per entity id, the values of the
+// select columns selectColumns made.
+func expansion(ids []string, sels []kg.RelationSelect, rows map[string][]any) *kg.Expansion {
+	x := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(sels)), Ends: map[string]*kg.Entity{},
+		Then: make([]*kg.Expansion, len(sels))}
+	for si, sel := range sels {
+		perID := make([][]*kg.Relation, len(ids))
+		next := map[string][]any{}
+		for i, id := range ids {
+			cols := rows[id]
+			if si >= len(cols) {
+				continue
+			}
+			items, _ := cols[si].([]any)
+			rels := make([]*kg.Relation, 0, len(items))
+			for _, item := range items {
+				c, _ := item.([]any)
+				if len(c) != 6 {
 					continue
 				}
 				typ, _ := c[0].(string)
@@ -71,16 +101,22 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 				props, _ := c[3].(map[string]any)
 				r := relationFromMap(typ, from, to, props)
 				rels = append(rels, r)
-				if other := r.Other(id); x.Ends[other] == nil {
+				other := r.Other(id)
+				if x.Ends[other] == nil {
 					if m, ok := c[4].(map[string]any); ok {
 						x.Ends[other] = entityFromMap(m)
 					}
 				}
+				if _, done := next[other]; !done {
+					next[other], _ = c[5].([]any)
+				}
 			}
-			for _, i := range index[id] {
-				x.Relations[si][i] = rels
-			}
+			perID[i] = rels
+		}
+		x.Relations[si] = perID
+		if len(sel.Then) > 0 {
+			x.Then[si] = expansion(kg.FarEnds(ids, perID), sel.Then, next)
 		}
 	}
-	return x, nil
+	return x
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -71,6 +72,28 @@ func testExpand(t *testing.T, s kg.Store) {
 			}
 		}
 	})
+	t.Run("then", func(t *testing.T) {
+		// Three levels: who attended, their positions, and (at most two of) anything touching
+		// those organizations; plus the places of the meetings, whose own Then reads nothing.
+		tree := []kg.RelationSelect{
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Then: []kg.RelationSelect{
+				{Types: []string{kg.RelHoldsPosition}, Direction: kg.Out, Then: []kg.RelationSelect{
+					{Direction: kg.Both, Limit: 2},
+					{Types: []string{"KNOWS"}, Then: []kg.RelationSelect{{}}},
+				}},
+				{Types: []string{kg.RelAttended}, Direction: kg.Out},
+			}},
+			{Types: []string{kg.RelHeldIn}, Direction: kg.Out, Then: []kg.RelationSelect{}},
+		}
+		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: tree})
+		if err != nil {
+			t.Fatalf("Expand(tree) error = %v", err)
+		}
+		checkLevel(t, s, "top", ids, tree, x)
+		if x.Then[0] == nil || x.Then[0].Then[0] == nil || len(x.Then[0].Then[0].IDs) == 0 {
+			t.Fatalf("Expand(tree) reached no organization through attendances and positions: %+v", x)
+		}
+	})
 	t.Run("nothing to read", func(t *testing.T) {
 		for _, q := range []kg.ExpandQuery{{IDs: ids}, {Selects: selects}, {}} {
 			x, err := s.Expand(ctx, q)
@@ -101,6 +124,46 @@ func testExpand(t *testing.T, s kg.Store) {
 			t.Error("Expand(cancelled ctx) = nil error, want an error")
 		}
 	})
+}
+
+// checkLevel checks one level of an expansion of sels over ids against an Expand of the same
+// selects without their Then (which "equals Relations and Entities" pins), then the levels below.
+func checkLevel(t *testing.T, s kg.Store, at string, ids []string, sels []kg.RelationSelect, x *kg.Expansion) {
+	t.Helper()
+	if !reflect.DeepEqual(x.IDs, ids) && !(len(x.IDs) == 0 && len(ids) == 0) {
+		t.Fatalf("%s: Expansion.IDs = %v, want %v", at, x.IDs, ids)
+	}
+	flat := make([]kg.RelationSelect, len(sels))
+	for i, sel := range sels {
+		flat[i] = kg.RelationSelect{Types: sel.Types, Direction: sel.Direction, Limit: sel.Limit}
+	}
+	want, err := s.Expand(t.Context(), kg.ExpandQuery{IDs: ids, Selects: flat})
+	if err != nil {
+		t.Fatalf("%s: Expand() error = %v", at, err)
+	}
+	if len(x.Relations) != len(sels) || len(x.Then) != len(sels) {
+		t.Fatalf("%s: %d relation lists and %d thens for %d selects", at, len(x.Relations), len(x.Then), len(sels))
+	}
+	for si, sel := range sels {
+		for i := range ids {
+			if !equalRelations(x.Relations[si][i], want.Relations[si][i]) {
+				t.Errorf("%s: select %d, id %s = %v, want %v", at, si, ids[i], relKeys(x.Relations[si][i]), relKeys(want.Relations[si][i]))
+			}
+		}
+		if len(sel.Then) == 0 {
+			if x.Then[si] != nil {
+				t.Errorf("%s: select %d has no Then but its expansion has one", at, si)
+			}
+			continue
+		}
+		if x.Then[si] == nil {
+			t.Fatalf("%s: select %d has a Then but no expansion of it", at, si)
+		}
+		checkLevel(t, s, fmt.Sprintf("%s/%d", at, si), kg.FarEnds(ids, x.Relations[si]), sel.Then, x.Then[si])
+	}
+	if !reflect.DeepEqual(x.Ends, want.Ends) {
+		t.Errorf("%s: Ends = %d entities, want %d (as Expand without Then)", at, len(x.Ends), len(want.Ends))
+	}
 }
 
 func equalRelations(a, b []*kg.Relation) bool {

@@ -1,0 +1,85 @@
+package server_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/storetest"
+)
+
+// oneAtATime answers every Expand one select at a time and without its Then, as the API read
+// before it looked ahead: one store call per field and level.
+type oneAtATime struct{ kg.Store }
+
+func (s oneAtATime) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
+	x := &kg.Expansion{IDs: q.IDs, Relations: make([][][]*kg.Relation, len(q.Selects)), Ends: map[string]*kg.Entity{},
+		Then: make([]*kg.Expansion, len(q.Selects))}
+	for i, sel := range q.Selects {
+		one, err := s.Store.Expand(ctx, kg.ExpandQuery{IDs: q.IDs, Selects: []kg.RelationSelect{
+			{Types: sel.Types, Direction: sel.Direction, Limit: sel.Limit}}})
+		if err != nil {
+			return nil, err
+		}
+		x.Relations[i] = one.Relations[0]
+		for id, e := range one.Ends {
+			x.Ends[id] = e
+		}
+	}
+	return x, nil
+}
+
+// Reading a whole query's tree in one store call must not change any answer: every query below
+// answers byte for byte as it does when the store is read one field and one level at a time.
+func TestLookaheadChangesNoAnswer(t *testing.T) {
+	queries := map[string]string{
+		"meeting page": `{ meetings(first: 20, sort: [{date: DESC}]) { edges { node { id name
+			place { name country { code name } } dialogue { name parent { name } meetings { id } }
+			attendances { role delegation { code } person { name positions { title organization { name parent { name } } } } meeting { id } }
+			representations { delegation { code } organization { name children { name } } }
+			outcomes { action initiative { name supports { name } outcomes { meeting { id } } } } } } } }`,
+		"aliases merge what they read": `{ meetings(first: 10) { edges { node { id
+			a: attendances { person { id positions { organization { id } } } }
+			b: attendances { role person { name attendances { meeting { id place { id } } } } }
+			c: place { id } d: place { name country { id } } } } } }`,
+		"fragments and interfaces": `{ meetings(first: 10) { edges { node {
+			... on Entity { id relations(types: ["ATTENDED"], direction: IN, first: 3) { type from { id ... on Person { positions { title } } } to { id } } }
+			... on Meeting { attendances { person { ... on Entity { name } ... on Person { attendances { role } } } } } } } } }`,
+		"people and organizations": `{ people(first: 30, sort: [{name: ASC}]) { edges { node { id
+			positions { title person { id } organization { name country { code } positions { person { id } } representations { meeting { id } } } }
+			attendances { meeting { name dialogue { name countries { code } topics { name } initiatives { name } } } } } } } }`,
+		"limits and back references": `{ organizations(first: 20) { edges { node { id
+			relations(first: 2) { type from { id } to { id } }
+			r2: relations(first: 5, direction: OUT) { type to { id ... on Organization { relations(first: 1) { type } } } }
+			positions { person { positions { organization { id } } } } } } } }`,
+	}
+	bundles := map[string]func() *kg.Bundle{"builtin": builtin(t), "generated": func() *kg.Bundle { return storetest.Generate(2000) }}
+	for bname, b := range bundles {
+		for sname, open := range stores(t, b) {
+			t.Run(bname+"/"+sname, func(t *testing.T) {
+				s := open(t)
+				counting := storetest.NewCounting(s)
+				ahead, alone := newClient(t, counting), newClient(t, oneAtATime{s})
+				for name, q := range queries {
+					counting.Reset()
+					got, want := ahead.do(q, nil), alone.do(q, nil)
+					if len(got.Errors) > 0 || len(want.Errors) > 0 {
+						t.Fatalf("%s: errors %+v / %+v", name, got.Errors, want.Errors)
+					}
+					if string(got.Data) != string(want.Data) {
+						t.Errorf("%s: answer with lookahead differs from the answer read one field at a time:\n%s\nwant\n%s", name, got.Data, want.Data)
+					}
+					if len(got.Data) < 200 {
+						t.Errorf("%s: answer too small to prove anything: %s", name, got.Data)
+					}
+					// One Expand reads everything below a list, but what is read of the far ends of
+					// the generic relations field (any type) comes a level at a time.
+					bound := map[string]int{"fragments and interfaces": 2, "limits and back references": 2}[name]
+					if got := counting.Calls()["Expand"]; got > max(bound, 1) {
+						t.Errorf("%s: %d Expand calls, want at most %d (calls: %v)", name, got, max(bound, 1), counting.Calls())
+					}
+				}
+			})
+		}
+	}
+}
