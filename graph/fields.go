@@ -6,9 +6,9 @@ import (
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // relFields maps "Type.field" to each relation field of the schema: what it reads, and where
