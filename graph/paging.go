@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+
 	"encoding/base64"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"strconv"
 	"strings"
 
@@ -54,8 +57,8 @@ type page struct {
 	total   int
 }
 
-func pageInfo(offset, n, total int, cursors []string) *model.PageInfo {
-	info := &model.PageInfo{HasNextPage: offset+n < total, HasPreviousPage: offset > 0}
+func pageInfo(offset, n int, more bool, cursors []string) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: offset > 0}
 	if n > 0 {
 		info.StartCursor, info.EndCursor = &cursors[0], &cursors[n-1]
 	}
@@ -77,19 +80,63 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.ListEntities(ctx, kg.ListQuery{Kind: kind, Where: f, Sort: compileSort(sort), Offset: offset, Limit: n})
+	specs, total := connectionLookahead(ctx)
+	q := kg.ListQuery{Kind: kind, Where: f, Sort: compileSort(sort), Offset: offset, Limit: n, SkipTotal: !total,
+		Expand: model.Selects(specs)}
+	if n == 0 {
+		// Limit 0 would mean no limit: read one to learn whether any match lies ahead.
+		q.Limit, q.Expand = 1, nil
+	}
+	res, err := r.Store.ListEntities(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	if n == 0 {
-		res.Entities = nil
+		res.Entities, res.More = nil, len(res.Entities) > 0
 	}
-	p := &page{nodes: model.NewBatch(r.Store, res.Entities).Entities(), total: res.Total}
+	batch := model.NewBatch(r.Store, res.Entities)
+	if res.Expansion != nil {
+		batch.Prefill(specs, res.Expansion)
+	}
+	p := &page{nodes: batch.Entities(), total: res.Total}
 	for i := range p.nodes {
 		p.cursors = append(p.cursors, encodeCursor(offset+i))
 	}
-	p.info = pageInfo(offset, len(p.nodes), res.Total, p.cursors)
+	p.info = pageInfo(offset, len(p.nodes), res.More, p.cursors)
 	return p, nil
+}
+
+// connectionLookahead reads the selections of the connection field resolving in ctx: the specs of
+// the relation fields its edges' nodes select (with what is read below them), and whether it asks
+// for totalCount, which costs a count of every match.
+func connectionLookahead(ctx context.Context) (specs []model.RelSpec, total bool) {
+	if !graphql.HasOperationContext(ctx) {
+		return nil, true
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
+		return nil, true
+	}
+	oc := graphql.GetOperationContext(ctx)
+	var nodeSel ast.SelectionSet
+	nodeType := ""
+	for _, f := range graphql.CollectFields(oc, fc.Field.Selections, []string{fc.Field.Definition.Type.Name()}) {
+		switch f.Name {
+		case "totalCount":
+			total = true
+		case "edges":
+			for _, e := range graphql.CollectFields(oc, f.Selections, []string{f.Definition.Type.Name()}) {
+				if e.Name == "node" {
+					nodeSel = append(nodeSel, e.Selections...)
+					nodeType = e.Definition.Type.Name()
+				}
+			}
+		}
+	}
+	if nodeType == "" {
+		return nil, total
+	}
+	return specsOn(oc, nodeSel, nodeType, maxLookahead), total
 }
 
 // edges builds a kind's edges from p with newEdge.

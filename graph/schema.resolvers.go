@@ -319,7 +319,7 @@ func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort 
 		cursors[i] = encodeCursor(offset + i)
 		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{S: s}})
 	}
-	conn.PageInfo = pageInfo(offset, len(res.Sources), res.Total, cursors)
+	conn.PageInfo = pageInfo(offset, len(res.Sources), offset+len(res.Sources) < res.Total, cursors)
 	return conn, nil
 }
 

@@ -127,7 +127,7 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 			return nil, err
 		}
 		return &model.ChangeConnection{Edges: []*model.ChangeEdge{}, TotalCount: p.Total,
-			PageInfo: pageInfo(offset, 0, p.Total, nil)}, nil
+			PageInfo: pageInfo(offset, 0, offset < p.Total, nil)}, nil
 	}
 	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
 	if err != nil {
@@ -139,6 +139,6 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 		cursors[i] = encodeCursor(offset + i)
 		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
 	}
-	conn.PageInfo = pageInfo(offset, len(p.Changes), p.Total, cursors)
+	conn.PageInfo = pageInfo(offset, len(p.Changes), offset+len(p.Changes) < p.Total, cursors)
 	return conn, nil
 }

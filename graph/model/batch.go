@@ -163,17 +163,18 @@ func (b *Batch) expand(ctx context.Context, specs []RelSpec) ([]relResult, error
 	for i, e := range b.entities {
 		ids[i] = e.ID
 	}
-	x, err := b.store.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: selects(specs)})
+	x, err := b.store.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: Selects(specs)})
 	if err != nil {
 		return nil, err
 	}
 	return b.results(specs, x), nil
 }
 
-func selects(specs []RelSpec) []kg.RelationSelect {
+// Selects returns specs as the store's selects.
+func Selects(specs []RelSpec) []kg.RelationSelect {
 	out := make([]kg.RelationSelect, len(specs))
 	for i, s := range specs {
-		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: selects(s.Then)}
+		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: Selects(s.Then)}
 	}
 	return out
 }
@@ -199,16 +200,16 @@ func (b *Batch) results(specs []RelSpec, x *kg.Expansion) []relResult {
 		rb := NewRelBatch(b.store, flat)
 		rb.near, rb.far = b, NewBatch(b.store, far)
 		if then := x.Then[si]; then != nil && len(spec.Then) > 0 {
-			rb.far.prefill(spec.Then, then)
+			rb.far.Prefill(spec.Then, then)
 		}
 		out[si] = relResult{perEntity: x.Relations[si], batch: rb}
 	}
 	return out
 }
 
-// prefill records x, the expansion of specs over the entities of b (fetched with the level
-// above), as the answer to those specs.
-func (b *Batch) prefill(specs []RelSpec, x *kg.Expansion) {
+// Prefill records x, the expansion of specs over the entities of b (fetched with the level
+// above, or with b itself), as the answer to those specs.
+func (b *Batch) Prefill(specs []RelSpec, x *kg.Expansion) {
 	// The expansion is indexed by x.IDs, the far ends of the level above, which can include ids
 	// that do not exist; b holds only those found. Re-index onto b's entities.
 	pos := make(map[string]int, len(x.IDs))

@@ -121,6 +121,14 @@ type ListQuery struct {
 	Sort   []SortField
 	Offset int
 	Limit  int // <= 0: no limit
+
+	// SkipTotal leaves EntityPage.Total at -1 instead of counting every match, which takes a pass
+	// over all of them; EntityPage.More still says whether matches follow the page. ListEntities
+	// only.
+	SkipTotal bool
+	// Expand reads below the page's entities what an ExpandQuery of these selects would, in the
+	// same call (EntityPage.Expansion). ListEntities only.
+	Expand []RelationSelect
 }
 
 // SortField orders by one field (a name Filter conditions accept). Ascending order puts missing
@@ -133,7 +141,10 @@ type SortField struct {
 // EntityPage is one page of a ListEntities answer.
 type EntityPage struct {
 	Entities []*Entity
-	Total    int
+	Total    int  // -1 when the query asked to skip counting
+	More     bool // matches follow this page
+	// Expansion answers the query's Expand over Entities; nil when it had none.
+	Expansion *Expansion
 }
 
 // SourcePage is one page of a ListSources answer.

@@ -27,6 +27,9 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	if err != nil {
 		return nil, err
 	}
+	if err := checkSelects(q.Expand); err != nil {
+		return nil, err
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var matched []*kg.Entity
@@ -42,9 +45,18 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	}
 	sortBy(matched, q.Sort, entitySortKey, func(e *kg.Entity) string { return e.ID })
 	page := pageOf(matched, q.Offset, q.Limit)
-	out := &kg.EntityPage{Entities: make([]*kg.Entity, len(page)), Total: len(matched)}
+	out := &kg.EntityPage{Entities: make([]*kg.Entity, len(page)), Total: len(matched),
+		More: max(q.Offset, 0)+len(page) < len(matched)}
+	if q.SkipTotal {
+		out.Total = -1
+	}
+	ids := make([]string, len(page))
 	for i, e := range page {
 		out.Entities[i] = cloneEntity(e)
+		ids[i] = e.ID
+	}
+	if len(q.Expand) > 0 {
+		out.Expansion = s.expand(ids, q.Expand)
 	}
 	return out, nil
 }

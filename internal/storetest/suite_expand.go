@@ -94,6 +94,53 @@ func testExpand(t *testing.T, s kg.Store) {
 			t.Fatalf("Expand(tree) reached no organization through attendances and positions: %+v", x)
 		}
 	})
+	t.Run("with a list page", func(t *testing.T) {
+		tree := []kg.RelationSelect{
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Then: []kg.RelationSelect{
+				{Types: []string{kg.RelHoldsPosition}, Direction: kg.Out}}},
+			{Direction: kg.Both, Limit: 3},
+		}
+		for _, q := range []kg.ListQuery{
+			{Kind: kg.KindMeeting, Sort: []kg.SortField{{Field: "date"}}, Limit: 2},
+			{Kind: kg.KindMeeting, Sort: []kg.SortField{{Field: "date", Desc: true}}, Offset: 1, Limit: 2},
+			{Kind: kg.KindPerson, Limit: 100},
+			{Kind: kg.KindPerson, Offset: 3},
+			{Kind: kg.KindTopic, Limit: 1, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpContains, Value: "zzz"}}}},
+		} {
+			plain, err := s.ListEntities(ctx, q)
+			if err != nil {
+				t.Fatalf("ListEntities(%+v) error = %v", q, err)
+			}
+			if want := max(q.Offset, 0)+len(plain.Entities) < plain.Total; plain.More != want {
+				t.Errorf("ListEntities(%+v).More = %v, want %v (total %d)", q, plain.More, want, plain.Total)
+			}
+			for _, skip := range []bool{false, true} {
+				q2 := q
+				q2.SkipTotal, q2.Expand = skip, tree
+				got, err := s.ListEntities(ctx, q2)
+				if err != nil {
+					t.Fatalf("ListEntities(%+v) error = %v", q2, err)
+				}
+				if !reflect.DeepEqual(got.Entities, plain.Entities) || got.More != plain.More {
+					t.Errorf("ListEntities(SkipTotal %v, Expand) = %d entities, more %v; want %d, %v as without them", skip, len(got.Entities), got.More, len(plain.Entities), plain.More)
+				}
+				if wantTotal := map[bool]int{false: plain.Total, true: -1}[skip]; got.Total != wantTotal {
+					t.Errorf("ListEntities(SkipTotal %v).Total = %d, want %d", skip, got.Total, wantTotal)
+				}
+				var ids []string
+				for _, e := range plain.Entities {
+					ids = append(ids, e.ID)
+				}
+				if got.Expansion == nil {
+					t.Fatalf("ListEntities(Expand).Expansion = nil")
+				}
+				checkLevel(t, s, "page", ids, tree, got.Expansion)
+			}
+		}
+		if _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Expand: []kg.RelationSelect{{Then: []kg.RelationSelect{{Direction: "UP"}}}}}); err == nil {
+			t.Error("ListEntities(Expand with direction UP) = nil error, want BAD_USER_INPUT")
+		}
+	})
 	t.Run("nothing to read", func(t *testing.T) {
 		for _, q := range []kg.ExpandQuery{{IDs: ids}, {Selects: selects}, {}} {
 			x, err := s.Expand(ctx, q)
