@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -32,21 +33,33 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var matched []*kg.Entity
-	for i, n := range s.byKind[q.Kind] {
+	// Walk the kind in the asked order (cached: no sort per request) and stop once the page is
+	// full, unless every match must be counted.
+	offset := max(q.Offset, 0)
+	var page []*kg.Entity
+	total, more := 0, false
+	for i, n := range s.ordered(q.Kind, q.Sort) {
 		if i%ctxCheckEvery == ctxCheckEvery-1 {
 			if err := s.ready(ctx); err != nil {
 				return nil, err
 			}
 		}
-		if matchNode(n, f) {
-			matched = append(matched, n.entity)
+		if !matchNode(n, f) {
+			continue
+		}
+		total++
+		switch {
+		case total <= offset:
+		case q.Limit <= 0 || len(page) < q.Limit:
+			page = append(page, n.entity)
+		default:
+			more = true
+		}
+		if more && q.SkipTotal {
+			break
 		}
 	}
-	sortBy(matched, q.Sort, entitySortKey, func(e *kg.Entity) string { return e.ID })
-	page := pageOf(matched, q.Offset, q.Limit)
-	out := &kg.EntityPage{Entities: make([]*kg.Entity, len(page)), Total: len(matched),
-		More: max(q.Offset, 0)+len(page) < len(matched)}
+	out := &kg.EntityPage{Entities: make([]*kg.Entity, len(page)), Total: total, More: more}
 	if q.SkipTotal {
 		out.Total = -1
 	}
@@ -59,6 +72,49 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 		out.Expansion = s.expand(ids, q.Expand)
 	}
 	return out, nil
+}
+
+// orderKey names a kind and a list sort order.
+type orderKey struct {
+	kind kg.Kind
+	sort string
+}
+
+// maxOrders bounds the cache of sort orders: sort fields are the client's choice, and each order
+// of a kind holds a pointer per entity of it.
+const maxOrders = 32
+
+// ordered returns the nodes of kind sorted by sort, then id: byKind itself when sort is empty,
+// else a sorted copy, cached until the next write. The caller holds s.mu (read).
+func (s *Store) ordered(kind kg.Kind, sort []kg.SortField) []*node {
+	if len(sort) == 0 {
+		return s.byKind[kind]
+	}
+	k := orderKey{kind, fmt.Sprint(sort)}
+	s.ordersMu.Lock()
+	cached, ok := s.orders[k]
+	s.ordersMu.Unlock()
+	if ok {
+		return cached
+	}
+	nodes := slices.Clone(s.byKind[kind])
+	sortBy(nodes, sort, func(n *node, field string) sortKey { return entitySortKey(n.entity, field) },
+		func(n *node) string { return n.entity.ID })
+	s.ordersMu.Lock()
+	defer s.ordersMu.Unlock()
+	if s.orders == nil || len(s.orders) >= maxOrders {
+		s.orders = map[orderKey][]*node{}
+	}
+	s.orders[k] = nodes
+	return nodes
+}
+
+// clearOrders forgets the cached sort orders; apply calls it under s.mu (write), so no list
+// reads while it does.
+func (s *Store) clearOrders() {
+	s.ordersMu.Lock()
+	s.orders = nil
+	s.ordersMu.Unlock()
 }
 
 // ListSources returns one page of copies of the sources matching q.Where (fields id, title,

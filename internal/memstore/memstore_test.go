@@ -339,3 +339,33 @@ func TestSearchRanking(t *testing.T) {
 		})
 	}
 }
+
+// Lists walk cached sort orders; a write must be seen by the next list in every order.
+func TestListOrdersFollowWrites(t *testing.T) {
+	s, err := memstore.Load(storetest.Generate(500))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	q := kg.ListQuery{Kind: kg.KindTopic, Sort: []kg.SortField{{Field: "name"}}, Limit: 1, SkipTotal: true}
+	before, err := s.ListEntities(ctx, q)
+	if err != nil || len(before.Entities) != 1 || !before.More {
+		t.Fatalf("ListEntities() = %+v, %v; want one topic and more", before, err)
+	}
+	e, err := s.UpsertEntity(ctx, &kg.Entity{Kind: kg.KindTopic, Name: "Aaa first topic",
+		Citations: []kg.Citation{{Source: "source:generated", Quote: "Generated fact for benchmarks."}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.ListEntities(ctx, q)
+	if err != nil || len(after.Entities) != 1 || after.Entities[0].ID != e.ID {
+		t.Fatalf("after writing %s, ListEntities(sorted by name) = %+v, %v; want it first", e.ID, after, err)
+	}
+	if _, err := s.DeleteEntity(ctx, e.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.ListEntities(ctx, q)
+	if err != nil || again.Entities[0].ID != before.Entities[0].ID {
+		t.Fatalf("after deleting %s, ListEntities() = %+v, %v; want %s first again", e.ID, again, err, before.Entities[0].ID)
+	}
+}

@@ -36,6 +36,10 @@ type Store struct {
 	seq           int64            // of the last change
 	sourceCreated map[string]int64 // source id -> seq of the import's change that created it
 
+	// orders caches kinds' nodes in list sort orders (list.go); apply clears it.
+	ordersMu sync.Mutex
+	orders   map[orderKey][]*node
+
 	log   *wal // nil: in memory only
 	fresh bool // Open found no data
 	now   func() time.Time

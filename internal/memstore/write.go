@@ -196,6 +196,7 @@ func (s *Store) commit(ops []op) error {
 // store is shared). When the ops are an import's (its change first), what they create is
 // attributed to that change.
 func (s *Store) apply(ops []op) {
+	s.clearOrders()
 	var (
 		indexed      []*kg.Entity
 		kindsTouched = map[kg.Kind]bool{}
