@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/diplograph/diplograph/graph/model"
@@ -260,4 +261,35 @@ func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec m
 		return zero, err
 	}
 	return ts[0], nil
+}
+
+// entity fetches entity id and, in the same store call, what the query reads below it.
+func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
+	specs := entityLookahead(ctx, kg.KindOfID(id))
+	x, err := r.Store.Expand(ctx, kg.ExpandQuery{IDs: []string{id}, Selects: model.Selects(specs), WithEntities: true})
+	if err != nil || len(x.Entities) == 0 || x.Entities[0] == nil {
+		return nil, err
+	}
+	b := model.NewBatch(r.Store, x.Entities)
+	b.Prefill(specs, x)
+	return model.Wrap(x.Entities[0], b), nil
+}
+
+// entityLookahead returns the specs of the relation fields the field resolving in ctx selects
+// on the entity of kind it returns.
+func entityLookahead(ctx context.Context, kind kg.Kind) []model.RelSpec {
+	if !graphql.HasOperationContext(ctx) || !kind.Valid() {
+		return nil
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return nil
+	}
+	return specsOn(graphql.GetOperationContext(ctx), fc.Field.Selections, typeOf(kind), maxLookahead)
+}
+
+// typeOf returns the GraphQL type of entities of kind k (PERSON: Person).
+func typeOf(k kg.Kind) string {
+	s := strings.ToLower(string(k))
+	return strings.ToUpper(s[:1]) + s[1:]
 }

@@ -171,11 +171,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 
 // Entity is the resolver for the entity field.
 func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, error) {
-	es, err := r.Store.Entities(ctx, []string{id})
-	if err != nil || len(es) == 0 || es[0] == nil {
-		return nil, err
-	}
-	return model.Wrap(es[0], model.NewBatch(r.Store, es)), nil
+	return r.entity(ctx, id)
 }
 
 // Search is the resolver for the search field.

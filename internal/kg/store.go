@@ -72,6 +72,8 @@ type RelationQuery struct {
 type ExpandQuery struct {
 	IDs     []string
 	Selects []RelationSelect
+	// WithEntities also returns the entities of IDs (Expansion.Entities), in the same call.
+	WithEntities bool
 }
 
 // RelationSelect is a RelationQuery without its ids: one kind of relation an ExpandQuery reads,
@@ -96,6 +98,9 @@ type Expansion struct {
 	Ends map[string]*Entity
 	// Then[s] expands select s's Then over the far ends of Relations[s]; nil when it has none.
 	Then []*Expansion
+	// Entities are the entities of IDs, index for index (nil for an unknown id), when the query
+	// asked for them with WithEntities; at the top only.
+	Entities []*Entity
 }
 
 // FarEnds returns the far ends of relations rels[i] of ids[i], each once, in relation order: the

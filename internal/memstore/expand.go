@@ -19,7 +19,16 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.expand(q.IDs, q.Selects), nil
+	x := s.expand(q.IDs, q.Selects)
+	if q.WithEntities {
+		x.Entities = make([]*kg.Entity, len(q.IDs))
+		for i, id := range q.IDs {
+			if n, ok := s.nodes[id]; ok {
+				x.Entities[i] = cloneEntity(n.entity)
+			}
+		}
+	}
+	return x, nil
 }
 
 func checkSelects(sels []kg.RelationSelect) error {

@@ -19,20 +19,35 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 		return nil, err
 	}
 	rows := map[string][]any{}
-	if len(q.IDs) > 0 && len(cols) > 0 {
+	entities := map[string]*kg.Entity{}
+	if len(q.IDs) > 0 && (len(cols) > 0 || q.WithEntities) {
+		node := "null"
+		if q.WithEntities {
+			node = "n {.*}"
+		}
 		recs, err := s.read(ctx, `
 			UNWIND $ids AS id
 			MATCH (n:Entity {id: id})
-			RETURN id, [`+strings.Join(cols, ",\n")+`] AS selects`, params)
+			RETURN id, `+node+` AS n, [`+strings.Join(cols, ",\n")+`] AS selects`, params)
 		if err != nil {
 			return nil, s.mapError(ctx, "expand", err)
 		}
 		for _, rec := range recs {
 			id, _ := rec.Values[0].(string)
-			rows[id], _ = rec.Values[1].([]any)
+			if m, ok := rec.Values[1].(map[string]any); ok {
+				entities[id] = entityFromMap(m)
+			}
+			rows[id], _ = rec.Values[2].([]any)
 		}
 	}
-	return expansion(q.IDs, q.Selects, rows), nil
+	x := expansion(q.IDs, q.Selects, rows)
+	if q.WithEntities {
+		x.Entities = make([]*kg.Entity, len(q.IDs))
+		for i, id := range q.IDs {
+			x.Entities[i] = entities[id]
+		}
+	}
+	return x, nil
 }
 
 // selectColumns returns one COLLECT subquery per select over the entity in variable near. Each

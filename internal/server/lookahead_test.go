@@ -32,6 +32,12 @@ func (s oneAtATime) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion
 			x.Ends[id] = e
 		}
 	}
+	if q.WithEntities {
+		var err error
+		if x.Entities, err = s.Store.Entities(ctx, q.IDs); err != nil {
+			return nil, err
+		}
+	}
 	return x, nil
 }
 
@@ -87,5 +93,26 @@ func TestLookaheadChangesNoAnswer(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// An entity looked up by id comes with everything the query reads below it, in one store call.
+func TestLookaheadBelowOneEntity(t *testing.T) {
+	const q = `{ node(id: "` + plenary + `") { ... on Meeting { name place { name country { code } }
+		attendances { role person { name positions { title organization { name } } } }
+		outcomes { action initiative { name supports { name } } } } }
+		entity(id: "` + plenary + `") { name ... on Meeting { dialogue { name parent { name } } } } }`
+	for name, open := range stores(t, builtin(t)) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			counting := storetest.NewCounting(s)
+			got, want := newClient(t, counting).do(q, nil), newClient(t, oneAtATime{s}).do(q, nil)
+			if len(got.Errors) > 0 || string(got.Data) != string(want.Data) || len(got.Data) < 500 {
+				t.Fatalf("answer with lookahead =\n%s (%+v)\nwant\n%s", got.Data, got.Errors, want.Data)
+			}
+			if calls := counting.Calls(); !equalCalls(calls, map[string]int{"Expand": 2}) {
+				t.Errorf("store calls = %v, want one Expand for each of node and entity", calls)
+			}
+		})
 	}
 }

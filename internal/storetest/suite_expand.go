@@ -141,6 +141,25 @@ func testExpand(t *testing.T, s kg.Store) {
 			t.Error("ListEntities(Expand with direction UP) = nil error, want BAD_USER_INPUT")
 		}
 	})
+	t.Run("with entities", func(t *testing.T) {
+		want, err := s.Entities(ctx, ids)
+		if err != nil {
+			t.Fatalf("Entities() error = %v", err)
+		}
+		for _, sels := range [][]kg.RelationSelect{nil, selects} {
+			x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: sels, WithEntities: true})
+			if err != nil {
+				t.Fatalf("Expand(WithEntities) error = %v", err)
+			}
+			if !reflect.DeepEqual(x.Entities, want) {
+				t.Errorf("Expand(WithEntities, %d selects).Entities = %+v, want (as Entities) %+v", len(sels), x.Entities, want)
+			}
+		}
+		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: selects})
+		if err != nil || x.Entities != nil {
+			t.Errorf("Expand(without WithEntities).Entities = %v, %v; want nil", x.Entities, err)
+		}
+	})
 	t.Run("nothing to read", func(t *testing.T) {
 		for _, q := range []kg.ExpandQuery{{IDs: ids}, {Selects: selects}, {}} {
 			x, err := s.Expand(ctx, q)
