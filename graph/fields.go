@@ -126,9 +126,12 @@ func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, 
 		} else {
 			var farSel ast.SelectionSet
 			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{farType}) {
-				if sub.Name == def.far {
+				switch sub.Name {
+				case def.far:
 					farSel = append(farSel, sub.Selections...)
 					farType = sub.Definition.Type.Name()
+				case "delegation":
+					s.Delegations = true
 				}
 			}
 			if farSel != nil {
@@ -149,6 +152,7 @@ func mergeSpecs(specs []model.RelSpec) []model.RelSpec {
 		k := fmt.Sprint(s.Types, s.Dir, s.Limit)
 		if i, ok := at[k]; ok {
 			out[i].Then = mergeSpecs(append(slices.Clip(out[i].Then), s.Then...))
+			out[i].Delegations = out[i].Delegations || s.Delegations
 			continue
 		}
 		at[k] = len(out)

@@ -79,6 +79,8 @@ type RelSpec struct {
 	Dir   kg.Direction
 	Limit int
 	Then  []RelSpec
+	// Delegations: the query reads the countries of the relations' delegations.
+	Delegations bool
 }
 
 type relKey struct {
@@ -174,7 +176,8 @@ func (b *Batch) expand(ctx context.Context, specs []RelSpec) ([]relResult, error
 func Selects(specs []RelSpec) []kg.RelationSelect {
 	out := make([]kg.RelationSelect, len(specs))
 	for i, s := range specs {
-		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: Selects(s.Then)}
+		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: Selects(s.Then),
+			Delegations: s.Delegations}
 	}
 	return out
 }
@@ -202,6 +205,9 @@ func (b *Batch) results(specs []RelSpec, x *kg.Expansion) []relResult {
 		if then := x.Then[si]; then != nil && len(spec.Then) > 0 {
 			rb.far.Prefill(spec.Then, then)
 		}
+		if spec.Delegations {
+			rb.prefillCountries(x.Delegations)
+		}
 		out[si] = relResult{perEntity: x.Relations[si], batch: rb}
 	}
 	return out
@@ -217,7 +223,8 @@ func (b *Batch) Prefill(specs []RelSpec, x *kg.Expansion) {
 		pos[id] = i
 	}
 	ids := make([]string, len(b.entities))
-	re := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(specs)), Ends: x.Ends, Then: x.Then}
+	re := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(specs)), Ends: x.Ends, Then: x.Then,
+		Delegations: x.Delegations}
 	for i, e := range b.entities {
 		ids[i] = e.ID
 	}
@@ -324,6 +331,35 @@ func (rb *RelBatch) Source(ctx context.Context, id string) (*Source, error) {
 		return nil, err
 	}
 	return &Source{S: m[id]}, nil
+}
+
+// prefillCountries records, from countries (by code) fetched with the relations of rb, the
+// countries of their delegations, unless the store did not look one up.
+func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
+	var es []*kg.Entity
+	var codes []string
+	seen := map[string]bool{}
+	for _, r := range rb.relations {
+		c := r.Prop(kg.PropDelegation)
+		if c == "" || seen[c] {
+			continue
+		}
+		country, looked := countries[c]
+		if !looked {
+			return // the store did not look: Country will ask
+		}
+		seen[c] = true
+		if country != nil {
+			codes = append(codes, c)
+			es = append(es, country)
+		}
+	}
+	batch := NewBatch(rb.store, es)
+	m := make(map[string]*Batch, len(codes))
+	for _, c := range codes {
+		m[c] = batch
+	}
+	rb.countries.once.Do(func() { rb.countries.val = m })
 }
 
 // Country returns the country whose ISO code is a delegation of a relation of rb, fetching every

@@ -83,6 +83,8 @@ type RelationSelect struct {
 	Direction Direction // "" means Both
 	Limit     int       // per id; <= 0: no limit
 	Then      []RelationSelect
+	// Delegations also returns the countries the relations' delegation codes name.
+	Delegations bool
 }
 
 // Expansion is the answer to an ExpandQuery (or to one select's Then).
@@ -101,6 +103,10 @@ type Expansion struct {
 	// Entities are the entities of IDs, index for index (nil for an unknown id), when the query
 	// asked for them with WithEntities; at the top only.
 	Entities []*Entity
+	// Delegations holds, by code, the country each delegation code of the relations of a select
+	// that asked for Delegations names (the one with the least id when several share a code;
+	// nil when none has it).
+	Delegations map[string]*Entity
 }
 
 // FarEnds returns the far ends of relations rels[i] of ids[i], each once, in relation order: the

@@ -71,9 +71,41 @@ func (s *Store) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion 
 			perID[i] = rs
 		}
 		x.Relations[si] = perID
+		if sel.Delegations {
+			s.addDelegations(x, perID)
+		}
 		if len(sel.Then) > 0 {
 			x.Then[si] = s.expand(kg.FarEnds(ids, perID), sel.Then)
 		}
 	}
 	return x
+}
+
+// addDelegations adds to x.Delegations the countries the delegation codes of rels name. The
+// caller holds s.mu.
+func (s *Store) addDelegations(x *kg.Expansion, rels [][]*kg.Relation) {
+	want := map[string]bool{}
+	for _, rs := range rels {
+		for _, r := range rs {
+			if c := r.Prop(kg.PropDelegation); c != "" {
+				want[c] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	if x.Delegations == nil {
+		x.Delegations = map[string]*kg.Entity{}
+	}
+	for c := range want {
+		if _, done := x.Delegations[c]; !done {
+			x.Delegations[c] = nil
+		}
+	}
+	for _, n := range s.byKind[kg.KindCountry] { // in id order: the least id wins
+		if c := n.entity.Prop(kg.PropCode); want[c] && x.Delegations[c] == nil {
+			x.Delegations[c] = cloneEntity(n.entity)
+		}
+	}
 }

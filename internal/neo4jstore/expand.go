@@ -74,6 +74,16 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 			cols = append(cols, "[]")
 			continue
 		}
+		// The country a delegation code names: the one with the least id, as a list filter by
+		// code sorted by id would give.
+		delegation := "null"
+		if sel.Delegations {
+			delegation = fmt.Sprintf(`COLLECT {
+					MATCH (c%[1]s:Country {code: %[2]s.delegation})
+					WITH c%[1]s ORDER BY c%[1]s.id LIMIT 1
+					RETURN c%[1]s {.*}
+				}`, p, r)
+		}
 		limit := ""
 		if sel.Limit > 0 {
 			limit = "LIMIT $limit" + p
@@ -84,8 +94,8 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 				WITH %[2]s, %[3]s, startNode(%[2]s).id AS %[4]s, endNode(%[2]s).id AS %[5]s
 				ORDER BY type(%[2]s), %[4]s, %[5]s
 				%[6]s
-				RETURN [type(%[2]s), %[4]s, %[5]s, %[2]s {.*}, %[3]s {.*}, [%[7]s]]
-			}`, pattern, r, m, from, to, limit, strings.Join(then, ",\n")))
+				RETURN [type(%[2]s), %[4]s, %[5]s, %[2]s {.*}, %[3]s {.*}, [%[7]s], %[8]s]
+			}`, pattern, r, m, from, to, limit, strings.Join(then, ",\n"), delegation))
 	}
 	return cols, nil
 }
@@ -107,7 +117,7 @@ func expansion(ids []string, sels []kg.RelationSelect, rows map[string][]any) *k
 			rels := make([]*kg.Relation, 0, len(items))
 			for _, item := range items {
 				c, _ := item.([]any)
-				if len(c) != 6 {
+				if len(c) != 7 {
 					continue
 				}
 				typ, _ := c[0].(string)
@@ -124,6 +134,18 @@ func expansion(ids []string, sels []kg.RelationSelect, rows map[string][]any) *k
 				}
 				if _, done := next[other]; !done {
 					next[other], _ = c[5].([]any)
+				}
+				if cs, ok := c[6].([]any); ok && r.Prop(kg.PropDelegation) != "" {
+					if x.Delegations == nil {
+						x.Delegations = map[string]*kg.Entity{}
+					}
+					code := r.Prop(kg.PropDelegation)
+					x.Delegations[code] = nil
+					if len(cs) == 1 {
+						if cm, ok := cs[0].(map[string]any); ok {
+							x.Delegations[code] = entityFromMap(cm)
+						}
+					}
 				}
 			}
 			perID[i] = rels

@@ -87,6 +87,9 @@ func TestLookaheadChangesNoAnswer(t *testing.T) {
 					// The list reads everything below it, but what is read of the far ends of the
 					// generic relations field (any type) comes a level at a time.
 					bound := map[string]int{"fragments and interfaces": 1, "limits and back references": 1}[name]
+					if got := counting.Calls()["ListEntities"]; got != 1 {
+						t.Errorf("%s: %d ListEntities calls, want 1: the list (delegation countries come with it)", name, got)
+					}
 					if got := counting.Calls()["Expand"]; got > bound {
 						t.Errorf("%s: %d Expand calls after the list's, want at most %d (calls: %v)", name, got, bound, counting.Calls())
 					}

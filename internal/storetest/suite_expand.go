@@ -160,6 +160,48 @@ func testExpand(t *testing.T, s kg.Store) {
 			t.Errorf("Expand(without WithEntities).Entities = %v, %v; want nil", x.Entities, err)
 		}
 	})
+	t.Run("delegations", func(t *testing.T) {
+		tree := []kg.RelationSelect{
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Delegations: true},
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Then: []kg.RelationSelect{
+				{Types: []string{kg.RelAttended}, Direction: kg.Out, Delegations: true}}},
+		}
+		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: tree})
+		if err != nil {
+			t.Fatalf("Expand(Delegations) error = %v", err)
+		}
+		check := func(at string, rels [][]*kg.Relation, got map[string]*kg.Entity) {
+			want := map[string]*kg.Entity{}
+			for _, rs := range rels {
+				for _, r := range rs {
+					code := r.Prop(kg.PropDelegation)
+					if _, done := want[code]; code == "" || done {
+						continue
+					}
+					page, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry, Limit: 1,
+						Where: &kg.Filter{Conds: []kg.Cond{{Field: kg.PropCode, Op: kg.OpEq, Value: code}}}})
+					if err != nil {
+						t.Fatal(err)
+					}
+					want[code] = nil // looked up, none found
+					if len(page.Entities) == 1 {
+						want[code] = page.Entities[0]
+					}
+				}
+			}
+			if len(want) == 0 {
+				t.Fatalf("%s: the fixture gives no delegation to check", at)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s: Delegations = %v, want %v", at, got, want)
+			}
+		}
+		check("attendances", x.Relations[0], x.Delegations)
+		if x.Then[1] == nil {
+			t.Fatal("no expansion below attendances")
+		}
+		check("attendances of attendees", x.Then[1].Relations[0], x.Then[1].Delegations)
+	})
 	t.Run("nothing to read", func(t *testing.T) {
 		for _, q := range []kg.ExpandQuery{{IDs: ids}, {Selects: selects}, {}} {
 			x, err := s.Expand(ctx, q)
