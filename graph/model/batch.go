@@ -118,8 +118,9 @@ func (b *Batch) Entities() []Entity {
 
 // Relations returns the relations of entity id that spec selects. The first time any sibling asks
 // for spec, it fetches them for every entity of b in one store call, together with the specs
-// lookahead names (the other relation fields the query selects on these entities; nil: none) that
-// b has not fetched yet, and the entities at the far ends of all of them.
+// lookahead names (every relation field the query selects on these entities, each with what the
+// query reads below it; nil: none) that b has not fetched yet, the entities at the far ends, and
+// the whole tree below.
 func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahead func() []RelSpec) ([]*Relation, *RelBatch, error) {
 	k := spec.key()
 	b.mu.Lock()
