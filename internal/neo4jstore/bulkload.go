@@ -13,35 +13,54 @@ import (
 // DefaultBulkLoadItems is BulkLoad's default number of items per transaction.
 const DefaultBulkLoadItems = 10_000
 
+// BulkLoadOptions tunes BulkLoad. The zero value is the default.
+type BulkLoadOptions struct {
+	// ItemsPerTx bounds the items one transaction writes; DefaultBulkLoadItems when <= 0.
+	ItemsPerTx int
+	// Progress, when set, is called as each step of the load begins (Done 0) and after each of its
+	// transactions, from the goroutine that called BulkLoad.
+	Progress func(BulkProgress)
+}
+
+// BulkProgress says how far a bulk load is.
+type BulkProgress struct {
+	Step        string // "sources", "entities", "relations", then "indexes" (building the schema)
+	Done, Total int    // items of Step written so far, and in all (0 and 0 for "indexes")
+}
+
 // bulkLoadIndexWait bounds, in seconds, the wait for the indexes BulkLoad creates after the data
 // to come online: building the full-text indexes over a million entities takes minutes.
 const bulkLoadIndexWait = 3600
 
-// BulkLoad writes b into an empty database, many times faster than Import or ImportInParts: it is
-// for the first load of a large graph (a benchmark's, or a new deployment's).
+// BulkLoad writes b into an empty database, several times faster than ImportInParts and without
+// Import's one transaction, whose memory grows with the bundle: it is for the first load of a
+// large graph (a benchmark's, or a new deployment's).
 //
 // It plans b as Import would against an empty store (kg.PlanImport: every problem Import reports
 // is a CodeBadUserInput error, and nothing is written), checks that the database holds no node at
 // all (else CodeConflict, and nothing is written), and writes exactly what one Import of b into
 // the empty database would: the same labels and properties, one :Change for the whole import
 // (seq 1, the actor of ctx) that every item names as createdIn, and the :ChangeLog at seq 1. It
-// writes with UNWIND ... CREATE in transactions of at most itemsPerTx items (DefaultBulkLoadItems
-// when itemsPerTx <= 0): the change log first, then sources, entities and relations. It creates
-// the schema itself (as EnsureSchema does): the id constraints it looks entities up by before the
-// data, every other constraint and index after it, so that Neo4j builds them in one pass instead
-// of updating them item by item, and it waits until they are online.
+// writes with UNWIND ... CREATE in transactions of at most opts.ItemsPerTx items: the change log
+// first, then sources, entities and relations. It creates the schema itself (as EnsureSchema
+// does): the id constraints it looks entities up by before the data, every other constraint and
+// index after it, so that Neo4j builds them in one pass instead of updating them item by item,
+// and it waits until they are online.
 //
 // Each transaction is all or nothing; the whole is not. A load that fails after its first
 // transaction leaves a part of the graph, which a second BulkLoad refuses: empty the database
 // (DeleteAll) and load again. No other writer should run meanwhile: the change log is not held
 // locked between transactions.
-func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, itemsPerTx int) (kg.ImportStats, error) {
+func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions) (kg.ImportStats, error) {
 	var st kg.ImportStats
 	if b == nil {
 		return st, badInput("no bundle to import")
 	}
-	if itemsPerTx <= 0 {
-		itemsPerTx = DefaultBulkLoadItems
+	if opts.ItemsPerTx <= 0 {
+		opts.ItemsPerTx = DefaultBulkLoadItems
+	}
+	if opts.Progress == nil {
+		opts.Progress = func(BulkProgress) {}
 	}
 	plan, err := kg.PlanImport(ctx, b, emptySnapshot{})
 	if err != nil {
@@ -50,7 +69,7 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, itemsPerTx int) (kg.
 	if len(plan.Problems) > 0 {
 		return st, kg.ProblemsError("the bundle", plan.Problems)
 	}
-	l := &bulkLoad{s: s, plan: plan, perTx: itemsPerTx}
+	l := &bulkLoad{s: s, plan: plan, perTx: opts.ItemsPerTx, progress: opts.Progress}
 	// Properties are checked before anything is written (entityProps refuses reserved and
 	// malformed property names); they are computed again batch by batch when written, so memory
 	// holds the bundle and one batch, not every item's properties.
@@ -82,6 +101,7 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, itemsPerTx int) (kg.
 		return kg.ImportStats{}, kg.Wrap(kg.ErrorCode(err), "the bulk load failed after writing part of the bundle, "+
 			"so the database holds part of it: empty it and load again ("+kg.ErrorMessage(err)+")", err)
 	}
+	opts.Progress(BulkProgress{Step: "indexes"})
 	for _, stmt := range schemaStatements() {
 		if !bulkLoadNeeds(stmt) {
 			if err := s.schemaCommand(ctx, stmt); err != nil {
@@ -128,9 +148,10 @@ const bulkSeq int64 = 1
 
 // bulkLoad is one BulkLoad under way.
 type bulkLoad struct {
-	s     *Store
-	plan  *kg.Plan
-	perTx int
+	s        *Store
+	plan     *kg.Plan
+	perTx    int
+	progress func(BulkProgress)
 }
 
 // claim checks, in the first transaction, that the database holds no node, and creates the
@@ -170,6 +191,7 @@ func (l *bulkLoad) claim(ctx context.Context, summary string) error {
 
 // bulkBatch is the rows of one transaction and the statement that writes them.
 type bulkBatch struct {
+	step   string
 	cypher string
 	rows   []map[string]any
 }
@@ -192,7 +214,13 @@ func (l *bulkLoad) writeAll(ctx context.Context) error {
 			}
 		})
 	}()
+	totals := map[string]int{"sources": len(l.plan.Sources), "entities": len(l.plan.Entities), "relations": len(l.plan.Relations)}
+	step, done := "", 0
 	for b := range batches {
+		for b.step != step {
+			step, done = nextStep(step), 0
+			l.progress(BulkProgress{Step: step, Total: totals[step]})
+		}
 		_, err := l.s.writeWithin(ctx, l.s.cfg.ImportTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
 			res, err := tx.Run(ctx, b.cypher, map[string]any{"rows": b.rows})
 			if err != nil {
@@ -203,22 +231,40 @@ func (l *bulkLoad) writeAll(ctx context.Context) error {
 		if err != nil {
 			return l.s.mapError(ctx, "bulk load", err)
 		}
+		done += len(b.rows)
+		l.progress(BulkProgress{Step: step, Done: done, Total: totals[step]})
 	}
 	if built != nil {
 		return built
 	}
+	for step != "relations" {
+		step = nextStep(step)
+		l.progress(BulkProgress{Step: step, Total: totals[step]})
+	}
 	return ctx.Err()
+}
+
+// nextStep returns the step of a bulk load after step.
+func nextStep(step string) string {
+	switch step {
+	case "":
+		return "sources"
+	case "sources":
+		return "entities"
+	}
+	return "relations"
 }
 
 // batches hands emit the plan's items, a transaction's worth at a time: sources, then entities by
 // label, then relations by type, until emit returns false.
 func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 	var rows []map[string]any
+	step := "sources"
 	flush := func(cypher string) bool {
 		if len(rows) == 0 {
 			return true
 		}
-		ok := emit(bulkBatch{cypher: cypher, rows: rows})
+		ok := emit(bulkBatch{step: step, cypher: cypher, rows: rows})
 		rows = nil
 		return ok
 	}
@@ -242,6 +288,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 		return nil
 	}
 
+	step = "entities"
 	byLabel := map[string][]*kg.EntityWrite{}
 	for _, w := range l.plan.Entities {
 		byLabel[w.Entity.Kind.Label()] = append(byLabel[w.Entity.Kind.Label()], w)
@@ -268,6 +315,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 		}
 	}
 
+	step = "relations"
 	byType := map[string][]*kg.Relation{}
 	for _, r := range l.plan.Relations {
 		byType[r.Type] = append(byType[r.Type], r)

@@ -96,12 +96,34 @@ func TestBulkLoad(t *testing.T) {
 	items := len(b.Sources) + len(b.Entities) + len(b.Relations)
 
 	emptyDatabase(t, s)
-	st, err := s.BulkLoad(ctx, b, 777)
+	var steps []neo4jstore.BulkProgress
+	st, err := s.BulkLoad(ctx, b, neo4jstore.BulkLoadOptions{ItemsPerTx: 777, Progress: func(p neo4jstore.BulkProgress) { steps = append(steps, p) }})
 	if err != nil {
 		t.Fatalf("BulkLoad(Generate(2000)) error = %v", err)
 	}
 	if st != (kg.ImportStats{Created: items}) {
 		t.Errorf("BulkLoad(Generate(2000)) = %+v, want %d created", st, items)
+	}
+	// Progress: each step begins at 0 and counts up to its total, a transaction at a time.
+	if len(steps) < 4 {
+		t.Fatalf("BulkLoad reported progress %v, want at least the four steps", steps)
+	}
+	var last neo4jstore.BulkProgress
+	var began []string
+	for _, p := range steps {
+		switch {
+		case p.Done == 0:
+			if last.Done != last.Total {
+				t.Errorf("step %s ended at %d of %d", last.Step, last.Done, last.Total)
+			}
+			began = append(began, p.Step)
+		case p.Step != last.Step || p.Done <= last.Done || p.Done-last.Done > 777 || p.Done > p.Total:
+			t.Errorf("progress %+v after %+v", p, last)
+		}
+		last = p
+	}
+	if fmt.Sprint(began) != "[sources entities relations indexes]" || steps[len(steps)-2].Total != len(b.Relations) {
+		t.Errorf("progress steps %v, last of relations %+v; want sources, entities, relations, indexes", began, steps[len(steps)-2])
 	}
 	bulkDump, err := storetest.Dump(t.Context(), s)
 	if err != nil {
@@ -161,7 +183,7 @@ func TestBulkLoad(t *testing.T) {
 	t.Run("a database that is not empty is refused", func(t *testing.T) {
 		before, changes := rawGraph(t, s), changesOf(t, s)
 		small := storetest.Generate(100)
-		if _, err := s.BulkLoad(ctx, small, 0); kg.ErrorCode(err) != kg.CodeConflict {
+		if _, err := s.BulkLoad(ctx, small, neo4jstore.BulkLoadOptions{}); kg.ErrorCode(err) != kg.CodeConflict {
 			t.Errorf("BulkLoad into a database that holds a graph: error = %v, want %s", err, kg.CodeConflict)
 		}
 		if rawGraph(t, s) != before || fmt.Sprint(changesOf(t, s)) != fmt.Sprint(changes) {
@@ -172,7 +194,7 @@ func TestBulkLoad(t *testing.T) {
 		if err := s.Exec(t.Context(), `CREATE (:ChangeLog {id: 'changes', seq: 4})`, nil); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.BulkLoad(ctx, small, 0); kg.ErrorCode(err) != kg.CodeConflict {
+		if _, err := s.BulkLoad(ctx, small, neo4jstore.BulkLoadOptions{}); kg.ErrorCode(err) != kg.CodeConflict {
 			t.Errorf("BulkLoad into a database with a change log: error = %v, want %s", err, kg.CodeConflict)
 		}
 		if got := rawGraph(t, s); got != "[ChangeLog] map[id:changes seq:4]" {
@@ -190,14 +212,14 @@ func TestBulkLoad(t *testing.T) {
 			b    *kg.Bundle
 		}{{"a quote its source lacks", badQuote}, {"a property name the store reserves", reserved}, {"no bundle", nil}} {
 			emptyDatabase(t, s)
-			if _, err := s.BulkLoad(ctx, tc.b, 100); kg.ErrorCode(err) != kg.CodeBadUserInput {
+			if _, err := s.BulkLoad(ctx, tc.b, neo4jstore.BulkLoadOptions{ItemsPerTx: 100}); kg.ErrorCode(err) != kg.CodeBadUserInput {
 				t.Errorf("BulkLoad(%s) error = %v, want %s", tc.name, err, kg.CodeBadUserInput)
 			}
 			if got := rawGraph(t, s); got != "" {
 				t.Errorf("BulkLoad(%s) wrote:\n%.300s", tc.name, got)
 			}
 		}
-		st, err := s.BulkLoad(ctx, &kg.Bundle{}, 0)
+		st, err := s.BulkLoad(ctx, &kg.Bundle{}, neo4jstore.BulkLoadOptions{})
 		if err != nil || st != (kg.ImportStats{}) || rawGraph(t, s) != "" {
 			t.Errorf("BulkLoad(empty bundle) = %+v, %v; want nothing created and nothing written", st, err)
 		}
@@ -210,7 +232,7 @@ func TestBulkLoadedStoreConforms(t *testing.T) {
 	storetest.RunReads(t, func(t *testing.T, b *kg.Bundle) kg.Store {
 		s := neo4jtest.Store(t, nil)
 		emptyDatabase(t, s)
-		if _, err := s.BulkLoad(bulkActor(t.Context()), b, 3); err != nil {
+		if _, err := s.BulkLoad(bulkActor(t.Context()), b, neo4jstore.BulkLoadOptions{ItemsPerTx: 3}); err != nil {
 			t.Fatalf("BulkLoad: %v", err)
 		}
 		return s
