@@ -137,7 +137,7 @@ func charts(base string, rs []Result) error {
 // logRoom widens a log axis around its data: a little below, and above enough for the legend.
 func logRoom(a *plot.Axis) {
 	span := a.Max / a.Min
-	a.Min, a.Max = a.Min/1.5, a.Max*math.Max(2, math.Pow(span, 0.5))
+	a.Min, a.Max = a.Min/1.5, a.Max*math.Max(3, math.Pow(span, 0.4))
 }
 
 // saveTiles draws panels, each w by h, into one PNG: one above the other, or side by side.
