@@ -70,11 +70,11 @@ bench-quick: build bench-deps
 	$(GO) build -o bin/benchrun ./bench/cmd/benchrun
 	./bin/benchrun -sizes S -queries point,nested,search -duration 4s -rounds 2 -rate 20 -out bench/out/quick.json
 
-## bench: side by side, every query, sizes S and M (bench/out/full.json), then the Go benchmarks
+## bench: side by side, every query, sizes S, M and L (bench/out/full.json); 40 to 50 minutes on 2 cores
+## (the Go benchmarks are `make bench-go`)
 bench: build bench-deps
 	$(GO) build -o bin/benchrun ./bench/cmd/benchrun
-	./bin/benchrun -sizes S,M -queries point,nested,search,path,neighborhood -duration 10s -rounds 2 -rate 20 -out bench/out/full.json
-	$(MAKE) --no-print-directory bench-go
+	./bin/benchrun -sizes S,M,L -queries point,nested,search,path,neighborhood -duration 4s -rounds 2 -rate 20 -out bench/out/full.json
 
 # @neo4j/graphql 7 and Apollo Server 5, pinned by bench/neo4j-graphql/package-lock.json.
 bench-deps: bench/neo4j-graphql/node_modules/.package-lock.json

@@ -261,9 +261,9 @@ func entitiesOf(recs []*neo4j.Record) []*kg.Entity {
 	return out
 }
 
-// explore runs one read query of an exploration as one round trip, with the server-side
-// transaction timeout set to what is left of ctx's deadline (at most the store's QueryTimeout),
-// and maps running out of time to kg.OutOfTime.
+// explore runs one read query of an exploration as one round trip (reported to the observer as a
+// read), with the server-side transaction timeout set to what is left of ctx's deadline (at most
+// the store's QueryTimeout), and maps running out of time to kg.OutOfTime.
 func (s *Store) explore(ctx context.Context, op string, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if err := s.usable(); err != nil {
 		return nil, err
@@ -277,10 +277,12 @@ func (s *Store) explore(ctx context.Context, op string, cypher string, params ma
 		timeout = min(timeout, left)
 	}
 	s.roundTrips.Add(1)
+	start := time.Now()
 	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(timeout)))
+	s.observe(ctx, opRead, start, err)
 	if err != nil {
 		err = s.mapError(ctx, op, err)
 		if kg.ErrorCode(err) == kg.CodeTimeout {

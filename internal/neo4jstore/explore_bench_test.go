@@ -13,7 +13,7 @@ import (
 
 // BenchmarkExplore100k measures path searches, neighbourhoods, common connections and timelines
 // on a generated graph of 100,000 entities in Neo4j, the same benchmarks as the embedded store's.
-// Loading the graph takes minutes, so a database that already holds exactly that graph (left by
+// Loading the graph takes a minute or two, so a database that already holds exactly that graph (left by
 // an earlier run) is used as it is; the load time is logged.
 func BenchmarkExplore100k(b *testing.B) {
 	bundle := storetest.Generate(100_000)
@@ -21,8 +21,8 @@ func BenchmarkExplore100k(b *testing.B) {
 	storetest.BenchExplore(b, s, bundle, s.RoundTrips)
 }
 
-// loadedStore returns a store on the test Neo4j holding bundle, loading it with ImportInParts
-// unless the database already holds every entity of bundle and nothing else.
+// loadedStore returns a store on the test Neo4j holding bundle, emptying the database and loading
+// it with BulkLoad unless the database already holds every entity of bundle and nothing else.
 func loadedStore(b testing.TB, bundle *kg.Bundle) *neo4jstore.Store {
 	cfg := neo4jtest.Open(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
@@ -40,15 +40,12 @@ func loadedStore(b testing.TB, bundle *kg.Bundle) *neo4jstore.Store {
 	if err := s.DeleteAll(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if err := s.EnsureSchema(ctx); err != nil {
-		b.Fatal(err)
-	}
 	start := time.Now()
-	st, err := s.ImportInParts(ctx, bundle, 0)
+	st, err := s.BulkLoad(ctx, bundle, neo4jstore.BulkLoadOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("loaded %d items with ImportInParts in %v", st.Created, time.Since(start).Round(time.Second))
+	b.Logf("loaded %d items with BulkLoad in %v", st.Created, time.Since(start).Round(time.Second))
 	return s
 }
 

@@ -7,10 +7,11 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Generate returns a valid, deterministic bundle of about n entities (n >= 100) shaped like the
-// real graph: people holding positions at nested organizations, meetings with dates, ordinals,
-// attendees and outcomes, dialogues, initiatives and topics. Names repeat (ids do not), so search
-// sees realistic collisions. It is meant for benchmarks and load tests.
+// Generate returns a valid, deterministic bundle of n entities (n >= 100) and about 5n relations,
+// shaped like the real graph: people holding positions at nested organizations; meetings with
+// dates, ordinals, delegations of 4 to 12 attendees drawn by a power law, represented
+// organizations, a topic and an outcome; dialogues, initiatives and topics. Names repeat (ids do
+// not), so search sees realistic collisions. It is meant for benchmarks and load tests.
 func Generate(n int) *kg.Bundle {
 	n = max(n, 100)
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -119,19 +120,53 @@ func Generate(n int) *kg.Bundle {
 		}
 	}
 	roles := []string{"LEAD", "MEMBER", "PARTICIPANT"}
+	// Attendance follows a power law: the person of rank r (of N) attends about (N/r)^0.5 times
+	// the median share, so a few officials are at hundreds of meetings and most at a handful.
+	// Ranks are spread over the people (stride coprime with N), so the first people of the
+	// bundle, which benchmarks and tests pick, are not all hubs; the first is the last rank.
+	stride := coprimeStride(len(people))
+	attendee := func() string {
+		u := rng.Float64()
+		return people[(int(u*u*float64(len(people)))+1)*stride%len(people)]
+	}
+	topics := ids[kg.KindTopic]
 	for i, id := range ids[kg.KindMeeting] {
 		rel(kg.RelSessionOf, id, ids[kg.KindDialogue][i%len(ids[kg.KindDialogue])], nil)
 		rel(kg.RelHeldIn, id, ids[kg.KindPlace][i%len(ids[kg.KindPlace])], nil)
 		rel(kg.OutcomeTypes[i%len(kg.OutcomeTypes)], id, ids[kg.KindInitiative][i%len(ids[kg.KindInitiative])], nil)
-		for j := range 4 {
-			rel(kg.RelAttended, people[(i*4+j)%len(people)], id, map[string]any{"role": roles[j%3], "delegation": "MX"})
+		rel(kg.RelAddresses, id, topics[rng.IntN(len(topics))], nil)
+		// A delegation of 4 to 12: one in rotation, so every person attends something, and the
+		// rest drawn by the power law (a person drawn twice attends once).
+		rel(kg.RelAttended, people[i%len(people)], id, map[string]any{"role": roles[0], "delegation": "MX"})
+		for j := range 3 + rng.IntN(9) {
+			rel(kg.RelAttended, attendee(), id, map[string]any{"role": roles[(j+1)%3], "delegation": "MX"})
 		}
 		rel(kg.RelRepresentedAt, orgs[i%len(orgs)], id, map[string]any{"delegation": "US"})
+		if i%2 == 0 {
+			rel(kg.RelRepresentedAt, orgs[rng.IntN(len(orgs))], id, map[string]any{"delegation": "CA"})
+		}
 	}
 	for i, id := range ids[kg.KindInitiative] {
 		rel(kg.RelAddresses, id, ids[kg.KindTopic][i%len(ids[kg.KindTopic])], nil)
 	}
 	return b
+}
+
+// coprimeStride returns a stride near 0.6 n that is coprime with n, so i*stride%n visits every
+// index below n once.
+func coprimeStride(n int) int {
+	s := max(n*3/5, 1)
+	for gcd(s, n) != 1 {
+		s++
+	}
+	return s
+}
+
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // countryCodes lists every ISO 3166-1 alpha-2 code kg accepts, in order.

@@ -4,13 +4,17 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -41,6 +45,25 @@ type Result struct {
 	NA         string   `json:"na,omitempty"`
 }
 
+// Load is one row of the "loads" of bench/out/<run>.json: how long the graph of one size took to
+// generate and to load into each store. Neo4j figures are 0 when Neo4j already held the graph.
+type Load struct {
+	Size           string  `json:"size"`
+	Entities       int     `json:"entities"`
+	Relations      int     `json:"relations"`
+	GenerateS      float64 `json:"generate_s"`
+	GenerateHeapMB float64 `json:"generate_heap_mb"` // Go heap holding the generated bundle
+	// Neo4j: neo4jstore.BulkLoad into a new, empty database; its entities and relations steps, and
+	// the indexes built after them.
+	Neo4jLoadS    float64 `json:"neo4j_load_s"`
+	EntitiesPerS  float64 `json:"neo4j_entities_per_s"`
+	RelationsPerS float64 `json:"neo4j_relations_per_s"`
+	IndexesS      float64 `json:"neo4j_indexes_s"`
+	// diplograph-embedded: its own generation and memstore.Load, in its process.
+	EmbeddedGenerateS float64 `json:"embedded_generate_s"`
+	EmbeddedLoadS     float64 `json:"embedded_load_s"`
+}
+
 func main() {
 	if len(os.Args) > 1 && strings.HasPrefix(os.Args[1], "serve-") {
 		fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
@@ -66,7 +89,10 @@ func main() {
 	flag.IntVar(&cfg.rounds, "rounds", 2, "rounds of alternation (A B A B)")
 	flag.IntVar(&cfg.rate, "rate", 50, "requests/s of the open-loop (latency) runs")
 	flag.StringVar(&cfg.out, "out", "bench/out/run.json", "JSON output; charts go next to it")
-	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here)")
+	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here; must be free)")
+	flag.StringVar(&cfg.neo4jHeap, "neo4j-heap", "2g", "JVM heap of the benchmark's Neo4j (NEO4J_HEAP of tools/neo4j/start.sh)")
+	flag.StringVar(&cfg.neo4jPageCache, "neo4j-pagecache", "3g", "page cache of the benchmark's Neo4j (NEO4J_PAGECACHE): size L's store is about 2.5 GB")
+	flag.IntVar(&cfg.loadBatch, "load-batch", 0, "items per transaction of the bulk load (0: neo4jstore.DefaultBulkLoadItems)")
 	flag.Parse()
 	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrun:", err)
@@ -75,19 +101,20 @@ func main() {
 }
 
 type config struct {
-	sizes, queries, systems, out  string
-	conc, rounds, rate, neo4jPort int
-	dur                           time.Duration
+	sizes, queries, systems, out             string
+	conc, rounds, rate, neo4jPort, loadBatch int
+	neo4jHeap, neo4jPageCache                string
+	dur                                      time.Duration
 }
 
-// child is one system under test: its process and base URL.
+// child is one system under test: its process, base URL and log.
 type child struct {
 	name, url string
 	cmd       *exec.Cmd
+	log       *os.File
 }
 
 func run(cfg config) error {
-	ctx := context.Background()
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -100,142 +127,253 @@ func run(cfg config) error {
 	if err != nil {
 		return err
 	}
-	// The benchmark's own Neo4j, auth off, so the shared test instance is never disturbed.
-	env := append(os.Environ(), fmt.Sprintf("NEO4J_PORT=%d", cfg.neo4jPort), "NEO4J_AUTH=none")
-	start := exec.Command("bash", "tools/neo4j/start.sh")
-	start.Env, start.Stderr = env, os.Stderr
-	if _, err := start.Output(); err != nil {
-		return fmt.Errorf("starting Neo4j: %w", err)
+	db := &neo4jProc{port: cfg.neo4jPort, dir: filepath.Join(root, "tools/neo4j/data", fmt.Sprint(cfg.neo4jPort)),
+		env: append(os.Environ(), fmt.Sprintf("NEO4J_PORT=%d", cfg.neo4jPort), "NEO4J_AUTH=none",
+			"NEO4J_HEAP="+cfg.neo4jHeap, "NEO4J_PAGECACHE="+cfg.neo4jPageCache)}
+	// The benchmark's own Neo4j, auth off. A port that answers already is someone else's Neo4j
+	// (the shared test instance, another run's): it is never used, let alone wiped or stopped.
+	if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", cfg.neo4jPort), time.Second); err == nil {
+		c.Close()
+		return fmt.Errorf("port %d is in use: benchrun starts, wipes and stops a Neo4j of its own there; "+
+			"pick a free -neo4j-port (or stop a Neo4j a failed run left: NEO4J_PORT=%d tools/neo4j/stop.sh)", cfg.neo4jPort, cfg.neo4jPort)
 	}
-	defer func() {
-		stop := exec.Command("bash", "tools/neo4j/stop.sh")
-		stop.Env, stop.Stderr = env, os.Stderr
-		_ = stop.Run()
-	}()
-	uri := fmt.Sprintf("bolt://127.0.0.1:%d", cfg.neo4jPort)
+	if err := db.start(); err != nil {
+		return err
+	}
+	defer db.stop()
 
 	var results []Result
+	var loads []Load
 	for _, size := range strings.Split(cfg.sizes, ",") {
 		n, ok := sizes[size]
 		if !ok {
 			return fmt.Errorf("unknown size %q", size)
 		}
-		t0 := time.Now()
-		b := generate(n)
-		fmt.Fprintf(os.Stderr, "size %s: generated %d entities, %d relations in %s\n", size, len(b.Entities), len(b.Relations), time.Since(t0).Round(time.Millisecond))
-		if err := load(ctx, uri, b); err != nil {
+		ld, w, err := prepare(cfg, db, size, n)
+		if err != nil {
 			return err
 		}
-		w := &workload{}
-		for _, e := range b.Entities {
-			if e.Kind == kg.KindPerson && len(w.people) < 200 {
-				w.people = append(w.people, e.ID)
-			}
+		kids, err := startSystems(cfg, root, self, logs, db.uri(), size, n, w)
+		if err != nil {
+			return err
 		}
-		w.searches = []string{"garcia", "ministry of trade", "maria lopez", "pacific", "energy plan", "smith", "agency", "jose"}
-
-		var kids []*child
-		port := 18760
-		for _, sys := range strings.Split(cfg.systems, ",") {
-			port++
-			addr := fmt.Sprintf("127.0.0.1:%d", port)
-			var cmd *exec.Cmd
-			switch sys {
-			case sysDiploNeo4j:
-				cmd = exec.Command(filepath.Join(root, "bin/diplograph"), "serve", "--addr", addr, "--neo4j-uri", uri, "--log-format", "text")
-			case sysDiploMem:
-				cmd = exec.Command(self, "serve-embedded", "-addr", addr, "-n", fmt.Sprint(n))
-			case sysHand:
-				cmd = exec.Command(self, "serve-hand", "-addr", addr, "-neo4j-uri", uri)
-			case sysNG:
-				cmd = exec.Command("node", "bench/neo4j-graphql/server.mjs")
-				cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, fmt.Sprintf("PORT=%d", port))
-			default:
-				return fmt.Errorf("unknown system %q", sys)
-			}
-			lf, err := os.Create(filepath.Join(logs, sys+"-"+size+".log"))
-			if err != nil {
-				return err
-			}
-			cmd.Stdout, cmd.Stderr = lf, lf
-			if err := cmd.Start(); err != nil {
-				return fmt.Errorf("starting %s: %w", sys, err)
-			}
-			k := &child{name: sys, url: "http://" + addr, cmd: cmd}
-			kids = append(kids, k)
-			defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait(); lf.Close() }()
-		}
-		for _, k := range kids {
-			if err := waitUp(k, w); err != nil {
-				return err
-			}
-		}
+		ld.EmbeddedGenerateS, ld.EmbeddedLoadS = embeddedTimes(filepath.Join(logs, sysDiploMem+"-"+size+".log"))
+		loads = append(loads, ld)
 		for _, q := range strings.Split(cfg.queries, ",") {
 			results = append(results, measure(cfg, size, q, kids, w)...)
 		}
 		for _, k := range kids {
-			_ = k.cmd.Process.Kill()
+			k.stop()
 		}
 	}
 	printTable(results)
-	if err := writeJSON(cfg.out, results); err != nil {
+	printLoads(loads)
+	if err := writeJSON(cfg.out, results, loads); err != nil {
 		return err
 	}
 	return charts(strings.TrimSuffix(cfg.out, ".json"), results)
 }
 
-// load makes the benchmark Neo4j hold exactly b: when it holds another graph, it is wiped and b
-// imported in batched transactions.
-func load(ctx context.Context, uri string, b *kg.Bundle) error {
-	drv, err := neo4j.NewDriverWithContext(uri, neo4j.NoAuth())
+// prepare generates the graph of size (n entities), makes the benchmark's Neo4j hold exactly it,
+// and returns the times this took and the workload drawn from the graph. The bundle is dropped
+// before the systems start, so that benchrun's own memory does not crowd them.
+func prepare(cfg config, db *neo4jProc, size string, n int) (Load, *workload, error) {
+	t0 := time.Now()
+	b := generate(n)
+	ld := Load{Size: size, Entities: len(b.Entities), Relations: len(b.Relations), GenerateS: time.Since(t0).Seconds()}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	ld.GenerateHeapMB = float64(ms.HeapAlloc) / (1 << 20)
+	fmt.Fprintf(os.Stderr, "size %s: generated %d entities, %d relations in %.1f s (heap %.0f MB)\n",
+		size, ld.Entities, ld.Relations, ld.GenerateS, ld.GenerateHeapMB)
+	if err := load(cfg, db, b, &ld); err != nil {
+		return ld, nil, err
+	}
+	w := &workload{searches: []string{"garcia", "ministry of trade", "maria lopez", "pacific", "energy plan", "smith", "agency", "jose"}}
+	for _, e := range b.Entities {
+		if e.Kind == kg.KindPerson && len(w.people) < 200 {
+			w.people = append(w.people, e.ID)
+		}
+	}
+	b = nil
+	debug.FreeOSMemory()
+	return ld, w, nil
+}
+
+// load makes the benchmark's Neo4j hold exactly b. When it holds another graph, it is stopped,
+// its data folder removed and started again, so every size is loaded into a new database (as
+// BulkLoad requires, and without the leftovers of deleting the previous graph).
+func load(cfg config, db *neo4jProc, b *kg.Bundle, ld *Load) error {
+	ctx := context.Background()
+	nodes, entities, relations, err := db.counts(ctx)
 	if err != nil {
 		return err
 	}
-	defer drv.Close(ctx)
-	res, err := neo4j.ExecuteQuery(ctx, drv, `MATCH (n:Entity) RETURN count(n) AS n`, nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		return err
-	}
-	rels, err := neo4j.ExecuteQuery(ctx, drv, `MATCH ()-[r]->() RETURN count(r) AS n`, nil, neo4j.EagerResultTransformer)
-	if err != nil {
-		return err
-	}
-	have, _ := res.Records[0].Values[0].(int64)
-	haveRels, _ := rels.Records[0].Values[0].(int64)
-	if have == int64(len(b.Entities)) && haveRels == int64(len(b.Relations)) {
-		fmt.Fprintf(os.Stderr, "Neo4j already holds the %d entities\n", have)
+	if entities == int64(len(b.Entities)) && relations == int64(len(b.Relations)) {
+		fmt.Fprintf(os.Stderr, "Neo4j holds the graph already (%d entities, %d relations): not loaded\n", entities, relations)
 		return nil
 	}
-	t0 := time.Now()
-	sess := drv.NewSession(ctx, neo4j.SessionConfig{})
-	r, err := sess.Run(ctx, `MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`, nil)
-	if err == nil {
-		_, err = r.Consume(ctx)
+	if nodes > 0 {
+		db.stop()
+		if err := os.RemoveAll(db.dir); err != nil {
+			return err
+		}
+		if err := db.start(); err != nil {
+			return err
+		}
 	}
-	sess.Close(ctx)
-	if err != nil {
-		return fmt.Errorf("wiping Neo4j: %w", err)
-	}
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: uri, QueryTimeout: 10 * time.Minute})
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: db.uri(), ImportTimeout: time.Hour})
 	if err != nil {
 		return err
 	}
 	defer s.Close(ctx)
-	if err := s.EnsureSchema(ctx); err != nil {
-		return err
+	t0 := time.Now()
+	began := map[string]time.Time{}
+	progress := func(p neo4jstore.BulkProgress) {
+		if p.Done == 0 {
+			began[p.Step] = time.Now()
+			fmt.Fprintf(os.Stderr, "  bulk load: %s (%d) after %.1f s\n", p.Step, p.Total, time.Since(t0).Seconds())
+		}
 	}
-	// Import checks every item against what is stored; ImportInParts keeps each transaction
-	// within a default heap. A dedicated CREATE-only bulk loader would be faster for L.
-	if _, err := s.ImportInParts(kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: "benchrun", Authenticated: true}), b, 0); err != nil {
+	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: "benchrun", Authenticated: true})
+	if _, err := s.BulkLoad(ctx, b, neo4jstore.BulkLoadOptions{ItemsPerTx: cfg.loadBatch, Progress: progress}); err != nil {
 		return fmt.Errorf("loading Neo4j: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "loaded Neo4j in %s\n", time.Since(t0).Round(time.Millisecond))
+	end := time.Now()
+	ld.Neo4jLoadS = end.Sub(t0).Seconds()
+	ld.EntitiesPerS = float64(len(b.Entities)) / began["relations"].Sub(began["entities"]).Seconds()
+	ld.RelationsPerS = float64(len(b.Relations)) / began["indexes"].Sub(began["relations"]).Seconds()
+	ld.IndexesS = end.Sub(began["indexes"]).Seconds()
+	fmt.Fprintf(os.Stderr, "loaded Neo4j in %.1f s: %.0f entities/s, %.0f relations/s, indexes %.1f s\n",
+		ld.Neo4jLoadS, ld.EntitiesPerS, ld.RelationsPerS, ld.IndexesS)
 	return nil
 }
 
-// waitUp waits until k answers a point request, at most two minutes.
-func waitUp(k *child, w *workload) error {
-	deadline := time.Now().Add(2 * time.Minute)
+// neo4jProc is the benchmark's own Neo4j: tools/neo4j/start.sh and stop.sh on its port.
+type neo4jProc struct {
+	port int
+	dir  string // its data folder
+	env  []string
+}
+
+func (d *neo4jProc) uri() string { return fmt.Sprintf("bolt://127.0.0.1:%d", d.port) }
+
+func (d *neo4jProc) start() error {
+	start := exec.Command("bash", "tools/neo4j/start.sh")
+	start.Env, start.Stderr = d.env, os.Stderr
+	if _, err := start.Output(); err != nil {
+		return fmt.Errorf("starting Neo4j: %w", err)
+	}
+	return nil
+}
+
+func (d *neo4jProc) stop() {
+	stop := exec.Command("bash", "tools/neo4j/stop.sh")
+	stop.Env, stop.Stderr = d.env, os.Stderr
+	_ = stop.Run()
+}
+
+// counts returns how many nodes, entities and relationships the database holds.
+func (d *neo4jProc) counts(ctx context.Context) (nodes, entities, relations int64, err error) {
+	drv, err := neo4j.NewDriverWithContext(d.uri(), neo4j.NoAuth())
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer drv.Close(ctx)
+	res, err := neo4j.ExecuteQuery(ctx, drv, `
+		CALL () { MATCH (n) RETURN count(n) AS nodes }
+		CALL () { MATCH (:Entity) RETURN count(*) AS entities }
+		CALL () { MATCH ()-[r]->() RETURN count(r) AS relations }
+		RETURN nodes, entities, relations`, nil, neo4j.EagerResultTransformer)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	nodes, _ = res.Records[0].Values[0].(int64)
+	entities, _ = res.Records[0].Values[1].(int64)
+	relations, _ = res.Records[0].Values[2].(int64)
+	return nodes, entities, relations, nil
+}
+
+// startSystems starts every system of cfg over the graph of size (n entities) and waits until
+// each answers.
+func startSystems(cfg config, root, self, logs, uri, size string, n int, w *workload) ([]*child, error) {
+	var kids []*child
+	port := 18760
+	for _, sys := range strings.Split(cfg.systems, ",") {
+		port++
+		addr := fmt.Sprintf("127.0.0.1:%d", port)
+		var cmd *exec.Cmd
+		switch sys {
+		case sysDiploNeo4j:
+			cmd = exec.Command(filepath.Join(root, "bin/diplograph"), "serve", "--addr", addr, "--neo4j-uri", uri, "--log-format", "text")
+		case sysDiploMem:
+			cmd = exec.Command(self, "serve-embedded", "-addr", addr, "-n", fmt.Sprint(n))
+		case sysHand:
+			cmd = exec.Command(self, "serve-hand", "-addr", addr, "-neo4j-uri", uri)
+		case sysNG:
+			cmd = exec.Command("node", "bench/neo4j-graphql/server.mjs")
+			cmd.Env = append(os.Environ(), "NEO4J_URI="+uri, fmt.Sprintf("PORT=%d", port))
+		default:
+			stopAll(kids)
+			return nil, fmt.Errorf("unknown system %q", sys)
+		}
+		lf, err := os.Create(filepath.Join(logs, sys+"-"+size+".log"))
+		if err != nil {
+			stopAll(kids)
+			return nil, err
+		}
+		cmd.Stdout, cmd.Stderr = lf, lf
+		if err := cmd.Start(); err != nil {
+			lf.Close()
+			stopAll(kids)
+			return nil, fmt.Errorf("starting %s: %w", sys, err)
+		}
+		kids = append(kids, &child{name: sys, url: "http://" + addr, cmd: cmd, log: lf})
+	}
+	// The embedded store generates and loads the graph itself: about a minute a million entities.
+	up := 2*time.Minute + time.Duration(n/1000)*200*time.Millisecond
+	for _, k := range kids {
+		if err := waitUp(k, w, up); err != nil {
+			stopAll(kids)
+			return nil, err
+		}
+	}
+	return kids, nil
+}
+
+func stopAll(kids []*child) {
+	for _, k := range kids {
+		k.stop()
+	}
+}
+
+// stop ends the child process and closes its log.
+func (k *child) stop() {
+	_ = k.cmd.Process.Kill()
+	_ = k.cmd.Wait()
+	k.log.Close()
+}
+
+// embeddedTimes reads the generation and load times serve-embedded logged.
+func embeddedTimes(log string) (generate, load float64) {
+	f, err := os.Open(log)
+	if err != nil {
+		return 0, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if _, err := fmt.Sscanf(sc.Text(), embeddedTimesFormat, &generate, &load); err == nil {
+			return generate, load
+		}
+	}
+	return 0, 0
+}
+
+// waitUp waits until k answers a point request, at most d.
+func waitUp(k *child, w *workload, d time.Duration) error {
+	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
 		if _, err := ask(k, "point", w, 0); err == nil {
 			return nil
@@ -264,40 +402,44 @@ func ask(k *child, q string, w *workload, i int) (string, error) {
 	return canonical(k.name, q, resp)
 }
 
+// checks is how many of the parameter sets requests cycle through are checked for equal answers
+// before timing: every search, and as many people for the other queries.
+const checks = 8
+
 // measure checks the systems answer q alike, then loads them in alternation and returns a row each.
 func measure(cfg config, size, q string, kids []*child, w *workload) []Result {
 	var out []Result
 	var live []*child
-	var want string
+	var refs []string // the answers of the first system that gave them all: the reference
 	for _, k := range kids {
 		if why, ok := notExpressible[[2]string{k.name, q}]; ok {
 			out = append(out, Result{System: k.name, Query: q, Size: size, NA: why})
 			continue
 		}
-		same := ""
-		for i := range 3 {
+		differs := ""
+		var answers []string
+		for i := range checks {
 			got, err := ask(k, q, w, i)
 			if err != nil {
-				same = err.Error()
+				differs = err.Error()
 				break
 			}
-			if k == kids[0] && i == 0 {
-				want = got
-			}
-			ref, _ := ask(kids[0], q, w, i)
-			if got != ref {
-				same = fmt.Sprintf("answer differs from %s: %.300s ... vs %.300s", kids[0].name, got, ref)
+			if refs != nil && got != refs[i] {
+				differs = fmt.Sprintf("answer %d differs from %s's: %.300s ... vs %.300s", i, live[0].name, got, refs[i])
 				break
 			}
+			answers = append(answers, got)
 		}
-		if same != "" {
-			fmt.Fprintf(os.Stderr, "%s %s: %s\n", k.name, q, same)
+		if differs == "" && refs == nil {
+			refs = answers
+		}
+		if differs != "" {
+			fmt.Fprintf(os.Stderr, "%s %s: %s\n", k.name, q, differs)
 			out = append(out, Result{System: k.name, Query: q, Size: size, NA: "answers differ: not timed"})
 			continue
 		}
 		live = append(live, k)
 	}
-	_ = want
 	bodies := map[string][][]byte{}
 	for _, k := range live {
 		for i := range 64 {
@@ -378,8 +520,19 @@ func printTable(rs []Result) {
 	tw.Flush()
 }
 
-func writeJSON(path string, rs []Result) error {
-	b, err := json.MarshalIndent(map[string]any{"results": rs}, "", "  ")
+// printLoads writes the generation and load times of each size to stdout.
+func printLoads(ls []Load) {
+	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "size\tentities\trelations\tgenerate s\theap MB\tNeo4j load s\tentities/s\trelations/s\tindexes s\tembedded generate s\tembedded load s\t")
+	for _, l := range ls {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%.1f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t\n", l.Size, l.Entities, l.Relations,
+			l.GenerateS, l.GenerateHeapMB, l.Neo4jLoadS, l.EntitiesPerS, l.RelationsPerS, l.IndexesS, l.EmbeddedGenerateS, l.EmbeddedLoadS)
+	}
+	tw.Flush()
+}
+
+func writeJSON(path string, rs []Result, ls []Load) error {
+	b, err := json.MarshalIndent(map[string]any{"results": rs, "loads": ls}, "", "  ")
 	if err != nil {
 		return err
 	}

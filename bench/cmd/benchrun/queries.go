@@ -17,8 +17,8 @@ var diploQueries = map[string]string{
 		representations { organization { id name } }
 		outcomes { action initiative { id name } } } } } }`,
 	"search":       `query Search($q: String!) { search(query: $q, first: 10) { score entity { id name kind } } }`,
-	"path":         `query Path($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 6) { entities { id } } }`,
-	"neighborhood": `query Hood($id: ID!) { neighborhood(id: $id, hops: 2, first: 100) { entities { id } relations { type from { id } to { id } } } }`,
+	"path":         `query Path($from: ID!, $to: ID!) { shortestPath(from: $from, to: $to, maxHops: 6) { nodes { id } relations { type from { id } to { id } } } }`,
+	"neighborhood": `query Hood($id: ID!) { neighborhood(id: $id, hops: 2, first: 100) { nodes { id } relations { type from { id } to { id } } } }`,
 }
 
 // The GraphQL documents @neo4j/graphql answers: the same data in its generated schema's shape.
@@ -33,12 +33,9 @@ var ngQueries = map[string]string{
 
 // notExpressible says why a system cannot run a query; such cells are n/a in the table.
 var notExpressible = map[[2]string]string{
-	{sysNG, "search"}:         "no ranked, accent-folding search over names, aliases and acronyms",
-	{sysNG, "path"}:           "no shortestPath in the generated schema (only a @cypher field would do)",
-	{sysNG, "neighborhood"}:   "no variable-length traversal in the generated schema",
-	{sysHand, "search"}:       "not written: the floor would need diplograph's ranking in Cypher",
-	{sysHand, "path"}:         "not written in this run",
-	{sysHand, "neighborhood"}: "not written in this run",
+	{sysNG, "search"}:       "no ranked, accent-folding search over names, aliases and acronyms",
+	{sysNG, "path"}:         "no shortestPath in the generated schema (only a @cypher field would do)",
+	{sysNG, "neighborhood"}: "no variable-length traversal in the generated schema",
 }
 
 // Systems, by the name the table uses.
@@ -138,14 +135,65 @@ func canonical(sys, q string, raw []byte) (string, error) {
 			ms = append(ms, e.(map[string]any)["node"])
 		}
 		v = ms
-	default:
-		v = resp.Data
+	case q == "search":
+		v = resp.Data["search"]
+	case q == "path":
+		v = resp.Data["shortestPath"]
+	case q == "neighborhood":
+		v = resp.Data["neighborhood"]
+	}
+	switch q {
+	case "path":
+		// Order matters, and there may be no path (null): the nodes in walk order, then the
+		// relations in walk order, each as one line.
+		v = pathLines(v)
+	case "search":
+		// Ranked hits in rank order. Scores are left out: the embedded store scores otherwise
+		// than Lucene, and the same hits in the same order are the same answer.
+		v = hitLines(v)
 	}
 	if v == nil {
 		return "", errors.New(sys + ": empty answer")
 	}
 	b, err := json.Marshal(sortLists(v))
 	return string(b), err
+}
+
+// pathLines turns a path ({nodes: [{id}], relations: [{type, from: {id}, to: {id}}]}, or null)
+// into one string that keeps its order.
+func pathLines(v any) any {
+	p, _ := v.(map[string]any)
+	if p == nil {
+		return "no path"
+	}
+	var b strings.Builder
+	for _, n := range list(p["nodes"]) {
+		fmt.Fprintf(&b, "%v ", n.(map[string]any)["id"])
+	}
+	for _, r := range list(p["relations"]) {
+		m := r.(map[string]any)
+		fmt.Fprintf(&b, "| %v %v -> %v ", m["type"], m["from"].(map[string]any)["id"], m["to"].(map[string]any)["id"])
+	}
+	return b.String()
+}
+
+// hitLines turns search hits ([{score, entity: {id, name, kind}}]) into one string that keeps
+// their order.
+func hitLines(v any) any {
+	if v == nil {
+		return nil
+	}
+	var b strings.Builder
+	for _, h := range list(v) {
+		e := h.(map[string]any)["entity"].(map[string]any)
+		fmt.Fprintf(&b, "%v %v %q\n", e["kind"], e["id"], e["name"])
+	}
+	return b.String()
+}
+
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 func edges(conn any) []map[string]any {
