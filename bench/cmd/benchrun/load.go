@@ -157,3 +157,14 @@ func httpPost(url string, body []byte) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// neo4jPID returns the pid of the benchmark's Neo4j on port, from the pid file tools/neo4j/start.sh
+// writes; 0 when there is none (cpuTicks then reads nothing).
+func neo4jPID(port int) int {
+	b, err := os.ReadFile(fmt.Sprintf("tools/neo4j/data/%d/neo4j.pid", port))
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	return pid
+}
