@@ -1,0 +1,359 @@
+package kg
+
+import (
+	"cmp"
+	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Search ranking: the one definition of what a search finds and in which order. Every store
+// ranks with it, so a query gets the same hits, order and scores whatever the store.
+//
+// Texts are compared as tokens (SearchTokens): the runs of letters and digits of their folded
+// form (Fold), so case, accents and punctuation never matter: "Nuñez-Neto" is the tokens "nunez"
+// and "neto". An entity's keys are its name, each alias and its acronym; its words are the tokens
+// of all its keys. At most MaxSearchTokens tokens of a query count.
+//
+// Each query token matches the entity in the best way any of its words allows (MatchClass):
+//
+//	exact   the word is the token
+//	prefix  the word starts with the token; the query's last token may always match so (search
+//	        as you type), other tokens from 3 runes on, so that "de" inside a query does not match
+//	        "department"
+//	typo    the word is one edit away from the token: one rune inserted, deleted or replaced, or
+//	        two adjacent runes swapped; for tokens of 4 to MaxTypoRunes runes that are not numbers
+//
+// The tier says how the query as a whole matches:
+//
+//	4  the query's tokens are exactly the name's tokens
+//	3  the query's tokens are exactly the tokens of an alias or of the acronym
+//	2  every query token matches exactly or as a prefix
+//	1  every query token matches, some only with a typo
+//	0  some query tokens match
+//
+// An entity that no query token matches is not a hit. Hits are ordered by tier, then by how many
+// query tokens match, then by quality (the sum of the tokens' MatchClass weights: exact 3, prefix 2,
+// typo 1), then by the fewest name tokens (so "Trade" ranks the topic "Trade" above "Trade
+// Agenda" among equals), then by name (CompareNames), then by id. A hit's score is its tier plus
+// a fraction in [0, 1) that grows with the matched tokens, the quality and the brevity, in that
+// order of importance: the higher score always ranks first, and equal scores tie.
+
+// MaxSearchTokens is how many tokens of a search text count; the rest are ignored.
+const MaxSearchTokens = 16
+
+// MaxSearchTokenUnits is the longest token in UTF-16 code units: a longer run of letters and
+// digits is cut into tokens of this length, as full-text engines cut the words they index (Lucene
+// keeps words of up to 255 code units), so that every store sees the same tokens.
+const MaxSearchTokenUnits = 255
+
+// MaxTypoRunes is the longest query token that may match with a typo.
+const MaxTypoRunes = 64
+
+// Token rules: the shortest token that matches as a prefix when it is not the query's last, and the
+// shortest that may match with a typo.
+const (
+	minPrefixRunes = 3
+	minTypoRunes   = 4
+)
+
+// MatchClass is how well a query token matches a word; a greater class is a better match, and
+// its value is its weight in a hit's quality.
+type MatchClass uint8
+
+// The match classes, worst first.
+const (
+	NoMatch     MatchClass = 0
+	TypoMatch   MatchClass = 1
+	PrefixMatch MatchClass = 2
+	ExactMatch  MatchClass = 3
+)
+
+// Search tiers (see the package's search ranking notes).
+const (
+	TierSomeTokens = 0
+	TierTypo       = 1
+	TierAllTokens  = 2
+	TierAlias      = 3
+	TierName       = 4
+)
+
+// brevityCap bounds the name length the ranking tells apart: names of more tokens rank as if they
+// had this many.
+const brevityCap = 63
+
+// SearchTokens returns the tokens of s search compares: the runs of letters and digits of Fold(s),
+// each cut into pieces of at most MaxSearchTokenUnits UTF-16 code units.
+func SearchTokens(s string) []string {
+	isSep := func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+	var ts []string
+	if isPlainASCII(s) {
+		// Fold of ASCII text is lower-casing, and squeezing white space does not change tokens.
+		ts = strings.FieldsFunc(strings.ToLower(s), isSep)
+	} else {
+		ts = strings.FieldsFunc(Fold(s), isSep)
+	}
+	for i := 0; i < len(ts); i++ {
+		if len(ts[i]) <= MaxSearchTokenUnits {
+			continue // no string of n bytes has more than n UTF-16 code units
+		}
+		if head, tail := cutToken(ts[i]); tail != "" {
+			ts[i] = head
+			ts = append(ts[:i+1], append([]string{tail}, ts[i+1:]...)...)
+		}
+	}
+	return ts
+}
+
+// cutToken splits t after the rune that brings its first piece to MaxSearchTokenUnits UTF-16 code
+// units or more (a rune outside the Basic Multilingual Plane counts two), as Lucene's tokenizers do.
+func cutToken(t string) (head, tail string) {
+	units := 0
+	for i, r := range t {
+		if units += utf16.RuneLen(r); units >= MaxSearchTokenUnits {
+			end := i + utf8.RuneLen(r)
+			return t[:end], t[end:]
+		}
+	}
+	return t, ""
+}
+
+// searchKey returns the tokens of s joined by one space: the form in which keys are compared.
+func searchKey(s string) (key string, tokens int) {
+	ts := SearchTokens(s)
+	return strings.Join(ts, " "), len(ts)
+}
+
+// SearchDoc is what ranking needs of an entity, computed once per entity.
+type SearchDoc struct {
+	NameKey    string   // the name's tokens joined by one space
+	OtherKeys  []string // the same for each alias, then the acronym
+	Words      []string // the distinct tokens of all keys, in order of first appearance
+	NameTokens int      // how many tokens the name has
+}
+
+// NewSearchDoc returns the search document of e: its name, aliases and acronym (if any) as keys.
+func NewSearchDoc(e *Entity) *SearchDoc {
+	d := &SearchDoc{}
+	d.NameKey, d.NameTokens = searchKey(e.Name)
+	d.addWords(d.NameKey)
+	for _, a := range e.Aliases {
+		d.addKey(a)
+	}
+	if a := e.Prop(PropAcronym); a != "" {
+		d.addKey(a)
+	}
+	return d
+}
+
+func (d *SearchDoc) addKey(s string) {
+	k, _ := searchKey(s)
+	d.OtherKeys = append(d.OtherKeys, k)
+	d.addWords(k)
+}
+
+func (d *SearchDoc) addWords(key string) {
+	for w := range strings.SplitSeq(key, " ") {
+		if w != "" && !containsString(d.Words, w) {
+			d.Words = append(d.Words, w)
+		}
+	}
+}
+
+func containsString(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// QueryToken is one token of a search and the ways it may match a word.
+type QueryToken struct {
+	Text   string
+	Prefix bool // it may match the start of a word
+	Typo   bool // it may match a word one edit away
+}
+
+// Match returns how token t matches word w.
+func (t QueryToken) Match(w string) MatchClass {
+	switch {
+	case w == t.Text:
+		return ExactMatch
+	case t.Prefix && strings.HasPrefix(w, t.Text):
+		return PrefixMatch
+	case t.Typo && OneEdit(t.Text, w):
+		return TypoMatch
+	}
+	return NoMatch
+}
+
+// OneEdit reports whether a and b differ by exactly one edit: one rune inserted, deleted or
+// replaced, or two adjacent runes swapped (an optimal string alignment distance of 1).
+func OneEdit(a, b string) bool {
+	if a == b {
+		return false
+	}
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(rb)-len(ra) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(ra) && ra[i] == rb[i] {
+		i++
+	}
+	if len(ra) < len(rb) { // one rune inserted into ra at i
+		return string(ra[i:]) == string(rb[i+1:])
+	}
+	if string(ra[i+1:]) == string(rb[i+1:]) { // one rune replaced at i
+		return true
+	}
+	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+}
+
+// SearchPlan is a search text made ready for ranking.
+type SearchPlan struct {
+	Tokens []QueryToken // at most MaxSearchTokens
+	Key    string       // the tokens joined by one space, compared with whole keys
+}
+
+// PlanSearch returns the plan of a search text. A text without letters or digits gives a plan
+// without tokens, which matches nothing.
+func PlanSearch(text string) *SearchPlan {
+	ts := SearchTokens(text)
+	ts = ts[:min(len(ts), MaxSearchTokens)]
+	p := &SearchPlan{Key: strings.Join(ts, " ")}
+	for i, t := range ts {
+		n := utf8.RuneCountInString(t)
+		p.Tokens = append(p.Tokens, QueryToken{
+			Text:   t,
+			Prefix: i == len(ts)-1 || n >= minPrefixRunes,
+			Typo:   n >= minTypoRunes && n <= MaxTypoRunes && !isNumber(t),
+		})
+	}
+	return p
+}
+
+func isNumber(t string) bool {
+	for _, r := range t {
+		if !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// Classes returns, for each token of p, the best class of its matches with d's words.
+func (p *SearchPlan) Classes(d *SearchDoc) []MatchClass {
+	cs := make([]MatchClass, len(p.Tokens))
+	for i, t := range p.Tokens {
+		for _, w := range d.Words {
+			cs[i] = max(cs[i], t.Match(w))
+			if cs[i] == ExactMatch {
+				break
+			}
+		}
+	}
+	return cs
+}
+
+// SearchRank is where a hit ranks: the parts of its score, most important first.
+type SearchRank struct {
+	Tier       int // TierSomeTokens to TierName
+	Matched    int // query tokens that match
+	Quality    int // the sum of their MatchClass weights
+	NameTokens int // tokens of the entity's name; fewer rank higher
+}
+
+// Rank returns the rank of d for p, and false if d is not a hit.
+func (p *SearchPlan) Rank(d *SearchDoc) (SearchRank, bool) {
+	return p.RankClasses(d, p.Classes(d))
+}
+
+// RankClasses returns the rank of d for p given the best class of each token of p (Classes), and
+// false if d is not a hit. Stores that already know the classes from an index use it.
+func (p *SearchPlan) RankClasses(d *SearchDoc, classes []MatchClass) (SearchRank, bool) {
+	r := SearchRank{NameTokens: d.NameTokens}
+	weakest := ExactMatch
+	for _, c := range classes {
+		if c != NoMatch {
+			r.Matched++
+			r.Quality += int(c)
+		}
+		weakest = min(weakest, c)
+	}
+	if r.Matched == 0 {
+		return r, false
+	}
+	switch {
+	case d.NameKey == p.Key:
+		r.Tier = TierName
+	case containsString(d.OtherKeys, p.Key):
+		r.Tier = TierAlias
+	case weakest >= PrefixMatch:
+		r.Tier = TierAllTokens
+	case weakest >= TypoMatch:
+		r.Tier = TierTypo
+	default:
+		r.Tier = TierSomeTokens
+	}
+	return r, true
+}
+
+// Points returns r as one integer that orders ranks as the ranking notes say: a greater number
+// is a better rank, and equal ranks have equal points. Stores that must order hits before they
+// reach Go compute the same number from the same parts.
+func (p *SearchPlan) Points(r SearchRank) int64 {
+	m := int64(len(p.Tokens))
+	return (((int64(r.Tier)*(m+1)+int64(r.Matched))*(3*m+1) + int64(r.Quality)) * (brevityCap + 1)) +
+		brevityCap - int64(min(r.NameTokens, brevityCap))
+}
+
+// Score returns the score of r: its tier plus a fraction in [0, 1) that orders ranks of a tier as
+// Points does.
+func (p *SearchPlan) Score(r SearchRank) float64 {
+	m := int64(len(p.Tokens))
+	perTier := (m + 1) * (3*m + 1) * (brevityCap + 1)
+	return float64(r.Tier) + float64(p.Points(r)-int64(r.Tier)*perTier)/float64(perTier)
+}
+
+// CompareSearchHits orders search hits best first: by score, higher first, then by entity name
+// (CompareNames), then by entity id.
+func CompareSearchHits(a, b SearchHit) int {
+	return cmp.Or(cmp.Compare(b.Score, a.Score), CompareNames(a.Entity.Name, b.Entity.Name), strings.Compare(a.Entity.ID, b.Entity.ID))
+}
+
+// CompareNames compares names as sequences of UTF-16 code units, the order in which Java,
+// JavaScript and Neo4j sort strings. It differs from Go's byte order only where a rune beyond the
+// Basic Multilingual Plane meets one from U+E000 to U+FFFF: the former sorts first.
+func CompareNames(a, b string) int {
+	for a != "" && b != "" {
+		ra, na := utf8.DecodeRuneInString(a)
+		rb, nb := utf8.DecodeRuneInString(b)
+		if ra != rb || na != nb {
+			if c := cmp.Compare(utf16Lead(ra), utf16Lead(rb)); c != 0 {
+				return c
+			}
+			if ra != rb {
+				return cmp.Compare(ra, rb)
+			}
+			return strings.Compare(a[:na], b[:nb]) // invalid UTF-8: compare the bytes
+		}
+		a, b = a[na:], b[nb:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// utf16Lead returns the first UTF-16 code unit of r.
+func utf16Lead(r rune) rune {
+	if r >= 0x10000 {
+		hi, _ := utf16.EncodeRune(r)
+		return hi
+	}
+	return r
+}
