@@ -191,29 +191,40 @@ func (t QueryToken) Match(w string) MatchClass {
 }
 
 // OneEdit reports whether a and b differ by exactly one edit: one rune inserted, deleted or
-// replaced, or two adjacent runes swapped (an optimal string alignment distance of 1).
+// replaced, or two adjacent runes swapped (an optimal string alignment distance of 1). It does not
+// allocate: stores call it for many words per search.
 func OneEdit(a, b string) bool {
 	if a == b {
 		return false
 	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > len(rb) {
-		ra, rb = rb, ra
+	na, nb := utf8.RuneCountInString(a), utf8.RuneCountInString(b)
+	if na > nb {
+		a, b, na, nb = b, a, nb, na
 	}
-	if len(rb)-len(ra) > 1 {
+	if nb-na > 1 {
 		return false
 	}
+	// Skip the common prefix, back to a rune boundary of both.
 	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
+	for i < len(a) && i < len(b) && a[i] == b[i] {
 		i++
 	}
-	if len(ra) < len(rb) { // one rune inserted into ra at i
-		return string(ra[i:]) == string(rb[i+1:])
+	for i > 0 && (i < len(a) && !utf8.RuneStart(a[i]) || i < len(b) && !utf8.RuneStart(b[i])) {
+		i--
 	}
-	if string(ra[i+1:]) == string(rb[i+1:]) { // one rune replaced at i
+	_, sa := utf8.DecodeRuneInString(a[i:])
+	rb, sb := utf8.DecodeRuneInString(b[i:])
+	if na < nb { // one rune inserted into a at i
+		return a[i:] == b[i+sb:]
+	}
+	if a[i+sa:] == b[i+sb:] { // one rune replaced at i
 		return true
 	}
-	return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
+	// Two adjacent runes swapped at i.
+	ra, _ := utf8.DecodeRuneInString(a[i:])
+	ra2, sa2 := utf8.DecodeRuneInString(a[i+sa:])
+	rb2, sb2 := utf8.DecodeRuneInString(b[i+sb:])
+	return sa2 > 0 && ra == rb2 && ra2 == rb && a[i+sa+sa2:] == b[i+sb+sb2:]
 }
 
 // SearchPlan is a search text made ready for ranking.
