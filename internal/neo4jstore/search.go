@@ -1,156 +1,154 @@
 package neo4jstore
 
 import (
-	"cmp"
 	"context"
-	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
-
-	edlib "github.com/hbollon/go-edlib"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// maxSearchTokens bounds the tokens of a query that reach Lucene.
-const maxSearchTokens = 32
+// How a search finds its hits in Neo4j, in one round trip.
+//
+// The full-text index (searchIndex) holds every entity's searchText: the tokens of its name,
+// aliases and acronym (kg.SearchTokens), space-separated, one key a line. Its analyzer splits on
+// white space only, so the index's terms are exactly kg's words.
+//
+// For each query token the search asks the index, through separate probes, for the entities
+// with a word the token matches exactly (a term query), as a prefix (a prefix query) and, when kg
+// allows the token a typo, one edit away (a disjunction of the ~4n terms and single-character
+// wildcards that spell every word one edit from the token: each deletion and swap of two adjacent
+// runes as a term, each replacement and insertion as "?"). Each probe finds every entity of its
+// class and no other: term, prefix and wildcard queries enumerate the index's terms without a cap.
+// Lucene's own fuzzy query (token~1) would not do: it keeps only the 50 closest terms, so a token
+// with more neighbours in the index (a common 4-letter word, a number among thousands) would
+// silently lose hits.
+//
+// Each entity found gets, per query token, the best class of the probes that found it: exactly
+// kg.SearchPlan.Classes. From those classes and its searchText the query computes the parts of
+// kg's rank (kg.SearchPlan.RankClasses: tier, matched tokens, quality, name tokens) and sorts by
+// them, then by name and id as kg.CompareSearchHits does (Neo4j compares strings by UTF-16 code
+// units, as kg.CompareNames does), and returns the first q.Limit entities. The order must be
+// known in Cypher, not only in Go: the page boundary often falls inside a large group that only
+// the name separates (a generated graph of 100,000 entities has a thousand people named García),
+// so a page chosen by any coarser order would miss hits. Go then ranks the entities returned
+// with kg itself, which sets the scores; the conformance suite checks that both agree with a
+// brute-force ranking of every entity.
+//
+// The Cypher below mirrors kg's tier rules and the order of the rank's parts; the classes and
+// tiers it uses come from kg as parameters.
 
-// Search returns the entities best matching q.Text, best first, at most q.Limit (all when
-// Limit <= 0), in one round trip through the full-text index. The text is folded and split into
-// tokens as searchText was; an entity matches when any token matches one of its words exactly, as
-// a prefix, or (from 4 runes on) with one typo (two from 8 runes on). Empty text, or text without
-// letters or digits, finds nothing.
-//
-// A hit's score is a tier plus Lucene's score squashed into (0, 1), so a better tier always wins:
-//
-//	3  the whole query equals the whole name, an alias or the acronym (3.5 for the name)
-//	2  every query token equals or starts a word of the name, one alias or the acronym
-//	1  as 2, but some token only matches a word within its edit distance (a typo)
-//	0  anything else Lucene found (some tokens only)
-//
-// Ties are broken by name, then id. Kinds that are not kg.Kinds match nothing. Tier 1 needs an
-// edit distance Cypher lacks, so the query returns a pool of the best Lucene hits (see
-// searchPool) and the tiers of that pool are settled here.
+// searchCypher finds and orders the hits of a search; $probes are searchProbe maps.
+const searchCypher = `
+UNWIND $probes AS probe
+CALL db.index.fulltext.queryNodes($index, probe.query) YIELD node
+WITH node, probe
+WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)
+WITH node, probe.token AS token, max(probe.class) AS class
+WITH node, count(token) AS matched, sum(class) AS quality, min(class) AS weakest
+WITH node, matched, quality, weakest, split(node.searchText, '\n') AS keys
+WITH node, matched, quality,
+  CASE
+    WHEN keys[0] = $key THEN $tierName
+    WHEN $key IN keys[1..] THEN $tierAlias
+    WHEN matched = $tokens AND weakest >= $prefixClass THEN $tierAllTokens
+    WHEN matched = $tokens THEN $tierTypo
+    ELSE $tierSomeTokens
+  END AS tier,
+  size([w IN split(keys[0], ' ') WHERE w <> '']) AS nameTokens
+ORDER BY tier DESC, matched DESC, quality DESC,
+  CASE WHEN nameTokens > $maxNameTokens THEN $maxNameTokens ELSE nameTokens END,
+  node.name, node.id
+`
+
+// Search returns the hits of q as kg.Store.Search says, in one round trip (see above).
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	labels, none := kindLabels(q.Kinds)
-	tokens := searchTokens(q.Text)
-	if len(tokens) == 0 || none {
+	p := kg.PlanSearch(q.Text)
+	if len(p.Tokens) == 0 || none {
 		return []kg.SearchHit{}, nil
 	}
-	tokens = tokens[:min(len(tokens), maxSearchTokens)]
 	params := map[string]any{
-		"query":  luceneQuery(tokens),
-		"key":    strings.Join(tokens, " "),
-		"tokens": tokens,
-		"labels": labels,
+		"index":          searchIndex,
+		"probes":         searchProbes(p),
+		"labels":         labels,
+		"key":            p.Key,
+		"tokens":         int64(len(p.Tokens)),
+		"prefixClass":    int64(kg.PrefixMatch),
+		"tierName":       int64(kg.TierName),
+		"tierAlias":      int64(kg.TierAlias),
+		"tierAllTokens":  int64(kg.TierAllTokens),
+		"tierTypo":       int64(kg.TierTypo),
+		"tierSomeTokens": int64(kg.TierSomeTokens),
+		"maxNameTokens":  int64(kg.MaxRankedNameTokens),
 	}
-	limit := ""
+	cypher := searchCypher
 	if q.Limit > 0 {
-		limit = "LIMIT $limit"
-		params["limit"] = int64(searchPool(q.Limit))
+		cypher += "LIMIT $limit\n"
+		params["limit"] = int64(q.Limit)
 	}
-	recs, err := s.read(ctx, `
-		CALL db.index.fulltext.queryNodes('`+searchIndex+`', $query) YIELD node, score
-		WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)
-		WITH node, score, split(node.searchText, '\n') AS keys
-		WITH node, keys, score / (score + 1.0) + CASE
-			WHEN keys[0] = $key THEN 3.5
-			WHEN $key IN keys THEN 3.0
-			WHEN any(k IN keys WHERE all(t IN $tokens WHERE any(w IN split(k, ' ') WHERE w STARTS WITH t))) THEN 2.0
-			ELSE 0.0
-		END AS score
-		RETURN node {.*} AS n, score, keys
-		ORDER BY score DESC, n.name, n.id
-		`+limit, params)
+	recs, err := s.read(ctx, cypher+"RETURN node {.*} AS n", params)
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
 	hits := make([]kg.SearchHit, 0, len(recs))
 	for _, rec := range recs {
 		m, _ := rec.Values[0].(map[string]any)
-		score, _ := rec.Values[1].(float64)
-		if keys, _ := rec.Values[2].([]any); score < 1 && typoMatch(tokens, keys) {
-			score++
+		e := entityFromMap(m)
+		r, ok := p.Rank(kg.NewSearchDoc(e))
+		if !ok {
+			// The index found an entity kg does not: a searchText written before the current
+			// tokenization. Leave it out rather than rank it.
+			continue
 		}
-		hits = append(hits, kg.SearchHit{Entity: entityFromMap(m), Score: score})
+		hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 	}
-	slices.SortStableFunc(hits, func(a, b kg.SearchHit) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.Entity.Name, b.Entity.Name), strings.Compare(a.Entity.ID, b.Entity.ID))
-	})
-	if q.Limit > 0 && len(hits) > q.Limit {
-		hits = hits[:q.Limit]
-	}
+	slices.SortStableFunc(hits, kg.CompareSearchHits)
 	return hits, nil
 }
 
-// searchPool is how many of the best Lucene hits a search with limit n settles the tiers of: the
-// hits that match every token, if with typos, score among the best of Lucene's, which rewards
-// matching more tokens.
-func searchPool(n int) int { return max(4*n, 50) }
-
-// typoMatch reports whether every token matches a word of one of keys (search keys: words
-// separated by spaces): equally, as a prefix (from 3 runes on, or if it is the last token), or
-// within the edit distance Lucene's fuzzy queries allowed it (luceneQuery), counting a swap of
-// two adjacent letters as one edit as Lucene does.
-func typoMatch(tokens []string, keys []any) bool {
-	for _, k := range keys {
-		key, _ := k.(string)
-		words := strings.Split(key, " ")
-		all := true
-		for i, t := range tokens {
-			n := utf8.RuneCountInString(t)
-			prefix := i == len(tokens)-1 || n >= 3
-			if !slices.ContainsFunc(words, func(w string) bool {
-				if w == t || prefix && strings.HasPrefix(w, t) {
-					return true
-				}
-				e := fuzzyEdits(n)
-				if d := utf8.RuneCountInString(w) - n; e == 0 || d > e || d < -e {
-					return false
-				}
-				return edlib.OSADamerauLevenshteinDistance(t, w) <= e
-			}) {
-				all = false
-				break
-			}
+// searchProbes returns the full-text queries of plan p: for each token, one query per way it may
+// match (exact, prefix, typo), each a map {token: its index, class: the kg.MatchClass of what it
+// finds, query: Lucene query text}.
+func searchProbes(p *kg.SearchPlan) []map[string]any {
+	var out []map[string]any
+	add := func(i int, c kg.MatchClass, query string) {
+		out = append(out, map[string]any{"token": int64(i), "class": int64(c), "query": query})
+	}
+	for i, t := range p.Tokens {
+		add(i, kg.ExactMatch, escapeLucene(t.Text))
+		if t.Prefix {
+			add(i, kg.PrefixMatch, escapeLucene(t.Text)+"*")
 		}
-		if all {
-			return true
+		if t.Typo {
+			add(i, kg.TypoMatch, strings.Join(oneEditPatterns(t.Text), " "))
 		}
 	}
-	return false
+	return out
 }
 
-// fuzzyEdits is the edit distance luceneQuery allows a token of n runes.
-func fuzzyEdits(n int) int {
-	switch {
-	case n >= 8:
-		return 2
-	case n >= 4:
-		return 1
-	}
-	return 0
-}
-
-// luceneQuery returns the Lucene query for tokens: any token may match, a word exactly (best), as
-// a prefix, or within an edit distance that grows with its length; Lucene adds up the scores of
-// the tokens that match. Every Lucene special character is escaped, although searchTokens leaves
-// only letters and digits.
-func luceneQuery(tokens []string) string {
-	var b strings.Builder
-	for i, t := range tokens {
-		if i > 0 {
-			b.WriteString(" OR ")
+// oneEditPatterns returns Lucene terms and wildcard patterns ("?" is any one character) that
+// together match exactly the words at most one edit from t (kg.OneEdit, and t itself): t with a
+// rune deleted, replaced, inserted, or swapped with the next. t must hold only letters and digits,
+// which Lucene's query syntax never treats specially; a pattern with several clauses is one
+// disjunction in Lucene's default OR.
+func oneEditPatterns(t string) []string {
+	rs := []rune(t)
+	var out []string
+	for i := 0; i <= len(rs); i++ {
+		head := string(rs[:i])
+		out = append(out, head+"?"+string(rs[i:])) // insertion before rs[i]
+		if i == len(rs) {
+			break
 		}
-		e := escapeLucene(t)
-		b.WriteString("(" + e + "^4 OR " + e + "*^2")
-		if k := fuzzyEdits(utf8.RuneCountInString(t)); k > 0 {
-			b.WriteString(fmt.Sprintf(" OR %s~%d", e, k))
+		tail := string(rs[i+1:])
+		out = append(out, head+tail, head+"?"+tail) // deletion and replacement of rs[i]
+		if i+1 < len(rs) && rs[i] != rs[i+1] {
+			out = append(out, head+string(rs[i+1])+string(rs[i])+string(rs[i+2:])) // swap
 		}
-		b.WriteString(")")
 	}
-	return b.String()
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // escapeLucene escapes every character that Lucene's classic query parser treats specially.
@@ -169,4 +167,22 @@ func escapeLucene(s string) string {
 		return `\` + out
 	}
 	return out
+}
+
+// dropStaleSearchIndex drops searchIndex if it exists with another analyzer than searchAnalyzer
+// (databases set up before search ranked with kg used a standard analyzer, which splits some
+// words kg keeps whole), so that EnsureSchema creates it anew. Neo4j then indexes every entity
+// again, in the background; EnsureSchema waits for it.
+func (s *Store) dropStaleSearchIndex(ctx context.Context) error {
+	recs, err := s.read(ctx, `
+		SHOW FULLTEXT INDEXES YIELD name, options
+		WHERE name = $name
+		RETURN options.indexConfig['fulltext.analyzer'] AS analyzer`, map[string]any{"name": searchIndex})
+	if err != nil {
+		return s.mapError(ctx, "ensure schema", err)
+	}
+	if len(recs) == 0 || recs[0].Values[0] == searchAnalyzer {
+		return nil
+	}
+	return s.schemaCommand(ctx, "DROP INDEX "+searchIndex+" IF EXISTS")
 }

@@ -165,10 +165,29 @@ func hitLines(hs []kg.SearchHit) string {
 	return b.String()
 }
 
+// typoNeighbours returns the first runes of names one edit from "pilot" and from each other:
+// more than the 50 terms a Lucene fuzzy query keeps.
+func typoNeighbours() []rune {
+	var rs []rune
+	for r := 'a'; r <= 'z'; r++ {
+		if r != 'p' {
+			rs = append(rs, r)
+		}
+	}
+	for r := '0'; r <= '9'; r++ {
+		rs = append(rs, r)
+	}
+	for r := 'α'; r <= 'ω'; r++ {
+		rs = append(rs, r)
+	}
+	return rs
+}
+
 // searchEdgeBundle holds names that test the edges of tokenization and ordering: a word longer
 // than kg.MaxSearchTokenUnits (cut in two), names that differ only by a letter outside the Basic
 // Multilingual Plane and one from U+E000 to U+FFFF (ordered by UTF-16 code units), an alias that
-// is another entity's name, and keys without letters or digits.
+// is another entity's name, keys without letters or digits, and a word with more neighbours one
+// typo away than a Lucene fuzzy query returns.
 func searchEdgeBundle() *kg.Bundle {
 	const text = "Edge cases for search."
 	cite := []kg.Citation{{Source: "source:edges", Quote: text}}
@@ -176,7 +195,7 @@ func searchEdgeBundle() *kg.Bundle {
 	ent := func(id string, k kg.Kind, name string, aliases []string, props map[string]any) kg.Entity {
 		return kg.Entity{ID: id, Kind: k, Name: name, Aliases: aliases, Properties: props, Citations: cite}
 	}
-	return &kg.Bundle{
+	b := &kg.Bundle{
 		Sources: []kg.Source{{ID: "source:edges", Title: "Edges", Text: text}},
 		Entities: []kg.Entity{
 			ent("organization:long", kg.KindOrganization, long+" Commission", nil, map[string]any{kg.PropAcronym: "XC"}),
@@ -188,6 +207,10 @@ func searchEdgeBundle() *kg.Bundle {
 			ent("topic:numbers", kg.KindTopic, "2022", []string{"twenty twenty-two"}, nil),
 		},
 	}
+	for i, r := range typoNeighbours() {
+		b.Entities = append(b.Entities, ent(fmt.Sprintf("topic:neighbour-%d", i), kg.KindTopic, string(r)+"ilot", nil, nil))
+	}
+	return b
 }
 
 // testSearchEdges runs searches on searchEdgeBundle, each compared with the reference, and checks
@@ -208,6 +231,9 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		{Text: "2022", Limit: 10},
 		{Text: "twenty", Limit: 10},
 		{Text: "—", Limit: 10},
+		{Text: "pilot", Limit: 100},
+		{Text: "pilot", Limit: 0},
+		{Text: "xilot", Limit: 100},
 	}
 	for _, q := range queries {
 		t.Run(fmt.Sprintf("%.20q first %d", q.Text, q.Limit), func(t *testing.T) { checkSearch(t, s, b, q) })
@@ -226,6 +252,9 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 	if got := ids(kg.SearchQuery{Text: "office"}); slices.Index(got, "organization:bold") < 0 ||
 		slices.Index(got, "organization:bold") > slices.Index(got, "organization:fullwidth") {
 		t.Errorf("the reference orders %q, want organization:bold (U+1D40F) before organization:fullwidth (U+FF30)", got)
+	}
+	if got := ids(kg.SearchQuery{Text: "pilot"}); len(got) != len(typoNeighbours()) || len(got) <= 50 {
+		t.Errorf("the reference finds %d words one typo from \"pilot\", want all %d (more than 50)", len(got), len(typoNeighbours()))
 	}
 	if got := ids(kg.SearchQuery{Text: "harbor office"}); len(got) < 2 || got[0] != "organization:harbor" || got[1] != "organization:plain" {
 		t.Errorf("the reference orders %q, want the name before the alias", got)
