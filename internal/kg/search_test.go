@@ -234,13 +234,15 @@ func TestScoreOrdersRanks(t *testing.T) {
 		for tier := TierSomeTokens; tier <= TierName; tier++ {
 			for _, matched := range []int{1, m} {
 				for _, quality := range []int{matched, 3 * matched} {
-					for _, nt := range []int{0, 1, brevityCap, brevityCap + 40} {
+					for _, nt := range []int{0, 1, MaxRankedNameTokens, MaxRankedNameTokens + 40} {
 						ranks = append(ranks, SearchRank{tier, matched, quality, nt})
 					}
 				}
 			}
 		}
-		key := func(r SearchRank) []int { return []int{r.Tier, r.Matched, r.Quality, -min(r.NameTokens, brevityCap)} }
+		key := func(r SearchRank) []int {
+			return []int{r.Tier, r.Matched, r.Quality, -min(r.NameTokens, MaxRankedNameTokens)}
+		}
 		for _, a := range ranks {
 			if s := p.Score(a); s < float64(a.Tier) || s >= float64(a.Tier+1) {
 				t.Errorf("m=%d: Score(%+v) = %v, outside its tier", m, a, s)
