@@ -22,8 +22,10 @@ import (
 //	prefix  the word starts with the token; the query's last token may always match so (search
 //	        as you type), other tokens from 3 runes on, so that "de" inside a query does not match
 //	        "department"
-//	typo    the word is one edit away from the token: one rune inserted, deleted or replaced, or
-//	        two adjacent runes swapped; for tokens of 4 to MaxTypoRunes runes that are not numbers
+//	typo    the word is within the token's edits (MaxEdits): an edit is one rune inserted, deleted
+//	        or replaced, or two adjacent runes swapped (optimal string alignment distance); a token
+//	        of 4 to 7 runes may be one edit away, one of 8 to MaxTypoRunes runes two; numbers
+//	        (tokens of digits only) never match with a typo
 //
 // The tier says how the query as a whole matches:
 //
@@ -34,8 +36,8 @@ import (
 //	0  some query tokens match
 //
 // An entity that no query token matches is not a hit. Hits are ordered by tier, then by how many
-// query tokens match, then by quality (the sum of the tokens' MatchClass weights: exact 3, prefix 2,
-// typo 1), then by the fewest name tokens (so "Trade" ranks the topic "Trade" above "Trade
+// query tokens match, then by quality (the sum of the tokens' MatchClass weights: exact 4, prefix 3,
+// one edit 2, two edits 1), then by the fewest name tokens (so "Trade" ranks the topic "Trade" above "Trade
 // Agenda" among equals), then by name (CompareNames), then by id. A hit's score is its tier plus
 // a fraction in [0, 1) that grows with the matched tokens, the quality and the brevity, in that
 // order of importance: the higher score always ranks first, and equal scores tie.
@@ -49,13 +51,14 @@ const MaxSearchTokens = 16
 const MaxSearchTokenUnits = 255
 
 // MaxTypoRunes is the longest query token that may match with a typo.
-const MaxTypoRunes = 64
+const MaxTypoRunes = 20
 
 // Token rules: the shortest token that matches as a prefix when it is not the query's last, and the
-// shortest that may match with a typo.
+// shortest that may match one and two edits away.
 const (
 	minPrefixRunes = 3
 	minTypoRunes   = 4
+	minTypo2Runes  = 8
 )
 
 // MatchClass is how well a query token matches a word; a greater class is a better match, and
@@ -65,9 +68,10 @@ type MatchClass uint8
 // The match classes, worst first.
 const (
 	NoMatch     MatchClass = 0
-	TypoMatch   MatchClass = 1
-	PrefixMatch MatchClass = 2
-	ExactMatch  MatchClass = 3
+	Typo2Match  MatchClass = 1 // two edits away
+	TypoMatch   MatchClass = 2 // one edit away
+	PrefixMatch MatchClass = 3
+	ExactMatch  MatchClass = 4
 )
 
 // Search tiers (see the package's search ranking notes).
@@ -79,9 +83,9 @@ const (
 	TierName       = 4
 )
 
-// brevityCap bounds the name length the ranking tells apart: names of more tokens rank as if they
-// had this many.
-const brevityCap = 63
+// MaxRankedNameTokens bounds the name length the ranking tells apart: names of more tokens rank as
+// if they had this many.
+const MaxRankedNameTokens = 63
 
 // SearchTokens returns the tokens of s search compares: the runs of letters and digits of Fold(s),
 // each cut into pieces of at most MaxSearchTokenUnits UTF-16 code units.
@@ -172,9 +176,9 @@ func containsString(xs []string, x string) bool {
 
 // QueryToken is one token of a search and the ways it may match a word.
 type QueryToken struct {
-	Text   string
-	Prefix bool // it may match the start of a word
-	Typo   bool // it may match a word one edit away
+	Text     string
+	Prefix   bool // it may match the start of a word
+	MaxEdits int  // it may match a word this many edits away (0, 1 or 2)
 }
 
 // Match returns how token t matches word w.
@@ -184,8 +188,10 @@ func (t QueryToken) Match(w string) MatchClass {
 		return ExactMatch
 	case t.Prefix && strings.HasPrefix(w, t.Text):
 		return PrefixMatch
-	case t.Typo && OneEdit(t.Text, w):
+	case t.MaxEdits >= 1 && OneEdit(t.Text, w):
 		return TypoMatch
+	case t.MaxEdits >= 2 && Edits(t.Text, w, 2) == 2:
+		return Typo2Match
 	}
 	return NoMatch
 }
@@ -227,6 +233,43 @@ func OneEdit(a, b string) bool {
 	return sa2 > 0 && ra == rb2 && ra2 == rb && a[i+sa+sa2:] == b[i+sb+sb2:]
 }
 
+// Edits returns the optimal string alignment distance of a and b (the fewest runes inserted,
+// deleted or replaced and adjacent runes swapped that turn a into b), or bound+1 if it is more
+// than bound. It stops as soon as the distance must exceed bound.
+func Edits(a, b string, bound int) int {
+	ra, rb := []rune(a), []rune(b)
+	if d := len(ra) - len(rb); d > bound || -d > bound {
+		return bound + 1
+	}
+	// Three rows of the dynamic program: two back (for swaps), one back, and the current one.
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			best = min(best, cur[j])
+		}
+		if best > bound {
+			return bound + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return min(prev[len(rb)], bound+1)
+}
+
 // SearchPlan is a search text made ready for ranking.
 type SearchPlan struct {
 	Tokens []QueryToken // at most MaxSearchTokens
@@ -241,11 +284,15 @@ func PlanSearch(text string) *SearchPlan {
 	p := &SearchPlan{Key: strings.Join(ts, " ")}
 	for i, t := range ts {
 		n := utf8.RuneCountInString(t)
-		p.Tokens = append(p.Tokens, QueryToken{
-			Text:   t,
-			Prefix: i == len(ts)-1 || n >= minPrefixRunes,
-			Typo:   n >= minTypoRunes && n <= MaxTypoRunes && !isNumber(t),
-		})
+		qt := QueryToken{Text: t, Prefix: i == len(ts)-1 || n >= minPrefixRunes}
+		switch {
+		case n > MaxTypoRunes || isNumber(t):
+		case n >= minTypo2Runes:
+			qt.MaxEdits = 2
+		case n >= minTypoRunes:
+			qt.MaxEdits = 1
+		}
+		p.Tokens = append(p.Tokens, qt)
 	}
 	return p
 }
@@ -308,7 +355,7 @@ func (p *SearchPlan) RankClasses(d *SearchDoc, classes []MatchClass) (SearchRank
 		r.Tier = TierAlias
 	case weakest >= PrefixMatch:
 		r.Tier = TierAllTokens
-	case weakest >= TypoMatch:
+	case weakest >= Typo2Match:
 		r.Tier = TierTypo
 	default:
 		r.Tier = TierSomeTokens
@@ -321,15 +368,15 @@ func (p *SearchPlan) RankClasses(d *SearchDoc, classes []MatchClass) (SearchRank
 // reach Go compute the same number from the same parts.
 func (p *SearchPlan) Points(r SearchRank) int64 {
 	m := int64(len(p.Tokens))
-	return (((int64(r.Tier)*(m+1)+int64(r.Matched))*(3*m+1) + int64(r.Quality)) * (brevityCap + 1)) +
-		brevityCap - int64(min(r.NameTokens, brevityCap))
+	return (((int64(r.Tier)*(m+1)+int64(r.Matched))*(int64(ExactMatch)*m+1) + int64(r.Quality)) * (MaxRankedNameTokens + 1)) +
+		MaxRankedNameTokens - int64(min(r.NameTokens, MaxRankedNameTokens))
 }
 
 // Score returns the score of r: its tier plus a fraction in [0, 1) that orders ranks of a tier as
 // Points does.
 func (p *SearchPlan) Score(r SearchRank) float64 {
 	m := int64(len(p.Tokens))
-	perTier := (m + 1) * (3*m + 1) * (brevityCap + 1)
+	perTier := (m + 1) * (int64(ExactMatch)*m + 1) * (MaxRankedNameTokens + 1)
 	return float64(r.Tier) + float64(p.Points(r)-int64(r.Tier)*perTier)/float64(perTier)
 }
 

@@ -71,6 +71,35 @@ func TestOneEdit(t *testing.T) {
 	}
 }
 
+// TestEdits checks Edits against the optimal string alignment distance of a library, with its
+// bound.
+func TestEdits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	alphabet := []rune("abéè")
+	counts := map[int]int{}
+	for range 20_000 {
+		rs := make([]rune, rng.IntN(9))
+		for i := range rs {
+			rs[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		a := string(rs)
+		b := a
+		for range rng.IntN(4) {
+			b = randomEdit(rng, b, alphabet)
+		}
+		d := edlib.OSADamerauLevenshteinDistance(a, b)
+		for bound := 0; bound <= 3; bound++ {
+			if got, want := Edits(a, b, bound), min(d, bound+1); got != want {
+				t.Fatalf("Edits(%q, %q, %d) = %d, want %d", a, b, bound, got, want)
+			}
+		}
+		counts[min(d, 3)]++
+	}
+	if counts[1] < 2000 || counts[2] < 2000 {
+		t.Errorf("distances seen %v: the test does not exercise Edits", counts)
+	}
+}
+
 func randomEdit(rng *rand.Rand, s string, alphabet []rune) string {
 	rs := []rune(s)
 	i := rng.IntN(len(rs) + 1)
@@ -102,9 +131,9 @@ func TestPlanSearch(t *testing.T) {
 	p := PlanSearch("de  Poyntr, 2023 secretaría de ab")
 	want := []QueryToken{
 		{Text: "de"},
-		{Text: "poyntr", Prefix: true, Typo: true},
+		{Text: "poyntr", Prefix: true, MaxEdits: 1},
 		{Text: "2023", Prefix: true}, // a number: no typos
-		{Text: "secretaria", Prefix: true, Typo: true},
+		{Text: "secretaria", Prefix: true, MaxEdits: 2},
 		{Text: "de"},
 		{Text: "ab", Prefix: true}, // the last token
 	}
@@ -114,7 +143,7 @@ func TestPlanSearch(t *testing.T) {
 	if p := PlanSearch(strings.Repeat("a ", 40)); len(p.Tokens) != MaxSearchTokens {
 		t.Errorf("PlanSearch of 40 tokens kept %d, want %d", len(p.Tokens), MaxSearchTokens)
 	}
-	if p := PlanSearch(strings.Repeat("x", MaxTypoRunes+1)); p.Tokens[0].Typo {
+	if p := PlanSearch(strings.Repeat("x", MaxTypoRunes+1)); p.Tokens[0].MaxEdits != 0 {
 		t.Errorf("a token of %d runes may match with a typo, want not", MaxTypoRunes+1)
 	}
 	if p := PlanSearch(" -- "); len(p.Tokens) != 0 {
@@ -123,7 +152,8 @@ func TestPlanSearch(t *testing.T) {
 }
 
 func TestMatch(t *testing.T) {
-	tok := QueryToken{Text: "poyntr", Prefix: true, Typo: true}
+	tok := QueryToken{Text: "poyntr", Prefix: true, MaxEdits: 1}
+	long := QueryToken{Text: "comunicatons", Prefix: true, MaxEdits: 2}
 	tests := []struct {
 		tok  QueryToken
 		word string
@@ -134,6 +164,10 @@ func TestMatch(t *testing.T) {
 		{tok, "poynter", TypoMatch},
 		{tok, "poytnr", TypoMatch},
 		{tok, "pyontre", NoMatch},
+		{long, "communications", Typo2Match},
+		{long, "comunications", TypoMatch},
+		{long, "communicationss", NoMatch},
+		{QueryToken{Text: "infrastrcutre", MaxEdits: 2}, "infrastructure", Typo2Match},
 		{QueryToken{Text: "poyntr"}, "poyntrs", NoMatch},
 		{QueryToken{Text: "poyntr", Prefix: true}, "poynter", NoMatch},
 	}
@@ -191,9 +225,12 @@ func TestSearchOrder(t *testing.T) {
 			ent("c", "Border Security Operations Unit"),
 		}, []string{"c", "b", "a"}},
 		{"accents and case", "NUÑEZ", []*Entity{ent("n", "Blas Nuñez-Neto"), ent("m", "Nunez")}, []string{"m", "n"}},
-		{"a middle token of two runes does not match as a prefix", "de economia", []*Entity{
+		{"a middle token of two runes does not match as a prefix", "de zz", []*Entity{
 			ent("a", "Department of Economy"), ent("b", "Secretaría de Economía"),
 		}, []string{"b"}},
+		{"two edits in a long word", "Secretariat of Comunicatons", []*Entity{
+			ent("a", "Secretariat of Communications and Transportation"), ent("b", "Secretariat of Foreign Relations"),
+		}, []string{"a", "b"}},
 		{"the last token does", "economia d", []*Entity{
 			ent("a", "Department of Economy"), ent("b", "Secretaría de Economía"),
 		}, []string{"b", "a"}},
@@ -233,7 +270,7 @@ func TestScoreOrdersRanks(t *testing.T) {
 		var ranks []SearchRank
 		for tier := TierSomeTokens; tier <= TierName; tier++ {
 			for _, matched := range []int{1, m} {
-				for _, quality := range []int{matched, 3 * matched} {
+				for _, quality := range []int{matched, int(ExactMatch) * matched} {
 					for _, nt := range []int{0, 1, MaxRankedNameTokens, MaxRankedNameTokens + 40} {
 						ranks = append(ranks, SearchRank{tier, matched, quality, nt})
 					}

@@ -90,7 +90,8 @@ func (ix *searchIndex) rebuild() {
 }
 
 // expand returns every indexed word that t matches, with its class: t itself, the words it
-// starts (if it may match as a prefix) and the words one edit away (if it may match with a typo).
+// starts (if it may match as a prefix) and the words within its edits (if it may match with a
+// typo).
 // The classes are kg's (QueryToken.Match), so ranking from them is ranking by kg.
 func (ix *searchIndex) expand(t kg.QueryToken) map[string]kg.MatchClass {
 	m := map[string]kg.MatchClass{}
@@ -107,10 +108,11 @@ func (ix *searchIndex) expand(t kg.QueryToken) map[string]kg.MatchClass {
 			add(ix.vocab[i])
 		}
 	}
-	if t.Typo {
-		// A word one edit away has at most one rune more or less, so at most 4 bytes more or less.
+	if t.MaxEdits > 0 {
+		// A word k edits away has at most k runes more or less, so at most 4k bytes more or less.
+		bytes := 4 * t.MaxEdits
 		for _, w := range ix.vocab {
-			if d := len(w) - len(t.Text); d <= 4 && d >= -4 {
+			if d := len(w) - len(t.Text); d <= bytes && d >= -bytes {
 				if _, seen := m[w]; !seen {
 					add(w)
 				}

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"path"
 	"slices"
@@ -10,50 +11,72 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// TestOneEditPatterns checks that the Lucene patterns of a token match exactly the words kg counts
-// as at most one edit away, interpreting "?" as Lucene does (any one character) with path.Match,
-// which does the same for patterns of letters, digits and "?".
-func TestOneEditPatterns(t *testing.T) {
+// TestEditPatterns checks that the Lucene patterns of a token match exactly the words kg counts
+// as k edits away, and some closer ones, never farther ones, interpreting "?" as Lucene does (any
+// one character) with path.Match, which does the same for patterns of letters, digits and "?".
+func TestEditPatterns(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	alphabet := []rune("abñ")
 	word := func(n int) string {
-		rs := make([]rune, n)
+		rs := make([]rune, max(n, 0))
 		for i := range rs {
 			rs[i] = alphabet[rng.IntN(len(alphabet))]
 		}
 		return string(rs)
 	}
-	for range 300 {
-		tok := word(4 + rng.IntN(3))
-		patterns := oneEditPatterns(tok)
-		if len(patterns) > 4*len([]rune(tok))+1 {
-			t.Errorf("oneEditPatterns(%q) has %d patterns, want at most 4n+1", tok, len(patterns))
-		}
+	for k := 1; k <= 2; k++ {
 		for range 200 {
-			w := word(len([]rune(tok)) - 2 + rng.IntN(5))
-			want := w == tok || kg.OneEdit(tok, w)
-			got := slices.ContainsFunc(patterns, func(p string) bool { ok, _ := path.Match(p, w); return ok })
-			if got != want {
-				t.Fatalf("patterns of %q match %q: %v, want %v (patterns %q)", tok, w, got, want, patterns)
+			tok := word(4 + rng.IntN(5))
+			patterns := editPatterns(tok, k)
+			if n := len([]rune(tok)); len(patterns) > 8*n*n+1 {
+				t.Errorf("editPatterns(%q, %d) has %d patterns, want O(n^k)", tok, k, len(patterns))
+			}
+			for range 300 {
+				w := word(len([]rune(tok)) - k - 1 + rng.IntN(2*k+3))
+				d := kg.Edits(tok, w, k)
+				got := slices.ContainsFunc(patterns, func(p string) bool { ok, _ := path.Match(p, w); return ok })
+				if d == k && !got || d > k && got {
+					t.Fatalf("patterns %d of %q match %q (%d edits away): %v (patterns %q)", k, tok, w, d, got, patterns)
+				}
 			}
 		}
 	}
 }
 
 func TestSearchProbes(t *testing.T) {
-	p := kg.PlanSearch("de poyntr 2023 ab")
-	var got []string
-	for _, pr := range searchProbes(p) {
-		got = append(got, strings.Join([]string{string(rune('0' + pr["token"].(int64))), string(rune('0' + pr["class"].(int64))), pr["query"].(string)}, " "))
+	p := kg.PlanSearch("de poyntr 2023 telecommunications ab")
+	render := func(ps []map[string]any) []string {
+		var out []string
+		for _, pr := range ps {
+			out = append(out, fmt.Sprintf("%d %d %s", pr["token"], pr["class"], pr["query"]))
+		}
+		return out
 	}
+	probes, typo2 := searchProbes(p)
 	want := []string{
-		"0 3 de",
-		"1 3 poyntr", "1 2 poyntr*", "1 1 " + strings.Join(oneEditPatterns("poyntr"), " "),
-		"2 3 2023", "2 2 2023*", // a number: no typos
-		"3 3 ab", "3 2 ab*", // the last token, too short for typos
+		"0 4 de",
+		"1 4 poyntr", "1 3 poyntr*", "1 2 " + strings.Join(editPatterns("poyntr", 1), " "),
+		"2 4 2023", "2 3 2023*", // a number: no typos
+		"3 4 telecommunications", "3 3 telecommunications*", "3 2 " + strings.Join(editPatterns("telecommunications", 1), " "),
+		"4 4 ab", "4 3 ab*", // the last token, too short for typos
 	}
-	if !slices.Equal(got, want) {
+	if got := render(probes); !slices.Equal(got, want) {
 		t.Errorf("searchProbes =\n  %q\nwant\n  %q", got, want)
+	}
+	two := editPatterns("telecommunications", 2)
+	if len(two) <= maxClauses {
+		t.Fatalf("editPatterns(telecommunications, 2) has %d patterns: the test does not split probes", len(two))
+	}
+	var joined []string
+	for _, pr := range typo2 {
+		q := strings.Fields(pr["query"].(string))
+		if pr["token"] != int64(3) || pr["class"] != int64(kg.Typo2Match) || len(q) > maxClauses {
+			t.Errorf("two-edit probe %v %v of %d patterns, want token 3, class %d, at most %d", pr["token"], pr["class"], len(q), kg.Typo2Match, maxClauses)
+		}
+		joined = append(joined, q...)
+	}
+	if !slices.Equal(joined, two) {
+		t.Errorf("two-edit probes hold %d patterns, want the %d of editPatterns", len(joined), len(two))
 	}
 }
 

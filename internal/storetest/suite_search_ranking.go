@@ -186,8 +186,10 @@ func typoNeighbours() []rune {
 // searchEdgeBundle holds names that test the edges of tokenization and ordering: a word longer
 // than kg.MaxSearchTokenUnits (cut in two), names that differ only by a letter outside the Basic
 // Multilingual Plane and one from U+E000 to U+FFFF (ordered by UTF-16 code units), an alias that
-// is another entity's name, keys without letters or digits, and a word with more neighbours one
-// typo away than a Lucene fuzzy query returns.
+// is another entity's name, keys without letters or digits, a word with more neighbours one typo
+// away than a Lucene fuzzy query returns, and hits that need a two-edit match yet outrank hits
+// with one-edit matches only ("infrastrcutre harbr") or tie with them and win by name
+// ("infrastrcutre zebra").
 func searchEdgeBundle() *kg.Bundle {
 	const text = "Edge cases for search."
 	cite := []kg.Citation{{Source: "source:edges", Quote: text}}
@@ -205,6 +207,11 @@ func searchEdgeBundle() *kg.Bundle {
 			ent("organization:plain", kg.KindOrganization, "Pacific Office", []string{"Harbor Office"}, nil),
 			ent("organization:harbor", kg.KindOrganization, "Harbor Office", nil, nil),
 			ent("topic:numbers", kg.KindTopic, "2022", []string{"twenty twenty-two"}, nil),
+			ent("topic:one-edit-a", kg.KindTopic, "Infrastrcutra Harbor", nil, nil),
+			ent("topic:one-edit-b", kg.KindTopic, "Infrastrcutro Harbor", nil, nil),
+			ent("topic:two-edits", kg.KindTopic, "Infrastructure Harbr", nil, nil),
+			ent("topic:one-edit-tie", kg.KindTopic, "Infrastrzutre Zebras", nil, nil),
+			ent("topic:two-edits-tie", kg.KindTopic, "Infrastructure Zebra", nil, nil),
 		},
 	}
 	for i, r := range typoNeighbours() {
@@ -231,6 +238,11 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		{Text: "2022", Limit: 10},
 		{Text: "twenty", Limit: 10},
 		{Text: "—", Limit: 10},
+		{Text: "infrastrcutre harbr", Limit: 1},
+		{Text: "infrastrcutre harbr", Limit: 2},
+		{Text: "infrastrcutre harbr", Limit: 10},
+		{Text: "infrastrcutre zebra", Limit: 1},
+		{Text: "infrastrcutre zebra", Limit: 10},
 		{Text: "pilot", Limit: 100},
 		{Text: "pilot", Limit: 0},
 		{Text: "xilot", Limit: 100},
@@ -255,6 +267,13 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 	}
 	if got := ids(kg.SearchQuery{Text: "pilot"}); len(got) != len(typoNeighbours()) || len(got) <= 50 {
 		t.Errorf("the reference finds %d words one typo from \"pilot\", want all %d (more than 50)", len(got), len(typoNeighbours()))
+	}
+	if got := ids(kg.SearchQuery{Text: "infrastrcutre harbr", Limit: 2}); len(got) == 0 || got[0] != "topic:two-edits" {
+		t.Errorf("the reference ranks %q, want topic:two-edits (a two-edit and an exact match) first", got)
+	}
+	if got := referenceSearch(b.Entities, kg.SearchQuery{Text: "infrastrcutre zebra", Limit: 2}); len(got) != 2 ||
+		got[0].Entity.ID != "topic:two-edits-tie" || got[0].Score != got[1].Score {
+		t.Errorf("the reference ranks %v, want topic:two-edits-tie first, tied with the next", hitLines(got))
 	}
 	if got := ids(kg.SearchQuery{Text: "harbor office"}); len(got) < 2 || got[0] != "organization:harbor" || got[1] != "organization:plain" {
 		t.Errorf("the reference orders %q, want the name before the alias", got)
