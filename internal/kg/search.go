@@ -390,21 +390,31 @@ func CompareSearchHits(a, b SearchHit) int {
 // JavaScript and Neo4j sort strings. It differs from Go's byte order only where a rune beyond the
 // Basic Multilingual Plane meets one from U+E000 to U+FFFF: the former sorts first.
 func CompareNames(a, b string) int {
-	for a != "" && b != "" {
-		ra, na := utf8.DecodeRuneInString(a)
-		rb, nb := utf8.DecodeRuneInString(b)
-		if ra != rb || na != nb {
-			if c := cmp.Compare(utf16Lead(ra), utf16Lead(rb)); c != 0 {
-				return c
-			}
-			if ra != rb {
-				return cmp.Compare(ra, rb)
-			}
-			return strings.Compare(a[:na], b[:nb]) // invalid UTF-8: compare the bytes
-		}
-		a, b = a[na:], b[nb:]
+	// Skip the common prefix; only the first differing runes matter.
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
 	}
-	return cmp.Compare(len(a), len(b))
+	for i > 0 && (i < len(a) && !utf8.RuneStart(a[i]) || i < len(b) && !utf8.RuneStart(b[i])) {
+		i--
+	}
+	a, b = a[i:], b[i:]
+	if a == "" || b == "" {
+		return cmp.Compare(len(a), len(b))
+	}
+	// UTF-8 lead bytes below 0xEE start runes below U+E000, which sort alike in both orders.
+	if a[0] < 0xEE || b[0] < 0xEE {
+		return strings.Compare(a, b)
+	}
+	ra, na := utf8.DecodeRuneInString(a)
+	rb, nb := utf8.DecodeRuneInString(b)
+	if c := cmp.Compare(utf16Lead(ra), utf16Lead(rb)); c != 0 {
+		return c
+	}
+	if ra != rb || na != nb {
+		return cmp.Compare(ra, rb)
+	}
+	return strings.Compare(a, b) // equal runes, or the same invalid byte: compare the rest as bytes
 }
 
 // utf16Lead returns the first UTF-16 code unit of r.

@@ -136,38 +136,71 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	expanded := make([]map[string]kg.MatchClass, len(p.Tokens))
-	candidates := map[*searchDoc]bool{}
+	// Every entity with a word some token matches, and for each the best class per token, as
+	// kg.SearchPlan.Classes would compute it: classes[k*m+i] is candidate k's class for token i.
+	m := len(p.Tokens)
+	index := map[*searchDoc]int{}
+	var docs []*searchDoc
+	var classes []kg.MatchClass
 	for i, t := range p.Tokens {
-		expanded[i] = s.index.expand(t)
-		for w := range expanded[i] {
+		for w, c := range s.index.expand(t) {
 			for _, d := range s.index.postings[w] {
-				candidates[d] = true
+				k, seen := index[d]
+				if !seen {
+					if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, d.entity.Kind) {
+						continue
+					}
+					k = len(docs)
+					index[d] = k
+					docs = append(docs, d)
+					classes = append(classes, make([]kg.MatchClass, m)...)
+				}
+				classes[k*m+i] = max(classes[k*m+i], c)
 			}
 		}
 	}
-	var hits []kg.SearchHit
-	classes := make([]kg.MatchClass, len(p.Tokens))
-	for d := range candidates {
-		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, d.entity.Kind) {
-			continue
-		}
-		for i := range classes {
-			classes[i] = kg.NoMatch
-			for _, w := range d.doc.Words {
-				classes[i] = max(classes[i], expanded[i][w])
-			}
-		}
-		if r, ok := p.RankClasses(d.doc, classes); ok {
-			hits = append(hits, kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
+	top := topHits{limit: q.Limit}
+	for k, d := range docs {
+		if r, ok := p.RankClasses(d.doc, classes[k*m:(k+1)*m]); ok {
+			top.add(kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
 		}
 	}
-	slices.SortFunc(hits, kg.CompareSearchHits)
-	if q.Limit > 0 && len(hits) > q.Limit {
-		hits = hits[:q.Limit]
-	}
+	hits := top.sorted()
 	for i := range hits {
 		hits[i].Entity = cloneEntity(hits[i].Entity)
 	}
 	return hits, nil
+}
+
+// topHits keeps the best hits seen (kg.CompareSearchHits), at most limit of them (all when
+// limit <= 0): a search may rank tens of thousands of candidates for a page of ten.
+type topHits struct {
+	limit int
+	hits  []kg.SearchHit // when limited: sorted, best first
+}
+
+func (t *topHits) add(h kg.SearchHit) {
+	if t.limit <= 0 {
+		t.hits = append(t.hits, h)
+		return
+	}
+	if len(t.hits) == t.limit && kg.CompareSearchHits(h, t.hits[len(t.hits)-1]) >= 0 {
+		return
+	}
+	i, _ := slices.BinarySearchFunc(t.hits, h, kg.CompareSearchHits)
+	if len(t.hits) == t.limit {
+		t.hits = t.hits[:len(t.hits)-1]
+	}
+	t.hits = slices.Insert(t.hits, i, h)
+}
+
+// sorted returns the hits kept, best first.
+func (t *topHits) sorted() []kg.SearchHit {
+	if t.limit <= 0 {
+		slices.SortFunc(t.hits, kg.CompareSearchHits)
+	}
+	if t.hits == nil {
+		return []kg.SearchHit{}
+	}
+	return t.hits
 }
