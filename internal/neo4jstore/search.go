@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 
@@ -14,50 +15,77 @@ import (
 // aliases and acronym (kg.SearchTokens), space-separated, one key a line. Its analyzer splits on
 // white space only, so the index's terms are exactly kg's words.
 //
-// For each query token the search asks the index, through separate probes, for the entities
-// with a word the token matches exactly (a term query), as a prefix (a prefix query) and, when kg
-// allows the token typos, one edit away (a disjunction of the terms and single-character
-// wildcards that spell every word one edit from the token: each deletion and swap of two adjacent
-// runes as a term, each replacement and insertion as "?"), and two edits away (the same for two
-// edits, in disjunctions of at most maxClauses patterns). Each probe finds every entity with a
-// word of its class: term, prefix and wildcard queries enumerate the index's terms without a cap.
-// Lucene's own fuzzy query (token~1) would not do: it keeps only the 50 closest terms, so a token
-// with more neighbours in the index (a common short word, a number among thousands) would
-// silently lose hits.
+// For each query token the search asks the index, through probes, for the entities with a word
+// the token matches in each of kg's classes: exactly (a term query), as a prefix (a prefix query)
+// and, when kg allows the token typos, one edit away (a disjunction of the terms and
+// single-character wildcards that spell every word one edit from the token: each deletion and
+// swap of two adjacent runes as a term, each replacement and insertion as "?") and two edits away
+// (the same for two edits, in disjunctions of at most maxClauses clauses). Each probe excludes the
+// entities a better probe of the same token finds ("-token*"), so an entity is found once per
+// token it matches, in its best class: exactly kg.SearchPlan.Classes. The probes find every such
+// entity: term, prefix and wildcard queries enumerate the index's terms without a cap. Lucene's
+// own fuzzy query (token~1) would not do: it keeps only the 50 closest terms, so a token with
+// more neighbours in the index (a common short word, a number among thousands) would silently
+// lose hits.
 //
-// Each entity found gets, per query token, the best class of the probes that found it: exactly
-// kg.SearchPlan.Classes. From those classes and its searchText the query computes the parts of
-// kg's rank (kg.SearchPlan.RankClasses: tier, matched tokens, quality, name tokens) and sorts by
-// them, then by name and id as kg.CompareSearchHits does (Neo4j compares strings by UTF-16 code
-// units, as kg.CompareNames does), and returns the first q.Limit entities. The order must be
-// known in Cypher, not only in Go: the page boundary often falls inside a large group that only
-// the name separates (a generated graph of 100,000 entities has a thousand people named García),
-// so a page chosen by any coarser order could miss hits. Go then ranks the entities returned with
-// kg itself, which sets the scores; the conformance suite checks that both agree with a
-// brute-force ranking of every entity.
+// From the classes and its searchText the query computes each entity's rank as
+// kg.SearchPlan.RankClasses does (tier, matched tokens, quality, name tokens), sorts by it, then
+// by name and id as kg.CompareSearchHits does (Neo4j compares strings by UTF-16 code units, as
+// kg.CompareNames does), and returns the first q.Limit entities. The order must be known in
+// Cypher, not only in Go: the page boundary often falls inside a large group that only the name
+// separates (a generated graph of 100,000 entities has a thousand people named García), so a page
+// chosen by any coarser order could miss hits. Go then ranks the entities returned with kg
+// itself, which sets the scores; the conformance suite checks that both agree with a brute-force
+// ranking of every entity.
 //
 // Two-edit probes are costly (hundreds of wildcard patterns for a long token), and a match two
 // edits away is the weakest there is: a hit that needs one has tier kg.TierTypo at best and a
-// quality of at most typoCeiling. So when the other probes already fill the page with hits that
-// rank above that, the two-edit probes cannot change it, and the query skips them; otherwise it
-// runs them and ranks again.
+// quality of at most typoCeiling. So the query first checks whether the other probes fill the
+// page with hits that rank above that (searchTypo2Evidence), in which case the two-edit probes
+// cannot change the page and are left out.
 //
 // The Cypher mirrors kg's tier rules and the order of the rank's parts; the classes and tiers it
 // uses come from kg as parameters.
 
-// maxClauses is the most patterns one probe holds: Lucene refuses queries of more than 1024 clauses.
+// maxClauses is the most clauses one probe holds: Lucene refuses queries of more than 1024.
 const maxClauses = 1000
 
-// Cypher fragments of the search queries. searchRank turns rows of (node, token, class: the best
-// class of node for the query token) into rows of (node, tier, matched, quality, nameTokens).
+// Cypher fragments of the search query, in the order the query runs them.
 const (
+	// searchProbe runs one probe and keeps the entities of the kinds asked for.
 	searchProbe = `
 CALL db.index.fulltext.queryNodes($index, probe.query) YIELD node
 WITH node, probe
 WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)`
 
-	searchRank = `
-WITH node, count(token) AS matched, sum(class) AS quality, min(class) AS weakest
+	// searchEvidence runs $probes and gives, per entity found, how many query tokens it matches,
+	// the sum of their classes (quality) and the worst of them: the probes find an entity at
+	// most once per token.
+	searchEvidence = `
+UNWIND $probes AS probe` + searchProbe + `
+WITH node, count(*) AS matched, sum(probe.class) AS quality, min(probe.class) AS weakest`
+
+	// searchTierLow adds the tier the evidence proves, without whole keys (which need the
+	// entity's searchText, and every token exact).
+	searchTierLow = `
+WITH node, matched, quality, weakest,
+  CASE
+    WHEN matched = $tokens AND weakest >= $prefixClass THEN $tierAllTokens
+    WHEN matched = $tokens THEN $tierTypo
+    ELSE $tierSomeTokens
+  END AS tierLow`
+
+	// searchRanked ranks the evidence and returns the page. Ranking needs each entity's
+	// searchText, which costs more than the evidence, so it first sorts the evidence by what it
+	// proves (tierLow, matched, quality) and ranks only the entities that may reach the page: as
+	// good as the page's last by that order. An entity with a whole key has every token exact,
+	// so it sorts among the first already.
+	searchRanked = searchTierLow + `
+ORDER BY tierLow DESC, matched DESC, quality DESC
+WITH collect({node: node, matched: matched, quality: quality, weakest: weakest, low: [tierLow, matched, quality]}) AS evidence
+WITH evidence, evidence[$limit - 1].low AS bound
+UNWIND [e IN evidence WHERE bound IS NULL OR e.low >= bound] AS e
+WITH e.node AS node, max(e.matched) AS matched, max(e.quality) AS quality, max(e.weakest) AS weakest
 WITH node, matched, quality, weakest, split(node.searchText, '\n') AS keys
 WITH node, matched, quality,
   CASE
@@ -69,38 +97,51 @@ WITH node, matched, quality,
   END AS tier,
   size([w IN split(keys[0], ' ') WHERE w <> '']) AS nameTokens
 WITH node, tier, matched, quality,
-  CASE WHEN nameTokens > $maxNameTokens THEN $maxNameTokens ELSE nameTokens END AS nameTokens`
+  CASE WHEN nameTokens > $maxNameTokens THEN $maxNameTokens ELSE nameTokens END AS nameTokens
+ORDER BY tier DESC, matched DESC, quality DESC, nameTokens, node.name, node.id
+LIMIT $limit`
 
-	searchOrder = `
-ORDER BY tier DESC, matched DESC, quality DESC, nameTokens, node.name, node.id`
+	// searchTypo2Evidence is searchEvidence for queries with two-edit probes: it adds
+	// $typo2Probes to $probes unless they cannot change the page, which it learns cheaply first
+	// when at least $limit entities match every token exactly or as a prefix ($allTokens): they
+	// fill the page and outrank any hit with a typo. Otherwise it runs $probes once to find the
+	// last hit of the page they fill (tierLow is its tier but for whole keys, which outrank any
+	// typo anyway): if that ranks above any hit that needs a two-edit match (tier kg.TierTypo at
+	// best, quality at most $typoCeiling), the two-edit probes are left out too. They find
+	// entities for tokens $probes do not, but may find one more than once for a token (the
+	// chunks of a token's patterns overlap), so the evidence counts each token once (codes:
+	// token * $classes + class).
+	searchTypo2Evidence = `
+CALL {
+  CALL db.index.fulltext.queryNodes($index, $allTokens) YIELD node
+  WITH node
+  WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)
+  WITH node
+  LIMIT $limit
+  RETURN $paged AND count(*) = $limit AS full
+}
+CALL {
+  WITH full
+  WITH full
+  WHERE NOT full
+  UNWIND $probes AS probe` + searchProbe + `
+  WITH node, count(*) AS matched, sum(probe.class) AS quality, min(probe.class) AS weakest` + searchTierLow + `
+  ORDER BY tierLow DESC, matched DESC, quality DESC
+  LIMIT $limit
+  WITH collect([tierLow, quality]) AS page
+  RETURN NOT $paged OR size(page) < $limit OR page[-1][0] < $tierTypo
+    OR (page[-1][0] = $tierTypo AND page[-1][1] <= $typoCeiling) AS typos
+}
+WITH CASE WHEN NOT full AND typos THEN $probes + $typo2Probes ELSE $probes END AS probes
+UNWIND probes AS probe` + searchProbe + `
+WITH node, collect(DISTINCT probe.token * $classes + probe.class) AS codes
+WITH node, size(codes) AS matched,
+  reduce(q = 0, c IN codes | q + c % $classes) AS quality,
+  reduce(w = $classes, c IN codes | CASE WHEN c % $classes < w THEN c % $classes ELSE w END) AS weakest`
+
+	searchPage = `
+RETURN node {.*} AS n`
 )
-
-// searchOnePass ranks the entities that $probes find.
-const searchOnePass = `
-UNWIND $probes AS probe` + searchProbe + `
-WITH node, probe.token AS token, max(probe.class) AS class` + searchRank + searchOrder
-
-// searchTwoPass ranks the entities that $probes find, and those that $typo2Probes find when the
-// page ($limit hits) is not full of hits better than any that needs a two-edit match.
-const searchTwoPass = `
-UNWIND $probes AS probe` + searchProbe + `
-WITH node, probe.token AS token, max(probe.class) AS class
-WITH collect({node: node, token: token, class: class}) AS evidence
-CALL {
-  WITH evidence
-  UNWIND evidence AS e
-  WITH e.node AS node, e.token AS token, e.class AS class` + searchRank + searchOrder + `
-  RETURN collect([tier, quality])[$limit - 1] AS floor
-}
-CALL {
-  WITH floor
-  WITH floor
-  WHERE floor IS NULL OR floor[0] < $tierTypo OR (floor[0] = $tierTypo AND floor[1] <= $typoCeiling)
-  UNWIND $typo2Probes AS probe` + searchProbe + `
-  RETURN collect({node: node, token: probe.token, class: probe.class}) AS extra
-}
-UNWIND evidence + extra AS e
-WITH e.node AS node, e.token AS token, max(e.class) AS class` + searchRank + searchOrder
 
 // Search returns the hits of q as kg.Store.Search says, in one round trip (see above).
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
@@ -110,12 +151,19 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		return []kg.SearchHit{}, nil
 	}
 	probes, typo2 := searchProbes(p)
+	limit := int64(q.Limit)
+	if limit <= 0 { // every hit: a page larger than any search finds
+		limit = math.MaxInt32
+	}
 	params := map[string]any{
 		"index":          searchIndex,
 		"probes":         probes,
 		"labels":         labels,
 		"key":            p.Key,
 		"tokens":         int64(len(p.Tokens)),
+		"limit":          limit,
+		"paged":          q.Limit > 0,
+		"exactClass":     int64(kg.ExactMatch),
 		"prefixClass":    int64(kg.PrefixMatch),
 		"tierName":       int64(kg.TierName),
 		"tierAlias":      int64(kg.TierAlias),
@@ -124,21 +172,15 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		"tierSomeTokens": int64(kg.TierSomeTokens),
 		"maxNameTokens":  int64(kg.MaxRankedNameTokens),
 	}
-	cypher := searchOnePass
-	switch {
-	case len(typo2) == 0:
-	case q.Limit <= 0: // every hit is asked for: no page to fill first
-		params["probes"] = append(probes, typo2...)
-	default:
-		cypher = searchTwoPass
+	cypher := searchEvidence + searchRanked + searchPage
+	if len(typo2) > 0 {
+		cypher = searchTypo2Evidence + searchRanked + searchPage
 		params["typo2Probes"] = typo2
 		params["typoCeiling"] = typoCeiling(p)
+		params["classes"] = int64(kg.ExactMatch) + 1
+		params["allTokens"] = allTokensQuery(p)
 	}
-	if q.Limit > 0 {
-		cypher += "\nLIMIT $limit"
-		params["limit"] = int64(q.Limit)
-	}
-	recs, err := s.read(ctx, cypher+"\nRETURN node {.*} AS n", params)
+	recs, err := s.read(ctx, cypher, params)
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
@@ -158,6 +200,19 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	return hits, nil
 }
 
+// allTokensQuery returns the Lucene query for the entities that match every token of p exactly
+// or as a prefix.
+func allTokensQuery(p *kg.SearchPlan) string {
+	var b strings.Builder
+	for _, t := range p.Tokens {
+		b.WriteString(" +" + escapeLucene(t.Text))
+		if t.Prefix {
+			b.WriteString("*")
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
 // typoCeiling is the best quality of a hit that needs a two-edit match: every other token exact.
 func typoCeiling(p *kg.SearchPlan) int64 {
 	return int64(len(p.Tokens)-1)*int64(kg.ExactMatch) + int64(kg.Typo2Match)
@@ -165,26 +220,34 @@ func typoCeiling(p *kg.SearchPlan) int64 {
 
 // searchProbes returns the full-text queries of plan p, each a map {token: its index, class: the
 // kg.MatchClass of what it finds, query: Lucene query text}: for each token, one query per way it
-// may match (exact, prefix, one edit), and apart, the two-edit queries.
+// may match (exact, prefix, one edit), and apart, the two-edit queries. Each query of a token
+// excludes what its better ones find.
 func searchProbes(p *kg.SearchPlan) (probes, typo2 []map[string]any) {
 	probe := func(i int, c kg.MatchClass, query string) map[string]any {
 		return map[string]any{"token": int64(i), "class": int64(c), "query": query}
 	}
 	for i, t := range p.Tokens {
-		probes = append(probes, probe(i, kg.ExactMatch, escapeLucene(t.Text)))
+		tok := escapeLucene(t.Text)
+		probes = append(probes, probe(i, kg.ExactMatch, tok))
+		better := "-" + tok // what the token's better probes find
 		if t.Prefix {
-			probes = append(probes, probe(i, kg.PrefixMatch, escapeLucene(t.Text)+"*"))
+			probes = append(probes, probe(i, kg.PrefixMatch, tok+"* "+better))
+			better = "-" + tok + "*"
 		}
-		if t.MaxEdits >= 1 {
-			probes = append(probes, probe(i, kg.TypoMatch, strings.Join(editPatterns(t.Text, 1), " ")))
+		if t.MaxEdits < 1 {
+			continue
 		}
-		if t.MaxEdits >= 2 {
-			ps := editPatterns(t.Text, 2)
-			for len(ps) > 0 {
-				n := min(len(ps), maxClauses)
-				typo2 = append(typo2, probe(i, kg.Typo2Match, strings.Join(ps[:n], " ")))
-				ps = ps[n:]
-			}
+		one := editPatterns(t.Text, 1)
+		probes = append(probes, probe(i, kg.TypoMatch, "("+strings.Join(one, " ")+") "+better))
+		if t.MaxEdits < 2 {
+			continue
+		}
+		better += " -(" + strings.Join(one, " ") + ")"
+		two, room := editPatterns(t.Text, 2), maxClauses-len(one)-1
+		for len(two) > 0 {
+			n := min(len(two), room)
+			typo2 = append(typo2, probe(i, kg.Typo2Match, "("+strings.Join(two[:n], " ")+") "+better))
+			two = two[n:]
 		}
 	}
 	return probes, typo2

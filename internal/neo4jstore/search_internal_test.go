@@ -53,12 +53,14 @@ func TestSearchProbes(t *testing.T) {
 		return out
 	}
 	probes, typo2 := searchProbes(p)
+	one := func(t string) string { return "(" + strings.Join(editPatterns(t, 1), " ") + ")" }
 	want := []string{
 		"0 4 de",
-		"1 4 poyntr", "1 3 poyntr*", "1 2 " + strings.Join(editPatterns("poyntr", 1), " "),
-		"2 4 2023", "2 3 2023*", // a number: no typos
-		"3 4 telecommunications", "3 3 telecommunications*", "3 2 " + strings.Join(editPatterns("telecommunications", 1), " "),
-		"4 4 ab", "4 3 ab*", // the last token, too short for typos
+		"1 4 poyntr", "1 3 poyntr* -poyntr", "1 2 " + one("poyntr") + " -poyntr*",
+		"2 4 2023", "2 3 2023* -2023", // a number: no typos
+		"3 4 telecommunications", "3 3 telecommunications* -telecommunications",
+		"3 2 " + one("telecommunications") + " -telecommunications*",
+		"4 4 ab", "4 3 ab* -ab", // the last token, too short for typos
 	}
 	if got := render(probes); !slices.Equal(got, want) {
 		t.Errorf("searchProbes =\n  %q\nwant\n  %q", got, want)
@@ -69,11 +71,14 @@ func TestSearchProbes(t *testing.T) {
 	}
 	var joined []string
 	for _, pr := range typo2 {
-		q := strings.Fields(pr["query"].(string))
-		if pr["token"] != int64(3) || pr["class"] != int64(kg.Typo2Match) || len(q) > maxClauses {
-			t.Errorf("two-edit probe %v %v of %d patterns, want token 3, class %d, at most %d", pr["token"], pr["class"], len(q), kg.Typo2Match, maxClauses)
+		q := pr["query"].(string)
+		patterns, better, ok := strings.Cut(strings.TrimPrefix(q, "("), ") ")
+		if pr["token"] != int64(3) || pr["class"] != int64(kg.Typo2Match) || !ok ||
+			better != "-telecommunications* -"+one("telecommunications") || len(strings.Fields(q)) > maxClauses {
+			t.Errorf("two-edit probe %v %v %.80q..., want token 3, class %d, excluding the better probes, at most %d clauses",
+				pr["token"], pr["class"], q, kg.Typo2Match, maxClauses)
 		}
-		joined = append(joined, q...)
+		joined = append(joined, strings.Fields(patterns)...)
 	}
 	if !slices.Equal(joined, two) {
 		t.Errorf("two-edit probes hold %d patterns, want the %d of editPatterns", len(joined), len(two))
