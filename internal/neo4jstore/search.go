@@ -79,7 +79,10 @@ WITH node, matched, quality, weakest,
 	// searchText, which costs more than the evidence, so it first sorts the evidence by what it
 	// proves (tierLow, matched, quality) and ranks only the entities that may reach the page: as
 	// good as the page's last by that order. An entity with a whole key has every token exact,
-	// so it sorts among the first already.
+	// so it sorts among the first already. The grouping after UNWIND (on node, unique already)
+	// starts rows afresh: without it the rows the final sort keeps still hold the evidence list,
+	// and Neo4j counts it against the transaction's memory once per row (a page of 100 over 3,000
+	// entities went past the default 256 MiB limit).
 	searchRanked = searchTierLow + `
 ORDER BY tierLow DESC, matched DESC, quality DESC
 WITH collect({node: node, matched: matched, quality: quality, weakest: weakest, low: [tierLow, matched, quality]}) AS evidence
@@ -115,7 +118,7 @@ LIMIT $limit`
 CALL {
   CALL db.index.fulltext.queryNodes($index, $allTokens) YIELD node
   WITH node
-  WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)
+  WHERE $paged AND (size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels))
   WITH node
   LIMIT $limit
   RETURN $paged AND count(*) = $limit AS full
@@ -123,7 +126,7 @@ CALL {
 CALL {
   WITH full
   WITH full
-  WHERE NOT full
+  WHERE $paged AND NOT full
   UNWIND $probes AS probe` + searchProbe + `
   WITH node, count(*) AS matched, sum(probe.class) AS quality, min(probe.class) AS weakest` + searchTierLow + `
   ORDER BY tierLow DESC, matched DESC, quality DESC
