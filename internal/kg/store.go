@@ -46,8 +46,10 @@ type Store interface {
 	// published), sorted by q.Sort then id.
 	ListSources(ctx context.Context, q ListQuery) (*SourcePage, error)
 
-	// Search returns the entities best matching q.Text, best first, at most q.Limit. Matching is
-	// case- and accent-insensitive over names, aliases and acronyms.
+	// Search returns the hits of q.Text among the entities of q.Kinds (all kinds if empty), best
+	// first, at most q.Limit (all when Limit <= 0): exactly the hits, order and scores that the
+	// search ranking (search.go: PlanSearch, SearchPlan.Rank, CompareSearchHits) gives over all
+	// those entities. Kinds that are not kg.Kinds match nothing.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 
 	// Explorer: paths, neighborhoods, common connections and timelines (explore.go).

@@ -301,45 +301,6 @@ func TestFilterValues(t *testing.T) {
 		})
 	}
 }
-
-// TestSearchRanking pins the memstore's own ranking beyond what the conformance suite asserts.
-func TestSearchRanking(t *testing.T) {
-	s := load(t, storetest.Fixture())
-	tests := []struct {
-		text string
-		want []string // the first hits, in order
-	}{
-		{"trade", []string{"topic:trade"}},
-		{"Trilateral Migraton Dialog", []string{"dialogue:trilateral-migration-dialogue"}},                             // two typos, fuzzy
-		{"migration framework", []string{"initiative:regional-migration-framework"}},                                   // alias exact
-		{"Poytner", []string{"person:rachel-poynter"}},                                                                 // transposition
-		{"21CB", []string{"dialogue:twenty-first-century-border-dialogue"}},                                            // acronym
-		{"21cb 14th", []string{"meeting:21cb-esc-14th-plenary"}},                                                       // all tokens
-		{"secretar", []string{"organization:secretaria-de-economia", "organization:secretariat-of-foreign-relations"}}, // prefix, shorter token first
-	}
-	for _, tc := range tests {
-		t.Run(tc.text, func(t *testing.T) {
-			hits, err := s.Search(t.Context(), kg.SearchQuery{Text: tc.text, Limit: 10})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, h := range hits {
-				got = append(got, h.Entity.ID)
-			}
-			if len(got) < len(tc.want) {
-				t.Fatalf("Search(%q) = %q, want %q first", tc.text, got, tc.want)
-			}
-			for i := range tc.want {
-				if got[i] != tc.want[i] {
-					t.Errorf("Search(%q) = %q, want %q first", tc.text, got, tc.want)
-					break
-				}
-			}
-		})
-	}
-}
-
 // Lists walk cached sort orders; a write must be seen by the next list in every order.
 func TestListOrdersFollowWrites(t *testing.T) {
 	s, err := memstore.Load(storetest.Generate(500))

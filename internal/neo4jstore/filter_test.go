@@ -84,31 +84,6 @@ func TestOrderBy(t *testing.T) {
 	}
 }
 
-func TestLuceneQuery(t *testing.T) {
-	tests := []struct {
-		text string
-		want string
-	}{
-		{"Poynter", "(poynter^4 OR poynter*^2 OR poynter~1)"},
-		{"Secretariat", "(secretariat^4 OR secretariat*^2 OR secretariat~2)"},
-		{"Nuñez-Neto", "(nunez^4 OR nunez*^2 OR nunez~1) OR (neto^4 OR neto*^2 OR neto~1)"},
-		{"21CB esc", "(21cb^4 OR 21cb*^2 OR 21cb~1) OR (esc^4 OR esc*^2)"},
-		{`*:* OR "x" AND (y~`, "(or^4 OR or*^2) OR (x^4 OR x*^2) OR (and^4 OR and*^2) OR (y^4 OR y*^2)"},
-	}
-	for _, tc := range tests {
-		if got := luceneQuery(searchTokens(tc.text)); got != tc.want {
-			t.Errorf("luceneQuery(%q) =\n  %s\nwant\n  %s", tc.text, got, tc.want)
-		}
-	}
-	if got, want := escapeLucene(`a+b-c&&d||e!f(g)h{i}j[k]l^m"n~o*p?q:r\s/t`),
-		`a\+b\-c\&\&d\|\|e\!f\(g\)h\{i\}j\[k\]l\^m\"n\~o\*p\?q\:r\\s\/t`; got != want {
-		t.Errorf("escapeLucene = %s, want %s", got, want)
-	}
-	if got := escapeLucene("AND"); got != `\AND` {
-		t.Errorf(`escapeLucene("AND") = %s, want \AND`, got)
-	}
-}
-
 func TestSearchText(t *testing.T) {
 	e := &kg.Entity{Name: "Secretaría de Relaciones Exteriores", Aliases: []string{"SRE's office", "Nuñez-Neto"},
 		Properties: map[string]any{kg.PropAcronym: "S.R.E."}}

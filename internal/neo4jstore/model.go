@@ -6,7 +6,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -169,15 +168,11 @@ func anyList(ss []string) []any {
 	return out
 }
 
-// searchKey returns the search form of s: folded, with every run of characters that are not
-// letters or digits turned into one space. The index and the queries both use it, so they agree
-// on tokens whatever the analyzer does with punctuation.
+// searchKey returns the search form of s: its search tokens (kg.SearchTokens) joined by one
+// space. The index and the queries both use kg's tokens, so they agree whatever the analyzer does
+// with punctuation.
 func searchKey(s string) string {
-	return strings.Join(searchTokens(s), " ")
-}
-
-func searchTokens(s string) []string {
-	return strings.FieldsFunc(kg.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return strings.Join(kg.SearchTokens(s), " ")
 }
 
 // searchText returns the searchText property of e: the search keys of its name, aliases and

@@ -20,10 +20,11 @@ const searchIndex = "entity_search"
 const identityIndex = "entity_identity"
 
 // searchAnalyzer is the Lucene analyzer of searchIndex. searchText is already folded and split
-// into letter-and-digit tokens by searchKey (and so are queries), so the analyzer need only
-// lower-case and split on spaces; it must keep stop words, or "Secretariat of Foreign Relations"
-// would lose "of" and no query naming it in full would match.
-const searchAnalyzer = "standard-no-stop-words"
+// into kg's search tokens (kg.SearchTokens), so the analyzer must only split on white space: it
+// keeps every token whole (the standard analyzer splits some, such as Chinese words, into
+// characters) and every stop word ("of" in "Secretariat of Foreign Relations"), so that the
+// index's terms are exactly kg's words (search.go).
+const searchAnalyzer = "whitespace"
 
 // schemaStatements returns the constraints and indexes EnsureSchema creates. Labels come only
 // from kg.Kinds.
@@ -66,6 +67,9 @@ func schemaStatements() []string {
 // waits until they are online, and gives entities written before identity resolution existed their
 // identityKeys. It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
+	if err := s.dropStaleSearchIndex(ctx); err != nil {
+		return err
+	}
 	// Schema changes cannot share a transaction with each other or with data, so each is its own.
 	for _, stmt := range schemaStatements() {
 		if err := s.schemaCommand(ctx, stmt); err != nil {

@@ -1,156 +1,299 @@
 package neo4jstore
 
 import (
-	"cmp"
 	"context"
-	"fmt"
+	"math"
 	"slices"
 	"strings"
-	"unicode/utf8"
-
-	edlib "github.com/hbollon/go-edlib"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// maxSearchTokens bounds the tokens of a query that reach Lucene.
-const maxSearchTokens = 32
+// How a search finds its hits in Neo4j, in one round trip.
+//
+// The full-text index (searchIndex) holds every entity's searchText: the tokens of its name,
+// aliases and acronym (kg.SearchTokens), space-separated, one key a line. Its analyzer splits on
+// white space only, so the index's terms are exactly kg's words.
+//
+// For each query token the search asks the index, through probes, for the entities with a word
+// the token matches in each of kg's classes: exactly (a term query), as a prefix (a prefix query)
+// and, when kg allows the token typos, one edit away (a disjunction of the terms and
+// single-character wildcards that spell every word one edit from the token: each deletion and
+// swap of two adjacent runes as a term, each replacement and insertion as "?") and two edits away
+// (the same for two edits, in disjunctions of at most maxClauses clauses). Each probe excludes the
+// entities a better probe of the same token finds ("-token*"), so an entity is found once per
+// token it matches, in its best class: exactly kg.SearchPlan.Classes. The probes find every such
+// entity: term, prefix and wildcard queries enumerate the index's terms without a cap. Lucene's
+// own fuzzy query (token~1) would not do: it keeps only the 50 closest terms, so a token with
+// more neighbours in the index (a common short word, a number among thousands) would silently
+// lose hits.
+//
+// From the classes and its searchText the query computes each entity's rank as
+// kg.SearchPlan.RankClasses does (tier, matched tokens, quality, name tokens), sorts by it, then
+// by name and id as kg.CompareSearchHits does (Neo4j compares strings by UTF-16 code units, as
+// kg.CompareNames does), and returns the first q.Limit entities. The order must be known in
+// Cypher, not only in Go: the page boundary often falls inside a large group that only the name
+// separates (a generated graph of 100,000 entities has a thousand people named García), so a page
+// chosen by any coarser order could miss hits. Go then ranks the entities returned with kg
+// itself, which sets the scores; the conformance suite checks that both agree with a brute-force
+// ranking of every entity.
+//
+// Two-edit probes are costly (hundreds of wildcard patterns for a long token), and a match two
+// edits away is the weakest there is: a hit that needs one has tier kg.TierTypo at best and a
+// quality of at most typoCeiling. So the query first checks whether the other probes fill the
+// page with hits that rank above that (searchTypo2Evidence), in which case the two-edit probes
+// cannot change the page and are left out.
+//
+// The Cypher mirrors kg's tier rules and the order of the rank's parts; the classes and tiers it
+// uses come from kg as parameters.
 
-// Search returns the entities best matching q.Text, best first, at most q.Limit (all when
-// Limit <= 0), in one round trip through the full-text index. The text is folded and split into
-// tokens as searchText was; an entity matches when any token matches one of its words exactly, as
-// a prefix, or (from 4 runes on) with one typo (two from 8 runes on). Empty text, or text without
-// letters or digits, finds nothing.
-//
-// A hit's score is a tier plus Lucene's score squashed into (0, 1), so a better tier always wins:
-//
-//	3  the whole query equals the whole name, an alias or the acronym (3.5 for the name)
-//	2  every query token equals or starts a word of the name, one alias or the acronym
-//	1  as 2, but some token only matches a word within its edit distance (a typo)
-//	0  anything else Lucene found (some tokens only)
-//
-// Ties are broken by name, then id. Kinds that are not kg.Kinds match nothing. Tier 1 needs an
-// edit distance Cypher lacks, so the query returns a pool of the best Lucene hits (see
-// searchPool) and the tiers of that pool are settled here.
+// maxClauses is the most clauses one probe holds: Lucene refuses queries of more than 1024.
+const maxClauses = 1000
+
+// Cypher fragments of the search query, in the order the query runs them.
+const (
+	// searchProbe runs one probe and keeps the entities of the kinds asked for.
+	searchProbe = `
+CALL db.index.fulltext.queryNodes($index, probe.query) YIELD node
+WITH node, probe
+WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)`
+
+	// searchEvidence runs $probes and gives, per entity found, how many query tokens it matches,
+	// the sum of their classes (quality) and the worst of them: the probes find an entity at
+	// most once per token.
+	searchEvidence = `
+UNWIND $probes AS probe` + searchProbe + `
+WITH node, count(*) AS matched, sum(probe.class) AS quality, min(probe.class) AS weakest`
+
+	// searchTierLow adds the tier the evidence proves, without whole keys (which need the
+	// entity's searchText, and every token exact).
+	searchTierLow = `
+WITH node, matched, quality, weakest,
+  CASE
+    WHEN matched = $tokens AND weakest >= $prefixClass THEN $tierAllTokens
+    WHEN matched = $tokens THEN $tierTypo
+    ELSE $tierSomeTokens
+  END AS tierLow`
+
+	// searchRanked ranks the evidence and returns the page. Ranking needs each entity's
+	// searchText, which costs more than the evidence, so it first sorts the evidence by what it
+	// proves (tierLow, matched, quality) and ranks only the entities that may reach the page: as
+	// good as the page's last by that order. An entity with a whole key has every token exact,
+	// so it sorts among the first already. The grouping after UNWIND (on node, unique already)
+	// starts rows afresh: without it the rows the final sort keeps still hold the evidence list,
+	// and Neo4j counts it against the transaction's memory once per row (a page of 100 over 3,000
+	// entities went past the default 256 MiB limit).
+	searchRanked = searchTierLow + `
+ORDER BY tierLow DESC, matched DESC, quality DESC
+WITH collect({node: node, matched: matched, quality: quality, weakest: weakest, low: [tierLow, matched, quality]}) AS evidence
+WITH evidence, evidence[$limit - 1].low AS bound
+UNWIND [e IN evidence WHERE bound IS NULL OR e.low >= bound] AS e
+WITH e.node AS node, max(e.matched) AS matched, max(e.quality) AS quality, max(e.weakest) AS weakest
+WITH node, matched, quality, weakest, split(node.searchText, '\n') AS keys
+WITH node, matched, quality,
+  CASE
+    WHEN keys[0] = $key THEN $tierName
+    WHEN $key IN keys[1..] THEN $tierAlias
+    WHEN matched = $tokens AND weakest >= $prefixClass THEN $tierAllTokens
+    WHEN matched = $tokens THEN $tierTypo
+    ELSE $tierSomeTokens
+  END AS tier,
+  size([w IN split(keys[0], ' ') WHERE w <> '']) AS nameTokens
+WITH node, tier, matched, quality,
+  CASE WHEN nameTokens > $maxNameTokens THEN $maxNameTokens ELSE nameTokens END AS nameTokens
+ORDER BY tier DESC, matched DESC, quality DESC, nameTokens, node.name, node.id
+LIMIT $limit`
+
+	// searchTypo2Evidence is searchEvidence for queries with two-edit probes: it adds
+	// $typo2Probes to $probes unless they cannot change the page, which it learns cheaply first
+	// when at least $limit entities match every token exactly or as a prefix ($allTokens): they
+	// fill the page and outrank any hit with a typo. Otherwise it runs $probes once to find the
+	// last hit of the page they fill (tierLow is its tier but for whole keys, which outrank any
+	// typo anyway): if that ranks above any hit that needs a two-edit match (tier kg.TierTypo at
+	// best, quality at most $typoCeiling), the two-edit probes are left out too. They find
+	// entities for tokens $probes do not, but may find one more than once for a token (the
+	// chunks of a token's patterns overlap), so the evidence counts each token once (codes:
+	// token * $classes + class).
+	searchTypo2Evidence = `
+CALL {
+  CALL db.index.fulltext.queryNodes($index, $allTokens) YIELD node
+  WITH node
+  WHERE $paged AND (size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels))
+  WITH node
+  LIMIT $limit
+  RETURN $paged AND count(*) = $limit AS full
+}
+CALL {
+  WITH full
+  WITH full
+  WHERE $paged AND NOT full
+  UNWIND $probes AS probe` + searchProbe + `
+  WITH node, count(*) AS matched, sum(probe.class) AS quality, min(probe.class) AS weakest` + searchTierLow + `
+  ORDER BY tierLow DESC, matched DESC, quality DESC
+  LIMIT $limit
+  WITH collect([tierLow, quality]) AS page
+  RETURN NOT $paged OR size(page) < $limit OR page[-1][0] < $tierTypo
+    OR (page[-1][0] = $tierTypo AND page[-1][1] <= $typoCeiling) AS typos
+}
+WITH CASE WHEN NOT full AND typos THEN $probes + $typo2Probes ELSE $probes END AS probes
+UNWIND probes AS probe` + searchProbe + `
+WITH node, collect(DISTINCT probe.token * $classes + probe.class) AS codes
+WITH node, size(codes) AS matched,
+  reduce(q = 0, c IN codes | q + c % $classes) AS quality,
+  reduce(w = $classes, c IN codes | CASE WHEN c % $classes < w THEN c % $classes ELSE w END) AS weakest`
+
+	searchPage = `
+RETURN node {.*} AS n`
+)
+
+// Search returns the hits of q as kg.Store.Search says, in one round trip (see above).
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	labels, none := kindLabels(q.Kinds)
-	tokens := searchTokens(q.Text)
-	if len(tokens) == 0 || none {
+	p := kg.PlanSearch(q.Text)
+	if len(p.Tokens) == 0 || none {
 		return []kg.SearchHit{}, nil
 	}
-	tokens = tokens[:min(len(tokens), maxSearchTokens)]
+	probes, typo2 := searchProbes(p)
+	limit := int64(q.Limit)
+	if limit <= 0 { // every hit: a page larger than any search finds
+		limit = math.MaxInt32
+	}
 	params := map[string]any{
-		"query":  luceneQuery(tokens),
-		"key":    strings.Join(tokens, " "),
-		"tokens": tokens,
-		"labels": labels,
+		"index":          searchIndex,
+		"probes":         probes,
+		"labels":         labels,
+		"key":            p.Key,
+		"tokens":         int64(len(p.Tokens)),
+		"limit":          limit,
+		"paged":          q.Limit > 0,
+		"exactClass":     int64(kg.ExactMatch),
+		"prefixClass":    int64(kg.PrefixMatch),
+		"tierName":       int64(kg.TierName),
+		"tierAlias":      int64(kg.TierAlias),
+		"tierAllTokens":  int64(kg.TierAllTokens),
+		"tierTypo":       int64(kg.TierTypo),
+		"tierSomeTokens": int64(kg.TierSomeTokens),
+		"maxNameTokens":  int64(kg.MaxRankedNameTokens),
 	}
-	limit := ""
-	if q.Limit > 0 {
-		limit = "LIMIT $limit"
-		params["limit"] = int64(searchPool(q.Limit))
+	cypher := searchEvidence + searchRanked + searchPage
+	if len(typo2) > 0 {
+		cypher = searchTypo2Evidence + searchRanked + searchPage
+		params["typo2Probes"] = typo2
+		params["typoCeiling"] = typoCeiling(p)
+		params["classes"] = int64(kg.ExactMatch) + 1
+		params["allTokens"] = allTokensQuery(p)
 	}
-	recs, err := s.read(ctx, `
-		CALL db.index.fulltext.queryNodes('`+searchIndex+`', $query) YIELD node, score
-		WHERE size($labels) = 0 OR any(l IN labels(node) WHERE l IN $labels)
-		WITH node, score, split(node.searchText, '\n') AS keys
-		WITH node, keys, score / (score + 1.0) + CASE
-			WHEN keys[0] = $key THEN 3.5
-			WHEN $key IN keys THEN 3.0
-			WHEN any(k IN keys WHERE all(t IN $tokens WHERE any(w IN split(k, ' ') WHERE w STARTS WITH t))) THEN 2.0
-			ELSE 0.0
-		END AS score
-		RETURN node {.*} AS n, score, keys
-		ORDER BY score DESC, n.name, n.id
-		`+limit, params)
+	recs, err := s.read(ctx, cypher, params)
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
 	hits := make([]kg.SearchHit, 0, len(recs))
 	for _, rec := range recs {
 		m, _ := rec.Values[0].(map[string]any)
-		score, _ := rec.Values[1].(float64)
-		if keys, _ := rec.Values[2].([]any); score < 1 && typoMatch(tokens, keys) {
-			score++
+		e := entityFromMap(m)
+		r, ok := p.Rank(kg.NewSearchDoc(e))
+		if !ok {
+			// The index found an entity kg does not: a searchText written before the current
+			// tokenization. Leave it out rather than rank it.
+			continue
 		}
-		hits = append(hits, kg.SearchHit{Entity: entityFromMap(m), Score: score})
+		hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 	}
-	slices.SortStableFunc(hits, func(a, b kg.SearchHit) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.Entity.Name, b.Entity.Name), strings.Compare(a.Entity.ID, b.Entity.ID))
-	})
-	if q.Limit > 0 && len(hits) > q.Limit {
-		hits = hits[:q.Limit]
-	}
+	slices.SortStableFunc(hits, kg.CompareSearchHits)
 	return hits, nil
 }
 
-// searchPool is how many of the best Lucene hits a search with limit n settles the tiers of: the
-// hits that match every token, if with typos, score among the best of Lucene's, which rewards
-// matching more tokens.
-func searchPool(n int) int { return max(4*n, 50) }
+// allTokensQuery returns the Lucene query for the entities that match every token of p exactly
+// or as a prefix.
+func allTokensQuery(p *kg.SearchPlan) string {
+	var b strings.Builder
+	for _, t := range p.Tokens {
+		b.WriteString(" +" + escapeLucene(t.Text))
+		if t.Prefix {
+			b.WriteString("*")
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
 
-// typoMatch reports whether every token matches a word of one of keys (search keys: words
-// separated by spaces): equally, as a prefix (from 3 runes on, or if it is the last token), or
-// within the edit distance Lucene's fuzzy queries allowed it (luceneQuery), counting a swap of
-// two adjacent letters as one edit as Lucene does.
-func typoMatch(tokens []string, keys []any) bool {
-	for _, k := range keys {
-		key, _ := k.(string)
-		words := strings.Split(key, " ")
-		all := true
-		for i, t := range tokens {
-			n := utf8.RuneCountInString(t)
-			prefix := i == len(tokens)-1 || n >= 3
-			if !slices.ContainsFunc(words, func(w string) bool {
-				if w == t || prefix && strings.HasPrefix(w, t) {
-					return true
-				}
-				e := fuzzyEdits(n)
-				if d := utf8.RuneCountInString(w) - n; e == 0 || d > e || d < -e {
-					return false
-				}
-				return edlib.OSADamerauLevenshteinDistance(t, w) <= e
-			}) {
-				all = false
+// typoCeiling is the best quality of a hit that needs a two-edit match: every other token exact.
+func typoCeiling(p *kg.SearchPlan) int64 {
+	return int64(len(p.Tokens)-1)*int64(kg.ExactMatch) + int64(kg.Typo2Match)
+}
+
+// searchProbes returns the full-text queries of plan p, each a map {token: its index, class: the
+// kg.MatchClass of what it finds, query: Lucene query text}: for each token, one query per way it
+// may match (exact, prefix, one edit), and apart, the two-edit queries. Each query of a token
+// excludes what its better ones find.
+func searchProbes(p *kg.SearchPlan) (probes, typo2 []map[string]any) {
+	probe := func(i int, c kg.MatchClass, query string) map[string]any {
+		return map[string]any{"token": int64(i), "class": int64(c), "query": query}
+	}
+	for i, t := range p.Tokens {
+		tok := escapeLucene(t.Text)
+		probes = append(probes, probe(i, kg.ExactMatch, tok))
+		better := "-" + tok // what the token's better probes find
+		if t.Prefix {
+			probes = append(probes, probe(i, kg.PrefixMatch, tok+"* "+better))
+			better = "-" + tok + "*"
+		}
+		if t.MaxEdits < 1 {
+			continue
+		}
+		one := editPatterns(t.Text, 1)
+		probes = append(probes, probe(i, kg.TypoMatch, "("+strings.Join(one, " ")+") "+better))
+		if t.MaxEdits < 2 {
+			continue
+		}
+		better += " -(" + strings.Join(one, " ") + ")"
+		two, room := editPatterns(t.Text, 2), maxClauses-len(one)-1
+		for len(two) > 0 {
+			n := min(len(two), room)
+			typo2 = append(typo2, probe(i, kg.Typo2Match, "("+strings.Join(two[:n], " ")+") "+better))
+			two = two[n:]
+		}
+	}
+	return probes, typo2
+}
+
+// editPatterns returns Lucene terms and wildcard patterns ("?" is any one character) that together
+// match exactly the words k edits from t, as kg counts edits (kg.Edits), and some words closer to
+// t: t with runes deleted, replaced, inserted, or swapped with the next, for k = 1 (about 4n
+// patterns for n runes) and k = 2 (about 8n², without those of k = 1). t must hold only letters
+// and digits, which Lucene's query syntax never treats specially.
+func editPatterns(t string, k int) []string {
+	all := map[string]bool{}
+	var edit func(head string, rest []rune, k int)
+	edit = func(head string, rest []rune, k int) {
+		all[head+string(rest)] = true
+		if k == 0 {
+			return
+		}
+		for i := 0; i <= len(rest); i++ {
+			h := head + string(rest[:i])
+			edit(h+"?", rest[i:], k-1) // insertion before rest[i]
+			if i == len(rest) {
 				break
 			}
-		}
-		if all {
-			return true
+			edit(h, rest[i+1:], k-1)     // deletion of rest[i]
+			edit(h+"?", rest[i+1:], k-1) // replacement of rest[i]
+			if i+1 < len(rest) && rest[i] != rest[i+1] {
+				edit(h+string(rest[i+1])+string(rest[i]), rest[i+2:], k-1) // swap
+			}
 		}
 	}
-	return false
-}
-
-// fuzzyEdits is the edit distance luceneQuery allows a token of n runes.
-func fuzzyEdits(n int) int {
-	switch {
-	case n >= 8:
-		return 2
-	case n >= 4:
-		return 1
-	}
-	return 0
-}
-
-// luceneQuery returns the Lucene query for tokens: any token may match, a word exactly (best), as
-// a prefix, or within an edit distance that grows with its length; Lucene adds up the scores of
-// the tokens that match. Every Lucene special character is escaped, although searchTokens leaves
-// only letters and digits.
-func luceneQuery(tokens []string) string {
-	var b strings.Builder
-	for i, t := range tokens {
-		if i > 0 {
-			b.WriteString(" OR ")
+	edit("", []rune(t), k)
+	if k > 1 {
+		for _, p := range editPatterns(t, k-1) {
+			delete(all, p)
 		}
-		e := escapeLucene(t)
-		b.WriteString("(" + e + "^4 OR " + e + "*^2")
-		if k := fuzzyEdits(utf8.RuneCountInString(t)); k > 0 {
-			b.WriteString(fmt.Sprintf(" OR %s~%d", e, k))
-		}
-		b.WriteString(")")
 	}
-	return b.String()
+	out := make([]string, 0, len(all))
+	for p := range all {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // escapeLucene escapes every character that Lucene's classic query parser treats specially.
@@ -169,4 +312,22 @@ func escapeLucene(s string) string {
 		return `\` + out
 	}
 	return out
+}
+
+// dropStaleSearchIndex drops searchIndex if it exists with another analyzer than searchAnalyzer
+// (databases set up before search ranked with kg used a standard analyzer, which splits some
+// words kg keeps whole), so that EnsureSchema creates it anew. Neo4j then indexes every entity
+// again, in the background; EnsureSchema waits for it.
+func (s *Store) dropStaleSearchIndex(ctx context.Context) error {
+	recs, err := s.read(ctx, `
+		SHOW FULLTEXT INDEXES YIELD name, options
+		WHERE name = $name
+		RETURN options.indexConfig['fulltext.analyzer'] AS analyzer`, map[string]any{"name": searchIndex})
+	if err != nil {
+		return s.mapError(ctx, "ensure schema", err)
+	}
+	if len(recs) == 0 || recs[0].Values[0] == searchAnalyzer {
+		return nil
+	}
+	return s.schemaCommand(ctx, "DROP INDEX "+searchIndex+" IF EXISTS")
 }

@@ -43,6 +43,7 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("ListEntities", func(t *testing.T) { testListEntities(t, s) })
 	t.Run("ListSources", func(t *testing.T) { testListSources(t, s) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, s) })
+	t.Run("SearchRanking/fixture", func(t *testing.T) { testSearchRanking(t, s, fx) })
 	t.Run("Ping", func(t *testing.T) {
 		if err := s.Ping(t.Context()); err != nil {
 			t.Fatalf("Ping() = %v, want nil", err)
@@ -50,6 +51,10 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	})
 	t.Run("Explore", func(t *testing.T) { testExplore(t, s, fx) })
 	t.Run("ExploreParallel", func(t *testing.T) { testExploreParallel(t, open(t, parallelBundle())) })
+	// Each opens a store of its own; the shared one is not read after this point.
+	t.Run("SearchRanking/builtin", func(t *testing.T) { b := builtinBundle(t); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/generated", func(t *testing.T) { b := Generate(2000); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/edges", func(t *testing.T) { testSearchEdges(t, open(t, searchEdgeBundle())) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, s) })
 }
 

@@ -19,13 +19,15 @@ func hitIDs(hs []kg.SearchHit) []string {
 	return out
 }
 
-// testSearch asserts only what any sensible ranking gives: the one obvious best hit first, the
-// hits that must be found, and the shape of the answer. It does not pin the order of close calls.
+// testSearch asserts what the search promises users in plain words: the obvious best hit first,
+// the hits that must be found, and the shape of the answer. testSearchRanking checks every hit,
+// order and score against the kg ranking.
 func testSearch(t *testing.T, s kg.Store) {
 	tests := []struct {
 		name     string
 		q        kg.SearchQuery
 		first    string   // the best hit, if any
+		order    []string // the first hits, in order, if any
 		contains []string // hits that must be present
 		absent   []string // hits that must not be present
 		count    int      // exact number of hits, if >= 0
@@ -37,6 +39,17 @@ func testSearch(t *testing.T, s kg.Store) {
 		{name: "a typo in every word beats exact partial matches", q: kg.SearchQuery{Text: "Secretriat of Ecnomy", Limit: 3}, first: oSE,
 			contains: []string{oSRE}, count: -1},
 		{name: "two edits in a long word", q: kg.SearchQuery{Text: "Infrastrcutre Master Plan", Limit: 5}, first: iBIMP, count: -1},
+		{name: "two edits in a long word alone", q: kg.SearchQuery{Text: "Infrastrcutre", Limit: 5},
+			contains: []string{iBIMP, tBorderInfra}, count: 2},
+		{name: "three edits are too many", q: kg.SearchQuery{Text: "Infrastrcutr", Limit: 5}, count: 0},
+		{name: "two edits in a short word are too many", q: kg.SearchQuery{Text: "Pyontre", Limit: 5}, count: 0},
+		{name: "two typos in two words", q: kg.SearchQuery{Text: "Trilateral Migraton Dialog", Limit: 5}, first: dTrilateral, count: -1},
+		{name: "a swap of two letters", q: kg.SearchQuery{Text: "Poytner", Limit: 5}, first: pPoynter, count: -1},
+		{name: "an exact alias", q: kg.SearchQuery{Text: "migration framework", Limit: 5}, first: iRMF, count: -1},
+		{name: "an acronym with digits", q: kg.SearchQuery{Text: "21CB", Limit: 5}, first: d21CB, count: -1},
+		{name: "every token of a name", q: kg.SearchQuery{Text: "21cb 14th", Limit: 5}, first: m14th, count: -1},
+		{name: "a prefix: the shorter name first", q: kg.SearchQuery{Text: "secretar", Limit: 5}, order: []string{oSE, oSRE}, count: -1},
+		{name: "the exact name before names that contain it", q: kg.SearchQuery{Text: "trade", Limit: 5}, first: tTrade, count: -1},
 		{name: "acronym", q: kg.SearchQuery{Text: "SRE", Limit: 10}, first: oSRE, count: -1},
 		{name: "lower-case acronym", q: kg.SearchQuery{Text: "sre", Limit: 10}, first: oSRE, count: -1},
 		{name: "alias", q: kg.SearchQuery{Text: "State Department", Limit: 10}, first: oDOS, count: -1},
@@ -70,6 +83,9 @@ func testSearch(t *testing.T, s kg.Store) {
 			}
 			if tc.first != "" && (len(ids) == 0 || ids[0] != tc.first) {
 				t.Errorf("Search(%q) = %q, want %s first", tc.q.Text, ids, tc.first)
+			}
+			if len(ids) < len(tc.order) || !slices.Equal(ids[:len(tc.order)], tc.order) {
+				t.Errorf("Search(%q) = %q, want %q first", tc.q.Text, ids, tc.order)
 			}
 			for _, id := range tc.contains {
 				if !slices.Contains(ids, id) {
