@@ -301,6 +301,7 @@ func TestFilterValues(t *testing.T) {
 		})
 	}
 }
+
 // Lists walk cached sort orders; a write must be seen by the next list in every order.
 func TestListOrdersFollowWrites(t *testing.T) {
 	s, err := memstore.Load(storetest.Generate(500))
