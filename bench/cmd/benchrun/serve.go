@@ -8,12 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/server"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -117,53 +113,6 @@ var handQueries = map[string]string{
 				RETURN {type: type(r), from: {id: a.id}, to: {id: b.id}}
 			}
 		} AS answer`,
-	// diplograph-neo4j's search statement (neo4jstore.Search) run bare: the full-text index, the
-	// tiers computed in Cypher, the first 10. It leaves out the typo tier Search settles in Go
-	// for hits that match only some tokens exactly, which reorders hits only when fewer than 10
-	// match every token as a word or prefix; the answers are checked equal before timing.
-	"search": `
-		CALL db.index.fulltext.queryNodes('entity_search', $query) YIELD node, score
-		WITH node, score, split(node.searchText, '\n') AS keys
-		WITH node, score / (score + 1.0) + CASE
-			WHEN keys[0] = $key THEN 3.5
-			WHEN $key IN keys THEN 3.0
-			WHEN any(k IN keys WHERE all(t IN $tokens WHERE any(w IN split(k, ' ') WHERE w STARTS WITH t))) THEN 2.0
-			ELSE 0.0
-		END AS score
-		ORDER BY score DESC, node.name, node.id
-		LIMIT 10
-		RETURN collect({score: score, entity: {id: node.id, name: node.name,
-			kind: toUpper(head([l IN labels(node) WHERE l <> 'Entity']))}}) AS answer`,
-}
-
-// handParams returns the parameters of query q's statement for a request's params. Only search
-// needs work: the text becomes the Lucene query and search keys as neo4jstore.Search makes them
-// (folded, split into letter-and-digit tokens, at most 32; each token matched exactly, as a
-// prefix, or within 1 edit from 4 runes and 2 from 8). ok is false when the text has no token, so
-// nothing can match.
-func handParams(q string, params map[string]any) (out map[string]any, ok bool) {
-	if q != "search" {
-		return params, true
-	}
-	text, _ := params["q"].(string)
-	tokens := strings.FieldsFunc(kg.Fold(text), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	if len(tokens) == 0 {
-		return nil, false
-	}
-	tokens = tokens[:min(len(tokens), 32)]
-	var lucene []string
-	for _, t := range tokens {
-		// Tokens hold only letters and digits, and lower-case ones: nothing to escape for Lucene.
-		clause := t + "^4 OR " + t + "*^2"
-		switch n := utf8.RuneCountInString(t); {
-		case n >= 8:
-			clause += " OR " + t + "~2"
-		case n >= 4:
-			clause += " OR " + t + "~1"
-		}
-		lucene = append(lucene, "("+clause+")")
-	}
-	return map[string]any{"query": strings.Join(lucene, " OR "), "key": strings.Join(tokens, " "), "tokens": tokens}, true
 }
 
 // handRequest is the JSON body hand-cypher-http takes: a query name and its parameters.
@@ -191,18 +140,15 @@ func serveHand(addr, uri string) error {
 			http.Error(w, "unknown query", http.StatusBadRequest)
 			return
 		}
-		var answer any = []any{}
-		if params, ok := handParams(req.Query, req.Params); ok {
-			res, err := neo4j.ExecuteQuery(r.Context(), drv, q, params, neo4j.EagerResultTransformer,
-				neo4j.ExecuteQueryWithReadersRouting())
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
-			answer = nil
-			if len(res.Records) > 0 {
-				answer = res.Records[0].Values[0]
-			}
+		res, err := neo4j.ExecuteQuery(r.Context(), drv, q, req.Params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithReadersRouting())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		var answer any
+		if len(res.Records) > 0 {
+			answer = res.Records[0].Values[0]
 		}
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"data": answer})
