@@ -177,8 +177,9 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
 	n, err := limit(first, 10)
-	if err != nil {
-		return nil, err
+	if err != nil || n == 0 {
+		// A store takes Limit 0 as no limit.
+		return []*model.SearchHit{}, err
 	}
 	q := kg.SearchQuery{Text: query, Limit: n}
 	for _, k := range kinds {

@@ -394,6 +394,14 @@ func testSearch(t *testing.T, c client) {
 			t.Errorf("search(mexico, PLACE) returned a %s", h.Entity.Kind)
 		}
 	}
+	// first: 0 asks for no hits (a store would take a zero limit as none at all).
+	var zero struct {
+		Search []struct{ Score float64 } `json:"search"`
+	}
+	c.query(`{ search(query: "mexico", first: 0) { score } }`, nil, &zero)
+	if zero.Search == nil || len(zero.Search) != 0 {
+		t.Errorf("search(first: 0) = %v, want an empty list", zero.Search)
+	}
 }
 
 type connection struct {
