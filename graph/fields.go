@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -147,15 +146,12 @@ func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, 
 // into one whose Then reads what either reads below.
 func mergeSpecs(specs []model.RelSpec) []model.RelSpec {
 	var out []model.RelSpec
-	at := map[string]int{}
 	for _, s := range specs {
-		k := fmt.Sprint(s.Types, s.Dir, s.Limit)
-		if i, ok := at[k]; ok {
+		if i := slices.IndexFunc(out, s.SameRelations); i >= 0 {
 			out[i].Then = mergeSpecs(append(slices.Clip(out[i].Then), s.Then...))
 			out[i].Delegations = out[i].Delegations || s.Delegations
 			continue
 		}
-		at[k] = len(out)
 		out = append(out, s)
 	}
 	return out

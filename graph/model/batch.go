@@ -91,6 +91,9 @@ type relKey struct {
 
 func (s RelSpec) key() relKey { return relKey{strings.Join(s.Types, ","), s.Dir, s.Limit} }
 
+// SameRelations reports whether s and o read the same relations (whatever they read below them).
+func (s RelSpec) SameRelations(o RelSpec) bool { return s.key() == o.key() }
+
 // NewBatch returns the batch of entities es (nil entries are dropped) served from store.
 func NewBatch(store kg.Store, es []*kg.Entity) *Batch {
 	b := &Batch{store: store, index: make(map[string]int, len(es)), rels: map[relKey]relEntry{}}
@@ -131,7 +134,7 @@ func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahea
 		if lookahead != nil {
 			specs = lookahead()
 		}
-		if !slices.ContainsFunc(specs, func(s RelSpec) bool { return s.key() == k }) {
+		if !slices.ContainsFunc(specs, spec.SameRelations) {
 			specs = append([]RelSpec{spec}, specs...)
 		}
 		g := &relGroup{}

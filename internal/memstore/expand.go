@@ -55,11 +55,7 @@ func (s *Store) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion 
 			if !ok {
 				continue
 			}
-			var rs []*kg.Relation
-			n.eachEdge(out, in, sel.Types, func(e edge) bool {
-				rs = append(rs, cloneRelation(e.rel))
-				return sel.Limit <= 0 || len(rs) < sel.Limit
-			})
+			rs := n.relations(out, in, sel.Types, sel.Limit)
 			for _, r := range rs {
 				other := r.Other(id)
 				if _, done := x.Ends[other]; !done {

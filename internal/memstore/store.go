@@ -163,18 +163,22 @@ func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for i, id := range q.IDs {
-		n, ok := s.nodes[id]
-		if !ok {
-			continue
+		if n, ok := s.nodes[id]; ok {
+			out[i] = n.relations(useOut, useIn, q.Types, q.Limit)
 		}
-		var rs []*kg.Relation
-		n.eachEdge(useOut, useIn, q.Types, func(e edge) bool {
-			rs = append(rs, cloneRelation(e.rel))
-			return q.Limit <= 0 || len(rs) < q.Limit
-		})
-		out[i] = rs
 	}
 	return out, nil
+}
+
+// relations returns copies of n's relations that go the asked ways and have one of types, in
+// (Type, From, To) order, at most limit (all when <= 0). The caller holds Store.mu.
+func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Relation {
+	var rs []*kg.Relation
+	n.eachEdge(useOut, useIn, types, func(e edge) bool {
+		rs = append(rs, cloneRelation(e.rel))
+		return limit <= 0 || len(rs) < limit
+	})
+	return rs
 }
 
 // directions says which adjacency lists a Direction reads.
