@@ -2,6 +2,8 @@ package kg
 
 import (
 	"cmp"
+	"fmt"
+	"hash/fnv"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -38,7 +40,11 @@ import (
 // An entity that no query token matches is not a hit. Hits are ordered by tier, then by how many
 // query tokens match, then by quality (the sum of the tokens' MatchClass weights: exact 4, prefix 3,
 // one edit 2, two edits 1), then by the fewest name tokens (so "Trade" ranks the topic "Trade" above "Trade
-// Agenda" among equals), then by name (CompareNames), then by id. A hit's score is its tier plus
+// Agenda" among equals), then in a fixed order of the entities that owes nothing to their names
+// (SearchTieKey: a hash of the id). Hits of one group spread evenly over that order, so a store
+// can take the first hits of a large group of equals by walking its entities in that order and
+// stopping at the page: an alphabetical order would put every "Pacific ..." in one stretch, far
+// from the start. A hit's score is its tier plus
 // a fraction in [0, 1) that grows with the matched tokens, the quality and the brevity, in that
 // order of importance: the higher score always ranks first, and equal scores tie.
 
@@ -147,6 +153,24 @@ func NewSearchDoc(e *Entity) *SearchDoc {
 	}
 	if a := e.Prop(PropAcronym); a != "" {
 		d.addKey(a)
+	}
+	return d
+}
+
+// SearchDocOfKeys returns the search document of an entity whose keys, each already in search
+// form (its tokens joined by one space), are keys: the name's first, then the aliases' and the
+// acronym's. Stores that keep the keys rather than the entity use it.
+func SearchDocOfKeys(keys []string) *SearchDoc {
+	d := &SearchDoc{}
+	if len(keys) == 0 {
+		return d
+	}
+	d.NameKey = keys[0]
+	d.NameTokens = len(strings.Fields(keys[0]))
+	d.addWords(d.NameKey)
+	for _, k := range keys[1:] {
+		d.OtherKeys = append(d.OtherKeys, k)
+		d.addWords(k)
 	}
 	return d
 }
@@ -336,7 +360,25 @@ func (p *SearchPlan) Rank(d *SearchDoc) (SearchRank, bool) {
 // RankClasses returns the rank of d for p given the best class of each token of p (Classes), and
 // false if d is not a hit. Stores that already know the classes from an index use it.
 func (p *SearchPlan) RankClasses(d *SearchDoc, classes []MatchClass) (SearchRank, bool) {
-	r := SearchRank{NameTokens: d.NameTokens}
+	r, ok := p.ClassRank(classes)
+	if !ok {
+		return r, false
+	}
+	r.NameTokens = d.NameTokens
+	switch {
+	case d.NameKey == p.Key:
+		r.Tier = TierName
+	case containsString(d.OtherKeys, p.Key):
+		r.Tier = TierAlias
+	}
+	return r, true
+}
+
+// ClassRank returns the rank, but for NameTokens, of an entity whose tokens match as classes say
+// and none of whose keys is the query's: the group of hits it ranks in. It returns false if no
+// token matches.
+func (p *SearchPlan) ClassRank(classes []MatchClass) (SearchRank, bool) {
+	var r SearchRank
 	weakest := ExactMatch
 	for _, c := range classes {
 		if c != NoMatch {
@@ -349,10 +391,6 @@ func (p *SearchPlan) RankClasses(d *SearchDoc, classes []MatchClass) (SearchRank
 		return r, false
 	}
 	switch {
-	case d.NameKey == p.Key:
-		r.Tier = TierName
-	case containsString(d.OtherKeys, p.Key):
-		r.Tier = TierAlias
 	case weakest >= PrefixMatch:
 		r.Tier = TierAllTokens
 	case weakest >= Typo2Match:
@@ -380,10 +418,18 @@ func (p *SearchPlan) Score(r SearchRank) float64 {
 	return float64(r.Tier) + float64(p.Points(r)-int64(r.Tier)*perTier)/float64(perTier)
 }
 
-// CompareSearchHits orders search hits best first: by score, higher first, then by entity name
-// (CompareNames), then by entity id.
+// CompareSearchHits orders search hits best first: by score, higher first, then by SearchTieKey.
 func CompareSearchHits(a, b SearchHit) int {
-	return cmp.Or(cmp.Compare(b.Score, a.Score), CompareNames(a.Entity.Name, b.Entity.Name), strings.Compare(a.Entity.ID, b.Entity.ID))
+	return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(SearchTieKey(a.Entity.ID), SearchTieKey(b.Entity.ID)))
+}
+
+// SearchTieKey returns the key that orders search hits of equal score: the 64-bit FNV-1a hash of
+// the entity id as 16 hexadecimal digits, then the id (two ids with the same hash). It is ASCII,
+// so every store sorts it alike.
+func SearchTieKey(id string) string {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return fmt.Sprintf("%016x", h.Sum64()) + id
 }
 
 // CompareNames compares names as sequences of UTF-16 code units, the order in which Java,

@@ -234,9 +234,11 @@ func TestSearchOrder(t *testing.T) {
 		{"the last token does", "economia d", []*Entity{
 			ent("a", "Department of Economy"), ent("b", "Secretaría de Economía"),
 		}, []string{"b", "a"}},
-		{"ties by name, then id", "garcia", []*Entity{
+		// Equal scores: by the FNV-1a hash of the id, whatever the names (TestSearchTieKey checks
+		// the hash).
+		{"ties by the hash of the id", "garcia", []*Entity{
 			ent("p3", "Ana García"), ent("p1", "Luis García"), ent("p2", "Ana García"),
-		}, []string{"p2", "p3", "p1"}},
+		}, tieOrder("p3", "p1", "p2")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -326,5 +328,28 @@ func TestCompareNames(t *testing.T) {
 				t.Errorf("CompareNames(%q, %q) = %d, want %d (UTF-16 order)", a, b, got, want)
 			}
 		}
+	}
+}
+
+// tieOrder returns ids in SearchTieKey order.
+func tieOrder(ids ...string) []string {
+	slices.SortFunc(ids, func(a, b string) int { return strings.Compare(SearchTieKey(a), SearchTieKey(b)) })
+	return ids
+}
+
+// TestSearchTieKey checks the tie key against published FNV-1a 64-bit test vectors, and that it
+// orders by the hash first and the id second.
+func TestSearchTieKey(t *testing.T) {
+	for id, want := range map[string]string{
+		"":       "cbf29ce484222325",
+		"a":      "af63dc4c8601ec8c",
+		"foobar": "85944171f73967e8",
+	} {
+		if got := SearchTieKey(id); got != want+id {
+			t.Errorf("SearchTieKey(%q) = %q, want %q", id, got, want+id)
+		}
+	}
+	if a, b := SearchTieKey("p1"), SearchTieKey("p2"); (a < b) != (a[:16] < b[:16]) {
+		t.Errorf("SearchTieKey orders p1, p2 as %q, %q: not by hash", a, b)
 	}
 }

@@ -27,7 +27,8 @@ const (
 // the names stores keep beside the properties.
 var ReservedProps = []string{
 	"id", "kind", "name", "aliases", "description", "citations",
-	"citationSources", "citationQuotes", "nameFolded", "searchText", "identityKeys", "createdIn",
+	"citationSources", "citationQuotes", "nameFolded", "searchText", "searchKeys", "searchOrder", "identityKeys",
+	"createdIn",
 }
 
 // validPropKey reports whether k is a plain name: letters, digits and _, not starting with a

@@ -41,3 +41,11 @@ func (s *Store) Exec(ctx context.Context, cypher string, params map[string]any) 
 
 // BatchSize is how many items one UNWIND statement of a write carries.
 const BatchSize = batchSize
+
+// SetSearchCap sets how many entities a search probe may find for the search to read them all
+// (searchCap) until the test ends, so that a small graph takes the paths of a large one.
+func SetSearchCap(t interface{ Cleanup(func()) }, n int) {
+	old := searchCap
+	searchCap = n
+	t.Cleanup(func() { searchCap = old })
+}

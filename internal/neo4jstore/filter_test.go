@@ -87,9 +87,32 @@ func TestOrderBy(t *testing.T) {
 func TestSearchText(t *testing.T) {
 	e := &kg.Entity{Name: "Secretaría de Relaciones Exteriores", Aliases: []string{"SRE's office", "Nuñez-Neto"},
 		Properties: map[string]any{kg.PropAcronym: "S.R.E."}}
-	want := "secretaria de relaciones exteriores\nsre s office\nnunez neto\ns r e"
+	want := "secretaria de relaciones exteriores\nsre s office\nnunez neto\ns r e\n_____04"
 	if got := searchText(e); got != want {
 		t.Errorf("searchText = %q, want %q", got, want)
+	}
+}
+
+// TestSearchOrder checks that searchOrder sorts entities as kg ranks equal hits: fewer name
+// tokens first, then by kg.SearchTieKey, and that a name of more than kg.MaxRankedNameTokens
+// tokens sorts as one of that many.
+func TestSearchOrder(t *testing.T) {
+	long := strings.Repeat("word ", kg.MaxRankedNameTokens+5)
+	es := []*kg.Entity{
+		{ID: "topic:a", Name: "Trade Agenda"}, {ID: "topic:b", Name: "Trade"}, {ID: "topic:c", Name: "Zeta"},
+		{ID: "topic:d", Name: long}, {ID: "topic:e", Name: "Agenda of Trade"},
+	}
+	for _, e := range es {
+		want := fmt.Sprintf("%02d", min(len(kg.SearchTokens(e.Name)), kg.MaxRankedNameTokens)) + kg.SearchTieKey(e.ID)
+		if got := searchOrder(e); got != want {
+			t.Errorf("searchOrder(%q) = %q, want %q", e.Name, got, want)
+		}
+	}
+	if got := searchOrder(es[3])[:2]; got != "63" {
+		t.Errorf("searchOrder of a %d-token name starts %q, want 63", kg.MaxRankedNameTokens+5, got)
+	}
+	if !(searchOrder(es[1]) < searchOrder(es[0]) && searchOrder(es[2]) < searchOrder(es[0]) && searchOrder(es[0]) < searchOrder(es[4])) {
+		t.Errorf("searchOrder does not put one-token names before two-token before three-token ones")
 	}
 }
 

@@ -20,7 +20,9 @@ const (
 	keyCitationSources = "citationSources"
 	keyCitationQuotes  = "citationQuotes"
 	keyNameFolded      = "nameFolded"   // kg.Fold(name), for analysts and exact-name ranking
-	keySearchText      = "searchText"   // search keys of name, aliases, acronym; one a line
+	keySearchText      = "searchText"   // search keys of name, aliases, acronym, one a line; then the band
+	keySearchKeys      = "searchKeys"   // the same keys as a list, for whole-key lookups
+	keySearchOrder     = "searchOrder"  // the order search ranks equal hits in, as one string
 	keyIdentityKeys    = "identityKeys" // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
 	keyCreatedIn       = "createdIn"    // seq of the import's :Change that created the node or relationship
 )
@@ -28,12 +30,14 @@ const (
 // reserved is the one list of property names that entity and relation Properties may not use.
 var reserved = []string{
 	keyID, keyName, keyAliases, keyDescription,
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 // internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
 // missing, as they would be in any other store.
-var internalKeys = []string{keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keyIdentityKeys, keyCreatedIn}
+var internalKeys = []string{
+	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+}
 
 func isReserved(key string) bool { return slices.Contains(reserved, key) }
 
@@ -80,6 +84,8 @@ func entityProps(e *kg.Entity) (map[string]any, error) {
 	addCitations(p, e.Citations)
 	p[keyNameFolded] = kg.Fold(e.Name)
 	p[keySearchText] = searchText(e)
+	p[keySearchKeys] = searchKeys(e)
+	p[keySearchOrder] = searchOrder(e)
 	p[keyIdentityKeys] = identityKeys(e)
 	return p, nil
 }
@@ -176,16 +182,53 @@ func searchKey(s string) string {
 }
 
 // searchText returns the searchText property of e: the search keys of its name, aliases and
-// acronym, one a line, the name first.
+// acronym, one a line, the name first, and last its band (searchBand), so that the search index
+// finds the entities of one name length. A band is no query's key and matches no query token, so
+// it changes no rank.
 func searchText(e *kg.Entity) string {
-	lines := []string{searchKey(e.Name)}
+	return strings.Join(append(searchKeyList(e), searchBand(nameTokens(e))), "\n")
+}
+
+// searchKeys returns the searchKeys property of e: its search keys as searchText has them.
+func searchKeys(e *kg.Entity) []any {
+	keys := searchKeyList(e)
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k
+	}
+	return out
+}
+
+func searchKeyList(e *kg.Entity) []string {
+	keys := []string{searchKey(e.Name)}
 	for _, a := range e.Aliases {
-		lines = append(lines, searchKey(a))
+		keys = append(keys, searchKey(a))
 	}
 	if a := e.Prop(kg.PropAcronym); a != "" {
-		lines = append(lines, searchKey(a))
+		keys = append(keys, searchKey(a))
 	}
-	return strings.Join(lines, "\n")
+	return keys
+}
+
+// searchOrder returns the searchOrder property of e: one string that sorts as kg ranks search hits
+// of equal tier, tokens and quality (kg.CompareSearchHits): by the name's tokens (nameTokens, as
+// two digits), then by kg.SearchTieKey. A range index on it walks the entities of one name length
+// in that order, so a search can take a page of a large group of equal hits without sorting the
+// group (search_page.go).
+func searchOrder(e *kg.Entity) string {
+	return fmt.Sprintf("%02d", nameTokens(e)) + kg.SearchTieKey(e.ID)
+}
+
+// nameTokens returns how many tokens of e's name search ranks by: at most kg.MaxRankedNameTokens.
+func nameTokens(e *kg.Entity) int {
+	return min(len(kg.SearchTokens(e.Name)), kg.MaxRankedNameTokens)
+}
+
+// searchBand returns the band of an entity whose name has n tokens (nameTokens): a word of its
+// searchText that no query token can match (its five underscores keep it more than two edits from
+// any run of letters and digits) and that finds the entities of one name length.
+func searchBand(n int) string {
+	return fmt.Sprintf("_____%02d", n)
 }
 
 // entityFromMap builds an entity from a node's map projection (n {.*}).

@@ -19,6 +19,12 @@ const searchIndex = "entity_search"
 // elements.
 const identityIndex = "entity_identity"
 
+// searchKeysIndex is the name of the full-text index over :Entity(searchKeys). Like
+// identityIndex its keyword analyzer keeps each key whole, so a search finds the entities with a
+// key equal to its text (kg's tiers TierName and TierAlias) without reading every entity that
+// shares a word with it.
+const searchKeysIndex = "entity_search_keys"
+
 // searchAnalyzer is the Lucene analyzer of searchIndex. searchText is already folded and split
 // into kg's search tokens (kg.SearchTokens), so the analyzer must only split on white space: it
 // keeps every token whole (the standard analyzer splits some, such as Chinese words, into
@@ -34,6 +40,7 @@ func schemaStatements() []string {
 		"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
 		"CREATE RANGE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name)",
 		"CREATE RANGE INDEX entity_name_folded IF NOT EXISTS FOR (n:Entity) ON (n.nameFolded)",
+		"CREATE RANGE INDEX entity_search_order IF NOT EXISTS FOR (n:Entity) ON (n.searchOrder)",
 		// Writers hold the change log's lock, so seq is unique without a constraint to check.
 		"CREATE RANGE INDEX change_seq IF NOT EXISTS FOR (c:Change) ON (c.seq)",
 		"CREATE RANGE INDEX change_entity IF NOT EXISTS FOR (c:Change) ON (c.entity)",
@@ -59,13 +66,16 @@ func schemaStatements() []string {
 		fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:Entity) ON EACH [n.%s] "+
 			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}",
 			identityIndex, keyIdentityKeys),
+		fmt.Sprintf("CREATE FULLTEXT INDEX %s IF NOT EXISTS FOR (n:Entity) ON EACH [n.%s] "+
+			"OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}",
+			searchKeysIndex, keySearchKeys),
 	)
 	return stmts
 }
 
 // EnsureSchema creates the constraints and indexes the store relies on, if they do not exist yet,
-// waits until they are online, and gives entities written before identity resolution existed their
-// identityKeys. It is idempotent.
+// waits until they are online, and gives entities written by earlier versions the properties they
+// lack (identityKeys, searchKeys, searchOrder). It is idempotent.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.dropStaleSearchIndex(ctx); err != nil {
 		return err
@@ -79,20 +89,22 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.schemaCommand(ctx, "CALL db.awaitIndexes(300)"); err != nil {
 		return err
 	}
-	return s.backfillIdentityKeys(ctx)
+	return s.backfillDerived(ctx)
 }
 
-// backfillIdentityKeys sets identityKeys on entities that lack it, a batch at a time. Fold is Go
-// code, so the keys are computed here rather than in Cypher.
-func (s *Store) backfillIdentityKeys(ctx context.Context) error {
+// backfillDerived sets the properties derived from an entity's fields (identityKeys, searchKeys,
+// searchOrder) on entities that lack one, a batch at a time: databases written before identity
+// resolution or before search walked searchOrder. Fold and the search tokens are Go code, so the
+// values are computed here rather than in Cypher.
+func (s *Store) backfillDerived(ctx context.Context) error {
 	for {
 		recs, err := s.read(ctx, `
 			MATCH (n:Entity)
-			WHERE n.identityKeys IS NULL
+			WHERE n.identityKeys IS NULL OR n.searchKeys IS NULL OR n.searchOrder IS NULL
 			RETURN n {.*} AS n
 			LIMIT 5000`, nil)
 		if err != nil {
-			return s.mapError(ctx, "backfill identity keys", err)
+			return s.mapError(ctx, "backfill derived properties", err)
 		}
 		if len(recs) == 0 {
 			return nil
@@ -101,20 +113,22 @@ func (s *Store) backfillIdentityKeys(ctx context.Context) error {
 		for i, rec := range recs {
 			m, _ := rec.Values[0].(map[string]any)
 			e := entityFromMap(m)
-			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e)}
+			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": searchKeys(e),
+				"order": searchOrder(e), "text": searchText(e)}
 		}
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			res, err := tx.Run(ctx, `
 				UNWIND $rows AS row
 				MATCH (n:Entity {id: row.id})
-				SET n.identityKeys = row.keys`, map[string]any{"rows": rows})
+				SET n.identityKeys = row.keys, n.searchKeys = row.searchKeys,
+					n.searchOrder = row.order, n.searchText = row.text`, map[string]any{"rows": rows})
 			if err != nil {
 				return nil, err
 			}
 			return res.Consume(ctx)
 		})
 		if err != nil {
-			return s.mapError(ctx, "backfill identity keys", err)
+			return s.mapError(ctx, "backfill derived properties", err)
 		}
 	}
 }

@@ -29,12 +29,15 @@ import (
 // lose hits.
 //
 // From the classes and its searchText the query computes each entity's rank as
-// kg.SearchPlan.RankClasses does (tier, matched tokens, quality, name tokens), sorts by it, then
-// by name and id as kg.CompareSearchHits does (Neo4j compares strings by UTF-16 code units, as
-// kg.CompareNames does), and returns the first q.Limit entities. The order must be known in
-// Cypher, not only in Go: the page boundary often falls inside a large group that only the name
-// separates (a generated graph of 100,000 entities has a thousand people named García), so a page
-// chosen by any coarser order could miss hits. Go then ranks the entities returned with kg
+// kg.SearchPlan.RankClasses does (tier, matched tokens, quality), sorts by it, then by
+// searchOrder (name tokens, then kg.SearchTieKey, as kg.CompareSearchHits orders equals), and
+// returns the first q.Limit entities. The order must be known in Cypher, not only in Go: the page
+// boundary often falls inside a large group of equals (a generated graph of 100,000 entities has
+// a thousand people named García), so a page chosen by any coarser order could miss hits.
+//
+// This reads every hit, so its cost grows with the graph. A search for a page (q.Limit > 0)
+// takes another way first, which reads only what the page needs (search_page.go), and falls back
+// to this one where that way does not apply. Go then ranks the entities returned with kg
 // itself, which sets the scores; the conformance suite checks that both agree with a brute-force
 // ranking of every entity.
 //
@@ -97,11 +100,8 @@ WITH node, matched, quality,
     WHEN matched = $tokens AND weakest >= $prefixClass THEN $tierAllTokens
     WHEN matched = $tokens THEN $tierTypo
     ELSE $tierSomeTokens
-  END AS tier,
-  size([w IN split(keys[0], ' ') WHERE w <> '']) AS nameTokens
-WITH node, tier, matched, quality,
-  CASE WHEN nameTokens > $maxNameTokens THEN $maxNameTokens ELSE nameTokens END AS nameTokens
-ORDER BY tier DESC, matched DESC, quality DESC, nameTokens, node.name, node.id
+  END AS tier
+ORDER BY tier DESC, matched DESC, quality DESC, node.searchOrder
 LIMIT $limit`
 
 	// searchTypo2Evidence is searchEvidence for queries with two-edit probes: it adds
@@ -153,6 +153,12 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if len(p.Tokens) == 0 || none {
 		return []kg.SearchHit{}, nil
 	}
+	if q.Limit > 0 {
+		hits, ok, err := s.searchPage(ctx, q, p, labels)
+		if ok || err != nil {
+			return hits, err
+		}
+	}
 	probes, typo2 := searchProbes(p)
 	limit := int64(q.Limit)
 	if limit <= 0 { // every hit: a page larger than any search finds
@@ -173,7 +179,6 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		"tierAllTokens":  int64(kg.TierAllTokens),
 		"tierTypo":       int64(kg.TierTypo),
 		"tierSomeTokens": int64(kg.TierSomeTokens),
-		"maxNameTokens":  int64(kg.MaxRankedNameTokens),
 	}
 	cypher := searchEvidence + searchRanked + searchPage
 	if len(typo2) > 0 {

@@ -58,6 +58,21 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, s) })
 }
 
+// RunSearch runs the search part of the conformance suite alone: search and its ranking on the
+// fixture, the built-in data set, a generated graph and the ranking's edge cases. It is for a
+// store that searches in more than one way (a threshold that picks its strategy, say), to check
+// each way against the same answers. open is as for Run.
+func RunSearch(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
+	t.Helper()
+	fx := Fixture()
+	s := open(t, fx)
+	t.Run("Search", func(t *testing.T) { testSearch(t, s) })
+	t.Run("SearchRanking/fixture", func(t *testing.T) { testSearchRanking(t, s, fx) })
+	t.Run("SearchRanking/builtin", func(t *testing.T) { b := builtinBundle(t); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/generated", func(t *testing.T) { b := Generate(2000); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/edges", func(t *testing.T) { testSearchEdges(t, open(t, searchEdgeBundle())) })
+}
+
 func testDump(t *testing.T, s kg.Store, fx *kg.Bundle) {
 	got, err := Dump(t.Context(), s)
 	if err != nil {

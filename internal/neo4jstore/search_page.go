@@ -1,0 +1,513 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// How a search takes a page without reading every entity its words match.
+//
+// kg ranks hits by a group, (tier, matched tokens, quality), then by the name's token count (the
+// band), then by kg.SearchTieKey; searchOrder is the band and the tie key in one string. The full
+// ranking in search.go finds every entity a query token matches and sorts them all: its cost
+// grows with the graph, since a common word ("garcia", "trade") matches a few percent of all
+// entities. A page needs only the best groups, and of the last group it reaches only the first
+// entities by searchOrder.
+//
+// So the search sorts its probes (search.go: the entities whose best match of one token is one
+// class) into small ones, which find at most searchCap entities, and large ones, asking the
+// full-text index for at most searchCap entities each (round trip 1). It also looks the query up
+// as a whole key (searchKeysIndex), which finds the hits of tiers TierName and TierAlias.
+//
+//   - Every entity a small probe finds is a candidate. kg ranks each exactly, from its searchText.
+//   - An entity no small probe finds matches each token in the class of a large probe or not at
+//     all: its classes are a vector over the large probes. For each such vector the search asks the
+//     index for the entities that match so (a conjunction of the probes; each token the vector
+//     leaves out excluded, but for its two-edit probes), and for a vector with more than
+//     searchCap of them, for those of each band (searchText holds the band as a word) (round
+//     trip 2, only when some probe is large). A query with at most searchCap entities adds them
+//     to the candidates. A larger one leaves its group and band uncovered.
+//
+// Every group and band is then either covered, all its entities candidates, or uncovered. The
+// page takes them best first: a covered one's candidates in searchOrder, and an uncovered one's
+// first entities by walking the range index on searchOrder within the band and keeping those
+// whose exact rank (computed in Cypher from searchText, as kg does) falls in the group (one round
+// trip per group walked; the first usually fills the page). The tie key is a hash, so the
+// entities of a group spread evenly over the band: a walk reads about page size x band size /
+// the group's entities in the band, and an uncovered band holds more than searchCap of them. A
+// common word needs a few thousand index entries, each checked first as a substring. Then the
+// page's entities are read whole (last round trip).
+//
+// Two-edit probes are costly, as in search.go, and a hit that needs one ranks at most
+// (TierTypo, every token, typoCeiling). The search first leaves them out; if the page is full of
+// hits that rank above that bound, they cannot change it (entities whose only matches are two
+// edits away rank below it, and the walk's ranks are exact whatever probes ran). Otherwise it
+// starts again with them.
+//
+// A search that cannot be put so falls back to the full ranking: every hit asked for (no limit),
+// more than searchCap entities with the query as a key, more vectors over large probes than
+// maxVectors, a vector that needs a two-edit probe of several queries, or one whose query
+// exceeds Lucene's clause limit.
+
+// searchCap is the most entities a probe or vector may find for the search to read them all. A
+// variable so that tests can make probes large on a small graph.
+var searchCap = 1000
+
+// maxVectors bounds the vectors over large probes a search asks the index about.
+const maxVectors = 64
+
+// searchPageProbe is one probe of the page search: the entities whose best match of token is
+// class, found by queries (several when a two-edit probe needs more clauses than one query may
+// hold). token -1 is the whole-key lookup.
+type searchPageProbe struct {
+	token   int
+	class   kg.MatchClass
+	queries []string
+	large   bool
+}
+
+// candidate is an entity the page search has read: enough to rank it and place it in its group.
+type candidate struct {
+	id    string
+	order string
+	rank  kg.SearchRank
+}
+
+// groupKey is a group of equal hits: (tier, matched, quality) as kg ranks them, and the band, the
+// name's token count (at most kg.MaxRankedNameTokens), which orders equals next.
+type groupKey struct{ tier, matched, quality, band int }
+
+func groupOf(r kg.SearchRank) groupKey {
+	return groupKey{r.Tier, r.Matched, r.Quality, min(r.NameTokens, kg.MaxRankedNameTokens)}
+}
+
+// compareGroups orders groups as kg ranks their hits: a greater group ranks first.
+func compareGroups(a, b groupKey) int {
+	return cmp.Or(compareClasses(a, b), cmp.Compare(b.band, a.band))
+}
+
+// compareClasses compares groups by (tier, matched, quality) alone.
+func compareClasses(a, b groupKey) int {
+	return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.matched, b.matched), cmp.Compare(a.quality, b.quality))
+}
+
+const (
+	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
+	// probe how many entities its fullest query found (a query that reaches the cap may have found
+	// more) and the entities of the kinds asked for (several queries may find an entity more than once).
+	searchPageProbes = `
+UNWIND $probes AS probe
+CALL (probe) {
+  UNWIND probe.queries AS query
+  CALL (probe, query) {
+    CALL db.index.fulltext.queryNodes(probe.index, query, {limit: $cap}) YIELD node
+    RETURN count(*) AS found, collect(node) AS nodes
+  }
+  WITH max(found) AS found, reduce(all = [], ns IN collect(nodes) | all + ns) AS nodes
+  RETURN found, CASE WHEN found >= $cap THEN [] ELSE
+    [n IN nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
+      [n.id, n.searchText, n.searchOrder]] END AS nodes
+}
+RETURN probe.i AS i, found, nodes`
+
+	// searchPageVectors asks for each vector (a Lucene query) for at most $cap entities and, if
+	// the cap is reached (or the vector is known to reach it), asks again for each band up to the
+	// longest name of the graph (the last entity by searchOrder). It returns the entities of the
+	// kinds asked for of each query that stayed below the cap, and band -1 for a whole vector.
+	searchPageVectors = `
+CALL () {
+  MATCH (n:Entity)
+  WHERE n.searchOrder >= ''
+  RETURN toInteger(left(n.searchOrder, 2)) AS longest
+  ORDER BY n.searchOrder DESC
+  LIMIT 1
+}
+UNWIND $vectors AS v
+CALL (v) {
+  WITH v WHERE NOT v.large
+  CALL db.index.fulltext.queryNodes($index, v.query, {limit: $cap}) YIELD node
+  RETURN count(*) AS found, collect(node) AS nodes
+}
+CALL (v, longest, found) {
+  WITH v, longest WHERE v.large OR found >= $cap
+  UNWIND [b IN $bands WHERE b.band <= longest] AS b
+  CALL (v, b) {
+    CALL db.index.fulltext.queryNodes($index, v.query + ' +' + b.term, {limit: $cap}) YIELD node
+    RETURN count(*) AS inBand, collect(node) AS bandNodes
+  }
+  RETURN collect([b.band, inBand, CASE WHEN inBand >= $cap THEN [] ELSE
+    [n IN bandNodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
+      [n.id, n.searchText, n.searchOrder]] END]) AS bands
+}
+RETURN v.i AS i, CASE WHEN v.large OR found >= $cap THEN bands ELSE [[-1, found,
+  [n IN nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
+    [n.id, n.searchText, n.searchOrder]]]] END AS parts`
+
+	// searchPageWalk walks the entities of one band (name length) in searchOrder and returns the
+	// first $limit whose rank, as kg computes it (kg.SearchPlan.Classes and RankClasses, from
+	// searchText), falls in the group $group. A group of tier TierAllTokens or better needs every
+	// token to start some word, which is cheap to test first (cheaper still as a substring of
+	// searchText, before it is split into words); the regular expressions of one- and two-edit
+	// matches are the patterns of the probes'.
+	searchPageWalk = `
+MATCH (n:Entity)
+WHERE n.searchOrder STARTS WITH $band
+  AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
+WITH n ORDER BY n.searchOrder
+WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE n.searchText CONTAINS t.text)
+WITH n, split(n.searchText, '\n') AS keys
+WITH n, keys, reduce(ws = [], k IN keys | ws + split(k, ' ')) AS ws
+WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE any(w IN ws WHERE w STARTS WITH t.text))
+WITH n, keys, [t IN $tokens |
+  CASE
+    WHEN t.text IN ws THEN $exactClass
+    WHEN t.prefix AND any(w IN ws WHERE w STARTS WITH t.text) THEN $prefixClass
+    WHEN t.one IS NOT NULL AND any(w IN ws WHERE w =~ t.one) THEN $typoClass
+    WHEN t.two IS NOT NULL AND any(w IN ws WHERE w =~ t.two) THEN $typo2Class
+    ELSE 0
+  END] AS classes
+WITH n, keys, size([c IN classes WHERE c > 0]) AS matched,
+  reduce(q = 0, c IN classes | q + c) AS quality,
+  reduce(w = $exactClass, c IN classes | CASE WHEN c < w THEN c ELSE w END) AS weakest
+WITH n, matched, quality,
+  CASE
+    WHEN matched = 0 THEN -1
+    WHEN keys[0] = $key THEN $tierName
+    WHEN $key IN keys[1..] THEN $tierAlias
+    WHEN matched = size($tokens) AND weakest >= $prefixClass THEN $tierAllTokens
+    WHEN matched = size($tokens) THEN $tierTypo
+    ELSE $tierSomeTokens
+  END AS tier
+WHERE tier = $group.tier AND matched = $group.matched AND quality = $group.quality
+RETURN n.id AS id, n.searchOrder AS ord
+LIMIT $limit`
+
+	// searchPageEntities reads the page's entities.
+	searchPageEntities = `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n {.*} AS n`
+)
+
+// searchPage returns the page of q's hits as Search does, by the page search above. It returns
+// false when the search cannot be put so, and Search then ranks every hit.
+func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string) ([]kg.SearchHit, bool, error) {
+	probes, typo2 := searchProbes(p)
+	page, ok, err := s.searchPageWith(ctx, q, p, labels, probes, nil)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	gate := groupKey{kg.TierTypo, len(p.Tokens), int(typoCeiling(p)), 0}
+	if len(typo2) > 0 && (len(page) < q.Limit || compareClasses(groupOf(page[len(page)-1].rank), gate) <= 0) {
+		if page, ok, err = s.searchPageWith(ctx, q, p, labels, probes, typo2); err != nil || !ok {
+			return nil, ok, err
+		}
+	}
+	return s.pageEntities(ctx, p, page)
+}
+
+// searchPageWith ranks the page of q from probes and typo2 (two-edit probes, or none) and returns
+// its candidates in rank order: the page of q if typo2 holds the two-edit probes, else the page
+// ranked without them.
+func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string,
+	probes, typo2 []map[string]any) ([]candidate, bool, error) {
+	var all []*searchPageProbe
+	byTokenClass := map[[2]int]*searchPageProbe{}
+	for _, pr := range append(slices.Clone(probes), typo2...) {
+		i, c := int(pr["token"].(int64)), kg.MatchClass(pr["class"].(int64))
+		sp := byTokenClass[[2]int{i, int(c)}]
+		if sp == nil {
+			sp = &searchPageProbe{token: i, class: c}
+			byTokenClass[[2]int{i, int(c)}] = sp
+			all = append(all, sp)
+		}
+		sp.queries = append(sp.queries, pr["query"].(string))
+	}
+	keyProbe := &searchPageProbe{token: -1, queries: []string{`"` + escapePhrase(p.Key) + `"`}}
+	all = append(all, keyProbe)
+
+	cands := map[string]candidate{}
+	rows := make([]map[string]any, len(all))
+	for i, sp := range all {
+		index := searchIndex
+		if sp.token < 0 {
+			index = searchKeysIndex
+		}
+		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries)}
+	}
+	cap := int64(max(searchCap, q.Limit))
+	recs, err := s.read(ctx, searchPageProbes, map[string]any{"probes": rows, "cap": cap, "labels": labels})
+	if err != nil {
+		return nil, false, s.mapError(ctx, "search", err)
+	}
+	for _, rec := range recs {
+		i, _ := rec.Values[0].(int64)
+		found, _ := rec.Values[1].(int64)
+		sp := all[i]
+		sp.large = found >= cap
+		if !sp.large {
+			addCandidates(cands, p, rec.Values[2])
+		}
+	}
+
+	if keyProbe.large {
+		// More than searchCap entities have the query as a key: rare enough to rank every hit.
+		return nil, false, nil
+	}
+
+	// The vectors over large probes: each token in the class of one of its large probes, or none.
+	largeOf := make([][]*searchPageProbe, len(p.Tokens))
+	for _, sp := range all {
+		if sp.token >= 0 && sp.large {
+			largeOf[sp.token] = append(largeOf[sp.token], sp)
+		}
+	}
+	vectors := [][]*searchPageProbe{{}}
+	for i := range p.Tokens {
+		var next [][]*searchPageProbe
+		for _, v := range vectors {
+			next = append(next, append(slices.Clone(v), nil)) // token i unmatched
+			for _, sp := range largeOf[i] {
+				next = append(next, append(slices.Clone(v), sp))
+			}
+		}
+		vectors = next
+		if len(vectors) > maxVectors+1 {
+			return nil, false, nil
+		}
+	}
+	var vrows []map[string]any
+	var vranks []kg.SearchRank
+	for _, v := range vectors {
+		classes := make([]kg.MatchClass, len(v))
+		for i, sp := range v {
+			if sp != nil {
+				classes[i] = sp.class
+			}
+		}
+		r, ok := p.ClassRank(classes)
+		if !ok {
+			continue // every token unmatched
+		}
+		query, ok := vectorQuery(v, byTokenClass)
+		if !ok {
+			return nil, false, nil
+		}
+		// With one token a vector is its probe, which is large.
+		vrows = append(vrows, map[string]any{"i": int64(len(vrows)), "query": query, "large": len(p.Tokens) == 1})
+		vranks = append(vranks, r)
+	}
+	uncovered := map[groupKey]bool{}
+	if len(vrows) > 0 {
+		recs, err := s.read(ctx, searchPageVectors, map[string]any{
+			"vectors": vrows, "bands": bandTerms(), "index": searchIndex, "cap": cap, "labels": labels})
+		if err != nil && strings.Contains(err.Error(), "TooManyClauses") {
+			// Lucene counts the terms a wildcard stands for against its clause limit too, which
+			// vectorQuery cannot know: rank every hit instead.
+			return nil, false, nil
+		}
+		if err != nil {
+			return nil, false, s.mapError(ctx, "search", err)
+		}
+		for _, rec := range recs {
+			i, _ := rec.Values[0].(int64)
+			parts, _ := rec.Values[1].([]any)
+			for _, part := range parts {
+				f, _ := part.([]any)
+				if len(f) != 3 {
+					continue
+				}
+				band, _ := f[0].(int64)
+				found, _ := f[1].(int64)
+				if found >= cap {
+					r := vranks[i]
+					r.NameTokens = int(band)
+					uncovered[groupOf(r)] = true
+				} else {
+					addCandidates(cands, p, f[2])
+				}
+			}
+		}
+	}
+
+	// The page: groups best first.
+	byGroup := map[groupKey][]candidate{}
+	for _, c := range cands {
+		g := groupOf(c.rank)
+		byGroup[g] = append(byGroup[g], c)
+	}
+	groups := make([]groupKey, 0, len(byGroup)+len(uncovered))
+	for g := range byGroup {
+		groups = append(groups, g)
+	}
+	for g := range uncovered {
+		if _, ok := byGroup[g]; !ok {
+			groups = append(groups, g)
+		}
+	}
+	slices.SortFunc(groups, func(a, b groupKey) int { return compareGroups(b, a) })
+	var page []candidate
+	for _, g := range groups {
+		need := q.Limit - len(page)
+		if need <= 0 {
+			break
+		}
+		if uncovered[g] {
+			walked, err := s.walkGroup(ctx, p, labels, g, need)
+			if err != nil {
+				return nil, false, err
+			}
+			page = append(page, walked...)
+			continue
+		}
+		members := byGroup[g]
+		slices.SortFunc(members, func(a, b candidate) int { return strings.Compare(a.order, b.order) })
+		page = append(page, members[:min(need, len(members))]...)
+	}
+	return page, true, nil
+}
+
+// addCandidates adds the entities of one probe's row ([id, searchText, searchOrder] each) to cands,
+// ranked by kg.
+func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes any) {
+	list, _ := nodes.([]any)
+	for _, n := range list {
+		f, _ := n.([]any)
+		if len(f) != 3 {
+			continue
+		}
+		id, _ := f[0].(string)
+		if _, seen := cands[id]; seen {
+			continue
+		}
+		text, _ := f[1].(string)
+		order, _ := f[2].(string)
+		r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(text, "\n")))
+		if !ok || order == "" {
+			// A searchText or searchOrder written before the current tokenization: leave it out,
+			// as the full ranking does.
+			continue
+		}
+		cands[id] = candidate{id: id, order: order, rank: r}
+	}
+}
+
+// vectorQuery returns the Lucene query for the entities whose classes are exactly v (nil: the
+// token unmatched), and false if it would hold more clauses than Lucene allows.
+func vectorQuery(v []*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe) (string, bool) {
+	var b strings.Builder
+	clauses := 0
+	for i, sp := range v {
+		if sp != nil {
+			if len(sp.queries) != 1 {
+				return "", false
+			}
+			b.WriteString(" +(" + sp.queries[0] + ")")
+			clauses += strings.Count(sp.queries[0], " ") + 1
+			continue
+		}
+		// Unmatched: none of the token's exact, prefix and one-edit probes finds the entity. Two-edit
+		// probes are too large to exclude: the query may then find more than the vector's
+		// entities, which costs a larger candidate set or walk but changes no rank.
+		for _, c := range []kg.MatchClass{kg.ExactMatch, kg.PrefixMatch, kg.TypoMatch} {
+			other := byTokenClass[[2]int{i, int(c)}]
+			if other == nil {
+				continue
+			}
+			for _, q := range other.queries {
+				b.WriteString(" -(" + q + ")")
+				clauses += strings.Count(q, " ") + 1
+			}
+		}
+	}
+	return strings.TrimSpace(b.String()), clauses <= maxClauses
+}
+
+// bandTerms returns each band and its searchBand term, for searchPageVectors.
+func bandTerms() []any {
+	out := make([]any, kg.MaxRankedNameTokens+1)
+	for n := range out {
+		out[n] = map[string]any{"band": int64(n), "term": searchBand(n)}
+	}
+	return out
+}
+
+// walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk).
+func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string, g groupKey, limit int) ([]candidate, error) {
+	tokens := make([]map[string]any, len(p.Tokens))
+	for i, t := range p.Tokens {
+		tm := map[string]any{"text": t.Text, "prefix": t.Prefix, "one": nil, "two": nil}
+		if t.MaxEdits >= 1 {
+			tm["one"] = editRegexp(editPatterns(t.Text, 1))
+		}
+		if t.MaxEdits >= 2 {
+			tm["two"] = editRegexp(editPatterns(t.Text, 2))
+		}
+		tokens[i] = tm
+	}
+	recs, err := s.read(ctx, searchPageWalk, map[string]any{
+		"labels":         labels,
+		"tokens":         tokens,
+		"key":            p.Key,
+		"group":          map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality)},
+		"band":           fmt.Sprintf("%02d", g.band),
+		"limit":          int64(limit),
+		"exactClass":     int64(kg.ExactMatch),
+		"prefixClass":    int64(kg.PrefixMatch),
+		"typoClass":      int64(kg.TypoMatch),
+		"typo2Class":     int64(kg.Typo2Match),
+		"tierName":       int64(kg.TierName),
+		"tierAlias":      int64(kg.TierAlias),
+		"tierAllTokens":  int64(kg.TierAllTokens),
+		"tierTypo":       int64(kg.TierTypo),
+		"tierSomeTokens": int64(kg.TierSomeTokens),
+	})
+	if err != nil {
+		return nil, s.mapError(ctx, "search", err)
+	}
+	out := make([]candidate, 0, len(recs))
+	for _, rec := range recs {
+		id, _ := rec.Values[0].(string)
+		order, _ := rec.Values[1].(string)
+		out = append(out, candidate{id: id, order: order,
+			rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
+	}
+	return out, nil
+}
+
+// editRegexp turns edit patterns (editPatterns: "?" is any one character) into one Java regular
+// expression that matches a whole word as one of them does. Patterns hold only letters, digits
+// and "?", none special in a regular expression but "?", which becomes ".".
+func editRegexp(patterns []string) string {
+	return "(?:" + strings.ReplaceAll(strings.Join(patterns, "|"), "?", ".") + ")"
+}
+
+// pageEntities reads the page's entities and returns them as hits, ranked by kg.
+func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candidate) ([]kg.SearchHit, bool, error) {
+	hits := make([]kg.SearchHit, 0, len(page))
+	if len(page) == 0 {
+		return hits, true, nil
+	}
+	ids := make([]any, len(page))
+	for i, c := range page {
+		ids[i] = c.id
+	}
+	recs, err := s.read(ctx, searchPageEntities, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, false, s.mapError(ctx, "search", err)
+	}
+	for _, rec := range recs {
+		m, _ := rec.Values[0].(map[string]any)
+		e := entityFromMap(m)
+		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
+			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
+		}
+	}
+	slices.SortStableFunc(hits, kg.CompareSearchHits)
+	return hits, true, nil
+}
