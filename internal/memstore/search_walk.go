@@ -1,0 +1,192 @@
+package memstore
+
+import (
+	"cmp"
+	"container/heap"
+	"slices"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// A search for a page of hits need not rank every entity a common word matches. kg orders hits by
+// a rank (tier, matched tokens, quality), then by the static order (compareDocs) in which the
+// index keeps every list. So walkRanks fills the page rank by rank, best first, taking the members
+// of each rank in the static order and stopping when the page is full:
+//
+//   - tiers 4 and 3 (the query is a whole name, or a whole alias or acronym) are the lists of the
+//     name and other keys equal to the query: every token matches exactly, so each is one rank;
+//   - every other hit's rank follows from its class vector, the best class of each token (kg's
+//     RankClasses), so walkRanks lists the vectors the matched words allow, orders them by the rank
+//     they give, and for each takes the entities whose vector it is: it walks, in the static order,
+//     the entities of one token's words of the vector's class (the cheapest token: the merge of
+//     those words' posting lists) and keeps those whose whole vector is the one sought. Every
+//     entity has one vector, so no entity is taken twice, and vectors of equal rank are merged in
+//     the static order.
+//
+// A vector's walk may pass many entities that have another vector (common words that seldom meet),
+// so walkRanks counts the entities it passes and gives up once they outnumber the postings a full
+// ranking reads: the search then ranks all, and a walk never costs more than twice that.
+
+// maxRankVectors bounds the class vectors walkRanks lists (each token: no match or one of the
+// classes its words have); a query of many tokens that allows more is ranked in full.
+const maxRankVectors = 4096
+
+// walkRanks returns the first q.Limit hits of p (q.Limit > 0), and false if it gave up after
+// passing budget entities in its walks, or if the query allows too many class vectors.
+func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, budget int) ([]kg.SearchHit, bool) {
+	m := len(tws)
+	kindOK := func(d *searchDoc) bool { return len(q.Kinds) == 0 || slices.Contains(q.Kinds, d.entity.Kind) }
+	hits := make([]kg.SearchHit, 0, q.Limit)
+	cs := make([]kg.MatchClass, 0, m)
+	add := func(d *searchDoc) {
+		cs = classes(tws, d, cs)
+		r, _ := p.RankClasses(d.doc, cs)
+		hits = append(hits, kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
+	}
+
+	// Tiers 4 and 3.
+	for _, l := range [][]*searchDoc{ix.names[p.Key], ix.others[p.Key]} {
+		for _, d := range l {
+			if len(hits) == q.Limit {
+				return hits, true
+			}
+			if kindOK(d) {
+				add(d)
+			}
+		}
+	}
+
+	// The class vectors the matched words allow: each token no match or one of its classes.
+	options := make([][]kg.MatchClass, m)
+	count := 1
+	for i := range tws {
+		options[i] = []kg.MatchClass{kg.NoMatch}
+		for c := kg.ExactMatch; c > kg.NoMatch; c-- {
+			if len(tws[i].words[c]) > 0 {
+				options[i] = append(options[i], c)
+			}
+		}
+		if count *= len(options[i]); count > maxRankVectors {
+			return nil, false
+		}
+	}
+	type vector struct {
+		classes []kg.MatchClass
+		rank    kg.SearchRank
+	}
+	var vectors []vector
+	odometer := make([]int, m)
+	for {
+		v := make([]kg.MatchClass, m)
+		for i, o := range odometer {
+			v[i] = options[i][o]
+		}
+		// No name or other key is the query here (those are tiers 4 and 3 above): an empty
+		// document ranks the vector as every other hit with it ranks.
+		if r, ok := p.RankClasses(&kg.SearchDoc{}, v); ok {
+			vectors = append(vectors, vector{v, r})
+		}
+		i := 0
+		for ; i < m; i++ {
+			if odometer[i]++; odometer[i] < len(options[i]) {
+				break
+			}
+			odometer[i] = 0
+		}
+		if i == m {
+			break
+		}
+	}
+	byRank := func(a, b vector) int {
+		return cmp.Or(cmp.Compare(b.rank.Tier, a.rank.Tier), cmp.Compare(b.rank.Matched, a.rank.Matched), cmp.Compare(b.rank.Quality, a.rank.Quality))
+	}
+	slices.SortFunc(vectors, byRank)
+
+	passed := 0
+	for start := 0; start < len(vectors) && len(hits) < q.Limit; {
+		end := start + 1
+		for end < len(vectors) && byRank(vectors[start], vectors[end]) == 0 {
+			end++
+		}
+		need := q.Limit - len(hits)
+		var found []*searchDoc // the first need of each vector of this rank, in the static order
+		for _, v := range vectors[start:end] {
+			driver := -1
+			for i, c := range v.classes {
+				if c != kg.NoMatch && (driver < 0 || cost(&tws[i], c) < cost(&tws[driver], v.classes[driver])) {
+					driver = i
+				}
+			}
+			taken := 0
+			for s := newDocStream(tws[driver].lists[v.classes[driver]]); taken < need; {
+				d := s.next()
+				if d == nil {
+					break
+				}
+				if passed++; passed > budget {
+					return nil, false
+				}
+				if !kindOK(d) || d.doc.NameKey == p.Key || slices.Contains(d.doc.OtherKeys, p.Key) {
+					continue
+				}
+				if slices.Equal(classes(tws, d, cs), v.classes) {
+					found = append(found, d)
+					taken++
+				}
+			}
+		}
+		slices.SortFunc(found, compareDocs)
+		for _, d := range found[:min(len(found), need)] {
+			add(d)
+		}
+		start = end
+	}
+	return hits, true
+}
+
+// cost estimates what walking the entities of tw's words of class c costs: setting up the merge
+// of their lists, and the entities in them.
+func cost(tw *tokenWords, c kg.MatchClass) int { return len(tw.words[c]) + tw.entries[c] }
+
+// docStream merges posting lists (each in the static order) into one stream in the static order,
+// each entity once: a heap of the lists by their first entity.
+type docStream [][]*searchDoc
+
+func newDocStream(lists [][]*searchDoc) *docStream {
+	s := make(docStream, 0, len(lists))
+	for _, l := range lists {
+		if len(l) > 0 {
+			s = append(s, l)
+		}
+	}
+	heap.Init(&s)
+	return &s
+}
+
+// next returns the next entity of the stream, or nil at its end. An entity in several lists is at
+// the head of each when its turn comes, as the order is total; next drops it from all of them.
+func (s *docStream) next() *searchDoc {
+	if len(*s) == 0 {
+		return nil
+	}
+	d := (*s)[0][0]
+	for len(*s) > 0 && (*s)[0][0] == d {
+		if (*s)[0] = (*s)[0][1:]; len((*s)[0]) == 0 {
+			heap.Pop(s)
+		} else {
+			heap.Fix(s, 0)
+		}
+	}
+	return d
+}
+
+func (s docStream) Len() int           { return len(s) }
+func (s docStream) Less(i, j int) bool { return compareDocs(s[i][0], s[j][0]) < 0 }
+func (s docStream) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+func (s *docStream) Push(x any)        { *s = append(*s, x.([]*searchDoc)) }
+func (s *docStream) Pop() any {
+	old := *s
+	l := old[len(old)-1]
+	*s = old[:len(old)-1]
+	return l
+}
