@@ -299,7 +299,7 @@ func (ix *searchIndex) expand(t kg.QueryToken) tokenWords {
 // best first instead (walkRanks), whose cost depends on the page, not on how common the words are.
 // Ranking all is cheaper for few candidates and is the one way for a search without a limit. A
 // variable so that tests can make every search walk.
-var fullRankLimit = 2000
+var fullRankLimit = 256
 
 // walkEvery makes every search with a limit walk the ranks and never give up (walkRanks): tests
 // set it to check the walk against the reference ranking on small graphs.
@@ -335,7 +335,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		hits, walked = s.index.walkRanks(p, tws, q, budget)
 	}
 	if !walked {
-		hits = rankAll(p, tws, q)
+		hits = rankAll(p, tws, q, entries)
 	}
 	for i := range hits {
 		hits[i].Entity = cloneEntity(hits[i].Entity)
@@ -344,12 +344,13 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 }
 
 // rankAll ranks every entity with a word some token matches, which are all the entities the
-// ranking can hit, and keeps the best q.Limit (all if q.Limit <= 0).
-func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery) []kg.SearchHit {
+// ranking can hit, and keeps the best q.Limit (all if q.Limit <= 0). entries, the postings of
+// the words the tokens match, bounds the candidates.
+func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) []kg.SearchHit {
 	// For each candidate, the best class per token, as kg.SearchPlan.Classes would compute it:
 	// classes[k*m+i] is candidate k's class for token i.
 	m := len(p.Tokens)
-	index := map[*searchDoc]int{}
+	index := make(map[*searchDoc]int, entries) // growing it would cost more than the ranking
 	var docs []*searchDoc
 	var classes []kg.MatchClass
 	for i := range tws {
