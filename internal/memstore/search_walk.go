@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"container/heap"
 	"slices"
+	"sort"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -111,21 +112,31 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 		need := q.Limit - len(hits)
 		var found []*searchDoc // the first need of each vector of this rank, in the static order
 		for _, v := range vectors[start:end] {
+			// The entities with vector v are in the stream of each matched token's words of its
+			// class: walk the intersection of the cheapest one and those of the others that are
+			// cheap to skip through (few lists), and test the rest per entity.
+			var streams []*docStream
 			driver := -1
 			for i, c := range v.classes {
 				if c != kg.NoMatch && (driver < 0 || cost(&tws[i], c) < cost(&tws[driver], v.classes[driver])) {
 					driver = i
 				}
 			}
+			for i, c := range v.classes {
+				if i == driver || c != kg.NoMatch && len(tws[i].lists[c]) <= maxSeekLists {
+					streams = append(streams, newDocStream(tws[i].lists[c]))
+				}
+			}
 			taken := 0
-			for s := newDocStream(tws[driver].lists[v.classes[driver]]); taken < need; {
-				d := s.next()
+			for taken < need {
+				d, steps := intersect(streams)
+				if passed += steps; passed > budget {
+					return nil, false
+				}
 				if d == nil {
 					break
 				}
-				if passed++; passed > budget {
-					return nil, false
-				}
+				streams[0].next()
 				if !kindOK(d) || d.doc.NameKey == p.Key || slices.Contains(d.doc.OtherKeys, p.Key) {
 					continue
 				}
@@ -142,6 +153,31 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 		start = end
 	}
 	return hits, true
+}
+
+// maxSeekLists bounds the lists of a stream that walkRanks skips through (docStream.seek costs a
+// binary search in each).
+const maxSeekLists = 16
+
+// intersect returns the first entity in every stream, after moving each to it (nil if there is
+// none), and how many rounds of skips that took: streams skip to the greatest of their heads until
+// all heads agree. Names sort together, so entities sharing words often cluster and the skips are
+// long: "pacific trade meeting" skips over all the meetings of the Pacific about other topics.
+func intersect(streams []*docStream) (*searchDoc, int) {
+	d := streams[0].peek()
+	steps := 1
+	for agreed := false; !agreed && d != nil; steps++ {
+		agreed = true
+		for _, s := range streams {
+			if h := s.seek(d); h != d {
+				d, agreed = h, false
+				if d == nil {
+					break
+				}
+			}
+		}
+	}
+	return d, steps
 }
 
 // cost estimates what walking the entities of tw's words of class c costs: setting up the merge
@@ -161,6 +197,31 @@ func newDocStream(lists [][]*searchDoc) *docStream {
 	}
 	heap.Init(&s)
 	return &s
+}
+
+// peek returns the next entity of the stream without taking it, or nil at its end.
+func (s *docStream) peek() *searchDoc {
+	if len(*s) == 0 {
+		return nil
+	}
+	return (*s)[0][0]
+}
+
+// seek drops the entities before d in the static order and returns the next one (nil at the end).
+func (s *docStream) seek(d *searchDoc) *searchDoc {
+	if h := s.peek(); h == nil || compareDocs(h, d) >= 0 {
+		return h // the head is the least entity of every list
+	}
+	lists := (*s)[:0]
+	for _, l := range *s {
+		l = l[sort.Search(len(l), func(j int) bool { return compareDocs(l[j], d) >= 0 }):]
+		if len(l) > 0 {
+			lists = append(lists, l)
+		}
+	}
+	*s = lists
+	heap.Init(s)
+	return s.peek()
 }
 
 // next returns the next entity of the stream, or nil at its end. An entity in several lists is at
