@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"maps"
 	"math"
 	"math/bits"
 	"slices"
@@ -21,11 +22,16 @@ import (
 // every entity a common word matches.
 type searchIndex struct {
 	docs     map[string]*searchDoc
-	vocab    []string                // sorted distinct words
-	postings map[string][]*searchDoc // word -> the documents with it
-	names    map[string][]*searchDoc // name key -> the documents with that name
-	others   map[string][]*searchDoc // alias or acronym key -> the documents with it
-	shapes   map[wordShape][]string  // the words of each shape, to find typos without trying every word
+	vocab    []string                 // sorted distinct words
+	postings map[string][]*searchDoc  // word -> the documents with it
+	names    map[string][]*searchDoc  // name key -> the documents with that name
+	others   map[string][]*searchDoc  // alias or acronym key -> the documents with it
+	kinds    map[kg.Kind][]*searchDoc // kind -> its documents, for a search of some kinds to skip the rest
+	shapes   map[wordShape][]string   // the words of each shape, to find typos without trying every word
+	// The shapes by rune count, so that a token tries only those of about its length; remade
+	// when a write adds or drops a shape.
+	shapeList   []wordShape
+	shapesDirty bool // shapes has gained or lost a shape since shapeList was made
 }
 
 // searchDoc is an entity's search document and a snapshot of its static order: the store
@@ -34,6 +40,7 @@ type searchIndex struct {
 type searchDoc struct {
 	entity     *kg.Entity
 	doc        *kg.SearchDoc
+	kind       kg.Kind
 	nameTokens int // min(doc.NameTokens, kg.MaxRankedNameTokens): longer names rank alike
 	name, id   string
 }
@@ -41,13 +48,14 @@ type searchDoc struct {
 func newSearchIndex() searchIndex {
 	return searchIndex{
 		docs: map[string]*searchDoc{}, postings: map[string][]*searchDoc{},
-		names: map[string][]*searchDoc{}, others: map[string][]*searchDoc{}, shapes: map[wordShape][]string{},
+		names: map[string][]*searchDoc{}, others: map[string][]*searchDoc{}, kinds: map[kg.Kind][]*searchDoc{},
+		shapes: map[wordShape][]string{},
 	}
 }
 
 func newSearchDoc(e *kg.Entity) *searchDoc {
 	d := kg.NewSearchDoc(e)
-	return &searchDoc{entity: e, doc: d, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), name: e.Name, id: e.ID}
+	return &searchDoc{entity: e, doc: d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), name: e.Name, id: e.ID}
 }
 
 // compareDocs is the static order: the order kg's ranking gives hits of equal tier, matched tokens
@@ -70,13 +78,13 @@ func (d *searchDoc) otherKeys() []string {
 }
 
 // insertDoc and deleteDoc keep one list of m in the static order.
-func insertDoc(m map[string][]*searchDoc, k string, d *searchDoc) {
+func insertDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) {
 	l := m[k]
 	i, _ := slices.BinarySearchFunc(l, d, compareDocs)
 	m[k] = slices.Insert(l, i, d)
 }
 
-func deleteDoc(m map[string][]*searchDoc, k string, d *searchDoc) (emptied bool) {
+func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied bool) {
 	l := m[k]
 	if i, found := slices.BinarySearchFunc(l, d, compareDocs); found {
 		l = slices.Delete(l, i, i+1)
@@ -100,7 +108,7 @@ func (ix *searchIndex) update(es []*kg.Entity) {
 		return
 	}
 	for _, e := range es {
-		ix.remove(e.ID)
+		ix.drop(e.ID)
 		d := newSearchDoc(e)
 		ix.docs[e.ID] = d
 		for _, w := range d.doc.Words {
@@ -108,6 +116,9 @@ func (ix *searchIndex) update(es []*kg.Entity) {
 				i, _ := slices.BinarySearch(ix.vocab, w)
 				ix.vocab = slices.Insert(ix.vocab, i, w)
 				s := shapeOf(w)
+				if _, known := ix.shapes[s]; !known {
+					ix.shapesDirty = true
+				}
 				ix.shapes[s] = append(ix.shapes[s], w)
 			}
 			insertDoc(ix.postings, w, d)
@@ -116,11 +127,19 @@ func (ix *searchIndex) update(es []*kg.Entity) {
 		for _, k := range d.otherKeys() {
 			insertDoc(ix.others, k, d)
 		}
+		insertDoc(ix.kinds, e.Kind, d)
 	}
+	ix.listShapes()
 }
 
 // remove drops entity id from the index.
 func (ix *searchIndex) remove(id string) {
+	ix.drop(id)
+	ix.listShapes()
+}
+
+// drop drops entity id from the index but the list of shapes.
+func (ix *searchIndex) drop(id string) {
 	d, ok := ix.docs[id]
 	if !ok {
 		return
@@ -138,12 +157,14 @@ func (ix *searchIndex) remove(id string) {
 			ix.shapes[s] = ws
 		} else {
 			delete(ix.shapes, s)
+			ix.shapesDirty = true
 		}
 	}
 	deleteDoc(ix.names, d.doc.NameKey, d)
 	for _, k := range d.otherKeys() {
 		deleteDoc(ix.others, k, d)
 	}
+	deleteDoc(ix.kinds, d.kind, d)
 }
 
 // rebuild recomputes every list and the vocabulary from the documents. It adds the documents in
@@ -157,7 +178,9 @@ func (ix *searchIndex) rebuild() {
 	postings := make(map[string][]*searchDoc, len(ix.postings))
 	names := make(map[string][]*searchDoc, len(ix.names))
 	others := make(map[string][]*searchDoc, len(ix.others))
+	kinds := map[kg.Kind][]*searchDoc{}
 	for _, d := range all {
+		kinds[d.kind] = append(kinds[d.kind], d)
 		for _, w := range d.doc.Words {
 			postings[w] = append(postings[w], d)
 		}
@@ -174,7 +197,19 @@ func (ix *searchIndex) rebuild() {
 		shapes[s] = append(shapes[s], w)
 	}
 	slices.Sort(vocab)
-	ix.postings, ix.names, ix.others, ix.vocab, ix.shapes = postings, names, others, vocab, shapes
+	ix.postings, ix.names, ix.others, ix.kinds, ix.vocab, ix.shapes = postings, names, others, kinds, vocab, shapes
+	ix.shapesDirty = true
+	ix.listShapes()
+}
+
+// listShapes remakes shapeList from shapes if a shape came or went.
+func (ix *searchIndex) listShapes() {
+	if !ix.shapesDirty {
+		return
+	}
+	ix.shapeList = slices.Collect(maps.Keys(ix.shapes))
+	slices.SortFunc(ix.shapeList, func(a, b wordShape) int { return cmp.Or(cmp.Compare(a.runes, b.runes), cmp.Compare(a.mask, b.mask)) })
+	ix.shapesDirty = false
 }
 
 // wordShape is what a typo cannot change much: a word's length in runes, and which runes it has
@@ -273,11 +308,15 @@ func (ix *searchIndex) expand(t kg.QueryToken) tokenWords {
 	}
 	if t.MaxEdits > 0 {
 		ts := shapeOf(t.Text)
-		for s, ws := range ix.shapes {
+		i, _ := slices.BinarySearchFunc(ix.shapeList, ts.runes-t.MaxEdits, func(s wordShape, n int) int { return cmp.Compare(s.runes, n) })
+		for _, s := range ix.shapeList[i:] {
+			if s.runes > ts.runes+t.MaxEdits {
+				break
+			}
 			if !s.mayBeWithin(ts, t.MaxEdits) {
 				continue
 			}
-			for _, w := range ws {
+			for _, w := range ix.shapes[s] {
 				if tw.class(w) != kg.NoMatch {
 					continue // exact or prefix: a better class than any typo
 				}

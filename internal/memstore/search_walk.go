@@ -18,14 +18,17 @@ import (
 //     name and other keys equal to the query: every token matches exactly, so each is one rank;
 //   - every other hit's rank follows from its class vector, the best class of each token (kg's
 //     RankClasses), so walkRanks lists the vectors the matched words allow, orders them by the rank
-//     they give, and for each takes the entities whose vector it is: it walks, in the static order,
-//     the entities of one token's words of the vector's class (the cheapest token: the merge of
-//     those words' posting lists) and keeps those whose whole vector is the one sought. Every
-//     entity has one vector, so no entity is taken twice, and vectors of equal rank are merged in
-//     the static order.
+//     they give, and for each takes the entities whose vector it is, in the static order. Such an
+//     entity has a word of the vector's class for each matched token, so it is in the merge of
+//     those words' posting lists (a stream) for every matched token, and in the list of its kind
+//     if the search names kinds: walkRanks walks the intersection of these streams, skipping
+//     through them in the static order (leaving out streams of many lists, which are slow to skip
+//     through), and keeps the entities whose whole vector is the one sought. Every entity has one
+//     vector, so none is taken twice, and the vectors of one rank are merged in the static order.
 //
-// A vector's walk may pass many entities that have another vector (common words that seldom meet),
-// so walkRanks counts the entities it passes and gives up once they outnumber the postings a full
+// Skipping is what makes a walk cheap when words seldom meet: names sort together, so the
+// entities with all of the words cluster. Still, a walk may pass many entities that have another
+// vector, so walkRanks counts its steps and gives up once they outnumber the postings a full
 // ranking reads: the search then ranks all, and a walk never costs more than twice that.
 
 // maxRankVectors bounds the class vectors walkRanks lists (each token: no match or one of the
@@ -33,7 +36,7 @@ import (
 const maxRankVectors = 4096
 
 // walkRanks returns the first q.Limit hits of p (q.Limit > 0), and false if it gave up after
-// passing budget entities in its walks, or if the query allows too many class vectors.
+// budget steps, or if the query allows too many class vectors.
 func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, budget int) ([]kg.SearchHit, bool) {
 	m := len(tws)
 	kindOK := func(d *searchDoc) bool { return len(q.Kinds) == 0 || slices.Contains(q.Kinds, d.entity.Kind) }
@@ -43,6 +46,15 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 		cs = classes(tws, d, cs)
 		r, _ := p.RankClasses(d.doc, cs)
 		hits = append(hits, kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
+	}
+
+	// A search of some kinds skips through the lists of those kinds too (a topic "Trade" sorts
+	// before every initiative "Trade ..." of more words).
+	var kinds [][]*searchDoc
+	for i, k := range q.Kinds {
+		if !slices.Contains(q.Kinds[:i], k) {
+			kinds = append(kinds, ix.kinds[k])
+		}
 	}
 
 	// Tiers 4 and 3.
@@ -126,6 +138,9 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 				if i == driver || c != kg.NoMatch && len(tws[i].lists[c]) <= maxSeekLists {
 					streams = append(streams, newDocStream(tws[i].lists[c]))
 				}
+			}
+			if len(kinds) > 0 {
+				streams = append(streams, newDocStream(kinds))
 			}
 			taken := 0
 			for taken < need {
