@@ -331,3 +331,11 @@ func TestListOrdersFollowWrites(t *testing.T) {
 		t.Fatalf("after deleting %s, ListEntities() = %+v, %v; want %s first again", e.ID, again, err, before.Entities[0].ID)
 	}
 }
+
+// TestConformanceWalk runs the conformance suite with every limited search walking the ranks
+// best first, which the default takes only when the words are common (more postings than a
+// small graph has), so that the walk is checked against the reference ranking too.
+func TestConformanceWalk(t *testing.T) {
+	defer memstore.WalkEverySearch()()
+	storetest.Run(t, open)
+}

@@ -1,7 +1,11 @@
 package memstore
 
 import (
+	"cmp"
 	"context"
+	"maps"
+	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strings"
@@ -11,25 +15,90 @@ import (
 
 // searchIndex is an inverted index over the words (kg.SearchDoc.Words) of every entity: it finds
 // the entities a search may hit, which kg's ranking then ranks. The caller holds Store.mu.
+//
+// Every list of documents in it is kept in the static order (compareDocs): the part of kg's
+// ranking that does not depend on the query. That lets a search with a page to fill take the
+// members of a rank in order and stop when the page is full (search_walk.go) instead of ranking
+// every entity a common word matches.
 type searchIndex struct {
 	docs     map[string]*searchDoc
-	vocab    []string // sorted distinct words
-	postings map[string][]*searchDoc
+	vocab    []string                 // sorted distinct words
+	postings map[string][]*searchDoc  // word -> the documents with it
+	names    map[string][]*searchDoc  // name key -> the documents with that name
+	others   map[string][]*searchDoc  // alias or acronym key -> the documents with it
+	kinds    map[kg.Kind][]*searchDoc // kind -> its documents, for a search of some kinds to skip the rest
+	shapes   map[wordShape][]string   // the words of each shape, to find typos without trying every word
+	// The shapes by rune count, so that a token tries only those of about its length; remade
+	// when a write adds or drops a shape.
+	shapeList   []wordShape
+	shapesDirty bool // shapes has gained or lost a shape since shapeList was made
 }
 
+// searchDoc is an entity's search document and a snapshot of its static order: the store
+// overwrites an updated entity in place before it reindexes it, so the old place in the lists must
+// not be read from the entity.
 type searchDoc struct {
-	entity *kg.Entity
-	doc    *kg.SearchDoc
+	entity     *kg.Entity
+	doc        *kg.SearchDoc
+	kind       kg.Kind
+	nameTokens int    // min(doc.NameTokens, kg.MaxRankedNameTokens): longer names rank alike
+	tie        string // kg.SearchTieKey(id)
 }
 
 func newSearchIndex() searchIndex {
-	return searchIndex{docs: map[string]*searchDoc{}, postings: map[string][]*searchDoc{}}
+	return searchIndex{
+		docs: map[string]*searchDoc{}, postings: map[string][]*searchDoc{},
+		names: map[string][]*searchDoc{}, others: map[string][]*searchDoc{}, kinds: map[kg.Kind][]*searchDoc{},
+		shapes: map[wordShape][]string{},
+	}
 }
 
-func newSearchDoc(e *kg.Entity) *searchDoc { return &searchDoc{entity: e, doc: kg.NewSearchDoc(e)} }
+func newSearchDoc(e *kg.Entity) *searchDoc {
+	d := kg.NewSearchDoc(e)
+	return &searchDoc{entity: e, doc: d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), tie: kg.SearchTieKey(e.ID)}
+}
+
+// compareDocs is the static order: the order kg's ranking gives hits of equal tier, matched tokens
+// and quality (kg's package notes): fewest name tokens (as far as the ranking tells them apart),
+// then kg.SearchTieKey.
+func compareDocs(a, b *searchDoc) int {
+	return cmp.Or(cmp.Compare(a.nameTokens, b.nameTokens), strings.Compare(a.tie, b.tie))
+}
+
+// otherKeys returns d's alias and acronym keys, each once and none equal to its name key: a
+// document is listed once under a key, and under its name key only as a name.
+func (d *searchDoc) otherKeys() []string {
+	var ks []string
+	for _, k := range d.doc.OtherKeys {
+		if k != d.doc.NameKey && !slices.Contains(ks, k) {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}
+
+// insertDoc and deleteDoc keep one list of m in the static order.
+func insertDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) {
+	l := m[k]
+	i, _ := slices.BinarySearchFunc(l, d, compareDocs)
+	m[k] = slices.Insert(l, i, d)
+}
+
+func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied bool) {
+	l := m[k]
+	if i, found := slices.BinarySearchFunc(l, d, compareDocs); found {
+		l = slices.Delete(l, i, i+1)
+	}
+	if len(l) == 0 {
+		delete(m, k)
+		return true
+	}
+	m[k] = l
+	return false
+}
 
 // update (re)indexes the given entities. A few are updated in place; many (a bulk import) rebuild
-// the postings and vocabulary in one pass, which is cheaper than as many in-place updates.
+// the lists and vocabulary in one pass, which is cheaper than as many in-place updates.
 func (ix *searchIndex) update(es []*kg.Entity) {
 	if len(es) > 64 && len(es) > len(ix.docs)/8 {
 		for _, e := range es {
@@ -39,92 +108,243 @@ func (ix *searchIndex) update(es []*kg.Entity) {
 		return
 	}
 	for _, e := range es {
-		ix.remove(e.ID)
+		ix.drop(e.ID)
 		d := newSearchDoc(e)
 		ix.docs[e.ID] = d
 		for _, w := range d.doc.Words {
-			ps, known := ix.postings[w]
-			if !known {
+			if _, known := ix.postings[w]; !known {
 				i, _ := slices.BinarySearch(ix.vocab, w)
 				ix.vocab = slices.Insert(ix.vocab, i, w)
+				s := shapeOf(w)
+				if _, known := ix.shapes[s]; !known {
+					ix.shapesDirty = true
+				}
+				ix.shapes[s] = append(ix.shapes[s], w)
 			}
-			ix.postings[w] = append(ps, d)
+			insertDoc(ix.postings, w, d)
 		}
+		insertDoc(ix.names, d.doc.NameKey, d)
+		for _, k := range d.otherKeys() {
+			insertDoc(ix.others, k, d)
+		}
+		insertDoc(ix.kinds, e.Kind, d)
 	}
+	ix.listShapes()
 }
 
 // remove drops entity id from the index.
 func (ix *searchIndex) remove(id string) {
+	ix.drop(id)
+	ix.listShapes()
+}
+
+// drop drops entity id from the index but the list of shapes.
+func (ix *searchIndex) drop(id string) {
 	d, ok := ix.docs[id]
 	if !ok {
 		return
 	}
 	delete(ix.docs, id)
 	for _, w := range d.doc.Words {
-		ps := slices.DeleteFunc(ix.postings[w], func(x *searchDoc) bool { return x == d })
-		if len(ps) > 0 {
-			ix.postings[w] = ps
+		if !deleteDoc(ix.postings, w, d) {
 			continue
 		}
-		delete(ix.postings, w)
 		if i, found := slices.BinarySearch(ix.vocab, w); found {
 			ix.vocab = slices.Delete(ix.vocab, i, i+1)
 		}
+		s := shapeOf(w)
+		if ws := slices.DeleteFunc(ix.shapes[s], func(x string) bool { return x == w }); len(ws) > 0 {
+			ix.shapes[s] = ws
+		} else {
+			delete(ix.shapes, s)
+			ix.shapesDirty = true
+		}
 	}
+	deleteDoc(ix.names, d.doc.NameKey, d)
+	for _, k := range d.otherKeys() {
+		deleteDoc(ix.others, k, d)
+	}
+	deleteDoc(ix.kinds, d.kind, d)
 }
 
-// rebuild recomputes the postings and vocabulary from the documents.
+// rebuild recomputes every list and the vocabulary from the documents. It adds the documents in
+// the static order, so every list comes out in that order without sorting each.
 func (ix *searchIndex) rebuild() {
-	postings := make(map[string][]*searchDoc, len(ix.postings))
+	all := make([]*searchDoc, 0, len(ix.docs))
 	for _, d := range ix.docs {
+		all = append(all, d)
+	}
+	slices.SortFunc(all, compareDocs)
+	postings := make(map[string][]*searchDoc, len(ix.postings))
+	names := make(map[string][]*searchDoc, len(ix.names))
+	others := make(map[string][]*searchDoc, len(ix.others))
+	kinds := map[kg.Kind][]*searchDoc{}
+	for _, d := range all {
+		kinds[d.kind] = append(kinds[d.kind], d)
 		for _, w := range d.doc.Words {
 			postings[w] = append(postings[w], d)
 		}
-	}
-	vocab := make([]string, 0, len(postings))
-	for w := range postings {
-		vocab = append(vocab, w)
-	}
-	slices.Sort(vocab)
-	ix.postings, ix.vocab = postings, vocab
-}
-
-// expand returns every indexed word that t matches, with its class: t itself, the words it
-// starts (if it may match as a prefix) and the words within its edits (if it may match with a
-// typo).
-// The classes are kg's (QueryToken.Match), so ranking from them is ranking by kg.
-func (ix *searchIndex) expand(t kg.QueryToken) map[string]kg.MatchClass {
-	m := map[string]kg.MatchClass{}
-	add := func(w string) {
-		if c := t.Match(w); c != kg.NoMatch {
-			m[w] = c
+		names[d.doc.NameKey] = append(names[d.doc.NameKey], d)
+		for _, k := range d.otherKeys() {
+			others[k] = append(others[k], d)
 		}
 	}
+	vocab := make([]string, 0, len(postings))
+	shapes := map[wordShape][]string{}
+	for w := range postings {
+		vocab = append(vocab, w)
+		s := shapeOf(w)
+		shapes[s] = append(shapes[s], w)
+	}
+	slices.Sort(vocab)
+	ix.postings, ix.names, ix.others, ix.kinds, ix.vocab, ix.shapes = postings, names, others, kinds, vocab, shapes
+	ix.shapesDirty = true
+	ix.listShapes()
+}
+
+// listShapes remakes shapeList from shapes if a shape came or went.
+func (ix *searchIndex) listShapes() {
+	if !ix.shapesDirty {
+		return
+	}
+	ix.shapeList = slices.Collect(maps.Keys(ix.shapes))
+	slices.SortFunc(ix.shapeList, func(a, b wordShape) int { return cmp.Or(cmp.Compare(a.runes, b.runes), cmp.Compare(a.mask, b.mask)) })
+	ix.shapesDirty = false
+}
+
+// wordShape is what a typo cannot change much: a word's length in runes, and which runes it has
+// (one bit per rune: a to z and 0 to 9 each have their own, other runes share the remaining 28
+// bits). An edit inserts, deletes or replaces one rune or swaps two, so a word k edits from a
+// token has at most k runes more or fewer, and at most k distinct runes the token lacks (and the
+// token at most k the word lacks): bits of the one's mask not in the other's are at most k (runes
+// that share a bit can only make fewer bits differ). Grouping words by shape lets a search try the
+// few shapes that pass instead of every word: most of a large vocabulary (the numbers in meeting
+// names, say) has shapes no word of letters can be a typo of.
+type wordShape struct {
+	mask  uint64
+	runes int
+}
+
+func shapeOf(w string) wordShape {
+	var s wordShape
+	for _, r := range w {
+		s.runes++
+		switch {
+		case r >= 'a' && r <= 'z':
+			s.mask |= 1 << (r - 'a')
+		case r >= '0' && r <= '9':
+			s.mask |= 1 << (26 + r - '0')
+		default:
+			s.mask |= 1 << (36 + r%28)
+		}
+	}
+	return s
+}
+
+// mayBeWithin reports whether a word of shape s may be within k edits of a token of shape t.
+func (s wordShape) mayBeWithin(t wordShape, k int) bool {
+	return s.runes-t.runes <= k && t.runes-s.runes <= k &&
+		bits.OnesCount64(s.mask&^t.mask) <= k && bits.OnesCount64(t.mask&^s.mask) <= k
+}
+
+// tokenWords is what one query token matches in the index: its words by class, as kg's
+// QueryToken.Match classes them, and how many postings each class has.
+type tokenWords struct {
+	token   kg.QueryToken
+	words   [kg.ExactMatch + 1][]string       // words[c]: the indexed words of class c
+	typos   map[string]kg.MatchClass          // the words matched only with a typo, and how
+	entries [kg.ExactMatch + 1]int            // entries[c]: postings of the words of class c
+	lists   [kg.ExactMatch + 1][][]*searchDoc // lists[c]: the posting lists of words[c]
+}
+
+// class returns how the token matches w, as kg.QueryToken.Match does, for any indexed word w: the
+// typos were found by expand.
+func (tw *tokenWords) class(w string) kg.MatchClass {
+	switch t := tw.token; {
+	case w == t.Text:
+		return kg.ExactMatch
+	case t.Prefix && strings.HasPrefix(w, t.Text):
+		return kg.PrefixMatch
+	}
+	return tw.typos[w]
+}
+
+// classes returns, for each token, the best class of its matches with d's words: what
+// kg.SearchPlan.Classes computes, from the words the index knows each token matches.
+func classes(tws []tokenWords, d *searchDoc, into []kg.MatchClass) []kg.MatchClass {
+	into = into[:0]
+	for i := range tws {
+		best := kg.NoMatch
+		for _, w := range d.doc.Words {
+			if best = max(best, tws[i].class(w)); best == kg.ExactMatch {
+				break
+			}
+		}
+		into = append(into, best)
+	}
+	return into
+}
+
+// expand returns every indexed word t matches, by class: t itself, the words it starts (if it may
+// match as a prefix) and the words within its edits (if it may match with a typo). The classes are
+// kg's (QueryToken.Match), so ranking from them is ranking by kg.
+func (ix *searchIndex) expand(t kg.QueryToken) tokenWords {
+	tw := tokenWords{token: t}
+	add := func(c kg.MatchClass, w string) {
+		tw.words[c] = append(tw.words[c], w)
+		l := ix.postings[w]
+		tw.lists[c] = append(tw.lists[c], l)
+		tw.entries[c] += len(l)
+	}
 	if _, ok := ix.postings[t.Text]; ok {
-		add(t.Text)
+		add(kg.ExactMatch, t.Text)
 	}
 	if t.Prefix {
 		for i := sort.SearchStrings(ix.vocab, t.Text); i < len(ix.vocab) && strings.HasPrefix(ix.vocab[i], t.Text); i++ {
-			add(ix.vocab[i])
+			if ix.vocab[i] != t.Text {
+				add(kg.PrefixMatch, ix.vocab[i])
+			}
 		}
 	}
 	if t.MaxEdits > 0 {
-		// A word k edits away has at most k runes more or less, so at most 4k bytes more or less.
-		bytes := 4 * t.MaxEdits
-		for _, w := range ix.vocab {
-			if d := len(w) - len(t.Text); d <= bytes && d >= -bytes {
-				if _, seen := m[w]; !seen {
-					add(w)
+		ts := shapeOf(t.Text)
+		i, _ := slices.BinarySearchFunc(ix.shapeList, ts.runes-t.MaxEdits, func(s wordShape, n int) int { return cmp.Compare(s.runes, n) })
+		for _, s := range ix.shapeList[i:] {
+			if s.runes > ts.runes+t.MaxEdits {
+				break
+			}
+			if !s.mayBeWithin(ts, t.MaxEdits) {
+				continue
+			}
+			for _, w := range ix.shapes[s] {
+				if tw.class(w) != kg.NoMatch {
+					continue // exact or prefix: a better class than any typo
+				}
+				if c := t.Match(w); c != kg.NoMatch {
+					if tw.typos == nil {
+						tw.typos = map[string]kg.MatchClass{}
+					}
+					tw.typos[w] = c
+					add(c, w)
 				}
 			}
 		}
 	}
-	return m
+	return tw
 }
 
-// Search returns copies of the entities q finds, ranked by kg's search ranking (kg.Store.Search):
-// the index narrows the entities to those with a word some query token matches, which are all the
-// entities the ranking can hit, and kg ranks them.
+// fullRankLimit is the number of postings (summed over the words the query's tokens match) up to
+// which a search ranks every entity they hold; above it, a search with a limit walks the ranks
+// best first instead (walkRanks), whose cost depends on the page, not on how common the words are.
+// Ranking all is cheaper for few candidates and is the one way for a search without a limit. A
+// variable so that tests can make every search walk.
+var fullRankLimit = 256
+
+// walkEvery makes every search with a limit walk the ranks and never give up (walkRanks): tests
+// set it to check the walk against the reference ranking on small graphs.
+var walkEvery = false
+
+// Search returns copies of the entities q finds, ranked by kg's search ranking (kg.Store.Search).
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
@@ -136,26 +356,58 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	// Every entity with a word some token matches, and for each the best class per token, as
-	// kg.SearchPlan.Classes would compute it: classes[k*m+i] is candidate k's class for token i.
+	tws := make([]tokenWords, len(p.Tokens))
+	entries := 0
+	for i, t := range p.Tokens {
+		tws[i] = s.index.expand(t)
+		for _, n := range tws[i].entries {
+			entries += n
+		}
+	}
+	var hits []kg.SearchHit
+	walked := false
+	if q.Limit > 0 && (entries > fullRankLimit || walkEvery) {
+		budget := entries
+		if walkEvery {
+			budget = math.MaxInt
+		}
+		hits, walked = s.index.walkRanks(p, tws, q, budget)
+	}
+	if !walked {
+		hits = rankAll(p, tws, q, entries)
+	}
+	for i := range hits {
+		hits[i].Entity = cloneEntity(hits[i].Entity)
+	}
+	return hits, nil
+}
+
+// rankAll ranks every entity with a word some token matches, which are all the entities the
+// ranking can hit, and keeps the best q.Limit (all if q.Limit <= 0). entries, the postings of
+// the words the tokens match, bounds the candidates.
+func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) []kg.SearchHit {
+	// For each candidate, the best class per token, as kg.SearchPlan.Classes would compute it:
+	// classes[k*m+i] is candidate k's class for token i.
 	m := len(p.Tokens)
-	index := map[*searchDoc]int{}
+	index := make(map[*searchDoc]int, entries) // growing it would cost more than the ranking
 	var docs []*searchDoc
 	var classes []kg.MatchClass
-	for i, t := range p.Tokens {
-		for w, c := range s.index.expand(t) {
-			for _, d := range s.index.postings[w] {
-				k, seen := index[d]
-				if !seen {
-					if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, d.entity.Kind) {
-						continue
+	for i := range tws {
+		for c := kg.ExactMatch; c > kg.NoMatch; c-- {
+			for _, l := range tws[i].lists[c] {
+				for _, d := range l {
+					k, seen := index[d]
+					if !seen {
+						if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, d.entity.Kind) {
+							continue
+						}
+						k = len(docs)
+						index[d] = k
+						docs = append(docs, d)
+						classes = append(classes, make([]kg.MatchClass, m)...)
 					}
-					k = len(docs)
-					index[d] = k
-					docs = append(docs, d)
-					classes = append(classes, make([]kg.MatchClass, m)...)
+					classes[k*m+i] = max(classes[k*m+i], c)
 				}
-				classes[k*m+i] = max(classes[k*m+i], c)
 			}
 		}
 	}
@@ -165,11 +417,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 			top.add(kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
 		}
 	}
-	hits := top.sorted()
-	for i := range hits {
-		hits[i].Entity = cloneEntity(hits[i].Entity)
-	}
-	return hits, nil
+	return top.sorted()
 }
 
 // topHits keeps the best hits seen (kg.CompareSearchHits), at most limit of them (all when

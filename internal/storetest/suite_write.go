@@ -56,6 +56,7 @@ func testWrite(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("imports are atomic, idempotent, and dry runs write nothing", func(t *testing.T) { testImportAtomic(t, open(t, Fixture())) })
 	t.Run("removals and the audit trail", func(t *testing.T) { testChanges(t, open(t, Fixture())) })
 	t.Run("export then import gives the same graph", func(t *testing.T) { testRoundTrip(t, open) })
+	t.Run("search sees every write", func(t *testing.T) { testSearchAfterWrites(t, open) })
 }
 
 func mustSource(t *testing.T, s kg.Store, src *kg.Source) *kg.Source {

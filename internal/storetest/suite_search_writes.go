@@ -1,0 +1,80 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// testSearchAfterWrites checks that search sees every kind of write at once and exactly: after
+// many entities are imported at once, an entity is renamed and given aliases, others are created
+// and one is deleted, each search answers as the reference does over the entities the store then
+// holds: the old words find nothing of the renamed entity, the new ones find it in its new place.
+func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
+	ctx := asEditor(t.Context())
+	fx := Fixture()
+	s := open(t, Fixture())
+	ids := map[string]bool{}
+	for _, e := range fx.Entities {
+		ids[e.ID] = true
+	}
+
+	// Many entities in one import (a store may index a large write otherwise than a small one),
+	// first, so that the small writes after it are not reindexed with it.
+	g := Generate(200)
+	if _, err := s.Import(ctx, g, kg.ImportOptions{}); err != nil {
+		t.Fatalf("Import(Generate(200)) error = %v", err)
+	}
+	for _, e := range g.Entities {
+		ids[e.ID] = true
+	}
+	// Renames with aliases: words leave and come, an alias goes, and the name's place in the
+	// order changes.
+	mustEntity(t, s, &kg.Entity{ID: pPoynter, Kind: kg.KindPerson, Name: "Rachel Poynter Migration",
+		Aliases: []string{"Trade", "Commerce Office"}, Citations: fixtureCitation()})
+	if e := mustEntity(t, s, &kg.Entity{ID: pPoynter, Kind: kg.KindPerson, Name: "Aaron Pointer Migration",
+		Aliases: []string{"A. Pointer"}, Citations: fixtureCitation()}); len(e.Aliases) != 1 {
+		t.Fatalf("UpsertEntity(%s) aliases = %q, want the new alias only", pPoynter, e.Aliases)
+	}
+	// New entities that share words with others and sort among them.
+	for _, e := range []*kg.Entity{
+		{Kind: kg.KindTopic, Name: "Migration Pointers", Citations: fixtureCitation()},
+		{Kind: kg.KindTopic, Name: "Trade", Aliases: []string{"Commerce"}, Citations: fixtureCitation()},
+		{Kind: kg.KindInitiative, Name: "Trade", Citations: fixtureCitation()},
+	} {
+		ids[mustEntity(t, s, e).ID] = true
+	}
+	if ok, err := s.DeleteEntity(ctx, pOkafor, "searched after writes"); err != nil || !ok {
+		t.Fatalf("DeleteEntity(%s) = %v, %v; want true", pOkafor, err, ok)
+	}
+
+	var list []string
+	for id := range ids {
+		list = append(list, id)
+	}
+	held, err := s.Entities(t.Context(), list)
+	if err != nil {
+		t.Fatalf("Entities() error = %v", err)
+	}
+	now := &kg.Bundle{}
+	for _, e := range held {
+		if e != nil {
+			now.Entities = append(now.Entities, *e)
+		}
+	}
+	if len(now.Entities) != len(ids)-1 {
+		t.Fatalf("the store holds %d of the %d entities written, want all but the deleted one", len(now.Entities), len(ids))
+	}
+	queries := append([]kg.SearchQuery{}, rankingQueries...)
+	for _, text := range []string{"rachel poynter", "poynter", "pointer", "a pointer", "aaron pointer migration", "migration",
+		"migration pointers", "trade", "commerce", "commerce office", "rachel poynter migration", "david okafor", "okafor", "poyntr", "pointr"} {
+		for _, n := range []int{1, 3, 10, 0} {
+			queries = append(queries, kg.SearchQuery{Text: text, Limit: n})
+		}
+	}
+	queries = append(queries, kg.SearchQuery{Text: "trade", Kinds: []kg.Kind{kg.KindInitiative}, Limit: 2})
+	for _, q := range queries {
+		t.Run(fmt.Sprintf("%q kinds %v first %d", q.Text, q.Kinds, q.Limit), func(t *testing.T) { checkSearch(t, s, now, q) })
+	}
+}
