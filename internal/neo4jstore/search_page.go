@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -21,27 +22,35 @@ import (
 //
 // So the search sorts its probes (search.go: the entities whose best match of one token is one
 // class) into small ones, which find at most searchCap entities, and large ones, asking the
-// full-text index for at most searchCap entities each (round trip 1). It also looks the query up
-// as a whole key (searchKeysIndex), which finds the hits of tiers TierName and TierAlias.
+// full-text index for at most searchCap entities each. It also looks the query up as a whole key
+// (searchKeysIndex), which finds the hits of tiers TierName and TierAlias.
 //
 //   - Every entity a small probe finds is a candidate. kg ranks each exactly, from its searchText.
 //   - An entity no small probe finds matches each token in the class of a large probe or not at
-//     all: its classes are a vector over the large probes. For each such vector the search asks the
-//     index for the entities that match so (a conjunction of the probes; each token the vector
-//     leaves out excluded, but for its two-edit probes), and for a vector with more than
-//     searchCap of them, for those of each band (searchText holds the band as a word) (round
-//     trip 2, only when some probe is large). A query with at most searchCap entities adds them
-//     to the candidates. A larger one leaves its group and band uncovered.
+//     all: its classes are a vector over the large probes. For each such vector the search asks
+//     the index for the entities that match so (a conjunction of the probes; each token the
+//     vector leaves out excluded, but for its two-edit probes). A vector with at most searchCap
+//     entities adds them to the candidates. A larger one holds at least a page, so the page ends
+//     in the best group with such a vector, if not before: for the vectors of that group the
+//     search asks again per band (searchText holds the band as a word), and a band with more
+//     than searchCap entities is left uncovered. The groups below need no bands; should the page
+//     reach one after all (a kinds filter leaves too few), the search falls back.
+//
+// The vectors over all probes are known before the probes run; when there are at most
+// maxVectors, the first round trip runs the probes and then the vectors whose probes all turned
+// out large. Otherwise a second round trip runs the vectors over the large probes.
 //
 // Every group and band is then either covered, all its entities candidates, or uncovered. The
 // page takes them best first: a covered one's candidates in searchOrder, and an uncovered one's
 // first entities by walking the range index on searchOrder within the band and keeping those
 // whose exact rank (computed in Cypher from searchText, as kg does) falls in the group (one round
-// trip per group walked; the first usually fills the page). The tie key is a hash, so the
-// entities of a group spread evenly over the band: a walk reads about page size x band size /
-// the group's entities in the band, and an uncovered band holds more than searchCap of them. A
-// common word needs a few thousand index entries, each checked first as a substring. Then the
-// page's entities are read whole (last round trip).
+// trip per group walked, which also reads the page's entities found before; the first walk
+// usually fills the page). The tie key is a hash, so the entities of a group spread evenly over
+// the band: a walk reads about page size x band size / the group's entities in the band, and an
+// uncovered band holds more than searchCap of them. A common word needs a few thousand index
+// entries, each checked first as a substring. The page's entities not read yet are read last (a
+// round trip when there are any). A search is 2 round trips, 3 or 4 when it walks or has many
+// vectors.
 //
 // Two-edit probes are costly, as in search.go, and a hit that needs one ranks at most
 // (TierTypo, every token, typoCeiling). The search first leaves them out; if the page is full of
@@ -51,8 +60,8 @@ import (
 //
 // A search that cannot be put so falls back to the full ranking: every hit asked for (no limit),
 // more than searchCap entities with the query as a key, more vectors over large probes than
-// maxVectors, a vector that needs a two-edit probe of several queries, or one whose query
-// exceeds Lucene's clause limit.
+// maxVectors, a large two-edit probe of several queries (no vector can hold it), a vector whose
+// query exceeds Lucene's clause limit, or a page that reaches a group without bands.
 
 // searchCap is the most entities a probe or vector may find for the search to read them all. A
 // variable so that tests can make probes large on a small graph.
@@ -65,17 +74,20 @@ const maxVectors = 64
 // class, found by queries (several when a two-edit probe needs more clauses than one query may
 // hold). token -1 is the whole-key lookup.
 type searchPageProbe struct {
+	index   int64 // its place in the probes of the search
 	token   int
 	class   kg.MatchClass
 	queries []string
 	large   bool
 }
 
-// candidate is an entity the page search has read: enough to rank it and place it in its group.
+// candidate is an entity the page search has read: enough to rank it and place it in its group,
+// and the entity itself once read whole (a walk reads it so).
 type candidate struct {
-	id    string
-	order string
-	rank  kg.SearchRank
+	id     string
+	order  string
+	rank   kg.SearchRank
+	entity map[string]any
 }
 
 // groupKey is a group of equal hits: (tier, matched, quality) as kg ranks them, and the band, the
@@ -99,7 +111,9 @@ func compareClasses(a, b groupKey) int {
 const (
 	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
 	// probe how many entities its fullest query found (a query that reaches the cap may have found
-	// more) and the entities of the kinds asked for (several queries may find an entity more than once).
+	// more) and, below the cap, the entities of the kinds asked for (several queries may find an
+	// entity more than once). Then it runs the vectors of $vectors whose probes all reached the
+	// cap (searchPageVectorRuns).
 	searchPageProbes = `
 UNWIND $probes AS probe
 CALL (probe) {
@@ -113,79 +127,107 @@ CALL (probe) {
     [n IN nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
       [n.id, n.searchText, n.searchOrder]] END AS nodes
 }
-RETURN probe.i AS i, found, nodes`
+WITH collect([probe.i, found, nodes]) AS probes
+CALL (probes) {
+  WITH [p IN probes WHERE p[1] >= $cap | p[0]] AS large
+  UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large)] AS v` + searchPageVectorRuns + `
+RETURN probes,` + searchPageVectorResults
 
-	// searchPageVectors asks for each vector (a Lucene query) for at most $cap entities and, if
-	// the cap is reached (or the vector is known to reach it), asks again for each band up to the
-	// longest name of the graph (the last entity by searchOrder). It returns the entities of the
-	// kinds asked for of each query that stayed below the cap, and band -1 for a whole vector.
+	// searchPageVectors runs every vector of $vectors (searchPageVectorRuns).
 	searchPageVectors = `
 CALL () {
-  MATCH (n:Entity)
-  WHERE n.searchOrder >= ''
-  RETURN toInteger(left(n.searchOrder, 2)) AS longest
-  ORDER BY n.searchOrder DESC
-  LIMIT 1
+  UNWIND $vectors AS v` + searchPageVectorRuns + `
+RETURN` + searchPageVectorResults
+
+	// searchPageVectorRuns asks for each vector v (a Lucene query) for at most $cap entities,
+	// unless v is known to reach it (v.known). Then, for the vectors that reach it and rank best
+	// (v.points), whose group the page ends in unless better groups fill it, it asks again for
+	// each band up to the longest name of the graph (the last entity by searchOrder). Groups below
+	// need no bands: the page cannot reach them.
+	searchPageVectorRuns = `
+  CALL (v) {
+    WITH v WHERE NOT v.known
+    CALL db.index.fulltext.queryNodes($index, v.query, {limit: $cap}) YIELD node
+    RETURN count(*) AS found, collect(node) AS nodes
+  }
+  RETURN collect({v: v, found: found, nodes: nodes}) AS runs
 }
-UNWIND $vectors AS v
-CALL (v) {
-  WITH v WHERE NOT v.large
-  CALL db.index.fulltext.queryNodes($index, v.query, {limit: $cap}) YIELD node
-  RETURN count(*) AS found, collect(node) AS nodes
-}
-CALL (v, longest, found) {
-  WITH v, longest WHERE v.large OR found >= $cap
+CALL (runs) {
+  WITH runs, reduce(best = -1, r IN runs |
+    CASE WHEN (r.v.known OR r.found >= $cap) AND r.v.points > best THEN r.v.points ELSE best END) AS best
+  UNWIND [r IN runs WHERE (r.v.known OR r.found >= $cap) AND r.v.points = best] AS r
+  CALL () {
+    MATCH (n:Entity)
+    WHERE n.searchOrder >= ''
+    RETURN toInteger(left(n.searchOrder, 2)) AS longest
+    ORDER BY n.searchOrder DESC
+    LIMIT 1
+  }
   UNWIND [b IN $bands WHERE b.band <= longest] AS b
-  CALL (v, b) {
-    CALL db.index.fulltext.queryNodes($index, v.query + ' +' + b.term, {limit: $cap}) YIELD node
+  CALL (r, b) {
+    CALL db.index.fulltext.queryNodes($index, r.v.query + ' +' + b.term, {limit: $cap}) YIELD node
     RETURN count(*) AS inBand, collect(node) AS bandNodes
   }
-  RETURN collect([b.band, inBand, CASE WHEN inBand >= $cap THEN [] ELSE
+  RETURN collect([r.v.i, b.band, inBand, CASE WHEN inBand >= $cap THEN [] ELSE
     [n IN bandNodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-      [n.id, n.searchText, n.searchOrder]] END]) AS bands
-}
-RETURN v.i AS i, CASE WHEN v.large OR found >= $cap THEN bands ELSE [[-1, found,
-  [n IN nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-    [n.id, n.searchText, n.searchOrder]]]] END AS parts`
+      [n.id, n.searchText, n.searchOrder]] END]) AS banded
+}`
+
+	// searchPageVectorResults returns, for each vector run, [i, found, entities] (entities below
+	// the cap only; found 0 when known), and the bands asked: [i, band, found, entities].
+	searchPageVectorResults = `
+  [r IN runs | [r.v.i, CASE WHEN r.v.known THEN $cap ELSE r.found END,
+    CASE WHEN r.v.known OR r.found >= $cap THEN [] ELSE
+      [n IN r.nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
+        [n.id, n.searchText, n.searchOrder]] END]] AS vectors,
+  banded`
 
 	// searchPageWalk walks the entities of one band (name length) in searchOrder and returns the
 	// first $limit whose rank, as kg computes it (kg.SearchPlan.Classes and RankClasses, from
 	// searchText), falls in the group $group. A group of tier TierAllTokens or better needs every
 	// token to start some word, which is cheap to test first (cheaper still as a substring of
 	// searchText, before it is split into words); the regular expressions of one- and two-edit
-	// matches are the patterns of the probes'.
+	// matches are the patterns of the probes'. It also reads the entities $ids (page entities found
+	// before), so that the page needs no round trip of its own.
 	searchPageWalk = `
-MATCH (n:Entity)
-WHERE n.searchOrder STARTS WITH $band
-  AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-WITH n ORDER BY n.searchOrder
-WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE n.searchText CONTAINS t.text)
-WITH n, split(n.searchText, '\n') AS keys
-WITH n, keys, reduce(ws = [], k IN keys | ws + split(k, ' ')) AS ws
-WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE any(w IN ws WHERE w STARTS WITH t.text))
-WITH n, keys, [t IN $tokens |
-  CASE
-    WHEN t.text IN ws THEN $exactClass
-    WHEN t.prefix AND any(w IN ws WHERE w STARTS WITH t.text) THEN $prefixClass
-    WHEN t.one IS NOT NULL AND any(w IN ws WHERE w =~ t.one) THEN $typoClass
-    WHEN t.two IS NOT NULL AND any(w IN ws WHERE w =~ t.two) THEN $typo2Class
-    ELSE 0
-  END] AS classes
-WITH n, keys, size([c IN classes WHERE c > 0]) AS matched,
-  reduce(q = 0, c IN classes | q + c) AS quality,
-  reduce(w = $exactClass, c IN classes | CASE WHEN c < w THEN c ELSE w END) AS weakest
-WITH n, matched, quality,
-  CASE
-    WHEN matched = 0 THEN -1
-    WHEN keys[0] = $key THEN $tierName
-    WHEN $key IN keys[1..] THEN $tierAlias
-    WHEN matched = size($tokens) AND weakest >= $prefixClass THEN $tierAllTokens
-    WHEN matched = size($tokens) THEN $tierTypo
-    ELSE $tierSomeTokens
-  END AS tier
-WHERE tier = $group.tier AND matched = $group.matched AND quality = $group.quality
-RETURN n.id AS id, n.searchOrder AS ord
-LIMIT $limit`
+CALL () {
+  MATCH (n:Entity)
+  WHERE n.searchOrder STARTS WITH $band
+    AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
+  WITH n ORDER BY n.searchOrder
+  WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE n.searchText CONTAINS t.text)
+  WITH n, split(n.searchText, '\n') AS keys
+  WITH n, keys, reduce(ws = [], k IN keys | ws + split(k, ' ')) AS ws
+  WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE any(w IN ws WHERE w STARTS WITH t.text))
+  WITH n, keys, [t IN $tokens |
+    CASE
+      WHEN t.text IN ws THEN $exactClass
+      WHEN t.prefix AND any(w IN ws WHERE w STARTS WITH t.text) THEN $prefixClass
+      WHEN t.one IS NOT NULL AND any(w IN ws WHERE w =~ t.one) THEN $typoClass
+      WHEN t.two IS NOT NULL AND any(w IN ws WHERE w =~ t.two) THEN $typo2Class
+      ELSE 0
+    END] AS classes
+  WITH n, keys, size([c IN classes WHERE c > 0]) AS matched,
+    reduce(q = 0, c IN classes | q + c) AS quality,
+    reduce(w = $exactClass, c IN classes | CASE WHEN c < w THEN c ELSE w END) AS weakest
+  WITH n, matched, quality,
+    CASE
+      WHEN matched = 0 THEN -1
+      WHEN keys[0] = $key THEN $tierName
+      WHEN $key IN keys[1..] THEN $tierAlias
+      WHEN matched = size($tokens) AND weakest >= $prefixClass THEN $tierAllTokens
+      WHEN matched = size($tokens) THEN $tierTypo
+      ELSE $tierSomeTokens
+    END AS tier
+  WHERE tier = $group.tier AND matched = $group.matched AND quality = $group.quality
+  RETURN n
+  LIMIT $limit
+}
+RETURN n {.*} AS n, true AS walked
+UNION ALL
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n {.*} AS n, false AS walked`
 
 	// searchPageEntities reads the page's entities.
 	searchPageEntities = `
@@ -199,12 +241,17 @@ RETURN n {.*} AS n`
 func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string) ([]kg.SearchHit, bool, error) {
 	probes, typo2 := searchProbes(p)
 	page, ok, err := s.searchPageWith(ctx, q, p, labels, probes, nil)
+	if errors.Is(err, errFallBack) {
+		return nil, false, nil
+	}
 	if err != nil || !ok {
 		return nil, ok, err
 	}
 	gate := groupKey{kg.TierTypo, len(p.Tokens), int(typoCeiling(p)), 0}
 	if len(typo2) > 0 && (len(page) < q.Limit || compareClasses(groupOf(page[len(page)-1].rank), gate) <= 0) {
-		if page, ok, err = s.searchPageWith(ctx, q, p, labels, probes, typo2); err != nil || !ok {
+		if page, ok, err = s.searchPageWith(ctx, q, p, labels, probes, typo2); errors.Is(err, errFallBack) {
+			return nil, false, nil
+		} else if err != nil || !ok {
 			return nil, ok, err
 		}
 	}
@@ -222,16 +269,14 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		i, c := int(pr["token"].(int64)), kg.MatchClass(pr["class"].(int64))
 		sp := byTokenClass[[2]int{i, int(c)}]
 		if sp == nil {
-			sp = &searchPageProbe{token: i, class: c}
+			sp = &searchPageProbe{token: i, class: c, index: int64(len(all))}
 			byTokenClass[[2]int{i, int(c)}] = sp
 			all = append(all, sp)
 		}
 		sp.queries = append(sp.queries, pr["query"].(string))
 	}
-	keyProbe := &searchPageProbe{token: -1, queries: []string{`"` + escapePhrase(p.Key) + `"`}}
+	keyProbe := &searchPageProbe{token: -1, index: int64(len(all)), queries: []string{`"` + escapePhrase(p.Key) + `"`}}
 	all = append(all, keyProbe)
-
-	cands := map[string]candidate{}
 	rows := make([]map[string]any, len(all))
 	for i, sp := range all {
 		index := searchIndex
@@ -240,98 +285,102 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		}
 		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries)}
 	}
-	cap := int64(max(searchCap, q.Limit))
-	recs, err := s.read(ctx, searchPageProbes, map[string]any{"probes": rows, "cap": cap, "labels": labels})
-	if err != nil {
-		return nil, false, s.mapError(ctx, "search", err)
-	}
-	for _, rec := range recs {
-		i, _ := rec.Values[0].(int64)
-		found, _ := rec.Values[1].(int64)
-		sp := all[i]
-		sp.large = found >= cap
-		if !sp.large {
-			addCandidates(cands, p, rec.Values[2])
+	// The vectors over every probe, when they are few: the first round trip runs those whose
+	// probes all turn out large. Otherwise a second round trip runs those over the large probes.
+	byToken := make([][]*searchPageProbe, len(p.Tokens))
+	for _, sp := range all {
+		if sp.token >= 0 {
+			byToken[sp.token] = append(byToken[sp.token], sp)
 		}
 	}
-
+	vectors, early := pageVectors(p, byToken, byTokenClass)
+	params := map[string]any{"probes": rows, "cap": int64(max(searchCap, q.Limit)), "labels": labels,
+		"index": searchIndex, "bands": bandTerms(), "vectors": []any{}}
+	if early {
+		params["vectors"] = vectorRows(p, vectors)
+	}
+	recs, err := s.read(ctx, searchPageProbes, params)
+	if err != nil {
+		return nil, false, searchPageError(ctx, s, err)
+	}
+	cap := params["cap"].(int64)
+	cands := map[string]candidate{}
+	var runs, banded []any
+	if len(recs) == 1 && len(recs[0].Values) == 3 {
+		for _, row := range asList(recs[0].Values[0]) {
+			f := asList(row)
+			if len(f) != 3 {
+				continue
+			}
+			i, _ := f[0].(int64)
+			found, _ := f[1].(int64)
+			all[i].large = found >= cap
+			if !all[i].large {
+				addCandidates(cands, p, f[2])
+			}
+		}
+		runs, banded = asList(recs[0].Values[1]), asList(recs[0].Values[2])
+	}
 	if keyProbe.large {
 		// More than searchCap entities have the query as a key: rare enough to rank every hit.
 		return nil, false, nil
 	}
-
-	// The vectors over large probes: each token in the class of one of its large probes, or none.
-	largeOf := make([][]*searchPageProbe, len(p.Tokens))
 	for _, sp := range all {
-		if sp.token >= 0 && sp.large {
-			largeOf[sp.token] = append(largeOf[sp.token], sp)
+		if sp.large && len(sp.queries) > 1 {
+			return nil, false, nil // a vector with it would exceed Lucene's clause limit
 		}
 	}
-	vectors := [][]*searchPageProbe{{}}
-	for i := range p.Tokens {
-		var next [][]*searchPageProbe
-		for _, v := range vectors {
-			next = append(next, append(slices.Clone(v), nil)) // token i unmatched
-			for _, sp := range largeOf[i] {
-				next = append(next, append(slices.Clone(v), sp))
-			}
+	if !early {
+		// The vectors over the large probes only.
+		for i := range byToken {
+			byToken[i] = slices.DeleteFunc(byToken[i], func(sp *searchPageProbe) bool { return !sp.large })
 		}
-		vectors = next
-		if len(vectors) > maxVectors+1 {
+		if vectors, early = pageVectors(p, byToken, byTokenClass); !early {
 			return nil, false, nil
+		}
+		if len(vectors) > 0 {
+			recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(p, vectors), "cap": cap,
+				"labels": labels, "index": searchIndex, "bands": bandTerms()})
+			if err != nil {
+				return nil, false, searchPageError(ctx, s, err)
+			}
+			if len(recs) == 1 && len(recs[0].Values) == 2 {
+				runs, banded = asList(recs[0].Values[0]), asList(recs[0].Values[1])
+			}
 		}
 	}
-	var vrows []map[string]any
-	var vranks []kg.SearchRank
-	for _, v := range vectors {
-		classes := make([]kg.MatchClass, len(v))
-		for i, sp := range v {
-			if sp != nil {
-				classes[i] = sp.class
-			}
+	// A vector that reached the cap leaves its group uncovered: in the bands asked for it, or
+	// wholly (partial) if it was not asked for bands, which the page must then not reach.
+	partial := map[groupKey]bool{}
+	for _, run := range runs {
+		f := asList(run)
+		if len(f) != 3 {
+			continue
 		}
-		r, ok := p.ClassRank(classes)
-		if !ok {
-			continue // every token unmatched
+		i, _ := f[0].(int64)
+		found, _ := f[1].(int64)
+		if found >= cap {
+			partial[groupOf(vectors[i].rank)] = true
+		} else {
+			addCandidates(cands, p, f[2])
 		}
-		query, ok := vectorQuery(v, byTokenClass)
-		if !ok {
-			return nil, false, nil
-		}
-		// With one token a vector is its probe, which is large.
-		vrows = append(vrows, map[string]any{"i": int64(len(vrows)), "query": query, "large": len(p.Tokens) == 1})
-		vranks = append(vranks, r)
 	}
 	uncovered := map[groupKey]bool{}
-	if len(vrows) > 0 {
-		recs, err := s.read(ctx, searchPageVectors, map[string]any{
-			"vectors": vrows, "bands": bandTerms(), "index": searchIndex, "cap": cap, "labels": labels})
-		if err != nil && strings.Contains(err.Error(), "TooManyClauses") {
-			// Lucene counts the terms a wildcard stands for against its clause limit too, which
-			// vectorQuery cannot know: rank every hit instead.
-			return nil, false, nil
+	for _, b := range banded {
+		f := asList(b)
+		if len(f) != 4 {
+			continue
 		}
-		if err != nil {
-			return nil, false, s.mapError(ctx, "search", err)
-		}
-		for _, rec := range recs {
-			i, _ := rec.Values[0].(int64)
-			parts, _ := rec.Values[1].([]any)
-			for _, part := range parts {
-				f, _ := part.([]any)
-				if len(f) != 3 {
-					continue
-				}
-				band, _ := f[0].(int64)
-				found, _ := f[1].(int64)
-				if found >= cap {
-					r := vranks[i]
-					r.NameTokens = int(band)
-					uncovered[groupOf(r)] = true
-				} else {
-					addCandidates(cands, p, f[2])
-				}
-			}
+		i, _ := f[0].(int64)
+		band, _ := f[1].(int64)
+		found, _ := f[2].(int64)
+		r := vectors[i].rank
+		delete(partial, groupOf(r))
+		if found >= cap {
+			r.NameTokens = int(band)
+			uncovered[groupOf(r)] = true
+		} else {
+			addCandidates(cands, p, f[3])
 		}
 	}
 
@@ -350,6 +399,11 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 			groups = append(groups, g)
 		}
 	}
+	for g := range partial {
+		if _, ok := byGroup[g]; !ok && !uncovered[g] {
+			groups = append(groups, g)
+		}
+	}
 	slices.SortFunc(groups, func(a, b groupKey) int { return compareGroups(b, a) })
 	var page []candidate
 	for _, g := range groups {
@@ -357,8 +411,13 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		if need <= 0 {
 			break
 		}
+		if partial[groupKey{g.tier, g.matched, g.quality, 0}] {
+			// Better groups and this one's bands did not fill the page (too few entities of the
+			// kinds asked for, or a vector that found more than its group): rank every hit.
+			return nil, false, errFallBack
+		}
 		if uncovered[g] {
-			walked, err := s.walkGroup(ctx, p, labels, g, need)
+			walked, err := s.walkGroup(ctx, p, labels, g, need, page)
 			if err != nil {
 				return nil, false, err
 			}
@@ -370,6 +429,86 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		page = append(page, members[:min(need, len(members))]...)
 	}
 	return page, true, nil
+}
+
+// searchVector is a vector of the page search: a Lucene query, the probes it needs large (their
+// indexes), and the group its entities rank in but for the band.
+type searchVector struct {
+	query  string
+	probes []any
+	rank   kg.SearchRank
+	known  bool // the query is its one probe's
+}
+
+// pageVectors returns the vectors over the probes of byToken (each token in the class of one of
+// them, or unmatched), or false if there are more than maxVectors or one cannot be put as a query.
+func pageVectors(p *kg.SearchPlan, byToken [][]*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe) ([]searchVector, bool) {
+	combos := [][]*searchPageProbe{{}}
+	for i := range p.Tokens {
+		var next [][]*searchPageProbe
+		for _, v := range combos {
+			next = append(next, append(slices.Clone(v), nil)) // token i unmatched
+			for _, sp := range byToken[i] {
+				if len(sp.queries) == 1 { // a two-edit probe of several queries fits no vector
+					next = append(next, append(slices.Clone(v), sp))
+				}
+			}
+		}
+		combos = next
+		if len(combos) > maxVectors+1 {
+			return nil, false
+		}
+	}
+	var out []searchVector
+	for _, v := range combos {
+		classes := make([]kg.MatchClass, len(v))
+		var probes []any
+		for i, sp := range v {
+			if sp != nil {
+				classes[i] = sp.class
+				probes = append(probes, sp.index)
+			}
+		}
+		r, ok := p.ClassRank(classes)
+		if !ok {
+			continue // every token unmatched
+		}
+		query, ok := vectorQuery(v, byTokenClass)
+		if !ok {
+			return nil, false
+		}
+		// With one token a vector is its probe: large when it runs.
+		out = append(out, searchVector{query: query, probes: probes, rank: r, known: len(p.Tokens) == 1})
+	}
+	return out, true
+}
+
+// vectorRows returns the vectors as searchPageVectorRuns takes them; points orders their groups.
+func vectorRows(p *kg.SearchPlan, vs []searchVector) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = map[string]any{"i": int64(i), "query": v.query, "probes": v.probes, "known": v.known,
+			"points": p.Points(v.rank)}
+	}
+	return out
+}
+
+// searchPageError maps an error of the page search. Lucene counts the terms a wildcard stands for
+// against its clause limit too, which vectorQuery cannot know; such a search ranks every hit
+// instead (errFallBack).
+func searchPageError(ctx context.Context, s *Store, err error) error {
+	if strings.Contains(err.Error(), "TooManyClauses") {
+		return errFallBack
+	}
+	return s.mapError(ctx, "search", err)
+}
+
+// errFallBack tells Search to rank every hit.
+var errFallBack = errors.New("the page search does not apply")
+
+func asList(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
 // addCandidates adds the entities of one probe's row ([id, searchText, searchOrder] each) to cands,
@@ -437,8 +576,9 @@ func bandTerms() []any {
 	return out
 }
 
-// walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk).
-func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string, g groupKey, limit int) ([]candidate, error) {
+// walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk), read
+// whole, and reads the entities of page that are not yet, in the same round trip.
+func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string, g groupKey, limit int, page []candidate) ([]candidate, error) {
 	tokens := make([]map[string]any, len(p.Tokens))
 	for i, t := range p.Tokens {
 		tm := map[string]any{"text": t.Text, "prefix": t.Prefix, "one": nil, "two": nil}
@@ -451,6 +591,7 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 		tokens[i] = tm
 	}
 	recs, err := s.read(ctx, searchPageWalk, map[string]any{
+		"ids":            unread(page),
 		"labels":         labels,
 		"tokens":         tokens,
 		"key":            p.Key,
@@ -470,14 +611,36 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	out := make([]candidate, 0, len(recs))
+	read := map[string]map[string]any{}
+	var out []candidate
 	for _, rec := range recs {
-		id, _ := rec.Values[0].(string)
-		order, _ := rec.Values[1].(string)
-		out = append(out, candidate{id: id, order: order,
-			rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
+		m, _ := rec.Values[0].(map[string]any)
+		id, _ := m[keyID].(string)
+		if walked, _ := rec.Values[1].(bool); walked {
+			order, _ := m[keySearchOrder].(string)
+			out = append(out, candidate{id: id, order: order, entity: m,
+				rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
+			continue
+		}
+		read[id] = m
+	}
+	for i := range page {
+		if m, ok := read[page[i].id]; ok {
+			page[i].entity = m
+		}
 	}
 	return out, nil
+}
+
+// unread returns the ids of the candidates of page not read whole yet.
+func unread(page []candidate) []any {
+	ids := []any{}
+	for _, c := range page {
+		if c.entity == nil {
+			ids = append(ids, c.id)
+		}
+	}
+	return ids
 }
 
 // editRegexp turns edit patterns (editPatterns: "?" is any one character) into one Java regular
@@ -487,25 +650,29 @@ func editRegexp(patterns []string) string {
 	return "(?:" + strings.ReplaceAll(strings.Join(patterns, "|"), "?", ".") + ")"
 }
 
-// pageEntities reads the page's entities and returns them as hits, ranked by kg.
+// pageEntities reads the page's entities not read yet (a round trip only if there are any) and
+// returns them all as hits, ranked by kg. An entity deleted since the search found it is left out.
 func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candidate) ([]kg.SearchHit, bool, error) {
 	hits := make([]kg.SearchHit, 0, len(page))
-	if len(page) == 0 {
-		return hits, true, nil
-	}
-	ids := make([]any, len(page))
-	for i, c := range page {
-		ids[i] = c.id
-	}
-	recs, err := s.read(ctx, searchPageEntities, map[string]any{"ids": ids})
-	if err != nil {
-		return nil, false, s.mapError(ctx, "search", err)
-	}
-	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
+	add := func(m map[string]any) {
 		e := entityFromMap(m)
 		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
 			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
+		}
+	}
+	for _, c := range page {
+		if c.entity != nil {
+			add(c.entity)
+		}
+	}
+	if ids := unread(page); len(ids) > 0 {
+		recs, err := s.read(ctx, searchPageEntities, map[string]any{"ids": ids})
+		if err != nil {
+			return nil, false, s.mapError(ctx, "search", err)
+		}
+		for _, rec := range recs {
+			m, _ := rec.Values[0].(map[string]any)
+			add(m)
 		}
 	}
 	slices.SortStableFunc(hits, kg.CompareSearchHits)
