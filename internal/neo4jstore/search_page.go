@@ -49,8 +49,8 @@ import (
 // the band: a walk reads about page size x band size / the group's entities in the band, and an
 // uncovered band holds more than searchCap of them. A common word needs a few thousand index
 // entries, each checked first as a substring. The page's entities not read yet are read last (a
-// round trip when there are any). A search is 2 round trips, 3 or 4 when it walks or has many
-// vectors.
+// round trip when there are any). A search is 2 round trips (probes and vectors; the walk or the
+// page's entities), 3 or 4 when it has many vectors or walks twice.
 //
 // Two-edit probes are costly, as in search.go, and a hit that needs one ranks at most
 // (TierTypo, every token, typoCeiling). The search first leaves them out; if the page is full of

@@ -34,7 +34,7 @@ var ngQueries = map[string]string{
 // notExpressible says why a system cannot run a query; such cells are n/a in the table.
 var notExpressible = map[[2]string]string{
 	{sysNG, "search"}:       "no ranked, accent-folding search over names, aliases and acronyms",
-	{sysHand, "search"}:     "diplograph's search statement is generated per query (exact, prefix and typo probes per word, ranked in Cypher by kg's order); a hand-written equal would be that statement",
+	{sysHand, "search"}:     "diplograph's search statements are generated per query (exact, prefix and typo probes per word and their combinations, ranked by kg's order, with walks of a range index for large groups); a hand-written equal would be those statements",
 	{sysNG, "path"}:         "no shortestPath in the generated schema (only a @cypher field would do)",
 	{sysNG, "neighborhood"}: "no variable-length traversal in the generated schema",
 }
