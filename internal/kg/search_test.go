@@ -319,18 +319,6 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-func TestCompareNames(t *testing.T) {
-	names := []string{"", "a", "B", "Z", "é", "e\u0301", "\uE000", "\uFF21", "\U0001F600", "\U00010400", "𝐀", "ab", "a\U00010400", "a\uFFFF"}
-	units := func(s string) []uint16 { return utf16.Encode([]rune(s)) }
-	for _, a := range names {
-		for _, b := range names {
-			if got, want := CompareNames(a, b), slices.Compare(units(a), units(b)); got != want {
-				t.Errorf("CompareNames(%q, %q) = %d, want %d (UTF-16 order)", a, b, got, want)
-			}
-		}
-	}
-}
-
 // tieOrder returns ids in SearchTieKey order.
 func tieOrder(ids ...string) []string {
 	slices.SortFunc(ids, func(a, b string) int { return strings.Compare(SearchTieKey(a), SearchTieKey(b)) })
