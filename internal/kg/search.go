@@ -418,16 +418,22 @@ func (p *SearchPlan) Score(r SearchRank) float64 {
 	return float64(r.Tier) + float64(p.Points(r)-int64(r.Tier)*perTier)/float64(perTier)
 }
 
-// CompareSearchHits orders search hits best first: by score, higher first, then by SearchTieKey.
+// CompareSearchHits orders search hits best first: by score, higher first, then by SearchTieKey
+// (compared without building it: ranking a page compares many hits).
 func CompareSearchHits(a, b SearchHit) int {
-	return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(SearchTieKey(a.Entity.ID), SearchTieKey(b.Entity.ID)))
+	return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(tieHash(a.Entity.ID), tieHash(b.Entity.ID)),
+		strings.Compare(a.Entity.ID, b.Entity.ID))
 }
 
 // SearchTieKey returns the key that orders search hits of equal score: the 64-bit FNV-1a hash of
 // the entity id as 16 hexadecimal digits, then the id (two ids with the same hash). It is ASCII,
 // so every store sorts it alike.
 func SearchTieKey(id string) string {
+	return fmt.Sprintf("%016x", tieHash(id)) + id
+}
+
+func tieHash(id string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(id))
-	return fmt.Sprintf("%016x", h.Sum64()) + id
+	return h.Sum64()
 }

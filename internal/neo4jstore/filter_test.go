@@ -88,12 +88,12 @@ func TestSearchText(t *testing.T) {
 	e := &kg.Entity{Name: "Secretaría de Relaciones Exteriores", Aliases: []string{"SRE's office", "Nuñez-Neto"},
 		Properties: map[string]any{kg.PropAcronym: "S.R.E."}}
 	want := "secretaria de relaciones exteriores\nsre s office\nnunez neto\ns r e\n_____04"
-	if got := searchText(e); got != want {
+	if got := searchPropsOf(e).text; got != want {
 		t.Errorf("searchText = %q, want %q", got, want)
 	}
 }
 
-// TestSearchOrder checks that searchOrder sorts entities as kg ranks equal hits: fewer name
+// TestSearchOrder checks that the searchOrder property sorts entities as kg ranks equal hits: fewer name
 // tokens first, then by kg.SearchTieKey, and that a name of more than kg.MaxRankedNameTokens
 // tokens sorts as one of that many.
 func TestSearchOrder(t *testing.T) {
@@ -104,14 +104,15 @@ func TestSearchOrder(t *testing.T) {
 	}
 	for _, e := range es {
 		want := fmt.Sprintf("%02d", min(len(kg.SearchTokens(e.Name)), kg.MaxRankedNameTokens)) + kg.SearchTieKey(e.ID)
-		if got := searchOrder(e); got != want {
+		if got := searchPropsOf(e).order; got != want {
 			t.Errorf("searchOrder(%q) = %q, want %q", e.Name, got, want)
 		}
 	}
-	if got := searchOrder(es[3])[:2]; got != "63" {
+	order := func(e *kg.Entity) string { return searchPropsOf(e).order }
+	if got := order(es[3])[:2]; got != "63" {
 		t.Errorf("searchOrder of a %d-token name starts %q, want 63", kg.MaxRankedNameTokens+5, got)
 	}
-	if !(searchOrder(es[1]) < searchOrder(es[0]) && searchOrder(es[2]) < searchOrder(es[0]) && searchOrder(es[0]) < searchOrder(es[4])) {
+	if !(order(es[1]) < order(es[0]) && order(es[2]) < order(es[0]) && order(es[0]) < order(es[4])) {
 		t.Errorf("searchOrder does not put one-token names before two-token before three-token ones")
 	}
 }

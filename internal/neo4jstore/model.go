@@ -83,9 +83,8 @@ func entityProps(e *kg.Entity) (map[string]any, error) {
 	}
 	addCitations(p, e.Citations)
 	p[keyNameFolded] = kg.Fold(e.Name)
-	p[keySearchText] = searchText(e)
-	p[keySearchKeys] = searchKeys(e)
-	p[keySearchOrder] = searchOrder(e)
+	sp := searchPropsOf(e)
+	p[keySearchText], p[keySearchKeys], p[keySearchOrder] = sp.text, sp.keys, sp.order
 	p[keyIdentityKeys] = identityKeys(e)
 	return p, nil
 }
@@ -174,57 +173,38 @@ func anyList(ss []string) []any {
 	return out
 }
 
-// searchKey returns the search form of s: its search tokens (kg.SearchTokens) joined by one
-// space. The index and the queries both use kg's tokens, so they agree whatever the analyzer does
-// with punctuation.
-func searchKey(s string) string {
-	return strings.Join(kg.SearchTokens(s), " ")
+// searchProps are the properties search reads, derived from an entity's name, aliases and
+// acronym by kg (kg.NewSearchDoc), so that the index and the queries agree whatever the analyzer
+// does with punctuation.
+type searchProps struct {
+	// text is the searchText property: the search keys of the name, aliases and acronym, one a
+	// line, the name first, and last the band (searchBand), so that the search index finds the
+	// entities of one name length. A band is no query's key and matches no query token, so it
+	// changes no rank.
+	text string
+	// keys is the searchKeys property: the same keys, without the band.
+	keys []any
+	// order is the searchOrder property: one string that sorts as kg ranks search hits of equal
+	// tier, tokens and quality (kg.CompareSearchHits): by the name's tokens (at most
+	// kg.MaxRankedNameTokens, as two digits), then by kg.SearchTieKey. A range index on it walks
+	// the entities of one name length in that order, so a search can take a page of a large
+	// group of equal hits without sorting the group (search_page.go).
+	order string
 }
 
-// searchText returns the searchText property of e: the search keys of its name, aliases and
-// acronym, one a line, the name first, and last its band (searchBand), so that the search index
-// finds the entities of one name length. A band is no query's key and matches no query token, so
-// it changes no rank.
-func searchText(e *kg.Entity) string {
-	return strings.Join(append(searchKeyList(e), searchBand(nameTokens(e))), "\n")
-}
-
-// searchKeys returns the searchKeys property of e: its search keys as searchText has them.
-func searchKeys(e *kg.Entity) []any {
-	keys := searchKeyList(e)
-	out := make([]any, len(keys))
-	for i, k := range keys {
-		out[i] = k
+func searchPropsOf(e *kg.Entity) searchProps {
+	d := kg.NewSearchDoc(e)
+	band := min(d.NameTokens, kg.MaxRankedNameTokens)
+	keys := append([]string{d.NameKey}, d.OtherKeys...)
+	return searchProps{
+		text:  strings.Join(append(slices.Clone(keys), searchBand(band)), "\n"),
+		keys:  anyList(keys),
+		order: fmt.Sprintf("%02d", band) + kg.SearchTieKey(e.ID),
 	}
-	return out
 }
 
-func searchKeyList(e *kg.Entity) []string {
-	keys := []string{searchKey(e.Name)}
-	for _, a := range e.Aliases {
-		keys = append(keys, searchKey(a))
-	}
-	if a := e.Prop(kg.PropAcronym); a != "" {
-		keys = append(keys, searchKey(a))
-	}
-	return keys
-}
-
-// searchOrder returns the searchOrder property of e: one string that sorts as kg ranks search hits
-// of equal tier, tokens and quality (kg.CompareSearchHits): by the name's tokens (nameTokens, as
-// two digits), then by kg.SearchTieKey. A range index on it walks the entities of one name length
-// in that order, so a search can take a page of a large group of equal hits without sorting the
-// group (search_page.go).
-func searchOrder(e *kg.Entity) string {
-	return fmt.Sprintf("%02d", nameTokens(e)) + kg.SearchTieKey(e.ID)
-}
-
-// nameTokens returns how many tokens of e's name search ranks by: at most kg.MaxRankedNameTokens.
-func nameTokens(e *kg.Entity) int {
-	return min(len(kg.SearchTokens(e.Name)), kg.MaxRankedNameTokens)
-}
-
-// searchBand returns the band of an entity whose name has n tokens (nameTokens): a word of its
+// searchBand returns the band of an entity whose name has n tokens (at most
+// kg.MaxRankedNameTokens): a word of its
 // searchText that no query token can match (its five underscores keep it more than two edits from
 // any run of letters and digits) and that finds the entities of one name length.
 func searchBand(n int) string {

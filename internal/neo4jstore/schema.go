@@ -113,8 +113,9 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 		for i, rec := range recs {
 			m, _ := rec.Values[0].(map[string]any)
 			e := entityFromMap(m)
-			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": searchKeys(e),
-				"order": searchOrder(e), "text": searchText(e)}
+			sp := searchPropsOf(e)
+			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": sp.keys,
+				"order": sp.order, "text": sp.text}
 		}
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			res, err := tx.Run(ctx, `

@@ -192,20 +192,26 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	hits := make([]kg.SearchHit, 0, len(recs))
-	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
+	nodes := make([]map[string]any, len(recs))
+	for i, rec := range recs {
+		nodes[i], _ = rec.Values[0].(map[string]any)
+	}
+	return rankedHits(p, nodes), nil
+}
+
+// rankedHits returns the entities of nodes (map projections) as hits, scored and ordered by kg.
+// An entity kg does not find (a searchText written before the current tokenization) is left out
+// rather than ranked.
+func rankedHits(p *kg.SearchPlan, nodes []map[string]any) []kg.SearchHit {
+	hits := make([]kg.SearchHit, 0, len(nodes))
+	for _, m := range nodes {
 		e := entityFromMap(m)
-		r, ok := p.Rank(kg.NewSearchDoc(e))
-		if !ok {
-			// The index found an entity kg does not: a searchText written before the current
-			// tokenization. Leave it out rather than rank it.
-			continue
+		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
+			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 		}
-		hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 	}
 	slices.SortStableFunc(hits, kg.CompareSearchHits)
-	return hits, nil
+	return hits
 }
 
 // allTokensQuery returns the Lucene query for the entities that match every token of p exactly

@@ -109,6 +109,11 @@ func compareClasses(a, b groupKey) int {
 }
 
 const (
+	// candidates ends a list comprehension over nodes n: those of the kinds asked for, each as
+	// [id, searchText, searchOrder], what addCandidates reads.
+	candidates = `WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
+      [n.id, n.searchText, n.searchOrder]]`
+
 	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
 	// probe how many entities its fullest query found (a query that reaches the cap may have found
 	// more) and, below the cap, the entities of the kinds asked for (several queries may find an
@@ -124,8 +129,7 @@ CALL (probe) {
   }
   WITH max(found) AS found, reduce(all = [], ns IN collect(nodes) | all + ns) AS nodes
   RETURN found, CASE WHEN found >= $cap THEN [] ELSE
-    [n IN nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-      [n.id, n.searchText, n.searchOrder]] END AS nodes
+    [n IN nodes ` + candidates + ` END AS nodes
 }
 WITH collect([probe.i, found, nodes]) AS probes
 CALL (probes) {
@@ -169,8 +173,7 @@ CALL (runs) {
     RETURN count(*) AS inBand, collect(node) AS bandNodes
   }
   RETURN collect([r.v.i, b.band, inBand, CASE WHEN inBand >= $cap THEN [] ELSE
-    [n IN bandNodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-      [n.id, n.searchText, n.searchOrder]] END]) AS banded
+    [n IN bandNodes ` + candidates + ` END]) AS banded
 }`
 
 	// searchPageVectorResults returns, for each vector run, [i, found, entities] (entities below
@@ -178,8 +181,7 @@ CALL (runs) {
 	searchPageVectorResults = `
   [r IN runs | [r.v.i, CASE WHEN r.v.known THEN $cap ELSE r.found END,
     CASE WHEN r.v.known OR r.found >= $cap THEN [] ELSE
-      [n IN r.nodes WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-        [n.id, n.searchText, n.searchOrder]] END]] AS vectors,
+      [n IN r.nodes ` + candidates + ` END]] AS vectors,
   banded`
 
 	// searchPageWalk walks the entities of one band (name length) in searchOrder and returns the
@@ -295,7 +297,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 	}
 	vectors, early := pageVectors(p, byToken, byTokenClass)
 	params := map[string]any{"probes": rows, "cap": int64(max(searchCap, q.Limit)), "labels": labels,
-		"index": searchIndex, "bands": bandTerms(), "vectors": []any{}}
+		"index": searchIndex, "bands": bands, "vectors": []any{}}
 	if early {
 		params["vectors"] = vectorRows(p, vectors)
 	}
@@ -340,7 +342,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		}
 		if len(vectors) > 0 {
 			recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(p, vectors), "cap": cap,
-				"labels": labels, "index": searchIndex, "bands": bandTerms()})
+				"labels": labels, "index": searchIndex, "bands": bands})
 			if err != nil {
 				return nil, false, searchPageError(ctx, s, err)
 			}
@@ -567,14 +569,14 @@ func vectorQuery(v []*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe)
 	return strings.TrimSpace(b.String()), clauses <= maxClauses
 }
 
-// bandTerms returns each band and its searchBand term, for searchPageVectors.
-func bandTerms() []any {
+// bands are each band and its searchBand term, for searchPageVectorRuns.
+var bands = func() []any {
 	out := make([]any, kg.MaxRankedNameTokens+1)
 	for n := range out {
 		out[n] = map[string]any{"band": int64(n), "term": searchBand(n)}
 	}
 	return out
-}
+}()
 
 // walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk), read
 // whole, and reads the entities of page that are not yet, in the same round trip.
@@ -653,16 +655,10 @@ func editRegexp(patterns []string) string {
 // pageEntities reads the page's entities not read yet (a round trip only if there are any) and
 // returns them all as hits, ranked by kg. An entity deleted since the search found it is left out.
 func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candidate) ([]kg.SearchHit, bool, error) {
-	hits := make([]kg.SearchHit, 0, len(page))
-	add := func(m map[string]any) {
-		e := entityFromMap(m)
-		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
-			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
-		}
-	}
+	nodes := make([]map[string]any, 0, len(page))
 	for _, c := range page {
 		if c.entity != nil {
-			add(c.entity)
+			nodes = append(nodes, c.entity)
 		}
 	}
 	if ids := unread(page); len(ids) > 0 {
@@ -672,9 +668,8 @@ func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candi
 		}
 		for _, rec := range recs {
 			m, _ := rec.Values[0].(map[string]any)
-			add(m)
+			nodes = append(nodes, m)
 		}
 	}
-	slices.SortStableFunc(hits, kg.CompareSearchHits)
-	return hits, true, nil
+	return rankedHits(p, nodes), true, nil
 }
