@@ -81,8 +81,8 @@ func (r *mutationResolver) ImportBundle(ctx context.Context, bundle any, dryRun 
 }
 
 // Changes is the resolver for the changes field.
-func (r *queryResolver) Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	return r.changes(ctx, entity, first, after)
+func (r *queryResolver) Changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error) {
+	return r.changes(ctx, entity, first, after, last, before)
 }
 
 // Mutation returns MutationResolver implementation.

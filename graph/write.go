@@ -112,33 +112,35 @@ func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*
 }
 
 // changes resolves the audit trail as a connection.
-func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	n, err := limit(first, 20)
+func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error) {
+	// The audit trail is newest first: a list sorted by sequence number, descending.
+	order := []kg.SortField{{Field: "seq", Desc: true}}
+	args, err := readPageArgs(order, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	offset, err := decodeCursor(after)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Limit: 1})
-		if err != nil {
-			return nil, err
+	q := kg.ChangeQuery{Entity: deref(entity), FromEnd: args.fromEnd, Limit: max(args.n, 1)}
+	for bound, p := range map[*int64]*kg.Position{&q.Below: args.after, &q.Above: args.before} {
+		if p == nil {
+			continue
 		}
-		return &model.ChangeConnection{Edges: []*model.ChangeEdge{}, TotalCount: p.Total,
-			PageInfo: pageInfo(offset, 0, offset < p.Total, nil)}, nil
+		seq, ok := p.Keys[0].(int64)
+		if !ok || seq <= 0 {
+			return nil, badInput("the cursor is not one of the audit trail")
+		}
+		*bound = seq
 	}
-	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
+	p, err := r.Store.Changes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total}
-	cursors := make([]string, len(p.Changes))
-	for i, c := range p.Changes {
-		cursors[i] = encodeCursor(offset + i)
+	keep, hasNext, hasPrev := args.settle(len(p.Changes), p.More, p.Earlier)
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, keep), TotalCount: p.Total}
+	cursors := make([]string, keep)
+	for i, c := range p.Changes[:keep] {
+		cursors[i] = encodeCursor(order, kg.Position{Keys: []any{c.Seq}, ID: c.ID()})
 		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
 	}
-	conn.PageInfo = pageInfo(offset, len(p.Changes), offset+len(p.Changes) < p.Total, cursors)
+	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
 	return conn, nil
 }

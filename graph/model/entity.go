@@ -50,13 +50,7 @@ func (b *EntityBase) Aliases() []string {
 func (b *EntityBase) Description() *string { return optional(b.E.Description) }
 
 // Citations returns the quotes that support the entity.
-func (b *EntityBase) Citations() []*Citation {
-	out := make([]*Citation, len(b.E.Citations))
-	for i, c := range b.E.Citations {
-		out[i] = &Citation{C: c, source: b.B.Source}
-	}
-	return out
-}
+func (b *EntityBase) Citations() []*Citation { return citations(b.E.ID, b.E.Citations, b.B.Source) }
 
 // RelationsOf returns the entity's relations that spec selects, batched over its siblings
 // together with the specs lookahead names (see Batch.Relations).
@@ -198,8 +192,12 @@ func (s *Source) Text() string { return s.S.Text }
 // Citation is a quote and the source it comes from, fetched with its siblings' sources.
 type Citation struct {
 	C      kg.Citation
+	id     string
 	source func(ctx context.Context, id string) (*Source, error)
 }
+
+// ID returns the citation's id (see ids.go).
+func (c *Citation) ID() string { return c.id }
 
 // Quote returns the verbatim quote.
 func (c *Citation) Quote() string { return c.C.Quote }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -31,12 +32,14 @@ func (r *Relation) To(ctx context.Context) (Entity, error) { return r.B.Entity(c
 
 // Citations returns the quotes that support the relation.
 func (r *Relation) Citations() []*Citation {
-	out := make([]*Citation, len(r.R.Citations))
-	for i, c := range r.R.Citations {
-		out[i] = &Citation{C: c, source: r.B.Source}
-	}
-	return out
+	return citations(relationKey(r.R), r.R.Citations, r.B.Source)
 }
+
+// ID returns the relation's id (see ids.go).
+func (r *Relation) ID() string { return RelationViewID(RelationPrefix, r.R) }
+
+// IsNode marks relations as Nodes.
+func (*Relation) IsNode() {}
 
 func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
 	e, err := r.B.Entity(ctx, id)
@@ -51,6 +54,9 @@ func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
 
 // Position is a HOLDS_POSITION relation: a person's title in an organization.
 type Position struct{ Relation }
+
+// ID returns the position's id (see ids.go).
+func (p *Position) ID() string { return RelationViewID(PositionPrefix, p.R) }
 
 // Person returns the position holder.
 func (p *Position) Person(ctx context.Context) (*Person, error) {
@@ -84,6 +90,9 @@ func (p *Position) End() *string { return optional(p.R.Prop(kg.PropEnd)) }
 
 // Attendance is an ATTENDED relation: a person at a meeting.
 type Attendance struct{ Relation }
+
+// ID returns the attendance's id (see ids.go).
+func (a *Attendance) ID() string { return RelationViewID(AttendancePrefix, a.R) }
 
 // Person returns the attendee.
 func (a *Attendance) Person(ctx context.Context) (*Person, error) {
@@ -119,6 +128,9 @@ func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
 type Representation struct{ Relation }
 
+// ID returns the representation's id (see ids.go).
+func (r *Representation) ID() string { return RelationViewID(RepresentationPrefix, r.R) }
+
 // Organization returns the organization represented.
 func (r *Representation) Organization(ctx context.Context) (*Organization, error) {
 	b, err := r.entity(ctx, r.R.From)
@@ -146,6 +158,9 @@ func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
 // or applauded.
 type Outcome struct{ Relation }
 
+// ID returns the outcome's id (see ids.go).
+func (o *Outcome) ID() string { return RelationViewID(OutcomePrefix, o.R) }
+
 // Meeting returns the meeting.
 func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
 	b, err := o.entity(ctx, o.R.From)
@@ -166,3 +181,37 @@ func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
 
 // Action returns what the meeting did.
 func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.R.Type) }
+
+// ViewFits reports whether relations of type typ may be seen as the type prefix names: a Position
+// is a HOLDS_POSITION, an Attendance an ATTENDED, a Representation a REPRESENTED_AT, an Outcome
+// one of kg.OutcomeTypes, and a Relation any.
+func ViewFits(prefix, typ string) bool {
+	switch prefix {
+	case PositionPrefix:
+		return typ == kg.RelHoldsPosition
+	case AttendancePrefix:
+		return typ == kg.RelAttended
+	case RepresentationPrefix:
+		return typ == kg.RelRepresentedAt
+	case OutcomePrefix:
+		return slices.Contains(kg.OutcomeTypes, typ)
+	}
+	return prefix == RelationPrefix
+}
+
+// RelationView wraps r, loaded with batch, as the type prefix names (RelationPrefix,
+// PositionPrefix, ...): the type whose ids carry that prefix.
+func RelationView(prefix string, r *kg.Relation, batch *RelBatch) Node {
+	rel := Relation{R: r, B: batch}
+	switch prefix {
+	case PositionPrefix:
+		return &Position{rel}
+	case AttendancePrefix:
+		return &Attendance{rel}
+	case RepresentationPrefix:
+		return &Representation{rel}
+	case OutcomePrefix:
+		return &Outcome{rel}
+	}
+	return &rel
+}
