@@ -20,7 +20,7 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 	out := make([]model.Node, len(ids))
 	var entityIDs, sourceIDs, froms, types []string
 	type view struct {
-		i                    int
+		i                     int
 		prefix, typ, from, to string
 	}
 	var views []view

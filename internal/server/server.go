@@ -84,7 +84,8 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		cfg.WriteRequestTimeout = time.Hour
 	}
 
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}})
+	gql := handler.New(schema)
 	gql.AddTransport(httpTransport{maxTokens: limits.MaxTokens})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.SetDisableSuggestion(cfg.DisableSuggestions)
@@ -111,6 +112,8 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST, or GET for queries")
 		}
 	})
+	mux.Handle("GET /graphql/schema.graphql", staticHandler("text/plain; charset=utf-8", schemaSDL(schema.Schema())))
+	mux.Handle("GET /graphql/possible-types.json", staticHandler("application/json", possibleTypes(schema.Schema())))
 	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, log))
 	if cfg.UI == nil {
 		cfg.UI = web.Dist()
