@@ -6,7 +6,7 @@ import { KINDS, kindOf } from './kinds.js';
 
 cytoscape.use(fcose);
 
-/** relationKey names a relation: the API has no relation ids, and (type, from, to) is unique. */
+/** relationKey names a relation's edge on the canvas: (type, from, to) identifies a relation. */
 export function relationKey(r) {
   return `${r.type}|${r.from.id}|${r.to.id}`;
 }
