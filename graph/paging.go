@@ -19,14 +19,17 @@ import (
 const MaxFirst = 100
 
 // limit checks a `first` argument: nil means def, and values outside 0..MaxFirst are refused.
-func limit(first *int, def int) (int, error) {
-	if first == nil {
+func limit(first *int, def int) (int, error) { return limitArg("first", first, def) }
+
+// limitArg checks the page size argument name (first or last) as limit checks first.
+func limitArg(name string, n *int, def int) (int, error) {
+	if n == nil {
 		return def, nil
 	}
-	if *first < 0 || *first > MaxFirst {
-		return 0, badInput("first must be between 0 and %d, got %d", MaxFirst, *first)
+	if *n < 0 || *n > MaxFirst {
+		return 0, badInput("%s must be between 0 and %d, got %d", name, MaxFirst, *n)
 	}
-	return *first, nil
+	return *n, nil
 }
 
 // A cursor names a position in a list (kg.Position): the values of the list's sort fields for
@@ -125,7 +128,7 @@ func readPageArgs(sort []kg.SortField, first *int, after *string, last *int, bef
 	switch {
 	case last != nil:
 		a.fromEnd = true
-		a.n, err = limit(last, DefaultPage)
+		a.n, err = limitArg("last", last, DefaultPage)
 	default:
 		a.n, err = limit(first, DefaultPage)
 	}
