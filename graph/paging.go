@@ -86,26 +86,9 @@ func decodeCursor(arg string, c *string, sort []kg.SortField) (*kg.Position, err
 		return nil, badInput("%s is a cursor of a list sorted by %v, not by %v: page with the sort it came from", arg, cj.Sort, sortNames(sort))
 	}
 	for i, k := range cj.Keys {
-		cj.Keys[i] = kg.NormalizeValue(fromJSONNumber(k))
+		cj.Keys[i] = kg.NormalizeValue(k) // json.Numbers: int64 when integral, else float64
 	}
 	return &kg.Position{Keys: cj.Keys, ID: cj.ID}, nil
-}
-
-// fromJSONNumber turns the json.Numbers in v into int64 (integers) or float64.
-func fromJSONNumber(v any) any {
-	switch x := v.(type) {
-	case json.Number:
-		if n, err := x.Int64(); err == nil {
-			return n
-		}
-		f, _ := x.Float64()
-		return f
-	case []any:
-		for i := range x {
-			x[i] = fromJSONNumber(x[i])
-		}
-	}
-	return v
 }
 
 // pageArgs are a connection's paging arguments, checked: Relay's first/after or last/before.
