@@ -2826,7 +2826,7 @@ type Query {
   node(id: ID!): Node
   "The entity with this id, or null."
   entity(id: ID!): Entity
-  "Entities best matching ` + "`" + `query` + "`" + ` (case- and accent-insensitive, names, aliases and acronyms), best first."
+  "Entities best matching ` + "`" + `query` + "`" + ` (case- and accent-insensitive, over names, aliases, acronyms and the titles of the positions people hold), best first."
   search(query: String!, kinds: [EntityKind!], first: Int = 10): [SearchHit!]!
 
   people(where: PersonWhere, sort: [PersonSort!], first: Int = 20, after: String): PersonConnection!

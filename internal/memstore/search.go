@@ -53,8 +53,8 @@ func newSearchIndex() searchIndex {
 	}
 }
 
-func newSearchDoc(e *kg.Entity) *searchDoc {
-	d := kg.NewSearchDoc(e)
+func newSearchDoc(e *kg.Entity, titles []string) *searchDoc {
+	d := kg.NewSearchDoc(e, titles)
 	return &searchDoc{entity: e, doc: d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), tie: kg.SearchTieKey(e.ID)}
 }
 
@@ -97,19 +97,20 @@ func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied b
 	return false
 }
 
-// update (re)indexes the given entities. A few are updated in place; many (a bulk import) rebuild
-// the lists and vocabulary in one pass, which is cheaper than as many in-place updates.
-func (ix *searchIndex) update(es []*kg.Entity) {
+// update (re)indexes the given entities, titles giving the titles of each one's positions
+// (kg.PositionTitles). A few are updated in place; many (a bulk import) rebuild the lists and
+// vocabulary in one pass, which is cheaper than as many in-place updates.
+func (ix *searchIndex) update(es []*kg.Entity, titles func(*kg.Entity) []string) {
 	if len(es) > 64 && len(es) > len(ix.docs)/8 {
 		for _, e := range es {
-			ix.docs[e.ID] = newSearchDoc(e)
+			ix.docs[e.ID] = newSearchDoc(e, titles(e))
 		}
 		ix.rebuild()
 		return
 	}
 	for _, e := range es {
 		ix.drop(e.ID)
-		d := newSearchDoc(e)
+		d := newSearchDoc(e, titles(e))
 		ix.docs[e.ID] = d
 		for _, w := range d.doc.Words {
 			if _, known := ix.postings[w]; !known {

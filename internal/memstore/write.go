@@ -203,6 +203,8 @@ func (s *Store) apply(ops []op) {
 		newSources   bool
 		touched      = map[*node]bool{}
 		importSeq    int64
+		// Entities whose position titles, which search finds them by, may have changed.
+		retitled = map[string]bool{}
 	)
 	if len(ops) > 0 && ops[0].Change != nil && ops[0].Change.Action == kg.ActionImport && ops[0].Change.Entity == "" {
 		importSeq = ops[0].Change.Seq
@@ -238,6 +240,9 @@ func (s *Store) apply(ops []op) {
 			indexed = append(indexed, e)
 		case o.Relation != nil:
 			r := o.Relation
+			if slices.Contains(kg.TitledTypes, r.Type) {
+				retitled[r.From] = true
+			}
 			if old, ok := s.relations[keyOf(r)]; ok {
 				*old = *r
 				continue
@@ -248,8 +253,18 @@ func (s *Store) apply(ops []op) {
 			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
 			touched[from], touched[to] = true, true
 		case o.DelRelation != nil:
+			if slices.Contains(kg.TitledTypes, o.DelRelation.Type) {
+				retitled[o.DelRelation.From] = true
+			}
 			s.removeRelation(keyOf(o.DelRelation))
 		case o.DelEntity != "":
+			if n, ok := s.nodes[o.DelEntity]; ok {
+				for _, e := range n.in {
+					if slices.Contains(kg.TitledTypes, e.rel.Type) {
+						retitled[e.rel.From] = true
+					}
+				}
+			}
 			s.removeEntity(o.DelEntity)
 		case o.Change != nil:
 			s.record(o.Change)
@@ -267,9 +282,33 @@ func (s *Store) apply(ops []op) {
 			slices.SortFunc(n.in, compareEdges)
 		}
 	}
-	if len(indexed) > 0 {
-		s.index.update(indexed)
+	for _, e := range indexed {
+		delete(retitled, e.ID)
 	}
+	for id := range retitled {
+		if n, ok := s.nodes[id]; ok {
+			indexed = append(indexed, n.entity)
+		}
+	}
+	if len(indexed) > 0 {
+		s.index.update(indexed, s.positionTitles)
+	}
+}
+
+// positionTitles returns the titles of e's positions (kg.PositionTitles), from its adjacency.
+// The caller holds s.mu.
+func (s *Store) positionTitles(e *kg.Entity) []string {
+	n, ok := s.nodes[e.ID]
+	if !ok {
+		return nil
+	}
+	var rels []*kg.Relation
+	for _, ed := range n.out {
+		if slices.Contains(kg.TitledTypes, ed.rel.Type) {
+			rels = append(rels, ed.rel)
+		}
+	}
+	return kg.PositionTitles(e.ID, rels)
 }
 
 // name and unname keep s.names, the entity ids by name key, up to date.

@@ -89,7 +89,7 @@ type txWriter struct {
 func (w *txWriter) lock() error {
 	res, err := w.tx.Run(w.ctx, `
 		MERGE (l:ChangeLog {id: 'changes'})
-		ON CREATE SET l.seq = 0
+		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true
 		SET l.lockedAt = datetime()
 		RETURN l.seq AS seq`, nil)
 	if err != nil {
@@ -224,6 +224,11 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 		if err := w.writeRelations(plan, res, action, dryRun); err != nil {
 			return nil, err
 		}
+		if !dryRun {
+			if err := w.retitle(retitleIDs(plan)); err != nil {
+				return nil, err
+			}
+		}
 		st := res.report.ImportStats
 		if dryRun || st.Created+st.Updated == 0 {
 			return nil, rollback{res}
@@ -304,7 +309,7 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			if o == kg.Unchanged || dryRun {
 				continue
 			}
-			props, err := entityProps(next)
+			props, err := entityProps(next, nil) // titles: retitle, once relations are written
 			if err != nil {
 				return err
 			}

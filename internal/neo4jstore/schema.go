@@ -89,7 +89,10 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.schemaCommand(ctx, "CALL db.awaitIndexes(300)"); err != nil {
 		return err
 	}
-	return s.backfillDerived(ctx)
+	if err := s.backfillDerived(ctx); err != nil {
+		return err
+	}
+	return s.backfillTitles(ctx)
 }
 
 // backfillDerived sets the properties derived from an entity's fields (identityKeys, searchKeys,
@@ -113,7 +116,7 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 		for i, rec := range recs {
 			m, _ := rec.Values[0].(map[string]any)
 			e := entityFromMap(m)
-			sp := searchPropsOf(e)
+			sp := searchPropsOf(e, nil) // backfillTitles adds the titles
 			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": sp.keys,
 				"order": sp.order, "text": sp.text}
 		}
