@@ -326,6 +326,7 @@ type ComplexityRoot struct {
 		Paths             func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
 		People            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 		Places            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		RelationTypes     func(childComplexity int) int
 		Search            func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		ShortestPath      func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
 		Sources           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
@@ -339,6 +340,23 @@ type ComplexityRoot struct {
 		Properties func(childComplexity int) int
 		To         func(childComplexity int) int
 		Type       func(childComplexity int) int
+	}
+
+	RelationProperty struct {
+		Description func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Required    func(childComplexity int) int
+		Type        func(childComplexity int) int
+		Values      func(childComplexity int) int
+	}
+
+	RelationType struct {
+		Description func(childComplexity int) int
+		From        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Properties  func(childComplexity int) int
+		SameKind    func(childComplexity int) int
+		To          func(childComplexity int) int
 	}
 
 	Representation struct {
@@ -479,6 +497,7 @@ type QueryResolver interface {
 	CommonConnections(ctx context.Context, a string, b string, first *int) ([]model.Entity, error)
 	Timeline(ctx context.Context, id *string, from *string, to *string, first *int) ([]*model.Meeting, error)
 	Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error)
+	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
 }
 type TopicResolver interface {
 	Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -1746,6 +1765,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.relationTypes":
+		if e.ComplexityRoot.Query.RelationTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RelationTypes(childComplexity), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1832,6 +1857,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.Type(childComplexity), true
+
+	case "RelationProperty.description":
+		if e.ComplexityRoot.RelationProperty.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Description(childComplexity), true
+	case "RelationProperty.name":
+		if e.ComplexityRoot.RelationProperty.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Name(childComplexity), true
+	case "RelationProperty.required":
+		if e.ComplexityRoot.RelationProperty.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Required(childComplexity), true
+	case "RelationProperty.type":
+		if e.ComplexityRoot.RelationProperty.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Type(childComplexity), true
+	case "RelationProperty.values":
+		if e.ComplexityRoot.RelationProperty.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Values(childComplexity), true
+
+	case "RelationType.description":
+		if e.ComplexityRoot.RelationType.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Description(childComplexity), true
+	case "RelationType.from":
+		if e.ComplexityRoot.RelationType.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.From(childComplexity), true
+	case "RelationType.name":
+		if e.ComplexityRoot.RelationType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Name(childComplexity), true
+	case "RelationType.properties":
+		if e.ComplexityRoot.RelationType.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Properties(childComplexity), true
+	case "RelationType.sameKind":
+		if e.ComplexityRoot.RelationType.SameKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.SameKind(childComplexity), true
+	case "RelationType.to":
+		if e.ComplexityRoot.RelationType.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.To(childComplexity), true
 
 	case "Representation.citations":
 		if e.ComplexityRoot.Representation.Citations == nil {
@@ -2365,6 +2458,41 @@ type Mutation {
 extend type Query {
   "The audit trail, newest first: every change, or those that touched ` + "`" + `entity` + "`" + ` (at either end of a relation)."
   changes(entity: ID, first: Int = 20, after: String): ChangeConnection!
+}
+`, BuiltIn: false},
+	{Name: "../relationtypes.graphqls", Input: `# The graph's vocabulary: the relation types, with the kinds each joins and the properties it
+# carries, from the one declaration in internal/kg (schema.go). docs/relation-types.md lists the same.
+
+"A type of relation: which kinds of entity it joins, what it means, and the properties it carries."
+type RelationType {
+  "UPPER_SNAKE verb, e.g. ` + "`" + `HOLDS_POSITION` + "`" + `."
+  name: String!
+  description: String!
+  "The kinds a relation of this type may go from."
+  from: [EntityKind!]!
+  "The kinds it may go to."
+  to: [EntityKind!]!
+  "True when both ends must be of the same kind (PART_OF)."
+  sameKind: Boolean!
+  "The properties that mean something on this type: its own first, then the dates any relation may carry."
+  properties: [RelationProperty!]!
+}
+
+"A property a relation may carry."
+type RelationProperty {
+  name: String!
+  "String (not empty), Boolean, Date (ISO 8601, possibly partial), CountryCode (ISO 3166-1 alpha-2) or AttendanceRole."
+  type: String!
+  "A relation of the type must have it."
+  required: Boolean!
+  description: String!
+  "The values it may take, when they are few (AttendanceRole); null otherwise."
+  values: [String!]
+}
+
+extend type Query {
+  "Every relation type the graph knows, by name."
+  relationTypes: [RelationType!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `"""
@@ -3377,6 +3505,40 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_citations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationProperty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RelationProperty_name(ctx, field)
+	case "type":
+		return ec.fieldContext_RelationProperty_type(ctx, field)
+	case "required":
+		return ec.fieldContext_RelationProperty_required(ctx, field)
+	case "description":
+		return ec.fieldContext_RelationProperty_description(ctx, field)
+	case "values":
+		return ec.fieldContext_RelationProperty_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationProperty", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RelationType_name(ctx, field)
+	case "description":
+		return ec.fieldContext_RelationType_description(ctx, field)
+	case "from":
+		return ec.fieldContext_RelationType_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RelationType_to(ctx, field)
+	case "sameKind":
+		return ec.fieldContext_RelationType_sameKind(ctx, field)
+	case "properties":
+		return ec.fieldContext_RelationType_properties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationType", field.Name)
 }
 
 func (ec *executionContext) childFields_Representation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10248,6 +10410,38 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_relationTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_relationTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RelationTypes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_relationTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10461,6 +10655,268 @@ func (ec *executionContext) fieldContext_Relation_citations(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationProperty_name(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationProperty_type(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationProperty_required(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RelationProperty_description(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationProperty_values(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationType_name(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationType_description(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationType_from(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _RelationType_to(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _RelationType_sameKind(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_sameKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SameKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_sameKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RelationType_properties(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationProperty) graphql.Marshaler {
+			return ec.marshalNRelationProperty2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationProperty(ctx, field)
 		},
 	}
 	return fc, nil
@@ -16981,6 +17437,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "relationTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_relationTypes(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -17049,6 +17511,117 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Relation_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationPropertyImplementors = []string{"RelationProperty"}
+
+func (ec *executionContext) _RelationProperty(ctx context.Context, sel ast.SelectionSet, obj *model.RelationProperty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationPropertyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationProperty")
+		case "name":
+			out.Values[i] = ec._RelationProperty_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._RelationProperty_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._RelationProperty_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._RelationProperty_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._RelationProperty_values(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationTypeImplementors = []string{"RelationType"}
+
+func (ec *executionContext) _RelationType(ctx context.Context, sel ast.SelectionSet, obj *model.RelationType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationType")
+		case "name":
+			out.Values[i] = ec._RelationType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._RelationType_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._RelationType_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RelationType_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sameKind":
+			out.Values[i] = ec._RelationType_sameKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._RelationType_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18164,6 +18737,36 @@ func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋdiplographᚋdiplo
 	return v
 }
 
+func (ec *executionContext) unmarshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, v any) ([]model.EntityKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EntityKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEntityKind2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityKind2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18723,6 +19326,54 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋdiplographᚋdipl
 func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationProperty2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationProperty) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationProperty2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationProperty(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationProperty2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationProperty(ctx context.Context, sel ast.SelectionSet, v *model.RelationProperty) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationProperty!")
+		return graphql.Null
+	}
+	return ec._RelationProperty(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationType2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationType2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationType2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v *model.RelationType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationType!")
+		return graphql.Null
+	}
+	return ec._RelationType(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRepresentation2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRepresentationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Representation) graphql.Marshaler {

@@ -251,6 +251,33 @@ type RelationInput struct {
 	Citations []*CitationInput `json:"citations"`
 }
 
+// A property a relation may carry.
+type RelationProperty struct {
+	Name string `json:"name"`
+	// String (not empty), Boolean, Date (ISO 8601, possibly partial), CountryCode (ISO 3166-1 alpha-2) or AttendanceRole.
+	Type string `json:"type"`
+	// A relation of the type must have it.
+	Required    bool   `json:"required"`
+	Description string `json:"description"`
+	// The values it may take, when they are few (AttendanceRole); null otherwise.
+	Values []string `json:"values"`
+}
+
+// A type of relation: which kinds of entity it joins, what it means, and the properties it carries.
+type RelationType struct {
+	// UPPER_SNAKE verb, e.g. `HOLDS_POSITION`.
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// The kinds a relation of this type may go from.
+	From []EntityKind `json:"from"`
+	// The kinds it may go to.
+	To []EntityKind `json:"to"`
+	// True when both ends must be of the same kind (PART_OF).
+	SameKind bool `json:"sameKind"`
+	// The properties that mean something on this type: its own first, then the dates any relation may carry.
+	Properties []*RelationProperty `json:"properties"`
+}
+
 type SearchHit struct {
 	Entity Entity  `json:"entity"`
 	Score  float64 `json:"score"`

@@ -252,14 +252,7 @@ func checkLimit(name string, n, max int) error {
 	return nil
 }
 
-func checkTypes(types []string) error {
-	for _, t := range types {
-		if _, ok := RelationSpecs[t]; !ok {
-			return Errorf(CodeBadUserInput, "unknown relation type %q", t)
-		}
-	}
-	return nil
-}
+func checkTypes(types []string) error { return CheckRelationTypes(types) }
 
 // OutOfTime returns the CodeTimeout error of an exploration that ran into its time limit, with
 // advice a person can act on; cause is kept for the log.
