@@ -330,7 +330,7 @@ type ComplexityRoot struct {
 		Search            func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		ShortestPath      func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
 		Sources           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Timeline          func(childComplexity int, id *string, from *string, to *string, first *int) int
+		Timeline          func(childComplexity int, id *string, from *string, to *string, first *int, direct *bool) int
 		Topics            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 	}
 
@@ -394,6 +394,18 @@ type ComplexityRoot struct {
 	Subgraph struct {
 		Nodes     func(childComplexity int) int
 		Relations func(childComplexity int) int
+	}
+
+	TimelineEntry struct {
+		Direct  func(childComplexity int) int
+		Meeting func(childComplexity int) int
+		Via     func(childComplexity int) int
+	}
+
+	TimelineVia struct {
+		Relation func(childComplexity int) int
+		Through  func(childComplexity int) int
+		Way      func(childComplexity int) int
 	}
 
 	Topic struct {
@@ -495,7 +507,7 @@ type QueryResolver interface {
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, types []string, avoid []string) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, hops *int, first *int, types []string, kinds []model.EntityKind) (*model.Subgraph, error)
 	CommonConnections(ctx context.Context, a string, b string, first *int) ([]model.Entity, error)
-	Timeline(ctx context.Context, id *string, from *string, to *string, first *int) ([]*model.Meeting, error)
+	Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error)
 	Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
 }
@@ -1814,7 +1826,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(*string), args["from"].(*string), args["to"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(*string), args["from"].(*string), args["to"].(*string), args["first"].(*int), args["direct"].(*bool)), true
 	case "Query.topics":
 		if e.ComplexityRoot.Query.Topics == nil {
 			break
@@ -2045,6 +2057,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Relations(childComplexity), true
+
+	case "TimelineEntry.direct":
+		if e.ComplexityRoot.TimelineEntry.Direct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Direct(childComplexity), true
+	case "TimelineEntry.meeting":
+		if e.ComplexityRoot.TimelineEntry.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Meeting(childComplexity), true
+	case "TimelineEntry.via":
+		if e.ComplexityRoot.TimelineEntry.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Via(childComplexity), true
+
+	case "TimelineVia.relation":
+		if e.ComplexityRoot.TimelineVia.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineVia.Relation(childComplexity), true
+	case "TimelineVia.through":
+		if e.ComplexityRoot.TimelineVia.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineVia.Through(childComplexity), true
+	case "TimelineVia.way":
+		if e.ComplexityRoot.TimelineVia.Way == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineVia.Way(childComplexity), true
 
 	case "Topic.aliases":
 		if e.ComplexityRoot.Topic.Aliases == nil {
@@ -2334,14 +2384,50 @@ extend type Query {
   """
   Meetings in date order (partial dates as their string sorts: "2022" before "2022-07"), undated
   last, then by name; at most ` + "`" + `first` + "`" + ` (at most 100). With ` + "`" + `id` + "`" + `, the meetings that entity took part
-  in: directly (any relation to the meeting); a person also through the organizations it holds
-  positions in (their REPRESENTED_AT); a country also through its delegations (the ` + "`" + `delegation` + "`" + ` of
-  ATTENDED and REPRESENTED_AT) and the organizations that belong to it; a dialogue also through
-  the dialogues that are part of it. ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep meetings whose date can fall within them,
-  compared at the precision both have (` + "`" + `from: "2022-07"` + "`" + ` keeps a meeting dated "2022"); with either
-  bound, undated meetings are left out.
+  in, each with every way it did (` + "`" + `via` + "`" + `): directly (any relation between it and the meeting); a
+  person also through the organizations it holds positions in (their REPRESENTED_AT); a country
+  also through its delegations (the ` + "`" + `delegation` + "`" + ` of ATTENDED and REPRESENTED_AT) and the
+  organizations that belong to it; a dialogue also through the dialogues that are part of it.
+  ` + "`" + `direct: true` + "`" + ` keeps only the meetings it took part in directly: those a source puts it at.
+  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep meetings whose date can fall within them, compared at the precision both
+  have (` + "`" + `from: "2022-07"` + "`" + ` keeps a meeting dated "2022"); with either bound, undated meetings are
+  left out.
   """
-  timeline(id: ID, from: Date, to: Date, first: Int = 50): [Meeting!]!
+  timeline(id: ID, from: Date, to: Date, first: Int = 50, direct: Boolean = false): [TimelineEntry!]!
+}
+
+"A meeting of a timeline, and how the entity the timeline is for took part in it."
+type TimelineEntry {
+  meeting: Meeting!
+  "Every way the entity took part, direct ways first; empty in a timeline of every meeting."
+  via: [TimelineVia!]!
+  "True when a source puts the entity at the meeting itself (a DIRECT way)."
+  direct: Boolean!
+}
+
+"How an entity takes part in a meeting of its timeline."
+enum TimelineWay {
+  "A relation between the entity and the meeting (ATTENDED, REPRESENTED_AT, SESSION_OF, HELD_IN, ...), or the meeting itself."
+  DIRECT
+  "An organization the person holds a position in, or that belongs to the country, was represented."
+  ORGANIZATION
+  "A member of the country's delegation attended, or was represented."
+  DELEGATION
+  "The meeting is a session of a dialogue that is part of the dialogue."
+  DIALOGUE
+}
+
+"One way an entity took part in a meeting."
+type TimelineVia {
+  way: TimelineWay!
+  """
+  The relation that makes it: for DIRECT the relation between the entity and the meeting (null for
+  a meeting's own timeline); else the REPRESENTED_AT, ATTENDED or SESSION_OF of ` + "`" + `through` + "`" + `.
+  """
+  relation: String
+  "The organization, the member of the delegation or the part of the dialogue it goes through; null for DIRECT."
+  through: Entity
+
 }
 `, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes: cited facts, bulk import, and the audit trail. Every mutation needs an API key with role
@@ -3615,6 +3701,30 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
 }
 
+func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_TimelineEntry_meeting(ctx, field)
+	case "via":
+		return ec.fieldContext_TimelineEntry_via(ctx, field)
+	case "direct":
+		return ec.fieldContext_TimelineEntry_direct(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineVia(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "way":
+		return ec.fieldContext_TimelineVia_way(ctx, field)
+	case "relation":
+		return ec.fieldContext_TimelineVia_relation(ctx, field)
+	case "through":
+		return ec.fieldContext_TimelineVia_through(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineVia", field.Name)
+}
+
 func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4746,6 +4856,14 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "direct",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direct"] = arg4
 	return args, nil
 }
 
@@ -10332,11 +10450,11 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(*string), fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(*string), fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["first"].(*int), fc.Args["direct"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Meeting) graphql.Marshaler {
-			return ec.marshalNMeeting2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMeetingᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10349,7 +10467,7 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Meeting(ctx, field)
+			return ec.childFields_TimelineEntry(ctx, field)
 		},
 	}
 	defer func() {
@@ -11444,6 +11562,171 @@ func (ec *executionContext) fieldContext_Subgraph_relations(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_meeting(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_via(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineVia) graphql.Marshaler {
+			return ec.marshalNTimelineVia2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineViaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineVia(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_direct(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_direct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direct(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_direct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _TimelineVia_way(ctx context.Context, field graphql.CollectedField, obj *model.TimelineVia) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineVia_way(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Way(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TimelineWay) graphql.Marshaler {
+			return ec.marshalNTimelineWay2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineWay(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineVia_way(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineVia", field, true, false, "TimelineWay")
+}
+
+func (ec *executionContext) _TimelineVia_relation(ctx context.Context, field graphql.CollectedField, obj *model.TimelineVia) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineVia_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineVia_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineVia", field, true, false, "String")
+}
+
+func (ec *executionContext) _TimelineVia_through(ctx context.Context, field graphql.CollectedField, obj *model.TimelineVia) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineVia_through(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Through(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineVia_through(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineVia",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -17906,6 +18189,93 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var timelineEntryImplementors = []string{"TimelineEntry"}
+
+func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntry")
+		case "meeting":
+			out.Values[i] = ec._TimelineEntry_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._TimelineEntry_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direct":
+			out.Values[i] = ec._TimelineEntry_direct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineViaImplementors = []string{"TimelineVia"}
+
+func (ec *executionContext) _TimelineVia(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineVia) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineViaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineVia")
+		case "way":
+			out.Values[i] = ec._TimelineVia_way(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relation":
+			out.Values[i] = ec._TimelineVia_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "through":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TimelineVia_through(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var topicImplementors = []string{"Topic", "Node", "Entity"}
 
 func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, obj *model.Topic) graphql.Marshaler {
@@ -19528,6 +19898,64 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋdiplographᚋdipl
 		return graphql.Null
 	}
 	return ec._Subgraph(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelineEntry!")
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelineVia2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineViaᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineVia) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineVia2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineVia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelineVia2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineVia(ctx context.Context, sel ast.SelectionSet, v *model.TimelineVia) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelineVia!")
+		return graphql.Null
+	}
+	return ec._TimelineVia(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTimelineWay2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineWay(ctx context.Context, v any) (model.TimelineWay, error) {
+	var res model.TimelineWay
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineWay2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineWay(ctx context.Context, sel ast.SelectionSet, v model.TimelineWay) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNTopic2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Topic) graphql.Marshaler {

@@ -136,7 +136,7 @@ func (c *Counting) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*
 	return c.store.CommonConnections(ctx, q)
 }
 
-func (c *Counting) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+func (c *Counting) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.TimelineEntry, error) {
 	c.calls[callTimeline].Add(1)
 	return c.store.Timeline(ctx, q)
 }

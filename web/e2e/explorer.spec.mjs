@@ -153,6 +153,20 @@ test('the timeline lists the meetings of the open entity and opens one', async (
   assert.match(page.url(), /#entity=meeting:/);
 });
 
+test('Biden\'s timeline keeps apart the meeting he attended and the plenary his government was at', async () => {
+  await search('Biden');
+  await page.getByTestId('search-result').filter({ hasText: 'Biden' }).first().click();
+  await page.locator('#details-title', { hasText: 'Biden' }).waitFor();
+  await page.locator('#timeline-title', { hasText: 'Biden' }).waitFor();
+  const direct = page.getByTestId('timeline-direct');
+  const indirect = page.getByTestId('timeline-indirect');
+  await indirect.first().waitFor();
+  assert.equal(await direct.count(), 1, 'one meeting attended');
+  assert.match(await direct.first().textContent(), /July 2022|2022-07/);
+  assert.equal(await indirect.count(), 1, 'one meeting reached through an organization');
+  assert.match(await indirect.first().textContent(), /14th Plenary.*via U\.S\. Government/s);
+});
+
 test('the path from Katie Tobin to the High-Level Economic Dialogue is highlighted, a quote on every hop', async () => {
   await search('Katie Tobin');
   await page.getByTestId('search-result').filter({ hasText: 'Katie Tobin' }).first().click();

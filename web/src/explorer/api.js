@@ -107,11 +107,17 @@ export async function paths(from, to) {
   return { shortest: data.shortestPath, all: data.paths };
 }
 
-/** timeline returns meetings in date order: those id took part in, or all when id is empty. */
+/**
+ * timeline returns meetings in date order: those id took part in, or all when id is empty, as
+ * entries {meeting, direct, via}: via says how id took part (DIRECT, or through an ORGANIZATION,
+ * a DELEGATION member or a DIALOGUE part, named by through).
+ */
 export async function timeline(id) {
   const data = await graphql(
     `query Timeline($id: ID) {
-      timeline(id: $id, first: 50) { ${NODE} date }
+      timeline(id: $id, first: 50) {
+        meeting { ${NODE} date } direct via { way relation through { ${NODE} } }
+      }
     }`,
     { id: id || null },
   );
