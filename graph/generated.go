@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	Place() PlaceResolver
 	Query() QueryResolver
+	Source() SourceResolver
 	Topic() TopicResolver
 }
 
@@ -131,6 +132,17 @@ type ComplexityRoot struct {
 	}
 
 	DialogueEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	EntityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EntityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -342,6 +354,17 @@ type ComplexityRoot struct {
 		Type       func(childComplexity int) int
 	}
 
+	RelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	RelationProperty struct {
 		Description func(childComplexity int) int
 		Name        func(childComplexity int) int
@@ -372,9 +395,11 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
+		Entities  func(childComplexity int, kinds []model.EntityKind, first *int, after *string) int
 		ID        func(childComplexity int) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
+		Relations func(childComplexity int, types []string, first *int, after *string) int
 		Text      func(childComplexity int) int
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
@@ -510,6 +535,10 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error)
 	Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error)
 	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
+}
+type SourceResolver interface {
+	Entities(ctx context.Context, obj *model.Source, kinds []model.EntityKind, first *int, after *string) (*model.EntityConnection, error)
+	Relations(ctx context.Context, obj *model.Source, types []string, first *int, after *string) (*model.RelationConnection, error)
 }
 type TopicResolver interface {
 	Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -884,6 +913,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DialogueEdge.Node(childComplexity), true
+
+	case "EntityConnection.edges":
+		if e.ComplexityRoot.EntityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.Edges(childComplexity), true
+	case "EntityConnection.pageInfo":
+		if e.ComplexityRoot.EntityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.PageInfo(childComplexity), true
+	case "EntityConnection.totalCount":
+		if e.ComplexityRoot.EntityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.TotalCount(childComplexity), true
+
+	case "EntityEdge.cursor":
+		if e.ComplexityRoot.EntityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityEdge.Cursor(childComplexity), true
+	case "EntityEdge.node":
+		if e.ComplexityRoot.EntityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityEdge.Node(childComplexity), true
 
 	case "ImportError.message":
 		if e.ComplexityRoot.ImportError.Message == nil {
@@ -1870,6 +1931,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.Type(childComplexity), true
 
+	case "RelationConnection.edges":
+		if e.ComplexityRoot.RelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.Edges(childComplexity), true
+	case "RelationConnection.pageInfo":
+		if e.ComplexityRoot.RelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.PageInfo(childComplexity), true
+	case "RelationConnection.totalCount":
+		if e.ComplexityRoot.RelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.TotalCount(childComplexity), true
+
+	case "RelationEdge.cursor":
+		if e.ComplexityRoot.RelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Cursor(childComplexity), true
+	case "RelationEdge.node":
+		if e.ComplexityRoot.RelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Node(childComplexity), true
+
 	case "RelationProperty.description":
 		if e.ComplexityRoot.RelationProperty.Description == nil {
 			break
@@ -1976,6 +2069,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
+	case "Source.entities":
+		if e.ComplexityRoot.Source.Entities == nil {
+			break
+		}
+
+		args, err := ec.field_Source_entities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Entities(childComplexity, args["kinds"].([]model.EntityKind), args["first"].(*int), args["after"].(*string)), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -1994,6 +2098,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Publisher(childComplexity), true
+	case "Source.relations":
+		if e.ComplexityRoot.Source.Relations == nil {
+			break
+		}
+
+		args, err := ec.field_Source_relations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["types"].([]string), args["first"].(*int), args["after"].(*string)), true
 	case "Source.text":
 		if e.ComplexityRoot.Source.Text == nil {
 			break
@@ -2186,6 +2301,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CitationInput", ec.unmarshalInputCitationInput),
+			graphql.NewInputUnmarshaler("CitedByFilter", ec.unmarshalInputCitedByFilter),
 			graphql.NewInputUnmarshaler("CountryListFilter", ec.unmarshalInputCountryListFilter),
 			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
 			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
@@ -2295,6 +2411,27 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../cited.graphqls", Input: `# What one source says: the entities and relations its quotes support, a page at a time, and the
+# citedBy filter of the entity lists (schema.graphqls).
+
+extend type Source {
+  "The entities with a citation from this source, by id; ` + "`" + `kinds` + "`" + ` keeps those kinds. At most ` + "`" + `first` + "`" + ` (<= 100) a page."
+  entities(kinds: [EntityKind!], first: Int = 20, after: String): EntityConnection!
+  "The relations with a citation from this source, by type, from and to; ` + "`" + `types` + "`" + ` keeps those types. At most ` + "`" + `first` + "`" + ` (<= 100) a page."
+  relations(types: [String!], first: Int = 20, after: String): RelationConnection!
+}
+
+type EntityEdge { cursor: String! node: Entity! }
+type EntityConnection { edges: [EntityEdge!]! pageInfo: PageInfo! totalCount: Int! }
+type RelationEdge { cursor: String! node: Relation! }
+type RelationConnection { edges: [RelationEdge!]! pageInfo: PageInfo! totalCount: Int! }
+
+"Entities with a citation from a source: ` + "`" + `eq` + "`" + ` that source, ` + "`" + `in` + "`" + ` one of those (an empty list matches nothing)."
+input CitedByFilter {
+  eq: ID
+  in: [ID!]
+}
+`, BuiltIn: false},
 	{Name: "../cypher.graphqls", Input: `"The answer to an ad hoc Cypher statement."
 type CypherResult {
   "The statement's column names, in order."
@@ -2885,6 +3022,8 @@ input PersonWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   "People holding a position in these organizations."
   organizations: OrganizationListFilter
   "People who attended these meetings."
@@ -2899,6 +3038,8 @@ input OrganizationWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   acronym: StringFilter
   classification: StringFilter
   country: CountryWhere
@@ -2917,6 +3058,8 @@ input CountryWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   code: StringFilter
   AND: [CountryWhere!]
   OR: [CountryWhere!]
@@ -2928,6 +3071,8 @@ input PlaceWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   country: CountryWhere
   AND: [PlaceWhere!]
   OR: [PlaceWhere!]
@@ -2939,6 +3084,8 @@ input MeetingWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   date: DateFilter
   ordinal: IntFilter
   place: PlaceWhere
@@ -2958,6 +3105,8 @@ input DialogueWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   acronym: StringFilter
   established: DateFilter
   parent: DialogueWhere
@@ -2976,6 +3125,8 @@ input InitiativeWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   supports: DialogueListFilter
   topics: TopicListFilter
   "Initiatives that were the outcome of these meetings."
@@ -2990,6 +3141,8 @@ input TopicWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   AND: [TopicWhere!]
   OR: [TopicWhere!]
   NOT: TopicWhere
@@ -3241,6 +3394,28 @@ func (ec *executionContext) childFields_DialogueEdge(ctx context.Context, field 
 		return ec.fieldContext_DialogueEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DialogueEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EntityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EntityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EntityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EntityEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EntityEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ImportError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3593,6 +3768,28 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
 
+func (ec *executionContext) childFields_RelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_RelationProperty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -3665,6 +3862,10 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	case "text":
 		return ec.fieldContext_Source_text(ctx, field)
+	case "entities":
+		return ec.fieldContext_Source_entities(ctx, field)
+	case "relations":
+		return ec.fieldContext_Source_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -4902,6 +5103,66 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -6509,6 +6770,148 @@ func (ec *executionContext) fieldContext_DialogueEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Dialogue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
+			return ec.marshalNEntityEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EntityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EntityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EntityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EntityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -10778,6 +11181,148 @@ func (ec *executionContext) fieldContext_Relation_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationProperty_name(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11359,6 +11904,94 @@ func (ec *executionContext) _Source_text(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
+}
+
+func (ec *executionContext) _Source_entities(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().Entities(ctx, obj, fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_entities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_relations(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
@@ -13187,6 +13820,55 @@ func UnmarshalCitationInput(ctx context.Context, raw any) (model.CitationInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCitedByFilter(ctx context.Context, obj any) (model.CitedByFilter, error) {
+	var it model.CitedByFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitedByFilter unmarshals raw into the CitedByFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitedByFilter(ctx context.Context, raw any) (model.CitedByFilter, error) {
+	var out model.CitedByFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitedByFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountryListFilter(ctx context.Context, obj any) (model.CountryListFilter, error) {
 	var it model.CountryListFilter
 	if obj == nil {
@@ -13311,7 +13993,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "code", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "code", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -13347,6 +14029,13 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐStringFilter(ctx, v)
@@ -13607,7 +14296,7 @@ func (ec *executionContext) unmarshalInputDialogueWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "acronym", "established", "parent", "countries", "topics", "initiatives", "meetings", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "acronym", "established", "parent", "countries", "topics", "initiatives", "meetings", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -13643,6 +14332,13 @@ func (ec *executionContext) unmarshalInputDialogueWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "acronym":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
 			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐStringFilter(ctx, v)
@@ -13980,7 +14676,7 @@ func (ec *executionContext) unmarshalInputInitiativeWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "supports", "topics", "meetings", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "supports", "topics", "meetings", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14016,6 +14712,13 @@ func (ec *executionContext) unmarshalInputInitiativeWhere(ctx context.Context, o
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "supports":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supports"))
 			data, err := ec.unmarshalODialogueListFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDialogueListFilter(ctx, v)
@@ -14290,7 +14993,7 @@ func (ec *executionContext) unmarshalInputMeetingWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "date", "ordinal", "place", "dialogue", "attendees", "organizations", "initiatives", "topics", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "date", "ordinal", "place", "dialogue", "attendees", "organizations", "initiatives", "topics", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14326,6 +15029,13 @@ func (ec *executionContext) unmarshalInputMeetingWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDateFilter(ctx, v)
@@ -14551,7 +15261,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "acronym", "classification", "country", "parent", "meetings", "people", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "acronym", "classification", "country", "parent", "meetings", "people", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14587,6 +15297,13 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "acronym":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
 			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐStringFilter(ctx, v)
@@ -14784,7 +15501,7 @@ func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "organizations", "meetings", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "organizations", "meetings", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14820,6 +15537,13 @@ func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "organizations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
 			data, err := ec.unmarshalOOrganizationListFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐOrganizationListFilter(ctx, v)
@@ -14933,7 +15657,7 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "country", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "country", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14969,6 +15693,13 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "country":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
 			data, err := ec.unmarshalOCountryWhere2map(ctx, v)
@@ -15539,7 +16270,7 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -15575,6 +16306,13 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "AND":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
 			data, err := ec.unmarshalOTopicWhere2ᚕmapᚄ(ctx, v)
@@ -16356,6 +17094,87 @@ func (ec *executionContext) _DialogueEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._DialogueEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityConnectionImplementors = []string{"EntityConnection"}
+
+func (ec *executionContext) _EntityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EntityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityConnection")
+		case "edges":
+			out.Values[i] = ec._EntityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EntityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EntityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityEdgeImplementors = []string{"EntityEdge"}
+
+func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EntityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityEdge")
+		case "cursor":
+			out.Values[i] = ec._EntityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EntityEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17812,6 +18631,87 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var relationConnectionImplementors = []string{"RelationConnection"}
+
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationConnection")
+		case "edges":
+			out.Values[i] = ec._RelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationEdgeImplementors = []string{"RelationEdge"}
+
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationEdge")
+		case "cursor":
+			out.Values[i] = ec._RelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var relationPropertyImplementors = []string{"RelationProperty"}
 
 func (ec *executionContext) _RelationProperty(ctx context.Context, sel ast.SelectionSet, obj *model.RelationProperty) graphql.Marshaler {
@@ -18026,33 +18926,45 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Source_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publisher":
 			out.Values[i] = ec._Source_publisher(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "published":
 			out.Values[i] = ec._Source_published(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "text":
 			out.Values[i] = ec._Source_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "entities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_entities(ctx, field, obj)
+				})
+		case "relations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_relations(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19092,6 +20004,38 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋdiplographᚋdiplog
 	return ret
 }
 
+func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityConnection!")
+		return graphql.Null
+	}
+	return ec._EntityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEntityEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v *model.EntityEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityEdge!")
+		return graphql.Null
+	}
+	return ec._EntityEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
 	res, err := ec.unmarshalInputEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19693,6 +20637,38 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋdiplographᚋdipl
 	return ec._Relation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationConnection!")
+		return graphql.Null
+	}
+	return ec._RelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationEdge!")
+		return graphql.Null
+	}
+	return ec._RelationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -20194,6 +21170,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx context.Context, v any) (*model.CitedByFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCitedByFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {

@@ -26,6 +26,12 @@ type CitationInput struct {
 	Quote  string `json:"quote"`
 }
 
+// Entities with a citation from a source: `eq` that source, `in` one of those (an empty list matches nothing).
+type CitedByFilter struct {
+	Eq *string  `json:"eq"`
+	In []string `json:"in"`
+}
+
 type CountryConnection struct {
 	Edges      []*CountryEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -87,6 +93,17 @@ type DialogueListFilter struct {
 	Some map[string]any `json:"some"`
 	None map[string]any `json:"none"`
 	All  map[string]any `json:"all"`
+}
+
+type EntityConnection struct {
+	Edges      []*EntityEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type EntityEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Entity `json:"node"`
 }
 
 // An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
@@ -237,6 +254,17 @@ type PlaceEdge struct {
 }
 
 type Query struct {
+}
+
+type RelationConnection struct {
+	Edges      []*RelationEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type RelationEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Relation `json:"node"`
 }
 
 // A relation to write, identified by (type, from, to): created, or its properties and citations

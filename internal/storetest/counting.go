@@ -12,6 +12,7 @@ var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
+	"CitedEntities", "CitedRelations",
 }
 
 const (
@@ -36,6 +37,8 @@ const (
 	callDeleteEntity
 	callChanges
 	callExpand
+	callCitedEntities
+	callCitedRelations
 )
 
 // Counting is a kg.Store that counts the calls made to each method of the store
@@ -178,3 +181,13 @@ func (c *Counting) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePag
 }
 
 var _ kg.Store = (*Counting)(nil)
+
+func (c *Counting) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEntityPage, error) {
+	c.calls[callCitedEntities].Add(1)
+	return c.store.CitedEntities(ctx, q)
+}
+
+func (c *Counting) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedRelationPage, error) {
+	c.calls[callCitedRelations].Add(1)
+	return c.store.CitedRelations(ctx, q)
+}
