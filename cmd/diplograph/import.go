@@ -24,7 +24,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var cfg Config
 	cfg.bindFlags(fs, getenv)
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
-	dryRun := fs.Bool("dry-run", false, "check the bundle against the store and report what would change; write nothing")
+	dryRun := fs.Bool("dry-run", false, "check the bundle against the store (Neo4j, the data dir, else the built-in dataset) and report what would change; write nothing")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -105,7 +105,9 @@ func problemsError(ps []kg.Problem) error {
 }
 
 // openWriteTarget opens the store an import writes to: Neo4j when NEO4J_URI is set, else the
-// embedded store in the data dir. A dry run without either checks against an empty store.
+// embedded store in the data dir. A dry run without either checks against the built-in dataset,
+// which is what `diplograph serve` holds without them: a bundle that extends it can be checked
+// before it is sent to a running server.
 func openWriteTarget(ctx context.Context, cfg Config, dryRun bool) (kg.Store, string, error) {
 	switch {
 	case cfg.Neo4jURI != "":
@@ -121,7 +123,15 @@ func openWriteTarget(ctx context.Context, cfg Config, dryRun bool) (kg.Store, st
 		}
 		return s, "the data directory " + cfg.DataDir, nil
 	case dryRun:
-		return memstore.New(), "an empty store", nil
+		builtin, err := dataset.Bundle()
+		if err != nil {
+			return nil, "", fmt.Errorf("built-in dataset: %w", err)
+		}
+		s, err := memstore.Load(builtin)
+		if err != nil {
+			return nil, "", fmt.Errorf("built-in dataset: %w", err)
+		}
+		return s, "the built-in dataset (what serve holds without NEO4J_URI or a data directory)", nil
 	}
 	return nil, "", errors.New("import needs somewhere to write: set NEO4J_URI (Neo4j) or DIPLOGRAPH_DATA_DIR / --data-dir (the embedded store)")
 }
