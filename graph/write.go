@@ -95,8 +95,9 @@ const bigBundle = 10_000
 // importBundle converts the bundle argument (consuming it, so it is not held twice) and imports it.
 // A bundle with problems is answered with a report that lists them, not with an error.
 func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*model.ImportReport, error) {
+	// Problems of the JSON stay in the bundle: the import reports them with every other one.
 	b, ps := kg.BundleFromValue(bundle)
-	if len(ps) > 0 {
+	if b == nil {
 		return importReport(&kg.ImportReport{Problems: ps}), nil
 	}
 	if len(b.Sources)+len(b.Entities)+len(b.Relations) >= bigBundle {

@@ -96,7 +96,8 @@ type EntityWrite struct {
 //     connects.
 //
 // Every citation's quote must occur in its source's text, the source being in b or stored. Every
-// problem is reported with its JSON path in b ("entities[3].citations[0].quote"). The error is
+// problem is reported with its JSON path in b ("entities[3].citations[0].quote"), those of b's
+// JSON (b.Problems) among them, in bundle order. The error is
 // only for a snapshot that fails.
 func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
 	pl := &planner{b: b, squeezed: map[string]string{}, plan: &Plan{
@@ -110,7 +111,7 @@ func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
 	pl.planSources()
 	pl.planEntities()
 	pl.planRelations()
-	pl.plan.Problems = pl.problems.list
+	pl.plan.Problems = mergeProblems(b.Problems, pl.problems.list)
 	return pl.plan, nil
 }
 
