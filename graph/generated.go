@@ -57,6 +57,7 @@ type ComplexityRoot struct {
 		Action  func(childComplexity int) int
 		Actor   func(childComplexity int) int
 		At      func(childComplexity int) int
+		Detail  func(childComplexity int) int
 		Entity  func(childComplexity int) int
 		ID      func(childComplexity int) int
 		Summary func(childComplexity int) int
@@ -211,11 +212,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MergeResult struct {
+		Dropped func(childComplexity int) int
+		Into    func(childComplexity int) int
+		Merged  func(childComplexity int) int
+		Moved   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddRelation    func(childComplexity int, input model.RelationInput) int
 		AddSource      func(childComplexity int, input model.SourceInput) int
 		DeleteEntity   func(childComplexity int, id string, reason string) int
 		ImportBundle   func(childComplexity int, bundle any, dryRun *bool) int
+		MergeEntities  func(childComplexity int, into string, from []string, reason string) int
 		RemoveRelation func(childComplexity int, typeArg string, from string, to string) int
 		UpsertEntity   func(childComplexity int, input model.EntityInput) int
 	}
@@ -495,6 +504,7 @@ type MutationResolver interface {
 	RemoveRelation(ctx context.Context, typeArg string, from string, to string) (bool, error)
 	DeleteEntity(ctx context.Context, id string, reason string) (bool, error)
 	ImportBundle(ctx context.Context, bundle any, dryRun *bool) (*model.ImportReport, error)
+	MergeEntities(ctx context.Context, into string, from []string, reason string) (*model.MergeResult, error)
 }
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -611,6 +621,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.detail":
+		if e.ComplexityRoot.Change.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Detail(childComplexity), true
 	case "Change.entity":
 		if e.ComplexityRoot.Change.Entity == nil {
 			break
@@ -1204,6 +1220,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
 
+	case "MergeResult.dropped":
+		if e.ComplexityRoot.MergeResult.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Dropped(childComplexity), true
+	case "MergeResult.into":
+		if e.ComplexityRoot.MergeResult.Into == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Into(childComplexity), true
+	case "MergeResult.merged":
+		if e.ComplexityRoot.MergeResult.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Merged(childComplexity), true
+	case "MergeResult.moved":
+		if e.ComplexityRoot.MergeResult.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Moved(childComplexity), true
+
 	case "Mutation.addRelation":
 		if e.ComplexityRoot.Mutation.AddRelation == nil {
 			break
@@ -1248,6 +1289,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportBundle(childComplexity, args["bundle"].(any), args["dryRun"].(*bool)), true
+	case "Mutation.mergeEntities":
+		if e.ComplexityRoot.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["into"].(string), args["from"].([]string), args["reason"].(string)), true
 	case "Mutation.removeRelation":
 		if e.ComplexityRoot.Mutation.RemoveRelation == nil {
 			break
@@ -2567,6 +2619,37 @@ type TimelineVia {
 
 }
 `, BuiltIn: false},
+	{Name: "../merge.graphqls", Input: `# Merging entities that turn out to be one (editor). docs/merging.md.
+
+"What a merge did."
+type MergeResult {
+  "The survivor, as the merge left it."
+  into: Entity!
+  "The ids merged into it: from now on they resolve to it (` + "`" + `node` + "`" + `, ` + "`" + `entity` + "`" + `, ids in later bundles)."
+  merged: [ID!]!
+  "Relations moved onto the survivor, or joined with one it had."
+  moved: Int!
+  "Relations dropped because they would join the survivor to itself; the audit record keeps them."
+  dropped: Int!
+}
+
+extend type Mutation {
+  """
+  Merges the entities ` + "`" + `from` + "`" + ` into ` + "`" + `into` + "`" + ` (of the same kind), all or nothing: ` + "`" + `into` + "`" + ` takes their
+  names as aliases, their citations, the values it lacks (where both give one, its own stays shown
+  and theirs is kept in the audit record) and their relations; they are deleted, and their ids
+  resolve to ` + "`" + `into` + "`" + ` from then on. Audited with ` + "`" + `reason` + "`" + `: one MERGE_ENTITIES change per merged
+  entity, whose ` + "`" + `detail` + "`" + ` holds everything the merge changed as it was, enough to undo it. Unknown
+  ids fail with NOT_FOUND, bad arguments with BAD_USER_INPUT; both change nothing.
+  """
+  mergeEntities(into: ID!, from: [ID!]!, reason: String!): MergeResult!
+}
+
+extend type Change {
+  "What undoing the change needs, as JSON, when the summary cannot hold it: for MERGE_ENTITIES the survivor, the merged entities and every relation of theirs as they were. Null for most changes."
+  detail: JSON
+}
+`, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes: cited facts, bulk import, and the audit trail. Every mutation needs an API key with role
 # editor or above (Authorization: Bearer <key>): without a key it fails with UNAUTHENTICATED, with
 # a reader or analyst key with FORBIDDEN. Invalid input fails with BAD_USER_INPUT and changes
@@ -2648,7 +2731,7 @@ type Change {
   at: String!
   "Who: the role and a fingerprint of the API key, e.g. ` + "`" + `editor:3f2a9c1b` + "`" + `."
   actor: String!
-  "ADD_SOURCE, UPSERT_ENTITY, ADD_RELATION, REMOVE_RELATION, DELETE_ENTITY or IMPORT."
+  "ADD_SOURCE, UPSERT_ENTITY, ADD_RELATION, REMOVE_RELATION, DELETE_ENTITY, IMPORT or MERGE_ENTITIES."
   action: String!
   "The entity or source changed (for a relation, its from); null for the summary of an import."
   entity: ID
@@ -3244,6 +3327,8 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_entity(ctx, field)
 	case "summary":
 		return ec.fieldContext_Change_summary(ctx, field)
+	case "detail":
+		return ec.fieldContext_Change_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
@@ -3544,6 +3629,20 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 		return ec.fieldContext_MeetingEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "into":
+		return ec.fieldContext_MergeResult_into(ctx, field)
+	case "merged":
+		return ec.fieldContext_MergeResult_merged(ctx, field)
+	case "moved":
+		return ec.fieldContext_MergeResult_moved(ctx, field)
+	case "dropped":
+		return ec.fieldContext_MergeResult_dropped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4273,6 +4372,36 @@ func (ec *executionContext) field_Mutation_importBundle_args(ctx context.Context
 		return nil, err
 	}
 	args["dryRun"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "into",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["into"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
 	return args, nil
 }
 
@@ -5557,6 +5686,29 @@ func (ec *executionContext) _Change_summary(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Change_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
+}
+
+func (ec *executionContext) _Change_detail(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
@@ -8032,6 +8184,107 @@ func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _MergeResult_into(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_into(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Into, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_into(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MergeResult_moved(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_moved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_dropped(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Mutation_addSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8296,6 +8549,50 @@ func (ec *executionContext) fieldContext_Mutation_importBundle(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importBundle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["into"].(string), fc.Args["from"].([]string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16588,6 +16885,11 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "detail":
+			out.Values[i] = ec._Change_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17629,6 +17931,54 @@ func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var mergeResultImplementors = []string{"MergeResult"}
+
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeResult")
+		case "into":
+			out.Values[i] = ec._MergeResult_into(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._MergeResult_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moved":
+			out.Values[i] = ec._MergeResult_moved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._MergeResult_dropped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -17686,6 +18036,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importBundle":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importBundle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -20109,6 +20466,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNImportError2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐImportErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportError) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -20355,6 +20741,14 @@ func (ec *executionContext) unmarshalNMeetingSort2map(ctx context.Context, v any
 func (ec *executionContext) unmarshalNMeetingWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputMeetingWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MergeResult!")
+		return graphql.Null
+	}
+	return ec._MergeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {

@@ -188,6 +188,18 @@ type MeetingListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+// What a merge did.
+type MergeResult struct {
+	// The survivor, as the merge left it.
+	Into Entity `json:"into"`
+	// The ids merged into it: from now on they resolve to it (`node`, `entity`, ids in later bundles).
+	Merged []string `json:"merged"`
+	// Relations moved onto the survivor, or joined with one it had.
+	Moved int `json:"moved"`
+	// Relations dropped because they would join the survivor to itself; the audit record keeps them.
+	Dropped int `json:"dropped"`
+}
+
 type Mutation struct {
 }
 

@@ -209,6 +209,10 @@ func (emptySnapshot) MatchNames(context.Context, []NameKey) (map[NameKey][]strin
 	return nil, nil
 }
 
+func (emptySnapshot) Redirects(context.Context, []string) (map[string]string, error) {
+	return nil, nil
+}
+
 func sortedKeys(m map[string]any) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

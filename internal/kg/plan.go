@@ -20,6 +20,9 @@ type Snapshot interface {
 	// MatchNames returns, for each key, the ids of the stored entities of key.Kind whose name, an
 	// alias or acronym folds (Fold) to key.Name.
 	MatchNames(ctx context.Context, keys []NameKey) (map[NameKey][]string, error)
+	// Redirects returns, for the ids among ids that were merged into another entity
+	// (MergeEntities), the id of the survivor.
+	Redirects(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // NameKey is a folded name (Fold of a name, alias or acronym) of an entity of one kind: two
@@ -126,6 +129,7 @@ type planner struct {
 
 	bundleSources map[string]*Source
 	stored        map[string]*Source
+	redirects     map[string]string // merged id -> survivor, for the ids b names
 	storedKinds   map[string]Kind
 	storedNames   map[NameKey][]string
 
@@ -200,6 +204,21 @@ func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 	var err error
 	if pl.stored, err = snap.Sources(ctx, srcIDs); err != nil {
 		return err
+	}
+	// Ids of merged entities stand for their survivors: an entity named by one is the survivor,
+	// a relation end naming one ends at it.
+	if pl.redirects, err = snap.Redirects(ctx, entIDs); err != nil {
+		return err
+	}
+	if len(pl.redirects) > 0 {
+		for i, id := range pl.entityIDs {
+			if to, ok := pl.redirects[id]; ok {
+				pl.entityIDs[i] = to
+			}
+		}
+		for _, to := range pl.redirects {
+			addEnt(to)
+		}
 	}
 	if pl.storedKinds, err = snap.EntityKinds(ctx, entIDs); err != nil {
 		return err
@@ -283,11 +302,12 @@ func (pl *planner) planEntities() {
 		if !pl.idGiven[i] || !e.Kind.Valid() {
 			continue
 		}
-		if _, dup := explicitAt[e.ID]; !dup {
-			explicitAt[e.ID] = i
+		id := pl.entityIDs[i] // the id given, or the survivor's when it names a merged entity
+		if _, dup := explicitAt[id]; !dup {
+			explicitAt[id] = i
 			if idless {
 				for _, k := range NameKeys(e) {
-					byKey[k] = appendNew(byKey[k], e.ID)
+					byKey[k] = appendNew(byKey[k], id)
 				}
 			}
 		}
@@ -451,6 +471,9 @@ func (pl *planner) planRelations() {
 
 // resolve returns the id a relation end id refers to.
 func (pl *planner) resolve(id string) string {
+	if to, ok := pl.redirects[id]; ok {
+		id = to
+	}
 	if _, ok := pl.byID[id]; ok {
 		return id
 	}

@@ -51,6 +51,16 @@ type Writer interface {
 	// one of the entity's present relations.
 	Import(ctx context.Context, b *Bundle, opts ImportOptions) (*ImportReport, error)
 
+	// MergeEntities merges the entities m.From into m.Into (PlanMerge), all or nothing: the
+	// survivor takes their names as aliases, their citations, the values it lacks and their
+	// relations; they are deleted, and each merged id (and every id merged into one of them
+	// before) redirects to the survivor from then on: Entities, ExpandQuery.WithEntities and
+	// later writes resolve it to the survivor. It records one Change per merged entity (Action
+	// MERGE_ENTITIES, Entity the survivor, Other the merged id, Detail its MergeRecord). A bad
+	// request is a CodeBadUserInput error, an unknown entity a CodeNotFound one; both change
+	// nothing.
+	MergeEntities(ctx context.Context, m MergeRequest) (*MergeReport, error)
+
 	// Changes returns one page of the audit trail, newest first: every change, or those touching
 	// q.Entity: as the changed entity or source, as the other end of a changed relation, or as
 	// the import that created it or one of its present relations.
@@ -103,6 +113,9 @@ type Change struct {
 	// Other is the To of a changed relation, so the change is found from either end.
 	Other   string `json:"other,omitempty"`
 	Summary string `json:"summary"`
+	// Detail is what a change that the summary cannot hold needs to be undone, as JSON: a merge's
+	// MergeRecord. "" for most changes.
+	Detail string `json:"detail,omitempty"`
 }
 
 // ID returns the change's id, "change:<seq>".

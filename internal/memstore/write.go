@@ -23,6 +23,13 @@ type op struct {
 	DelEntity   string       `json:"delEntity,omitempty"`
 	DelRelation *kg.Relation `json:"delRelation,omitempty"` // Type, From, To only
 	Change      *kg.Change   `json:"change,omitempty"`
+	Redirect    *redirect    `json:"redirect,omitempty"`
+}
+
+// redirect makes a merged id resolve to the survivor (MergeEntities).
+type redirect struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // snapshot answers kg.Snapshot from the maps; the caller holds s.mu.
@@ -43,6 +50,16 @@ func (v snapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Ki
 	for _, id := range ids {
 		if n, ok := v.s.nodes[id]; ok {
 			out[id] = n.entity.Kind
+		}
+	}
+	return out, nil
+}
+
+func (v snapshot) Redirects(_ context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		if to, ok := v.s.redirects[id]; ok {
+			out[id] = to
 		}
 	}
 	return out, nil
@@ -268,6 +285,8 @@ func (s *Store) apply(ops []op) {
 			s.removeEntity(o.DelEntity)
 		case o.Change != nil:
 			s.record(o.Change)
+		case o.Redirect != nil:
+			s.redirects[o.Redirect.From] = o.Redirect.To
 		}
 	}
 	if newSources {

@@ -142,6 +142,10 @@ func (emptySnapshot) MatchNames(context.Context, []kg.NameKey) (map[kg.NameKey][
 	return map[kg.NameKey][]string{}, nil
 }
 
+func (emptySnapshot) Redirects(context.Context, []string) (map[string]string, error) {
+	return nil, nil
+}
+
 // bulkSeq is the seq of the one :Change a bulk load records, as the first import into an empty
 // database gets.
 const bulkSeq int64 = 1

@@ -116,6 +116,11 @@ func (w *txWriter) record(o kg.Outcome, props map[string]any, action, entity, ot
 
 // change queues a :Change node, written by flushChanges.
 func (w *txWriter) change(action, entity, other, summary string) error {
+	return w.changeWithDetail(action, entity, other, summary, "")
+}
+
+// changeWithDetail is change with a kg.Change Detail.
+func (w *txWriter) changeWithDetail(action, entity, other, summary, detail string) error {
 	w.seq++
 	row := map[string]any{"seq": w.seq, "at": w.at, "actor": w.actor, "action": action, "summary": summary}
 	if entity != "" {
@@ -123,6 +128,9 @@ func (w *txWriter) change(action, entity, other, summary string) error {
 	}
 	if other != "" {
 		row["other"] = other
+	}
+	if detail != "" {
+		row["detail"] = detail
 	}
 	w.changes = append(w.changes, row)
 	if len(w.changes) >= batchSize {

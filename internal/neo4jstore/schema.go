@@ -46,6 +46,10 @@ func schemaStatements() []string {
 		"CREATE RANGE INDEX change_entity IF NOT EXISTS FOR (c:Change) ON (c.entity)",
 		"CREATE RANGE INDEX change_other IF NOT EXISTS FOR (c:Change) ON (c.other)",
 		"CREATE CONSTRAINT changelog_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE",
+		// Merged ids (MergeEntities): looked up by id on every read by id, and by survivor when
+		// the survivor is merged in turn.
+		"CREATE CONSTRAINT redirect_id IF NOT EXISTS FOR (d:Redirect) REQUIRE d.id IS UNIQUE",
+		"CREATE RANGE INDEX redirect_to IF NOT EXISTS FOR (d:Redirect) ON (d.to)",
 	}
 	for _, k := range kg.Kinds {
 		l := k.Label()

@@ -215,6 +215,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		c.Entity, _ = m["entity"].(string)
 		c.Other, _ = m["other"].(string)
 		c.Summary, _ = m["summary"].(string)
+		c.Detail, _ = m["detail"].(string)
 		out.Changes = append(out.Changes, c)
 	}
 	return out, nil

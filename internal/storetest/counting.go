@@ -12,7 +12,7 @@ var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
-	"CitedEntities", "CitedRelations",
+	"CitedEntities", "CitedRelations", "MergeEntities",
 }
 
 const (
@@ -39,6 +39,7 @@ const (
 	callExpand
 	callCitedEntities
 	callCitedRelations
+	callMergeEntities
 )
 
 // Counting is a kg.Store that counts the calls made to each method of the store
@@ -190,4 +191,9 @@ func (c *Counting) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.Cite
 func (c *Counting) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedRelationPage, error) {
 	c.calls[callCitedRelations].Add(1)
 	return c.store.CitedRelations(ctx, q)
+}
+
+func (c *Counting) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.MergeReport, error) {
+	c.calls[callMergeEntities].Add(1)
+	return c.store.MergeEntities(ctx, m)
 }
