@@ -154,10 +154,12 @@ type ComplexityRoot struct {
 	}
 
 	ImportReport struct {
-		Created   func(childComplexity int) int
-		Errors    func(childComplexity int) int
-		Unchanged func(childComplexity int) int
-		Updated   func(childComplexity int) int
+		Created             func(childComplexity int) int
+		Duplicates          func(childComplexity int) int
+		DuplicatesUnchecked func(childComplexity int) int
+		Errors              func(childComplexity int) int
+		Unchanged           func(childComplexity int) int
+		Updated             func(childComplexity int) int
 	}
 
 	Initiative struct {
@@ -330,6 +332,16 @@ type ComplexityRoot struct {
 		Person       func(childComplexity int) int
 		Start        func(childComplexity int) int
 		Title        func(childComplexity int) int
+	}
+
+	PossibleDuplicate struct {
+		Existing   func(childComplexity int) int
+		ExistingID func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Path       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Score      func(childComplexity int) int
 	}
 
 	Query struct {
@@ -981,6 +993,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Created(childComplexity), true
+	case "ImportReport.duplicates":
+		if e.ComplexityRoot.ImportReport.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Duplicates(childComplexity), true
+	case "ImportReport.duplicatesUnchecked":
+		if e.ComplexityRoot.ImportReport.DuplicatesUnchecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DuplicatesUnchecked(childComplexity), true
 	case "ImportReport.errors":
 		if e.ComplexityRoot.ImportReport.Errors == nil {
 			break
@@ -1734,6 +1758,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Title(childComplexity), true
+
+	case "PossibleDuplicate.existing":
+		if e.ComplexityRoot.PossibleDuplicate.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Existing(childComplexity), true
+	case "PossibleDuplicate.existingId":
+		if e.ComplexityRoot.PossibleDuplicate.ExistingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.ExistingID(childComplexity), true
+	case "PossibleDuplicate.id":
+		if e.ComplexityRoot.PossibleDuplicate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.ID(childComplexity), true
+	case "PossibleDuplicate.name":
+		if e.ComplexityRoot.PossibleDuplicate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Name(childComplexity), true
+	case "PossibleDuplicate.path":
+		if e.ComplexityRoot.PossibleDuplicate.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Path(childComplexity), true
+	case "PossibleDuplicate.reason":
+		if e.ComplexityRoot.PossibleDuplicate.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Reason(childComplexity), true
+	case "PossibleDuplicate.score":
+		if e.ComplexityRoot.PossibleDuplicate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Score(childComplexity), true
 
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
@@ -2518,6 +2585,32 @@ extend type Query {
   (CYPHER_TIMEOUT). On the embedded store: CYPHER_UNSUPPORTED.
   """
   cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
+}
+`, BuiltIn: false},
+	{Name: "../duplicates.graphqls", Input: `# Possible duplicates: what an import (or its dry run) creates that resembles a stored entity.
+# The finder is internal/kg/duplicates.go; docs/merging.md says what to do about one.
+
+"A new entity of an imported bundle that resembles a stored entity of its kind: check it, and merge the two (mergeEntities) if they are one."
+type PossibleDuplicate {
+  "Where in the bundle, e.g. ` + "`" + `entities[3]` + "`" + `."
+  path: String!
+  "The id the new entity gets."
+  id: ID!
+  name: String!
+  "The stored entity it resembles (null if it is gone since)."
+  existing: Entity
+  existingId: ID!
+  "How alike, from 0.5 (possible) to 1; from 0.85 on a strong match."
+  score: Float!
+  "Why, for a person to read: \"Ken is a nickname of Kenneth\"."
+  reason: String!
+}
+
+extend type ImportReport {
+  "The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same."
+  duplicates: [PossibleDuplicate!]!
+  "New entities not looked up (an import looks up at most 200)."
+  duplicatesUnchecked: Int!
 }
 `, BuiltIn: false},
 	{Name: "../explore.graphqls", Input: `"""
@@ -3523,6 +3616,10 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_unchanged(ctx, field)
 	case "errors":
 		return ec.fieldContext_ImportReport_errors(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_ImportReport_duplicates(ctx, field)
+	case "duplicatesUnchecked":
+		return ec.fieldContext_ImportReport_duplicatesUnchecked(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
@@ -3849,6 +3946,26 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_citations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
+}
+
+func (ec *executionContext) childFields_PossibleDuplicate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_PossibleDuplicate_path(ctx, field)
+	case "id":
+		return ec.fieldContext_PossibleDuplicate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_PossibleDuplicate_name(ctx, field)
+	case "existing":
+		return ec.fieldContext_PossibleDuplicate_existing(ctx, field)
+	case "existingId":
+		return ec.fieldContext_PossibleDuplicate_existingId(ctx, field)
+	case "score":
+		return ec.fieldContext_PossibleDuplicate_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_PossibleDuplicate_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PossibleDuplicate", field.Name)
 }
 
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7216,6 +7333,61 @@ func (ec *executionContext) fieldContext_ImportReport_errors(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportReport_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PossibleDuplicate) graphql.Marshaler {
+			return ec.marshalNPossibleDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PossibleDuplicate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_duplicatesUnchecked(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_duplicatesUnchecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DuplicatesUnchecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_duplicatesUnchecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10384,6 +10556,176 @@ func (ec *executionContext) fieldContext_Position_citations(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PossibleDuplicate_path(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "String")
+}
+
+func (ec *executionContext) _PossibleDuplicate_id(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "ID")
+}
+
+func (ec *executionContext) _PossibleDuplicate_name(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "String")
+}
+
+func (ec *executionContext) _PossibleDuplicate_existing(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PossibleDuplicate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PossibleDuplicate_existingId(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_existingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExistingID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_existingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "ID")
+}
+
+func (ec *executionContext) _PossibleDuplicate_score(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PossibleDuplicate_reason(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "String")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -17566,6 +17908,16 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "duplicates":
+			out.Values[i] = ec._ImportReport_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicatesUnchecked":
+			out.Values[i] = ec._ImportReport_duplicatesUnchecked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18743,6 +19095,70 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "citations":
 			out.Values[i] = ec._Position_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var possibleDuplicateImplementors = []string{"PossibleDuplicate"}
+
+func (ec *executionContext) _PossibleDuplicate(ctx context.Context, sel ast.SelectionSet, obj *model.PossibleDuplicate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, possibleDuplicateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PossibleDuplicate")
+		case "path":
+			out.Values[i] = ec._PossibleDuplicate_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._PossibleDuplicate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PossibleDuplicate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "existing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PossibleDuplicate_existing(ctx, field, obj)
+				})
+		case "existingId":
+			out.Values[i] = ec._PossibleDuplicate_existingId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._PossibleDuplicate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PossibleDuplicate_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -21005,6 +21421,30 @@ func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋdiplographᚋdipl
 		return graphql.Null
 	}
 	return ec._Position(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPossibleDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PossibleDuplicate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPossibleDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPossibleDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicate(ctx context.Context, sel ast.SelectionSet, v *model.PossibleDuplicate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PossibleDuplicate!")
+		return graphql.Null
+	}
+	return ec._PossibleDuplicate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {

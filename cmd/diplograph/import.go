@@ -54,7 +54,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer s.Close(context.WithoutCancel(ctx))
 	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
-	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun})
+	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun, Duplicates: true})
 	if err != nil {
 		if rep != nil && len(rep.Problems) > 0 {
 			return problemsError(rep.Problems)
@@ -64,9 +64,32 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if *dryRun {
 		_, err = fmt.Fprintf(stdout, "dry run against %s, nothing written: would create %d, update %d, leave %d unchanged\n",
 			where, rep.Created, rep.Updated, rep.Unchanged)
+	} else {
+		_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
+	}
+	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
+	return printDuplicates(stdout, rep)
+}
+
+// printDuplicates lists the possible duplicates of an import, one a line, with what to do.
+func printDuplicates(w io.Writer, rep *kg.ImportReport) error {
+	if len(rep.Duplicates) == 0 && rep.DuplicatesUnchecked == 0 {
+		return nil
+	}
+	var b strings.Builder
+	if n := len(rep.Duplicates); n > 0 {
+		fmt.Fprintf(&b, "%d possible duplicate(s) of stored entities: check each; if two are one, give the bundle entity the stored id, "+
+			"or merge them after the import (mergeEntities, docs/merging.md):\n", n)
+		for _, d := range rep.Duplicates {
+			fmt.Fprintf(&b, "  %s %s %q ~ %s %q (%.2f: %s)\n", d.Path, d.ID, d.Name, d.Existing.ID, d.Existing.Name, d.Existing.Score, d.Existing.Reason)
+		}
+	}
+	if rep.DuplicatesUnchecked > 0 {
+		fmt.Fprintf(&b, "%d more new entities were not checked for duplicates (at most %d are)\n", rep.DuplicatesUnchecked, kg.MaxDuplicateChecks)
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 

@@ -86,6 +86,16 @@ func TestImportExportCommands(t *testing.T) {
 	if code, out, stderr := runCLI(t, "import", "--dry-run", extension); code != 0 || !strings.Contains(out, "would create 1, update 1") {
 		t.Errorf("import --dry-run extension.json = %d, %q %q; want a new source and an existing relation updated", code, out, stderr)
 	}
+	// A new entity that resembles a stored one is listed with the stored id, score and reason.
+	kenneth := filepath.Join(tmp, "kenneth.json")
+	if err := os.WriteFile(kenneth, []byte(`{"sources": [{"id": "source:note", "title": "Note", "text": "Kenneth Salazar met Roberto Velasco in 2023."}],
+		"entities": [{"kind": "PERSON", "name": "Kenneth Salazar", "citations": [{"source": "source:note", "quote": "Kenneth Salazar met Roberto Velasco"}]}]}`), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCLI(t, "import", "--dry-run", kenneth)
+	if code != 0 || !strings.Contains(out, "1 possible duplicate(s)") || !strings.Contains(out, `entities[0] person:kenneth-salazar "Kenneth Salazar" ~ person:ken-salazar "Ken Salazar"`) {
+		t.Errorf("import --dry-run kenneth.json = %d, %q %q; want Ken Salazar named as a possible duplicate", code, out, stderr)
+	}
 	code, out, stderr = runCLI(t, "import", "--dry-run", "--data-dir", dir, fixture)
 	if code != 0 || !strings.Contains(out, "would create "+strconv.Itoa(n)) {
 		t.Errorf("import --dry-run = %d, %q %q; want %d to create", code, out, stderr, n)

@@ -142,6 +142,10 @@ type ImportReport struct {
 	Unchanged int `json:"unchanged"`
 	// Every problem of the bundle, with its JSON path; when there are any, nothing was written.
 	Errors []*ImportError `json:"errors"`
+	// The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same.
+	Duplicates []*PossibleDuplicate `json:"duplicates"`
+	// New entities not looked up (an import looks up at most 200).
+	DuplicatesUnchecked int `json:"duplicatesUnchecked"`
 }
 
 type InitiativeConnection struct {

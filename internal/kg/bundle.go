@@ -213,6 +213,8 @@ func (emptySnapshot) Redirects(context.Context, []string) (map[string]string, er
 	return nil, nil
 }
 
+func (emptySnapshot) Search(context.Context, SearchQuery) ([]SearchHit, error) { return nil, nil }
+
 func sortedKeys(m map[string]any) []string {
 	ks := make([]string, 0, len(m))
 	for k := range m {

@@ -23,6 +23,9 @@ type Snapshot interface {
 	// Redirects returns, for the ids among ids that were merged into another entity
 	// (MergeEntities), the id of the survivor.
 	Redirects(ctx context.Context, ids []string) (map[string]string, error)
+	// Search is Store.Search over the stored entities: planning looks up the stored entities a
+	// new one may duplicate (plan_duplicates.go).
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 }
 
 // NameKey is a folded name (Fold of a name, alias or acronym) of an entity of one kind: two
@@ -66,6 +69,11 @@ type Plan struct {
 	StoredKinds map[string]Kind
 	// Problems lists everything wrong, in bundle order; a plan with problems must not be written.
 	Problems []Problem
+	// Duplicates are the stored entities that entities the plan creates resemble, by bundle
+	// order then best first, once FindDuplicates has looked (imports do; single-item writes do
+	// not); DuplicatesUnchecked counts the new entities beyond MaxDuplicateChecks, not looked up.
+	Duplicates          []PossibleDuplicate
+	DuplicatesUnchecked int
 }
 
 // EntityWrite is one entity a plan writes. Merge says how: an entity named by its id replaces the

@@ -71,6 +71,10 @@ type Writer interface {
 type ImportOptions struct {
 	// DryRun validates and counts without writing anything.
 	DryRun bool
+	// Duplicates looks up, for each entity the import creates, the stored entities it may
+	// duplicate (Plan.FindDuplicates: a few searches per new entity), for the report. The API
+	// and the command line ask for it; loads of a whole graph (seeding, tests) need not.
+	Duplicates bool
 }
 
 // ImportStats counts what an import did (or, in a dry run, would do) with the items of a bundle.
@@ -87,6 +91,12 @@ type ImportReport struct {
 	// nothing was written and the counts are zero.
 	Problems []Problem
 	DryRun   bool
+	// Duplicates lists the stored entities that entities the import creates (or, in a dry run,
+	// would create) resemble, each with the score and the reason (PossibleDuplicate); they are
+	// written all the same. DuplicatesUnchecked counts new entities not looked up (beyond
+	// MaxDuplicateChecks).
+	Duplicates          []PossibleDuplicate
+	DuplicatesUnchecked int
 }
 
 // Actions of Changes.

@@ -350,13 +350,18 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	p := kg.PlanSearch(q.Text)
-	if len(p.Tokens) == 0 {
-		return []kg.SearchHit{}, nil
-	}
-
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.search(q), nil
+}
+
+// search is Search for a caller that holds Store.mu (a write's planning, which looks for
+// possible duplicates).
+func (s *Store) search(q kg.SearchQuery) []kg.SearchHit {
+	p := kg.PlanSearch(q.Text)
+	if len(p.Tokens) == 0 {
+		return []kg.SearchHit{}
+	}
 	tws := make([]tokenWords, len(p.Tokens))
 	entries := 0
 	for i, t := range p.Tokens {
@@ -380,7 +385,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	for i := range hits {
 		hits[i].Entity = cloneEntity(hits[i].Entity)
 	}
-	return hits, nil
+	return hits
 }
 
 // rankAll ranks every entity with a word some token matches, which are all the entities the

@@ -55,6 +55,11 @@ func (v snapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Ki
 	return out, nil
 }
 
+// Search searches the store without taking its lock: the write planning holds it.
+func (v snapshot) Search(_ context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	return v.s.search(q), nil
+}
+
 func (v snapshot) Redirects(_ context.Context, ids []string) (map[string]string, error) {
 	out := map[string]string{}
 	for _, id := range ids {
@@ -85,7 +90,7 @@ type written struct {
 // write plans b, and unless dryRun writes it, recording one change per item written with
 // action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
 // (with the report) and write nothing.
-func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*kg.ImportReport, *written, error) {
+func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, error) {
 	rep := &kg.ImportReport{DryRun: dryRun}
 	if err := s.ready(ctx); err != nil {
 		return rep, nil, err
@@ -106,6 +111,12 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 	plan, err := kg.PlanImport(ctx, b, snapshot{s})
 	if err != nil {
 		return rep, nil, err
+	}
+	if len(opts) > 0 && opts[0].Duplicates {
+		if err := plan.FindDuplicates(ctx, snapshot{s}); err != nil {
+			return rep, nil, err
+		}
+		rep.Duplicates, rep.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
 	}
 	if len(plan.Problems) > 0 {
 		rep.Problems = plan.Problems
@@ -404,7 +415,7 @@ func (s *Store) record(c *kg.Change) {
 // Import writes b as kg.Writer.Import says. The store keeps b's items: the caller must not change b
 // afterwards.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun)
+	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun, opts)
 	return rep, err
 }
 

@@ -146,6 +146,8 @@ func (emptySnapshot) Redirects(context.Context, []string) (map[string]string, er
 	return nil, nil
 }
 
+func (emptySnapshot) Search(context.Context, kg.SearchQuery) ([]kg.SearchHit, error) { return nil, nil }
+
 // bulkSeq is the seq of the one :Change a bulk load records, as the first import into an empty
 // database gets.
 const bulkSeq int64 = 1

@@ -183,7 +183,7 @@ const opImport = "import"
 
 // Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun)
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
 	if err != nil {
 		return &kg.ImportReport{DryRun: opts.DryRun}, err
 	}
@@ -195,7 +195,7 @@ func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions)
 
 // writeBundle plans and writes b, recording its changes with action (and, for an import, one for
 // the whole import).
-func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*txResult, error) {
+func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*txResult, error) {
 	if b == nil {
 		return nil, badInput("no bundle to import")
 	}
@@ -215,9 +215,15 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 				w.importSeq = w.seq
 			}
 		}
-		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w})
+		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w, s})
 		if err != nil {
 			return nil, err
+		}
+		if len(opts) > 0 && opts[0].Duplicates {
+			if err := plan.FindDuplicates(w.ctx, txSnapshot{w, s}); err != nil {
+				return nil, err
+			}
+			res.report.Duplicates, res.report.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
 		}
 		if len(plan.Problems) > 0 {
 			res.report.Problems = plan.Problems
@@ -444,8 +450,17 @@ func (w *txWriter) batches(rows []map[string]any, cypher string) error {
 	return nil
 }
 
-// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query.
-type txSnapshot struct{ w *txWriter }
+// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query;
+// but Search, which runs as Store.Search does, outside it: planning searches before the
+// transaction writes anything, so it sees what the transaction sees.
+type txSnapshot struct {
+	w *txWriter
+	s *Store
+}
+
+func (v txSnapshot) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	return v.s.Search(ctx, q)
+}
 
 // lookupBatch bounds the keys one snapshot query carries.
 const lookupBatch = 5000

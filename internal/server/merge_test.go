@@ -27,8 +27,28 @@ func TestMergeEntities(t *testing.T) {
 			s := open(t)
 			editor, _, reader, anonymous := newKeyClients(t, s)
 			editor = editor.on(t)
-			var imp struct{}
-			editor.ok(importQ, map[string]any{"b": dup}, &imp)
+			// The import lists the new person as a possible duplicate of Ken Salazar: then merge.
+			var imp struct {
+				ImportBundle struct {
+					Created    int `json:"created"`
+					Duplicates []struct {
+						Path     string  `json:"path"`
+						ID       string  `json:"id"`
+						Score    float64 `json:"score"`
+						Reason   string  `json:"reason"`
+						Existing struct {
+							ID   string `json:"id"`
+							Name string `json:"name"`
+						} `json:"existing"`
+					} `json:"duplicates"`
+				} `json:"importBundle"`
+			}
+			editor.ok(`mutation($b: JSON!) { importBundle(bundle: $b) { created duplicates { path id score reason existing { id name } } } }`,
+				map[string]any{"b": dup}, &imp)
+			if ds := imp.ImportBundle.Duplicates; len(ds) != 1 || ds[0].Path != "entities[0]" || ds[0].ID != "person:kenneth-salazar" ||
+				ds[0].Existing.ID != "person:ken-salazar" || ds[0].Existing.Name != "Ken Salazar" || ds[0].Score < kg.MinDuplicateScore || ds[0].Reason == "" {
+				t.Errorf("importBundle duplicates = %+v, want Kenneth Salazar ~ Ken Salazar with a score and a reason", ds)
+			}
 			for who, c := range map[string]keyClient{"reader": reader.on(t), "anonymous": anonymous.on(t)} {
 				if e := c.fails(mergeQ, vars); e.Extensions.Code != kg.CodeForbidden && e.Extensions.Code != kg.CodeUnauthenticated {
 					t.Errorf("mergeEntities as %s: code %s, want FORBIDDEN or UNAUTHENTICATED", who, e.Extensions.Code)
