@@ -345,26 +345,27 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Changes           func(childComplexity int, entity *string, first *int, after *string) int
-		CommonConnections func(childComplexity int, a string, b string, first *int) int
-		Countries         func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Cypher            func(childComplexity int, query string, params any, limit *int) int
-		Dialogues         func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Entity            func(childComplexity int, id string) int
-		Initiatives       func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Meetings          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Neighborhood      func(childComplexity int, id string, hops *int, first *int, types []string, kinds []model.EntityKind) int
-		Node              func(childComplexity int, id string) int
-		Organizations     func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Paths             func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
-		People            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Places            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		RelationTypes     func(childComplexity int) int
-		Search            func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
-		ShortestPath      func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
-		Sources           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Timeline          func(childComplexity int, id *string, from *string, to *string, first *int, direct *bool) int
-		Topics            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Changes            func(childComplexity int, entity *string, first *int, after *string) int
+		CommonConnections  func(childComplexity int, a string, b string, first *int) int
+		Countries          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Cypher             func(childComplexity int, query string, params any, limit *int) int
+		Dialogues          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Entity             func(childComplexity int, id string) int
+		Initiatives        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Meetings           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Neighborhood       func(childComplexity int, id string, hops *int, first *int, types []string, kinds []model.EntityKind) int
+		Node               func(childComplexity int, id string) int
+		Organizations      func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Paths              func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
+		People             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Places             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		PossibleDuplicates func(childComplexity int, id string, first *int) int
+		RelationTypes      func(childComplexity int) int
+		Search             func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
+		ShortestPath       func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
+		Sources            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Timeline           func(childComplexity int, id *string, from *string, to *string, first *int, direct *bool) int
+		Topics             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -412,6 +413,13 @@ type ComplexityRoot struct {
 
 	SearchHit struct {
 		Entity func(childComplexity int) int
+		Score  func(childComplexity int) int
+	}
+
+	SimilarEntity struct {
+		Entity func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Reason func(childComplexity int) int
 		Score  func(childComplexity int) int
 	}
 
@@ -550,6 +558,7 @@ type QueryResolver interface {
 	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TopicConnection, error)
 	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error)
 	Cypher(ctx context.Context, query string, params any, limit *int) (*model.CypherResult, error)
+	PossibleDuplicates(ctx context.Context, id string, first *int) ([]*model.SimilarEntity, error)
 	ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []string, avoid []string) (*model.Path, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, types []string, avoid []string) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, hops *int, first *int, types []string, kinds []model.EntityKind) (*model.Subgraph, error)
@@ -1957,6 +1966,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.possibleDuplicates":
+		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_possibleDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["id"].(string), args["first"].(*int)), true
 	case "Query.relationTypes":
 		if e.ComplexityRoot.Query.RelationTypes == nil {
 			break
@@ -2187,6 +2207,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+
+	case "SimilarEntity.entity":
+		if e.ComplexityRoot.SimilarEntity.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.Entity(childComplexity), true
+	case "SimilarEntity.id":
+		if e.ComplexityRoot.SimilarEntity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.ID(childComplexity), true
+	case "SimilarEntity.reason":
+		if e.ComplexityRoot.SimilarEntity.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.Reason(childComplexity), true
+	case "SimilarEntity.score":
+		if e.ComplexityRoot.SimilarEntity.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.Score(childComplexity), true
 
 	case "Source.entities":
 		if e.ComplexityRoot.Source.Entities == nil {
@@ -2611,6 +2656,25 @@ extend type ImportReport {
   duplicates: [PossibleDuplicate!]!
   "New entities not looked up (an import looks up at most 200)."
   duplicatesUnchecked: Int!
+}
+
+"A stored entity that may be the same as another, with how alike they are and why."
+type SimilarEntity {
+  id: ID!
+  "The entity (null if it is gone since)."
+  entity: Entity
+  "From 0.5 (possible) to 1; from 0.85 on a strong match."
+  score: Float!
+  reason: String!
+}
+
+extend type Query {
+  """
+  The stored entities of the same kind that the entity ` + "`" + `id` + "`" + ` may be the same as (the duplicate
+  finder over search: names, aliases, initials, nicknames, titles, acronyms), best first; at most
+  ` + "`" + `first` + "`" + ` (at most 20). Merge the ones that are (mergeEntities). Empty for an unknown id.
+  """
+  possibleDuplicates(id: ID!, first: Int = 5): [SimilarEntity!]!
 }
 `, BuiltIn: false},
 	{Name: "../explore.graphqls", Input: `"""
@@ -4064,6 +4128,20 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
+func (ec *executionContext) childFields_SimilarEntity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SimilarEntity_id(ctx, field)
+	case "entity":
+		return ec.fieldContext_SimilarEntity_entity(ctx, field)
+	case "score":
+		return ec.fieldContext_SimilarEntity_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_SimilarEntity_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimilarEntity", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -5151,6 +5229,28 @@ func (ec *executionContext) field_Query_places_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -11306,6 +11406,50 @@ func (ec *executionContext) fieldContext_Query_cypher(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PossibleDuplicates(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SimilarEntity) graphql.Marshaler {
+			return ec.marshalNSimilarEntity2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimilarEntity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_possibleDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12405,6 +12549,107 @@ func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SimilarEntity_id(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarEntity", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SimilarEntity_entity(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimilarEntity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimilarEntity_score(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarEntity", field, true, false, "Float")
+}
+
+func (ec *executionContext) _SimilarEntity_reason(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarEntity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
@@ -19276,6 +19521,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cypher(ctx, field)
 				})
+		case "possibleDuplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_possibleDuplicates(ctx, field)
+				})
 		case "shortestPath":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -19667,6 +19918,55 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = ec._SearchHit_score(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var similarEntityImplementors = []string{"SimilarEntity"}
+
+func (ec *executionContext) _SimilarEntity(ctx context.Context, sel ast.SelectionSet, obj *model.SimilarEntity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, similarEntityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimilarEntity")
+		case "id":
+			out.Values[i] = ec._SimilarEntity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimilarEntity_entity(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._SimilarEntity_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._SimilarEntity_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21602,6 +21902,30 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋdiplographᚋdip
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSimilarEntity2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarEntity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSimilarEntity2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSimilarEntity2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntity(ctx context.Context, sel ast.SelectionSet, v *model.SimilarEntity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimilarEntity!")
+		return graphql.Null
+	}
+	return ec._SimilarEntity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {

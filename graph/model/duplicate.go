@@ -46,3 +46,33 @@ func (d *PossibleDuplicate) Score() float64 { return d.D.Existing.Score }
 
 // Reason returns why they may be one.
 func (d *PossibleDuplicate) Reason() string { return d.D.Existing.Reason }
+
+// SimilarEntity is a stored entity that may be the same as another. The entities of one answer
+// are loaded together, the first time one is asked for.
+type SimilarEntity struct {
+	D    kg.Duplicate
+	refs *EntityRefs
+}
+
+// NewSimilarEntities wraps ds, sharing one batch for their entities.
+func NewSimilarEntities(store kg.Store, ds []kg.Duplicate) []*SimilarEntity {
+	refs := &EntityRefs{store: store}
+	out := make([]*SimilarEntity, len(ds))
+	for i, d := range ds {
+		refs.ids = append(refs.ids, d.ID)
+		out[i] = &SimilarEntity{D: d, refs: refs}
+	}
+	return out
+}
+
+// ID returns the similar entity's id.
+func (s *SimilarEntity) ID() string { return s.D.ID }
+
+// Entity returns the similar entity, or nil if the store no longer has it.
+func (s *SimilarEntity) Entity(ctx context.Context) (Entity, error) { return s.refs.Entity(ctx, s.D.ID) }
+
+// Score returns how alike the two are.
+func (s *SimilarEntity) Score() float64 { return s.D.Score }
+
+// Reason returns why they may be one.
+func (s *SimilarEntity) Reason() string { return s.D.Reason }

@@ -114,3 +114,44 @@ func TestMergeEntities(t *testing.T) {
 		})
 	}
 }
+
+// TestPossibleDuplicates: an entity page can ask which stored entities it may be the same as.
+func TestPossibleDuplicates(t *testing.T) {
+	for name, open := range stores(t, builtin(t)) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			editor, _, _, anonymous := newKeyClients(t, s)
+			const text = "Kenneth Salazar met Roberto Velasco."
+			var imp struct{}
+			editor.on(t).ok(importQ, map[string]any{"b": map[string]any{
+				"sources": []any{map[string]any{"id": "source:k", "title": "K", "text": text}},
+				"entities": []any{map[string]any{"kind": "PERSON", "name": "Kenneth Salazar",
+					"citations": []any{map[string]any{"source": "source:k", "quote": text}}}}}}, &imp)
+			var out struct {
+				Kenneth []struct {
+					ID     string  `json:"id"`
+					Score  float64 `json:"score"`
+					Reason string  `json:"reason"`
+					Entity struct {
+						Name string `json:"name"`
+					} `json:"entity"`
+				} `json:"kenneth"`
+				Velasco []struct {
+					ID string `json:"id"`
+				} `json:"velasco"`
+				Nobody []struct {
+					ID string `json:"id"`
+				} `json:"nobody"`
+			}
+			anonymous.on(t).ok(`{ kenneth: possibleDuplicates(id: "person:kenneth-salazar") { id score reason entity { name } }
+				velasco: possibleDuplicates(id: "person:roberto-velasco") { id }
+				nobody: possibleDuplicates(id: "person:nobody") { id } }`, nil, &out)
+			if len(out.Kenneth) != 1 || out.Kenneth[0].ID != "person:ken-salazar" || out.Kenneth[0].Entity.Name != "Ken Salazar" || out.Kenneth[0].Reason == "" {
+				t.Errorf("possibleDuplicates(Kenneth Salazar) = %+v, want Ken Salazar with a reason", out.Kenneth)
+			}
+			if len(out.Velasco) != 0 || len(out.Nobody) != 0 {
+				t.Errorf("possibleDuplicates(Velasco, nobody) = %+v, %+v; want none", out.Velasco, out.Nobody)
+			}
+		})
+	}
+}

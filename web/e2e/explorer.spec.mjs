@@ -218,6 +218,38 @@ test('at phone width the panels stack under the graph', async () => {
   await phone.close();
 });
 
+// Late: it adds a person to the graph. An editor imports a release that writes "Kenneth
+// Salazar"; his page says he may be Ken Salazar, and opens Ken Salazar from there.
+test('an entity page names the entities it may be the same as', async () => {
+  const key = process.env.EDITOR_KEY;
+  assert.ok(key, 'EDITOR_KEY must name an editor key of the server under test');
+  const text = 'Kenneth Salazar met Roberto Velasco in Mexico City.';
+  const res = await page.request.post(`${base}/graphql`, {
+    headers: { Authorization: `Bearer ${key}` },
+    data: {
+      query: 'mutation($b: JSON!) { importBundle(bundle: $b) { created errors { message } duplicates { existingId } } }',
+      variables: {
+        b: {
+          sources: [{ id: 'source:salazar-note', title: 'Salazar note', text }],
+          entities: [{ kind: 'PERSON', name: 'Kenneth Salazar', citations: [{ source: 'source:salazar-note', quote: text }] }],
+        },
+      },
+    },
+  });
+  const body = await res.json();
+  await page.goto(`${base}/`);
+  assert.deepEqual(body.data.importBundle.errors, []);
+  assert.deepEqual(body.data.importBundle.duplicates, [{ existingId: 'person:ken-salazar' }]);
+  await search('Kenneth Salazar');
+  await page.getByTestId('search-result').filter({ hasText: 'Kenneth Salazar' }).first().click();
+  await page.locator('#details-title', { hasText: 'Kenneth Salazar' }).waitFor();
+  const dups = page.getByTestId('possible-duplicates');
+  await dups.waitFor();
+  assert.match(await dups.textContent(), /Ken Salazar.*Ken is a nickname of Kenneth/is);
+  await dups.getByRole('button', { name: 'Ken Salazar' }).click();
+  await page.locator('#details-title', { hasText: /^Ken Salazar$/ }).waitFor();
+});
+
 test('GraphiQL loads offline with the README examples and runs one', async () => {
   await page.goto(`${base}/graphiql`);
   // Its editor is megabytes of script: give a busy machine time to start it.

@@ -75,6 +75,20 @@ export async function entity(id) {
 }
 
 /**
+ * possibleDuplicates returns the stored entities id may be the same as ({id, score, reason,
+ * entity}), best first: the duplicate finder's answer, for an editor to check and merge.
+ */
+export async function possibleDuplicates(id) {
+  const data = await graphql(
+    `query PossibleDuplicates($id: ID!) {
+      possibleDuplicates(id: $id, first: 5) { id score reason entity { ${NODE} } }
+    }`,
+    { id },
+  );
+  return data.possibleDuplicates;
+}
+
+/**
  * neighborhood returns the entities within hops of id (at most first, most connected first) and
  * the relations between them, with their citations.
  */
