@@ -69,7 +69,9 @@ func NewSimilarEntities(store kg.Store, ds []kg.Duplicate) []*SimilarEntity {
 func (s *SimilarEntity) ID() string { return s.D.ID }
 
 // Entity returns the similar entity, or nil if the store no longer has it.
-func (s *SimilarEntity) Entity(ctx context.Context) (Entity, error) { return s.refs.Entity(ctx, s.D.ID) }
+func (s *SimilarEntity) Entity(ctx context.Context) (Entity, error) {
+	return s.refs.Entity(ctx, s.D.ID)
+}
 
 // Score returns how alike the two are.
 func (s *SimilarEntity) Score() float64 { return s.D.Score }
