@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,8 +27,32 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
 	dryRun := fs.Bool("dry-run", false, "check the bundle against the store (Neo4j, the data dir, else the built-in dataset) and report what would change; write nothing")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
+	server := fs.String("server", "", "import into (or with --dry-run check against) the running diplograph at this URL, e.g. http://127.0.0.1:8080, with an editor's key from DIPLOGRAPH_API_KEY")
+	apiKey := fs.String("api-key", getenv("DIPLOGRAPH_API_KEY"), "the editor's API key --server sends (DIPLOGRAPH_API_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if *server != "" {
+		if *bulk {
+			return fmt.Errorf("--bulk and --server do not go together: a bulk load writes into Neo4j directly")
+		}
+		var raw []byte
+		var err error
+		switch {
+		case *builtin && fs.NArg() == 0:
+			var b *kg.Bundle
+			if b, err = dataset.Bundle(); err == nil {
+				raw, err = json.Marshal(b)
+			}
+		case !*builtin && fs.NArg() == 1:
+			raw, err = readBundleBytes(fs.Arg(0))
+		default:
+			return fmt.Errorf("import takes one bundle FILE (- for stdin), or --builtin")
+		}
+		if err != nil {
+			return err
+		}
+		return importToServer(ctx, *server, *apiKey, raw, *dryRun, stdout)
 	}
 	if *bulk && *dryRun {
 		return fmt.Errorf("--bulk and --dry-run do not go together: a dry run checks against what the store holds, and a bulk load needs it empty")
@@ -61,7 +86,14 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		return fmt.Errorf("import into %s: %s", where, kg.ErrorMessage(err))
 	}
-	if *dryRun {
+	return printReport(stdout, rep, where, *dryRun)
+}
+
+// printReport prints what an import into where did (or, dry, would do), and its possible
+// duplicates.
+func printReport(stdout io.Writer, rep *kg.ImportReport, where string, dryRun bool) error {
+	var err error
+	if dryRun {
 		_, err = fmt.Fprintf(stdout, "dry run against %s, nothing written: would create %d, update %d, leave %d unchanged\n",
 			where, rep.Created, rep.Updated, rep.Unchanged)
 	} else {
