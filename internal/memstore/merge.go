@@ -18,8 +18,8 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	defer s.wmu.Unlock()
 	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}}
 	for _, id := range append([]string{m.Into}, m.From...) {
 		n, ok := s.nodes[id]
@@ -79,6 +79,8 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.commit(ops); err != nil {
 		return nil, err
 	}
+	s.mu.RLock()
 	rep.Into = cloneEntity(s.nodes[m.Into].entity)
+	s.mu.RUnlock()
 	return rep, nil
 }
