@@ -268,6 +268,8 @@ test('the search box names what the view shows', async () => {
   await waitForView('neighborhood', 5);
   await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
   assert.equal(await input.inputValue(), 'Tob');
+});
+
 // Late: it adds a person to the graph. An editor imports a release that writes "Kenneth
 // Salazar"; his page says he may be Ken Salazar, and opens Ken Salazar from there.
 test('an entity page names the entities it may be the same as', async () => {
