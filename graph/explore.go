@@ -60,7 +60,7 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 			mp.Nodes[j] = batch.Wrapped(e.ID)
 		}
 		for j, rel := range p.Relations {
-			mp.Relations[j] = &model.Relation{R: rel, B: relBatch}
+			mp.Relations[j] = &model.Relation{Rel: rel, Batch: relBatch}
 		}
 		out[i] = mp
 	}
@@ -73,7 +73,7 @@ func (r *Resolver) wrapSubgraph(g *kg.Subgraph) *model.Subgraph {
 	relBatch := model.NewRelBatchWithEnds(r.Store, g.Relations, batch)
 	out := &model.Subgraph{Nodes: batch.Entities(), Relations: make([]*model.Relation, len(g.Relations))}
 	for i, rel := range g.Relations {
-		out.Relations[i] = &model.Relation{R: rel, B: relBatch}
+		out.Relations[i] = &model.Relation{Rel: rel, Batch: relBatch}
 	}
 	return out
 }

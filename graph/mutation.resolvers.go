@@ -21,7 +21,7 @@ func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInpu
 	if err != nil {
 		return nil, inputError(err)
 	}
-	return &model.Source{S: s}, nil
+	return &model.Source{Source: s}, nil
 }
 
 // UpsertEntity is the resolver for the upsertEntity field.
@@ -53,7 +53,7 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input model.Relation
 	if err != nil {
 		return nil, inputError(err)
 	}
-	return &model.Relation{R: rel, B: model.NewRelBatch(r.Store, []*kg.Relation{rel})}, nil
+	return &model.Relation{Rel: rel, Batch: model.NewRelBatch(r.Store, []*kg.Relation{rel})}, nil
 }
 
 // RemoveRelation is the resolver for the removeRelation field.

@@ -164,7 +164,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if err != nil || len(ss) == 0 || ss[0] == nil {
 			return nil, err
 		}
-		return &model.Source{S: ss[0]}, nil
+		return &model.Source{Source: ss[0]}, nil
 	}
 	return r.Query().Entity(ctx, id)
 }
@@ -314,7 +314,7 @@ func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort 
 	cursors := make([]string, len(res.Sources))
 	for i, s := range res.Sources {
 		cursors[i] = encodeCursor(offset + i)
-		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{S: s}})
+		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
 	}
 	conn.PageInfo = pageInfo(offset, len(res.Sources), offset+len(res.Sources) < res.Total, cursors)
 	return conn, nil

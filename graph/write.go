@@ -137,7 +137,7 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 	cursors := make([]string, len(p.Changes))
 	for i, c := range p.Changes {
 		cursors[i] = encodeCursor(offset + i)
-		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
+		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
 	conn.PageInfo = pageInfo(offset, len(p.Changes), offset+len(p.Changes) < p.Total, cursors)
 	return conn, nil

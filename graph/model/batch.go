@@ -158,7 +158,7 @@ func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahea
 	}
 	out := make([]*Relation, len(res.perEntity[i]))
 	for j, r := range res.perEntity[i] {
-		out[j] = &Relation{R: r, B: res.batch}
+		out[j] = &Relation{Rel: r, Batch: res.batch}
 	}
 	return out, res.batch, nil
 }
@@ -263,7 +263,7 @@ func (b *Batch) Source(ctx context.Context, id string) (*Source, error) {
 	if err != nil || m[id] == nil {
 		return nil, err
 	}
-	return &Source{S: m[id]}, nil
+	return &Source{Source: m[id]}, nil
 }
 
 // RelBatch is a set of relations loaded together; their ends, cited sources and delegation
@@ -334,7 +334,7 @@ func (rb *RelBatch) Source(ctx context.Context, id string) (*Source, error) {
 	if err != nil || m[id] == nil {
 		return nil, err
 	}
-	return &Source{S: m[id]}, nil
+	return &Source{Source: m[id]}, nil
 }
 
 // prefillCountries records, from countries (by code) fetched with the relations of rb, the
@@ -404,7 +404,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*Country, error) 
 	b := m[code]
 	for _, e := range b.entities {
 		if e.Prop(kg.PropCode) == code {
-			return &Country{EntityBase{E: e, B: b}}, nil
+			return &Country{EntityBase{Entity: e, Batch: b}}, nil
 		}
 	}
 	return nil, nil
