@@ -9,7 +9,7 @@
 // source is a :Source node {id, title, publisher, published, url, text}. The names the store owns
 // are listed once, in reserved. The audit trail is a :Change node per change {seq, at, actor,
 // action, entity, other, summary} and one :ChangeLog node {id: 'changes', seq} that every write
-// locks (import.go).
+// locks (write_tx.go).
 //
 // It needs Neo4j 5.23 or later (scoped CALL subqueries, COLLECT subqueries, type predicates);
 // Community edition is enough. Values reach Cypher only as parameters; the only names written

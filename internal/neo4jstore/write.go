@@ -10,6 +10,21 @@ import (
 // timeNow stamps changes; tests may not change it, it is a variable only to name the clock.
 var timeNow = time.Now
 
+// opImport names imports in errors, and gives them ImportTimeout.
+const opImport = "import"
+
+// Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
+func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun)
+	if err != nil {
+		return &kg.ImportReport{DryRun: opts.DryRun}, err
+	}
+	if len(res.report.Problems) > 0 {
+		return &res.report, kg.ProblemsError("the bundle", res.report.Problems)
+	}
+	return &res.report, nil
+}
+
 // AddSource writes src as kg.Writer.AddSource says, in one transaction.
 func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, error) {
 	if src == nil {
