@@ -25,7 +25,7 @@ type relFieldDef struct {
 
 // relationField registers a field that returns the entities at the far ends of its relations.
 func relationField(object, field string, dir kg.Direction, types ...string) model.RelSpec {
-	s := model.RelSpec{Types: types, Dir: dir}
+	s := model.RelSpec{Types: types, Dir: dir, Limit: kg.NoLimit}
 	relFields[object+"."+field] = relFieldDef{spec: s}
 	return s
 }
@@ -33,7 +33,7 @@ func relationField(object, field string, dir kg.Direction, types ...string) mode
 // relationObjects registers a field that returns its relations as objects (Attendance,
 // Position, ...) whose subfield far is the far end.
 func relationObjects(object, field, far string, dir kg.Direction, types ...string) model.RelSpec {
-	s := model.RelSpec{Types: types, Dir: dir}
+	s := model.RelSpec{Types: types, Dir: dir, Limit: kg.NoLimit}
 	relFields[object+"."+field] = relFieldDef{spec: s, far: far}
 	return s
 }
@@ -177,7 +177,7 @@ func relationsSpec(types []string, direction *model.Direction, first *int) (mode
 }
 
 // relationsArgs is relationsSpec for the raw arguments lookahead sees; ok is false for arguments
-// relationsSpec would refuse, or would answer without reading (first: 0).
+// relationsSpec would refuse.
 func relationsArgs(args map[string]any) (model.RelSpec, bool) {
 	var types []string
 	if raw, ok := args["types"].([]any); ok {
@@ -208,7 +208,7 @@ func relationsArgs(args map[string]any) (model.RelSpec, bool) {
 		return model.RelSpec{}, false
 	}
 	s, err := relationsSpec(types, direction, first)
-	return s, err == nil && s.Limit != 0
+	return s, err == nil
 }
 
 // relationsField resolves the `relations(types, direction, first)` field of every entity type.
@@ -216,9 +216,6 @@ func relationsField(ctx context.Context, b *model.EntityBase, types []string, di
 	spec, err := relationsSpec(types, direction, first)
 	if err != nil {
 		return nil, err
-	}
-	if spec.Limit == 0 {
-		return []*model.Relation{}, nil
 	}
 	return b.RelationsOf(ctx, spec, lookahead(ctx))
 }

@@ -83,16 +83,9 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	specs, total := connectionLookahead(ctx)
 	q := kg.ListQuery{Kind: kind, Where: f, Sort: compileSort(sort), Offset: offset, Limit: n, SkipTotal: !total,
 		Expand: model.Selects(specs)}
-	if n == 0 {
-		// Limit 0 would mean no limit: read one to learn whether any match lies ahead.
-		q.Limit, q.Expand = 1, nil
-	}
 	res, err := r.Store.ListEntities(ctx, q)
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		res.Entities, res.More = nil, len(res.Entities) > 0
 	}
 	batch := model.NewBatch(r.Store, res.Entities)
 	if res.Expansion != nil {

@@ -177,9 +177,8 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
 	n, err := limit(first, 10)
-	if err != nil || n == 0 {
-		// A store takes Limit 0 as no limit.
-		return []*model.SearchHit{}, err
+	if err != nil {
+		return nil, err
 	}
 	q := kg.SearchQuery{Text: query, Limit: n}
 	for _, k := range kinds {
@@ -306,9 +305,6 @@ func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort 
 	res, err := r.Store.ListSources(ctx, kg.ListQuery{Where: f, Sort: compileSort(sort), Offset: offset, Limit: n})
 	if err != nil {
 		return nil, err
-	}
-	if n == 0 {
-		res.Sources = nil
 	}
 	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total}
 	cursors := make([]string, len(res.Sources))

@@ -121,14 +121,6 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Limit: 1})
-		if err != nil {
-			return nil, err
-		}
-		return &model.ChangeConnection{Edges: []*model.ChangeEdge{}, TotalCount: p.Total,
-			PageInfo: pageInfo(offset, 0, offset < p.Total, nil)}, nil
-	}
 	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
 	if err != nil {
 		return nil, err

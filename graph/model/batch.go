@@ -72,7 +72,7 @@ type relResult struct {
 }
 
 // RelSpec is what a relation field reads: relations of Types (any when empty) in direction Dir, at
-// most Limit per entity (all when <= 0); and Then, what the query reads next from the entities at
+// most Limit per entity (kg.NoLimit: all); and Then, what the query reads next from the entities at
 // their far ends, fetched in the same store call.
 type RelSpec struct {
 	Types []string
@@ -388,6 +388,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*Country, error) 
 		page, err := rb.store.ListEntities(ctx, kg.ListQuery{
 			Kind:  kg.KindCountry,
 			Where: &kg.Filter{Conds: []kg.Cond{{Field: kg.PropCode, Op: kg.OpIn, Value: codes}}},
+			Limit: kg.NoLimit,
 		})
 		if err != nil {
 			return nil, err

@@ -118,7 +118,7 @@ func ChangeTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05
 type ChangeQuery struct {
 	Entity string // "" means every change
 	Offset int
-	Limit  int // <= 0: no limit
+	Limit  int // at most this many (0: none, with Total still counted); NoLimit: every one
 }
 
 // ChangePage is one page of the audit trail, newest first, with the number of changes matching.

@@ -48,7 +48,7 @@ func BenchmarkRelations(b *testing.B) {
 	b.Run("100 meetings, ATTENDED in", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := s.Relations(b.Context(), kg.RelationQuery{IDs: meetings, Types: []string{kg.RelAttended}, Direction: kg.In}); err != nil {
+			if _, err := s.Relations(b.Context(), kg.RelationQuery{IDs: meetings, Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit}); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -35,7 +35,7 @@ func state(t *testing.T, s *Store) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := s.Changes(t.Context(), kg.ChangeQuery{})
+	p, err := s.Changes(t.Context(), kg.ChangeQuery{Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -457,7 +457,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
 	}
 	page := &kg.ChangePage{Total: total, Changes: []*kg.Change{}}
-	for i := max(q.Offset, 0); i < total && (q.Limit <= 0 || len(page.Changes) < q.Limit); i++ {
+	for i := max(q.Offset, 0); i < total && (q.Limit < 0 || len(page.Changes) < q.Limit); i++ {
 		c := *at(i)
 		page.Changes = append(page.Changes, &c)
 	}

@@ -74,7 +74,7 @@ func rawGraph(t *testing.T, s *neo4jstore.Store) string {
 // changesOf returns the store's audit trail without the times of the changes.
 func changesOf(t *testing.T, s *neo4jstore.Store) []kg.Change {
 	t.Helper()
-	page, err := s.Changes(t.Context(), kg.ChangeQuery{})
+	page, err := s.Changes(t.Context(), kg.ChangeQuery{Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,7 +165,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
 	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0))}
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		params["limit"] = int64(q.Limit)
 	}

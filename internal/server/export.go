@@ -188,7 +188,7 @@ func (x *exporter) edges(ctx context.Context, es []*kg.Entity) error {
 		ids[i] = e.ID
 		names[e.ID] = e.Name
 	}
-	rels, err := x.store.Relations(ctx, kg.RelationQuery{IDs: ids, Direction: kg.Out})
+	rels, err := x.store.Relations(ctx, kg.RelationQuery{IDs: ids, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil {
 		return err
 	}

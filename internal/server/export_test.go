@@ -61,7 +61,7 @@ func storeContents(t *testing.T, s kg.Store) (map[string]*kg.Entity, map[string]
 	entities := map[string]*kg.Entity{}
 	var ids []string
 	for _, k := range kg.Kinds {
-		page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: k})
+		page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: k, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +70,7 @@ func storeContents(t *testing.T, s kg.Store) (map[string]*kg.Entity, map[string]
 			ids = append(ids, e.ID)
 		}
 	}
-	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: ids, Direction: kg.Out})
+	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: ids, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,10 +58,10 @@ func TestCounting(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := storetest.NewCounting(s)
-	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}})
-	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:canada"}})
+	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Limit: kg.NoLimit})
+	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:canada"}, Limit: kg.NoLimit})
 	c.Entities(ctx, []string{"country:mexico"})
-	c.Search(ctx, kg.SearchQuery{Text: "x"})
+	c.Search(ctx, kg.SearchQuery{Text: "x", Limit: kg.NoLimit})
 	if _, err := c.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); err != nil {
 		t.Errorf("Counting.Import() = %v", err)
 	}

@@ -26,7 +26,7 @@ func referenceSearch(es []kg.Entity, q kg.SearchQuery) []kg.SearchHit {
 		}
 	}
 	slices.SortFunc(hits, kg.CompareSearchHits)
-	if q.Limit > 0 && len(hits) > q.Limit {
+	if q.Limit >= 0 && len(hits) > q.Limit {
 		hits = hits[:q.Limit]
 	}
 	return hits
@@ -93,6 +93,7 @@ var rankingQueries = []kg.SearchQuery{
 	{Text: "s", Limit: 10},
 	{Text: "a", Limit: 100},
 	{Text: "zzyzx", Limit: 10},
+	{Text: "office", Limit: kg.NoLimit},
 	{Text: "office", Limit: 0},
 	{Text: "", Limit: 10},
 	{Text: " - ( ) : ", Limit: 10},
@@ -252,6 +253,7 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		{Text: "intergxoernmental zzz", Limit: 1},
 		{Text: "intergxoernmental zzz", Limit: 10},
 		{Text: "pilot", Limit: 100},
+		{Text: "pilot", Limit: kg.NoLimit},
 		{Text: "pilot", Limit: 0},
 		{Text: "xilot", Limit: 100},
 	}
@@ -266,13 +268,13 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		}
 		return out
 	}
-	if got := ids(kg.SearchQuery{Text: long[255:]}); len(got) == 0 || got[0] != "organization:long" {
+	if got := ids(kg.SearchQuery{Text: long[255:], Limit: kg.NoLimit}); len(got) == 0 || got[0] != "organization:long" {
 		t.Errorf("the reference finds the cut-off end of a long word in %q, want organization:long first", got)
 	}
-	if got := referenceSearch(b.Entities, kg.SearchQuery{Text: "office"}); !tiesByKey(got) {
+	if got := referenceSearch(b.Entities, kg.SearchQuery{Text: "office", Limit: kg.NoLimit}); !tiesByKey(got) {
 		t.Errorf("the reference orders %v, want hits of equal score by kg.SearchTieKey", hitLines(got))
 	}
-	if got := ids(kg.SearchQuery{Text: "pilot"}); len(got) != len(typoNeighbours()) || len(got) <= 50 {
+	if got := ids(kg.SearchQuery{Text: "pilot", Limit: kg.NoLimit}); len(got) != len(typoNeighbours()) || len(got) <= 50 {
 		t.Errorf("the reference finds %d words one typo from \"pilot\", want all %d (more than 50)", len(got), len(typoNeighbours()))
 	}
 	if got := ids(kg.SearchQuery{Text: "infrastrcutre harbr", Limit: 2}); len(got) == 0 || got[0] != "topic:two-edits" {
@@ -282,7 +284,7 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		!slices.Contains([]string{got[0].Entity.ID, got[1].Entity.ID}, "topic:two-edits-tie") || got[0].Score != got[1].Score {
 		t.Errorf("the reference ranks %v, want topic:two-edits-tie among the first two, tied", hitLines(got))
 	}
-	if got := ids(kg.SearchQuery{Text: "harbor office"}); len(got) < 2 || got[0] != "organization:harbor" || got[1] != "organization:plain" {
+	if got := ids(kg.SearchQuery{Text: "harbor office", Limit: kg.NoLimit}); len(got) < 2 || got[0] != "organization:harbor" || got[1] != "organization:plain" {
 		t.Errorf("the reference orders %q, want the name before the alias", got)
 	}
 }
