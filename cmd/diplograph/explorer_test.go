@@ -19,10 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/server"
-	"github.com/diplograph/diplograph/internal/storetest"
 )
 
 // The browser tests drive Debian's Chromium through playwright-core (web/node_modules) against the
@@ -153,7 +153,7 @@ func serveHandler(tb testing.TB, h http.Handler) string {
 // out, and the nodes and edges drawn.
 func BenchmarkExplorerDraw10k(b *testing.B) {
 	node := browserDeps(b)
-	bundle := storetest.Generate(10_000)
+	bundle := graphgen.Generate(10_000)
 	store, err := memstore.Load(bundle)
 	if err != nil {
 		b.Fatal(err)

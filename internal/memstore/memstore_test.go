@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -307,7 +308,7 @@ func TestFilterValues(t *testing.T) {
 
 // Lists walk cached sort orders; a write must be seen by the next list in every order.
 func TestListOrdersFollowWrites(t *testing.T) {
-	s, err := memstore.Load(storetest.Generate(500))
+	s, err := memstore.Load(graphgen.Generate(500))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/dataset"
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -671,7 +672,7 @@ func TestNestedQueryStoreCalls(t *testing.T) {
 		representations { organization { name } }
 		outcomes { action initiative { name } }
 		relations(types: ["HELD_IN"], direction: OUT) { type to { name } } } } } }`
-	for name, open := range stores(t, func() *kg.Bundle { return storetest.Generate(2000) }) {
+	for name, open := range stores(t, func() *kg.Bundle { return graphgen.Generate(2000) }) {
 		t.Run(name, func(t *testing.T) {
 			counting := storetest.NewCounting(open(t))
 			c := newClient(t, counting)

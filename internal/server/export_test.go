@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/diplograph/diplograph/internal/export"
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/server"
@@ -299,7 +300,7 @@ func (g *gated) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 // TestExportStreams checks that an export sends the first page of the graph before it has read
 // the rest from the store, and pages through the store rather than reading it whole.
 func TestExportStreams(t *testing.T) {
-	b := storetest.Generate(3000)
+	b := graphgen.Generate(3000)
 	ms, err := memstore.Load(b)
 	if err != nil {
 		t.Fatal(err)

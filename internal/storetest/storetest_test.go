@@ -15,18 +15,6 @@ func TestFixtureIsValid(t *testing.T) {
 	}
 }
 
-func TestGenerateIsValid(t *testing.T) {
-	for _, n := range []int{100, 2000} {
-		b := storetest.Generate(n)
-		if ps := b.Validate(); len(ps) > 0 {
-			t.Errorf("Generate(%d).Validate() = %d problems, first %v", n, len(ps), ps[0])
-		}
-		if len(b.Entities) != n {
-			t.Errorf("Generate(%d) has %d entities", n, len(b.Entities))
-		}
-	}
-}
-
 func TestDumpIsCanonical(t *testing.T) {
 	a, b := storetest.Fixture(), storetest.Fixture()
 	// Reordering a bundle and spelling an int64 as an int does not change its dump.

@@ -1,6 +1,6 @@
 // Package storetest holds the conformance suite every kg.Store must pass, the fixture graph it
 // runs on, and helpers other tests reuse: Dump (a canonical fingerprint of a store), Counting (a
-// store that counts round trips) and Generate (a large graph for benchmarks).
+// store that counts round trips) and benchmarks every store runs alike.
 package storetest
 
 import (
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -54,7 +55,7 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("ExploreParallel", func(t *testing.T) { testExploreParallel(t, open(t, parallelBundle())) })
 	// Each opens a store of its own; the shared one is not read after this point.
 	t.Run("SearchRanking/builtin", func(t *testing.T) { b := builtinBundle(t); testSearchRanking(t, open(t, b), b) })
-	t.Run("SearchRanking/generated", func(t *testing.T) { b := Generate(2000); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/generated", func(t *testing.T) { b := graphgen.Generate(2000); testSearchRanking(t, open(t, b), b) })
 	t.Run("SearchRanking/edges", func(t *testing.T) { testSearchEdges(t, open(t, searchEdgeBundle())) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, s) })
 }
@@ -70,7 +71,7 @@ func RunSearch(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, s) })
 	t.Run("SearchRanking/fixture", func(t *testing.T) { testSearchRanking(t, s, fx) })
 	t.Run("SearchRanking/builtin", func(t *testing.T) { b := builtinBundle(t); testSearchRanking(t, open(t, b), b) })
-	t.Run("SearchRanking/generated", func(t *testing.T) { b := Generate(2000); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/generated", func(t *testing.T) { b := graphgen.Generate(2000); testSearchRanking(t, open(t, b), b) })
 	t.Run("SearchRanking/edges", func(t *testing.T) { testSearchEdges(t, open(t, searchEdgeBundle())) })
 }
 

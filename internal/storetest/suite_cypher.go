@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -33,7 +34,7 @@ const (
 func RunCypher(t *testing.T, open CypherOpener) {
 	t.Helper()
 	t.Run("Hostile", func(t *testing.T) {
-		s, runner := open(t, Generate(2000))
+		s, runner := open(t, graphgen.Generate(2000))
 		testCypherHostile(t, s, runner(ReadTimeout), runner(RunawayTimeout))
 	})
 	s, runner := open(t, Fixture())

@@ -35,7 +35,7 @@ func referenceSearch(es []kg.Entity, q kg.SearchQuery) []kg.SearchHit {
 // rankingQueries are the searches testSearchRanking runs on every graph: exact names, aliases and
 // acronyms, prefixes as typed, typos, accents, several words, short and numeric tokens, kinds
 // filters and pages of several sizes. Some only find something in the built-in data set, others
-// only in a Generate graph; on either they must give the reference's answer, empty or not.
+// only in a graphgen.Generate graph; on either they must give the reference's answer, empty or not.
 var rankingQueries = []kg.SearchQuery{
 	{Text: "nunez neto", Limit: 10},
 	{Text: "NUÑEZ-NETO", Limit: 10},
