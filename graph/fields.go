@@ -11,64 +11,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// relFields maps "Type.field" to each relation field of the schema: what it reads, and where
-// its far ends are in the query. The resolvers read their spec from the variables below, and
-// lookahead reads this map, so the two cannot disagree.
-var relFields = map[string]relFieldDef{}
-
-type relFieldDef struct {
-	spec model.RelSpec
-	// far names the subfield of the field's objects that holds the far end (person of an
-	// Attendance read from a meeting); empty when the field returns the far ends themselves.
-	far string
-}
-
-// relationField registers a field that returns the entities at the far ends of its relations.
-func relationField(object, field string, dir kg.Direction, types ...string) model.RelSpec {
-	s := model.RelSpec{Types: types, Dir: dir, Limit: kg.NoLimit}
-	relFields[object+"."+field] = relFieldDef{spec: s}
-	return s
-}
-
-// relationObjects registers a field that returns its relations as objects (Attendance,
-// Position, ...) whose subfield far is the far end.
-func relationObjects(object, field, far string, dir kg.Direction, types ...string) model.RelSpec {
-	s := model.RelSpec{Types: types, Dir: dir, Limit: kg.NoLimit}
-	relFields[object+"."+field] = relFieldDef{spec: s, far: far}
-	return s
-}
-
-// The relation fields of the schema (schema.graphqls), by type.
-var (
-	dialogueParent      = relationField("Dialogue", "parent", kg.Out, kg.RelPartOf)
-	dialogueChildren    = relationField("Dialogue", "children", kg.In, kg.RelPartOf)
-	dialogueMeetings    = relationField("Dialogue", "meetings", kg.In, kg.RelSessionOf)
-	dialogueInitiatives = relationField("Dialogue", "initiatives", kg.In, kg.RelSupports)
-	dialogueCountries   = relationField("Dialogue", "countries", kg.In, kg.RelPartyTo)
-	dialogueTopics      = relationField("Dialogue", "topics", kg.Out, kg.RelAddresses)
-
-	initiativeSupports = relationField("Initiative", "supports", kg.Out, kg.RelSupports)
-	initiativeOutcomes = relationObjects("Initiative", "outcomes", "meeting", kg.In, kg.OutcomeTypes...)
-	initiativeTopics   = relationField("Initiative", "topics", kg.Out, kg.RelAddresses)
-
-	meetingPlace           = relationField("Meeting", "place", kg.Out, kg.RelHeldIn)
-	meetingDialogue        = relationField("Meeting", "dialogue", kg.Out, kg.RelSessionOf)
-	meetingAttendances     = relationObjects("Meeting", "attendances", "person", kg.In, kg.RelAttended)
-	meetingRepresentations = relationObjects("Meeting", "representations", "organization", kg.In, kg.RelRepresentedAt)
-	meetingOutcomes        = relationObjects("Meeting", "outcomes", "initiative", kg.Out, kg.OutcomeTypes...)
-
-	organizationCountry         = relationField("Organization", "country", kg.Out, kg.RelBelongsTo)
-	organizationParent          = relationField("Organization", "parent", kg.Out, kg.RelPartOf)
-	organizationChildren        = relationField("Organization", "children", kg.In, kg.RelPartOf)
-	organizationPositions       = relationObjects("Organization", "positions", "person", kg.In, kg.RelHoldsPosition)
-	organizationRepresentations = relationObjects("Organization", "representations", "meeting", kg.Out, kg.RelRepresentedAt)
-
-	personPositions   = relationObjects("Person", "positions", "organization", kg.Out, kg.RelHoldsPosition)
-	personAttendances = relationObjects("Person", "attendances", "meeting", kg.Out, kg.RelAttended)
-
-	placeCountry = relationField("Place", "country", kg.Out, kg.RelLocatedIn)
-)
-
 // maxLookahead bounds how many levels below a list one store call reads; the cost limits
 // (internal/server) bound queries far below it.
 const maxLookahead = 12
