@@ -2,12 +2,12 @@ package graph
 
 import (
 	"context"
-
 	"encoding/base64"
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"strconv"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
@@ -49,6 +49,18 @@ func decodeCursor(after *string) (int, error) {
 	return 0, badInput("after is not a cursor this API issued: %q", *after)
 }
 
+// pageArgs checks a connection's paging arguments: the page size (def when first is null, see
+// limit) and the offset of the page's first item (after the cursor after).
+func pageArgs(first *int, after *string, def int) (n, offset int, err error) {
+	if n, err = limit(first, def); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = decodeCursor(after); err != nil {
+		return 0, 0, err
+	}
+	return n, offset, nil
+}
+
 // page is one page of a list field, ready to become a kind's Connection.
 type page struct {
 	nodes   []model.Entity
@@ -57,22 +69,24 @@ type page struct {
 	total   int
 }
 
-func pageInfo(offset, n int, more bool, cursors []string) *model.PageInfo {
+// pageCursors returns the cursors of a page of n items starting at offset, and its PageInfo;
+// more says whether items follow the page.
+func pageCursors(offset, n int, more bool) ([]string, *model.PageInfo) {
+	cursors := make([]string, n)
+	for i := range cursors {
+		cursors[i] = encodeCursor(offset + i)
+	}
 	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: offset > 0}
 	if n > 0 {
 		info.StartCursor, info.EndCursor = &cursors[0], &cursors[n-1]
 	}
-	return info
+	return cursors, info
 }
 
 // listPage runs a list field: checks paging arguments, compiles where and sort, and asks the store
 // for one page.
 func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]any, sort []map[string]any, first *int, after *string) (*page, error) {
-	n, err := limit(first, 20)
-	if err != nil {
-		return nil, err
-	}
-	offset, err := decodeCursor(after)
+	n, offset, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +106,7 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 		batch.Prefill(specs, res.Expansion)
 	}
 	p := &page{nodes: batch.Entities(), total: res.Total}
-	for i := range p.nodes {
-		p.cursors = append(p.cursors, encodeCursor(offset+i))
-	}
-	p.info = pageInfo(offset, len(p.nodes), res.More, p.cursors)
+	p.cursors, p.info = pageCursors(offset, len(p.nodes), res.More)
 	return p, nil
 }
 

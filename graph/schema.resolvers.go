@@ -290,11 +290,7 @@ func (r *queryResolver) Topics(ctx context.Context, where map[string]any, sort [
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error) {
-	n, err := limit(first, 20)
-	if err != nil {
-		return nil, err
-	}
-	offset, err := decodeCursor(after)
+	n, offset, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -306,13 +302,11 @@ func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort 
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total}
-	cursors := make([]string, len(res.Sources))
+	cursors, info := pageCursors(offset, len(res.Sources), offset+len(res.Sources) < res.Total)
+	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total, PageInfo: info}
 	for i, s := range res.Sources {
-		cursors[i] = encodeCursor(offset + i)
 		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
 	}
-	conn.PageInfo = pageInfo(offset, len(res.Sources), offset+len(res.Sources) < res.Total, cursors)
 	return conn, nil
 }
 
