@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -71,7 +72,7 @@ func (r *queryResolver) CommonConnections(ctx context.Context, a string, b strin
 	if err != nil {
 		return nil, err
 	}
-	return model.NewBatch(r.Store, es).Entities(), nil
+	return model.WrapAll(loader.NewBatch(r.Store, es)), nil
 }
 
 // Timeline is the resolver for the timeline field.
@@ -88,7 +89,7 @@ func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, 
 		return nil, err
 	}
 	out := make([]*model.Meeting, 0, len(es))
-	for _, e := range model.NewBatch(r.Store, es).Entities() {
+	for _, e := range model.WrapAll(loader.NewBatch(r.Store, es)) {
 		if m, ok := e.(*model.Meeting); ok {
 			out = append(out, m)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -96,16 +97,16 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	}
 	specs, total := connectionLookahead(ctx)
 	q := kg.ListQuery{Kind: kind, Where: f, Sort: compileSort(sort), Offset: offset, Limit: n, SkipTotal: !total,
-		Expand: model.Selects(specs)}
+		Expand: loader.Selects(specs)}
 	res, err := r.Store.ListEntities(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	batch := model.NewBatch(r.Store, res.Entities)
+	batch := loader.NewBatch(r.Store, res.Entities)
 	if res.Expansion != nil {
 		batch.Prefill(specs, res.Expansion)
 	}
-	p := &page{nodes: batch.Entities(), total: res.Total}
+	p := &page{nodes: model.WrapAll(batch), total: res.Total}
 	p.cursors, p.info = pageCursors(offset, len(p.nodes), res.More)
 	return p, nil
 }
@@ -113,7 +114,7 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 // connectionLookahead reads the selections of the connection field resolving in ctx: the specs of
 // the relation fields its edges' nodes select (with what is read below them), and whether it asks
 // for totalCount, which costs a count of every match.
-func connectionLookahead(ctx context.Context) (specs []model.RelSpec, total bool) {
+func connectionLookahead(ctx context.Context) (specs []loader.RelSpec, total bool) {
 	if !graphql.HasOperationContext(ctx) {
 		return nil, true
 	}

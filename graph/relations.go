@@ -1,7 +1,7 @@
 package graph
 
 import (
-	"github.com/diplograph/diplograph/graph/model"
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -26,7 +26,7 @@ type relationDef struct {
 
 // relFieldDef is what lookahead needs of an output relation field.
 type relFieldDef struct {
-	spec model.RelSpec
+	spec loader.RelSpec
 	far  string
 }
 
@@ -39,8 +39,8 @@ var (
 )
 
 // relation registers d and returns the spec its output field reads: every relation, in order.
-func relation(d relationDef) model.RelSpec {
-	spec := model.RelSpec{Types: d.types, Dir: d.dir, Limit: kg.NoLimit}
+func relation(d relationDef) loader.RelSpec {
+	spec := loader.RelSpec{Types: d.types, Dir: d.dir, Limit: kg.NoLimit}
 	if d.field != "" {
 		relFields[typeOf(d.kind)+"."+d.field] = relFieldDef{spec: spec, far: d.far}
 	}

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -192,7 +193,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	for i, h := range hits {
 		es[i] = h.Entity
 	}
-	batch := model.NewBatch(r.Store, es)
+	batch := loader.NewBatch(r.Store, es)
 	out := make([]*model.SearchHit, len(hits))
 	for i, h := range hits {
 		out[i] = &model.SearchHit{Entity: model.Wrap(h.Entity, batch), Score: h.Score}

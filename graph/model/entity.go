@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -20,7 +21,7 @@ type Entity interface {
 // EntityBase holds the fields every entity type shares and the batch the entity was loaded with.
 type EntityBase struct {
 	Entity *kg.Entity
-	Batch  *Batch
+	Batch  *loader.Batch
 }
 
 // IsNode marks entities as Nodes.
@@ -59,33 +60,40 @@ func (b *EntityBase) Citations() []*Citation {
 }
 
 // RelationsOf returns the entity's relations that spec selects, batched over its siblings
-// together with the specs lookahead names (see Batch.Relations).
-func (b *EntityBase) RelationsOf(ctx context.Context, spec RelSpec, lookahead func() []RelSpec) ([]*Relation, error) {
-	rs, _, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
-	return rs, err
+// together with the specs lookahead names (see loader.Batch.Relations).
+func (b *EntityBase) RelationsOf(ctx context.Context, spec loader.RelSpec, lookahead func() []loader.RelSpec) ([]*Relation, error) {
+	rs, rb, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Relation, len(rs))
+	for i, r := range rs {
+		out[i] = &Relation{Rel: r, Batch: rb}
+	}
+	return out, nil
 }
 
 // Related returns the entities at the far end of the entity's relations that spec selects, in
 // relation order, each once.
-func (b *EntityBase) Related(ctx context.Context, spec RelSpec, lookahead func() []RelSpec) ([]Entity, error) {
-	rs, _, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
+func (b *EntityBase) Related(ctx context.Context, spec loader.RelSpec, lookahead func() []loader.RelSpec) ([]Entity, error) {
+	rs, rb, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []Entity
 	for _, r := range rs {
-		id := r.Rel.Other(b.Entity.ID)
+		id := r.Other(b.Entity.ID)
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		e, err := r.Batch.Entity(ctx, id)
+		e, eb, err := rb.Entity(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		if e != nil {
-			out = append(out, e)
+			out = append(out, Wrap(e, eb))
 		}
 	}
 	return out, nil
@@ -145,8 +153,21 @@ type Initiative struct{ EntityBase }
 // Topic is a TOPIC entity.
 type Topic struct{ EntityBase }
 
+// WrapAll returns the entities of b as their API types, in load order.
+func WrapAll(b *loader.Batch) []Entity {
+	es := b.Entities()
+	out := make([]Entity, len(es))
+	for i, e := range es {
+		out[i] = Wrap(e, b)
+	}
+	return out
+}
+
+// WrapID returns entity id of b as its API type, or nil if b lacks it.
+func WrapID(b *loader.Batch, id string) Entity { return Wrap(b.Entity(id), b) }
+
 // Wrap returns e as the API type of its kind, remembering batch b; nil for a nil e.
-func Wrap(e *kg.Entity, b *Batch) Entity {
+func Wrap(e *kg.Entity, b *loader.Batch) Entity {
 	if e == nil {
 		return nil
 	}
@@ -198,7 +219,7 @@ func (s *Source) Text() string { return s.Source.Text }
 // Citation is a quote and the source it comes from, fetched with its siblings' sources.
 type Citation struct {
 	Citation kg.Citation
-	source   func(ctx context.Context, id string) (*Source, error)
+	source   func(ctx context.Context, id string) (*kg.Source, error)
 }
 
 // Quote returns the verbatim quote.
@@ -206,7 +227,11 @@ func (c *Citation) Quote() string { return c.Citation.Quote }
 
 // Source returns the cited source.
 func (c *Citation) Source(ctx context.Context) (*Source, error) {
-	return c.source(ctx, c.Citation.Source)
+	s, err := c.source(ctx, c.Citation.Source)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	return &Source{Source: s}, nil
 }
 
 func optional(s string) *string {

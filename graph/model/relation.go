@@ -3,13 +3,14 @@ package model
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
 // Relation is a directed, typed edge as the API returns it, with the batch it was loaded with.
 type Relation struct {
 	Rel   *kg.Relation
-	Batch *RelBatch
+	Batch *loader.RelBatch
 }
 
 // Type returns the relation type.
@@ -24,10 +25,19 @@ func (r *Relation) Properties() any {
 }
 
 // From returns the entity the relation starts at.
-func (r *Relation) From(ctx context.Context) (Entity, error) { return r.Batch.Entity(ctx, r.Rel.From) }
+func (r *Relation) From(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.From) }
 
 // To returns the entity the relation ends at.
-func (r *Relation) To(ctx context.Context) (Entity, error) { return r.Batch.Entity(ctx, r.Rel.To) }
+func (r *Relation) To(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.To) }
+
+// end returns the relation's end id as its API type; nil when the store has no such entity.
+func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
+	e, b, err := r.Batch.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(e, b), nil
+}
 
 // Citations returns the quotes that support the relation.
 func (r *Relation) Citations() []*Citation {
@@ -39,7 +49,7 @@ func (r *Relation) Citations() []*Citation {
 }
 
 func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
-	e, err := r.Batch.Entity(ctx, id)
+	e, err := r.end(ctx, id)
 	if err != nil || e == nil {
 		if err == nil {
 			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.Rel.Type)
@@ -113,7 +123,7 @@ func (a *Attendance) Role() AttendanceRole {
 
 // Delegation returns the country whose delegation the attendee was part of, nil when unknown.
 func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
-	return a.Batch.Country(ctx, a.Rel.Prop(kg.PropDelegation))
+	return a.delegation(ctx)
 }
 
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
@@ -139,7 +149,7 @@ func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Delegation returns the country whose delegation included the organization, nil when unknown.
 func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
-	return r.Batch.Country(ctx, r.Rel.Prop(kg.PropDelegation))
+	return r.delegation(ctx)
 }
 
 // Outcome is a relation from a meeting to an initiative it adopted, affirmed, reviewed, advanced
@@ -166,3 +176,13 @@ func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
 
 // Action returns what the meeting did.
 func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.Rel.Type) }
+
+// delegation returns the country of the relation's delegation code, nil when it has none or no
+// country has that code.
+func (r *Relation) delegation(ctx context.Context) (*Country, error) {
+	e, b, err := r.Batch.Country(ctx, r.Rel.Prop(kg.PropDelegation))
+	if err != nil || e == nil {
+		return nil, err
+	}
+	return &Country{EntityBase{Entity: e, Batch: b}}, nil
+}
