@@ -121,7 +121,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		m.Log.Error("cannot start", slog.String("error", err.Error()))
 		return errors.New(userMessage(err))
 	}
-	m.Log.Info("serving", slog.String("graphql", m.URL()+"/graphql"), slog.String("graphiql", m.URL()+"/graphiql"))
+	m.Log.Info("serving", slog.String("explorer", m.URL()+"/"), slog.String("graphql", m.URL()+"/graphql"),
+		slog.String("graphiql", m.URL()+"/graphiql"))
 	done := make(chan error, 1)
 	go func() { done <- m.Serve() }()
 	select {
