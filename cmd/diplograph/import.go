@@ -29,6 +29,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
 	if *bulk && *dryRun {
 		return fmt.Errorf("--bulk and --dry-run do not go together: a dry run checks against what the store holds, and a bulk load needs it empty")
 	}

@@ -38,11 +38,7 @@ type Main struct {
 // Open opens the store named by m.Config (seeding an empty Neo4j with the built-in dataset) and
 // starts listening on m.Config.Addr; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) error {
-	if err := m.Config.API.check(); err != nil {
-		return err
-	}
-	keys, err := server.ParseAPIKeys(m.Config.APIKeys)
-	if err != nil {
+	if err := m.Config.check(); err != nil {
 		return err
 	}
 	if m.Metrics == nil {
@@ -50,6 +46,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	store := m.Store
 	if store == nil {
+		var err error
 		if store, err = openStore(ctx, m.Config, m.Log, m.Metrics.ObserveNeo4j); err != nil {
 			return err
 		}
@@ -61,10 +58,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	scfg := m.Config.API.ServerConfig()
-	scfg.CORSOrigins, scfg.APIKeys, scfg.Metrics = m.Config.CORSOrigins, keys, m.Metrics
-	scfg.ExploreTimeout = m.Config.ExploreTimeout
-	scfg.MaxWriteBodyBytes = m.Config.MaxImportSize
+	scfg := m.Config.ServerConfig()
+	scfg.Metrics = m.Metrics
 	m.server = &http.Server{
 		Handler:           server.New(scfg, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -87,10 +82,10 @@ func (m *Main) Serve() error {
 	return nil
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to Config.API.ShutdownTimeout,
+// Close stops accepting requests, lets in-flight ones finish (up to Config.ShutdownTimeout,
 // default 15s), and then closes the store.
 func (m *Main) Close() error {
-	timeout := m.Config.API.ShutdownTimeout
+	timeout := m.Config.ShutdownTimeout
 	if timeout <= 0 {
 		timeout = DefaultShutdownTimeout
 	}
@@ -109,6 +104,10 @@ func (m *Main) Close() error {
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: diplograph serve [flags]\n\nEach flag overrides the environment variable named in its help.")
+		fs.PrintDefaults()
+	}
 	var m Main
 	m.Config.bindFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
@@ -218,7 +217,7 @@ func neo4jConfig(cfg Config, observe func(string, time.Duration, error)) neo4jst
 	return neo4jstore.Config{
 		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
 		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout, CypherTimeout: cfg.CypherTimeout,
-		ConnectTimeout: cfg.API.Neo4jConnectTimeout, MaxRetryTime: cfg.API.Neo4jMaxRetryTime,
+		ConnectTimeout: cfg.Neo4jConnectTimeout, MaxRetryTime: cfg.Neo4jMaxRetryTime,
 		Observer: observe,
 	}
 }
