@@ -54,7 +54,7 @@ func browserDeps(tb testing.TB) string {
 
 // runNode runs node with args in web/ and env added, streaming its output to the test log, and
 // returns its standard output.
-func runNode(tb testing.TB, ctx context.Context, node string, args []string, env ...string) string {
+func runNode(ctx context.Context, tb testing.TB, node string, args []string, env ...string) string {
 	tb.Helper()
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = webDir
@@ -114,7 +114,7 @@ func TestExplorerInBrowser(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	runNode(t, ctx, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t))
+	runNode(ctx, t, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t))
 }
 
 // TestWebUnits runs the front end's unit tests (web/test, node's test runner; no browser).
@@ -123,7 +123,7 @@ func TestWebUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal("node is not installed; the front end's tests need Node.js 20+")
 	}
-	runNode(t, t.Context(), node, []string{"--test", "test/"})
+	runNode(t.Context(), t, node, []string{"--test", "test/"})
 }
 
 // serveHandler serves h on a free loopback port until the test ends and returns its base URL.
@@ -161,7 +161,7 @@ func BenchmarkExplorerDraw10k(b *testing.B) {
 	hub, neighbors := mostConnected(bundle, 10)
 	base := serveHandler(b, server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
 	b.ResetTimer()
-	out := runNode(b, b.Context(), node, []string{"e2e/draw.mjs"}, "DIPLOGRAPH_URL="+base, "HUB="+hub,
+	out := runNode(b.Context(), b, node, []string{"e2e/draw.mjs"}, "DIPLOGRAPH_URL="+base, "HUB="+hub,
 		"EXPAND="+strings.Join(neighbors, ","), fmt.Sprintf("ITERATIONS=%d", b.N))
 	b.StopTimer()
 

@@ -131,8 +131,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 		m.Log.Info("shutting down: draining in-flight requests")
 		err := m.Close()
-		<-done
-		return err
+		return errors.Join(err, <-done)
 	}
 }
 

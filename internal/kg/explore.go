@@ -245,11 +245,11 @@ func CompareTimeline(a, b *Entity) int {
 
 func prefix(s string, n int) string { return s[:min(n, len(s))] }
 
-// checkLimit refuses an exploration's limit outside 0..max. Explorations have no NoLimit: their
+// checkLimit refuses an exploration's limit outside 0..most. Explorations have no NoLimit: their
 // work grows with the graph, so a caller always says how much it wants.
-func checkLimit(name string, n, max int) error {
-	if n < 0 || n > max {
-		return Errorf(CodeBadUserInput, "%s must be between 0 and %d, got %d", name, max, n)
+func checkLimit(name string, n, most int) error {
+	if n < 0 || n > most {
+		return Errorf(CodeBadUserInput, "%s must be between 0 and %d, got %d", name, most, n)
 	}
 	return nil
 }

@@ -88,10 +88,10 @@ func numberEnd(text string, i int) int {
 	if strings.HasPrefix(text[i:], "0o") {
 		return skip(text, i+2, isDigit)
 	}
-	digitOr_ := func(b byte) bool { return isDigit(b) || b == '_' }
-	i = skip(text, i, digitOr_)
+	digitOrUnderscore := func(b byte) bool { return isDigit(b) || b == '_' }
+	i = skip(text, i, digitOrUnderscore)
 	if i+1 < len(text) && text[i] == '.' && isDigit(text[i+1]) {
-		i = skip(text, i+1, digitOr_)
+		i = skip(text, i+1, digitOrUnderscore)
 	}
 	if i < len(text) && (text[i] == 'e' || text[i] == 'E') {
 		j := i + 1

@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +14,9 @@ func TestCORS(t *testing.T) {
 	const app, evil = "https://explorer.example.org", "https://evil.example.com"
 	query := strings.NewReader(`{"query": "{ __typename }"}`)
 	post := func(s *testServer, origin string) httpResult {
-		query.Seek(0, 0)
+		if _, err := query.Seek(0, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
 		return s.do(s.request(http.MethodPost, "/graphql", query, "Content-Type: application/json", "Origin: "+origin))
 	}
 	preflight := func(s *testServer, origin, method, headers string) httpResult {

@@ -36,16 +36,16 @@ type graphMLDocument struct {
 }
 
 // value returns the value of the attribute named name (for "node" or "edge") of data.
-func (d *graphMLDocument) value(t *testing.T, for_, name string, data []export.GraphMLData) string {
+func (d *graphMLDocument) value(t *testing.T, kind, name string, data []export.GraphMLData) string {
 	t.Helper()
 	var id string
 	for _, k := range d.Keys {
-		if k.For == for_ && k.Name == name {
+		if k.For == kind && k.Name == name {
 			id = k.ID
 		}
 	}
 	if id == "" {
-		t.Fatalf("GraphML declares no %s attribute %q", for_, name)
+		t.Fatalf("GraphML declares no %s attribute %q", kind, name)
 	}
 	for _, v := range data {
 		if v.Key == id {

@@ -129,12 +129,12 @@ func (c costLimits) MutateOperationParameters(ctx context.Context, p *graphql.Ra
 	return nil
 }
 
-// countTokens returns the number of lexical tokens of query, or max+1 when there are more than max.
-// A lexical error ends the count: the parser reports it.
-func countTokens(query string, max int) int {
+// countTokens returns the number of lexical tokens of query, or most+1 when there are more than
+// most. A lexical error ends the count: the parser reports it.
+func countTokens(query string, most int) int {
 	lx := lexer.New(&ast.Source{Input: query})
 	n := 0
-	for n <= max {
+	for n <= most {
 		tok, err := lx.ReadToken()
 		if err != nil || tok.Kind == lexer.EOF {
 			break
@@ -172,9 +172,9 @@ func (c costLimits) MutateOperationContext(ctx context.Context, opCtx *graphql.O
 	return nil
 }
 
-func costError(limit string, max, actual int, message string) *gqlerror.Error {
+func costError(limit string, most, actual int, message string) *gqlerror.Error {
 	err := gqlerror.Errorf("%s", message)
-	err.Extensions = map[string]any{"code": kg.CodeCostLimit, "limit": limit, "max": max, "actual": actual}
+	err.Extensions = map[string]any{"code": kg.CodeCostLimit, "limit": limit, "max": most, "actual": actual}
 	return err
 }
 

@@ -88,8 +88,8 @@ func TestLimits(t *testing.T) {
 			if ext["code"] != want || ext["limit"] != tc.limit {
 				t.Errorf("just over the limit: extensions %v, want code %s and limit %s", ext, want, tc.limit)
 			}
-			if max, actual := ext["max"].(float64), ext["actual"].(float64); actual <= max {
-				t.Errorf("extensions max %v, actual %v: want actual over max", max, actual)
+			if most, actual := ext["max"].(float64), ext["actual"].(float64); actual <= most {
+				t.Errorf("extensions max %v, actual %v: want actual over max", most, actual)
 			}
 		})
 	}

@@ -35,7 +35,7 @@ func (s oneAtATime) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion
 	}
 	if q.WithEntities {
 		var err error
-		if x.Entities, err = s.Store.Entities(ctx, q.IDs); err != nil {
+		if x.Entities, err = s.Entities(ctx, q.IDs); err != nil {
 			return nil, err
 		}
 	}

@@ -46,10 +46,22 @@ func TestCounting(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := storetest.NewCounting(s)
-	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Limit: kg.NoLimit})
-	c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:canada"}, Limit: kg.NoLimit})
-	c.Entities(ctx, []string{"country:mexico"})
-	c.Search(ctx, kg.SearchQuery{Text: "x", Limit: kg.NoLimit})
+	for _, call := range []func() error{
+		func() error {
+			_, err := c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Limit: kg.NoLimit})
+			return err
+		},
+		func() error {
+			_, err := c.Relations(ctx, kg.RelationQuery{IDs: []string{"country:canada"}, Limit: kg.NoLimit})
+			return err
+		},
+		func() error { _, err := c.Entities(ctx, []string{"country:mexico"}); return err },
+		func() error { _, err := c.Search(ctx, kg.SearchQuery{Text: "x", Limit: kg.NoLimit}); return err },
+	} {
+		if err := call(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if _, err := c.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); err != nil {
 		t.Errorf("Counting.Import() = %v", err)
 	}

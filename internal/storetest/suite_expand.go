@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -238,7 +239,7 @@ func testExpand(t *testing.T, s kg.Store) {
 // selects without their Then (which "equals Relations and Entities" pins), then the levels below.
 func checkLevel(t *testing.T, s kg.Store, at string, ids []string, sels []kg.RelationSelect, x *kg.Expansion) {
 	t.Helper()
-	if !reflect.DeepEqual(x.IDs, ids) && !(len(x.IDs) == 0 && len(ids) == 0) {
+	if !slices.Equal(x.IDs, ids) { // nil and empty alike
 		t.Fatalf("%s: Expansion.IDs = %v, want %v", at, x.IDs, ids)
 	}
 	flat := make([]kg.RelationSelect, len(sels))

@@ -456,7 +456,7 @@ func measure(cfg config, size, q string, kids []*child, w *workload) []Result {
 		wall       time.Duration
 		ticks      int64
 		neoTicks   int64
-		q0, q1     float64
+		q1         float64
 		openLat    []time.Duration
 		openErrors int64
 	}
