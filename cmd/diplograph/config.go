@@ -175,11 +175,15 @@ var settings = []setting{
 }
 
 // bindFlags sets c from the environment (getenv) and the defaults, and registers every setting's
-// flag on fs, so that flags parsed later override the environment. An environment value that does
-// not parse is kept for check, which names its variable; the setting keeps its default meanwhile.
-func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
+// flag on fs, so that flags parsed later override the environment; with only, just the settings of
+// those variables (a command that needs few). An environment value that does not parse is kept for
+// check, which names its variable; the setting keeps its default meanwhile.
+func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string, only ...string) {
 	c.errs = nil
 	for _, s := range settings {
+		if len(only) > 0 && !slices.Contains(only, s.env) {
+			continue
+		}
 		if err := s.parse(c, s.def); err != nil {
 			panic(fmt.Sprintf("the default of %s does not parse: %v", s.env, err)) // a programming error; TestSettingDefaults
 		}

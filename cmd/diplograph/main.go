@@ -4,6 +4,9 @@
 //	diplograph import FILE      import a bundle into Neo4j or the data dir (--builtin: the built-in dataset)
 //	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
 //	diplograph export           write the whole graph as a bundle
+//	diplograph repair           check (--dry-run) or repair the embedded store's write-ahead log
+//	diplograph backup FILE      copy the embedded store's data while it serves
+//	diplograph restore FILE     put a backup into a new data dir
 //	diplograph version          print the version
 //	diplograph help             list the commands
 package main
@@ -47,6 +50,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "export":
 		err = runExport(ctx, args, getenv, stdout, stderr)
+	case "repair":
+		err = runRepair(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		err = runRestore(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
 	case "help":
@@ -83,6 +92,9 @@ commands:
   import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
   cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   export [--format bundle] [--out FILE]  write the whole graph as a bundle
+  repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log
+  backup [--data-dir DIR] FILE           copy the embedded store's data (it may be serving)
+  restore [--data-dir DIR] FILE          put a backup into a new data dir
   version                          print the version
   help                             print this list
 
