@@ -353,12 +353,13 @@ func checkNeo4jURI(v string) error {
 	}
 	u, err := url.Parse(v)
 	if err != nil || !slices.Contains(neo4jSchemes, u.Scheme) || u.Host == "" {
-		return fmt.Errorf("want a Neo4j URI such as bolt://127.0.0.1:7687 (schemes %s)", strings.Join(neo4jSchemes, ", "))
+		return fmt.Errorf("invalid Neo4j URI %s: use bolt://host:port or neo4j://host:port (+s or +ssc for TLS)", redactURI(v))
 	}
 	return nil
 }
 
-// quoteUnlessSecret quotes v for an error message, unless the setting is secret.
+// quoteUnlessSecret quotes v for an error message, unless the setting is secret. (A Neo4j URI's
+// parser names the URI itself, without the credentials it may hold.)
 func quoteUnlessSecret(s setting, v string) string {
 	if s.secret {
 		return "(value not shown)"
