@@ -76,23 +76,17 @@ func (r *queryResolver) CommonConnections(ctx context.Context, a string, b strin
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, to *string, first *int) ([]*model.Meeting, error) {
+func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error) {
 	n, err := limit(first, defaultTimeline)
 	if err != nil {
 		return nil, err
 	}
-	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n}
+	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n, Direct: direct != nil && *direct}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
 	es, err := r.Store.Timeline(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Meeting, 0, len(es))
-	for _, e := range model.WrapAll(loader.NewBatch(r.Store, es)) {
-		if m, ok := e.(*model.Meeting); ok {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return model.NewTimeline(r.Store, es), nil
 }

@@ -109,7 +109,7 @@ func relationsSpec(types []string, direction *model.Direction, first *int) (load
 	}
 	for _, t := range types {
 		if _, ok := kg.RelationSpecs[t]; !ok {
-			return loader.RelSpec{}, badInput("unknown relation type %q", t)
+			return loader.RelSpec{}, badInput("%s", kg.UnknownRelationType(t))
 		}
 	}
 	dir := kg.Both

@@ -89,7 +89,8 @@ const usage = `usage: diplograph COMMAND [flags]
 
 commands:
   serve [flags]                    serve the GraphQL API (the default command)
-  import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
+  import [flags] FILE | --builtin  import a bundle into Neo4j, the data dir or a running server
+                                   (--server URL; --dry-run: check only)
   cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   export [--format bundle] [--out FILE]  write the whole graph as a bundle
   repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log

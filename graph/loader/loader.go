@@ -445,3 +445,31 @@ func fetchSources(ctx context.Context, store kg.Store, cs [][]kg.Citation) (map[
 	}
 	return out, nil
 }
+
+// Refs is a set of entity ids fetched together, in one store call, the first time one of them is
+// asked for: the entities a timeline's vias go through, or the stored entities of an import's
+// possible duplicates.
+type Refs struct {
+	store kg.Store
+	ids   []string
+	batch lazy[*Batch]
+}
+
+// NewRefs returns the set of ids, to be fetched from store on first use.
+func NewRefs(store kg.Store, ids []string) *Refs { return &Refs{store: store, ids: ids} }
+
+// Entity returns entity id of r and the batch it was loaded with; a nil entity if the store has
+// none.
+func (r *Refs) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, error) {
+	b, err := r.batch.get(func() (*Batch, error) {
+		es, err := r.store.Entities(ctx, r.ids)
+		if err != nil {
+			return nil, err
+		}
+		return NewBatch(r.store, es), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.Entity(id), b, nil
+}

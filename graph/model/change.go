@@ -1,6 +1,10 @@
 package model
 
-import "github.com/diplograph/diplograph/internal/kg"
+import (
+	"encoding/json"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
 
 // Change is one entry of the audit trail.
 type Change struct{ Change *kg.Change }
@@ -22,3 +26,15 @@ func (c *Change) Entity() *string { return optional(c.Change.Entity) }
 
 // Summary returns what changed.
 func (c *Change) Summary() string { return c.Change.Summary }
+
+// Detail returns what undoing the change needs, decoded JSON, or nil.
+func (c *Change) Detail() any {
+	if c.Change.Detail == "" {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(c.Change.Detail), &v); err != nil {
+		return c.Change.Detail // not JSON: served as the text it is
+	}
+	return v
+}

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -15,7 +16,7 @@ const opImport = "import"
 
 // Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun)
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
 	if err != nil {
 		return &kg.ImportReport{DryRun: opts.DryRun}, err
 	}
@@ -95,6 +96,11 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 			return nil, rollback{&txResult{}}
 		}
 		r := &kg.Relation{Type: typ, From: from, To: to}
+		if slices.Contains(kg.TitledTypes, typ) {
+			if err := w.retitle([]string{from}); err != nil {
+				return nil, err
+			}
+		}
 		if err := w.change(kg.ActionRemoveRelation, from, to, kg.RemoveSummary(r)); err != nil {
 			return nil, err
 		}
@@ -138,6 +144,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 		if err := w.change(kg.ActionDeleteEntity, id, "", kg.DeleteSummary(entityFromMap(m), len(rels), reason)); err != nil {
 			return nil, err
 		}
+		var retitled []string // the holders of positions at the entity lose their titles
 		for _, x := range rels {
 			cols, _ := x.([]any)
 			if len(cols) != 3 {
@@ -150,6 +157,12 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 			if err := w.change(kg.ActionDeleteEntity, r.From, r.To, kg.RemovedWithSummary(r, id)); err != nil {
 				return nil, err
 			}
+			if r.From != id && slices.Contains(kg.TitledTypes, r.Type) {
+				retitled = append(retitled, r.From)
+			}
+		}
+		if err := w.retitle(retitled); err != nil {
+			return nil, err
 		}
 		return &txResult{found: true}, w.finish()
 	})
@@ -217,6 +230,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		c.Entity, _ = m["entity"].(string)
 		c.Other, _ = m["other"].(string)
 		c.Summary, _ = m["summary"].(string)
+		c.Detail, _ = m["detail"].(string)
 		out.Changes = append(out.Changes, c)
 	}
 	return out, nil
