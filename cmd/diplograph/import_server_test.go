@@ -24,8 +24,12 @@ func TestImportToServer(t *testing.T) {
 	served := make(chan error, 1)
 	go func() { served <- m.Serve() }()
 	t.Cleanup(func() {
-		m.Close()
-		<-served
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("Main.Serve: %v", err)
+		}
 	})
 	file := filepath.Join(t.TempDir(), "kenneth.json")
 	const text = "Kenneth Salazar met Roberto Velasco in 2023."

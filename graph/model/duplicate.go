@@ -11,7 +11,7 @@ import (
 // of one report are loaded together, the first time one is asked for.
 type PossibleDuplicate struct {
 	Duplicate kg.PossibleDuplicate
-	refs entityRefs
+	refs      entityRefs
 }
 
 // NewPossibleDuplicates wraps ds, sharing one batch for their stored entities.
@@ -55,7 +55,7 @@ func (d *PossibleDuplicate) Reason() string { return d.Duplicate.Existing.Reason
 // are loaded together, the first time one is asked for.
 type SimilarEntity struct {
 	Duplicate kg.Duplicate
-	refs entityRefs
+	refs      entityRefs
 }
 
 // NewSimilarEntities wraps ds, sharing one batch for their entities.
