@@ -194,7 +194,7 @@ cd "$DATA"
 # setsid: own session, so the server outlives this shell and ^C in the caller.
 # The inner bash writes its own pid (== java's pid after exec) to the pid file.
 # shellcheck disable=SC2016 # expanded by the inner bash
-setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PIDF" \
+NEO4J_BOUNDS_FILE="$HERE/bounds.conf" setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PIDF" \
   "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" tools.neo4j.Launcher "$DATA" "$PORT" \
   >"$LOG" 2>&1 </dev/null 9>&- &
 for _ in $(seq 50); do [[ -s $PIDF ]] && break; sleep 0.1; done

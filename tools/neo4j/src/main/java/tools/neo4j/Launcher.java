@@ -1,10 +1,14 @@
 package tools.neo4j;
 
+import java.io.IOException;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -24,8 +28,9 @@ import org.neo4j.io.ByteUnit;
  *
  * <p>Usage: {@code Launcher [homeDir] [port]}; falls back to the environment variables
  * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m) and
- * NEO4J_TX_MEMORY_MAX (default 256m), the most heap one transaction may use
- * (db.memory.transaction.max), so that one runaway query fails instead of starving the server.
+ * NEO4J_BOUNDS_FILE, a neo4j.conf-style file of settings applied as they are (start.sh passes
+ * bounds.conf: the limits on every transaction), and NEO4J_TX_MEMORY_MAX, which overrides its
+ * db.memory.transaction.max.
  *
  * <p>NEO4J_AUTH says how clients authenticate, as in the official Docker image: {@code neo4j/PASSWORD}
  * (the default is {@code neo4j/password}) turns authentication on and makes PASSWORD the password of
@@ -53,7 +58,11 @@ public final class Launcher {
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
         String password = password(env("NEO4J_AUTH", "neo4j/password"));
         boolean auth = password != null;
-        long txMemoryMax = ByteUnit.parse(env("NEO4J_TX_MEMORY_MAX", "256m"));
+        Map<String, String> bounds = bounds(env("NEO4J_BOUNDS_FILE", null));
+        String txMemoryMax = env("NEO4J_TX_MEMORY_MAX", null);
+        if (txMemoryMax != null) {
+            bounds.put("db.memory.transaction.max", txMemoryMax);
+        }
 
         long t0 = System.nanoTime();
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
@@ -71,16 +80,11 @@ public final class Launcher {
                 // would collide with a second instance; it is not needed for neo4j:// URIs.
                 .setConfig(GraphDatabaseSettings.routing_enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
-                // Modest memory; no transaction timeout; no phone-home.
+                // Modest memory; no phone-home.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
-                // A transaction that needs more heap than this fails with
-                // Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of taking the
-                // heap from every other query (diplograph's ad hoc Cypher relies on it).
-                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMax)
-                // LOAD CSV may not read the server's files (file:/// URLs).
-                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
-                .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                // The limits on every transaction (bounds.conf), the same as docker-compose's.
+                .setConfigRaw(bounds)
                 // Bolt's netty event loops otherwise linger 5s + 5s on shutdown (quiet periods).
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
@@ -151,6 +155,22 @@ public final class Launcher {
                 throw e;
             }
         }
+    }
+
+    /** Reads the settings of a neo4j.conf-style file; none when path is null. */
+    private static Map<String, String> bounds(String path) throws IOException {
+        Map<String, String> out = new HashMap<>();
+        if (path == null) {
+            return out;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(Paths.get(path))) {
+            p.load(r);
+        }
+        for (String name : p.stringPropertyNames()) {
+            out.put(name, p.getProperty(name).trim());
+        }
+        return out;
     }
 
     private static String env(String name, String def) {
