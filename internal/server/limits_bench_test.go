@@ -67,3 +67,54 @@ func fragments(n int) string {
 	}
 	return q.String()
 }
+
+// BenchmarkIntrospection measures what introspection costs through the whole handler: the full
+// schema once (GraphiQL's question), twenty aliased copies of it in one operation (the abuse of
+// issue 17), and documents of thousands of unknown directives or fields, whose errors once filled
+// 892 KB.
+func BenchmarkIntrospection(b *testing.B) {
+	s, err := memstore.Load(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := server.New(server.Config{}, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	const schema = `__schema { types { name kind fields(includeDeprecated: true) { name args { name type { name kind ofType { name kind ofType { name kind } } } } type { name kind ofType { name kind ofType { name kind } } } } enumValues { name } inputFields { name } } directives { name args { name } } }`
+	var twenty strings.Builder
+	twenty.WriteString("{ ")
+	for i := range 20 {
+		twenty.WriteString("s" + itoa(i) + ": " + schema + " ")
+	}
+	twenty.WriteString("}")
+	for _, bc := range []struct{ name, query, want string }{
+		{"one __schema", "{ " + schema + " }", `"__schema"`},
+		{"twenty aliased __schema", twenty.String(), `"introspection"`},
+		{"4,900 unknown directives", "{ __typename " + strings.Repeat("@a ", 4_900) + "}", `"directives"`},
+		{"4,900 unknown fields", "{ " + unknownFields(4_900) + "}", `more errors were left out`},
+	} {
+		body, _ := json.Marshal(map[string]any{"query": bc.query})
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				if !strings.Contains(rec.Body.String(), bc.want) {
+					b.Fatalf("answer %.300s, want %s", rec.Body.String(), bc.want)
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "bytes/answer")
+		})
+	}
+}
+
+// unknownFields returns n distinct field names that the schema does not have.
+func unknownFields(n int) string {
+	var q strings.Builder
+	for i := range n {
+		q.WriteString("x" + itoa(i) + " ")
+	}
+	return q.String()
+}

@@ -154,7 +154,7 @@ func TestCountTokens(t *testing.T) {
 		{`{ "unterminated`, 100, 1, "a lexical error ends the count"},
 		{``, 100, 0, "empty"},
 	} {
-		if got := countTokens(tc.query, tc.max); got != tc.want {
+		if got, _ := countTokens(tc.query, tc.max); got != tc.want {
 			t.Errorf("countTokens(%q, %d) = %d, want %d (%s)", tc.query, tc.max, got, tc.want, tc.describe)
 		}
 	}
@@ -208,7 +208,7 @@ func BenchmarkCostLimits(b *testing.B) {
 	b.Run("tokens", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if countTokens(query, DefaultMaxTokens) == 0 {
+			if n, _ := countTokens(query, DefaultMaxTokens); n == 0 {
 				b.Fatal("no tokens")
 			}
 		}
