@@ -3,7 +3,13 @@ package neo4jstore_test
 import (
 	"context"
 	"errors"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -177,4 +183,48 @@ func TestRunawayHoldsItsSlot(t *testing.T) {
 		t.Errorf("the API's read while the runaway lingers: %v", err)
 	}
 	waitSlotFree(t, analyst)
+}
+
+// TestNeo4jBounds checks that the Neo4j the tests run against has the limits of
+// tools/neo4j/bounds.conf in force (the same file docker-compose.yml follows), as Neo4j reports
+// them in SHOW SETTINGS.
+func TestNeo4jBounds(t *testing.T) {
+	s := neo4jtest.Store(t, nil)
+	data, err := os.ReadFile(filepath.Join("..", "..", "tools", "neo4j", "bounds.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			name, value, _ := strings.Cut(line, "=")
+			want[name] = value
+		}
+	}
+	rows, err := s.Query(t.Context(), "SHOW SETTINGS YIELD name, value WHERE name IN $names RETURN name, value",
+		map[string]any{"names": slices.Collect(maps.Keys(want))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range rows {
+		got[r["name"].(string)] = r["value"].(string)
+	}
+	for name, value := range want {
+		if settingValue(got[name]) != settingValue(value) {
+			t.Errorf("Neo4j has %s = %q, want %q as bounds.conf sets it", name, got[name], value)
+		}
+	}
+}
+
+// settingValue normalizes a Neo4j setting for comparison: sizes ("256m", "256.00MiB") to bytes,
+// anything else as it is.
+func settingValue(v string) string {
+	m := regexp.MustCompile(`^(\d+(?:\.\d+)?)\s*([kmg])(?:i?b)?$`).FindStringSubmatch(strings.ToLower(v))
+	if m == nil {
+		return v
+	}
+	n, _ := strconv.ParseFloat(m[1], 64)
+	shift := map[string]uint{"k": 10, "m": 20, "g": 30}[m[2]]
+	return strconv.FormatInt(int64(n*float64(uint64(1)<<shift)), 10)
 }

@@ -12,6 +12,7 @@
 #   NEO4J_PAGECACHE       page cache size (default 256m)
 #   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 120)
 #   NEO4J_JAVA_OPTS       extra JVM options
+#   (the limits on every transaction are in bounds.conf beside this script)
 #   NEO4J_CDS             1 (default) = use/create an AppCDS archive for faster starts; 0 = off
 #   NEO4J_LAUNCHER_CACHE  where the resolved classpath, launcher jar and CDS archive are
 #                         cached (default ${XDG_CACHE_HOME:-~/.cache}/neo4j-launcher)

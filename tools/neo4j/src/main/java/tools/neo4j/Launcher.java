@@ -1,14 +1,10 @@
 package tools.neo4j;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
@@ -58,14 +54,19 @@ public final class Launcher {
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
         String password = password(env("NEO4J_AUTH", "neo4j/password"));
         boolean auth = password != null;
-        Map<String, String> bounds = bounds(env("NEO4J_BOUNDS_FILE", null));
+        String bounds = env("NEO4J_BOUNDS_FILE", null);
         String txMemoryMax = env("NEO4J_TX_MEMORY_MAX", null);
-        if (txMemoryMax != null) {
-            bounds.put("db.memory.transaction.max", txMemoryMax);
-        }
 
         long t0 = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (bounds != null) {
+            // The limits on every transaction (bounds.conf), the same as docker-compose's.
+            builder.loadPropertiesFromFile(Paths.get(bounds));
+        }
+        if (txMemoryMax != null) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(txMemoryMax));
+        }
+        DatabaseManagementService dbms = builder
                 // Bolt only, loopback only; no TLS.
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(HOST))
@@ -83,8 +84,6 @@ public final class Launcher {
                 // Modest memory; no phone-home.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
-                // The limits on every transaction (bounds.conf), the same as docker-compose's.
-                .setConfigRaw(bounds)
                 // Bolt's netty event loops otherwise linger 5s + 5s on shutdown (quiet periods).
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(2))
@@ -155,22 +154,6 @@ public final class Launcher {
                 throw e;
             }
         }
-    }
-
-    /** Reads the settings of a neo4j.conf-style file; none when path is null. */
-    private static Map<String, String> bounds(String path) throws IOException {
-        Map<String, String> out = new HashMap<>();
-        if (path == null) {
-            return out;
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(Paths.get(path))) {
-            p.load(r);
-        }
-        for (String name : p.stringPropertyNames()) {
-            out.put(name, p.getProperty(name).trim());
-        }
-        return out;
     }
 
     private static String env(String name, String def) {
