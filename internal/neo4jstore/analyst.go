@@ -9,6 +9,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -110,4 +111,57 @@ func statementID() string {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
 	return fmt.Sprintf("cypher-%s", hex.EncodeToString(b))
+}
+
+// maxAnswerBytes bounds the rows of one analyst statement that diplograph holds, as recordSize
+// estimates them: 10,000 rows of a 100,000-element list each would otherwise be gigabytes in the
+// API's memory.
+const maxAnswerBytes = 32 << 20
+
+// answerTooLarge is the error of a statement whose rows pass maxAnswerBytes.
+func answerTooLarge() error {
+	return kg.Errorf(kg.CodeCostLimit,
+		"the answer is larger than %d MB: return fewer rows (LIMIT) or smaller values (aggregate, or size() instead of whole lists)",
+		maxAnswerBytes>>20)
+}
+
+// recordSize estimates the memory that the driver values of one record take: 16 bytes a value,
+// plus the length of strings and bytes, plus the properties of graph values.
+func recordSize(values []any) int {
+	n := 0
+	for _, v := range values {
+		n += valueSize(v)
+	}
+	return n
+}
+
+func valueSize(v any) int {
+	switch x := v.(type) {
+	case string:
+		return 16 + len(x)
+	case []byte:
+		return 16 + len(x)
+	case []any:
+		return 16 + recordSize(x)
+	case map[string]any:
+		n := 16
+		for k, e := range x {
+			n += len(k) + valueSize(e)
+		}
+		return n
+	case dbtype.Node:
+		return 64 + valueSize(x.Props)
+	case dbtype.Relationship:
+		return 64 + valueSize(x.Props)
+	case dbtype.Path:
+		n := 16
+		for _, node := range x.Nodes {
+			n += valueSize(node)
+		}
+		for _, r := range x.Relationships {
+			n += valueSize(r)
+		}
+		return n
+	}
+	return 16
 }

@@ -139,12 +139,16 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 	}
 	out := &kg.CypherResult{Columns: keys, Rows: [][]any{}}
 	conv := newConverter()
+	size := 0 // of the rows read so far, as recordSize estimates it
 	for res.Next(ctx) {
 		if len(out.Rows) == q.Limit {
 			out.Truncated = true
 			break
 		}
 		rec := res.Record()
+		if size += recordSize(rec.Values); size > maxAnswerBytes {
+			return nil, answerTooLarge()
+		}
 		row := make([]any, len(rec.Values))
 		for i, v := range rec.Values {
 			row[i] = conv.value(v)

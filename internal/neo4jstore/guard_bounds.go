@@ -18,7 +18,8 @@ import (
 //
 //   - reduce(), the accumulator: it can grow its value at every step (s + s doubles it);
 //   - range() anywhere but directly after UNWIND (where Neo4j reads it row by row and stops it)
-//     unless its bounds and step are integer literals that give at most maxInRowRange elements;
+//     unless its bounds and step are integer literals, and all such ranges of the statement
+//     together have at most maxInRowRange elements;
 //   - an iteration (a list comprehension, all/any/none/single) inside another's brackets, whose
 //     work multiplies, and range() inside an iteration other than as its source.
 //
@@ -27,8 +28,8 @@ import (
 // a list doubled by a chain of WITH l + l AS l clauses still passes: the analyst slots
 // (analyst.go) keep such a statement to one Neo4j thread until Neo4j lets it go.
 
-// maxInRowRange is the most elements a range() outside UNWIND may have: a loop over it takes
-// milliseconds.
+// maxInRowRange is the most elements the range() calls outside UNWIND may have together: a loop
+// over them takes milliseconds, and a row of them is a megabyte.
 const maxInRowRange = 100_000
 
 // quantifiers iterate like list comprehensions: name(variable IN list WHERE predicate).
@@ -45,6 +46,7 @@ type bracket struct {
 // bound the guard can see (see above), and nil otherwise. toks are the statement's tokens.
 func checkBounds(text string, toks []token) error {
 	var open []bracket
+	inRow := int64(0) // elements of the literal ranges outside UNWIND so far
 	inIteration := func() bool {
 		for _, b := range open {
 			if b.iter {
@@ -96,9 +98,9 @@ func checkBounds(text string, toks []token) error {
 				return unbounded(t.pos, "range() outside UNWIND needs integer literal bounds (at most %d elements): "+
 					"Neo4j cannot stop a loop over it inside one row; write UNWIND range(...) AS x instead", maxInRowRange)
 			}
-			if n > maxInRowRange {
-				return unbounded(t.pos, "range() outside UNWIND may have at most %d elements, not %d: Neo4j cannot "+
-					"stop a loop over it inside one row; write UNWIND range(...) AS x instead", maxInRowRange, n)
+			if inRow += n; inRow > maxInRowRange {
+				return unbounded(t.pos, "the ranges outside UNWIND may have at most %d elements in all, not %d: Neo4j "+
+					"cannot stop a loop over them inside one row; write UNWIND range(...) AS x instead", maxInRowRange, inRow)
 			}
 		}
 	}

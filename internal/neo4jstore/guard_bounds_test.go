@@ -34,6 +34,7 @@ func TestCheckBounds(t *testing.T) {
 		{"MATCH (n) WITH collect(n) AS ns RETURN size([a IN ns WHERE any(b IN ns WHERE b = a)])", unbounded},
 		{"RETURN [x IN range(1, 10) | range(1, 10)] AS m", unbounded},
 		{"RETURN all(x IN [1] WHERE none(y IN [2] WHERE x = y))", unbounded},
+		{"RETURN range(1, 60000) AS a, range(1, 60000) AS b", unbounded},
 
 		// Bounded, or stopped row by row.
 		{"RETURN range(1, 100000) AS l", ok},
