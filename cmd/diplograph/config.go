@@ -21,7 +21,7 @@ type Config struct {
 	CypherTimeout time.Duration // DIPLOGRAPH_CYPHER_TIMEOUT, --cypher-timeout: 10s
 	CORSOrigins   []string      // DIPLOGRAPH_CORS_ORIGINS, --cors-origins: none (same origin only)
 	LogFormat     string        // DIPLOGRAPH_LOG_FORMAT, --log-format: json, or text on a terminal
-	APIKeys       string        // DIPLOGRAPH_API_KEYS, --api-keys: comma-separated role:key pairs; none
+	APIKeys       string        // DIPLOGRAPH_API_KEYS, --api-keys: comma-separated role:name:key entries; none
 	API           APIConfig     // limits, introspection, environment, shutdown: see config_api.go
 
 	// ExploreTimeout is DIPLOGRAPH_EXPLORE_TIMEOUT, --explore-timeout: 10s; the limit of one path
@@ -83,7 +83,7 @@ func (c *Config) bindFlags(fs *flag.FlagSet, getenv func(string) string) {
 		return nil
 	})
 	c.CORSOrigins = splitList(getenv("DIPLOGRAPH_CORS_ORIGINS"))
-	fs.StringVar(&c.APIKeys, "api-keys", env("DIPLOGRAPH_API_KEYS", ""), "comma-separated role:key pairs, roles reader < analyst < editor < admin (DIPLOGRAPH_API_KEYS)")
+	fs.StringVar(&c.APIKeys, "api-keys", env("DIPLOGRAPH_API_KEYS", ""), "comma-separated role:name:key entries, roles reader < analyst < editor < admin; the audit trail records role:name (DIPLOGRAPH_API_KEYS)")
 	fs.StringVar(&c.DataDir, "data-dir", env("DIPLOGRAPH_DATA_DIR", ""), "directory where the embedded store keeps its data (a write-ahead log); empty keeps it in memory only (DIPLOGRAPH_DATA_DIR)")
 	maxImport, err := strconv.ParseInt(env("DIPLOGRAPH_MAX_IMPORT_BYTES", "268435456"), 10, 64)
 	if err != nil || maxImport <= 0 {

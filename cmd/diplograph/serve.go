@@ -45,6 +45,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	for _, k := range keys {
+		if k.Unnamed {
+			m.Log.Warn("an API key has no name; the audit trail calls it "+k.Role.String()+":"+k.Name+
+				": give it one as role:name:key in DIPLOGRAPH_API_KEYS (e.g. "+k.Role.String()+":alice:KEY)",
+				slog.String("role", k.Role.String()), slog.String("name", k.Name))
+		}
+	}
 	if m.Metrics == nil {
 		m.Metrics = metrics.New()
 	}
