@@ -2,8 +2,8 @@ package server
 
 import (
 	"net/http"
-	"slices"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
