@@ -76,10 +76,18 @@ func TestRunaways(t *testing.T) {
 
 	var answers, failures atomic.Int64
 	var lastErr atomic.Value
+	var mu sync.Mutex
+	var latencies []time.Duration // of the reader's answers, for the log
 	read := func(ctx context.Context) error {
 		ctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
+		start := time.Now()
 		_, err := s.Query(ctx, "MATCH (n:Entity) RETURN count(n) AS n", nil)
+		if err == nil {
+			mu.Lock()
+			latencies = append(latencies, time.Since(start))
+			mu.Unlock()
+		}
 		return err
 	}
 	stop := make(chan struct{})
@@ -110,7 +118,9 @@ func TestRunaways(t *testing.T) {
 			if limit == 0 {
 				limit = 10
 			}
+			start := time.Now()
 			res, err := analyst.Cypher(ctx, kg.CypherQuery{Text: r.text, Limit: limit})
+			t.Logf("%s: %s after %v", r.name, kg.ErrorCode(err), time.Since(start).Round(time.Millisecond))
 			if err == nil {
 				t.Fatalf("Cypher(%q) = %v, want one of %v", r.text, res.Rows, r.codes)
 			}
@@ -129,6 +139,11 @@ func TestRunaways(t *testing.T) {
 	}
 	if answers.Load() == 0 {
 		t.Errorf("the reader got no answer while the runaways ran")
+	}
+	slices.Sort(latencies)
+	if n := len(latencies); n > 0 {
+		t.Logf("reader: %d answers, p50 %v, p95 %v, max %v", n, latencies[n/2].Round(time.Millisecond),
+			latencies[n*95/100].Round(time.Millisecond), latencies[n-1].Round(time.Millisecond))
 	}
 	waitSlotFree(t, analyst)
 }
