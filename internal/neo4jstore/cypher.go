@@ -91,9 +91,10 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 	timeout := s.cfg.CypherTimeout
 	ctx, cancel := context.WithTimeout(ctx, timeout+cypherGrace)
 	defer cancel()
-	// A statement that failed without Neo4j saying so (the client's deadline, a canceled request,
-	// a lost connection) may still run there.
-	defer func() { lingers = err != nil && (ctx.Err() != nil || unreachable(err)) }()
+	// A statement that was sent and failed without Neo4j saying so (the client's deadline, a
+	// canceled request, a lost connection) may still run there.
+	sent := false
+	defer func() { lingers = sent && err != nil && (ctx.Err() != nil || unreachable(err)) }()
 
 	s.roundTrips.Add(1)
 	session := s.analyst.NewSession(ctx, neo4j.SessionConfig{
@@ -129,6 +130,7 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 		}
 	}
 
+	sent = true
 	res, err := tx.Run(ctx, q.Text, q.Params)
 	if err != nil {
 		return nil, s.cypherError(ctx, err, 0)
