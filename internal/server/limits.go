@@ -50,6 +50,10 @@ type Limits struct {
 	// tokens before it is parsed: validating each unknown or misplaced one makes an error, so a
 	// document of thousands of them costs validation its time. Default 100.
 	MaxDirectives int
+	// MaxTextBytes bounds the bytes of the strings of one answer, counted as fields resolve
+	// (textbudget.go): the fields are bounded, not their sizes, and a source's text is a whole
+	// document. Default 32 MiB.
+	MaxTextBytes int
 	// MaxErrors bounds the errors of one response: the first MaxErrors are kept and a last one
 	// says how many more were cut (extensions.limit "errors"). A document of thousands of unknown
 	// directives once answered 5,999 errors in 892 KB. Default 50.
@@ -67,6 +71,7 @@ const (
 	DefaultMaxIntrospection = 3
 	DefaultMaxErrors        = 50
 	DefaultMaxDirectives    = 100
+	DefaultMaxTextBytes     = 32 << 20
 	// ListSize is the number of items a list without a `first` argument is assumed to hold.
 	ListSize = 10
 )
@@ -83,6 +88,7 @@ const (
 	LimitIntrospection = "introspection"
 	LimitErrors        = "errors"
 	LimitDirectives    = "directives"
+	LimitText          = "text"
 )
 
 func (l Limits) withDefaults() Limits {
@@ -100,6 +106,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxIntrospection, DefaultMaxIntrospection)
 	def(&l.MaxErrors, DefaultMaxErrors)
 	def(&l.MaxDirectives, DefaultMaxDirectives)
+	def(&l.MaxTextBytes, DefaultMaxTextBytes)
 	return l
 }
 

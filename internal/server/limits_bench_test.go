@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/dataset"
+	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/server"
 )
@@ -117,4 +118,47 @@ func unknownFields(n int) string {
 		q.WriteString("x" + itoa(i) + " ")
 	}
 	return q.String()
+}
+
+// BenchmarkLongTexts asks for twenty aliased pages of 100 sources with their texts (100 KB each)
+// without a text budget, as before, and with the default one: the answer, and the memory built
+// for it, stop near MaxTextBytes.
+func BenchmarkLongTexts(b *testing.B) {
+	bundle := &kg.Bundle{}
+	for i := range 100 {
+		bundle.Sources = append(bundle.Sources, kg.Source{ID: "source:long-" + itoa(i), Title: "Long " + itoa(i),
+			Text: strings.Repeat("A paragraph of a long release. ", 100_000/31)})
+	}
+	s, err := memstore.Load(bundle)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var q strings.Builder
+	q.WriteString("{ ")
+	for i := range 20 {
+		q.WriteString("p" + itoa(i) + ": sources(first: 100) { edges { node { id text } } } ")
+	}
+	q.WriteString("}")
+	body, _ := json.Marshal(map[string]any{"query": q.String()})
+	for _, bc := range []struct {
+		name   string
+		limits server.Limits
+	}{
+		{"no text budget", server.Limits{MaxTextBytes: 1 << 40}},
+		{"default text budget", server.Limits{}},
+	} {
+		h := server.New(server.Config{Limits: bc.limits}, s, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var size int
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, req)
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "bytes/answer")
+		})
+	}
 }

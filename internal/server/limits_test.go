@@ -237,3 +237,33 @@ func TestErrorsCapped(t *testing.T) {
 		})
 	}
 }
+
+// longSources returns a bundle of n sources whose texts are size bytes each.
+func longSources(n, size int) *kg.Bundle {
+	b := &kg.Bundle{}
+	for i := range n {
+		b.Sources = append(b.Sources, kg.Source{ID: fmt.Sprintf("source:long-%03d", i), Title: fmt.Sprintf("Long %d", i),
+			Text: strings.Repeat(fmt.Sprintf("Paragraph %d of a long release. ", i), size/32)})
+	}
+	return b
+}
+
+// TestTextBudget checks that an answer stops growing once its strings pass MaxTextBytes: the
+// texts after the budget fail with COST_LIMIT (limit "text") instead of being added.
+func TestTextBudget(t *testing.T) {
+	ms, err := memstore.Load(longSources(30, 10_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, server.Config{Limits: server.Limits{MaxTextBytes: 100_000}}, ms)
+	if r := s.query(`{ sources(first: 5) { edges { node { id text } } } }`); len(r.errors) > 0 {
+		t.Errorf("five texts (50 KB) under a 100 KB budget: errors %.300s", r.body)
+	}
+	r := s.query(`{ sources(first: 30) { edges { node { id text } } } }`)
+	if len(r.errors) == 0 || r.errors[0].Extensions["code"] != kg.CodeCostLimit || r.errors[0].Extensions["limit"] != server.LimitText {
+		t.Fatalf("thirty texts (300 KB) over a 100 KB budget: %.300s, want COST_LIMIT text", r.body)
+	}
+	if len(r.body) > 150_000 {
+		t.Errorf("the answer is %d bytes, want it to stop near the 100 KB budget", len(r.body))
+	}
+}

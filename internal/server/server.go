@@ -97,6 +97,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	// After the persisted-query extension, so that the tokens of a persisted query are counted too.
 	gql.Use(costLimits{limits: limits, introspection: !cfg.DisableIntrospection, checked: lru.New[struct{}](1000)})
+	gql.Use(textBudget{max: int64(limits.MaxTextBytes)})
 	gql.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	gql.SetRecoverFunc(graph.Recover(log, RequestID))
 
