@@ -10,7 +10,7 @@
 #                         PASSWORD at every start; none: auth off, any credentials are accepted
 #   NEO4J_HEAP            JVM max heap (default 1g)
 #   NEO4J_PAGECACHE       page cache size (default 256m)
-#   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 120)
+#   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 300: a first start on a loaded 2-core machine took 103 s)
 #   NEO4J_JAVA_OPTS       extra JVM options
 #   (the limits on every transaction are in bounds.conf beside this script)
 #   NEO4J_CDS             1 (default) = use/create an AppCDS archive for faster starts; 0 = off
@@ -29,7 +29,7 @@ DATA="$HERE/data/$PORT"
 LOG="$DATA/neo4j.log"
 PIDF="$DATA/neo4j.pid"
 URI="bolt://127.0.0.1:$PORT"
-TIMEOUT=${NEO4J_START_TIMEOUT:-120}
+TIMEOUT=${NEO4J_START_TIMEOUT:-300}
 
 say() { echo "neo4j[$PORT]: $*" >&2; }
 
