@@ -69,7 +69,7 @@ var runaways = []runaway{
 func TestRunaways(t *testing.T) {
 	s := neo4jtest.Store(t, storetest.Generate(300))
 	cfg := neo4jtest.Open(t)
-	cfg.CypherTimeout = time.Second
+	cfg.CypherTimeout = 2 * time.Second
 	analyst, err := neo4jstore.Open(t.Context(), cfg)
 	if err != nil {
 		t.Fatal(err)
