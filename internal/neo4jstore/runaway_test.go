@@ -26,9 +26,9 @@ import (
 // (CYPHER_TIMEOUT) or the memory limit of one transaction (COST_LIMIT), whichever comes first on
 // a loaded machine.
 type runaway struct {
-	name  string
-	text  string
-	codes []string
+	name   string
+	text   string
+	codes  []string
 	limit  int // rows asked for; 0 means 10
 	params map[string]any
 }
