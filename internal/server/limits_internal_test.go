@@ -55,7 +55,7 @@ func TestCostModel(t *testing.T) {
 		{"fragment spreads count every use", `query { a: entity(id: "x") { ...F } b: entity(id: "y") { ...F } }
 			fragment F on Entity { x: name id }`, nil, cost{complexity: 6, depth: 2, aliases: 4, fields: 2}},
 		{"root fields through a fragment", `query { ...R __typename } fragment R on Query { a: __typename b: __typename }`, nil, cost{complexity: 3, depth: 1, aliases: 2, fields: 3}},
-		{"introspection is not measured", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, nil, cost{complexity: 1, depth: 1, fields: 1}},
+		{"introspection is counted, not measured", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, nil, cost{complexity: 1, depth: 1, fields: 1, introspections: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := measure(t, tc.query, tc.vars)
