@@ -1,6 +1,7 @@
 // Package memstore is the embedded, in-memory kg.Store: the zero-setup default when no Neo4j is
 // configured. It keeps the graph in maps with an adjacency index per entity, a sorted id list per
-// kind, a name-key index and a search index, all guarded by one RWMutex. It never hands out its
+// kind, a name-key index and a search index, all guarded by one RWMutex; a write plans and logs
+// under the read lock (so reads go on) and takes the write lock only to apply. It never hands out its
 // own values: every entity, relation and source it returns is a deep copy the caller may change.
 //
 // A store opened on a data directory (Open) keeps every write in an append-only write-ahead log
@@ -19,9 +20,13 @@ import (
 )
 
 // Store is an in-memory graph. The zero value is not usable; call New, Load or Open. It is safe
-// for concurrent use: reads run in parallel, a write runs alone.
+// for concurrent use: reads run in parallel, one write at a time, and a read waits for a write only
+// while the write applies what it planned, never while it plans or syncs the log.
 type Store struct {
+	// mu guards the graph: readers share it, and a write holds it alone only to apply what it has
+	// planned and logged. wmu lets one write at a time plan, log and apply (write.go).
 	mu        sync.RWMutex
+	wmu       sync.Mutex
 	nodes     map[string]*node
 	sources   map[string]*kg.Source
 	relations map[relKey]*kg.Relation
@@ -29,6 +34,7 @@ type Store struct {
 	sourceIDs []string            // sorted
 	names     map[kg.NameKey][]string
 	index     searchIndex
+	redirects map[string]string // merged id -> the survivor (MergeEntities)
 	closed    atomic.Bool
 
 	changes       []*kg.Change     // the audit trail, oldest first (by seq)
@@ -81,6 +87,7 @@ func New() *Store {
 		byKind:        map[kg.Kind][]*node{},
 		names:         map[kg.NameKey][]string{},
 		index:         newSearchIndex(),
+		redirects:     map[string]string{},
 		changesOf:     map[string][]int{},
 		sourceCreated: map[string]int64{},
 		now:           time.Now,
@@ -126,11 +133,20 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for i, id := range ids {
-		if n, ok := s.nodes[id]; ok {
+		if n, ok := s.nodes[s.resolve(id)]; ok {
 			out[i] = cloneEntity(n.entity)
 		}
 	}
 	return out, nil
+}
+
+// resolve returns the id of the entity id names: the survivor when id was merged into another
+// entity, else id. The caller holds Store.mu.
+func (s *Store) resolve(id string) string {
+	if to, ok := s.redirects[id]; ok {
+		return to
+	}
+	return id
 }
 
 // Sources returns copies of the sources with the given ids, index for index; unknown ids give nil
@@ -233,8 +249,8 @@ func (s *Store) Close(context.Context) error {
 		return nil
 	}
 	if s.log != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+		s.wmu.Lock() // after the write in flight, if any
+		defer s.wmu.Unlock()
 		return s.log.close()
 	}
 	return nil
