@@ -2626,8 +2626,12 @@ extend type Query {
   schema commands, CALL ... IN TRANSACTIONS, procedures other than db.labels,
   db.relationshipTypes, db.propertyKeys, db.schema.*, db.index.fulltext.query*, and several
   statements at once (CYPHER_FORBIDDEN); invalid Cypher (CYPHER_SYNTAX, with line and column in
-  the error's extensions); statements that run longer than the server's Cypher timeout
-  (CYPHER_TIMEOUT). On the embedded store: CYPHER_UNSUPPORTED.
+  the error's extensions); loops inside one row that Neo4j could not stop: reduce(), range()
+  outside UNWIND unless its bounds are literals giving at most 100,000 elements, an iteration
+  inside another (CYPHER_UNBOUNDED, with line and column); statements that run longer than the
+  server's Cypher timeout (CYPHER_TIMEOUT) or need more memory than Neo4j allows one transaction
+  (COST_LIMIT). While other analysts' statements hold every analyst slot: CYPHER_BUSY, try again
+  shortly. On the embedded store: CYPHER_UNSUPPORTED.
   """
   cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/server"
 )
 
@@ -41,6 +42,8 @@ type Config struct {
 	MaxMerges           int
 	MaxBodyBytes        int64
 	MaxImportSize       int64 // the request body cap for editors
+	CypherConcurrency   int   // analyst statements that may run in Neo4j at once
+	MaxGraphExports     int   // exports of the whole graph that may run at once
 	ShutdownTimeout     time.Duration
 	LogFormat           string // "json", "text", or "" (json unless stderr is a terminal)
 	DataDir             string // empty: the embedded store keeps its data in memory only
@@ -112,7 +115,7 @@ var settings = []setting{
 		show:  func(c *Config) string { return strings.Join(c.CORSOrigins, ",") }},
 	// The one place API keys are parsed: server.ParseAPIKeys says what a list of keys may hold,
 	// and its errors never repeat a key.
-	{env: "DIPLOGRAPH_API_KEYS", flag: "api-keys", secret: true, usage: "comma-separated role:key pairs, roles reader < analyst < editor < admin",
+	{env: "DIPLOGRAPH_API_KEYS", flag: "api-keys", secret: true, usage: "comma-separated role:name:key entries, roles reader < analyst < editor < admin; the audit trail records role:name",
 		parse: func(c *Config, v string) error {
 			keys, err := server.ParseAPIKeys(v)
 			if err != nil {
@@ -160,6 +163,10 @@ var settings = []setting{
 		func(c *Config) *int64 { return &c.MaxBodyBytes }),
 	bytesSetting("DIPLOGRAPH_MAX_IMPORT_BYTES", "max-import-bytes", 256<<20, "largest request body an editor may send, e.g. an importBundle mutation",
 		func(c *Config) *int64 { return &c.MaxImportSize }),
+	num("DIPLOGRAPH_CYPHER_CONCURRENCY", "cypher-concurrency", neo4jstore.DefaultCypherConcurrency, "analysts' Cypher statements that may run in Neo4j at once, on a connection pool of their own",
+		func(c *Config) *int { return &c.CypherConcurrency }),
+	num("DIPLOGRAPH_MAX_GRAPH_EXPORTS", "max-graph-exports", server.DefaultMaxGraphExports, "exports of the whole graph that may run at once; one more gets 429",
+		func(c *Config) *int { return &c.MaxGraphExports }),
 	dur("DIPLOGRAPH_SHUTDOWN_TIMEOUT", "shutdown-timeout", DefaultShutdownTimeout.String(), "how long a shutdown waits for in-flight requests",
 		func(c *Config) *time.Duration { return &c.ShutdownTimeout }),
 	str("DIPLOGRAPH_LOG_FORMAT", "log-format", "", "log format: json or text; empty: json unless stderr is a terminal",
@@ -219,6 +226,7 @@ func (c Config) ServerConfig() server.Config {
 	return server.Config{
 		MaxBodyBytes:      c.MaxBodyBytes,
 		MaxWriteBodyBytes: c.MaxImportSize,
+		MaxGraphExports:   c.MaxGraphExports,
 		Limits: server.Limits{
 			MaxTokens: c.MaxTokens, MaxDepth: c.MaxDepth, MaxComplexity: c.MaxComplexity,
 			MaxAliases: c.MaxAliases, MaxRootFields: c.MaxRootFields, MaxMerges: c.MaxMerges,

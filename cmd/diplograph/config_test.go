@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/server"
 )
 
@@ -36,8 +37,10 @@ var configCases = []configCase{
 	{"DIPLOGRAPH_NEO4J_MAX_RETRY_TIME", "4s", func(c Config) any { return c.Neo4jMaxRetryTime }, 4 * time.Second, "forever"},
 	{"DIPLOGRAPH_CORS_ORIGINS", " https://a.example , https://b.example,", func(c Config) any { return strings.Join(c.CORSOrigins, " ") },
 		"https://a.example https://b.example", ""},
-	{"DIPLOGRAPH_API_KEYS", "reader:aaaaaaaaaaaaaaaa,editor:bbbbbbbbbbbbbbbb", func(c Config) any { return c.APIKeys[1] },
-		server.APIKey{Role: kg.RoleEditor, Key: "bbbbbbbbbbbbbbbb"}, "editor:short-key"},
+	{"DIPLOGRAPH_API_KEYS", "reader:rita:aaaaaaaaaaaaaaaa,editor:alice:bbbbbbbbbbbbbbbb", func(c Config) any { return c.APIKeys[1] },
+		server.APIKey{Role: kg.RoleEditor, Name: "alice", Key: "bbbbbbbbbbbbbbbb"}, "editor:alice:aaaaaaaaaaaaaaaa,reader:rita:aaaaaaaaaaaaaaaa"},
+	{"DIPLOGRAPH_CYPHER_CONCURRENCY", "2", func(c Config) any { return c.CypherConcurrency }, 2, "0"},
+	{"DIPLOGRAPH_MAX_GRAPH_EXPORTS", "5", func(c Config) any { return c.MaxGraphExports }, 5, "many"},
 	{"DIPLOGRAPH_ENV", "production", func(c Config) any { return c.Env }, EnvProduction, "staging"},
 	{"DIPLOGRAPH_INTROSPECTION", "false", func(c Config) any { return c.Introspection }, false, "nope"},
 	{"DIPLOGRAPH_MAX_TOKENS", "900", func(c Config) any { return c.MaxTokens }, 900, "-5"},
@@ -148,6 +151,7 @@ func TestConfigDefaults(t *testing.T) {
 		MaxTokens: server.DefaultMaxTokens, MaxDepth: server.DefaultMaxDepth, MaxComplexity: server.DefaultMaxComplexity,
 		MaxAliases: server.DefaultMaxAliases, MaxRootFields: server.DefaultMaxRootFields, MaxMerges: server.DefaultMaxMerges,
 		MaxBodyBytes: 1 << 20, MaxImportSize: 256 << 20, ShutdownTimeout: DefaultShutdownTimeout,
+		CypherConcurrency: neo4jstore.DefaultCypherConcurrency, MaxGraphExports: server.DefaultMaxGraphExports,
 	}
 	if c.String() != want.String() {
 		t.Errorf("defaults = %s\nwant       %s", c, want)

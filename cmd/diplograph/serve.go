@@ -41,6 +41,13 @@ func (m *Main) Open(ctx context.Context) error {
 	if err := m.Config.check(); err != nil {
 		return err
 	}
+	for _, k := range m.Config.APIKeys {
+		if k.Unnamed {
+			m.Log.Warn("an API key has no name; the audit trail calls it "+k.Role.String()+":"+k.Name+
+				": give it one as role:name:key in DIPLOGRAPH_API_KEYS (e.g. "+k.Role.String()+":alice:KEY)",
+				slog.String("role", k.Role.String()), slog.String("name", k.Name))
+		}
+	}
 	if m.Metrics == nil {
 		m.Metrics = metrics.New()
 	}
@@ -66,10 +73,15 @@ func (m *Main) Open(ctx context.Context) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
 	return nil
 }
+
+// maxHeaderBytes bounds a request's header block (URL included): Go's default, 1 MiB, let every
+// connection hold a megabyte of headers. A GET query of 10,000 tokens fits in a few dozen KB.
+const maxHeaderBytes = 64 << 10
 
 // URL returns the base URL the server listens on.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
@@ -217,7 +229,8 @@ func neo4jConfig(cfg Config, observe func(string, time.Duration, error)) neo4jst
 		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
 		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout, CypherTimeout: cfg.CypherTimeout,
 		ConnectTimeout: cfg.Neo4jConnectTimeout, MaxRetryTime: cfg.Neo4jMaxRetryTime,
-		Observer: observe,
+		CypherConcurrency: cfg.CypherConcurrency,
+		Observer:          observe,
 	}
 }
 

@@ -35,8 +35,9 @@ func ParseRole(s string) (Role, bool) {
 	return 0, false
 }
 
-// Principal is who is calling: their role, and a name for the audit trail that identifies the key
-// without revealing it (e.g. "editor:3f2a9c1b"). Anonymous callers have Authenticated false.
+// Principal is who is calling: their role, and a name for the audit trail that the operator gave
+// the key, with its role (e.g. "editor:alice"); nothing in it comes from the key itself. Anonymous
+// callers have Authenticated false.
 type Principal struct {
 	Role          Role
 	Name          string

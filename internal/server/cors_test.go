@@ -87,4 +87,20 @@ func TestCORS(t *testing.T) {
 			t.Errorf("Access-Control-Allow-Origin = %q, want *", r.header.Get("Access-Control-Allow-Origin"))
 		}
 	})
+	// The API authenticates with bearer keys, never cookies: no configuration lets a page on
+	// another origin send the browser's credentials, which with a reflected origin would let any
+	// site act as a signed-in user.
+	t.Run("never with credentials", func(t *testing.T) {
+		for _, origins := range [][]string{{app}, {"*"}} {
+			s := newTestServer(t, server.Config{CORSOrigins: origins}, nil)
+			for _, r := range []httpResult{post(s, app), post(s, evil), preflight(s, app, http.MethodPost, "content-type, authorization")} {
+				if got := r.header.Get("Access-Control-Allow-Credentials"); got != "" {
+					t.Errorf("origins %q: Access-Control-Allow-Credentials = %q, want none", origins, got)
+				}
+				if got := r.header.Get("Access-Control-Allow-Origin"); len(origins) == 1 && origins[0] == "*" && got != "" && got != "*" {
+					t.Errorf("origins *: Access-Control-Allow-Origin = %q, want * (an origin reflected back)", got)
+				}
+			}
+		}
+	})
 }
