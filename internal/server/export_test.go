@@ -462,7 +462,9 @@ func TestExportsOfTheWholeGraphAreBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, res.Body)
+		if _, err := io.Copy(io.Discard, res.Body); err != nil {
+			t.Fatal(err)
+		}
 		res.Body.Close()
 		if res.StatusCode == http.StatusOK {
 			break

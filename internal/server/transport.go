@@ -326,14 +326,14 @@ func (rw responder) refuse(status int, code, message string) {
 	writeErrorAs(rw.w, rw.r, rw.media, status, code, message)
 }
 
-// capErrors returns the first max of errs and, when there were more, one last error that says how
-// many were cut, coded COST_LIMIT with extensions.limit "errors". max <= 0 keeps them all.
-func capErrors(errs gqlerror.List, max int) gqlerror.List {
-	if max <= 0 || len(errs) <= max {
+// capErrors returns the first most of errs and, when there were more, one last error that says how
+// many were cut, coded COST_LIMIT with extensions.limit "errors". most <= 0 keeps them all.
+func capErrors(errs gqlerror.List, most int) gqlerror.List {
+	if most <= 0 || len(errs) <= most {
 		return errs
 	}
-	cut := len(errs) - max
-	last := costError(LimitErrors, max, len(errs),
-		fmt.Sprintf("%d more errors were left out: a response shows at most %d; fix these and send the query again", cut, max))
-	return append(errs[:max:max], last)
+	cut := len(errs) - most
+	last := costError(LimitErrors, most, len(errs),
+		fmt.Sprintf("%d more errors were left out: a response shows at most %d; fix these and send the query again", cut, most))
+	return append(errs[:most:most], last)
 }
