@@ -124,7 +124,7 @@ func testCited(t *testing.T, s kg.Store, fx *kg.Bundle) {
 	}
 	t.Run("bad input", func(t *testing.T) {
 		for _, q := range []kg.CitedQuery{
-			{Source: srcJoint, Limit: 0},
+			{Source: srcJoint, Limit: kg.NoLimit},
 			{Source: srcJoint, Limit: kg.MaxCitedPage + 1},
 			{Source: srcJoint, Limit: 5, Kinds: []kg.Kind{"PLANET"}},
 			{Source: srcJoint, Limit: 5, Types: []string{"LIKES"}},
