@@ -222,16 +222,21 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 	page, _ := recs[0].Values[1].([]any)
 	for _, x := range page {
 		m, _ := x.(map[string]any)
-		c := &kg.Change{}
-		c.Seq, _ = m["seq"].(int64)
-		c.At, _ = m["at"].(string)
-		c.Actor, _ = m["actor"].(string)
-		c.Action, _ = m["action"].(string)
-		c.Entity, _ = m["entity"].(string)
-		c.Other, _ = m["other"].(string)
-		c.Summary, _ = m["summary"].(string)
-		c.Detail, _ = m["detail"].(string)
-		out.Changes = append(out.Changes, c)
+		out.Changes = append(out.Changes, changeFromMap(m))
 	}
 	return out, nil
+}
+
+// changeFromMap builds a change from a :Change node's map projection.
+func changeFromMap(m map[string]any) *kg.Change {
+	c := &kg.Change{}
+	c.Seq, _ = m["seq"].(int64)
+	c.At, _ = m["at"].(string)
+	c.Actor, _ = m["actor"].(string)
+	c.Action, _ = m["action"].(string)
+	c.Entity, _ = m["entity"].(string)
+	c.Other, _ = m["other"].(string)
+	c.Summary, _ = m["summary"].(string)
+	c.Detail, _ = m["detail"].(string)
+	return c
 }
