@@ -35,6 +35,6 @@ func (r *mutationResolver) UndoMerge(ctx context.Context, change string, reason 
 	if err != nil {
 		return nil, err
 	}
-	return &model.UndoMergeResult{Into: model.Wrap(rep.Into, model.NewBatch(r.Store, []*kg.Entity{rep.Into})),
+	return &model.UndoMergeResult{Into: model.Wrap(rep.Into, loader.NewBatch(r.Store, []*kg.Entity{rep.Into})),
 		Restored: rep.Restored, Removed: rep.Removed, Written: rep.Written}, nil
 }

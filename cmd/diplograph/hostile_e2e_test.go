@@ -124,7 +124,7 @@ func TestServeStaysReadyUnderRunawayCypher(t *testing.T) {
 	for _, tc := range []struct{ text, code string }{
 		{"RETURN size(reduce(s = [], x IN range(1, 50000000) | s + x)) AS n", kg.CodeCypherUnbounded},
 		{"UNWIND range(1, 10000000000) AS i WITH i WHERE i < 0 RETURN i", kg.CodeCypherTimeout},
-		{"MATCH (a), (b), (c), (d) WHERE a.name < b.name AND c.name <> d.name RETURN count(*) AS n", kg.CodeCypherTimeout},
+		{"MATCH (a), (b), (c), (d), (e), (f) WHERE a.name < b.name AND c.name <> d.name AND e.name <> f.name RETURN count(*) AS n", kg.CodeCypherTimeout},
 	} {
 		body, _ := json.Marshal(map[string]any{"query": `query($q: String!) { cypher(query: $q) { rows } }`,
 			"variables": map[string]any{"q": tc.text}})

@@ -51,7 +51,7 @@ var runaways = []runaway{
 	{"quantifier in a comprehension", "MATCH (n) WITH collect(n.name) AS ns RETURN size([a IN ns WHERE any(b IN ns WHERE b + a = a + b + 'x')]) AS n", refused, 0, nil},
 	{"huge UNWIND", "UNWIND range(1, 10000000000) AS i WITH i WHERE i < 0 RETURN i", stopped, 0, nil},
 	{"UNWIND cartesian", "UNWIND range(1, 100000) AS a UNWIND range(1, 100000) AS b WITH a, b WHERE a = -b RETURN count(*) AS n", stopped, 0, nil},
-	{"cartesian product", "MATCH (a), (b), (c), (d) WHERE a.name < b.name AND c.name <> d.name RETURN count(*) AS n", stopped, 0, nil},
+	{"cartesian product", "MATCH (a), (b), (c), (d), (e), (f) WHERE a.name < b.name AND c.name <> d.name AND e.name <> f.name RETURN count(*) AS n", stopped, 0, nil},
 	{"deep variable-length paths", "MATCH p = (a)-[*]-(b) RETURN count(p) AS n", stopped, 0, nil},
 	{"all shortest paths of all pairs", "MATCH (a), (b) WHERE a <> b MATCH p = allShortestPaths((a)-[*]-(b)) RETURN count(p) AS n", stopped, 0, nil},
 	{"sort of 10^8 rows", "UNWIND range(1, 100000000) AS x WITH x ORDER BY x DESC RETURN x", stopped, 0, nil},
