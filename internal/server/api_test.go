@@ -598,7 +598,7 @@ func testFirstZero(t *testing.T, c client) {
 		paths(from: "person:katie-tobin", to: "dialogue:us-mexico-high-level-economic-dialogue", first: $n) { length }
 		neighborhood(id: "` + plenary + `", first: $n) { nodes { id } relations { type } }
 		commonConnections(a: "person:katie-tobin", b: "person:rachel-poynter", first: $n) { id }
-		timeline(first: $n) { id }
+		timeline(first: $n) { meeting { id } }
 	}`
 	var some, zero answer
 	c.query(query, map[string]any{"n": 5}, &some)
