@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -47,7 +48,7 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 		}
 		found := slices.DeleteFunc(slices.Clone(es), func(e *kg.Entity) bool { return e == nil })
 		byID := map[string]model.Entity{}
-		for _, e := range model.NewBatch(r.Store, found).Entities() {
+		for _, e := range model.WrapAll(loader.NewBatch(r.Store, found)) {
 			byID[e.Base().ID()] = e
 		}
 		for i, id := range ids {
@@ -69,13 +70,13 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 		}
 		for i, id := range ids {
 			if s := byID[id]; s != nil && out[i] == nil {
-				out[i] = &model.Source{S: s}
+				out[i] = &model.Source{Source: s}
 			}
 		}
 	}
 	if len(views) > 0 {
 		froms, types = uniq(froms), uniq(types)
-		rels, err := r.Store.Relations(ctx, kg.RelationQuery{IDs: froms, Types: types, Direction: kg.Out})
+		rels, err := r.Store.Relations(ctx, kg.RelationQuery{IDs: froms, Types: types, Direction: kg.Out, Limit: kg.NoLimit})
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +84,7 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 		for _, rs := range rels {
 			found = append(found, rs...)
 		}
-		batch := model.NewRelBatch(r.Store, found)
+		batch := loader.NewRelBatch(r.Store, found)
 		for _, v := range views {
 			i := slices.IndexFunc(found, func(rel *kg.Relation) bool {
 				return rel.Type == v.typ && rel.From == v.from && rel.To == v.to

@@ -11,6 +11,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -128,7 +129,7 @@ func readPageArgs(sort []kg.SortField, first *int, after *string, last *int, bef
 }
 
 // apply sets q's bounds and limit from a. A page of 0 items is read as a page of 1 and then
-// emptied (see settle): a store takes Limit 0 as no limit.
+// emptied (see settle), which tells what lies beyond it the same way for every page size.
 func (a *pageArgs) apply(q *kg.ListQuery) {
 	q.After, q.Before, q.FromEnd, q.Limit = a.after, a.before, a.fromEnd, max(a.n, 1)
 }
@@ -174,7 +175,7 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 		return nil, err
 	}
 	specs, total := connectionLookahead(ctx)
-	q := kg.ListQuery{Kind: kind, Where: f, Sort: order, SkipTotal: !total, Expand: model.Selects(specs)}
+	q := kg.ListQuery{Kind: kind, Where: f, Sort: order, SkipTotal: !total, Expand: loader.Selects(specs)}
 	args.apply(&q)
 	if args.n == 0 {
 		q.Expand = nil
@@ -185,11 +186,11 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	}
 	keep, hasNext, hasPrev := args.settle(len(res.Entities), res.More, res.Earlier)
 	res.Entities = res.Entities[:keep]
-	batch := model.NewBatch(r.Store, res.Entities)
+	batch := loader.NewBatch(r.Store, res.Entities)
 	if res.Expansion != nil && keep > 0 {
 		batch.Prefill(specs, res.Expansion)
 	}
-	p := &page{nodes: batch.Entities(), total: res.Total}
+	p := &page{nodes: model.WrapAll(batch), total: res.Total}
 	for _, e := range res.Entities {
 		p.cursors = append(p.cursors, encodeCursor(order, kg.EntityPosition(e, order)))
 	}
@@ -219,7 +220,7 @@ func (r *Resolver) sourcePage(ctx context.Context, where map[string]any, sort []
 	cursors := make([]string, keep)
 	for i, s := range res.Sources[:keep] {
 		cursors[i] = encodeCursor(order, kg.SourcePosition(s, order))
-		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{S: s}})
+		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
 	}
 	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
 	return conn, nil
@@ -228,7 +229,7 @@ func (r *Resolver) sourcePage(ctx context.Context, where map[string]any, sort []
 // connectionLookahead reads the selections of the connection field resolving in ctx: the specs of
 // the relation fields its edges' nodes select (with what is read below them), and whether it asks
 // for totalCount, which costs a count of every match.
-func connectionLookahead(ctx context.Context) (specs []model.RelSpec, total bool) {
+func connectionLookahead(ctx context.Context) (specs []loader.RelSpec, total bool) {
 	if !graphql.HasOperationContext(ctx) {
 		return nil, true
 	}

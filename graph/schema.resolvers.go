@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -183,9 +184,8 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
 	n, err := limit(first, 10)
-	if err != nil || n == 0 {
-		// A store takes Limit 0 as no limit.
-		return []*model.SearchHit{}, err
+	if err != nil {
+		return nil, err
 	}
 	q := kg.SearchQuery{Text: query, Limit: n}
 	for _, k := range kinds {
@@ -199,7 +199,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	for i, h := range hits {
 		es[i] = h.Entity
 	}
-	batch := model.NewBatch(r.Store, es)
+	batch := loader.NewBatch(r.Store, es)
 	out := make([]*model.SearchHit, len(hits))
 	for i, h := range hits {
 		out[i] = &model.SearchHit{ID: model.SearchHitID(query, h.Entity.ID), Entity: model.Wrap(h.Entity, batch), Score: h.Score}

@@ -141,7 +141,7 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 	cursors := make([]string, keep)
 	for i, c := range p.Changes[:keep] {
 		cursors[i] = encodeCursor(order, kg.Position{Keys: []any{c.Seq}, ID: c.ID()})
-		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
+		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
 	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
 	return conn, nil

@@ -70,7 +70,7 @@ func hash(parts ...string) string {
 
 // citations wraps the citations of owner (an entity id or a relation key), giving each its id;
 // a citation repeated within one owner gets a numbered id.
-func citations(owner string, cs []kg.Citation, source func(ctx context.Context, id string) (*Source, error)) []*Citation {
+func citations(owner string, cs []kg.Citation, source func(ctx context.Context, id string) (*kg.Source, error)) []*Citation {
 	out := make([]*Citation, len(cs))
 	seen := map[string]int{}
 	for i, c := range cs {
@@ -81,7 +81,7 @@ func citations(owner string, cs []kg.Citation, source func(ctx context.Context, 
 		} else {
 			seen[id] = 1
 		}
-		out[i] = &Citation{C: c, id: id, source: source}
+		out[i] = &Citation{Citation: c, id: id, source: source}
 	}
 	return out
 }

@@ -4,48 +4,58 @@ import (
 	"context"
 	"slices"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
 // Relation is a directed, typed edge as the API returns it, with the batch it was loaded with.
 type Relation struct {
-	R *kg.Relation
-	B *RelBatch
+	Rel   *kg.Relation
+	Batch *loader.RelBatch
 }
 
 // Type returns the relation type.
-func (r *Relation) Type() string { return r.R.Type }
+func (r *Relation) Type() string { return r.Rel.Type }
 
 // Properties returns the relation's properties, nil when it has none.
 func (r *Relation) Properties() any {
-	if len(r.R.Properties) == 0 {
+	if len(r.Rel.Properties) == 0 {
 		return nil
 	}
-	return r.R.Properties
+	return r.Rel.Properties
 }
 
 // From returns the entity the relation starts at.
-func (r *Relation) From(ctx context.Context) (Entity, error) { return r.B.Entity(ctx, r.R.From) }
+func (r *Relation) From(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.From) }
 
 // To returns the entity the relation ends at.
-func (r *Relation) To(ctx context.Context) (Entity, error) { return r.B.Entity(ctx, r.R.To) }
+func (r *Relation) To(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.To) }
+
+// end returns the relation's end id as its API type; nil when the store has no such entity.
+func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
+	e, b, err := r.Batch.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(e, b), nil
+}
 
 // Citations returns the quotes that support the relation.
 func (r *Relation) Citations() []*Citation {
-	return citations(relationKey(r.R), r.R.Citations, r.B.Source)
+	return citations(relationKey(r.Rel), r.Rel.Citations, r.Batch.Source)
 }
 
 // ID returns the relation's id (see ids.go).
-func (r *Relation) ID() string { return RelationViewID(RelationPrefix, r.R) }
+func (r *Relation) ID() string { return RelationViewID(RelationPrefix, r.Rel) }
 
 // IsNode marks relations as Nodes.
 func (*Relation) IsNode() {}
 
 func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
-	e, err := r.B.Entity(ctx, id)
+	e, err := r.end(ctx, id)
 	if err != nil || e == nil {
 		if err == nil {
-			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.R.Type)
+			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.Rel.Type)
 		}
 		return EntityBase{}, err
 	}
@@ -56,11 +66,11 @@ func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
 type Position struct{ Relation }
 
 // ID returns the position's id (see ids.go).
-func (p *Position) ID() string { return RelationViewID(PositionPrefix, p.R) }
+func (p *Position) ID() string { return RelationViewID(PositionPrefix, p.Rel) }
 
 // Person returns the position holder.
 func (p *Position) Person(ctx context.Context) (*Person, error) {
-	b, err := p.entity(ctx, p.R.From)
+	b, err := p.entity(ctx, p.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +79,7 @@ func (p *Position) Person(ctx context.Context) (*Person, error) {
 
 // Organization returns the organization the position is in.
 func (p *Position) Organization(ctx context.Context) (*Organization, error) {
-	b, err := p.entity(ctx, p.R.To)
+	b, err := p.entity(ctx, p.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -77,26 +87,26 @@ func (p *Position) Organization(ctx context.Context) (*Organization, error) {
 }
 
 // Title returns the position's title.
-func (p *Position) Title() string { return p.R.Prop(kg.PropTitle) }
+func (p *Position) Title() string { return p.Rel.Prop(kg.PropTitle) }
 
 // Acting reports whether the title is held in an acting capacity.
-func (p *Position) Acting() bool { return p.R.BoolProp(kg.PropActing) }
+func (p *Position) Acting() bool { return p.Rel.BoolProp(kg.PropActing) }
 
 // Start returns when the position began, nil when unknown.
-func (p *Position) Start() *string { return optional(p.R.Prop(kg.PropStart)) }
+func (p *Position) Start() *string { return optional(p.Rel.Prop(kg.PropStart)) }
 
 // End returns when the position ended, nil when unknown or ongoing.
-func (p *Position) End() *string { return optional(p.R.Prop(kg.PropEnd)) }
+func (p *Position) End() *string { return optional(p.Rel.Prop(kg.PropEnd)) }
 
 // Attendance is an ATTENDED relation: a person at a meeting.
 type Attendance struct{ Relation }
 
 // ID returns the attendance's id (see ids.go).
-func (a *Attendance) ID() string { return RelationViewID(AttendancePrefix, a.R) }
+func (a *Attendance) ID() string { return RelationViewID(AttendancePrefix, a.Rel) }
 
 // Person returns the attendee.
 func (a *Attendance) Person(ctx context.Context) (*Person, error) {
-	b, err := a.entity(ctx, a.R.From)
+	b, err := a.entity(ctx, a.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +115,7 @@ func (a *Attendance) Person(ctx context.Context) (*Person, error) {
 
 // Meeting returns the meeting attended.
 func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := a.entity(ctx, a.R.To)
+	b, err := a.entity(ctx, a.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +124,7 @@ func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Role returns the attendee's role.
 func (a *Attendance) Role() AttendanceRole {
-	if r := a.R.Prop(kg.PropRole); r != "" {
+	if r := a.Rel.Prop(kg.PropRole); r != "" {
 		return AttendanceRole(r)
 	}
 	return "PARTICIPANT"
@@ -122,18 +132,18 @@ func (a *Attendance) Role() AttendanceRole {
 
 // Delegation returns the country whose delegation the attendee was part of, nil when unknown.
 func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
-	return a.B.Country(ctx, a.R.Prop(kg.PropDelegation))
+	return a.delegation(ctx)
 }
 
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
 type Representation struct{ Relation }
 
 // ID returns the representation's id (see ids.go).
-func (r *Representation) ID() string { return RelationViewID(RepresentationPrefix, r.R) }
+func (r *Representation) ID() string { return RelationViewID(RepresentationPrefix, r.Rel) }
 
 // Organization returns the organization represented.
 func (r *Representation) Organization(ctx context.Context) (*Organization, error) {
-	b, err := r.entity(ctx, r.R.From)
+	b, err := r.entity(ctx, r.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +152,7 @@ func (r *Representation) Organization(ctx context.Context) (*Organization, error
 
 // Meeting returns the meeting.
 func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := r.entity(ctx, r.R.To)
+	b, err := r.entity(ctx, r.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +161,7 @@ func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Delegation returns the country whose delegation included the organization, nil when unknown.
 func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
-	return r.B.Country(ctx, r.R.Prop(kg.PropDelegation))
+	return r.delegation(ctx)
 }
 
 // Outcome is a relation from a meeting to an initiative it adopted, affirmed, reviewed, advanced
@@ -159,11 +169,11 @@ func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
 type Outcome struct{ Relation }
 
 // ID returns the outcome's id (see ids.go).
-func (o *Outcome) ID() string { return RelationViewID(OutcomePrefix, o.R) }
+func (o *Outcome) ID() string { return RelationViewID(OutcomePrefix, o.Rel) }
 
 // Meeting returns the meeting.
 func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := o.entity(ctx, o.R.From)
+	b, err := o.entity(ctx, o.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +182,7 @@ func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Initiative returns the initiative.
 func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
-	b, err := o.entity(ctx, o.R.To)
+	b, err := o.entity(ctx, o.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +190,17 @@ func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
 }
 
 // Action returns what the meeting did.
-func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.R.Type) }
+func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.Rel.Type) }
+
+// delegation returns the country of the relation's delegation code, nil when it has none or no
+// country has that code.
+func (r *Relation) delegation(ctx context.Context) (*Country, error) {
+	e, b, err := r.Batch.Country(ctx, r.Rel.Prop(kg.PropDelegation))
+	if err != nil || e == nil {
+		return nil, err
+	}
+	return &Country{EntityBase{Entity: e, Batch: b}}, nil
+}
 
 // ViewFits reports whether relations of type typ may be seen as the type prefix names: a Position
 // is a HOLDS_POSITION, an Attendance an ATTENDED, a Representation a REPRESENTED_AT, an Outcome
@@ -201,8 +221,8 @@ func ViewFits(prefix, typ string) bool {
 
 // RelationView wraps r, loaded with batch, as the type prefix names (RelationPrefix,
 // PositionPrefix, ...): the type whose ids carry that prefix.
-func RelationView(prefix string, r *kg.Relation, batch *RelBatch) Node {
-	rel := Relation{R: r, B: batch}
+func RelationView(prefix string, r *kg.Relation, batch *loader.RelBatch) Node {
+	rel := Relation{Rel: r, Batch: batch}
 	switch prefix {
 	case PositionPrefix:
 		return &Position{rel}

@@ -193,7 +193,7 @@ func window[T any](ctx context.Context, s *Store, xs []T, q kg.ListQuery, match 
 		return false, nil
 	}
 	w := &listWindow[T]{total: -1}
-	full := func() bool { return q.Limit > 0 && len(w.page) >= q.Limit }
+	full := func() bool { return q.Limit >= 0 && len(w.page) >= q.Limit } // NoLimit: never full
 	var err error
 	if !q.FromEnd {
 		skip, skipped := max(q.Offset, 0), 0

@@ -27,7 +27,8 @@ type op struct {
 	Redirect    *redirect    `json:"redirect,omitempty"`
 }
 
-// redirect makes a merged id resolve to the survivor (MergeEntities).
+// redirect makes a merged id resolve to the survivor (MergeEntities); without To, it removes the
+// redirect of From (UndoMerge).
 type redirect struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -314,6 +315,8 @@ func (s *Store) apply(ops []op) {
 			s.removeEntity(o.DelEntity)
 		case o.Change != nil:
 			s.record(o.Change)
+		case o.Redirect != nil && o.Redirect.To == "":
+			delete(s.redirects, o.Redirect.From) // an undone merge
 		case o.Redirect != nil:
 			s.redirects[o.Redirect.From] = o.Redirect.To
 		}
@@ -555,7 +558,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		hi = max(lo, sort.Search(total, func(i int) bool { return at(i).Seq <= q.Above }))
 	}
 	start, end := min(lo+max(q.Offset, 0), hi), hi
-	if q.Limit > 0 {
+	if q.Limit >= 0 { // NoLimit: every change within the bounds
 		if q.FromEnd {
 			start = max(lo, hi-q.Limit)
 		} else {

@@ -115,7 +115,7 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 	}
 	c.params["skip"] = int64(max(q.Offset, 0))
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		c.params["limit"] = int64(q.Limit) + 1
 	}
@@ -171,7 +171,7 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 	out.total = int(total)
 	out.rows, _ = vals[1].([]any)
 	past, _ := vals[2].(bool)
-	further := q.Limit > 0 && len(out.rows) > q.Limit
+	further := q.Limit >= 0 && len(out.rows) > q.Limit
 	if further {
 		out.rows = out.rows[:q.Limit]
 	}

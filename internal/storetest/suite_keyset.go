@@ -91,7 +91,7 @@ func testKeyset(t *testing.T, s kg.Store) {
 	})
 	t.Run("filtered", func(t *testing.T) {
 		q := kg.ListQuery{Kind: kg.KindMeeting, Where: cond(kg.PropOrdinal, kg.OpExists, true), Sort: []kg.SortField{{Field: kg.PropDate}}, Limit: 1}
-		all := list(t, s, kg.ListQuery{Kind: q.Kind, Where: q.Where, Sort: q.Sort})
+		all := list(t, s, kg.ListQuery{Kind: q.Kind, Where: q.Where, Sort: q.Sort, Limit: kg.NoLimit})
 		for _, fromEnd := range []bool{false, true} {
 			q.FromEnd = fromEnd
 			if got, want := walk(t, s, q, false, nil), entityIDs(all.Entities); !slices.Equal(got, want) {
@@ -101,7 +101,7 @@ func testKeyset(t *testing.T, s kg.Store) {
 	})
 	t.Run("sources", func(t *testing.T) {
 		sort := []kg.SortField{{Field: "publisher"}}
-		all, err := s.ListSources(t.Context(), kg.ListQuery{Sort: sort})
+		all, err := s.ListSources(t.Context(), kg.ListQuery{Sort: sort, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func list(t *testing.T, s kg.Store, q kg.ListQuery) *kg.EntityPage {
 
 func listAll(t *testing.T, s kg.Store, kind kg.Kind, sort []kg.SortField) []string {
 	t.Helper()
-	return entityIDs(list(t, s, kg.ListQuery{Kind: kind, Sort: sort}).Entities)
+	return entityIDs(list(t, s, kg.ListQuery{Kind: kind, Sort: sort, Limit: kg.NoLimit}).Entities)
 }
 
 func entitiesOf(t *testing.T, s kg.Store, ids []string) []*kg.Entity {
@@ -292,7 +292,7 @@ func walk(t *testing.T, s kg.Store, q kg.ListQuery, quiet bool, between func(*kg
 func BenchDeepPage(b *testing.B, s kg.Store) {
 	ctx := b.Context()
 	for _, sort := range [][]kg.SortField{{{Field: "name"}}, nil} {
-		all, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Sort: sort, SkipTotal: true})
+		all, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Sort: sort, SkipTotal: true, Limit: kg.NoLimit})
 		if err != nil {
 			b.Fatal(err)
 		}
