@@ -198,7 +198,7 @@ func window[T any](ctx context.Context, s *Store, xs []T, q kg.ListQuery, match 
 	if !q.FromEnd {
 		skip, skipped := max(q.Offset, 0), 0
 		i := lo
-		for ; i < hi && !full(); i++ {
+		for ; i < hi && (skipped < skip || !full()); i++ { // a full page still skips its offset: Limit 0 past the end has nothing more
 			ok, err := matches(xs[i])
 			if err != nil {
 				return nil, err
