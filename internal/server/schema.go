@@ -8,6 +8,8 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+
+	"github.com/diplograph/diplograph/internal/kg"
 )
 
 // What a client build needs of the schema, served beside /graphql so that code generators and
@@ -17,6 +19,8 @@ import (
 //	GET /graphql/possible-types.json each interface and union with the object types that
 //	                                 implement it: Apollo Client's possibleTypes, urql
 //	                                 Graphcache's (and Relay's) fragment matching
+//
+// With introspection off (Config.DisableIntrospection) both answer 403 FORBIDDEN instead.
 
 // schemaSDL returns s as SDL: every type and directive of the API, without the ones every GraphQL
 // schema has (Int, @skip, ...).
@@ -55,5 +59,13 @@ func staticHandler(contentType string, body []byte) http.Handler {
 		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Cache-Control", "no-cache")
 		_, _ = w.Write(body)
+	})
+}
+
+// schemaWithheld refuses the schema endpoints of a server whose introspection is off.
+func schemaWithheld() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusForbidden, kg.CodeForbidden,
+			"introspection is turned off on this server, and so is the schema it would serve: build clients against a server that has it on (DIPLOGRAPH_INTROSPECTION)")
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/diplograph/diplograph/graph"
+	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/server"
 )
 
@@ -105,5 +106,34 @@ func TestNoDefer(t *testing.T) {
 	r = s.query(`{ entity(id: "person:katie-tobin") { id ... @defer { name } } }`, "Accept: multipart/mixed;deferSpec=20220824, application/json")
 	if codes := r.codes(); len(codes) != 1 || codes[0] != "GRAPHQL_VALIDATION_FAILED" {
 		t.Errorf("a query with @defer: codes %v, body %s; want GRAPHQL_VALIDATION_FAILED", codes, r.body)
+	}
+}
+
+// With introspection off, the schema endpoints refuse too: the SDL would tell what introspection
+// is turned off not to tell.
+func TestSchemaForClientsWithIntrospectionOff(t *testing.T) {
+	s := newTestServer(t, server.Config{DisableIntrospection: true}, nil)
+	for _, path := range []string{"/graphql/schema.graphql", "/graphql/possible-types.json"} {
+		res, err := http.Get(s.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct {
+			Errors []struct {
+				Message    string
+				Extensions struct{ Code string }
+			}
+		}
+		err = json.NewDecoder(res.Body).Decode(&body)
+		_ = res.Body.Close()
+		if err != nil {
+			t.Fatalf("GET %s: the answer is not JSON: %v", path, err)
+		}
+		if res.StatusCode != http.StatusForbidden || len(body.Errors) != 1 || body.Errors[0].Extensions.Code != kg.CodeForbidden {
+			t.Errorf("GET %s with introspection off = %d %+v, want 403 FORBIDDEN", path, res.StatusCode, body.Errors)
+		}
+		if len(body.Errors) == 1 && strings.Contains(body.Errors[0].Message, "Person") {
+			t.Errorf("GET %s with introspection off tells a type name: %q", path, body.Errors[0].Message)
+		}
 	}
 }

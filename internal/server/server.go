@@ -116,8 +116,14 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST, or GET for queries")
 		}
 	})
-	mux.Handle("GET /graphql/schema.graphql", staticHandler("text/plain; charset=utf-8", schemaSDL(schema.Schema())))
-	mux.Handle("GET /graphql/possible-types.json", staticHandler("application/json", possibleTypes(schema.Schema())))
+	if cfg.DisableIntrospection {
+		// The SDL would tell what introspection is turned off not to tell.
+		mux.Handle("GET /graphql/schema.graphql", schemaWithheld())
+		mux.Handle("GET /graphql/possible-types.json", schemaWithheld())
+	} else {
+		mux.Handle("GET /graphql/schema.graphql", staticHandler("text/plain; charset=utf-8", schemaSDL(schema.Schema())))
+		mux.Handle("GET /graphql/possible-types.json", staticHandler("application/json", possibleTypes(schema.Schema())))
+	}
 	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, cfg.MaxGraphExports, log))
 	if cfg.UI == nil {
 		cfg.UI = web.Dist()
