@@ -302,6 +302,20 @@ test('an entity page names the entities it may be the same as', async () => {
   await page.locator('#details-title', { hasText: /^Ken Salazar$/ }).waitFor();
 });
 
+test('a relation shows the id the API fetches it by', async () => {
+  await page.goto(`${base}/#entity=${VELASCO}`);
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  await page.locator('#details .connections li button.link[title]').first().click();
+  const id = (await page.locator('#details p.id code').textContent()).trim();
+  const type = (await page.locator('#details-title').textContent()).trim();
+  assert.match(id, new RegExp(`^relation:${type}:`), `relation id ${id} of a ${type}`);
+  assert.ok(id.includes(VELASCO), `relation id ${id} does not name ${VELASCO}`);
+  const res = await page.request.post(`${base}/graphql`, {
+    data: { query: 'query($id: ID!) { node(id: $id) { id ... on Relation { type } } }', variables: { id } },
+  });
+  assert.deepEqual((await res.json()).data.node, { id, type });
+});
+
 test('GraphiQL loads offline with the README examples and runs one', async () => {
   await page.goto(`${base}/graphiql`);
   // Its editor is megabytes of script: give a busy machine time to start it.

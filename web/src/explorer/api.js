@@ -42,7 +42,7 @@ export async function graphql(query, variables = {}, { signal } = {}) {
 
 const NODE = `id kind name`;
 const CITATIONS = `citations { quote source { id title published url } }`;
-const RELATION = `type properties from { ${NODE} } to { ${NODE} } ${CITATIONS}`;
+const RELATION = `id type properties from { ${NODE} } to { ${NODE} } ${CITATIONS}`;
 
 /** search returns the entities best matching text, best first. */
 export async function search(text, { signal } = {}) {
