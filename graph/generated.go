@@ -73,6 +73,9 @@ type ComplexityRoot struct {
 	}
 
 	Citation struct {
+		Basis  func(childComplexity int) int
+		Fields func(childComplexity int) int
+		Note   func(childComplexity int) int
 		Quote  func(childComplexity int) int
 		Source func(childComplexity int) int
 	}
@@ -602,6 +605,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
+	case "Citation.basis":
+		if e.ComplexityRoot.Citation.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Basis(childComplexity), true
+	case "Citation.fields":
+		if e.ComplexityRoot.Citation.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Fields(childComplexity), true
+	case "Citation.note":
+		if e.ComplexityRoot.Citation.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Note(childComplexity), true
 	case "Citation.quote":
 		if e.ComplexityRoot.Citation.Quote == nil {
 			break
@@ -2256,10 +2277,17 @@ extend type Query {
 # a reader or analyst key with FORBIDDEN. Invalid input fails with BAD_USER_INPUT and changes
 # nothing; extensions.problems then lists each problem with its path in the input.
 
-"A citation to write: the id of a source and a quote that occurs verbatim in its text."
+"""
+A citation to write: the id of a source and a quote that occurs verbatim in its text; how the quote
+supports the facts (default STATED; INFERRED and CURATED need a note); and optionally which values
+of the item it is for (see Citation.fields).
+"""
 input CitationInput {
   source: ID!
   quote: String!
+  basis: Basis
+  note: String
+  fields: [String!]
 }
 
 """
@@ -2426,10 +2454,32 @@ type Source implements Node {
   text: String!
 }
 
-"A verbatim quote from a source that supports a fact."
+"""
+How a citation's quote supports the facts it is cited for. Which value of a field is shown first
+follows the basis: STATED, then CURATED, then INFERRED (docs/provenance.md).
+"""
+enum Basis {
+  "The quote states the fact."
+  STATED
+  "A curator added the fact about the quoted passage (a translation, a known acronym); ` + "`" + `note` + "`" + ` says what."
+  CURATED
+  "The fact follows from the quote; ` + "`" + `note` + "`" + ` says why."
+  INFERRED
+}
+
+"A verbatim quote from a source that supports facts, and how it supports them."
 type Citation {
   source: Source!
   quote: String!
+  basis: Basis!
+  "Why an INFERRED fact follows from the quote, or what a curator added (CURATED); may annotate a STATED one."
+  note: String
+  """
+  The values of its entity or relation this citation is for: ` + "`" + `name` + "`" + `, ` + "`" + `description` + "`" + `, ` + "`" + `aliases` + "`" + `,
+  ` + "`" + `aliases[<alias>]` + "`" + `, ` + "`" + `properties.<key>` + "`" + `. Empty: every value no other citation of the same item
+  names.
+  """
+  fields: [String!]!
 }
 
 "A directed, typed edge between two entities."
@@ -2909,6 +2959,12 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_source(ctx, field)
 	case "quote":
 		return ec.fieldContext_Citation_quote(ctx, field)
+	case "basis":
+		return ec.fieldContext_Citation_basis(ctx, field)
+	case "note":
+		return ec.fieldContext_Citation_note(ctx, field)
+	case "fields":
+		return ec.fieldContext_Citation_fields(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -5212,6 +5268,75 @@ func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Citation_basis(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Citation_note(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Citation_fields(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
 }
 
@@ -12410,7 +12535,7 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"source", "quote"}
+	fieldsInOrder := [...]string{"source", "quote", "basis", "note", "fields"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12431,6 +12556,27 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Quote = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
 		}
 	}
 	return it, nil
@@ -15231,6 +15377,21 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Citation_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Citation_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fields":
+			out.Values[i] = ec._Citation_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17874,6 +18035,16 @@ func (ec *executionContext) marshalNAttendanceRole2githubᚗcomᚋdiplographᚋd
 	return v
 }
 
+func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, v any) (model.Basis, error) {
+	var res model.Basis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, sel ast.SelectionSet, v model.Basis) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19085,6 +19256,22 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalOBasis2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, v any) (*model.Basis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Basis)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBasis2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, sel ast.SelectionSet, v *model.Basis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {

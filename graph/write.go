@@ -36,7 +36,11 @@ func citations(in []*model.CitationInput) []kg.Citation {
 	out := make([]kg.Citation, 0, len(in))
 	for _, c := range in {
 		if c != nil {
-			out = append(out, kg.Citation{Source: c.Source, Quote: c.Quote})
+			cit := kg.Citation{Source: c.Source, Quote: c.Quote, Note: deref(c.Note), Fields: c.Fields}
+			if c.Basis != nil {
+				cit.Basis = kg.Basis(*c.Basis)
+			}
+			out = append(out, cit)
 		}
 	}
 	return out

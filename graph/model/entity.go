@@ -204,6 +204,21 @@ type Citation struct {
 // Quote returns the verbatim quote.
 func (c *Citation) Quote() string { return c.C.Quote }
 
+// Basis returns how the quote supports the facts it is cited for.
+func (c *Citation) Basis() Basis { return Basis(c.C.Basis.Or()) }
+
+// Note returns why an inferred fact follows, or what a curator added; nil when there is none.
+func (c *Citation) Note() *string { return optional(c.C.Note) }
+
+// Fields returns the values the citation is for, never nil: empty means every value no other
+// citation of its item names.
+func (c *Citation) Fields() []string {
+	if c.C.Fields == nil {
+		return []string{}
+	}
+	return c.C.Fields
+}
+
 // Source returns the cited source.
 func (c *Citation) Source(ctx context.Context) (*Source, error) { return c.source(ctx, c.C.Source) }
 

@@ -20,10 +20,15 @@ type ChangeEdge struct {
 	Node   *Change `json:"node"`
 }
 
-// A citation to write: the id of a source and a quote that occurs verbatim in its text.
+// A citation to write: the id of a source and a quote that occurs verbatim in its text; how the quote
+// supports the facts (default STATED; INFERRED and CURATED need a note); and optionally which values
+// of the item it is for (see Citation.fields).
 type CitationInput struct {
-	Source string `json:"source"`
-	Quote  string `json:"quote"`
+	Source string   `json:"source"`
+	Quote  string   `json:"quote"`
+	Basis  *Basis   `json:"basis"`
+	Note   *string  `json:"note"`
+	Fields []string `json:"fields"`
 }
 
 type CountryConnection struct {

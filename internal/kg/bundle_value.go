@@ -205,11 +205,12 @@ func (c *converter) citations(path string, v any) []Citation {
 	out := make([]Citation, 0, len(l))
 	for i, x := range l {
 		cp := fmt.Sprintf("%s.citations[%d]", path, i)
-		m := c.object(cp, x, "source", "quote")
+		m := c.object(cp, x, "source", "quote", "basis", "note", "fields")
 		if m == nil {
 			continue
 		}
-		out = append(out, Citation{Source: c.str(m, "source", cp), Quote: c.str(m, "quote", cp)})
+		out = append(out, Citation{Source: c.str(m, "source", cp), Quote: c.str(m, "quote", cp),
+			Basis: Basis(c.str(m, "basis", cp)), Note: c.str(m, "note", cp), Fields: c.strings(m, "fields", cp)})
 	}
 	return out
 }

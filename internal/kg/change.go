@@ -109,8 +109,8 @@ func MergeEntity(stored, add *Entity) *Entity {
 		}
 	}
 	m.Citations = slices.Clone(stored.Citations)
-	for _, c := range add.Citations {
-		if !slices.Contains(m.Citations, c) {
+	for _, c := range canonicalCitations(add.Citations) {
+		if !containsCitation(m.Citations, c) {
 			m.Citations = append(m.Citations, c)
 		}
 	}
@@ -120,15 +120,14 @@ func MergeEntity(stored, add *Entity) *Entity {
 // canonicalEntity returns e in the form stores keep: empty lists and maps nil, properties
 // normalized. It returns e itself when e already is.
 func canonicalEntity(e *Entity) *Entity {
+	cs := canonicalCitations(e.Citations)
 	if (e.Aliases != nil && len(e.Aliases) == 0) || (e.Properties != nil && len(e.Properties) == 0) ||
-		(e.Citations != nil && len(e.Citations) == 0) || !isNormalized(e.Properties) {
+		(e.Citations != nil && len(e.Citations) == 0) || !isNormalized(e.Properties) || !sameSlice(cs, e.Citations) {
 		c := *e
 		if len(c.Aliases) == 0 {
 			c.Aliases = nil
 		}
-		if len(c.Citations) == 0 {
-			c.Citations = nil
-		}
+		c.Citations = cs
 		c.Properties = NormalizeProps(e.Properties)
 		return &c
 	}
@@ -136,15 +135,20 @@ func canonicalEntity(e *Entity) *Entity {
 }
 
 func canonicalRelation(r *Relation) *Relation {
-	if (r.Properties != nil && len(r.Properties) == 0) || (r.Citations != nil && len(r.Citations) == 0) || !isNormalized(r.Properties) {
+	cs := canonicalCitations(r.Citations)
+	if (r.Properties != nil && len(r.Properties) == 0) || (r.Citations != nil && len(r.Citations) == 0) ||
+		!isNormalized(r.Properties) || !sameSlice(cs, r.Citations) {
 		c := *r
-		if len(c.Citations) == 0 {
-			c.Citations = nil
-		}
+		c.Citations = cs
 		c.Properties = NormalizeProps(r.Properties)
 		return &c
 	}
 	return r
+}
+
+// sameSlice reports whether a and b are the same slice (not merely equal).
+func sameSlice[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // EqualEntities reports whether a and b hold the same entity: nil and empty lists and maps are
@@ -153,13 +157,13 @@ func canonicalRelation(r *Relation) *Relation {
 func EqualEntities(a, b *Entity) bool {
 	return a.ID == b.ID && a.Kind == b.Kind && a.Name == b.Name && a.Description == b.Description &&
 		slices.Equal(a.Aliases, b.Aliases) && EqualProps(a.Properties, b.Properties) &&
-		slices.Equal(a.Citations, b.Citations)
+		EqualCitations(a.Citations, b.Citations)
 }
 
 // EqualRelations reports whether a and b hold the same relation, as EqualEntities does.
 func EqualRelations(a, b *Relation) bool {
 	return a.Type == b.Type && a.From == b.From && a.To == b.To &&
-		EqualProps(a.Properties, b.Properties) && slices.Equal(a.Citations, b.Citations)
+		EqualProps(a.Properties, b.Properties) && EqualCitations(a.Citations, b.Citations)
 }
 
 // EqualSources reports whether a and b hold the same source.
@@ -303,12 +307,12 @@ func (d *diff) props(a, b map[string]any) {
 func (d *diff) citations(a, b []Citation) {
 	added, removed := 0, 0
 	for _, c := range b {
-		if !slices.Contains(a, c) {
+		if !containsCitation(a, c) {
 			added++
 		}
 	}
 	for _, c := range a {
-		if !slices.Contains(b, c) {
+		if !containsCitation(b, c) {
 			removed++
 		}
 	}

@@ -5,10 +5,16 @@ import (
 	"math"
 )
 
-// Citation ties a fact to the verbatim quote in a source that supports it.
+// Citation ties facts to the verbatim quote in a source that supports them, and says how
+// (docs/provenance.md). Basis "" is STATED. Fields names the values of its item the citation is
+// for (FieldName, AliasField, PropertyField, ...); without Fields it is for every value of the
+// item that no other citation of the item names.
 type Citation struct {
-	Source string `json:"source"`
-	Quote  string `json:"quote"`
+	Source string   `json:"source"`
+	Quote  string   `json:"quote"`
+	Basis  Basis    `json:"basis,omitempty"`
+	Note   string   `json:"note,omitempty"`
+	Fields []string `json:"fields,omitempty"`
 }
 
 // Source is a document facts are drawn from. Published is an ISO 8601 date, possibly partial.

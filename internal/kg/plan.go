@@ -324,6 +324,7 @@ func (pl *planner) planEntity(i int, p *problems, explicitAt map[string]int, byK
 	}
 	p.checkEntity(path, view)
 	p.checkCitations(path, view.Citations, pl.source)
+	p.checkProvenance(path, view.Citations, entityFields(view))
 	if len(p.list) > 0 {
 		return
 	}
@@ -432,6 +433,7 @@ func (pl *planner) planRelations() {
 			pl.problems.checkEnds(path, view, kindOf(view.From), kindOf(view.To))
 		}
 		pl.problems.checkCitations(path, view.Citations, pl.source)
+		pl.problems.checkProvenance(path, view.Citations, relationFields(view))
 		k := relKey{view.Type, view.From, view.To}
 		if j, dup := seen[k]; dup {
 			what := ""

@@ -19,24 +19,28 @@ const (
 	keyDescription     = "description"
 	keyCitationSources = "citationSources"
 	keyCitationQuotes  = "citationQuotes"
-	keyNameFolded      = "nameFolded"   // kg.Fold(name), for analysts and exact-name ranking
-	keySearchText      = "searchText"   // search keys of name, aliases, acronym, one a line; then the band
-	keySearchKeys      = "searchKeys"   // the same keys as a list, for whole-key lookups
-	keySearchOrder     = "searchOrder"  // the order search ranks equal hits in, as one string
-	keyIdentityKeys    = "identityKeys" // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
-	keyCreatedIn       = "createdIn"    // seq of the import's :Change that created the node or relationship
+	keyCitationBases   = "citationBases"  // each citation's basis, STATED written out
+	keyCitationNotes   = "citationNotes"  // each citation's note ("" none); only when one has a note
+	keyCitationFields  = "citationFields" // each citation's fields, one a line ("" none); only when one has fields
+	keyNameFolded      = "nameFolded"     // kg.Fold(name), for analysts and exact-name ranking
+	keySearchText      = "searchText"     // search keys of name, aliases, acronym, one a line; then the band
+	keySearchKeys      = "searchKeys"     // the same keys as a list, for whole-key lookups
+	keySearchOrder     = "searchOrder"    // the order search ranks equal hits in, as one string
+	keyIdentityKeys    = "identityKeys"   // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
+	keyCreatedIn       = "createdIn"      // seq of the import's :Change that created the node or relationship
 )
 
 // reserved is the one list of property names that entity and relation Properties may not use.
 var reserved = []string{
 	keyID, keyName, keyAliases, keyDescription,
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields,
+	keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 // internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
 // missing, as they would be in any other store.
 var internalKeys = []string{
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 func isReserved(key string) bool { return slices.Contains(reserved, key) }
@@ -127,15 +131,32 @@ func sourceProps(s *kg.Source) map[string]any {
 	return p
 }
 
+// addCitations keeps cs as parallel lists (Neo4j properties cannot hold maps): sources, quotes
+// and bases always, notes and fields only when a citation has one, so nodes of stated facts stay
+// small and analysts can still ask `'INFERRED' IN n.citationBases`. Nodes written before
+// citations had a basis have no citationBases: they read as STATED.
 func addCitations(p map[string]any, cs []kg.Citation) {
 	if len(cs) == 0 {
 		return
 	}
-	srcs, quotes := make([]any, len(cs)), make([]any, len(cs))
+	srcs, quotes, bases := make([]any, len(cs)), make([]any, len(cs)), make([]any, len(cs))
+	notes, fields := make([]any, len(cs)), make([]any, len(cs))
+	var hasNotes, hasFields bool
 	for i, c := range cs {
-		srcs[i], quotes[i] = c.Source, c.Quote
+		srcs[i], quotes[i], bases[i], notes[i], fields[i] = c.Source, c.Quote, string(c.Basis.Or()), c.Note, ""
+		hasNotes = hasNotes || c.Note != ""
+		if len(c.Fields) > 0 {
+			// kg refuses fields with a line break, so the lines give them back.
+			fields[i], hasFields = strings.Join(c.Fields, "\n"), true
+		}
 	}
-	p[keyCitationSources], p[keyCitationQuotes] = srcs, quotes
+	p[keyCitationSources], p[keyCitationQuotes], p[keyCitationBases] = srcs, quotes, bases
+	if hasNotes {
+		p[keyCitationNotes] = notes
+	}
+	if hasFields {
+		p[keyCitationFields] = fields
+	}
 }
 
 // storable checks that v can be a Neo4j property value: a string, bool, int64, float64, or a list
@@ -266,11 +287,21 @@ func citations(m map[string]any) []kg.Citation {
 	if len(srcs) == 0 {
 		return nil
 	}
+	bases, notes, fields := stringList(m[keyCitationBases]), stringList(m[keyCitationNotes]), stringList(m[keyCitationFields])
 	out := make([]kg.Citation, len(srcs))
 	for i := range srcs {
 		out[i].Source = srcs[i]
 		if i < len(quotes) {
 			out[i].Quote = quotes[i]
+		}
+		if i < len(bases) && bases[i] != string(kg.BasisStated) {
+			out[i].Basis = kg.Basis(bases[i])
+		}
+		if i < len(notes) {
+			out[i].Note = notes[i]
+		}
+		if i < len(fields) && fields[i] != "" {
+			out[i].Fields = strings.Split(fields[i], "\n")
 		}
 	}
 	return out

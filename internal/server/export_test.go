@@ -169,14 +169,14 @@ func testExports(t *testing.T, s kg.Store) {
 		}
 		for _, n := range doc.Elements.Nodes {
 			e := entities[n.Data.ID]
-			if e == nil || n.Data.Label != e.Name || n.Data.Kind != e.Kind || !slices.Equal(n.Data.Citations, e.Citations) {
+			if e == nil || n.Data.Label != e.Name || n.Data.Kind != e.Kind || !kg.EqualCitations(n.Data.Citations, e.Citations) {
 				t.Errorf("JSON node %+v, want the store's %+v", n.Data, e)
 			}
 		}
 		ids := map[string]bool{}
 		for _, ed := range doc.Elements.Edges {
 			r := relations[ed.Data.Type+" "+ed.Data.Source+" "+ed.Data.Target]
-			if r == nil || ids[ed.Data.ID] || ed.Data.Label != r.Type || !slices.Equal(ed.Data.Citations, r.Citations) {
+			if r == nil || ids[ed.Data.ID] || ed.Data.Label != r.Type || !kg.EqualCitations(ed.Data.Citations, r.Citations) {
 				t.Errorf("JSON edge %+v is not a relation of the store with its quotes, or its id is taken", ed.Data)
 			}
 			ids[ed.Data.ID] = true

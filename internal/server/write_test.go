@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +98,7 @@ func (c keyClient) fails(query string, vars map[string]any) gqlError {
 
 const (
 	addSourceQ    = `mutation($in: SourceInput!) { addSource(input: $in) { id title text } }`
-	upsertEntityQ = `mutation($in: EntityInput!) { upsertEntity(input: $in) { id name aliases ... on Meeting { date ordinal } citations { quote source { id } } } }`
+	upsertEntityQ = `mutation($in: EntityInput!) { upsertEntity(input: $in) { id name aliases ... on Meeting { date ordinal } citations { quote basis note fields source { id } } } }`
 	addRelationQ  = `mutation($in: RelationInput!) { addRelation(input: $in) { type from { id } to { id } properties citations { quote } } }`
 	removeRelQ    = `mutation($t: String!, $f: ID!, $to: ID!) { removeRelation(type: $t, from: $f, to: $to) }`
 	deleteQ       = `mutation($id: ID!, $reason: String!) { deleteEntity(id: $id, reason: $reason) }`
@@ -115,7 +116,9 @@ func noteSourceVars() map[string]any {
 func talksVars() map[string]any {
 	return map[string]any{"in": map[string]any{"kind": "MEETING", "name": "2023 Border Talks",
 		"properties": map[string]any{"date": "2023-03-02", "ordinal": 1},
-		"citations":  []any{map[string]any{"source": "source:border-talks-note", "quote": "The 2023 Border Talks were held in Tijuana."}}}}
+		"citations": []any{map[string]any{"source": "source:border-talks-note", "quote": "The 2023 Border Talks were held in Tijuana."},
+			map[string]any{"source": "source:border-talks-note", "quote": "The 2023 Border Talks", "basis": "INFERRED",
+				"note": "the day is the note's, not the text's", "fields": []any{"properties.date"}}}}}
 }
 
 func ledVars() map[string]any {
@@ -202,15 +205,20 @@ func testWritesShow(t *testing.T, editor, anonymous keyClient) {
 			ID, Name, Date string
 			Ordinal        int
 			Citations      []struct {
-				Quote  string
-				Source struct{ ID string }
+				Quote, Basis string
+				Note         *string
+				Fields       []string
+				Source       struct{ ID string }
 			}
 		} `json:"upsertEntity"`
 	}
 	editor.ok(upsertEntityQ, talksVars(), &ent)
 	if e := ent.UpsertEntity; e.ID != "meeting:2023-border-talks" || e.Date != "2023-03-02" || e.Ordinal != 1 ||
-		len(e.Citations) != 1 || e.Citations[0].Source.ID != "source:border-talks-note" {
-		t.Errorf("upsertEntity = %+v, want the new meeting with its date, ordinal and citation", e)
+		len(e.Citations) != 2 || e.Citations[0].Source.ID != "source:border-talks-note" {
+		t.Errorf("upsertEntity = %+v, want the new meeting with its date, ordinal and citations", e)
+	} else if c0, c1 := e.Citations[0], e.Citations[1]; c0.Basis != "STATED" || c0.Note != nil || len(c0.Fields) != 0 ||
+		c1.Basis != "INFERRED" || c1.Note == nil || *c1.Note != "the day is the note's, not the text's" || !slices.Equal(c1.Fields, []string{"properties.date"}) {
+		t.Errorf("upsertEntity citations = %+v, want a STATED one and an INFERRED one with its note, for properties.date", e.Citations)
 	}
 	var rel struct {
 		AddRelation struct {
@@ -281,6 +289,10 @@ func testWritesBadInput(t *testing.T, s kg.Store, editor keyClient) {
 			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined the trilateral migration talks in 2022."}}}}, "input.properties.date"},
 		{"properties not an object", upsertEntityQ, map[string]any{"in": map[string]any{"kind": "MEETING", "name": "Bad", "properties": []any{"x"},
 			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined the trilateral migration talks in 2022."}}}}, "input.properties"},
+		{"inferred without a note", upsertEntityQ, map[string]any{"in": map[string]any{"kind": "TOPIC", "name": "Energy",
+			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined", "basis": "INFERRED"}}}}, "input.citations[0].note"},
+		{"citation for a value not given", upsertEntityQ, map[string]any{"in": map[string]any{"kind": "TOPIC", "name": "Energy",
+			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined", "fields": []any{"description"}}}}}, "input.citations[0].fields[0]"},
 		{"delete without a reason", deleteQ, map[string]any{"id": "person:rachel-poynter", "reason": ""}, "reason"},
 	}
 	for _, tc := range cases {

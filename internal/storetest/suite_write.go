@@ -251,6 +251,16 @@ func badWrites() []badWrite {
 		{"bad delegation", relation(attended(map[string]any{"role": "LEAD", "delegation": "USA"})), "properties.delegation"},
 		{"role on a position", relation(kg.Relation{Type: kg.RelHoldsPosition, From: pPoynter, To: oDHS, Properties: map[string]any{"title": "X", "role": "LEAD"}, Citations: fixtureCitation()}), "properties.role"},
 		{"end before start", relation(kg.Relation{Type: kg.RelHoldsPosition, From: pPoynter, To: oDHS, Properties: map[string]any{"title": "X", "start": "2022-05", "end": "2021"}, Citations: fixtureCitation()}), "properties.end"},
+		{"unknown basis", entity(topic("Energy", []kg.Citation{{Source: srcBriefing, Quote: "Canada", Basis: "GUESSED", Note: "x"}})), "citations[0].basis"},
+		{"inferred without a note", entity(topic("Energy", []kg.Citation{{Source: srcBriefing, Quote: "Canada", Basis: kg.BasisInferred}})), "citations[0].note"},
+		{"curated with a blank note", entity(topic("Energy", []kg.Citation{{Source: srcBriefing, Quote: "Canada", Basis: kg.BasisCurated, Note: "  "}})), "citations[0].note"},
+		{"note of two lines", entity(topic("Energy", []kg.Citation{{Source: srcBriefing, Quote: "Canada", Basis: kg.BasisCurated, Note: "one\ntwo"}})), "citations[0].note"},
+		{"citation for a value not given", entity(topic("Energy", []kg.Citation{{Source: srcBriefing, Quote: "Canada", Fields: []string{"description"}}})), "citations[0].fields[0]"},
+		{"citation for an unknown field", entity(topic("Energy", []kg.Citation{{Source: srcBriefing, Quote: "Canada", Fields: []string{"title"}}})), "citations[0].fields[0]"},
+		{"citation for an alias not given", entity(kg.Entity{Kind: kg.KindTopic, Name: "Energy", Aliases: []string{"Power"},
+			Citations: []kg.Citation{{Source: srcBriefing, Quote: "Canada", Fields: []string{kg.AliasField("Energía")}}}}), "citations[0].fields[0]"},
+		{"relation citation for a property not given", relation(kg.Relation{Type: kg.RelAttended, From: pPoynter, To: m13th, Properties: map[string]any{"role": "LEAD"},
+			Citations: []kg.Citation{{Source: srcBriefing, Quote: "Canada", Basis: kg.BasisInferred, Note: "x", Fields: []string{kg.PropertyField("delegation")}}}}), "citations[0].fields[0]"},
 		{"relation quote not in the source", relation(kg.Relation{Type: kg.RelAttended, From: pPoynter, To: m13th, Properties: map[string]any{"role": "LEAD"}, Citations: []kg.Citation{{Source: srcBriefing, Quote: quoteAbsent}}}), "citations[0].quote"},
 		{"source without text", func(ctx context.Context, s kg.Store) error {
 			_, err := s.AddSource(ctx, &kg.Source{Title: "Empty"})
@@ -325,7 +335,7 @@ func testIdentity(t *testing.T, s kg.Store) {
 	if got.ID != pPoynter || got.Name != "Rachel Poynter" {
 		t.Errorf("UpsertEntity(RACHEL POYNTER) = %s %q, want %s, name kept", got.ID, got.Name, pPoynter)
 	}
-	if !slices.Contains(got.Citations, note(quotePoyn)[0]) || len(got.Citations) < 2 {
+	if !slices.ContainsFunc(got.Citations, note(quotePoyn)[0].Equal) || len(got.Citations) < 2 {
 		t.Errorf("merged citations = %v, want the stored ones and the new one", got.Citations)
 	}
 	if people() != n {
