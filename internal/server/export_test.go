@@ -202,7 +202,8 @@ func testExports(t *testing.T, s kg.Store) {
 				t.Errorf("CSV row %q is not a relation of the store", row)
 				continue
 			}
-			want := []string{r.From, entities[r.From].Name, r.Type, r.To, entities[r.To].Name, r.Citations[0].Quote, r.Citations[0].Source}
+			c := r.Citations[0]
+			want := []string{r.From, entities[r.From].Name, r.Type, r.To, entities[r.To].Name, c.Quote, c.Source, string(c.Basis.Or()), c.Note}
 			if !slices.Equal(row, want) {
 				t.Errorf("CSV row = %q, want %q", row, want)
 			}
