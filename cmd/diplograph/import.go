@@ -25,6 +25,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	cfg.bindFlags(fs, getenv)
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
 	dryRun := fs.Bool("dry-run", false, "check the bundle against the store and report what would change; write nothing")
+	replace := fs.Bool("replace", false, "on every item the bundle names, replace what the bundle's sources said before instead of adding to it")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -54,7 +55,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer s.Close(context.WithoutCancel(ctx))
 	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
-	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun})
+	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun, Replace: *replace})
 	if err != nil {
 		if rep != nil && len(rep.Problems) > 0 {
 			return problemsError(rep.Problems)
@@ -64,9 +65,30 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if *dryRun {
 		_, err = fmt.Fprintf(stdout, "dry run against %s, nothing written: would create %d, update %d, leave %d unchanged\n",
 			where, rep.Created, rep.Updated, rep.Unchanged)
+	} else {
+		_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
+	}
+	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
+	return printDisagreements(stdout, rep.Disagreements)
+}
+
+// printDisagreements lists the disagreements an import created, one a line.
+func printDisagreements(w io.Writer, ds []kg.Disagreement) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d field(s) where sources now disagree (every value is kept; the first is shown, docs/provenance.md):\n", len(ds))
+	for _, d := range ds {
+		item := d.Entity
+		if d.Relation != "" {
+			item = d.Relation
+		}
+		fmt.Fprintf(&b, "  %s %s\n", item, d.String())
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 

@@ -94,12 +94,31 @@ type DialogueListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
-// An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
-// description, properties, citations). Without an id it is looked up by kind and by its folded name,
-// aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one entity matches,
-// it is merged into it (the stored name stays, the new name and aliases are added as aliases,
-// citations are added, description and properties given overwrite); if none does, it is created; if
-// several do, the write is refused: give the id.
+// A field that sources give different values for.
+type Disagreement struct {
+	// The entity, or the relation's from.
+	Entity string `json:"entity"`
+	// The relation, as `TYPE from -> to`; null for an entity.
+	Relation *string `json:"relation"`
+	Field    string  `json:"field"`
+	// Every value, the shown one first.
+	Values []*DisagreementValue `json:"values"`
+}
+
+type DisagreementValue struct {
+	Value any   `json:"value"`
+	Basis Basis `json:"basis"`
+	// The ids of the sources that give it, the strongest support first.
+	Sources []string `json:"sources"`
+}
+
+// An entity to write. With an id it is that entity: created, or what it says is added to it (its
+// sources' name, aliases, description, properties and citations join what other sources said; where
+// they differ, both are kept and `alternatives` shows them). Without an id it is looked up by kind and
+// by its folded name, aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one
+// entity matches, it is merged into it the same way, except that its name is added as an alias (the
+// shown name stays); if none does, it is created; if several do, the write is refused: give the id.
+// To replace what a source said, import a bundle with `replace: true` (docs/provenance.md).
 type EntityInput struct {
 	ID          *string    `json:"id"`
 	Kind        EntityKind `json:"kind"`
@@ -130,6 +149,9 @@ type ImportReport struct {
 	Unchanged int `json:"unchanged"`
 	// Every problem of the bundle, with its JSON path; when there are any, nothing was written.
 	Errors []*ImportError `json:"errors"`
+	// Every field the import left with values from sources that disagree, which it did not have
+	// before: all its values, the shown one first. Nothing is dropped: every value stays a claim.
+	Disagreements []*Disagreement `json:"disagreements"`
 }
 
 type InitiativeConnection struct {
@@ -244,8 +266,8 @@ type PlaceEdge struct {
 type Query struct {
 }
 
-// A relation to write, identified by (type, from, to): created, or its properties and citations
-// replaced. Both ends must exist, of the kinds the type connects.
+// A relation to write, identified by (type, from, to): created, or its sources' properties and
+// citations added to it. Both ends must exist, of the kinds the type connects.
 type RelationInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
@@ -254,6 +276,13 @@ type RelationInput struct {
 	Properties any `json:"properties"`
 	// At least one.
 	Citations []*CitationInput `json:"citations"`
+}
+
+// A relation, by its type and ends.
+type RelationKeyInput struct {
+	Type string `json:"type"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 type SearchHit struct {
@@ -319,6 +348,16 @@ type TopicListFilter struct {
 	Some map[string]any `json:"some"`
 	None map[string]any `json:"none"`
 	All  map[string]any `json:"all"`
+}
+
+// What a withdrawal did (or, in a dry run, would do).
+type WithdrawReport struct {
+	CitationsRemoved int `json:"citationsRemoved"`
+	EntitiesUpdated  int `json:"entitiesUpdated"`
+	EntitiesDeleted  int `json:"entitiesDeleted"`
+	RelationsUpdated int `json:"relationsUpdated"`
+	// Relations left without a citation, and those removed with an entity that was.
+	RelationsDeleted int `json:"relationsDeleted"`
 }
 
 type Direction string

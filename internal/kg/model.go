@@ -37,6 +37,10 @@ type Entity struct {
 	Description string         `json:"description,omitempty"`
 	Properties  map[string]any `json:"properties,omitempty"`
 	Citations   []Citation     `json:"citations"`
+	// Claims attribute each value, shown or not, to the sources that give it (docs/provenance.md).
+	// nil when the values and citations say it all (ItemClaims derives them): an entity one
+	// bundle item wrote carries none.
+	Claims []Claim `json:"claims,omitempty"`
 }
 
 // Relation is a directed, typed edge. A relation is identified by (Type, From, To): the graph holds
@@ -47,6 +51,8 @@ type Relation struct {
 	To         string         `json:"to"`
 	Properties map[string]any `json:"properties,omitempty"`
 	Citations  []Citation     `json:"citations"`
+	// Claims are as an Entity's.
+	Claims []Claim `json:"claims,omitempty"`
 }
 
 // Other returns the id of the end of r that is not id.

@@ -222,3 +222,73 @@ func noteHint(b Basis) string {
 	}
 	return "why the fact follows from the quote (e.g. \"the year is the release's\")"
 }
+
+// checkClaims checks the claims of an item (an entity of kind, or a relation of relType) against
+// the values it gives and its citations. Without claims, every value must have a citation that
+// supports it (ItemClaims derives its claims from them). With claims (a bundle exported from a
+// graph whose sources disagree carries them), every value it gives must be claimed, and every
+// claim must be a value the item may hold, from a source it cites, with the basis of one of that
+// source's citations.
+func (p *problems) checkClaims(path string, kind Kind, relType string, values []fieldValue, cs []Citation, claims []Claim) {
+	if len(cs) == 0 {
+		return // checkCitations says so
+	}
+	if claims == nil {
+		if _, unsupported := deriveClaims(values, cs); len(unsupported) > 0 {
+			for _, f := range unsupported {
+				p.add(path+".citations", "no citation supports %s: every citation names other fields; cite it, or drop fields from one", f)
+			}
+		}
+		return
+	}
+	have := map[string]bool{}
+	for j, c := range claims {
+		cp := fmt.Sprintf("%s.claims[%d]", path, j)
+		p.checkClaimValue(cp, kind, relType, c)
+		if !c.Basis.Valid() {
+			p.add(cp+".basis", "unknown basis %q (one of %s)", c.Basis, basisList())
+		} else if !slices.ContainsFunc(cs, func(x Citation) bool { return x.Source == c.Source && x.Basis.Or() == c.Basis.Or() }) {
+			p.add(cp+".source", "the item has no %s citation of %q for this claim", c.Basis.Or(), c.Source)
+		}
+		have[c.Field+"\x00"+valueKey(c.Value)] = true
+	}
+	for _, v := range values {
+		if !have[v.field+"\x00"+valueKey(v.value)] {
+			p.add(path+".claims", "no claim gives %s %s: the item's values must be among its claims", v.field, clip(show(v.value), 60))
+		}
+	}
+}
+
+// checkClaimValue checks that claim c names a field an entity of kind (or, for kind "", a
+// relation of relType) has, with a value that field may hold.
+func (p *problems) checkClaimValue(cp string, kind Kind, relType string, c Claim) {
+	if strings.TrimSpace(c.Source) == "" {
+		p.add(cp+".source", "a claim names its source")
+	}
+	if key, ok := PropertyOfField(c.Field); ok {
+		var ps []Problem
+		if kind != "" {
+			ps = ValidateEntityProps(&Entity{Kind: kind, Properties: map[string]any{key: NormalizeValue(c.Value)}})
+		} else if relType != "" {
+			ps = ValidateRelationProps(&Relation{Type: relType, Properties: map[string]any{key: NormalizeValue(c.Value)}})
+		}
+		for _, pr := range ps {
+			if pr.Path == key || pr.Path == "" {
+				p.add(cp+".value", "%s", pr.Message)
+			}
+		}
+		return
+	}
+	if kind == "" || (c.Field != FieldName && c.Field != FieldAliases && c.Field != FieldDescription) {
+		p.add(cp+".field", "unknown field %q (name, aliases, description or properties.<key>)", c.Field)
+		return
+	}
+	s, ok := c.Value.(string)
+	limit := MaxNameRunes
+	if c.Field == FieldDescription {
+		limit = MaxDescriptionRunes
+	}
+	if !ok || strings.TrimSpace(s) == "" || utf8.RuneCountInString(s) > limit {
+		p.add(cp+".value", "a %s is a non-empty string of at most %d characters", c.Field, limit)
+	}
+}

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -22,6 +23,7 @@ const (
 	keyCitationBases   = "citationBases"  // each citation's basis, STATED written out
 	keyCitationNotes   = "citationNotes"  // each citation's note ("" none); only when one has a note
 	keyCitationFields  = "citationFields" // each citation's fields, one a line ("" none); only when one has fields
+	keyClaims          = "claims"         // kg.Claims as a JSON list, when the item carries claims
 	keyNameFolded      = "nameFolded"     // kg.Fold(name), for analysts and exact-name ranking
 	keySearchText      = "searchText"     // search keys of name, aliases, acronym, one a line; then the band
 	keySearchKeys      = "searchKeys"     // the same keys as a list, for whole-key lookups
@@ -33,14 +35,14 @@ const (
 // reserved is the one list of property names that entity and relation Properties may not use.
 var reserved = []string{
 	keyID, keyName, keyAliases, keyDescription,
-	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyClaims,
 	keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 // internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
 // missing, as they would be in any other store.
 var internalKeys = []string{
-	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyClaims, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 func isReserved(key string) bool { return slices.Contains(reserved, key) }
@@ -86,6 +88,9 @@ func entityProps(e *kg.Entity) (map[string]any, error) {
 		p[keyDescription] = e.Description
 	}
 	addCitations(p, e.Citations)
+	if err := addClaims(p, e.Claims); err != nil {
+		return nil, badInput("entity %s: %v", e.ID, err)
+	}
 	p[keyNameFolded] = kg.Fold(e.Name)
 	sp := searchPropsOf(e)
 	p[keySearchText], p[keySearchKeys], p[keySearchOrder] = sp.text, sp.keys, sp.order
@@ -113,6 +118,9 @@ func relationProps(r *kg.Relation) (map[string]any, error) {
 		p[k] = sv
 	}
 	addCitations(p, r.Citations)
+	if err := addClaims(p, r.Claims); err != nil {
+		return nil, badInput("relation %s %s -> %s: %v", r.Type, r.From, r.To, err)
+	}
 	return p, nil
 }
 
@@ -157,6 +165,42 @@ func addCitations(p map[string]any, cs []kg.Citation) {
 	if hasFields {
 		p[keyCitationFields] = fields
 	}
+}
+
+// addClaims keeps cs, when there are any, as one JSON string: a claim's value may be of any
+// property type, and Neo4j lists hold one type only. The shown values stay plain properties, so
+// filters, sorts, search and analysts' Cypher read them as before.
+func addClaims(p map[string]any, cs []kg.Claim) error {
+	if cs == nil {
+		return nil
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		return err
+	}
+	p[keyClaims] = string(b)
+	return nil
+}
+
+// decodeClaims reads what addClaims wrote. It fails only on a property something other than this
+// store wrote; the item then reads as having no claims beyond its values (ItemClaims), and the
+// caller learns why.
+func decodeClaims(m map[string]any) ([]kg.Claim, error) {
+	s, ok := m[keyClaims].(string)
+	if !ok {
+		if m[keyClaims] != nil {
+			return nil, fmt.Errorf("property %s is a %T, not a JSON string", keyClaims, m[keyClaims])
+		}
+		return nil, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var cs []kg.Claim
+	if err := dec.Decode(&cs); err != nil {
+		return nil, fmt.Errorf("property %s: %w", keyClaims, err)
+	}
+	kg.NormalizeClaims(cs)
+	return cs, nil
 }
 
 // storable checks that v can be a Neo4j property value: a string, bool, int64, float64, or a list
@@ -241,6 +285,8 @@ func entityFromMap(m map[string]any) *kg.Entity {
 	e.Aliases = stringList(m[keyAliases])
 	e.Description, _ = m[keyDescription].(string)
 	e.Citations = citations(m)
+	// A read serves the values even if the claims are damaged; a write refuses (storedEntity).
+	e.Claims, _ = decodeClaims(m)
 	for k, v := range m {
 		if isReserved(k) || v == nil {
 			continue
@@ -253,9 +299,28 @@ func entityFromMap(m map[string]any) *kg.Entity {
 	return e
 }
 
+// storedEntity is entityFromMap for the write path: damaged claims are an error, so that a write
+// never replaces them with less.
+func storedEntity(m map[string]any) (*kg.Entity, error) {
+	if _, err := decodeClaims(m); err != nil {
+		id, _ := m[keyID].(string)
+		return nil, fmt.Errorf("entity %s: %w", id, err)
+	}
+	return entityFromMap(m), nil
+}
+
+// storedRelation is storedEntity for relations.
+func storedRelation(typ, from, to string, m map[string]any) (*kg.Relation, error) {
+	if _, err := decodeClaims(m); err != nil {
+		return nil, fmt.Errorf("relation %s %s -> %s: %w", typ, from, to, err)
+	}
+	return relationFromMap(typ, from, to, m), nil
+}
+
 // relationFromMap builds a relation from its type, ends and map projection (r {.*}).
 func relationFromMap(typ, from, to string, m map[string]any) *kg.Relation {
 	r := &kg.Relation{Type: typ, From: from, To: to, Citations: citations(m)}
+	r.Claims, _ = decodeClaims(m) // as for entities
 	for k, v := range m {
 		if isReserved(k) || v == nil {
 			continue

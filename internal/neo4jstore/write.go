@@ -48,7 +48,7 @@ func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, 
 
 // writeOne writes a one-item bundle; its problems come back relative to the item.
 func (s *Store) writeOne(ctx context.Context, b *kg.Bundle, action, what, prefix string) (*txResult, error) {
-	res, err := s.writeBundle(ctx, b, action, false)
+	res, err := s.writeBundle(ctx, b, action, kg.ImportOptions{})
 	if err != nil {
 		return nil, err
 	}

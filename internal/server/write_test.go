@@ -103,7 +103,9 @@ const (
 	removeRelQ    = `mutation($t: String!, $f: ID!, $to: ID!) { removeRelation(type: $t, from: $f, to: $to) }`
 	deleteQ       = `mutation($id: ID!, $reason: String!) { deleteEntity(id: $id, reason: $reason) }`
 	importQ       = `mutation($b: JSON!, $dry: Boolean) { importBundle(bundle: $b, dryRun: $dry) { created updated unchanged errors { path message } } }`
-	changesQ      = `query($e: ID, $first: Int, $after: String) { changes(entity: $e, first: $first, after: $after) {
+	withdrawQ     = `mutation($s: ID!, $e: [ID!], $r: String!, $dry: Boolean) { withdrawSource(source: $s, entities: $e, reason: $r, dryRun: $dry) {
+		citationsRemoved entitiesUpdated entitiesDeleted relationsUpdated relationsDeleted } }`
+	changesQ = `query($e: ID, $first: Int, $after: String) { changes(entity: $e, first: $first, after: $after) {
 		totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id at actor action entity summary } } } }`
 )
 
@@ -146,6 +148,7 @@ func TestWrites(t *testing.T) {
 			t.Run("import", func(t *testing.T) { testImportBundle(t, s, editor) })
 			t.Run("changes", func(t *testing.T) { testChangesQuery(t, anonymous) })
 			t.Run("removals", func(t *testing.T) { testRemovals(t, editor) })
+			t.Run("disagreements", func(t *testing.T) { testDisagreements(t, s, editor, anonymous) })
 		})
 	}
 }
@@ -168,6 +171,7 @@ func testWritesRefused(t *testing.T, s kg.Store, analyst, reader, anonymous keyC
 		{"removeRelation", removeRelQ, map[string]any{"t": "ATTENDED", "f": "person:rachel-poynter", "to": "meeting:21cb-esc-14th-plenary"}},
 		{"deleteEntity", deleteQ, map[string]any{"id": "person:rachel-poynter", "reason": "test"}},
 		{"importBundle", importQ, map[string]any{"b": smallBundle()}},
+		{"withdrawSource", withdrawQ, map[string]any{"s": "source:fixture-briefing", "r": "test"}},
 	}
 	for _, m := range mutations {
 		t.Run(m.name, func(t *testing.T) {
@@ -374,6 +378,126 @@ func testImportBundle(t *testing.T, s kg.Store, editor keyClient) {
 	editor.ok(importQ, map[string]any{"b": smallBundle()}, &r)
 	if got := r.ImportBundle; got.Created != 0 || got.Updated != 0 || got.Unchanged != 2 {
 		t.Errorf("importBundle again = %+v, want 2 unchanged", got)
+	}
+}
+
+// testDisagreements imports a later source that gives David Okafor's position another title: the
+// report lists the disagreement, and the position serves both titles with their sources, the later
+// first, and its basis; the fixture's curated alias of Mexico says so.
+func testDisagreements(t *testing.T, s kg.Store, editor, anonymous keyClient) {
+	editor, anonymous = editor.on(t), anonymous.on(t)
+	const text = "David Okafor, Senior Adviser for Trade at the Department of State, briefed the press."
+	bundle := map[string]any{
+		"sources": []any{map[string]any{"id": "source:trade-briefing", "title": "Trade briefing", "published": "2023-08", "text": text}},
+		"relations": []any{map[string]any{"type": "HOLDS_POSITION", "from": "person:david-okafor", "to": "organization:department-of-state",
+			"properties": map[string]any{"title": "Senior Adviser for Trade"},
+			"citations":  []any{map[string]any{"source": "source:trade-briefing", "quote": "David Okafor, Senior Adviser for Trade at the Department of State"}}}},
+	}
+	const q = `mutation($b: JSON!, $dry: Boolean) { importBundle(bundle: $b, dryRun: $dry) {
+		created updated errors { path } disagreements { entity relation field values { value basis sources } } } }`
+	var r struct {
+		ImportBundle struct {
+			Created, Updated int
+			Errors           []struct{ Path string }
+			Disagreements    []struct {
+				Entity   string
+				Relation *string
+				Field    string
+				Values   []struct {
+					Value   any
+					Basis   string
+					Sources []string
+				}
+			}
+		} `json:"importBundle"`
+	}
+	for _, dry := range []bool{true, false} {
+		editor.ok(q, map[string]any{"b": bundle, "dry": dry}, &r)
+		got := r.ImportBundle
+		if got.Created != 1 || got.Updated != 1 || len(got.Errors) != 0 || len(got.Disagreements) != 1 {
+			t.Fatalf("importBundle(dry run %v) = %+v, want the source created, the position updated, one disagreement", dry, got)
+		}
+		d := got.Disagreements[0]
+		if d.Entity != "person:david-okafor" || d.Relation == nil || *d.Relation != "HOLDS_POSITION person:david-okafor -> organization:department-of-state" ||
+			d.Field != "properties.title" || len(d.Values) != 2 || d.Values[0].Value != "Senior Adviser for Trade" ||
+			!slices.Equal(d.Values[0].Sources, []string{"source:trade-briefing"}) || d.Values[1].Value != "Senior Advisor" || d.Values[1].Basis != "STATED" {
+			t.Errorf("disagreement (dry run %v) = %+v, want the title: the trade briefing's first, then the fixture's", dry, d)
+		}
+	}
+	var e struct {
+		Entity struct {
+			Positions []struct {
+				Title  string
+				Basis  string
+				Claims []struct {
+					Value   string
+					Shown   bool
+					Sources []struct{ ID string }
+				}
+				Alternatives []struct {
+					Field, Value string
+					Sources      []struct{ ID, Published string }
+				}
+			}
+		}
+		Mexico struct {
+			Basis  string
+			Claims []struct {
+				Value, Basis string
+				Shown        bool
+			}
+			Citations []struct{ Basis, Note string }
+		}
+	}
+	anonymous.ok(`{
+		entity(id: "person:david-okafor") { ... on Person { positions { title basis
+			claims(field: "properties.title") { value shown sources { id } }
+			alternatives { field value sources { id published } } } } }
+		mexico: entity(id: "country:mexico") { basis claims(field: "aliases") { value basis shown } citations { basis note } }
+	}`, nil, &e)
+	if ps := e.Entity.Positions; len(ps) != 1 || ps[0].Title != "Senior Adviser for Trade" || ps[0].Basis != "STATED" ||
+		len(ps[0].Claims) != 2 || !ps[0].Claims[0].Shown || ps[0].Claims[1].Shown || ps[0].Claims[1].Value != "Senior Advisor" ||
+		len(ps[0].Alternatives) != 1 || ps[0].Alternatives[0].Field != "properties.title" || ps[0].Alternatives[0].Sources[0].ID != "source:fixture-briefing" ||
+		ps[0].Alternatives[0].Sources[0].Published != "2023-02" {
+		t.Errorf("positions = %+v, want the later title shown, the fixture's as its alternative with its source", ps)
+	}
+	m := e.Mexico
+	// Withdrawing the trade briefing leaves the fixture's title, alone; a reader may not, and an
+	// unknown source is not found.
+	if e := anonymous.fails(withdrawQ, map[string]any{"s": "source:trade-briefing", "r": "retracted"}); e.Extensions.Code != kg.CodeUnauthenticated {
+		t.Errorf("withdrawSource without a key: %s, want %s", e.Extensions.Code, kg.CodeUnauthenticated)
+	}
+	if e := editor.fails(withdrawQ, map[string]any{"s": "source:nowhere", "r": "retracted"}); e.Extensions.Code != kg.CodeNotFound {
+		t.Errorf("withdrawSource(unknown source): %s (%s), want %s", e.Extensions.Code, e.Message, kg.CodeNotFound)
+	}
+	if e := editor.fails(withdrawQ, map[string]any{"s": "source:trade-briefing", "e": []any{"person:rachel-poynter"}, "r": "retracted"}); e.Extensions.Code != kg.CodeBadUserInput ||
+		len(e.Extensions.Problems) != 1 || e.Extensions.Problems[0].Path != "entities[0]" {
+		t.Errorf("withdrawSource(from an entity it does not support): %s %+v, want %s at entities[0]", e.Extensions.Code, e.Extensions.Problems, kg.CodeBadUserInput)
+	}
+	var wr struct {
+		WithdrawSource struct{ CitationsRemoved, EntitiesUpdated, EntitiesDeleted, RelationsUpdated, RelationsDeleted int } `json:"withdrawSource"`
+	}
+	editor.ok(withdrawQ, map[string]any{"s": "source:trade-briefing", "r": "retracted"}, &wr)
+	if got := wr.WithdrawSource; got.CitationsRemoved != 1 || got.RelationsUpdated != 1 || got.EntitiesUpdated+got.EntitiesDeleted+got.RelationsDeleted != 0 {
+		t.Errorf("withdrawSource = %+v, want 1 citation removed from 1 relation", got)
+	}
+	var after struct {
+		Entity struct {
+			Positions []struct {
+				Title        string
+				Alternatives []struct{ Value string }
+			}
+		}
+	}
+	anonymous.ok(`{ entity(id: "person:david-okafor") { ... on Person { positions { title alternatives { value } } } } }`, nil, &after)
+	if ps := after.Entity.Positions; len(ps) != 1 || ps[0].Title != "Senior Advisor" || len(ps[0].Alternatives) != 0 {
+		t.Errorf("positions after the withdrawal = %+v, want the fixture's title alone", ps)
+	}
+
+	// Claims rank the stated alias before the curated one.
+	if m.Basis != "STATED" || len(m.Claims) != 2 || m.Claims[1].Value != "México" || m.Claims[1].Basis != "CURATED" || !m.Claims[1].Shown ||
+		m.Claims[0].Basis != "STATED" || len(m.Citations) != 2 || m.Citations[1].Note != "the country's name in Spanish" {
+		t.Errorf("Mexico = %+v, want its stated alias, then its curated Spanish one with the citation's note", m)
 	}
 }
 
