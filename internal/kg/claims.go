@@ -115,6 +115,16 @@ func support(cs []Citation, names []string) []Citation {
 	return general
 }
 
+// Supporting returns the citations of cs that support the value of field (an alias when field is
+// FieldAliases): those whose Fields name it, or, when none does, those without Fields.
+func Supporting(cs []Citation, field string, value any) []Citation {
+	names := []string{field}
+	if a, ok := value.(string); ok && field == FieldAliases {
+		names = append(names, AliasField(a))
+	}
+	return support(cs, names)
+}
+
 // deriveClaims attributes each of values to the sources of the citations that support it, with
 // the strongest basis each source's citations give it. It also returns the fields of the values
 // no citation supports.
