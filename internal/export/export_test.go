@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/export"
@@ -36,6 +37,9 @@ func graph() ([]*kg.Entity, []*kg.Relation) {
 			Citations: append(cite("Round 2 of the talks\x01 took place."), kg.Citation{Source: "source:memo", Quote: "took place",
 				Basis: kg.BasisInferred, Note: "the year & month are the memo's", Fields: []string{"properties.date"}})},
 	}
+	// Two sources disagree on the meeting's date.
+	es[1].Claims = []kg.Claim{{Field: "name", Value: "Talks, round 2", Source: "source:memo"}, {Field: "properties.date", Value: "2022-11", Source: "source:memo", Basis: kg.BasisInferred},
+		{Field: "properties.date", Value: "2022-12", Source: "source:memo"}, {Field: "properties.ordinal", Value: int64(2), Source: "source:memo"}}
 	rs := []*kg.Relation{
 		{Type: kg.RelAttended, From: "person:ana-lucia-ortiz", To: "meeting:talks", Properties: map[string]any{"role": "LEAD", "delegation": "MX"},
 			Citations: []kg.Citation{{Source: "source:memo", Quote: "Ortiz, who led the delegation,\nspoke first.", Basis: kg.BasisCurated,
@@ -125,6 +129,9 @@ func TestRoundTrip(t *testing.T) {
 			if d.Key == "bases" && d.Value != "STATED\nINFERRED" {
 				t.Errorf("bases = %q, want STATED and INFERRED, one a line", d.Value)
 			}
+			if d.Key == "claims" && !strings.Contains(d.Value, `{"field":"properties.date","value":"2022-11","source":"source:memo","basis":"INFERRED"}`) {
+				t.Errorf("claims = %q, want the meeting's claims as JSON", d.Value)
+			}
 			if d.Key == "notes" && d.Value != "\nthe year & month are the memo's" {
 				t.Errorf("notes = %q, want one a line, the stated citation's empty", d.Value)
 			}
@@ -142,6 +149,10 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("not JSON: %v", err)
 		}
 		n, e := doc.Elements.Nodes, doc.Elements.Edges
+		kg.NormalizeClaims(n[1].Data.Claims)
+		if len(n) == 2 && !kg.EqualClaims(n[1].Data.Claims, es[1].Claims) {
+			t.Errorf("meeting claims = %+v, want %+v", n[1].Data.Claims, es[1].Claims)
+		}
 		if len(n) != 2 || n[0].Data.Label != es[0].Name || !kg.EqualCitations(n[0].Data.Citations, es[0].Citations) ||
 			len(e) != 1 || e[0].Data.Source != rs[0].From || e[0].Data.Label != kg.RelAttended || e[0].Data.Properties["role"] != "LEAD" {
 			t.Errorf("document = %+v", doc)
