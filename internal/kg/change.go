@@ -60,11 +60,17 @@ func (r *ImportReport) Add(a Applied) {
 func ApplyEntity(stored *Entity, w *EntityWrite, opts ApplyOptions) (*Entity, Applied) {
 	next := canonicalEntity(w.Entity)
 	if stored == nil {
+		a := Applied{Outcome: Created, Summary: fmt.Sprintf("created %s %q", next.Kind, clip(next.Name, 80))}
+		// Only an item that carries claims can have two values for a field.
 		if next.Claims != nil {
 			next = resolveEntity(next, next.Claims, next.Aliases, opts.Dates)
+			a.Disagreements = entityDisagreements(nil, next, opts.Dates)
 		}
-		return next, Applied{Outcome: Created, Summary: fmt.Sprintf("created %s %q", next.Kind, clip(next.Name, 80)),
-			Disagreements: entityDisagreements(nil, next, opts.Dates)}
+		return next, a
+	}
+	if EqualEntities(stored, next) {
+		// What is stored already: merging, or replacing its sources' say with it, gives it back.
+		return stored, Applied{Outcome: Unchanged}
 	}
 	next = MergeEntity(stored, next, MergeOptions{ByName: w.Merge, Replace: opts.Replace, Dates: opts.Dates})
 	if EqualEntities(stored, next) {
@@ -79,11 +85,15 @@ func ApplyEntity(stored *Entity, w *EntityWrite, opts ApplyOptions) (*Entity, Ap
 func ApplyRelation(stored, given *Relation, opts ApplyOptions) (*Relation, Applied) {
 	next := canonicalRelation(given)
 	if stored == nil {
+		a := Applied{Outcome: Created, Summary: "created " + RelationName(next)}
 		if next.Claims != nil {
 			next = resolveRelation(next, next.Claims, opts.Dates)
+			a.Disagreements = relationDisagreements(nil, next, opts.Dates)
 		}
-		return next, Applied{Outcome: Created, Summary: "created " + RelationName(next),
-			Disagreements: relationDisagreements(nil, next, opts.Dates)}
+		return next, a
+	}
+	if EqualRelations(stored, next) {
+		return stored, Applied{Outcome: Unchanged}
 	}
 	next = MergeRelation(stored, next, MergeOptions{Replace: opts.Replace, Dates: opts.Dates})
 	if EqualRelations(stored, next) {
@@ -560,19 +570,25 @@ func (d *diff) props(a, b map[string]any) {
 
 // claims summarizes the claims added and removed: "claims: +2 -0 (source:x)".
 func (d *diff) claims(a, b []Claim) {
-	in := func(cs []Claim, c Claim) bool {
-		return slices.ContainsFunc(cs, func(x Claim) bool { return compareClaims(x, c) == 0 })
+	key := func(c Claim) string { return c.Field + "\x00" + valueKey(c.Value) + "\x00" + c.Source }
+	set := func(cs []Claim) map[string]bool {
+		m := make(map[string]bool, len(cs))
+		for _, c := range cs {
+			m[key(c)] = true
+		}
+		return m
 	}
+	inA, inB := set(a), set(b)
 	added, removed := 0, 0
 	var srcs []string
 	for _, c := range b {
-		if !in(a, c) {
+		if !inA[key(c)] {
 			added++
 			srcs = appendNew(srcs, c.Source)
 		}
 	}
 	for _, c := range a {
-		if !in(b, c) {
+		if !inB[key(c)] {
 			removed++
 			srcs = appendNew(srcs, c.Source)
 		}

@@ -202,6 +202,9 @@ func ItemBasis(cs []Citation) Basis {
 // valueKey is a value's identity among the values of a field: its JSON form, property values
 // normalized.
 func valueKey(v any) string {
+	if s, ok := v.(string); ok && isPlainString(s) {
+		return `"` + s + `"` // as json.Marshal writes it, without its cost
+	}
 	b, err := json.Marshal(NormalizeValue(v))
 	if err != nil {
 		return fmt.Sprint(v)
@@ -221,16 +224,27 @@ func canonicalClaims(cs []Claim) []Claim {
 	if len(cs) == 0 {
 		return nil
 	}
-	out := make([]Claim, len(cs))
+	// Each value's key is computed once, not once per comparison.
+	type keyed struct {
+		c   Claim
+		key string
+	}
+	ks := make([]keyed, len(cs))
 	for i, c := range cs {
 		c.Value = NormalizeValue(c.Value)
 		c.Basis = canonicalBasis(c.Basis)
-		out[i] = c
+		ks[i] = keyed{c, valueKey(c.Value)}
 	}
-	slices.SortStableFunc(out, func(a, b Claim) int {
-		return cmp.Or(compareClaims(a, b), Basis.rank(a.Basis)-Basis.rank(b.Basis))
-	})
-	return slices.CompactFunc(out, func(a, b Claim) bool { return compareClaims(a, b) == 0 })
+	same := func(a, b keyed) int {
+		return cmp.Or(strings.Compare(a.c.Field, b.c.Field), strings.Compare(a.key, b.key), strings.Compare(a.c.Source, b.c.Source))
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int { return cmp.Or(same(a, b), a.c.Basis.rank()-b.c.Basis.rank()) })
+	ks = slices.CompactFunc(ks, func(a, b keyed) bool { return same(a, b) == 0 })
+	out := make([]Claim, len(ks))
+	for i, k := range ks {
+		out[i] = k.c
+	}
+	return out
 }
 
 // EqualClaims reports whether a and b hold the same claims, in the same order.
@@ -378,4 +392,16 @@ func RerankRelation(stored *Relation, opts ApplyOptions) (*Relation, Applied) {
 		return stored, Applied{Outcome: Unchanged}
 	}
 	return next, Applied{Outcome: Updated, Summary: RelationName(next) + ": re-ranked after a source's date changed: " + DiffRelations(stored, next)}
+}
+
+// isPlainString reports whether json.Marshal writes s as it is between quotes: printable ASCII
+// without quote, backslash or the HTML characters it escapes.
+func isPlainString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
