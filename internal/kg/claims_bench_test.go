@@ -15,7 +15,9 @@ func benchEntities() (*Entity, *Entity) {
 	return stored, other
 }
 
-func dates(id string) string { return map[string]string{"source:a": "2022-12", "source:b": "2023-05"}[id] }
+func dates(id string) string {
+	return map[string]string{"source:a": "2022-12", "source:b": "2023-05"}[id]
+}
 
 // BenchmarkApplyEntityUnchanged is a re-import of what is stored: the merge that finds nothing new.
 func BenchmarkApplyEntityUnchanged(b *testing.B) {
