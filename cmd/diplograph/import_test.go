@@ -78,7 +78,6 @@ func TestImportExportCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0 created, 0 updated, "+strconv.Itoa(n)+" unchanged") {
 		t.Errorf("import again = %d, %q; want nothing created", code, out)
 	}
-	want := dumpDir(t, dir)
 
 	// A later source that gives a position another title: the dry run and the import list the
 	// disagreement; replacing what that source said with the fixture's title ends it.
@@ -102,7 +101,7 @@ func TestImportExportCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "1 updated") || strings.Contains(out, "disagree") {
 		t.Errorf("import --replace of the title the fixture gives = %d, %q %q; want 1 updated, no disagreement", code, out, stderr)
 	}
-	want = dumpDir(t, dir)
+	want := dumpDir(t, dir)
 
 	// A bad bundle: every problem with its path, nothing written.
 	bad := storetest.Fixture()

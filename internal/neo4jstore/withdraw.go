@@ -79,7 +79,7 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 	rep := &kg.WithdrawReport{DryRun: wd.DryRun}
 	type change struct{ entity, other, summary string }
 	var changes []change
-	var updated, deletedIDs []string
+	var deletedIDs []string
 	updatedRows := []map[string]any{}
 	removed := map[string]bool{}
 	for _, e := range ents {
@@ -96,7 +96,6 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		updated = append(updated, e.ID)
 		updatedRows = append(updatedRows, map[string]any{"id": e.ID, "props": props})
 	}
 	if len(deletedIDs) > 0 {

@@ -217,8 +217,8 @@ func testAccumulate(t *testing.T, s kg.Store) {
 	fixed.Entities[0].Citations = fixed.Entities[0].Citations[:1]
 	fixed.Relations = fixed.Relations[1:]
 	rep, err = s.Import(ctx, fixed, kg.ImportOptions{Replace: true})
-	if err != nil {
-		t.Fatalf("Import(release 2 fixed, replace) error = %v", err)
+	if err != nil || rep.ImportStats != (kg.ImportStats{Updated: 1, Unchanged: 2}) {
+		t.Fatalf("Import(release 2 fixed, replace) = %+v, %v; want the person updated, the source and the attendance unchanged", rep, err)
 	}
 	es, _ = s.Entities(t.Context(), []string{pNunez})
 	e = es[0]
