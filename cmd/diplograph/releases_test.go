@@ -120,4 +120,30 @@ func TestFurtherReleasesLoseNothing(t *testing.T) {
 	if lost > 0 {
 		t.Errorf("%d values and citations of the built-in release were lost", lost)
 	}
+	s.Close(t.Context())
+
+	// Withdrawing the HLSD release from the command line: Velasco's title is the built-in one
+	// again, alone; the meeting only it reported goes.
+	const hlsd = "source:us-mexico-hlsd-october-2023"
+	if code, _, stderr := runCLI(t, "withdraw", "--data-dir", dir, "--source", hlsd); code != 1 || !strings.Contains(stderr, "reason") {
+		t.Errorf("withdraw without a reason = %d, %q; want 1, asking for the reason", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "withdraw", "--data-dir", dir, "--source", hlsd, "--reason", "test of a retraction")
+	// Velasco, Salazar and the HLSD lose its citations; the meeting goes, with its 5 relations;
+	// Velasco's position loses its title.
+	if code != 0 || !strings.Contains(out, "6 citation(s) removed; entities 3 updated, 1 deleted; relations 1 updated, 5 deleted") {
+		t.Fatalf("withdraw = %d, %q %q; want 3 entities updated, the meeting deleted", code, out, stderr)
+	}
+	s, err = memstore.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close(t.Context())
+	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{"person:roberto-velasco"}, Types: []string{kg.RelHoldsPosition}, Direction: kg.Out})
+	if err != nil || len(rels[0]) != 1 || rels[0][0].Prop(kg.PropTitle) != "Chief Officer for North America" || len(kg.Disagreements(rels[0][0].Values(nil))) != 0 {
+		t.Errorf("Velasco's position after the withdrawal = %+v, %v; want the built-in title alone", rels, err)
+	}
+	if es, _ := s.Entities(t.Context(), []string{"meeting:us-mexico-hlsd-october-2023"}); es[0] != nil {
+		t.Errorf("the meeting only the withdrawn release reported is still there")
+	}
 }
