@@ -69,32 +69,49 @@ type written struct {
 // write plans b, and unless dryRun writes it, recording one change per item written with
 // action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
 // (with the report) and write nothing.
+//
+// Reads go on while a write is planned and logged: only s.wmu keeps other writers out then, and
+// the write lock is taken just to apply what is already planned and durable.
 func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, error) {
 	dryRun := opts.DryRun
-	rep := &kg.ImportReport{DryRun: dryRun}
 	if err := s.ready(ctx); err != nil {
-		return rep, nil, err
+		return &kg.ImportReport{DryRun: dryRun}, nil, err
 	}
 	if b == nil {
-		return rep, nil, kg.Errorf(kg.CodeBadUserInput, "no bundle to import")
+		return &kg.ImportReport{DryRun: dryRun}, nil, kg.Errorf(kg.CodeBadUserInput, "no bundle to import")
 	}
-	lock := s.mu.Lock
-	unlock := s.mu.Unlock
-	if dryRun {
-		lock, unlock = s.mu.RLock, s.mu.RUnlock
+	if !dryRun {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
 	}
-	lock()
-	defer unlock()
+	rep, out, ops, err := s.prepare(ctx, b, action, opts)
+	if err != nil || len(ops) == 0 {
+		return rep, out, err
+	}
+	if err := s.commit(ops); err != nil {
+		return &kg.ImportReport{DryRun: dryRun}, nil, err
+	}
+	return rep, out, nil
+}
+
+// prepare plans b against the store, under the read lock, and returns the report, the items as
+// they would be stored, and (unless dryRun) the ops that write them. A writer calls it holding
+// s.wmu, so what it read still holds when the ops are applied.
+func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
+	dryRun := opts.DryRun
+	rep := &kg.ImportReport{DryRun: dryRun}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if err := s.ready(ctx); err != nil {
-		return rep, nil, err
+		return rep, nil, nil, err
 	}
 	plan, err := kg.PlanImport(ctx, b, snapshot{s})
 	if err != nil {
-		return rep, nil, err
+		return rep, nil, nil, err
 	}
 	if len(plan.Problems) > 0 {
 		rep.Problems = plan.Problems
-		return rep, nil, kg.ProblemsError("the bundle", plan.Problems)
+		return rep, nil, nil, kg.ProblemsError("the bundle", plan.Problems)
 	}
 
 	ch := s.newChanges(ctx, action)
@@ -151,22 +168,16 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, opts kg.
 		})
 	}
 	if dryRun {
-		return rep, &out, nil
+		return rep, &out, nil, nil
 	}
 	if imp != nil {
 		if len(ops) == 1 { // nothing but its own change: nothing to record
 			s.seq--
-			return rep, &out, nil
+			return rep, &out, nil, nil
 		}
 		imp.Summary = kg.ImportSummary(rep.ImportStats)
 	}
-	if len(ops) == 0 {
-		return rep, &out, nil
-	}
-	if err := s.commit(ops); err != nil {
-		return &kg.ImportReport{DryRun: dryRun}, nil, err
-	}
-	return rep, &out, nil
+	return rep, &out, ops, nil
 }
 
 // rerank chooses again the values shown by the stored items the plan does not write whose claims
@@ -216,8 +227,9 @@ func (c *changeMaker) add(entity, other, summary string) *kg.Change {
 	return &kg.Change{Seq: c.s.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
 }
 
-// commit makes ops durable (when the store has a log) and applies them. The caller holds s.mu. On
-// a log failure nothing is applied, and the change numbers taken are given back.
+// commit makes ops durable (when the store has a log) and applies them under the write lock. The
+// caller holds s.wmu, and not s.mu. On a log failure nothing is applied, and the change numbers
+// taken are given back.
 func (s *Store) commit(ops []op) error {
 	if s.log != nil {
 		if err := s.log.append(ops); err != nil {
@@ -233,6 +245,8 @@ func (s *Store) commit(ops []op) error {
 			return kg.Wrap(kg.CodeServiceUnavailable, "the write could not be saved to the data directory; nothing was written", err)
 		}
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.apply(ops)
 	return nil
 }
@@ -446,8 +460,8 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	defer s.wmu.Unlock()
 	r, ok := s.relations[relKey{typ, from, to}]
 	if !ok {
 		return false, nil
@@ -469,8 +483,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	defer s.wmu.Unlock()
 	n, ok := s.nodes[id]
 	if !ok {
 		return false, nil
@@ -496,14 +510,41 @@ func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.Withdr
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	lock, unlock := s.mu.Lock, s.mu.Unlock
-	if w.DryRun {
-		lock, unlock = s.mu.RLock, s.mu.RUnlock
+	if !w.DryRun {
+		s.wmu.Lock() // the only writer until it commits: what it reads below still holds then
+		defer s.wmu.Unlock()
 	}
-	lock()
-	defer unlock()
+	rep, steps, err := s.withdrawSteps(w)
+	if err != nil || w.DryRun || len(steps) == 0 {
+		return rep, err
+	}
+	ch := s.newChanges(ctx, kg.ActionWithdraw)
+	ops := []op{{Change: ch.add("", "", kg.WithdrawSummary(w, rep))}}
+	for _, st := range steps {
+		if st.o != nil {
+			ops = append(ops, *st.o)
+		}
+		ops = append(ops, op{Change: ch.add(st.entity, st.other, st.summary)})
+	}
+	if err := s.commit(ops); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// withdrawStep is one op of a withdrawal (or none, for a relation that goes with its entity) and
+// the change that records it.
+type withdrawStep struct {
+	o                      *op
+	entity, other, summary string
+}
+
+// withdrawSteps works out, under the read lock, what withdrawing w does to each item.
+func (s *Store) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawStep, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if _, ok := s.sources[w.Source]; !ok {
-		return nil, kg.Errorf(kg.CodeNotFound, "no source %q", w.Source)
+		return nil, nil, kg.Errorf(kg.CodeNotFound, "no source %q", w.Source)
 	}
 	var ents []*kg.Entity
 	var rels []*kg.Relation
@@ -519,7 +560,7 @@ func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.Withdr
 			namedRels[i] = s.relations[relKey{k.Type, k.From, k.To}]
 		}
 		if err := kg.WithdrawNotCited(w, named, namedRels); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ents, rels = uniqueEntities(named), uniqueRelations(namedRels)
 	} else {
@@ -542,30 +583,24 @@ func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.Withdr
 		}
 		return ""
 	}
-	// Each step is an op (or none) and the change that records it, numbered once it is known
-	// that the withdrawal writes.
-	type step struct {
-		o                      *op
-		entity, other, summary string
-	}
-	var steps []step
+	var steps []withdrawStep
 	removed := map[relKey]bool{}
 	for _, e := range ents {
 		next, wd := kg.WithdrawFromEntity(e, w.Source, w.Reason, dates)
 		rep.CitationsRemoved += wd.Citations
 		if !wd.Deleted {
 			rep.EntitiesUpdated++
-			steps = append(steps, step{&op{Entity: next}, e.ID, "", wd.Summary})
+			steps = append(steps, withdrawStep{&op{Entity: next}, e.ID, "", wd.Summary})
 			continue
 		}
 		rep.EntitiesDeleted++
-		steps = append(steps, step{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
+		steps = append(steps, withdrawStep{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
 		n := s.nodes[e.ID]
 		for _, ed := range slices.Concat(n.out, n.in) {
 			if k := keyOf(ed.rel); !removed[k] {
 				removed[k] = true
 				rep.RelationsDeleted++
-				steps = append(steps, step{nil, ed.rel.From, ed.rel.To, kg.WithdrawnWithSummary(ed.rel, e.ID, w.Source, w.Reason)})
+				steps = append(steps, withdrawStep{nil, ed.rel.From, ed.rel.To, kg.WithdrawnWithSummary(ed.rel, e.ID, w.Source, w.Reason)})
 			}
 		}
 	}
@@ -579,27 +614,13 @@ func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.Withdr
 		if wd.Deleted {
 			removed[k] = true
 			rep.RelationsDeleted++
-			steps = append(steps, step{&op{DelRelation: &kg.Relation{Type: r.Type, From: r.From, To: r.To}}, r.From, r.To, wd.Summary})
+			steps = append(steps, withdrawStep{&op{DelRelation: &kg.Relation{Type: r.Type, From: r.From, To: r.To}}, r.From, r.To, wd.Summary})
 			continue
 		}
 		rep.RelationsUpdated++
-		steps = append(steps, step{&op{Relation: next}, r.From, r.To, wd.Summary})
+		steps = append(steps, withdrawStep{&op{Relation: next}, r.From, r.To, wd.Summary})
 	}
-	if w.DryRun || len(steps) == 0 {
-		return rep, nil
-	}
-	ch := s.newChanges(ctx, kg.ActionWithdraw)
-	ops := []op{{Change: ch.add("", "", kg.WithdrawSummary(w, rep))}}
-	for _, st := range steps {
-		if st.o != nil {
-			ops = append(ops, *st.o)
-		}
-		ops = append(ops, op{Change: ch.add(st.entity, st.other, st.summary)})
-	}
-	if err := s.commit(ops); err != nil {
-		return nil, err
-	}
-	return rep, nil
+	return rep, steps, nil
 }
 
 func cites(cs []kg.Citation, src string) bool {
