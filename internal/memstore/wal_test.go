@@ -50,6 +50,16 @@ func state(t *testing.T, s *Store) string {
 	return b.String()
 }
 
+// openBriefing opens dir and adds the source that cite quotes.
+func openBriefing(t *testing.T, dir string) *Store {
+	t.Helper()
+	s := openDir(t, dir)
+	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: cite[0].Source, Title: "Briefing", Text: cite[0].Quote}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 var cite = []kg.Citation{{Source: "source:fixture-briefing", Quote: "Canada joined the trilateral migration talks in 2022."}}
 
 // writeTopic upserts a topic and returns the log's size before the write.
@@ -237,10 +247,7 @@ func TestDamageIsNeverSilent(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				dir := t.TempDir()
-				s := openDir(t, dir)
-				if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
-					t.Fatal(err)
-				}
+				s := openBriefing(t, dir)
 				writeTopic(t, s, "Energy")
 				before := state(t, s)
 				writeTopic(t, s, "Water")
@@ -300,10 +307,7 @@ func TestDamageIsNeverSilent(t *testing.T) {
 // from then on the dir is known to hold data.
 func TestDirWithoutManifest(t *testing.T) {
 	dir := t.TempDir()
-	s := openDir(t, dir)
-	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
-		t.Fatal(err)
-	}
+	s := openBriefing(t, dir)
 	writeTopic(t, s, "Energy")
 	want := state(t, s)
 	s.Close(t.Context())
@@ -330,10 +334,7 @@ func TestDirWithoutManifest(t *testing.T) {
 // the damaged log, and the store opens with every write before the damage.
 func TestRepair(t *testing.T) {
 	dir := t.TempDir()
-	s := openDir(t, dir)
-	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
-		t.Fatal(err)
-	}
+	s := openBriefing(t, dir)
 	writeTopic(t, s, "Energy")
 	want := state(t, s)
 	writeTopic(t, s, "Water")
