@@ -31,6 +31,12 @@ type CitationInput struct {
 	Fields []string `json:"fields"`
 }
 
+// Entities with a citation from a source: `eq` that source, `in` one of those (an empty list matches nothing).
+type CitedByFilter struct {
+	Eq *string  `json:"eq"`
+	In []string `json:"in"`
+}
+
 type CountryConnection struct {
 	Edges      []*CountryEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -112,6 +118,17 @@ type DisagreementValue struct {
 	Sources []string `json:"sources"`
 }
 
+type EntityConnection struct {
+	Edges      []*EntityEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type EntityEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Entity `json:"node"`
+}
+
 // An entity to write. With an id it is that entity: created, or what it says is added to it (its
 // sources' name, aliases, description, properties and citations join what other sources said; where
 // they differ, both are kept and `alternatives` shows them). Without an id it is looked up by kind and
@@ -152,6 +169,10 @@ type ImportReport struct {
 	// Every field the import left with values from sources that disagree, which it did not have
 	// before: all its values, the shown one first. Nothing is dropped: every value stays a claim.
 	Disagreements []*Disagreement `json:"disagreements"`
+	// The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same.
+	Duplicates []*PossibleDuplicate `json:"duplicates"`
+	// New entities not looked up (an import looks up at most 200).
+	DuplicatesUnchecked int `json:"duplicatesUnchecked"`
 }
 
 type InitiativeConnection struct {
@@ -196,6 +217,18 @@ type MeetingListFilter struct {
 	Some map[string]any `json:"some"`
 	None map[string]any `json:"none"`
 	All  map[string]any `json:"all"`
+}
+
+// What a merge did.
+type MergeResult struct {
+	// The survivor, as the merge left it.
+	Into Entity `json:"into"`
+	// The ids merged into it: from now on they resolve to it (`node`, `entity`, ids in later bundles).
+	Merged []string `json:"merged"`
+	// Relations moved onto the survivor, or joined with one it had.
+	Moved int `json:"moved"`
+	// Relations dropped because they would join the survivor to itself; the audit record keeps them.
+	Dropped int `json:"dropped"`
 }
 
 type Mutation struct {
@@ -266,6 +299,17 @@ type PlaceEdge struct {
 type Query struct {
 }
 
+type RelationConnection struct {
+	Edges      []*RelationEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type RelationEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Relation `json:"node"`
+}
+
 // A relation to write, identified by (type, from, to): created, or its sources' properties and
 // citations added to it. Both ends must exist, of the kinds the type connects.
 type RelationInput struct {
@@ -283,6 +327,33 @@ type RelationKeyInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
 	To   string `json:"to"`
+}
+
+// A property a relation may carry.
+type RelationProperty struct {
+	Name string `json:"name"`
+	// String (not empty), Boolean, Date (ISO 8601, possibly partial), CountryCode (ISO 3166-1 alpha-2) or AttendanceRole.
+	Type string `json:"type"`
+	// A relation of the type must have it.
+	Required    bool   `json:"required"`
+	Description string `json:"description"`
+	// The values it may take, when they are few (AttendanceRole); null otherwise.
+	Values []string `json:"values"`
+}
+
+// A type of relation: which kinds of entity it joins, what it means, and the properties it carries.
+type RelationType struct {
+	// UPPER_SNAKE verb, e.g. `HOLDS_POSITION`.
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// The kinds a relation of this type may go from.
+	From []EntityKind `json:"from"`
+	// The kinds it may go to.
+	To []EntityKind `json:"to"`
+	// True when both ends must be of the same kind (PART_OF).
+	SameKind bool `json:"sameKind"`
+	// The properties that mean something on this type: its own first, then the dates any relation may carry.
+	Properties []*RelationProperty `json:"properties"`
 }
 
 type SearchHit struct {

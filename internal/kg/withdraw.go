@@ -10,13 +10,13 @@ import (
 // ActionWithdraw is the action of the changes a withdrawal records (Writer.WithdrawSource).
 const ActionWithdraw = "WITHDRAW_SOURCE"
 
-// RelationKey names a relation: its type and ends.
-type RelationKey struct {
+// RelationRef names a relation by its type and ends.
+type RelationRef struct {
 	Type, From, To string
 }
 
 // Key returns the key of r.
-func (r *Relation) Key() RelationKey { return RelationKey{r.Type, r.From, r.To} }
+func (r *Relation) Key() RelationRef { return RelationRef{r.Type, r.From, r.To} }
 
 // Withdrawal says what a source no longer supports: every item it is cited by, or only the
 // entities and relations named.
@@ -24,7 +24,7 @@ type Withdrawal struct {
 	Source string
 	// Entities and Relations limit the withdrawal to these items; both empty: every item.
 	Entities  []string
-	Relations []RelationKey
+	Relations []RelationRef
 	// Reason is kept in the audit trail; required.
 	Reason string
 	DryRun bool

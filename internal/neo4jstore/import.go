@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -91,7 +92,7 @@ type txWriter struct {
 func (w *txWriter) lock() error {
 	res, err := w.tx.Run(w.ctx, `
 		MERGE (l:ChangeLog {id: 'changes'})
-		ON CREATE SET l.seq = 0
+		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true
 		SET l.lockedAt = datetime()
 		RETURN l.seq AS seq`, nil)
 	if err != nil {
@@ -118,6 +119,11 @@ func (w *txWriter) record(o kg.Outcome, props map[string]any, action, entity, ot
 
 // change queues a :Change node, written by flushChanges.
 func (w *txWriter) change(action, entity, other, summary string) error {
+	return w.changeWithDetail(action, entity, other, summary, "")
+}
+
+// changeWithDetail is change with a kg.Change Detail.
+func (w *txWriter) changeWithDetail(action, entity, other, summary, detail string) error {
 	w.seq++
 	row := map[string]any{"seq": w.seq, "at": w.at, "actor": w.actor, "action": action, "summary": summary}
 	if entity != "" {
@@ -125,6 +131,9 @@ func (w *txWriter) change(action, entity, other, summary string) error {
 	}
 	if other != "" {
 		row["other"] = other
+	}
+	if detail != "" {
+		row["detail"] = detail
 	}
 	w.changes = append(w.changes, row)
 	if len(w.changes) >= batchSize {
@@ -210,9 +219,15 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, op
 				w.importSeq = w.seq
 			}
 		}
-		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w})
+		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w, s})
 		if err != nil {
 			return nil, err
+		}
+		if opts.Duplicates {
+			if err := plan.FindDuplicates(w.ctx, txSnapshot{w, s}); err != nil {
+				return nil, err
+			}
+			res.report.Duplicates, res.report.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
 		}
 		if len(plan.Problems) > 0 {
 			res.report.Problems = plan.Problems
@@ -229,7 +244,11 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, op
 			return nil, err
 		}
 		if !dryRun {
-			if err := w.rerank(plan, apply, action); err != nil {
+			reranked, err := w.rerank(plan, apply, action)
+			if err != nil {
+				return nil, err
+			}
+			if err := w.retitle(slices.Compact(slices.Sorted(slices.Values(append(retitleIDs(plan), reranked...))))); err != nil {
 				return nil, err
 			}
 		}
@@ -319,7 +338,7 @@ func (w *txWriter) writeEntities(plan *kg.Plan, apply kg.ApplyOptions, res *txRe
 			if a.Outcome == kg.Unchanged || dryRun {
 				continue
 			}
-			props, err := entityProps(next)
+			props, err := entityProps(next, nil) // titles: retitle, once relations are written
 			if err != nil {
 				return err
 			}
@@ -445,12 +464,14 @@ func (w *txWriter) writeRelations(plan *kg.Plan, apply kg.ApplyOptions, res *txR
 
 // rerank chooses again the values shown by the stored items the plan does not write whose claims
 // cite a source whose date it changes (kg.Plan.Redated). It scans the items with claims: a
-// source's date rarely changes.
-func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) error {
+// source's date rarely changes. It returns the entities whose position titles, which search finds
+// them by, are to be set again (retitle): those it rewrote and the holders of positions it did.
+func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) ([]string, error) {
 	redated := plan.Redated()
 	if len(redated) == 0 {
-		return nil
+		return nil, nil
 	}
+	var retitle []string
 	written := map[string]bool{}
 	for _, e := range plan.Entities {
 		written[e.Entity.ID] = true
@@ -464,31 +485,32 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) e
 		RETURN n {.*} AS n
 		ORDER BY n.id`, map[string]any{"ids": redated})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var rows []map[string]any
 	for _, rec := range recs {
 		m, _ := rec.Values[0].(map[string]any)
 		e, err := storedEntity(m)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if written[e.ID] {
 			continue
 		}
 		if err := w.knowSources(plan, storedSourceIDs(map[string]*kg.Entity{e.ID: e}, nil)); err != nil {
-			return err
+			return nil, err
 		}
 		next, a := kg.RerankEntity(e, apply)
 		if a.Outcome != kg.Updated {
 			continue
 		}
-		props, err := entityProps(next)
+		props, err := entityProps(next, nil) // titles: retitle
+		retitle = append(retitle, next.ID)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := w.record(a.Outcome, props, action, next.ID, "", a.Summary); err != nil {
-			return err
+			return nil, err
 		}
 		rows = append(rows, map[string]any{"id": next.ID, "props": props})
 	}
@@ -498,7 +520,7 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) e
 		WITH n, row, n.createdIn AS createdIn
 		SET n = row.props
 		SET n.createdIn = createdIn`); err != nil {
-		return err
+		return nil, err
 	}
 	recs, err = w.collect(`
 		MATCH (a:Entity)-[r]->(b:Entity)
@@ -506,7 +528,7 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) e
 		RETURN type(r) AS type, a.id AS from, b.id AS to, r {.*} AS r
 		ORDER BY from, type, to`, map[string]any{"ids": redated})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byType := map[string][]map[string]any{}
 	for _, rec := range recs {
@@ -519,10 +541,10 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) e
 		}
 		r, err := storedRelation(typ, from, to, m)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := w.knowSources(plan, storedSourceIDs(nil, map[string]*kg.Relation{"": r})); err != nil {
-			return err
+			return nil, err
 		}
 		next, a := kg.RerankRelation(r, apply)
 		if a.Outcome != kg.Updated {
@@ -530,17 +552,20 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) e
 		}
 		props, err := relationProps(next)
 		if err != nil {
-			return err
+			return nil, err
+		}
+		if slices.Contains(kg.TitledTypes, typ) {
+			retitle = append(retitle, from)
 		}
 		if err := w.record(a.Outcome, props, action, next.From, next.To, a.Summary); err != nil {
-			return err
+			return nil, err
 		}
 		byType[typ] = append(byType[typ], map[string]any{"from": from, "to": to, "props": props})
 	}
 	for _, typ := range sortedKeys(byType) {
 		// typ is a relation type read from the database, which this store writes from kg.RelationSpecs.
 		if _, known := kg.RelationSpecs[typ]; !known {
-			return fmt.Errorf("re-ranking: relationship type %q is not a relation type", typ)
+			return nil, fmt.Errorf("re-ranking: relationship type %q is not a relation type", typ)
 		}
 		if err := w.batches(byType[typ], `
 			UNWIND $rows AS row
@@ -548,10 +573,10 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) e
 			WITH r, row, r.createdIn AS createdIn
 			SET r = row.props
 			SET r.createdIn = createdIn`); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return retitle, nil
 }
 
 // storedSourceIDs returns the sources the claims and citations of stored items name.
@@ -593,7 +618,7 @@ func (w *txWriter) knowSources(plan *kg.Plan, ids []string) error {
 	if len(missing) == 0 {
 		return nil
 	}
-	srcs, err := txSnapshot{w}.Sources(w.ctx, missing)
+	srcs, err := txSnapshot{w: w}.Sources(w.ctx, missing)
 	if err != nil {
 		return err
 	}
@@ -613,8 +638,17 @@ func (w *txWriter) batches(rows []map[string]any, cypher string) error {
 	return nil
 }
 
-// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query.
-type txSnapshot struct{ w *txWriter }
+// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query;
+// but Search, which runs as Store.Search does, outside it: planning searches before the
+// transaction writes anything, so it sees what the transaction sees.
+type txSnapshot struct {
+	w *txWriter
+	s *Store
+}
+
+func (v txSnapshot) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	return v.s.Search(ctx, q)
+}
 
 // lookupBatch bounds the keys one snapshot query carries.
 const lookupBatch = 5000

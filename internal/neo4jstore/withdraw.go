@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -80,6 +81,7 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 	type change struct{ entity, other, summary string }
 	var changes []change
 	var deletedIDs []string
+	var retitle []string // entities whose position titles are to be set again
 	updatedRows := []map[string]any{}
 	removed := map[string]bool{}
 	for _, e := range ents {
@@ -92,7 +94,8 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 			continue
 		}
 		rep.EntitiesUpdated++
-		props, err := entityProps(next)
+		retitle = append(retitle, e.ID)
+		props, err := entityProps(next, nil) // titles: retitle, once relations are written
 		if err != nil {
 			return nil, err
 		}
@@ -116,6 +119,9 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 			}
 			if k := relKey(typ, from, to); !removed[k] {
 				removed[k] = true
+				if slices.Contains(kg.TitledTypes, typ) {
+					retitle = append(retitle, from)
+				}
 				rep.RelationsDeleted++
 				r := &kg.Relation{Type: typ, From: from, To: to}
 				changes = append(changes, change{from, to, kg.WithdrawnWithSummary(r, id, wd.Source, wd.Reason)})
@@ -132,6 +138,9 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 		next, res := kg.WithdrawFromRelation(r, wd.Source, wd.Reason, dates)
 		rep.CitationsRemoved += res.Citations
 		changes = append(changes, change{r.From, r.To, res.Summary})
+		if slices.Contains(kg.TitledTypes, r.Type) {
+			retitle = append(retitle, r.From)
+		}
 		row := map[string]any{"from": r.From, "to": r.To}
 		if res.Deleted {
 			removed[k] = true
@@ -186,6 +195,10 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 			DETACH DELETE n`, map[string]any{"ids": deletedIDs}); err != nil {
 			return nil, err
 		}
+	}
+	retitle = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(retitle))), func(id string) bool { return slices.Contains(deletedIDs, id) })
+	if err := w.retitle(retitle); err != nil {
+		return nil, err
 	}
 	if err := w.change(kg.ActionWithdraw, "", "", kg.WithdrawSummary(wd, rep)); err != nil {
 		return nil, err
@@ -305,7 +318,7 @@ func (w *txWriter) sourceDates(ents []*kg.Entity, rels []*kg.Relation) (kg.Sourc
 	for _, r := range rels {
 		rs[relKey(r.Type, r.From, r.To)] = r
 	}
-	srcs, err := txSnapshot{w}.Sources(w.ctx, storedSourceIDs(es, rs))
+	srcs, err := txSnapshot{w: w}.Sources(w.ctx, storedSourceIDs(es, rs))
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +343,7 @@ func distinctEntities(es []*kg.Entity) []*kg.Entity {
 }
 
 func distinctRelations(rs []*kg.Relation) []*kg.Relation {
-	seen := map[kg.RelationKey]bool{}
+	seen := map[kg.RelationRef]bool{}
 	var out []*kg.Relation
 	for _, r := range rs {
 		if !seen[r.Key()] {

@@ -354,7 +354,7 @@ func testWithdraw(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) 
 		{"unknown source", kg.Withdrawal{Source: "source:nowhere", Reason: "x"}, kg.CodeNotFound},
 		{"no reason", kg.Withdrawal{Source: srcRelease2, Reason: " "}, kg.CodeBadUserInput},
 		{"an entity that does not cite it", kg.Withdrawal{Source: srcRelease2, Entities: []string{pPoynter}, Reason: "x"}, kg.CodeBadUserInput},
-		{"a relation that is not there", kg.Withdrawal{Source: srcRelease2, Relations: []kg.RelationKey{{Type: kg.RelAttended, From: pPoynter, To: mHLED2021}}, Reason: "x"}, kg.CodeBadUserInput},
+		{"a relation that is not there", kg.Withdrawal{Source: srcRelease2, Relations: []kg.RelationRef{{Type: kg.RelAttended, From: pPoynter, To: mHLED2021}}, Reason: "x"}, kg.CodeBadUserInput},
 		{"not a source id", kg.Withdrawal{Source: "release 2", Reason: "x"}, kg.CodeBadUserInput},
 	}
 	for _, tc := range bad {
