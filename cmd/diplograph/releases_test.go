@@ -95,7 +95,7 @@ func TestFurtherReleasesLoseNothing(t *testing.T) {
 	}
 	for i := range b.Relations {
 		want := &b.Relations[i]
-		rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{want.From}, Types: []string{want.Type}, Direction: kg.Out})
+		rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{want.From}, Types: []string{want.Type}, Direction: kg.Out, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestFurtherReleasesLoseNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close(t.Context())
-	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{"person:roberto-velasco"}, Types: []string{kg.RelHoldsPosition}, Direction: kg.Out})
+	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{"person:roberto-velasco"}, Types: []string{kg.RelHoldsPosition}, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil || len(rels[0]) != 1 || rels[0][0].Prop(kg.PropTitle) != "Chief Officer for North America" || len(kg.Disagreements(rels[0][0].Values(nil))) != 0 {
 		t.Errorf("Velasco's position after the withdrawal = %+v, %v; want the built-in title alone", rels, err)
 	}

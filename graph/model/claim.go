@@ -10,7 +10,7 @@ import (
 // (kg.Value), its sources fetched with those of its siblings.
 type Claim struct {
 	V      kg.Value
-	source func(ctx context.Context, id string) (*Source, error)
+	source func(ctx context.Context, id string) (*kg.Source, error)
 }
 
 // Field returns the field the value is of.
@@ -34,7 +34,7 @@ func (c *Claim) Sources(ctx context.Context) ([]*Source, error) {
 			return nil, err
 		}
 		if s != nil {
-			out = append(out, s)
+			out = append(out, &Source{Source: s})
 		}
 	}
 	return out, nil
@@ -44,17 +44,17 @@ func (c *Claim) Sources(ctx context.Context) ([]*Source, error) {
 // the sources source fetches; only those of field when it is set; only the values not shown when
 // alternatives.
 func claims(ctx context.Context, claims []kg.Claim, field *string, alternatives bool,
-	source func(ctx context.Context, id string) (*Source, error)) ([]*Claim, error) {
+	source func(ctx context.Context, id string) (*kg.Source, error)) ([]*Claim, error) {
 	var dateErr error
 	dates := func(id string) string {
 		s, err := source(ctx, id)
 		if err != nil {
 			dateErr = err
 		}
-		if s == nil || s.S == nil {
+		if s == nil {
 			return ""
 		}
-		return s.S.Published
+		return s.Published
 	}
 	vs := kg.RankValues(claims, dates)
 	if dateErr != nil {
@@ -71,27 +71,27 @@ func claims(ctx context.Context, claims []kg.Claim, field *string, alternatives 
 }
 
 // Basis returns how the entity's citations support that it exists.
-func (b *EntityBase) Basis() Basis { return Basis(kg.ItemBasis(b.E.Citations)) }
+func (b *EntityBase) Basis() Basis { return Basis(kg.ItemBasis(b.Entity.Citations)) }
 
 // Claims returns every value the entity's sources give (of field, when set), shown values first.
 func (b *EntityBase) Claims(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, b.E.ItemClaims(), field, false, b.B.Source)
+	return claims(ctx, b.Entity.ItemClaims(), field, false, b.Batch.Source)
 }
 
 // Alternatives returns the values the entity's sources give that it does not show.
 func (b *EntityBase) Alternatives(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, b.E.ItemClaims(), field, true, b.B.Source)
+	return claims(ctx, b.Entity.ItemClaims(), field, true, b.Batch.Source)
 }
 
 // Basis returns how the relation's citations support that it holds.
-func (r *Relation) Basis() Basis { return Basis(kg.ItemBasis(r.R.Citations)) }
+func (r *Relation) Basis() Basis { return Basis(kg.ItemBasis(r.Rel.Citations)) }
 
 // Claims returns every value the relation's sources give (of field, when set), shown values first.
 func (r *Relation) Claims(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, r.R.ItemClaims(), field, false, r.B.Source)
+	return claims(ctx, r.Rel.ItemClaims(), field, false, r.Batch.Source)
 }
 
 // Alternatives returns the values the relation's sources give that it does not show.
 func (r *Relation) Alternatives(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, r.R.ItemClaims(), field, true, r.B.Source)
+	return claims(ctx, r.Rel.ItemClaims(), field, true, r.Batch.Source)
 }

@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -13,7 +14,7 @@ import (
 // every citation STATED, and that importing its bundle again changes nothing: no migration.
 func TestDatabaseBeforeBasesReadsAsStated(t *testing.T) {
 	ctx := t.Context()
-	b := storetest.Generate(40)
+	b := graphgen.Generate(40)
 	s := neo4jtest.Store(t, b)
 	before, err := storetest.Dump(ctx, s)
 	if err != nil {
@@ -35,7 +36,7 @@ func TestDatabaseBeforeBasesReadsAsStated(t *testing.T) {
 		t.Errorf("a database without citation bases reads differently")
 	}
 	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleEditor, Name: "test", Authenticated: true})
-	rep, err := s.Import(ctx, storetest.Generate(40), kg.ImportOptions{})
+	rep, err := s.Import(ctx, graphgen.Generate(40), kg.ImportOptions{})
 	if err != nil || rep.Created+rep.Updated != 0 {
 		t.Errorf("Import(the same bundle) into the old database = %+v, %v; want everything unchanged", rep, err)
 	}

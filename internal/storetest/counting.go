@@ -13,7 +13,7 @@ var countedMethods = [...]string{
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
 	"WithdrawSource",
-	"CitedEntities", "CitedRelations", "MergeEntities",
+	"CitedEntities", "CitedRelations", "MergeEntities", "UndoMerge",
 }
 
 const (
@@ -42,6 +42,7 @@ const (
 	callCitedEntities
 	callCitedRelations
 	callMergeEntities
+	callUndoMerge
 )
 
 // Counting is a kg.Store that counts the calls made to each method of the store
@@ -203,4 +204,9 @@ func (c *Counting) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.Cit
 func (c *Counting) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.MergeReport, error) {
 	c.calls[callMergeEntities].Add(1)
 	return c.store.MergeEntities(ctx, m)
+}
+
+func (c *Counting) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoReport, error) {
+	c.calls[callUndoMerge].Add(1)
+	return c.store.UndoMerge(ctx, u)
 }

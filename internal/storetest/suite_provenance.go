@@ -47,7 +47,7 @@ func release2() *kg.Bundle {
 // dates returns the publication dates of the sources s holds.
 func dates(t *testing.T, s kg.Store) kg.SourceDates {
 	t.Helper()
-	page, err := s.ListSources(t.Context(), kg.ListQuery{})
+	page, err := s.ListSources(t.Context(), kg.ListQuery{Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatalf("ListSources() error = %v", err)
 	}
@@ -71,7 +71,7 @@ func fieldValues(vs []kg.Value, field string) []string {
 
 func position(t *testing.T, s kg.Store, from, to string) *kg.Relation {
 	t.Helper()
-	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{from}, Direction: kg.Out})
+	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{from}, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatalf("Relations(%s) error = %v", from, err)
 	}
@@ -298,7 +298,7 @@ func testCitationBasis(t *testing.T, s kg.Store) {
 	if r := mustRelation(t, s, rel); !kg.EqualCitations(r.Citations, rel.Citations) {
 		t.Errorf("AddRelation() citations = %+v, want %+v", r.Citations, rel.Citations)
 	}
-	rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{mTalks}, Types: []string{kg.RelAttended}, Direction: kg.In})
+	rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{mTalks}, Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit})
 	if err != nil || len(rels[0]) != 1 || !kg.EqualCitations(rels[0][0].Citations, rel.Citations) {
 		t.Errorf("Relations(%s) = %+v, %v; want the attendance with citations %+v", mTalks, rels, err, rel.Citations)
 	}
@@ -391,7 +391,7 @@ func testWithdraw(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) 
 	if len(cs) == 0 || cs[0].Action != kg.ActionWithdraw || !strings.Contains(cs[0].Summary, "the release was retracted") {
 		t.Errorf("changes of the deleted topic = %s, want the withdrawal with its reason first", changesText(cs))
 	}
-	all, _ := s.Changes(t.Context(), kg.ChangeQuery{})
+	all, _ := s.Changes(t.Context(), kg.ChangeQuery{Limit: kg.NoLimit})
 	var whole *kg.Change
 	for _, c := range all.Changes {
 		if c.Action == kg.ActionWithdraw && c.Entity == "" {
