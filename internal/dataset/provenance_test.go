@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,14 +59,12 @@ func states(it item, field string, v any, quote string) (ok, checkable bool) {
 		parts := strings.Split(s, "-")
 		ok = strings.Contains(quote, parts[0])
 		if len(parts) > 1 {
-			var m int
-			fmt.Sscanf(parts[1], "%d", &m)
-			ok = ok && strings.Contains(quote, months[m-1])
+			m, err := strconv.Atoi(parts[1])
+			ok = ok && err == nil && m >= 1 && m <= 12 && strings.Contains(quote, months[m-1])
 		}
 		if len(parts) > 2 {
-			var d int
-			fmt.Sscanf(parts[2], "%d", &d)
-			ok = ok && regexp.MustCompile(fmt.Sprintf(`\b%d\b`, d)).MatchString(quote)
+			d, err := strconv.Atoi(parts[2])
+			ok = ok && err == nil && regexp.MustCompile(fmt.Sprintf(`\b%d\b`, d)).MatchString(quote)
 		}
 		return ok, true
 	case key == kg.PropOrdinal:

@@ -226,16 +226,6 @@ func MergedRelation(keep, add *Relation, dates SourceDates) *Relation {
 	return MergeRelation(keep, &a, MergeOptions{Dates: dates})
 }
 
-// cloneProps returns a copy of p, never nil (canonicalEntity and canonicalRelation drop an empty
-// one).
-func cloneProps(p map[string]any) map[string]any {
-	c := make(map[string]any, len(p))
-	for k, v := range p {
-		c[k] = v
-	}
-	return c
-}
-
 // MergeSummary is the summary of the change that merges from into p's survivor.
 func MergeSummary(p *MergePlan, from *Entity) string {
 	moved := 0
