@@ -77,6 +77,12 @@ func Draft(ctx context.Context, text string, opts Options) (*Result, error) {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "the text to draft from is empty")
 	}
 	src := opts.Source
+	if src.ID != "" && (!strings.HasPrefix(src.ID, "source:") || !kg.ValidID(src.ID)) {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "source id %q is not of the form source:<slug> (lower-case letters, digits and single hyphens)", src.ID)
+	}
+	if src.Published != "" && !kg.ValidDate(src.Published) {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "published %q is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)", src.Published)
+	}
 	b := newBuilder(text, src)
 	for _, sp := range sentences(text) {
 		b.sentence(sp)
@@ -297,7 +303,11 @@ func matchExisting(ctx context.Context, s kg.Searcher, res *Result) error {
 	taken := map[string]bool{}
 	for i := range res.Bundle.Entities {
 		e := &res.Bundle.Entities[i]
-		dups, err := kg.SearchDuplicates(ctx, s, e)
+		// Scored as a new entity without an id, so that an existing entity with the id the draft
+		// gave it is reported (and matched) like any other.
+		probe := *e
+		probe.ID = ""
+		dups, err := kg.SearchDuplicates(ctx, s, &probe)
 		if err != nil {
 			return err
 		}
