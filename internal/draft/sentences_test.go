@@ -84,9 +84,9 @@ func TestDraftInferences(t *testing.T) {
 	meeting := "meeting:14th-plenary-meeting-of-the-21st-century-border-management-process-executive-steering-committee"
 	want := map[string]string{
 		meeting: "properties.date",
-		"ATTENDED person:ken-salazar -> " + meeting:                           "properties.role",
+		"ATTENDED person:ken-salazar -> " + meeting:                          "properties.role",
 		"HOLDS_POSITION person:rachel-poynter -> organization:us-government": "to",
-		"LOCATED_IN place:mexico-city -> country:mexico":                      "relation",
+		"LOCATED_IN place:mexico-city -> country:mexico":                     "relation",
 	}
 	got := map[string]string{}
 	for _, in := range res.Inferences {
