@@ -26,9 +26,10 @@ var measured = []struct {
 }{
 	{name: "seed", published: "2022-12", entRecall: 0.9, entPrecision: 0.9, relRecall: 0.85, relPrecision: 0.9},
 	{name: "esc-15th-plenary", published: "2023-11", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
-	// Written after the rules were last changed, and measured as it came out: the estimate for a
-	// new document (docs/drafting.md). Its floors keep that from getting worse.
-	{name: "hled-fourth-meeting", published: "2023-09", againstBuiltin: true, entRecall: 0.75, entPrecision: 0.8, relRecall: 0.55, relPrecision: 0.8},
+	// Written after the rules were first adjusted and measured as it came out (entities P 0.82 R
+	// 0.78, relations P 0.81 R 0.59: the estimate for a new document, docs/drafting.md), then used to
+	// adjust them again.
+	{name: "hled-fourth-meeting", published: "2023-09", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
 	{name: "hlsd-third-meeting", published: "2023-10", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
 }
 

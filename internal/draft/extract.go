@@ -47,6 +47,7 @@ func (b *builder) sentence(sp span) {
 	slices.SortFunc(s.ments, func(x, y *mention) int { return x.from - y.from })
 	s.meetings()
 	s.delegations()
+	s.chairs()
 	s.outcomes()
 	s.supports()
 	s.topics()
@@ -211,14 +212,31 @@ func (s *sent) people() {
 				}
 			}
 		}
+		nameFirst := false
+		if nameFrom < 0 {
+			// "<title> <name> of the <organization>": the name right after the title.
+			k := h + n
+			for k < end && isNameWord(s.tok(k)) && k-(h+n) < 3 {
+				k++
+			}
+			if at := s.tok(k); k-(h+n) >= 2 && (lex().titleLinks[at] || lex().titleAt[at]) {
+				nameFrom, nameTo, nameFirst = h+n, k, true
+			}
+		}
 		if nameFrom < 0 {
 			continue
 		}
-		compEnd := end
-		if !appositive {
+		compFrom, compEnd := h+n, end
+		switch {
+		case nameFirst:
+			compFrom = nameTo
+		case !appositive:
 			compEnd = nameFrom
 		}
-		titleEnd, orgFrom, orgTo := s.splitComplement(h+n, compEnd)
+		titleEnd, orgFrom, orgTo := s.splitComplement(compFrom, compEnd)
+		if nameFirst {
+			titleEnd = h + n
+		}
 		title := s.text(titleStart, titleEnd)
 		name := s.text(nameFrom, nameTo)
 		var aliases []string

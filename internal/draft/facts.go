@@ -117,6 +117,46 @@ func (s *sent) meetings() {
 	}
 }
 
+// chairs drafts "<people> co-chaired the meeting, joined by <person>": attendance without a
+// delegation named. A person's delegation is the country their title names ("Mexican Secretary
+// of Economy"), if any.
+func (s *sent) chairs() {
+	meeting := s.b.meeting
+	if meeting == nil || s.find(0, "delegation", "delegations") >= 0 {
+		return
+	}
+	for _, vr := range lex().chairs {
+		v := s.phraseAt(0, vr.Verb)
+		if v < 0 {
+			continue
+		}
+		var people []*mention
+		if strings.HasSuffix(vr.Verb, " by") {
+			people = s.mentionsOf(v, len(s.toks), kg.KindPerson)
+		} else if t := s.tok(v + 1 + boolInt(s.tok(v+1) == "the")); lex().meetingHeads[t] || t == "talks" || t == "dialogue" {
+			people = s.mentionsOf(0, v, kg.KindPerson)
+		}
+		for _, p := range people {
+			if _, done := s.b.relIndex[kg.RelAttended+" "+p.e.e.ID+" "+meeting.e.ID]; done {
+				continue
+			}
+			props := map[string]any{kg.PropRole: vr.Role}
+			if p.e.country != nil {
+				props[kg.PropDelegation] = p.e.country.Code
+				p.e.setDelegation(p.e.country, s.quote)
+			}
+			s.b.relate(kg.RelAttended, p.e, meeting, props, s.quote, "")
+		}
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // clauses splits the sentence at semicolons and "while", "whereas".
 func (s *sent) clauses() [][2]int {
 	var out [][2]int
@@ -266,10 +306,23 @@ func (s *sent) outcomes() {
 		for end < len(s.toks) && !slices.Contains([]string{",", ";", ".", "to", "which", "that", "and"}, s.tok(end)) {
 			end++
 		}
-		from, to, list := k+1, end, false
+		from, to, list, topicList := k+1, end, false, false
 		for _, p := range l.outcomeLists {
 			if at := s.phraseAt(k+1, p); at >= 0 && (at == k+1 || s.tok(at-1) == ",") {
-				from, to, list = at+len(strings.Fields(p)), len(s.toks), true
+				// Items of a commitment are topics unless they name an initiative; items of
+				// "including" or "progress on" are initiatives.
+				from, to, list, topicList = at+len(strings.Fields(p)), len(s.toks), true, strings.Contains(p, "commitment")
+				// The list runs to the sentence's end, or to the next outcome ("reviewed progress on
+				// X and adopted Y") or relative clause.
+				for i := from; i < to; i++ {
+					if _, verb := l.outcomes[s.tok(i)]; verb || s.tok(i) == "which" {
+						to = i
+						for to > from && (s.tok(to-1) == "and" || s.tok(to-1) == ",") {
+							to--
+						}
+						break
+					}
+				}
 				if s.tok(to-1) == "." {
 					to--
 				}
@@ -297,7 +350,7 @@ func (s *sent) outcomes() {
 				if name == "" {
 					continue
 				}
-				if initiative || !list {
+				if initiative || !topicList {
 					s.b.relate(typ, meeting, s.b.entity(kg.KindInitiative, name, s.quote), nil, s.quote, "")
 				} else {
 					s.b.relate(kg.RelAddresses, meeting, s.b.entity(kg.KindTopic, name, s.quote), nil, s.quote, "")

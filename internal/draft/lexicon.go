@@ -28,6 +28,7 @@ type lexicon struct {
 	places          []*place
 	outcomes        map[string]string // verb -> relation type
 	attends         []verbRole
+	chairs          []verbRole
 	supports        []string // longest first
 	topicLists      []string
 	outcomeLists    []string
@@ -131,16 +132,19 @@ func parseLexicon(text string) (*lexicon, error) {
 				return nil, bad("a place is \"name | country code | other names\"")
 			}
 			l.places = append(l.places, &place{Name: f[0], Country: f[1], Names: append([]string{f[0]}, splitList(f[2])...)})
-		case "outcome", "attend":
+		case "outcome", "attend", "chair":
 			for _, it := range items {
 				verb, val, ok := strings.Cut(it, "=")
 				if !ok {
 					return nil, bad("want verb=VALUE")
 				}
-				if section == "outcome" {
+				switch section {
+				case "outcome":
 					l.outcomes[verb] = val
-				} else {
+				case "attend":
 					l.attends = append(l.attends, verbRole{verb, val})
+				default:
+					l.chairs = append(l.chairs, verbRole{verb, val})
 				}
 			}
 		case "support":
