@@ -107,13 +107,11 @@ type ent struct {
 	deleg   *country // the delegation a person or organization sat in
 	// delegQuote is the sentence that puts it in the delegation.
 	delegQuote string
-	order      int
 }
 
 // rel is a relation of the draft.
 type rel struct {
-	r     kg.Relation
-	order int
+	r kg.Relation
 }
 
 type builder struct {
@@ -185,7 +183,7 @@ func (b *builder) entity(k kg.Kind, name, quote string) *ent {
 		b.cite(&e.e.Citations, quote)
 		return e
 	}
-	e := &ent{e: kg.Entity{ID: draftID(k, name), Kind: k, Name: name}, order: len(b.ents)}
+	e := &ent{e: kg.Entity{ID: draftID(k, name), Kind: k, Name: name}}
 	b.cite(&e.e.Citations, quote)
 	b.ents = append(b.ents, e)
 	return e
@@ -244,7 +242,7 @@ func (b *builder) relate(typ string, from, to *ent, props map[string]any, quote,
 	key := typ + " " + from.e.ID + " " + to.e.ID
 	r, ok := b.relIndex[key]
 	if !ok {
-		r = &rel{r: kg.Relation{Type: typ, From: from.e.ID, To: to.e.ID}, order: len(b.rels)}
+		r = &rel{r: kg.Relation{Type: typ, From: from.e.ID, To: to.e.ID}}
 		b.relIndex[key] = r
 		b.rels = append(b.rels, r)
 	}

@@ -47,7 +47,10 @@ func (s *sent) meetings() {
 			continue
 		}
 		people := s.mentionsOf(d.to+2, len(s.toks), kg.KindPerson)
-		if len(people) < 2 || s.tok(people[0].to) != "and" && s.find(people[0].to, "and") != people[1].from-1 && s.find(people[0].to, "and") < 0 {
+		if len(people) < 2 {
+			continue
+		}
+		if and := s.find(people[0].to, "and"); and < 0 || and > people[1].from {
 			continue
 		}
 		m := s.b.entity(kg.KindMeeting, s.text(d.from, people[1].to), s.quote)
