@@ -5,6 +5,9 @@
 //	diplograph draft FILE       draft a bundle from a press release's plain text
 //	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
 //	diplograph export           write the whole graph as a bundle
+//	diplograph repair           check (--dry-run) or repair the embedded store's write-ahead log
+//	diplograph backup FILE      copy the embedded store's data while it serves
+//	diplograph restore FILE     put a backup into a new data dir
 //	diplograph version          print the version
 package main
 
@@ -46,6 +49,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "export":
 		err = runExport(ctx, args, getenv, stdout, stderr)
+	case "repair":
+		err = runRepair(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		err = runRestore(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
 	case "help", "-h", "--help":
@@ -72,5 +81,8 @@ const usage = `usage:
   diplograph draft [flags] FILE | -           draft a bundle from a press release's text (--out FILE)
   diplograph cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   diplograph export [--format bundle] [--out FILE]  write the whole graph as a bundle
+  diplograph repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log
+  diplograph backup [--data-dir DIR] FILE           copy the embedded store's data (it may be serving)
+  diplograph restore [--data-dir DIR] FILE          put a backup into a new data dir
   diplograph version                          print the version
 Run 'diplograph COMMAND -h' for a command's flags.`
