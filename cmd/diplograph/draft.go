@@ -56,7 +56,7 @@ func runDraft(ctx context.Context, args []string, getenv func(string) string, st
 	opts := draft.Options{Source: src}
 	where := "nothing"
 	if !*noMatch {
-		s, w, err := openMatchTarget(ctx, cfg, *builtin)
+		s, w, err := openMatchTarget(ctx, cfg, *builtin, stderr)
 		if err != nil {
 			return err
 		}
@@ -84,12 +84,9 @@ func runDraft(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 // openMatchTarget opens what a draft is matched against: Neo4j, the data dir, or the built-in set.
-func openMatchTarget(ctx context.Context, cfg Config, builtin bool) (kg.Store, string, error) {
-	if !builtin {
-		switch {
-		case cfg.Neo4jURI != "", cfg.DataDir != "":
-			return openWriteTarget(ctx, cfg, false)
-		}
+func openMatchTarget(ctx context.Context, cfg Config, builtin bool, stderr io.Writer) (kg.Store, string, error) {
+	if !builtin && (cfg.Neo4jURI != "" || cfg.DataDir != "") {
+		return openWriteTarget(ctx, cfg, false, stderr)
 	}
 	b, err := dataset.Bundle()
 	if err != nil {

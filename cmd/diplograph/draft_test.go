@@ -39,6 +39,20 @@ func TestDraftCommand(t *testing.T) {
 		t.Errorf("import --dry-run of the draft = %d: %s", code, stderr)
 	}
 
+	// Against a data directory that holds the built-in set and the plenary imported above.
+	dir := filepath.Join(t.TempDir(), "data")
+	if code, _, stderr := runCLI(t, "import", "--data-dir", dir, "--builtin"); code != 0 {
+		t.Fatalf("import --builtin = %d: %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "import", "--data-dir", dir, out); code != 0 {
+		t.Fatalf("import of the draft = %d: %s", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "draft", "--data-dir", dir, "--published", "2023-11", text)
+	if code != 0 || !strings.Contains(stderr, "matched against the data directory") ||
+		!strings.Contains(stderr, `matched: "Diane Morales" (person:diane-morales)`) {
+		t.Errorf("draft --data-dir = %d, want the plenary's new people matched to the imported ones:\n%s", code, stderr)
+	}
+
 	code, stdout, stderr = runCLI(t, "draft", "--no-match", text)
 	if code != 0 || !strings.Contains(stdout, `"person:kenneth-salazar"`) || strings.Contains(stderr, "matched:") {
 		t.Errorf("draft --no-match = %d, want Kenneth Salazar drafted as new:\n%s", code, stderr)
