@@ -97,18 +97,18 @@ func (r *queryResolver) CommonConnections(ctx context.Context, a string, b strin
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, to *string, first *int) ([]*model.Meeting, error) {
+func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error) {
 	n, err := limit(first, defaultTimeline)
 	if err != nil {
 		return nil, err
 	}
-	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n}
+	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n, Direct: direct != nil && *direct}
 	if n == 0 {
 		q.Limit = 1
 		if err := q.Validate(); err != nil {
 			return nil, err
 		}
-		return []*model.Meeting{}, nil
+		return []*model.TimelineEntry{}, nil
 	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
@@ -116,11 +116,5 @@ func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Meeting, 0, len(es))
-	for _, e := range model.NewBatch(r.Store, es).Entities() {
-		if m, ok := e.(*model.Meeting); ok {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return model.NewTimeline(r.Store, es), nil
 }

@@ -166,7 +166,7 @@ func relationsSpec(types []string, direction *model.Direction, first *int) (mode
 	}
 	for _, t := range types {
 		if _, ok := kg.RelationSpecs[t]; !ok {
-			return model.RelSpec{}, badInput("unknown relation type %q", t)
+			return model.RelSpec{}, badInput("%s", kg.UnknownRelationType(t))
 		}
 	}
 	dir := kg.Both

@@ -349,6 +349,9 @@ func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Source returns SourceResolver implementation.
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+
 // Topic returns TopicResolver implementation.
 func (r *Resolver) Topic() TopicResolver { return &topicResolver{r} }
 
@@ -361,5 +364,6 @@ type (
 	personResolver       struct{ *Resolver }
 	placeResolver        struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
+	sourceResolver       struct{ *Resolver }
 	topicResolver        struct{ *Resolver }
 )

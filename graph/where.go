@@ -21,6 +21,7 @@ const (
 	dateOps
 	intOps
 	listOps
+	citedOps // CitedByFilter: eq and in over the sources of an entity's citations (a list)
 )
 
 // whereField says what one field of a *Where input filters on: an entity field with the
@@ -49,6 +50,7 @@ func common(extra map[string]whereField) map[string]whereField {
 		"name":        {field: "name", ops: stringOps},
 		"aliases":     {field: "aliases", ops: listOps},
 		"description": {field: "description", ops: stringOps},
+		"citedBy":     {field: kg.FieldCitedBy, ops: citedOps},
 	}
 	for k, v := range extra {
 		m[k] = v
@@ -202,6 +204,14 @@ func compilePlain(key string, where map[string]any) (*kg.Filter, error) {
 			continue
 		}
 		ops := asMap(val)
+		if spec.ops == citedOps {
+			sub, err := compileCitedBy(ops)
+			if err != nil {
+				return nil, err
+			}
+			f.And = append(f.And, sub...)
+			continue
+		}
 		for _, opName := range sortedKeys(ops) {
 			v := ops[opName]
 			if v == nil {
@@ -219,6 +229,45 @@ func compilePlain(key string, where map[string]any) (*kg.Filter, error) {
 		}
 	}
 	return f, nil
+}
+
+// compileCitedBy turns a CitedByFilter into filters on kg.FieldCitedBy, a list: eq is one source
+// among those of the citations; in is one of several (none for an empty list).
+func compileCitedBy(ops map[string]any) ([]*kg.Filter, error) {
+	includes := func(v any) (*kg.Filter, error) {
+		id, ok := v.(string)
+		if !ok {
+			return nil, badInput("citedBy takes source ids, not %v", v)
+		}
+		return &kg.Filter{Conds: []kg.Cond{{Field: kg.FieldCitedBy, Op: kg.OpIncludes, Value: id}}}, nil
+	}
+	var out []*kg.Filter
+	if v := ops["eq"]; v != nil {
+		f, err := includes(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	if v, ok := ops["in"]; ok && v != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return nil, badInput("citedBy.in takes a list")
+		}
+		oneOf := &kg.Filter{}
+		for _, x := range list {
+			f, err := includes(x)
+			if err != nil {
+				return nil, err
+			}
+			oneOf.Or = append(oneOf.Or, f)
+		}
+		if len(list) == 0 { // matches nothing, as every other in: []
+			oneOf.Conds = []kg.Cond{{Field: "id", Op: kg.OpIn, Value: []any{}}}
+		}
+		out = append(out, oneOf)
+	}
+	return out, nil
 }
 
 func compileRel(rel *relField, val map[string]any) ([]kg.RelCond, error) {

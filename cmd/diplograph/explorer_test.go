@@ -95,8 +95,9 @@ func screenshotDir(tb testing.TB) string {
 // explorer.spec.mjs) against the real program on the embedded store with the built-in data set.
 func TestExplorerInBrowser(t *testing.T) {
 	node := browserDeps(t)
+	const editorKey = "e2e-editor-key-0123456789abcdef"
 	m := &Main{
-		Config: testConfig(t, nil),
+		Config: testConfig(t, map[string]string{"DIPLOGRAPH_API_KEYS": "editor:" + editorKey}),
 		Log:    slog.New(slog.DiscardHandler),
 	}
 	if err := m.Open(t.Context()); err != nil {
@@ -114,7 +115,8 @@ func TestExplorerInBrowser(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	runNode(t, ctx, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t))
+	runNode(t, ctx, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t),
+		"EDITOR_KEY="+editorKey)
 }
 
 // TestWebUnits runs the front end's unit tests (web/test, node's test runner; no browser).

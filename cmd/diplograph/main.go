@@ -77,7 +77,7 @@ var errUsage = errors.New("usage")
 
 const usage = `usage:
   diplograph serve [flags]                    serve the GraphQL API
-  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
+  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j, the data dir or a running server (--server URL; --dry-run: check only)
   diplograph draft [flags] FILE | -           draft a bundle from a press release's text (--out FILE)
   diplograph cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   diplograph export [--format bundle] [--out FILE]  write the whole graph as a bundle

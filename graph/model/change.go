@@ -1,6 +1,10 @@
 package model
 
-import "github.com/diplograph/diplograph/internal/kg"
+import (
+	"encoding/json"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
 
 // Change is one entry of the audit trail.
 type Change struct{ C *kg.Change }
@@ -22,3 +26,15 @@ func (c *Change) Entity() *string { return optional(c.C.Entity) }
 
 // Summary returns what changed.
 func (c *Change) Summary() string { return c.C.Summary }
+
+// Detail returns what undoing the change needs, decoded JSON, or nil.
+func (c *Change) Detail() any {
+	if c.C.Detail == "" {
+		return nil
+	}
+	var v any
+	if err := json.Unmarshal([]byte(c.C.Detail), &v); err != nil {
+		return c.C.Detail // not JSON: served as the text it is
+	}
+	return v
+}

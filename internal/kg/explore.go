@@ -46,9 +46,10 @@ type Explorer interface {
 	CommonConnections(ctx context.Context, q CommonQuery) ([]*Entity, error)
 
 	// Timeline returns meetings in timeline order (CompareTimeline): every meeting when q.ID is
-	// empty, else the meetings the entity took part in as TimelineQuery describes, kept when
-	// their date can fall within [q.From, q.To], at most q.Limit.
-	Timeline(ctx context.Context, q TimelineQuery) ([]*Entity, error)
+	// empty, else the meetings the entity took part in as TimelineQuery describes, each with the
+	// ways it took part (Via, in CompareVia order), kept when their date can fall within
+	// [q.From, q.To], at most q.Limit.
+	Timeline(ctx context.Context, q TimelineQuery) ([]*TimelineEntry, error)
 }
 
 // PathQuery asks for paths between two entities.
@@ -181,17 +182,23 @@ func (q CommonQuery) Validate() error {
 
 // TimelineQuery asks for meetings in date order.
 //
-// With an ID, the meetings are those the entity took part in:
+// With an ID, the meetings are those the entity took part in, each with every way it did (Via):
 //
-//   - directly: every meeting with a relation to the entity, of any type and direction (a
-//     person's ATTENDED, an organization's REPRESENTED_AT, a dialogue's sessions, a place's
-//     meetings, an initiative's or topic's meetings); a meeting's own timeline is itself;
-//   - a person, through its organizations: the meetings where an organization the person
-//     HOLDS_POSITION in was REPRESENTED_AT;
-//   - a country, through its delegations and organizations: the meetings with an ATTENDED or
-//     REPRESENTED_AT relation whose delegation is the country's code, and the meetings where an
-//     organization that BELONGS_TO the country was REPRESENTED_AT;
-//   - a dialogue, through its parts: the sessions of every dialogue PART_OF it, at any depth.
+//   - directly (WayDirect): every meeting with a relation to the entity, of any type and
+//     direction (a person's ATTENDED, an organization's REPRESENTED_AT, a dialogue's sessions, a
+//     place's meetings, an initiative's or topic's meetings), one Via per relation type; a
+//     meeting's own timeline is itself (WayDirect, no relation);
+//   - a person, through its organizations (WayOrganization): the meetings where an organization
+//     the person HOLDS_POSITION in was REPRESENTED_AT, one Via per organization;
+//   - a country, through its delegations (WayDelegation): the meetings with an ATTENDED or
+//     REPRESENTED_AT relation whose delegation is the country's code, one Via per member of the
+//     delegation and relation; and through its organizations (WayOrganization): the meetings
+//     where an organization that BELONGS_TO the country was REPRESENTED_AT;
+//   - a dialogue, through its parts (WayDialogue): the sessions of every dialogue PART_OF it, at
+//     any depth, one Via per part.
+//
+// Direct keeps only the meetings the entity took part in directly, with those ways only: the
+// meetings the sources put the entity at, not those of its organizations, delegations or parts.
 //
 // From and To bound the dates, compared at the precision both have: a meeting is kept when its
 // date can fall within [From, To], so From "2022-07" keeps a meeting dated "2022" and To "2022"
@@ -200,6 +207,7 @@ type TimelineQuery struct {
 	ID       string // empty: every meeting
 	From, To string // ISO 8601 dates, possibly partial; empty: unbounded
 	Limit    int    // 1..MaxExploreResults
+	Direct   bool   // only the meetings ID took part in directly
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -252,14 +260,7 @@ func checkLimit(name string, n, max int) error {
 	return nil
 }
 
-func checkTypes(types []string) error {
-	for _, t := range types {
-		if _, ok := RelationSpecs[t]; !ok {
-			return Errorf(CodeBadUserInput, "unknown relation type %q", t)
-		}
-	}
-	return nil
-}
+func checkTypes(types []string) error { return CheckRelationTypes(types) }
 
 // OutOfTime returns the CodeTimeout error of an exploration that ran into its time limit, with
 // advice a person can act on; cause is kept for the log.

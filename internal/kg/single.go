@@ -29,7 +29,7 @@ func ItemProblems(ps []Problem, prefix string) []Problem {
 func CheckRemoveRelation(typ, from, to string) error {
 	var p problems
 	if _, ok := RelationSpecs[typ]; !ok {
-		p.add("type", "unknown relation type %q", typ)
+		p.add("type", "%s", UnknownRelationType(typ))
 	}
 	if !ValidID(from) || KindOfID(from) == "" {
 		p.add("from", "%q is not an entity id", from)

@@ -52,6 +52,14 @@ type Store interface {
 	// those entities. Kinds that are not kg.Kinds match nothing.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 
+	// CitedEntities returns one page of the entities of q.Kinds with a citation from q.Source,
+	// by id, after q.After (cited.go); an unknown source gives an empty page.
+	CitedEntities(ctx context.Context, q CitedQuery) (*CitedEntityPage, error)
+
+	// CitedRelations returns one page of the relations of q.Types with a citation from q.Source,
+	// by type, From and To, after the relation whose RelationKey is q.After.
+	CitedRelations(ctx context.Context, q CitedQuery) (*CitedRelationPage, error)
+
 	// Explorer: paths, neighborhoods, common connections and timelines (explore.go).
 	Explorer
 

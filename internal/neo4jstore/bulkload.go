@@ -74,7 +74,7 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions
 	// malformed property names); they are computed again batch by batch when written, so memory
 	// holds the bundle and one batch, not every item's properties.
 	for _, w := range plan.Entities {
-		if _, err := entityProps(w.Entity); err != nil {
+		if _, err := entityProps(w.Entity, nil); err != nil {
 			return st, err
 		}
 	}
@@ -142,6 +142,12 @@ func (emptySnapshot) MatchNames(context.Context, []kg.NameKey) (map[kg.NameKey][
 	return map[kg.NameKey][]string{}, nil
 }
 
+func (emptySnapshot) Redirects(context.Context, []string) (map[string]string, error) {
+	return nil, nil
+}
+
+func (emptySnapshot) Search(context.Context, kg.SearchQuery) ([]kg.SearchHit, error) { return nil, nil }
+
 // bulkSeq is the seq of the one :Change a bulk load records, as the first import into an empty
 // database gets.
 const bulkSeq int64 = 1
@@ -175,7 +181,7 @@ func (l *bulkLoad) claim(ctx context.Context, summary string) error {
 				"for an empty database; import into it instead, or empty it first", n)
 		}
 		res, err = tx.Run(ctx, `
-			CREATE (:ChangeLog {id: 'changes', seq: $seq, lockedAt: datetime()})
+			CREATE (:ChangeLog {id: 'changes', seq: $seq, lockedAt: datetime(), `+keyTitlesIndexed+`: true})
 			CREATE (c:Change)
 			SET c = $change`, map[string]any{"seq": bulkSeq, "change": change})
 		if err != nil {
@@ -289,6 +295,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 	}
 
 	step = "entities"
+	titles := bulkTitles(l.plan)
 	byLabel := map[string][]*kg.EntityWrite{}
 	for _, w := range l.plan.Entities {
 		byLabel[w.Entity.Kind.Label()] = append(byLabel[w.Entity.Kind.Label()], w)
@@ -301,7 +308,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 			SET n = props`
 		for _, w := range byLabel[label] {
 			next, _, _ := kg.ApplyEntity(nil, w)
-			props, err := entityProps(next)
+			props, err := entityProps(next, titles[next.ID])
 			if err != nil {
 				return err
 			}

@@ -20,30 +20,45 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 	}
 	rows := map[string][]any{}
 	entities := map[string]*kg.Entity{}
+	ids := q.IDs
 	if len(q.IDs) > 0 && (len(cols) > 0 || q.WithEntities) {
-		node := "null"
+		node, match := "null", "MATCH (n:Entity {id: id})"
 		if q.WithEntities {
+			// Asked for by id (node, entity): a merged id (a :Redirect) stands for its survivor,
+			// whose id the expansion carries.
 			node = "n {.*}"
+			match = "OPTIONAL MATCH (d:Redirect {id: id}) MATCH (n:Entity {id: coalesce(d.to, id)})"
 		}
 		recs, err := s.read(ctx, `
 			UNWIND $ids AS id
-			MATCH (n:Entity {id: id})
-			RETURN id, `+node+` AS n, [`+strings.Join(cols, ",\n")+`] AS selects`, params)
+			`+match+`
+			RETURN id, n.id AS resolved, `+node+` AS n, [`+strings.Join(cols, ",\n")+`] AS selects`, params)
 		if err != nil {
 			return nil, s.mapError(ctx, "expand", err)
 		}
+		resolved := map[string]string{}
 		for _, rec := range recs {
 			id, _ := rec.Values[0].(string)
-			if m, ok := rec.Values[1].(map[string]any); ok {
-				entities[id] = entityFromMap(m)
+			rid, _ := rec.Values[1].(string)
+			resolved[id] = rid
+			if m, ok := rec.Values[2].(map[string]any); ok {
+				entities[rid] = entityFromMap(m)
 			}
-			rows[id], _ = rec.Values[2].([]any)
+			rows[rid], _ = rec.Values[3].([]any)
+		}
+		if q.WithEntities {
+			ids = make([]string, len(q.IDs))
+			for i, id := range q.IDs {
+				if ids[i] = resolved[id]; ids[i] == "" {
+					ids[i] = id
+				}
+			}
 		}
 	}
-	x := expansion(q.IDs, q.Selects, rows)
+	x := expansion(ids, q.Selects, rows)
 	if q.WithEntities {
-		x.Entities = make([]*kg.Entity, len(q.IDs))
-		for i, id := range q.IDs {
+		x.Entities = make([]*kg.Entity, len(ids))
+		for i, id := range ids {
 			x.Entities[i] = entities[id]
 		}
 	}

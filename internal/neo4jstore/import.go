@@ -89,7 +89,7 @@ type txWriter struct {
 func (w *txWriter) lock() error {
 	res, err := w.tx.Run(w.ctx, `
 		MERGE (l:ChangeLog {id: 'changes'})
-		ON CREATE SET l.seq = 0
+		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true
 		SET l.lockedAt = datetime()
 		RETURN l.seq AS seq`, nil)
 	if err != nil {
@@ -116,6 +116,11 @@ func (w *txWriter) record(o kg.Outcome, props map[string]any, action, entity, ot
 
 // change queues a :Change node, written by flushChanges.
 func (w *txWriter) change(action, entity, other, summary string) error {
+	return w.changeWithDetail(action, entity, other, summary, "")
+}
+
+// changeWithDetail is change with a kg.Change Detail.
+func (w *txWriter) changeWithDetail(action, entity, other, summary, detail string) error {
 	w.seq++
 	row := map[string]any{"seq": w.seq, "at": w.at, "actor": w.actor, "action": action, "summary": summary}
 	if entity != "" {
@@ -123,6 +128,9 @@ func (w *txWriter) change(action, entity, other, summary string) error {
 	}
 	if other != "" {
 		row["other"] = other
+	}
+	if detail != "" {
+		row["detail"] = detail
 	}
 	w.changes = append(w.changes, row)
 	if len(w.changes) >= batchSize {
@@ -175,7 +183,7 @@ const opImport = "import"
 
 // Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun)
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
 	if err != nil {
 		return &kg.ImportReport{DryRun: opts.DryRun}, err
 	}
@@ -187,7 +195,7 @@ func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions)
 
 // writeBundle plans and writes b, recording its changes with action (and, for an import, one for
 // the whole import).
-func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*txResult, error) {
+func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*txResult, error) {
 	if b == nil {
 		return nil, badInput("no bundle to import")
 	}
@@ -207,9 +215,15 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 				w.importSeq = w.seq
 			}
 		}
-		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w})
+		plan, err := kg.PlanImport(w.ctx, b, txSnapshot{w, s})
 		if err != nil {
 			return nil, err
+		}
+		if len(opts) > 0 && opts[0].Duplicates {
+			if err := plan.FindDuplicates(w.ctx, txSnapshot{w, s}); err != nil {
+				return nil, err
+			}
+			res.report.Duplicates, res.report.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
 		}
 		if len(plan.Problems) > 0 {
 			res.report.Problems = plan.Problems
@@ -223,6 +237,11 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 		}
 		if err := w.writeRelations(plan, res, action, dryRun); err != nil {
 			return nil, err
+		}
+		if !dryRun {
+			if err := w.retitle(retitleIDs(plan)); err != nil {
+				return nil, err
+			}
 		}
 		st := res.report.ImportStats
 		if dryRun || st.Created+st.Updated == 0 {
@@ -304,7 +323,7 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			if o == kg.Unchanged || dryRun {
 				continue
 			}
-			props, err := entityProps(next)
+			props, err := entityProps(next, nil) // titles: retitle, once relations are written
 			if err != nil {
 				return err
 			}
@@ -431,8 +450,17 @@ func (w *txWriter) batches(rows []map[string]any, cypher string) error {
 	return nil
 }
 
-// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query.
-type txSnapshot struct{ w *txWriter }
+// txSnapshot answers kg.Snapshot with queries in the write transaction, lookupBatch keys a query;
+// but Search, which runs as Store.Search does, outside it: planning searches before the
+// transaction writes anything, so it sees what the transaction sees.
+type txSnapshot struct {
+	w *txWriter
+	s *Store
+}
+
+func (v txSnapshot) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	return v.s.Search(ctx, q)
+}
 
 // lookupBatch bounds the keys one snapshot query carries.
 const lookupBatch = 5000

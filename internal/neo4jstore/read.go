@@ -14,18 +14,20 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// A merged id (a :Redirect) reads as its survivor.
 	recs, err := s.read(ctx, `
 		UNWIND $ids AS id
-		MATCH (n:Entity {id: id})
-		RETURN n {.*} AS n`, map[string]any{"ids": distinct(ids)})
+		OPTIONAL MATCH (d:Redirect {id: id})
+		MATCH (n:Entity {id: coalesce(d.to, id)})
+		RETURN id, n {.*} AS n`, map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, s.mapError(ctx, "entities", err)
 	}
 	byID := make(map[string]*kg.Entity, len(recs))
 	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		e := entityFromMap(m)
-		byID[e.ID] = e
+		id, _ := rec.Values[0].(string)
+		m, _ := rec.Values[1].(map[string]any)
+		byID[id] = entityFromMap(m)
 	}
 	for i, id := range ids {
 		out[i] = byID[id]

@@ -199,14 +199,16 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	return rankedHits(p, nodes), nil
 }
 
-// rankedHits returns the entities of nodes (map projections) as hits, scored and ordered by kg.
-// An entity kg does not find (a searchText written before the current tokenization) is left out
+// rankedHits returns the entities of nodes (map projections) as hits, scored and ordered by kg
+// from their searchText (which holds the titles of their positions, as the entity does not). An
+// entity kg does not find (a searchText written before the current tokenization) is left out
 // rather than ranked.
 func rankedHits(p *kg.SearchPlan, nodes []map[string]any) []kg.SearchHit {
 	hits := make([]kg.SearchHit, 0, len(nodes))
 	for _, m := range nodes {
 		e := entityFromMap(m)
-		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
+		text, _ := m[keySearchText].(string)
+		if r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(text, "\n"))); ok {
 			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 		}
 	}

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -80,6 +81,11 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 			return nil, rollback{&txResult{}}
 		}
 		r := &kg.Relation{Type: typ, From: from, To: to}
+		if slices.Contains(kg.TitledTypes, typ) {
+			if err := w.retitle([]string{from}); err != nil {
+				return nil, err
+			}
+		}
 		if err := w.change(kg.ActionRemoveRelation, from, to, kg.RemoveSummary(r)); err != nil {
 			return nil, err
 		}
@@ -123,6 +129,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 		if err := w.change(kg.ActionDeleteEntity, id, "", kg.DeleteSummary(entityFromMap(m), len(rels), reason)); err != nil {
 			return nil, err
 		}
+		var retitled []string // the holders of positions at the entity lose their titles
 		for _, x := range rels {
 			cols, _ := x.([]any)
 			if len(cols) != 3 {
@@ -135,6 +142,12 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 			if err := w.change(kg.ActionDeleteEntity, r.From, r.To, kg.RemovedWithSummary(r, id)); err != nil {
 				return nil, err
 			}
+			if r.From != id && slices.Contains(kg.TitledTypes, r.Type) {
+				retitled = append(retitled, r.From)
+			}
+		}
+		if err := w.retitle(retitled); err != nil {
+			return nil, err
 		}
 		return &txResult{found: true}, w.finish()
 	})
@@ -202,6 +215,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		c.Entity, _ = m["entity"].(string)
 		c.Other, _ = m["other"].(string)
 		c.Summary, _ = m["summary"].(string)
+		c.Detail, _ = m["detail"].(string)
 		out.Changes = append(out.Changes, c)
 	}
 	return out, nil

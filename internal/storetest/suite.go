@@ -42,6 +42,7 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("Expand", func(t *testing.T) { testExpand(t, s) })
 	t.Run("ListEntities", func(t *testing.T) { testListEntities(t, s) })
 	t.Run("ListSources", func(t *testing.T) { testListSources(t, s) })
+	t.Run("Cited", func(t *testing.T) { testCited(t, s, fx) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, s) })
 	t.Run("SearchRanking/fixture", func(t *testing.T) { testSearchRanking(t, s, fx) })
 	t.Run("Ping", func(t *testing.T) {
