@@ -115,17 +115,16 @@ type rel struct {
 }
 
 type builder struct {
-	text      string
-	src       kg.Source
-	year      string
-	ents      []*ent
-	rels      []*rel
-	relIndex  map[string]*rel
-	acronyms  map[string]*ent // acronym defined in the text -> entity
-	meeting   *ent            // the meeting the text is about: the first it names
-	pending   []position      // titles whose organization infer settles
-	infs      []Inference
-	sentences []string
+	text     string
+	src      kg.Source
+	year     string
+	ents     []*ent
+	rels     []*rel
+	relIndex map[string]*rel
+	acronyms map[string]*ent // acronym defined in the text -> entity
+	meeting  *ent            // the meeting the text is about: the first it names
+	pending  []position      // titles whose organization infer settles
+	infs     []Inference
 }
 
 func newBuilder(text string, s Source) *builder {

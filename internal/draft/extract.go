@@ -159,15 +159,6 @@ func isYear(t string) bool {
 	return err == nil && len(t) == 4 && n >= 1800 && n <= 2200
 }
 
-func (s *sent) dateAt(i int) *date {
-	for k := range s.dates {
-		if s.dates[k].from == i {
-			return &s.dates[k]
-		}
-	}
-	return nil
-}
-
 // --- people ---
 
 // people finds people named with their titles: "<title> <name>" ("U.S. Ambassador to Mexico Ken

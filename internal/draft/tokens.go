@@ -107,10 +107,5 @@ func isAcronym(t string) bool {
 	return caps >= 2 && len(t) <= 8
 }
 
-func isWord(t string) bool {
-	r, _ := utf8.DecodeRuneInString(t)
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
 // connectors may join the words of one name ("Secretariat of the Economy").
 var connectors = map[string]bool{"of": true, "the": true, "and": true, "for": true, "de": true, "del": true, "y": true, "la": true, "on": true}
