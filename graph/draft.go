@@ -37,7 +37,7 @@ func (r *Resolver) draftBundle(ctx context.Context, text string, in *model.Draft
 		out.Duplicates = append(out.Duplicates, dd)
 	}
 	for _, in := range res.Inferences {
-		out.Inferences = append(out.Inferences, &model.DraftInference{Item: in.Item, Field: in.Field, Quote: in.Quote, Note: in.Note})
+		out.Inferences = append(out.Inferences, &model.DraftInference{Item: in.Item, Field: in.Field, Basis: model.Basis(in.Basis.Or()), Quote: in.Quote, Note: in.Note})
 	}
 	return out, nil
 }

@@ -185,6 +185,7 @@ type ComplexityRoot struct {
 	}
 
 	DraftInference struct {
+		Basis func(childComplexity int) int
 		Field func(childComplexity int) int
 		Item  func(childComplexity int) int
 		Note  func(childComplexity int) int
@@ -1291,6 +1292,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DraftDuplicate.Name(childComplexity), true
 
+	case "DraftInference.basis":
+		if e.ComplexityRoot.DraftInference.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Basis(childComplexity), true
 	case "DraftInference.field":
 		if e.ComplexityRoot.DraftInference.Field == nil {
 			break
@@ -3439,12 +3446,14 @@ type DuplicateCandidate {
   reason: String!
 }
 
-"A fact of a draft that its text does not state."
+"A fact of a draft that its text does not state. The bundle cites it with this basis and note."
 type DraftInference {
   "The entity id, or the relation as ` + "`" + `TYPE from -> to` + "`" + `."
   item: String!
-  "What was inferred: ` + "`" + `relation` + "`" + `, ` + "`" + `to` + "`" + `, ` + "`" + `properties.date` + "`" + `, ` + "`" + `properties.role` + "`" + `, ..."
+  "What was inferred: ` + "`" + `relation` + "`" + ` (that the relation holds), ` + "`" + `properties.date` + "`" + `, ` + "`" + `properties.role` + "`" + `, ..."
   field: String!
+  "INFERRED, or CURATED for what the drafting rules' own data know (a gazetteer place's country)."
+  basis: Basis!
   "The sentence it was inferred from."
   quote: String!
   note: String!
@@ -4810,6 +4819,8 @@ func (ec *executionContext) childFields_DraftInference(ctx context.Context, fiel
 		return ec.fieldContext_DraftInference_item(ctx, field)
 	case "field":
 		return ec.fieldContext_DraftInference_field(ctx, field)
+	case "basis":
+		return ec.fieldContext_DraftInference_basis(ctx, field)
 	case "quote":
 		return ec.fieldContext_DraftInference_quote(ctx, field)
 	case "note":
@@ -9843,6 +9854,29 @@ func (ec *executionContext) _DraftInference_field(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_DraftInference_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_basis(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "Basis")
 }
 
 func (ec *executionContext) _DraftInference_quote(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
@@ -22804,6 +22838,11 @@ func (ec *executionContext) _DraftInference(ctx context.Context, sel ast.Selecti
 			}
 		case "field":
 			out.Values[i] = ec._DraftInference_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._DraftInference_basis(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

@@ -131,7 +131,8 @@ func writeReview(w io.Writer, res *draft.Result, where string) {
 		}
 	}
 	for _, in := range res.Inferences {
-		fmt.Fprintf(w, "  inferred: %s (%s): %s\n", in.Item, in.Field, in.Note)
+		// "inferred: ..." or "curated: ...", as the draft cites it.
+		fmt.Fprintf(w, "  %s: %s (%s): %s\n", strings.ToLower(string(in.Basis.Or())), in.Item, in.Field, in.Note)
 	}
 	if len(res.Unconnected) > 0 {
 		fmt.Fprintf(w, "  left out, connected to nothing: %s\n", strings.Join(res.Unconnected, ", "))

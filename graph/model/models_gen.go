@@ -142,12 +142,14 @@ type DraftDuplicate struct {
 	Candidates []*DuplicateCandidate `json:"candidates"`
 }
 
-// A fact of a draft that its text does not state.
+// A fact of a draft that its text does not state. The bundle cites it with this basis and note.
 type DraftInference struct {
 	// The entity id, or the relation as `TYPE from -> to`.
 	Item string `json:"item"`
-	// What was inferred: `relation`, `to`, `properties.date`, `properties.role`, ...
+	// What was inferred: `relation` (that the relation holds), `properties.date`, `properties.role`, ...
 	Field string `json:"field"`
+	// INFERRED, or CURATED for what the drafting rules' own data know (a gazetteer place's country).
+	Basis Basis `json:"basis"`
 	// The sentence it was inferred from.
 	Quote string `json:"quote"`
 	Note  string `json:"note"`

@@ -4,7 +4,8 @@
 // and the relations between them, each cited with the sentence it came from. Entities the duplicate
 // finder (kg.FindDuplicates) is confident about take the id of the existing entity. Facts the text
 // implies but does not state (a meeting's year taken from the release date, an organization's
-// country taken from the delegation it sat in) are listed as inferences, each with a note.
+// country taken from the delegation it sat in) are cited with basis INFERRED and a note, and
+// listed as inferences for the reviewer.
 //
 // The rules are written for the register of government press releases: titles before names
 // ("Deputy Assistant Secretary ... Rachel Poynter"), "led the U.S. delegation", "met in <place> on
@@ -61,12 +62,14 @@ type EntityDuplicates struct {
 	Candidates []kg.Duplicate `json:"candidates"`
 }
 
-// Inference is a fact of the draft that the text does not state.
+// Inference is a fact of the draft that the text does not state. Its citation in the bundle has
+// the basis and note.
 type Inference struct {
-	Item  string `json:"item"`  // the entity id, or the relation as "TYPE from -> to"
-	Field string `json:"field"` // what was inferred: "properties.date", "relation", ...
-	Quote string `json:"quote"` // the sentence it was inferred from
-	Note  string `json:"note"`
+	Item  string   `json:"item"`  // the entity id, or the relation as "TYPE from -> to"
+	Field string   `json:"field"` // what was inferred: "relation" (that it holds), "properties.date", ...
+	Basis kg.Basis `json:"basis"` // INFERRED, or CURATED for what the rules' own data know
+	Quote string   `json:"quote"` // the sentence it was inferred from
+	Note  string   `json:"note"`
 }
 
 // Draft reads text and returns its draft bundle. The bundle passes kg.Bundle.Validate. An empty
@@ -229,8 +232,18 @@ func (b *builder) find(k kg.Kind, name string) *ent {
 }
 
 // relate adds the relation typ from -> to, citing quote; a relation already drafted gains the
-// citation. note, when not empty, marks the relation as inferred from quote.
+// citation. note, when not empty, marks the relation as inferred from quote (basis INFERRED).
 func (b *builder) relate(typ string, from, to *ent, props map[string]any, quote, note string) *rel {
+	basis := kg.BasisStated
+	if note != "" {
+		basis = kg.BasisInferred
+	}
+	return b.relateAs(basis, typ, from, to, props, quote, note)
+}
+
+// relateAs is relate with the basis of quote's support given: STATED, or INFERRED or CURATED
+// with the note.
+func (b *builder) relateAs(basis kg.Basis, typ string, from, to *ent, props map[string]any, quote, note string) *rel {
 	if from == nil || to == nil || from == to {
 		return nil
 	}
@@ -253,23 +266,55 @@ func (b *builder) relate(typ string, from, to *ent, props map[string]any, quote,
 			r.r.Properties[k] = v
 		}
 	}
-	b.cite(&r.r.Citations, quote)
-	if note != "" {
-		b.inferred(kg.RelationName(&r.r), "relation", quote, note)
+	if basis.Or() == kg.BasisStated {
+		b.cite(&r.r.Citations, quote)
+	} else {
+		b.derived(basis, kg.RelationName(&r.r), &r.r.Citations, "", quote, note)
 	}
 	return r
 }
 
-// inferred records a fact of the draft that the text does not state. It is the one place
-// inferences are made known: when kg.Citation gains a basis, the citation of the fact becomes
-// INFERRED with the note here.
-func (b *builder) inferred(item, field, quote, note string) {
+// citeFor adds quote as a stated citation of the values fields of an item (kg.Citation.Fields),
+// once: a relation inferred as a whole whose properties the quote states ("U.S. Ambassador to
+// Mexico" for a position in the U.S. Government).
+func (b *builder) citeFor(cs *[]kg.Citation, quote string, fields []string) {
+	if len(fields) == 0 {
+		return
+	}
+	c := kg.Citation{Source: b.src.ID, Quote: quote, Fields: fields}
+	if !slices.ContainsFunc(*cs, c.Equal) {
+		*cs = append(*cs, c)
+	}
+}
+
+// inferred records a fact of the draft that the text implies but does not state (derived with
+// basis INFERRED).
+func (b *builder) inferred(item string, cs *[]kg.Citation, field, quote, note string) {
+	b.derived(kg.BasisInferred, item, cs, field, quote, note)
+}
+
+// derived records a fact of the draft that the text does not state: it cites quote for the item
+// (cs are its citations) with basis (INFERRED, or CURATED for what the rules' own data know, such
+// as the gazetteer's places) and the note, for the value field names (kg.PropertyField(...)), or
+// for the item itself when field is "" (a relation the text implies), and lists it among the
+// inferences for the reviewer. It is the one place such facts are marked: a draft's stated
+// citation never carries one on its own, since a citation that names no field is for every value
+// of its item that no other citation names.
+func (b *builder) derived(basis kg.Basis, item string, cs *[]kg.Citation, field, quote, note string) {
+	c := kg.Citation{Source: b.src.ID, Quote: quote, Basis: basis, Note: note}
+	label := "relation"
+	if field != "" {
+		c.Fields, label = []string{field}, field
+	}
+	if !slices.ContainsFunc(*cs, func(d kg.Citation) bool { return d.Basis == basis && slices.Equal(d.Fields, c.Fields) }) {
+		*cs = append(*cs, c)
+	}
 	for _, in := range b.infs {
-		if in.Item == item && in.Field == field {
+		if in.Item == item && in.Field == label {
 			return
 		}
 	}
-	b.infs = append(b.infs, Inference{Item: item, Field: field, Quote: quote, Note: note})
+	b.infs = append(b.infs, Inference{Item: item, Field: label, Basis: basis, Quote: quote, Note: note})
 }
 
 // result assembles the bundle: the source, the entities that have a relation, the relations.

@@ -18,13 +18,16 @@ import (
 // bundles (drafted against the built-in set, as a user would). Floors are the least each must
 // reach; docs/drafting.md reports the figures.
 var measured = []struct {
-	name                    string
-	published               string
-	againstBuiltin          bool
+	name           string
+	published      string
+	againstBuiltin bool
+	// basisReviewed: the expected bundle's bases were reviewed (the built-in set's, issue 15), so a
+	// relation it marks INFERRED that the draft serves as STATED fails the test.
+	basisReviewed           bool
 	entRecall, entPrecision float64
 	relRecall, relPrecision float64
 }{
-	{name: "seed", published: "2022-12", entRecall: 0.9, entPrecision: 0.9, relRecall: 0.85, relPrecision: 0.9},
+	{name: "seed", published: "2022-12", basisReviewed: true, entRecall: 0.9, entPrecision: 0.9, relRecall: 0.85, relPrecision: 0.9},
 	{name: "esc-15th-plenary", published: "2023-11", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
 	// Written after the rules were first adjusted and measured as it came out (entities P 0.82 R
 	// 0.78, relations P 0.81 R 0.59: the estimate for a new document, docs/drafting.md), then used to
@@ -91,6 +94,7 @@ func TestDraftPrecisionRecall(t *testing.T) {
 			}
 			sc := compare(res.Bundle, want)
 			t.Logf("%s: %s", tc.name, sc)
+			t.Logf("%s: %s", tc.name, sc.inferredString())
 			if os.Getenv("DRAFT_DEBUG") != "" {
 				t.Logf("\n%s", sc.details())
 				for _, d := range res.Duplicates {
@@ -101,6 +105,9 @@ func TestDraftPrecisionRecall(t *testing.T) {
 			if tc.againstBuiltin {
 				caught, missed := duplicateCount(res, want, builtin)
 				t.Logf("%s: duplicates of built-in entities caught %d (%s), missed %d (%s)", tc.name, len(caught), strings.Join(caught, ", "), len(missed), strings.Join(missed, ", "))
+			}
+			if tc.basisReviewed && sc.infWantOnly > 0 {
+				t.Errorf("%s: the draft serves as STATED relations the curated bundle marks INFERRED (%s)\n%s", tc.name, sc.inferredString(), sc.details())
 			}
 			if sc.entityRecall() < tc.entRecall || sc.entityPrecision() < tc.entPrecision ||
 				sc.relationRecall() < tc.relRecall || sc.relationPrecision() < tc.relPrecision {

@@ -106,7 +106,7 @@ func (s *sent) meetings() {
 	if when != nil && meeting.e.Prop(kg.PropDate) == "" {
 		setProp(&meeting.e, kg.PropDate, when.iso)
 		if when.yearless {
-			s.b.inferred(meeting.e.ID, "properties.date", s.quote, "the text gives the day without a year; the year is the release's")
+			s.b.inferred(meeting.e.ID, &meeting.e.Citations, kg.PropertyField(kg.PropDate), s.quote, "the text gives the day without a year; the year is the release's")
 		}
 	}
 	if from := s.phraseAt(0, "representatives from"); from >= 0 && from < v {
@@ -242,7 +242,7 @@ func (s *sent) delegation(meeting *ent, from, k, to int) {
 				p.e.setDelegation(c, s.quote)
 				r := s.b.relate(kg.RelAttended, p.e, meeting, map[string]any{kg.PropRole: "MEMBER", kg.PropDelegation: c.Code}, s.quote, "")
 				if r != nil {
-					s.b.inferred(kg.RelationName(&r.r), "properties.role", s.quote,
+					s.b.inferred(kg.RelationName(&r.r), &r.r.Citations, kg.PropertyField(kg.PropRole), s.quote,
 						"the text says the delegation was led alongside this person; that they were a member of it, and not a lead, is inferred")
 				}
 			}
@@ -289,14 +289,20 @@ func (s *sent) outcomes() {
 		if !ok {
 			continue
 		}
-		meeting := s.b.meeting
+		// The outcome is stated of a meeting the sentence names before the verb; of a dialogue
+		// ("the ESC adopted"), or of no one named ("The delegations reviewed"), it is attributed
+		// to the meeting the release is about, and that is an inference.
+		meeting, note := s.b.meeting, "the text does not name the meeting as the one that did so; attributed to the meeting the release is about"
 		for i := k - 1; i >= 0; i-- {
 			m := s.mentionAt(i)
 			if m == nil {
 				continue
 			}
 			if m.e.e.Kind == kg.KindMeeting {
-				meeting = m.e
+				meeting, note = m.e, ""
+			}
+			if m.e.e.Kind == kg.KindDialogue {
+				note = "the text says " + m.e.e.Name + " did so; attributed to its meeting the release is about"
 			}
 			if m.e.e.Kind == kg.KindMeeting || m.e.e.Kind == kg.KindDialogue {
 				break
@@ -336,7 +342,7 @@ func (s *sent) outcomes() {
 			m := s.mentionAt(it[0])
 			switch {
 			case m != nil && m.e.e.Kind == kg.KindInitiative:
-				s.b.relate(typ, meeting, m.e, nil, s.quote, "")
+				s.b.relate(typ, meeting, m.e, nil, s.quote, note)
 			case m != nil:
 			default:
 				from := it[0]
@@ -344,7 +350,7 @@ func (s *sent) outcomes() {
 					from = s.drop(from, it[1], l.objectDrops)
 					if m := s.mentionAt(from); m != nil {
 						if m.e.e.Kind == kg.KindInitiative {
-							s.b.relate(typ, meeting, m.e, nil, s.quote, "")
+							s.b.relate(typ, meeting, m.e, nil, s.quote, note)
 						}
 						continue
 					}
@@ -354,9 +360,9 @@ func (s *sent) outcomes() {
 					continue
 				}
 				if initiative || !topicList {
-					s.b.relate(typ, meeting, s.b.entity(kg.KindInitiative, name, s.quote), nil, s.quote, "")
+					s.b.relate(typ, meeting, s.b.entity(kg.KindInitiative, name, s.quote), nil, s.quote, note)
 				} else {
-					s.b.relate(kg.RelAddresses, meeting, s.b.entity(kg.KindTopic, name, s.quote), nil, s.quote, "")
+					s.b.relate(kg.RelAddresses, meeting, s.b.entity(kg.KindTopic, name, s.quote), nil, s.quote, note)
 				}
 			}
 		}
@@ -459,8 +465,16 @@ func (s *sent) supports() {
 		if len(inits) == 0 {
 			return
 		}
+		// "many of which support ...": some of the initiatives do, not the one named as a whole.
+		note := ""
+		for i := inits[len(inits)-1].to; i < at; i++ {
+			if q := strings.ToLower(s.tok(i)); q == "many" || q == "some" || q == "several" || q == "most" {
+				note = "the text says " + q + " of them support initiatives of the dialogue; drafted as the whole supporting it"
+				break
+			}
+		}
 		for _, d := range s.mentionsOf(at, len(s.toks), kg.KindDialogue) {
-			s.b.relate(kg.RelSupports, inits[len(inits)-1].e, d.e, nil, s.quote, "")
+			s.b.relate(kg.RelSupports, inits[len(inits)-1].e, d.e, nil, s.quote, note)
 		}
 		return
 	}

@@ -7,8 +7,10 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// The inferences of a draft: facts the text implies but does not state. Each is recorded with
-// builder.inferred and a note; none is drawn anywhere else.
+// The inferences of a draft: facts the text implies but does not state. Each is cited INFERRED
+// (CURATED for the gazetteer's) with a note by builder.derived; besides these, only an outcome's
+// meeting, a "many of which" support, a yearless date and an "alongside" role are inferred where
+// they are read (facts.go).
 
 // country returns the draft's entity of country c.
 func (b *builder) country(c *country, quote string) *ent {
@@ -31,7 +33,8 @@ func (b *builder) government(c *country, quote string) *ent {
 //   - a title without an organization is a position in the government of the country the title
 //     names ("U.S. Ambassador") or of the delegation the person sat in;
 //   - an organization belongs to the country its name says ("U.S. Customs and Border Protection",
-//     a government), else to the country of the delegation it or its people sat in;
+//     a government: stated by the name), else to the country of the delegation it or its people
+//     sat in (inferred);
 //   - a place of the gazetteer (lexicon.txt) lies in its country;
 //   - the countries whose delegations met in a session of a dialogue are party to it and to what
 //     it is part of; a dialogue named "U.S.-Mexico ..." has both countries as parties.
@@ -44,9 +47,9 @@ func (b *builder) infer() {
 		if c == nil {
 			continue
 		}
-		r := b.relate(kg.RelHoldsPosition, p.person, b.government(c, quote), p.props, p.quote, "")
-		if r != nil {
-			b.inferred(kg.RelationName(&r.r), "to", quote, why)
+		// The position in that government is inferred; its title (and "Acting") the text states.
+		if r := b.relate(kg.RelHoldsPosition, p.person, b.government(c, quote), p.props, quote, why); r != nil {
+			b.citeFor(&r.r.Citations, p.quote, propertyFields(p.props))
 		}
 	}
 	// Only what the text connects is connected further: a place or an organization that is merely
@@ -64,7 +67,7 @@ func (b *builder) infer() {
 			b.inferOrgCountry(e)
 		case kg.KindPlace:
 			if e.country != nil {
-				b.relate(kg.RelLocatedIn, e, b.country(e.country, e.e.Citations[0].Quote), nil, e.e.Citations[0].Quote,
+				b.relateAs(kg.BasisCurated, kg.RelLocatedIn, e, b.country(e.country, e.e.Citations[0].Quote), nil, e.e.Citations[0].Quote,
 					"the gazetteer of the drafting rules places "+e.e.Name+" in "+e.country.Name+"; the text does not say so")
 			}
 		case kg.KindDialogue:
@@ -77,7 +80,8 @@ func (b *builder) inferOrgCountry(e *ent) {
 	switch {
 	case e.country != nil:
 		q := e.e.Citations[0].Quote
-		b.relate(kg.RelBelongsTo, e, b.country(e.country, q), nil, q, "the organization's name says its country")
+		// Stated: the name says it ("U.S. Customs and Border Protection").
+		b.relate(kg.RelBelongsTo, e, b.country(e.country, q), nil, q, "")
 	case e.deleg != nil:
 		b.relate(kg.RelBelongsTo, e, b.country(e.deleg, e.delegQuote), nil, e.delegQuote,
 			"the organization was in the "+e.deleg.Name+" delegation; that it is of "+e.deleg.Name+" is inferred")
@@ -103,13 +107,14 @@ func (b *builder) inferParties(d *ent) {
 	type party struct {
 		c     *country
 		quote string
-		note  string
+		note  string // "" when the dialogue's name states it
+		name  string // the countries the name joins ("U.S.-Mexico"), when it does
 	}
 	var parties []party
 	if first, _, ok := strings.Cut(d.e.Name, " "); ok && strings.Contains(first, "-") {
 		for _, w := range strings.Split(first, "-") {
 			if c := lex().countryOf(w); c != nil {
-				parties = append(parties, party{c, d.e.Citations[0].Quote, "the dialogue's name joins the countries (" + first + ")"})
+				parties = append(parties, party{c, d.e.Citations[0].Quote, "", first})
 			}
 		}
 	}
@@ -122,7 +127,7 @@ func (b *builder) inferParties(d *ent) {
 				continue
 			}
 			if c := lex().countryByCode(a.r.Prop(kg.PropDelegation)); c != nil {
-				parties = append(parties, party{c, a.r.Citations[0].Quote, "a delegation of " + c.Name + " took part in a session of the dialogue"})
+				parties = append(parties, party{c, a.r.Citations[0].Quote, "a delegation of " + c.Name + " took part in a session of the dialogue", ""})
 			}
 		}
 	}
@@ -138,7 +143,24 @@ func (b *builder) inferParties(d *ent) {
 	}
 	for _, p := range parties {
 		for _, t := range targets {
-			b.relate(kg.RelPartyTo, b.country(p.c, p.quote), t, nil, p.quote, "that "+p.c.Name+" is a party is inferred: "+p.note)
+			note := p.note
+			switch {
+			case note != "":
+				note = "that " + p.c.Name + " is a party is inferred: " + note
+			case t != d:
+				note = "the name of " + d.e.Name + " joins the countries (" + p.name + "); that they are parties to what it is part of is inferred"
+			}
+			b.relate(kg.RelPartyTo, b.country(p.c, p.quote), t, nil, p.quote, note)
 		}
 	}
+}
+
+// propertyFields returns the field names of props (kg.PropertyField), sorted.
+func propertyFields(props map[string]any) []string {
+	var fs []string
+	for k := range props {
+		fs = append(fs, kg.PropertyField(k))
+	}
+	slices.Sort(fs)
+	return fs
 }

@@ -14,6 +14,10 @@ type score struct {
 	relTP, relFP, relFN   int
 	missedEnts, extraEnts []string
 	missedRels, extraRels []string
+	// Of the relations matched: inferred in both, inferred only in the draft, only in the
+	// expected bundle (kg.ItemBasis: how the relation holds).
+	infBoth, infDraftOnly, infWantOnly int
+	basisDiffers                       []string
 }
 
 func ratio(a, b int) float64 {
@@ -32,6 +36,12 @@ func (s score) String() string {
 	return fmt.Sprintf("entities P %.2f R %.2f (%d right, %d extra, %d missed); relations P %.2f R %.2f (%d right, %d extra, %d missed)",
 		s.entityPrecision(), s.entityRecall(), s.entTP, s.entFP, s.entFN,
 		s.relationPrecision(), s.relationRecall(), s.relTP, s.relFP, s.relFN)
+}
+
+// inferredString says how the draft's INFERRED relations compare with the expected bundle's.
+func (s score) inferredString() string {
+	return fmt.Sprintf("of the relations matched, INFERRED in both %d, only in the draft %d, only in the expected bundle %d",
+		s.infBoth, s.infDraftOnly, s.infWantOnly)
 }
 
 // names returns the folded names of e: its name, aliases and acronym.
@@ -84,8 +94,11 @@ func compare(got, want *kg.Bundle) score {
 	}
 	key := func(t, f, to string) string { return t + " " + f + " -> " + to }
 	wantRels := map[string]bool{}
+	wantInferred := map[string]bool{}
 	for _, r := range want.Relations {
-		wantRels[key(r.Type, r.From, r.To)] = true
+		k := key(r.Type, r.From, r.To)
+		wantRels[k] = true
+		wantInferred[k] = kg.ItemBasis(r.Citations) == kg.BasisInferred
 	}
 	seen := map[string]bool{}
 	for _, r := range got.Relations {
@@ -93,6 +106,16 @@ func compare(got, want *kg.Bundle) score {
 		if wantRels[k] && !seen[k] {
 			seen[k] = true
 			s.relTP++
+			switch inferred := kg.ItemBasis(r.Citations) == kg.BasisInferred; {
+			case inferred && wantInferred[k]:
+				s.infBoth++
+			case inferred:
+				s.infDraftOnly++
+				s.basisDiffers = append(s.basisDiffers, "INFERRED only in the draft: "+k)
+			case wantInferred[k]:
+				s.infWantOnly++
+				s.basisDiffers = append(s.basisDiffers, "INFERRED only in the expected bundle: "+k)
+			}
 			continue
 		}
 		s.relFP++
@@ -110,8 +133,8 @@ func compare(got, want *kg.Bundle) score {
 
 func (s score) details() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "extra entities: %s\nmissed entities: %s\nextra relations:\n  %s\nmissed relations:\n  %s\n",
+	fmt.Fprintf(&b, "extra entities: %s\nmissed entities: %s\nextra relations:\n  %s\nmissed relations:\n  %s\nbasis:\n  %s\n",
 		strings.Join(s.extraEnts, ", "), strings.Join(s.missedEnts, ", "),
-		strings.Join(s.extraRels, "\n  "), strings.Join(s.missedRels, "\n  "))
+		strings.Join(s.extraRels, "\n  "), strings.Join(s.missedRels, "\n  "), strings.Join(s.basisDiffers, "\n  "))
 	return b.String()
 }

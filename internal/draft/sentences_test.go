@@ -73,35 +73,90 @@ func TestDraftErrors(t *testing.T) {
 	}
 }
 
-// TestDraftInferences checks that what the seed implies but does not state is listed with a note,
-// and that a quote of the draft always occurs in the text.
+// TestDraftInferences checks that what the seed implies but does not state is cited with basis
+// INFERRED (or CURATED, for the gazetteer's places) and a note, scoped to the values inferred, and
+// listed for the reviewer; that what it states stays STATED; and that every quote occurs in the
+// text.
 func TestDraftInferences(t *testing.T) {
 	text, _ := loadCase(t, "seed")
 	res, err := Draft(context.Background(), text, Options{Source: Source{Title: "seed", Published: "2022-12"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	meeting := "meeting:14th-plenary-meeting-of-the-21st-century-border-management-process-executive-steering-committee"
-	want := map[string]string{
-		meeting: "properties.date",
-		"ATTENDED person:ken-salazar -> " + meeting:                          "properties.role",
-		"HOLDS_POSITION person:rachel-poynter -> organization:us-government": "to",
-		"LOCATED_IN place:mexico-city -> country:mexico":                     "relation",
+	if ps := res.Bundle.Validate(); len(ps) > 0 {
+		t.Fatalf("the draft does not validate: %v", ps)
 	}
-	got := map[string]string{}
+	meeting := "meeting:14th-plenary-meeting-of-the-21st-century-border-management-process-executive-steering-committee"
+	// item -> the field inferred ("relation": that it holds) and its basis.
+	want := map[string]struct {
+		field string
+		basis kg.Basis
+	}{
+		meeting: {"properties.date", kg.BasisInferred},
+		"ATTENDED person:ken-salazar -> " + meeting:                                                {"properties.role", kg.BasisInferred},
+		"HOLDS_POSITION person:rachel-poynter -> organization:us-government":                       {"relation", kg.BasisInferred},
+		"ADOPTED " + meeting + " -> initiative:2023-action-plans":                                  {"relation", kg.BasisInferred},
+		"SUPPORTS initiative:2023-action-plans -> dialogue:us-mexico-high-level-security-dialogue": {"relation", kg.BasisInferred},
+		"LOCATED_IN place:mexico-city -> country:mexico":                                           {"relation", kg.BasisCurated},
+	}
+	got := map[string]Inference{}
 	for _, in := range res.Inferences {
-		got[in.Item] = in.Field
+		got[in.Item] = in
 		if in.Note == "" || !kg.QuoteOccurs(text, in.Quote) {
 			t.Errorf("inference %+v has no note or a quote that is not in the text", in)
 		}
 	}
-	for item, field := range want {
-		if got[item] != field {
-			t.Errorf("inference of %s = %q, want %q", item, got[item], field)
+	entities, relations := map[string]*kg.Entity{}, map[string]*kg.Relation{}
+	for i, e := range res.Bundle.Entities {
+		entities[e.ID] = &res.Bundle.Entities[i]
+	}
+	for i := range res.Bundle.Relations {
+		r := &res.Bundle.Relations[i]
+		relations[kg.RelationName(r)] = r
+	}
+	for item, w := range want {
+		if in := got[item]; in.Field != w.field || in.Basis != w.basis {
+			t.Errorf("inference of %s = %q %s, want %q %s", item, in.Field, in.Basis, w.field, w.basis)
 		}
+		var cs []kg.Citation
+		var claims []kg.Claim
+		if e, ok := entities[item]; ok {
+			cs, claims = e.Citations, e.ItemClaims()
+		} else if r, ok := relations[item]; ok {
+			cs, claims = r.Citations, r.ItemClaims()
+		} else {
+			t.Errorf("%s is not in the draft", item)
+			continue
+		}
+		if w.field == "relation" {
+			if b := kg.ItemBasis(cs); b != w.basis {
+				t.Errorf("%s holds with basis %s, want %s: %+v", item, b, w.basis, cs)
+			}
+			continue
+		}
+		// The item itself is stated; only the value inferred is not.
+		if b := kg.ItemBasis(cs); b != kg.BasisStated {
+			t.Errorf("%s holds with basis %s, want STATED (only its %s is inferred)", item, b, w.field)
+		}
+		for _, c := range claims {
+			if c.Field == w.field && c.Basis.Or() != w.basis {
+				t.Errorf("%s's %s = %v is claimed %s, want %s", item, c.Field, c.Value, c.Basis.Or(), w.basis)
+			}
+		}
+	}
+	// Stated: a position whose organization the text names, and its title within an inferred one.
+	if r := relations["HOLDS_POSITION person:katie-tobin -> organization:national-security-council"]; r == nil || kg.ItemBasis(r.Citations) != kg.BasisStated {
+		t.Errorf("Katie Tobin's position at the NSC, which the text states, = %+v, want STATED", r)
 	}
 	if _, ok := got["HOLDS_POSITION person:katie-tobin -> organization:national-security-council"]; ok {
 		t.Errorf("a position the text states is listed as inferred")
+	}
+	if r := relations["HOLDS_POSITION person:rachel-poynter -> organization:us-government"]; r != nil {
+		for _, c := range r.ItemClaims() {
+			if c.Field == kg.PropertyField(kg.PropTitle) && c.Basis.Or() != kg.BasisStated {
+				t.Errorf("Rachel Poynter's title %v is claimed %s, want STATED: the text gives it", c.Value, c.Basis.Or())
+			}
+		}
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 const draftQ = `mutation($text: String!, $src: DraftSourceInput) { draftBundle(text: $text, source: $src) {
-	bundle duplicates { id name matched candidates { id name score reason } } inferences { item field note } unconnected } }`
+	bundle duplicates { id name matched candidates { id name score reason } } inferences { item field basis note } unconnected } }`
 
 type draftResult struct {
 	DraftBundle struct {
@@ -24,7 +24,7 @@ type draftResult struct {
 				Score            float64
 			}
 		}
-		Inferences  []struct{ Item, Field, Note string }
+		Inferences  []struct{ Item, Field, Basis, Note string }
 		Unconnected []string
 	} `json:"draftBundle"`
 }
@@ -75,10 +75,15 @@ func TestDraftBundle(t *testing.T) {
 			if possible["Salazar"] != "person:ken-salazar" {
 				t.Errorf("draftBundle's possible duplicates %v, want Salazar ~ person:ken-salazar", possible)
 			}
-			if !slices.ContainsFunc(d.Inferences, func(in struct{ Item, Field, Note string }) bool {
-				return in.Item == "HOLDS_POSITION person:laura-whitfield -> organization:us-government" && in.Note != ""
+			if !slices.ContainsFunc(d.Inferences, func(in struct{ Item, Field, Basis, Note string }) bool {
+				return in.Item == "HOLDS_POSITION person:laura-whitfield -> organization:us-government" && in.Basis == "INFERRED" && in.Note != ""
 			}) {
 				t.Errorf("draftBundle's inferences %v, want Laura Whitfield's position in the U.S. Government marked inferred", d.Inferences)
+			}
+			if i := slices.IndexFunc(b.Relations, func(r kg.Relation) bool {
+				return kg.RelationName(&r) == "HOLDS_POSITION person:laura-whitfield -> organization:us-government"
+			}); i < 0 || kg.ItemBasis(b.Relations[i].Citations) != kg.BasisInferred {
+				t.Errorf("the draft bundle's position of Laura Whitfield in the U.S. Government is not cited as INFERRED")
 			}
 			after, err := storetest.Dump(t.Context(), s)
 			if err != nil {
