@@ -57,7 +57,11 @@ func TestDraftCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, `"person:kenneth-salazar"`) || strings.Contains(stderr, "matched:") {
 		t.Errorf("draft --no-match = %d, want Kenneth Salazar drafted as new:\n%s", code, stderr)
 	}
-	for _, args := range [][]string{{"draft"}, {"draft", text, text}, {"draft", "--published", "2023-13", text}, {"draft", filepath.Join(t.TempDir(), "missing.txt")}} {
+	for _, args := range [][]string{{"draft"}, {"draft", text, text}, {"draft", "--published", "2023-13", text}, {"draft", filepath.Join(t.TempDir(), "missing.txt")},
+		{"draft", "--server", "http://127.0.0.1:1", text}, // no editor's key
+		{"draft", "--server", "http://127.0.0.1:1", "--api-key", "k", "--builtin", text},
+		{"draft", "--server", "http://127.0.0.1:1", "--api-key", "k", text}, // nothing listens there
+	} {
 		if code, _, stderr := runCLI(t, args...); code != 1 || stderr == "" {
 			t.Errorf("%v = %d, stderr %q; want 1 and a message", args, code, stderr)
 		}
