@@ -34,9 +34,10 @@ var measured = []struct {
 	// adjust them again.
 	{name: "hled-fourth-meeting", published: "2023-09", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
 	{name: "hlsd-third-meeting", published: "2023-10", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
-	// Held out: written in session 2 after every rule change and measured as it came out; the rules
-	// were not adjusted on it.
-	{name: "bbbxg-fifth-meeting", published: "2024-03", againstBuiltin: true, entRecall: 0.85, entPrecision: 0.85, relRecall: 0.65, relPrecision: 0.85},
+	// Written after every rule change above and measured as it came out (entities P 1.00 R 0.90,
+	// relations P 1.00 R 0.69: the current estimate for a new document, docs/drafting.md), then
+	// used to adjust them ("Group", "joined the delegations", ", a working group of").
+	{name: "bbbxg-fifth-meeting", published: "2024-03", againstBuiltin: true, entRecall: 0.9, entPrecision: 0.85, relRecall: 0.8, relPrecision: 0.85},
 }
 
 func builtinStore(t *testing.T) *memstore.Store {

@@ -50,6 +50,7 @@ func (b *builder) sentence(sp span) {
 	s.chairs()
 	s.outcomes()
 	s.supports()
+	s.partOf()
 	s.topics()
 }
 
@@ -771,7 +772,11 @@ func (s *sent) simple(kind kg.Kind, c *country, from, to int) *ent {
 			break
 		}
 		e = s.b.entity(kind, s.text(from, to), s.quote)
+		// "U.S. Customs and Border Protection", "National Customs Agency of Mexico": the name says
+		// the country.
 		if n := lex().countryOf(s.tok(from)); n != nil {
+			e.country = n
+		} else if n := lex().countryOf(s.tok(to - 1)); n != nil && to-from > 2 && s.tok(to-2) == "of" {
 			e.country = n
 		}
 	default:

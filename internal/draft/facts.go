@@ -206,6 +206,9 @@ func (s *sent) delegations() {
 func (s *sent) delegation(meeting *ent, from, k, to int) {
 	c := s.delegationCountry(from, k)
 	if c == nil {
+		if s.tok(k) == "delegations" {
+			s.joinedDelegations(meeting, from, to)
+		}
 		return
 	}
 	code := map[string]any{kg.PropDelegation: c.Code}
@@ -249,6 +252,49 @@ func (s *sent) delegation(meeting *ent, from, k, to int) {
 		}
 		return
 	}
+}
+
+// joinedDelegations drafts "<people> also joined the delegations": each person attended in the
+// delegation of their own country (their title's, or their organization's), which is inferred.
+func (s *sent) joinedDelegations(meeting *ent, from, to int) {
+	for _, vr := range lex().attends {
+		v := s.phraseAt(from, vr.Verb)
+		if v < 0 || v >= to || s.tok(v+len(strings.Fields(vr.Verb))) == "by" {
+			continue
+		}
+		for _, p := range s.mentionsOf(from, v, kg.KindPerson) {
+			c := s.b.countryOfPerson(p.e)
+			if c == nil {
+				continue
+			}
+			p.e.setDelegation(c, s.quote)
+			r := s.b.relate(kg.RelAttended, p.e, meeting, map[string]any{kg.PropRole: vr.Role, kg.PropDelegation: c.Code}, s.quote, "")
+			if r != nil {
+				s.b.inferred(kg.RelationName(&r.r), &r.r.Citations, kg.PropertyField(kg.PropDelegation), s.quote,
+					"the text says they joined the delegations, not which; taken to be the delegation of "+c.Name+", whose official they are")
+			}
+		}
+		return
+	}
+}
+
+// countryOfPerson returns the country a person's title names, else that of the organization the
+// draft has them hold a position in, or nil.
+func (b *builder) countryOfPerson(p *ent) *country {
+	if p.country != nil {
+		return p.country
+	}
+	for _, r := range b.rels {
+		if r.r.Type != kg.RelHoldsPosition || r.r.From != p.e.ID {
+			continue
+		}
+		for _, o := range b.ents {
+			if o.e.ID == r.r.To && o.country != nil {
+				return o.country
+			}
+		}
+	}
+	return nil
 }
 
 // delegationCountry returns the country of "the U.S. delegation", "the Mexican delegation", "the
@@ -452,6 +498,31 @@ func tokText(ts []token) []string {
 func capitalize(t string) string {
 	r, n := utf8.DecodeRuneInString(t)
 	return string(unicode.ToUpper(r)) + t[n:]
+}
+
+// partOf drafts "<dialogue> (ACRONYM), a working group of <dialogue>": the first is PART_OF the
+// second, as the apposition states.
+func (s *sent) partOf() {
+	for i := 0; i+3 < len(s.toks); i++ {
+		if s.tok(i) != "," || s.tok(i+1) != "a" && s.tok(i+1) != "an" {
+			continue
+		}
+		of := s.find(i+2, "of")
+		if of < 0 || of > i+5 {
+			continue
+		}
+		whole := s.mentionAt(of + 1 + boolInt(s.tok(of+1) == "the"))
+		var part *mention
+		for _, m := range s.ments {
+			// The dialogue named just before the comma, its acronym in parentheses between.
+			if m.e.e.Kind == kg.KindDialogue && m.to <= i && m.to >= i-4 {
+				part = m
+			}
+		}
+		if whole != nil && part != nil && whole.e.e.Kind == kg.KindDialogue {
+			s.b.relate(kg.RelPartOf, part.e, whole.e, nil, s.quote, "")
+		}
+	}
 }
 
 // supports drafts "<initiative>, many of which support initiatives identified through <dialogues>".
