@@ -57,7 +57,7 @@ func runDraft(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	var res *draft.Result
-	where := "nothing"
+	var where string
 	switch {
 	case *server != "":
 		if *builtin || *noMatch {
