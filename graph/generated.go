@@ -170,6 +170,35 @@ type ComplexityRoot struct {
 		Value   func(childComplexity int) int
 	}
 
+	Draft struct {
+		Bundle      func(childComplexity int) int
+		Duplicates  func(childComplexity int) int
+		Inferences  func(childComplexity int) int
+		Unconnected func(childComplexity int) int
+	}
+
+	DraftDuplicate struct {
+		Candidates func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Matched    func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
+	DraftInference struct {
+		Basis func(childComplexity int) int
+		Field func(childComplexity int) int
+		Item  func(childComplexity int) int
+		Note  func(childComplexity int) int
+		Quote func(childComplexity int) int
+	}
+
+	DuplicateCandidate struct {
+		ID     func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Score  func(childComplexity int) int
+	}
+
 	EntityConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -265,6 +294,7 @@ type ComplexityRoot struct {
 		AddRelation    func(childComplexity int, input model.RelationInput) int
 		AddSource      func(childComplexity int, input model.SourceInput) int
 		DeleteEntity   func(childComplexity int, id string, reason string) int
+		DraftBundle    func(childComplexity int, text string, source *model.DraftSourceInput) int
 		ImportBundle   func(childComplexity int, bundle any, dryRun *bool, replace *bool) int
 		MergeEntities  func(childComplexity int, into string, from []string, reason string) int
 		RemoveRelation func(childComplexity int, typeArg string, from string, to string) int
@@ -606,6 +636,7 @@ type MutationResolver interface {
 	DeleteEntity(ctx context.Context, id string, reason string) (bool, error)
 	ImportBundle(ctx context.Context, bundle any, dryRun *bool, replace *bool) (*model.ImportReport, error)
 	WithdrawSource(ctx context.Context, source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun *bool) (*model.WithdrawReport, error)
+	DraftBundle(ctx context.Context, text string, source *model.DraftSourceInput) (*model.Draft, error)
 	MergeEntities(ctx context.Context, into string, from []string, reason string) (*model.MergeResult, error)
 	UndoMerge(ctx context.Context, change string, reason string) (*model.UndoMergeResult, error)
 }
@@ -1211,6 +1242,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DisagreementValue.Value(childComplexity), true
 
+	case "Draft.bundle":
+		if e.ComplexityRoot.Draft.Bundle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Bundle(childComplexity), true
+	case "Draft.duplicates":
+		if e.ComplexityRoot.Draft.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Duplicates(childComplexity), true
+	case "Draft.inferences":
+		if e.ComplexityRoot.Draft.Inferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Inferences(childComplexity), true
+	case "Draft.unconnected":
+		if e.ComplexityRoot.Draft.Unconnected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Unconnected(childComplexity), true
+
+	case "DraftDuplicate.candidates":
+		if e.ComplexityRoot.DraftDuplicate.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.Candidates(childComplexity), true
+	case "DraftDuplicate.id":
+		if e.ComplexityRoot.DraftDuplicate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.ID(childComplexity), true
+	case "DraftDuplicate.matched":
+		if e.ComplexityRoot.DraftDuplicate.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.Matched(childComplexity), true
+	case "DraftDuplicate.name":
+		if e.ComplexityRoot.DraftDuplicate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.Name(childComplexity), true
+
+	case "DraftInference.basis":
+		if e.ComplexityRoot.DraftInference.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Basis(childComplexity), true
+	case "DraftInference.field":
+		if e.ComplexityRoot.DraftInference.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Field(childComplexity), true
+	case "DraftInference.item":
+		if e.ComplexityRoot.DraftInference.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Item(childComplexity), true
+	case "DraftInference.note":
+		if e.ComplexityRoot.DraftInference.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Note(childComplexity), true
+	case "DraftInference.quote":
+		if e.ComplexityRoot.DraftInference.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Quote(childComplexity), true
+
+	case "DuplicateCandidate.id":
+		if e.ComplexityRoot.DuplicateCandidate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.ID(childComplexity), true
+	case "DuplicateCandidate.name":
+		if e.ComplexityRoot.DuplicateCandidate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Name(childComplexity), true
+	case "DuplicateCandidate.reason":
+		if e.ComplexityRoot.DuplicateCandidate.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Reason(childComplexity), true
+	case "DuplicateCandidate.score":
+		if e.ComplexityRoot.DuplicateCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Score(childComplexity), true
+
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
 			break
@@ -1633,6 +1770,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.draftBundle":
+		if e.ComplexityRoot.Mutation.DraftBundle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_draftBundle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DraftBundle(childComplexity, args["text"].(string), args["source"].(*model.DraftSourceInput)), true
 	case "Mutation.importBundle":
 		if e.ComplexityRoot.Mutation.ImportBundle == nil {
 			break
@@ -3097,6 +3245,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DialogueListFilter", ec.unmarshalInputDialogueListFilter),
 			graphql.NewInputUnmarshaler("DialogueSort", ec.unmarshalInputDialogueSort),
 			graphql.NewInputUnmarshaler("DialogueWhere", ec.unmarshalInputDialogueWhere),
+			graphql.NewInputUnmarshaler("DraftSourceInput", ec.unmarshalInputDraftSourceInput),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("InitiativeListFilter", ec.unmarshalInputInitiativeListFilter),
@@ -3259,6 +3408,76 @@ extend type Query {
   shortly. On the embedded store: CYPHER_UNSUPPORTED.
   """
   cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
+}
+`, BuiltIn: false},
+	{Name: "../draft.graphqls", Input: `# Drafting a bundle from a document's text (internal/draft; docs/drafting.md).
+
+"""
+A draft bundle drafted from a document's text, for a person to review before importing it with
+` + "`" + `importBundle` + "`" + `. Nothing is written when drafting.
+"""
+type Draft {
+  "The draft in the bundle format: the source with its full text, the entities and the relations, each cited with the sentence it came from."
+  bundle: JSON!
+  "The drafted entities that may duplicate entities of the graph. A ` + "`" + `matched` + "`" + ` one already carries the existing id."
+  duplicates: [DraftDuplicate!]!
+  "The facts of the draft that the text does not state, each with why it was drawn."
+  inferences: [DraftInference!]!
+  "Names the rules found but could not connect to anything; they are not in the bundle."
+  unconnected: [String!]!
+}
+
+"A drafted entity and the existing entities it may duplicate, best first."
+type DraftDuplicate {
+  "The drafted entity's id: the existing entity's when ` + "`" + `matched` + "`" + `."
+  id: ID!
+  "The name the text gives it."
+  name: String!
+  "Whether the draft took the id of the one confident candidate."
+  matched: Boolean!
+  candidates: [DuplicateCandidate!]!
+}
+
+"An existing entity that a new one may duplicate, with a score in [0.5, 1] and the reason a person reads."
+type DuplicateCandidate {
+  id: ID!
+  name: String!
+  score: Float!
+  reason: String!
+}
+
+"A fact of a draft that its text does not state. The bundle cites it with this basis and note."
+type DraftInference {
+  "The entity id, or the relation as ` + "`" + `TYPE from -> to` + "`" + `."
+  item: String!
+  "What was inferred: ` + "`" + `relation` + "`" + ` (that the relation holds), ` + "`" + `properties.date` + "`" + `, ` + "`" + `properties.role` + "`" + `, ..."
+  field: String!
+  "INFERRED, or CURATED for what the drafting rules' own data know (a gazetteer place's country)."
+  basis: Basis!
+  "The sentence it was inferred from."
+  quote: String!
+  note: String!
+}
+
+"What is known of the document drafted; all optional."
+input DraftSourceInput {
+  "The source's id (` + "`" + `source:<slug>` + "`" + `); default: from the title."
+  id: ID
+  "Default: the text's first sentence."
+  title: String
+  publisher: String
+  "ISO 8601, possibly partial: the year of dates the text gives without one."
+  published: String
+  url: String
+}
+
+extend type Mutation {
+  """
+  Drafts a bundle from the plain text of a press release (editor). Entities the duplicate finder is
+  confident about take the id of the existing entity; others that may be duplicates are listed.
+  Writes nothing: review the bundle, then ` + "`" + `importBundle(bundle:, dryRun: true)` + "`" + ` and import it.
+  """
+  draftBundle(text: String!, source: DraftSourceInput): Draft!
 }
 `, BuiltIn: false},
 	{Name: "../duplicates.graphqls", Input: `# Possible duplicates: what an import (or its dry run) creates that resembles a stored entity.
@@ -4566,6 +4785,64 @@ func (ec *executionContext) childFields_DisagreementValue(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DisagreementValue", field.Name)
 }
 
+func (ec *executionContext) childFields_Draft(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bundle":
+		return ec.fieldContext_Draft_bundle(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_Draft_duplicates(ctx, field)
+	case "inferences":
+		return ec.fieldContext_Draft_inferences(ctx, field)
+	case "unconnected":
+		return ec.fieldContext_Draft_unconnected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Draft", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftDuplicate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DraftDuplicate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DraftDuplicate_name(ctx, field)
+	case "matched":
+		return ec.fieldContext_DraftDuplicate_matched(ctx, field)
+	case "candidates":
+		return ec.fieldContext_DraftDuplicate_candidates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftDuplicate", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftInference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_DraftInference_item(ctx, field)
+	case "field":
+		return ec.fieldContext_DraftInference_field(ctx, field)
+	case "basis":
+		return ec.fieldContext_DraftInference_basis(ctx, field)
+	case "quote":
+		return ec.fieldContext_DraftInference_quote(ctx, field)
+	case "note":
+		return ec.fieldContext_DraftInference_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftInference", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DuplicateCandidate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DuplicateCandidate_name(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicateCandidate_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_DuplicateCandidate_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateCandidate", field.Name)
+}
+
 func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -5705,6 +5982,28 @@ func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context
 		return nil, err
 	}
 	args["reason"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_draftBundle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*model.DraftSourceInput, error) {
+			return ec.unmarshalODraftSourceInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg1
 	return args, nil
 }
 
@@ -9300,6 +9599,424 @@ func (ec *executionContext) fieldContext_DisagreementValue_sources(_ context.Con
 	return graphql.NewScalarFieldContext("DisagreementValue", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Draft_bundle(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_bundle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bundle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNJSON2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_bundle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Draft", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Draft_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DraftDuplicate) graphql.Marshaler {
+			return ec.marshalNDraftDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Draft",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftDuplicate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Draft_inferences(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_inferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inferences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DraftInference) graphql.Marshaler {
+			return ec.marshalNDraftInference2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_inferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Draft",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftInference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Draft_unconnected(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_unconnected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unconnected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_unconnected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Draft", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftDuplicate_id(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftDuplicate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DraftDuplicate_name(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftDuplicate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftDuplicate_matched(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftDuplicate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DraftDuplicate_candidates(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicateCandidate) graphql.Marshaler {
+			return ec.marshalNDuplicateCandidate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DraftDuplicate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DraftInference_item(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_field(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_basis(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "Basis")
+}
+
+func (ec *executionContext) _DraftInference_quote(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_note(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateCandidate_id(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DuplicateCandidate_name(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateCandidate_score(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DuplicateCandidate_reason(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "String")
+}
+
 func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11275,6 +11992,50 @@ func (ec *executionContext) fieldContext_Mutation_withdrawSource(ctx context.Con
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_withdrawSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_draftBundle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_draftBundle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DraftBundle(ctx, fc.Args["text"].(string), fc.Args["source"].(*model.DraftSourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Draft) graphql.Marshaler {
+			return ec.marshalNDraft2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraft(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_draftBundle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draft(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_draftBundle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18933,6 +19694,76 @@ func UnmarshalDialogueWhere(ctx context.Context, raw any) (map[string]any, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDraftSourceInput(ctx context.Context, obj any) (model.DraftSourceInput, error) {
+	var it model.DraftSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "publisher", "published", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDraftSourceInput unmarshals raw into the DraftSourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDraftSourceInput(ctx context.Context, raw any) (model.DraftSourceInput, error) {
+	var out model.DraftSourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DraftSourceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
 	var it model.EntityInput
 	if obj == nil {
@@ -21893,6 +22724,203 @@ func (ec *executionContext) _DisagreementValue(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var draftImplementors = []string{"Draft"}
+
+func (ec *executionContext) _Draft(ctx context.Context, sel ast.SelectionSet, obj *model.Draft) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Draft")
+		case "bundle":
+			out.Values[i] = ec._Draft_bundle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicates":
+			out.Values[i] = ec._Draft_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inferences":
+			out.Values[i] = ec._Draft_inferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unconnected":
+			out.Values[i] = ec._Draft_unconnected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var draftDuplicateImplementors = []string{"DraftDuplicate"}
+
+func (ec *executionContext) _DraftDuplicate(ctx context.Context, sel ast.SelectionSet, obj *model.DraftDuplicate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftDuplicateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftDuplicate")
+		case "id":
+			out.Values[i] = ec._DraftDuplicate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DraftDuplicate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._DraftDuplicate_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._DraftDuplicate_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var draftInferenceImplementors = []string{"DraftInference"}
+
+func (ec *executionContext) _DraftInference(ctx context.Context, sel ast.SelectionSet, obj *model.DraftInference) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftInferenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftInference")
+		case "item":
+			out.Values[i] = ec._DraftInference_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._DraftInference_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._DraftInference_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quote":
+			out.Values[i] = ec._DraftInference_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._DraftInference_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateCandidateImplementors = []string{"DuplicateCandidate"}
+
+func (ec *executionContext) _DuplicateCandidate(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateCandidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateCandidate")
+		case "id":
+			out.Values[i] = ec._DuplicateCandidate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DuplicateCandidate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._DuplicateCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DuplicateCandidate_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var entityConnectionImplementors = []string{"EntityConnection"}
 
 func (ec *executionContext) _EntityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EntityConnection) graphql.Marshaler {
@@ -22569,6 +23597,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "withdrawSource":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_withdrawSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "draftBundle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_draftBundle(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -25315,6 +26350,86 @@ func (ec *executionContext) marshalNDisagreementValue2ᚖgithubᚗcomᚋdiplogra
 	return ec._DisagreementValue(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDraft2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraft(ctx context.Context, sel ast.SelectionSet, v *model.Draft) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Draft!")
+		return graphql.Null
+	}
+	return ec._Draft(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDraftDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DraftDuplicate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDraftDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDraftDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicate(ctx context.Context, sel ast.SelectionSet, v *model.DraftDuplicate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DraftDuplicate!")
+		return graphql.Null
+	}
+	return ec._DraftDuplicate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDraftInference2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DraftInference) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDraftInference2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDraftInference2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInference(ctx context.Context, sel ast.SelectionSet, v *model.DraftInference) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DraftInference!")
+		return graphql.Null
+	}
+	return ec._DraftInference(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicateCandidate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicateCandidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateCandidate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateCandidate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidate(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateCandidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateCandidate!")
+		return graphql.Null
+	}
+	return ec._DuplicateCandidate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
@@ -26842,6 +27957,14 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋdiplographᚋdip
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODraftSourceInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftSourceInput(ctx context.Context, v any) (*model.DraftSourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDraftSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
