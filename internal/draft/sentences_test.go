@@ -100,8 +100,11 @@ func TestDraftInferences(t *testing.T) {
 		"SUPPORTS initiative:2023-action-plans -> dialogue:us-mexico-high-level-security-dialogue": {"relation", kg.BasisInferred},
 		"LOCATED_IN place:mexico-city -> country:mexico":                                           {"relation", kg.BasisCurated},
 	}
-	got := map[string]Inference{}
+	got := map[string]Inference{} // by item, of the fields want names
 	for _, in := range res.Inferences {
+		if w, ok := want[in.Item]; ok && w.field != in.Field {
+			continue
+		}
 		got[in.Item] = in
 		if in.Note == "" || !kg.QuoteOccurs(text, in.Quote) {
 			t.Errorf("inference %+v has no note or a quote that is not in the text", in)
