@@ -99,6 +99,7 @@ func TestDraftInferences(t *testing.T) {
 		"ADOPTED " + meeting + " -> initiative:2023-action-plans":                                  {"relation", kg.BasisInferred},
 		"SUPPORTS initiative:2023-action-plans -> dialogue:us-mexico-high-level-security-dialogue": {"relation", kg.BasisInferred},
 		"LOCATED_IN place:mexico-city -> country:mexico":                                           {"relation", kg.BasisCurated},
+		"country:united-states": {"name", kg.BasisCurated}, // the text writes "U.S."
 	}
 	got := map[string]Inference{} // by item, of the fields want names
 	for _, in := range res.Inferences {
