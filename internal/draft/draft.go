@@ -317,8 +317,59 @@ func (b *builder) derived(basis kg.Basis, item string, cs *[]kg.Citation, field,
 	b.infs = append(b.infs, Inference{Item: item, Field: label, Basis: basis, Quote: quote, Note: note})
 }
 
+// curateNames cites CURATED, with a note, each name or alias of e that none of its quotes writes:
+// the rules gave it (a country's name for "U.S." or "Mexican", a government's for "the U.S.
+// delegation", a meeting named after its dialogue and date), and a value no quote states is not
+// served as stated.
+func (b *builder) curateNames(e *ent) {
+	if len(e.e.Citations) == 0 {
+		return
+	}
+	written := func(v string) bool {
+		return slices.ContainsFunc(e.e.Citations, func(c kg.Citation) bool {
+			return c.Basis.Or() == kg.BasisStated &&
+				(strings.Contains(kg.Fold(c.Quote), kg.Fold(v)) || strings.Contains(kg.Fold(withoutAsides(c.Quote)), kg.Fold(v)))
+		})
+	}
+	quote := e.e.Citations[0].Quote
+	if !written(e.e.Name) {
+		b.derived(kg.BasisCurated, e.e.ID, &e.e.Citations, kg.FieldName, quote,
+			"the text does not write this name here (it writes \"U.S.\", \"Mexican\", an acronym, or the name with asides); the drafting rules give it")
+	}
+	for _, a := range e.e.Aliases {
+		if !written(a) {
+			b.derived(kg.BasisCurated, e.e.ID, &e.e.Citations, kg.AliasField(a), quote,
+				"the text does not write this alias; the drafting rules give it")
+		}
+	}
+}
+
+// withoutAsides returns quote without what it puts in parentheses or typographic quotes: the
+// "(21CB)" of "21st Century Border Management Process (21CB) Executive Steering Committee", the
+// "“Carry”" of "Benjamine “Carry” Huffman", so that the name around them reads as written.
+func withoutAsides(quote string) string {
+	var out strings.Builder
+	depth := 0
+	for _, r := range quote {
+		switch r {
+		case '(', '“':
+			depth++
+		case ')', '”':
+			depth = max(0, depth-1)
+		default:
+			if depth == 0 {
+				out.WriteRune(r)
+			}
+		}
+	}
+	return strings.Join(strings.Fields(out.String()), " ")
+}
+
 // result assembles the bundle: the source, the entities that have a relation, the relations.
 func (b *builder) result() *Result {
+	for _, e := range b.ents {
+		b.curateNames(e)
+	}
 	res := &Result{Bundle: &kg.Bundle{Sources: []kg.Source{b.src}}}
 	linked := map[string]bool{}
 	for _, r := range b.rels {
