@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,6 +17,38 @@ func testProvenance(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store
 	t.Run("a second release adds to what the first said", func(t *testing.T) { testAccumulate(t, open(t, Fixture())) })
 	t.Run("withdrawing a source", func(t *testing.T) { testWithdraw(t, open) })
 	t.Run("one-item writes and id-less entities add too", func(t *testing.T) { testItemWritesAdd(t, open(t, Fixture())) })
+	t.Run("an export keeps what every source said", func(t *testing.T) { testExportKeepsClaims(t, open) })
+}
+
+// testExportKeepsClaims checks that kg.WriteBundle's bundle of a graph whose sources disagree,
+// imported into an empty store, gives the same graph: every value with its sources and basis, the
+// same values shown.
+func testExportKeepsClaims(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
+	s := open(t, Fixture())
+	if _, err := s.Import(asEditor(t.Context()), release2(), kg.ImportOptions{}); err != nil {
+		t.Fatalf("Import(release 2) error = %v", err)
+	}
+	var buf bytes.Buffer
+	if _, _, _, err := kg.WriteBundle(t.Context(), s, &buf); err != nil {
+		t.Fatalf("WriteBundle() error = %v", err)
+	}
+	b, err := kg.DecodeBundle(&buf)
+	if err != nil {
+		t.Fatalf("DecodeBundle(the export) error = %v", err)
+	}
+	claimed := 0
+	for _, e := range b.Entities {
+		claimed += len(e.Claims)
+	}
+	for _, r := range b.Relations {
+		claimed += len(r.Claims)
+	}
+	if claimed == 0 {
+		t.Fatalf("the export of a graph whose sources disagree carries no claims")
+	}
+	if got, want := dump(t, open(t, b)), dump(t, s); got != want {
+		t.Errorf("the export imported into an empty store differs from the store exported:\n%s", lineDiff(got, want))
+	}
 }
 
 // A second release about people of the fixture, later than every fixture source.
