@@ -204,7 +204,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 			s.seq--
 			return rep, &out, nil, nil
 		}
-		imp.Summary = kg.ImportSummary(rep.ImportStats)
+		imp.Summary = kg.ImportSummary(rep.ImportStats) + apply.ReplaceSummary()
 	}
 	return rep, &out, ops, nil
 }
