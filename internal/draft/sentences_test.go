@@ -165,8 +165,10 @@ func TestDraftInferences(t *testing.T) {
 	}
 }
 
-// TestDraftMatchesExisting checks that a confident duplicate takes the existing id and keeps the
-// name the text gives, and that a name the finder is unsure of stays new with its candidates.
+// TestDraftMatchesExisting checks that a confident duplicate takes the existing id and name, the
+// name the text gives becoming an alias it states (the stored name cited CURATED, so that the
+// import does not make this source a rival for the shown name), and that a name the finder is
+// unsure of stays new with its candidates.
 func TestDraftMatchesExisting(t *testing.T) {
 	res, err := Draft(context.Background(), "Ambassador Kenneth Salazar and Ambassador Maria Salazar led the U.S. delegation to the 15th Plenary Meeting of the Executive Steering Committee.",
 		Options{Existing: builtinStore(t)})
@@ -177,8 +179,14 @@ func TestDraftMatchesExisting(t *testing.T) {
 	for _, e := range res.Bundle.Entities {
 		byID[e.ID] = e
 	}
-	if e, ok := byID["person:ken-salazar"]; !ok || e.Name != "Kenneth Salazar" {
-		t.Errorf("Kenneth Salazar drafted as %+v, want the id person:ken-salazar and the text's name", e)
+	e, ok := byID["person:ken-salazar"]
+	if !ok || e.Name != "Ken Salazar" || !slices.Contains(e.Aliases, "Kenneth Salazar") {
+		t.Errorf("Kenneth Salazar drafted as %+v, want the id person:ken-salazar, its name and the text's as an alias", e)
+	}
+	for _, c := range e.ItemClaims() {
+		if want := map[string]kg.Basis{kg.FieldName: kg.BasisCurated, kg.FieldAliases: ""}; c.Basis != want[c.Field] {
+			t.Errorf("Ken Salazar's %s %v is claimed %s, want %s", c.Field, c.Value, c.Basis.Or(), want[c.Field].Or())
+		}
 	}
 	if _, ok := byID["person:maria-salazar"]; !ok {
 		t.Errorf("Maria Salazar was not drafted as a new person: %v", byID)
