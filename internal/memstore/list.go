@@ -17,10 +17,7 @@ const ctxCheckEvery = 1024
 // q.Sort then id, with the total count of matches. Sorting follows Cypher's ORDER BY: strings by
 // code point, numbers numerically, missing values last ascending and first descending. An
 // invalid kind or filter is a CodeBadUserInput error.
-func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
 	if !q.Kind.Valid() {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "unknown entity kind %q", q.Kind)
 	}
@@ -31,8 +28,6 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	if err := checkSelects(q.Expand); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	// Walk the kind in the asked order (cached: no sort per request) and stop once the page is
 	// full, unless every match must be counted.
 	offset := max(q.Offset, 0)
@@ -40,7 +35,7 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	total, more := 0, false
 	for i, n := range s.ordered(q.Kind, q.Sort) {
 		if i%ctxCheckEvery == ctxCheckEvery-1 {
-			if err := s.ready(ctx); err != nil {
+			if err := ctxError(ctx); err != nil {
 				return nil, err
 			}
 		}
@@ -86,7 +81,7 @@ const maxOrders = 32
 
 // ordered returns the nodes of kind sorted by sort, then id: byKind itself when sort is empty,
 // else a sorted copy, cached until the next write. The caller holds s.mu (read).
-func (s *Store) ordered(kind kg.Kind, sort []kg.SortField) []*node {
+func (s *graph) ordered(kind kg.Kind, sort []kg.SortField) []*node {
 	if len(sort) == 0 {
 		return s.byKind[kind]
 	}
@@ -111,7 +106,7 @@ func (s *Store) ordered(kind kg.Kind, sort []kg.SortField) []*node {
 
 // clearOrders forgets the cached sort orders; apply calls it under s.mu (write), so no list
 // reads while it does.
-func (s *Store) clearOrders() {
+func (s *graph) clearOrders() {
 	s.ordersMu.Lock()
 	s.orders = nil
 	s.ordersMu.Unlock()
@@ -119,16 +114,11 @@ func (s *Store) clearOrders() {
 
 // ListSources returns one page of copies of the sources matching q.Where (fields id, title,
 // publisher, published, url), sorted by q.Sort then id, with the total count of matches.
-func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage, error) {
 	f, err := compile(q.Where)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	var matched []*kg.Source
 	for _, id := range s.sourceIDs {
 		if src := s.sources[id]; matchSource(src, f) {

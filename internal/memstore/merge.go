@@ -18,11 +18,12 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current state stays as it is until commit
 	defer s.wmu.Unlock()
+	g := s.cur.Load()
 	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}}
 	for _, id := range append([]string{m.Into}, m.From...) {
-		n, ok := s.nodes[id]
+		n, ok := g.nodes[id]
 		if !ok {
 			continue
 		}
@@ -60,7 +61,7 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 		rep.Redirects++
 	}
 	var earlier []string // ids merged before into one merged now: they follow it
-	for from, to := range s.redirects {
+	for from, to := range g.redirects {
 		if slices.Contains(m.From, to) {
 			earlier = append(earlier, from)
 		}
@@ -70,7 +71,7 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 		ops = append(ops, op{Redirect: &redirect{From: from, To: m.Into}})
 		rep.Redirects++
 	}
-	ch := s.newChanges(ctx, kg.ActionMergeEntities)
+	ch := s.newChanges(ctx, kg.ActionMergeEntities, g.seq)
 	for _, e := range plan.Deleted {
 		c := ch.add(m.Into, e.ID, kg.MergeSummary(plan, e))
 		c.Detail = detail
@@ -79,8 +80,8 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.commit(ops); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	rep.Into = cloneEntity(s.nodes[m.Into].entity)
-	s.mu.RUnlock()
+	g = s.read()
+	rep.Into = cloneEntity(g.nodes[m.Into].entity)
+	g.done()
 	return rep, nil
 }

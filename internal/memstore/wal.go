@@ -86,7 +86,9 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := New()
-	rec, err := l.replay(s.apply)
+	cur := s.cur.Load()
+	// Both states, before either is shared (Store).
+	rec, err := l.replay(func(ops []op) { cur.apply(ops); s.spare.apply(ops) })
 	if err == nil {
 		err = l.markOpen()
 	}

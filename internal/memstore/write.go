@@ -32,8 +32,8 @@ type redirect struct {
 	To   string `json:"to"`
 }
 
-// snapshot answers kg.Snapshot from the maps; the caller holds s.mu.
-type snapshot struct{ s *Store }
+// snapshot answers kg.Snapshot from a state, which the caller is reading.
+type snapshot struct{ s *graph }
 
 func (v snapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Source, error) {
 	out := map[string]*kg.Source{}
@@ -55,7 +55,6 @@ func (v snapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Ki
 	return out, nil
 }
 
-// Search searches the store without taking its lock: the write planning holds it.
 func (v snapshot) Search(_ context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	return v.s.search(q), nil
 }
@@ -91,8 +90,8 @@ type written struct {
 // action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
 // (with the report) and write nothing.
 //
-// Reads go on while a write is planned and logged: only s.wmu keeps other writers out then, and
-// the write lock is taken just to apply what is already planned and durable.
+// Reads go on throughout: only s.wmu keeps other writers out, and the write is applied to the
+// spare state, which no read reads (commit).
 func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, error) {
 	if err := s.ready(ctx); err != nil {
 		return &kg.ImportReport{DryRun: dryRun}, nil, err
@@ -114,22 +113,22 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 	return rep, out, nil
 }
 
-// prepare plans b against the store, under the read lock, and returns the report, the items as
-// they would be stored, and (unless dryRun) the ops that write them. A writer calls it holding
-// s.wmu, so what it read still holds when the ops are applied.
+// prepare plans b against the current state and returns the report, the items as they would be
+// stored, and (unless dryRun) the ops that write them. A writer calls it holding s.wmu, so what it
+// read still holds when the ops are applied.
 func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
 	rep := &kg.ImportReport{DryRun: dryRun}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	g := s.read()
+	defer g.done()
 	if err := s.ready(ctx); err != nil {
 		return rep, nil, nil, err
 	}
-	plan, err := kg.PlanImport(ctx, b, snapshot{s})
+	plan, err := kg.PlanImport(ctx, b, snapshot{g})
 	if err != nil {
 		return rep, nil, nil, err
 	}
 	if len(opts) > 0 && opts[0].Duplicates {
-		if err := plan.FindDuplicates(ctx, snapshot{s}); err != nil {
+		if err := plan.FindDuplicates(ctx, snapshot{g}); err != nil {
 			return rep, nil, nil, err
 		}
 		rep.Duplicates, rep.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
@@ -139,7 +138,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		return rep, nil, nil, kg.ProblemsError("the bundle", plan.Problems)
 	}
 
-	ch := s.newChanges(ctx, action)
+	ch := s.newChanges(ctx, action, g.seq)
 	ops := make([]op, 0, 2*(len(plan.Sources)+len(plan.Entities)+len(plan.Relations))+1)
 	// An import's own change comes first; what it creates is attributed to it (kg.Writer.Import).
 	var imp *kg.Change
@@ -155,7 +154,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	}
 	var out written
 	for _, src := range plan.Sources {
-		next, o, summary := kg.ApplySource(s.sources[src.ID], src)
+		next, o, summary := kg.ApplySource(g.sources[src.ID], src)
 		rep.Count(o)
 		out.source = next
 		if o != kg.Unchanged && !dryRun {
@@ -165,7 +164,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	}
 	for _, w := range plan.Entities {
 		var stored *kg.Entity
-		if n, ok := s.nodes[w.Entity.ID]; ok {
+		if n, ok := g.nodes[w.Entity.ID]; ok {
 			stored = n.entity
 		}
 		next, o, summary := kg.ApplyEntity(stored, w)
@@ -177,7 +176,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		}
 	}
 	for _, r := range plan.Relations {
-		next, o, summary := kg.ApplyRelation(s.relations[keyOf(r)], r)
+		next, o, summary := kg.ApplyRelation(g.relations[keyOf(r)], r)
 		rep.Count(o)
 		out.relation = next
 		if o != kg.Unchanged && !dryRun {
@@ -190,7 +189,6 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	}
 	if imp != nil {
 		if len(ops) == 1 { // nothing but its own change: nothing to record
-			s.seq--
 			return rep, &out, nil, nil
 		}
 		imp.Summary = kg.ImportSummary(rep.ImportStats)
@@ -198,32 +196,28 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	return rep, &out, ops, nil
 }
 
-// changeMaker numbers and stamps the changes of one write.
+// changeMaker numbers and stamps the changes of one write, after last, the seq of the last
+// change of the state it plans against. It takes numbers for itself: a write that fails leaves
+// nothing to give back.
 type changeMaker struct {
-	s             *Store
+	seq           int64 // of the last change made
 	at, actor, do string
 }
 
-func (s *Store) newChanges(ctx context.Context, action string) *changeMaker {
-	return &changeMaker{s: s, at: kg.ChangeTime(s.now()), actor: kg.Actor(ctx), do: action}
+func (s *Store) newChanges(ctx context.Context, action string, last int64) *changeMaker {
+	return &changeMaker{seq: last, at: kg.ChangeTime(s.now()), actor: kg.Actor(ctx), do: action}
 }
 
 func (c *changeMaker) add(entity, other, summary string) *kg.Change {
-	c.s.seq++
-	return &kg.Change{Seq: c.s.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
+	c.seq++
+	return &kg.Change{Seq: c.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
 }
 
-// commit makes ops durable (when the store has a log) and applies them under the write lock. The
-// caller holds s.wmu, and not s.mu. On a log failure nothing is applied, and the change numbers
-// taken are given back.
+// commit makes ops durable (when the store has a log) and then applies them (publish). The caller
+// holds s.wmu. On a log failure nothing is applied.
 func (s *Store) commit(ops []op) error {
 	if s.log != nil {
 		if err := s.log.append(ops); err != nil {
-			for i := range ops {
-				if ops[i].Change != nil {
-					s.seq--
-				}
-			}
 			var full *DiskFullError
 			if errors.As(err, &full) {
 				return kg.Wrap(kg.CodeServiceUnavailable, "the disk is full: free space in the data directory; nothing was written", err)
@@ -231,16 +225,37 @@ func (s *Store) commit(ops []op) error {
 			return kg.Wrap(kg.CodeServiceUnavailable, "the write could not be saved to the data directory; nothing was written", err)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.apply(ops)
+	s.publish(ops)
 	return nil
+}
+
+// publish applies ops to the spare state, makes it current, waits for the reads of the state it
+// replaced to end, and applies ops to that one too, which becomes the spare. The caller holds
+// s.wmu. Reads never wait: they read the current state, which nothing changes.
+func (s *Store) publish(ops []op) {
+	next := s.spare
+	next.mu.Lock() // at once: only reads that found it no longer current can hold it, briefly
+	next.apply(ops)
+	if s.applying != nil {
+		s.applying("spare")
+	}
+	next.mu.Unlock()
+	prev := s.cur.Swap(next)
+	prev.mu.Lock() // waits for the reads that began before the swap
+	if s.applying != nil {
+		s.applying("previous")
+	}
+	prev.apply(ops)
+	prev.mu.Unlock()
+	s.spare = prev
 }
 
 // apply carries out ops on the maps; the caller holds s.mu (or is replaying the log before the
 // store is shared). When the ops are an import's (its change first), what they create is
-// attributed to that change.
-func (s *Store) apply(ops []op) {
+// attributed to that change. The state keeps its own copy of each entity, relation and source (a
+// shallow one: what they hold is never changed in place), since it overwrites them in place and
+// the other state applies the same ops.
+func (s *graph) apply(ops []op) {
 	s.clearOrders()
 	var (
 		indexed      []*kg.Entity
@@ -261,7 +276,8 @@ func (s *Store) apply(ops []op) {
 			if old, ok := s.sources[o.Source.ID]; ok {
 				*old = *o.Source
 			} else {
-				s.sources[o.Source.ID] = o.Source
+				c := *o.Source
+				s.sources[o.Source.ID] = &c
 				s.sourceIDs = append(s.sourceIDs, o.Source.ID)
 				newSources = true
 				if importSeq != 0 {
@@ -276,6 +292,8 @@ func (s *Store) apply(ops []op) {
 				*old.entity = *e
 				e = old.entity
 			} else {
+				c := *e
+				e = &c
 				n := &node{entity: e, createdIn: importSeq}
 				s.nodes[e.ID] = n
 				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
@@ -292,6 +310,8 @@ func (s *Store) apply(ops []op) {
 				*old = *r
 				continue
 			}
+			c := *r
+			r = &c
 			from, to := s.nodes[r.From], s.nodes[r.To]
 			s.relations[keyOf(r)] = r
 			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
@@ -344,7 +364,7 @@ func (s *Store) apply(ops []op) {
 
 // positionTitles returns the titles of e's positions (kg.PositionTitles), from its adjacency.
 // The caller holds s.mu.
-func (s *Store) positionTitles(e *kg.Entity) []string {
+func (s *graph) positionTitles(e *kg.Entity) []string {
 	n, ok := s.nodes[e.ID]
 	if !ok {
 		return nil
@@ -359,7 +379,7 @@ func (s *Store) positionTitles(e *kg.Entity) []string {
 }
 
 // name and unname keep s.names, the entity ids by name key, up to date.
-func (s *Store) name(e *kg.Entity) {
+func (s *graph) name(e *kg.Entity) {
 	for _, k := range kg.NameKeys(e) {
 		if !slices.Contains(s.names[k], e.ID) {
 			s.names[k] = append(s.names[k], e.ID)
@@ -367,7 +387,7 @@ func (s *Store) name(e *kg.Entity) {
 	}
 }
 
-func (s *Store) unname(e *kg.Entity) {
+func (s *graph) unname(e *kg.Entity) {
 	for _, k := range kg.NameKeys(e) {
 		ids := slices.DeleteFunc(s.names[k], func(id string) bool { return id == e.ID })
 		if len(ids) == 0 {
@@ -379,7 +399,7 @@ func (s *Store) unname(e *kg.Entity) {
 }
 
 // removeRelation deletes the relation k from the maps and both ends' adjacency.
-func (s *Store) removeRelation(k relKey) {
+func (s *graph) removeRelation(k relKey) {
 	r, ok := s.relations[k]
 	if !ok {
 		return
@@ -395,7 +415,7 @@ func (s *Store) removeRelation(k relKey) {
 }
 
 // removeEntity deletes entity id, its relations, and its place in every index.
-func (s *Store) removeEntity(id string) {
+func (s *graph) removeEntity(id string) {
 	n, ok := s.nodes[id]
 	if !ok {
 		return
@@ -413,7 +433,7 @@ func (s *Store) removeEntity(id string) {
 }
 
 // record appends c to the audit trail.
-func (s *Store) record(c *kg.Change) {
+func (s *graph) record(c *kg.Change) {
 	s.changes = append(s.changes, c)
 	i := len(s.changes) - 1
 	if c.Entity != "" {
@@ -487,13 +507,14 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current state stays as it is until commit
 	defer s.wmu.Unlock()
-	r, ok := s.relations[relKey{typ, from, to}]
+	g := s.cur.Load()
+	r, ok := g.relations[relKey{typ, from, to}]
 	if !ok {
 		return false, nil
 	}
-	ch := s.newChanges(ctx, kg.ActionRemoveRelation)
+	ch := s.newChanges(ctx, kg.ActionRemoveRelation, g.seq)
 	key := &kg.Relation{Type: typ, From: from, To: to}
 	if err := s.commit([]op{{DelRelation: key}, {Change: ch.add(from, to, kg.RemoveSummary(r))}}); err != nil {
 		return false, err
@@ -510,13 +531,14 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current state stays as it is until commit
 	defer s.wmu.Unlock()
-	n, ok := s.nodes[id]
+	g := s.cur.Load()
+	n, ok := g.nodes[id]
 	if !ok {
 		return false, nil
 	}
-	ch := s.newChanges(ctx, kg.ActionDeleteEntity)
+	ch := s.newChanges(ctx, kg.ActionDeleteEntity, g.seq)
 	rels := slices.Concat(n.out, n.in)
 	ops := []op{{DelEntity: id}, {Change: ch.add(id, "", kg.DeleteSummary(n.entity, len(rels), reason))}}
 	for _, e := range rels {
@@ -529,12 +551,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 }
 
 // Changes returns one page of the audit trail, newest first, as kg.Writer.Changes says.
-func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+func (s *graph) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
 	total := len(s.changes)
 	at := func(i int) *kg.Change { return s.changes[total-1-i] }
 	if q.Entity != "" {
@@ -552,7 +569,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 
 // changesTouching returns the indexes into s.changes, ascending, of the changes that touch id:
 // recorded for it, or the imports that created it or one of its present relations.
-func (s *Store) changesTouching(id string) []int {
+func (s *graph) changesTouching(id string) []int {
 	var seqs []int64
 	if n, ok := s.nodes[id]; ok {
 		seqs = append(seqs, n.createdIn)
