@@ -86,6 +86,20 @@ type written struct {
 	relation *kg.Relation
 }
 
+// own replaces w's items with copies: an unchanged item is the state's own, which a later write may
+// overwrite in place once the caller has stopped reading the state.
+func (w *written) own() {
+	if w.source != nil {
+		w.source = cloneSource(w.source)
+	}
+	if w.entity != nil {
+		w.entity = cloneEntity(w.entity)
+	}
+	if w.relation != nil {
+		w.relation = cloneRelation(w.relation)
+	}
+}
+
 // write plans b, and unless dryRun writes it, recording one change per item written with
 // action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
 // (with the report) and write nothing.
@@ -184,6 +198,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 			record(o, r.From, r.To, summary)
 		}
 	}
+	out.own()
 	if dryRun {
 		return rep, &out, nil, nil
 	}
