@@ -19,7 +19,7 @@ import (
 const exploreCheckEvery = 256
 
 // walker is the state of one exploration: which relations and entities it may use, and the
-// sorted neighbour lists it has built so far. The caller holds Store.mu for reading.
+// sorted neighbour lists it has built so far. The caller holds graph.mu for reading.
 type walker struct {
 	ctx    context.Context
 	types  []string
@@ -440,7 +440,7 @@ func (s *graph) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Timelin
 }
 
 // meetingsOf returns the meetings n took part in, each once with every way it did, as
-// kg.TimelineQuery describes; direct keeps the direct ways only. The caller holds Store.mu.
+// kg.TimelineQuery describes; direct keeps the direct ways only. The caller holds graph.mu.
 func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 	byMeeting := map[*node]*kg.TimelineEntry{}
 	var out []*kg.TimelineEntry

@@ -1,8 +1,9 @@
 // Package memstore is the embedded, in-memory kg.Store: the zero-setup default when no Neo4j is
 // configured. It keeps the graph in maps with an adjacency index per entity, a sorted id list per
-// kind, a name-key index and a search index, all guarded by one RWMutex; a write plans and logs
-// under the read lock (so reads go on) and takes the write lock only to apply. It never hands out its
-// own values: every entity, relation and source it returns is a deep copy the caller may change.
+// kind, a name-key index and a search index, in two copies: reads read the current one, and a write
+// is applied to the other, which then becomes current (Store), so reads never wait for writes. It
+// never hands out its own values: every entity, relation and source it returns is a deep copy the
+// caller may change.
 //
 // A store opened on a data directory (Open) keeps every write in an append-only write-ahead log
 // there, synced before the write is acknowledged, and replays it when opened again (wal.go).
@@ -203,7 +204,7 @@ func (s *graph) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 }
 
 // resolve returns the id of the entity id names: the survivor when id was merged into another
-// entity, else id. The caller holds Store.mu.
+// entity, else id. The caller holds graph.mu.
 func (s *graph) resolve(id string) string {
 	if to, ok := s.redirects[id]; ok {
 		return to
@@ -240,7 +241,7 @@ func (s *graph) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 }
 
 // relations returns copies of n's relations that go the asked ways and have one of types, in
-// (Type, From, To) order, at most limit (all when <= 0). The caller holds Store.mu.
+// (Type, From, To) order, at most limit (all when <= 0). The caller holds graph.mu.
 func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Relation {
 	var rs []*kg.Relation
 	n.eachEdge(useOut, useIn, types, func(e edge) bool {
@@ -265,7 +266,7 @@ func directions(d kg.Direction) (useOut, useIn bool, err error) {
 
 // eachEdge calls yield with the edges of n, in (Type, From, To) order, that go the asked ways
 // and have one of types (any type if types is empty), until yield returns false. It merges the
-// sorted out and in lists, so BOTH costs no sort. The caller holds Store.mu.
+// sorted out and in lists, so BOTH costs no sort. The caller holds graph.mu.
 func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) bool) {
 	var outs, ins []edge
 	if useOut {

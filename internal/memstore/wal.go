@@ -48,7 +48,8 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// wal is an open write-ahead log. Its methods are called under Store.mu.
+// wal is an open write-ahead log. Its methods are called under Store.wmu, or before the store is
+// shared.
 type wal struct {
 	dir  string
 	f    *os.File
