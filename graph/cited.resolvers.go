@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -22,7 +23,7 @@ func (r *sourceResolver) Entities(ctx context.Context, obj *model.Source, kinds 
 	if err != nil {
 		return nil, err
 	}
-	q := kg.CitedQuery{Source: obj.S.ID, After: start, Limit: max(n, 1)}
+	q := kg.CitedQuery{Source: obj.Source.ID, After: start, Limit: n}
 	for _, k := range kinds {
 		q.Kinds = append(q.Kinds, k.Kind())
 	}
@@ -30,13 +31,10 @@ func (r *sourceResolver) Entities(ctx context.Context, obj *model.Source, kinds 
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		p.Entities, p.More = nil, len(p.Entities) > 0 // first: 0 asked for one, to know if any follows
-	}
 	conn := &model.EntityConnection{TotalCount: p.Total, Edges: []*model.EntityEdge{}}
 	var cursors []string
-	for _, e := range model.NewBatch(r.Store, p.Entities).Entities() {
-		c := encodeCitedCursor(e.Base().E.ID)
+	for _, e := range model.WrapAll(loader.NewBatch(r.Store, p.Entities)) {
+		c := encodeCitedCursor(e.Base().Entity.ID)
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: c, Node: e})
 	}
@@ -59,20 +57,17 @@ func (r *sourceResolver) Relations(ctx context.Context, obj *model.Source, types
 			return nil, badInput("after is not a cursor of this list: %q", *after)
 		}
 	}
-	p, err := r.Store.CitedRelations(ctx, kg.CitedQuery{Source: obj.S.ID, Types: types, After: start, Limit: max(n, 1)})
+	p, err := r.Store.CitedRelations(ctx, kg.CitedQuery{Source: obj.Source.ID, Types: types, After: start, Limit: n})
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		p.Relations, p.More = nil, len(p.Relations) > 0
-	}
 	conn := &model.RelationConnection{TotalCount: p.Total, Edges: []*model.RelationEdge{}}
-	batch := model.NewRelBatch(r.Store, p.Relations)
+	batch := loader.NewRelBatch(r.Store, p.Relations)
 	var cursors []string
 	for _, rel := range p.Relations {
 		c := encodeCitedCursor(kg.RelationKey(rel))
 		cursors = append(cursors, c)
-		conn.Edges = append(conn.Edges, &model.RelationEdge{Cursor: c, Node: &model.Relation{R: rel, B: batch}})
+		conn.Edges = append(conn.Edges, &model.RelationEdge{Cursor: c, Node: &model.Relation{Rel: rel, Batch: batch}})
 	}
 	conn.PageInfo = citedPageInfo(start, p.More, cursors)
 	return conn, nil

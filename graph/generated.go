@@ -228,6 +228,7 @@ type ComplexityRoot struct {
 		ImportBundle   func(childComplexity int, bundle any, dryRun *bool) int
 		MergeEntities  func(childComplexity int, into string, from []string, reason string) int
 		RemoveRelation func(childComplexity int, typeArg string, from string, to string) int
+		UndoMerge      func(childComplexity int, change string, reason string) int
 		UpsertEntity   func(childComplexity int, input model.EntityInput) int
 	}
 
@@ -482,6 +483,13 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	UndoMergeResult struct {
+		Into     func(childComplexity int) int
+		Removed  func(childComplexity int) int
+		Restored func(childComplexity int) int
+		Written  func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -525,6 +533,7 @@ type MutationResolver interface {
 	DeleteEntity(ctx context.Context, id string, reason string) (bool, error)
 	ImportBundle(ctx context.Context, bundle any, dryRun *bool) (*model.ImportReport, error)
 	MergeEntities(ctx context.Context, into string, from []string, reason string) (*model.MergeResult, error)
+	UndoMerge(ctx context.Context, change string, reason string) (*model.UndoMergeResult, error)
 }
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -1344,6 +1353,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveRelation(childComplexity, args["type"].(string), args["from"].(string), args["to"].(string)), true
+	case "Mutation.undoMerge":
+		if e.ComplexityRoot.Mutation.UndoMerge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoMerge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoMerge(childComplexity, args["change"].(string), args["reason"].(string)), true
 	case "Mutation.upsertEntity":
 		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
 			break
@@ -2455,6 +2475,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TopicEdge.Node(childComplexity), true
 
+	case "UndoMergeResult.into":
+		if e.ComplexityRoot.UndoMergeResult.Into == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Into(childComplexity), true
+	case "UndoMergeResult.removed":
+		if e.ComplexityRoot.UndoMergeResult.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Removed(childComplexity), true
+	case "UndoMergeResult.restored":
+		if e.ComplexityRoot.UndoMergeResult.Restored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Restored(childComplexity), true
+	case "UndoMergeResult.written":
+		if e.ComplexityRoot.UndoMergeResult.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Written(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2626,8 +2671,12 @@ extend type Query {
   schema commands, CALL ... IN TRANSACTIONS, procedures other than db.labels,
   db.relationshipTypes, db.propertyKeys, db.schema.*, db.index.fulltext.query*, and several
   statements at once (CYPHER_FORBIDDEN); invalid Cypher (CYPHER_SYNTAX, with line and column in
-  the error's extensions); statements that run longer than the server's Cypher timeout
-  (CYPHER_TIMEOUT). On the embedded store: CYPHER_UNSUPPORTED.
+  the error's extensions); loops inside one row that Neo4j could not stop: reduce(), range()
+  outside UNWIND unless its bounds are literals giving at most 100,000 elements, an iteration
+  inside another (CYPHER_UNBOUNDED, with line and column); statements that run longer than the
+  server's Cypher timeout (CYPHER_TIMEOUT) or need more memory than Neo4j allows one transaction
+  (COST_LIMIT). While other analysts' statements hold every analyst slot: CYPHER_BUSY, try again
+  shortly. On the embedded store: CYPHER_UNSUPPORTED.
   """
   cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
 }
@@ -2800,6 +2849,28 @@ extend type Mutation {
   ids fail with NOT_FOUND, bad arguments with BAD_USER_INPUT; both change nothing.
   """
   mergeEntities(into: ID!, from: [ID!]!, reason: String!): MergeResult!
+
+  """
+  Undoes the merge a MERGE_ENTITIES change recorded (any of its changes: ` + "`" + `changes(entity:)` + "`" + ` of the
+  survivor or a merged id lists them): the survivor and the merged entities as they were, their
+  relations as they were, the merged ids theirs again. Refused with CONFLICT once anything else
+  was written to the survivor since (merges undone since aside): that would be lost. Audited with
+  ` + "`" + `reason` + "`" + ` (UNDO_MERGE). A change that is no merge fails with BAD_USER_INPUT, an unknown one with
+  NOT_FOUND; both change nothing.
+  """
+  undoMerge(change: ID!, reason: String!): UndoMergeResult!
+}
+
+"What undoing a merge did."
+type UndoMergeResult {
+  "The survivor, as it was before the merge."
+  into: Entity!
+  "The merged ids, entities of their own again."
+  restored: [ID!]!
+  "Relations the merge had moved onto the survivor, removed from it."
+  removed: Int!
+  "Relations of the survivor and the restored entities written back as they were."
+  written: Int!
 }
 
 extend type Change {
@@ -4262,6 +4333,20 @@ func (ec *executionContext) childFields_TopicEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type TopicEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_UndoMergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "into":
+		return ec.fieldContext_UndoMergeResult_into(ctx, field)
+	case "restored":
+		return ec.fieldContext_UndoMergeResult_restored(ctx, field)
+	case "removed":
+		return ec.fieldContext_UndoMergeResult_removed(ctx, field)
+	case "written":
+		return ec.fieldContext_UndoMergeResult_written(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UndoMergeResult", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -4627,6 +4712,28 @@ func (ec *executionContext) field_Mutation_removeRelation_args(ctx context.Conte
 		return nil, err
 	}
 	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoMerge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "change",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -8865,6 +8972,50 @@ func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoMerge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoMerge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoMerge(ctx, fc.Args["change"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UndoMergeResult) graphql.Marshaler {
+			return ec.marshalNUndoMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐUndoMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoMerge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UndoMergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoMerge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13580,6 +13731,107 @@ func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UndoMergeResult_into(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_into(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Into, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_into(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoMergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoMergeResult_restored(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_restored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_restored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UndoMergeResult_removed(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UndoMergeResult_written(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_written(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Written, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18644,6 +18896,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "undoMerge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoMerge(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20386,6 +20645,54 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._TopicEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var undoMergeResultImplementors = []string{"UndoMergeResult"}
+
+func (ec *executionContext) _UndoMergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.UndoMergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, undoMergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UndoMergeResult")
+		case "into":
+			out.Values[i] = ec._UndoMergeResult_into(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restored":
+			out.Values[i] = ec._UndoMergeResult_restored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._UndoMergeResult_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "written":
+			out.Values[i] = ec._UndoMergeResult_written(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22156,6 +22463,14 @@ func (ec *executionContext) unmarshalNTopicSort2map(ctx context.Context, v any) 
 func (ec *executionContext) unmarshalNTopicWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputTopicWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUndoMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐUndoMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.UndoMergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UndoMergeResult!")
+		return graphql.Null
+	}
+	return ec._UndoMergeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

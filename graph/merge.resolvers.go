@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -21,6 +22,19 @@ func (r *mutationResolver) MergeEntities(ctx context.Context, into string, from 
 	if err != nil {
 		return nil, err
 	}
-	return &model.MergeResult{Into: model.Wrap(rep.Into, model.NewBatch(r.Store, []*kg.Entity{rep.Into})),
+	return &model.MergeResult{Into: model.Wrap(rep.Into, loader.NewBatch(r.Store, []*kg.Entity{rep.Into})),
 		Merged: rep.Merged, Moved: rep.Moved, Dropped: rep.Dropped}, nil
+}
+
+// UndoMerge is the resolver for the undoMerge field.
+func (r *mutationResolver) UndoMerge(ctx context.Context, change string, reason string) (*model.UndoMergeResult, error) {
+	if err := kg.Require(ctx, kg.RoleEditor); err != nil {
+		return nil, err
+	}
+	rep, err := r.Store.UndoMerge(ctx, kg.UndoMergeRequest{Change: change, Reason: reason})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UndoMergeResult{Into: model.Wrap(rep.Into, loader.NewBatch(r.Store, []*kg.Entity{rep.Into})),
+		Restored: rep.Restored, Removed: rep.Removed, Written: rep.Written}, nil
 }

@@ -24,12 +24,12 @@ const (
 	citedOps // CitedByFilter: eq and in over the sources of an entity's citations (a list)
 )
 
-// whereField says what one field of a *Where input filters on: an entity field with the
-// operators of its input type, or related entities (rel != nil).
+// whereField says what one entity (or source) field of a *Where input filters on: the field, with
+// the operators of its input type. Fields that filter on related entities are declared with the
+// relations (relations.go) and found in whereRels.
 type whereField struct {
 	field string
 	ops   opSet
-	rel   *relField
 }
 
 // relField is a filter on related entities: single (a `place: PlaceWhere` field, meaning some
@@ -58,58 +58,26 @@ func common(extra map[string]whereField) map[string]whereField {
 	return m
 }
 
-func one(t string, dir kg.Direction, target kg.Kind) whereField {
-	return whereField{rel: &relField{types: []string{t}, dir: dir, target: string(target), single: true}}
-}
-
-func many(types []string, dir kg.Direction, target kg.Kind) whereField {
-	return whereField{rel: &relField{types: types, dir: dir, target: string(target)}}
-}
-
 var whereFields = map[string]map[string]whereField{
-	string(kg.KindPerson): common(map[string]whereField{
-		"organizations": many([]string{kg.RelHoldsPosition}, kg.Out, kg.KindOrganization),
-		"meetings":      many([]string{kg.RelAttended}, kg.Out, kg.KindMeeting),
-	}),
+	string(kg.KindPerson): common(nil),
 	string(kg.KindOrganization): common(map[string]whereField{
 		"acronym":        {field: kg.PropAcronym, ops: stringOps},
 		"classification": {field: kg.PropClassification, ops: stringOps},
-		"country":        one(kg.RelBelongsTo, kg.Out, kg.KindCountry),
-		"parent":         one(kg.RelPartOf, kg.Out, kg.KindOrganization),
-		"meetings":       many([]string{kg.RelRepresentedAt}, kg.Out, kg.KindMeeting),
-		"people":         many([]string{kg.RelHoldsPosition}, kg.In, kg.KindPerson),
 	}),
 	string(kg.KindCountry): common(map[string]whereField{
 		"code": {field: kg.PropCode, ops: stringOps},
 	}),
-	string(kg.KindPlace): common(map[string]whereField{
-		"country": one(kg.RelLocatedIn, kg.Out, kg.KindCountry),
-	}),
+	string(kg.KindPlace): common(nil),
 	string(kg.KindMeeting): common(map[string]whereField{
-		"date":          {field: kg.PropDate, ops: dateOps},
-		"ordinal":       {field: kg.PropOrdinal, ops: intOps},
-		"place":         one(kg.RelHeldIn, kg.Out, kg.KindPlace),
-		"dialogue":      one(kg.RelSessionOf, kg.Out, kg.KindDialogue),
-		"attendees":     many([]string{kg.RelAttended}, kg.In, kg.KindPerson),
-		"organizations": many([]string{kg.RelRepresentedAt}, kg.In, kg.KindOrganization),
-		"initiatives":   many(kg.OutcomeTypes, kg.Out, kg.KindInitiative),
-		"topics":        many([]string{kg.RelAddresses}, kg.Out, kg.KindTopic),
+		"date":    {field: kg.PropDate, ops: dateOps},
+		"ordinal": {field: kg.PropOrdinal, ops: intOps},
 	}),
 	string(kg.KindDialogue): common(map[string]whereField{
 		"acronym":     {field: kg.PropAcronym, ops: stringOps},
 		"established": {field: kg.PropEstablished, ops: dateOps},
-		"parent":      one(kg.RelPartOf, kg.Out, kg.KindDialogue),
-		"countries":   many([]string{kg.RelPartyTo}, kg.In, kg.KindCountry),
-		"topics":      many([]string{kg.RelAddresses}, kg.Out, kg.KindTopic),
-		"initiatives": many([]string{kg.RelSupports}, kg.In, kg.KindInitiative),
-		"meetings":    many([]string{kg.RelSessionOf}, kg.In, kg.KindMeeting),
 	}),
-	string(kg.KindInitiative): common(map[string]whereField{
-		"supports": many([]string{kg.RelSupports}, kg.Out, kg.KindDialogue),
-		"topics":   many([]string{kg.RelAddresses}, kg.Out, kg.KindTopic),
-		"meetings": many(kg.OutcomeTypes, kg.In, kg.KindMeeting),
-	}),
-	string(kg.KindTopic): common(nil),
+	string(kg.KindInitiative): common(nil),
+	string(kg.KindTopic):      common(nil),
 	sourceWhere: {
 		"id":        {field: "id", ops: idOps},
 		"title":     {field: "title", ops: stringOps},
@@ -191,17 +159,17 @@ func compilePlain(key string, where map[string]any) (*kg.Filter, error) {
 			f.Not = sub
 			continue
 		}
-		spec, ok := fields[name]
-		if !ok {
-			return nil, badInput("unknown filter field %q", name)
-		}
-		if spec.rel != nil {
-			conds, err := compileRel(spec.rel, asMap(val))
+		if rel := whereRels[key][name]; rel != nil {
+			conds, err := compileRel(rel, asMap(val))
 			if err != nil {
 				return nil, err
 			}
 			f.Rels = append(f.Rels, conds...)
 			continue
+		}
+		spec, ok := fields[name]
+		if !ok {
+			return nil, badInput("unknown filter field %q", name)
 		}
 		ops := asMap(val)
 		if spec.ops == citedOps {

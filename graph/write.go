@@ -115,32 +115,18 @@ func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*
 
 // changes resolves the audit trail as a connection.
 func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	n, err := limit(first, 20)
+	n, offset, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
-	}
-	offset, err := decodeCursor(after)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Limit: 1})
-		if err != nil {
-			return nil, err
-		}
-		return &model.ChangeConnection{Edges: []*model.ChangeEdge{}, TotalCount: p.Total,
-			PageInfo: pageInfo(offset, 0, offset < p.Total, nil)}, nil
 	}
 	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total}
-	cursors := make([]string, len(p.Changes))
+	cursors, info := pageCursors(offset, len(p.Changes), offset+len(p.Changes) < p.Total)
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total, PageInfo: info}
 	for i, c := range p.Changes {
-		cursors[i] = encodeCursor(offset + i)
-		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
+		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
-	conn.PageInfo = pageInfo(offset, len(p.Changes), offset+len(p.Changes) < p.Total, cursors)
 	return conn, nil
 }

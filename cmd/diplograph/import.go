@@ -32,6 +32,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
 	if *server != "" {
 		if *bulk {
 			return fmt.Errorf("--bulk and --server do not go together: a bulk load writes into Neo4j directly")

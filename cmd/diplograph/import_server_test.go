@@ -24,8 +24,12 @@ func TestImportToServer(t *testing.T) {
 	served := make(chan error, 1)
 	go func() { served <- m.Serve() }()
 	t.Cleanup(func() {
-		m.Close()
-		<-served
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if err := <-served; err != nil {
+			t.Errorf("Main.Serve: %v", err)
+		}
 	})
 	file := filepath.Join(t.TempDir(), "kenneth.json")
 	const text = "Kenneth Salazar met Roberto Velasco in 2023."
@@ -72,7 +76,7 @@ func TestImportToServer(t *testing.T) {
 	if err != nil || es[0] == nil {
 		t.Fatalf("the server's store after import --server: %v, %v; want Kenneth Salazar", es, err)
 	}
-	rs, err := m.Store.Relations(context.Background(), kg.RelationQuery{IDs: []string{"person:kenneth-salazar"}})
+	rs, err := m.Store.Relations(context.Background(), kg.RelationQuery{IDs: []string{"person:kenneth-salazar"}, Limit: kg.NoLimit})
 	if err != nil || len(rs[0]) != 1 {
 		t.Errorf("Kenneth Salazar's relations = %v, %v; want his attendance", rs, err)
 	}

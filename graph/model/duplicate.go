@@ -3,78 +3,85 @@ package model
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
 // PossibleDuplicate is a new entity of an import that resembles a stored one. The stored entities
 // of one report are loaded together, the first time one is asked for.
 type PossibleDuplicate struct {
-	D    kg.PossibleDuplicate
-	refs *EntityRefs
+	Duplicate kg.PossibleDuplicate
+	refs      entityRefs
 }
 
 // NewPossibleDuplicates wraps ds, sharing one batch for their stored entities.
 func NewPossibleDuplicates(store kg.Store, ds []kg.PossibleDuplicate) []*PossibleDuplicate {
-	refs := &EntityRefs{store: store}
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.Existing.ID
+	}
+	refs := entityRefs{loader.NewRefs(store, ids)}
 	out := make([]*PossibleDuplicate, len(ds))
 	for i, d := range ds {
-		refs.ids = append(refs.ids, d.Existing.ID)
-		out[i] = &PossibleDuplicate{D: d, refs: refs}
+		out[i] = &PossibleDuplicate{Duplicate: d, refs: refs}
 	}
 	return out
 }
 
 // Path returns where the new entity is in the bundle.
-func (d *PossibleDuplicate) Path() string { return d.D.Path }
+func (d *PossibleDuplicate) Path() string { return d.Duplicate.Path }
 
 // ID returns the id the new entity gets.
-func (d *PossibleDuplicate) ID() string { return d.D.ID }
+func (d *PossibleDuplicate) ID() string { return d.Duplicate.ID }
 
 // Name returns the new entity's name.
-func (d *PossibleDuplicate) Name() string { return d.D.Name }
+func (d *PossibleDuplicate) Name() string { return d.Duplicate.Name }
 
 // ExistingID returns the id of the stored entity.
-func (d *PossibleDuplicate) ExistingID() string { return d.D.Existing.ID }
+func (d *PossibleDuplicate) ExistingID() string { return d.Duplicate.Existing.ID }
 
 // Existing returns the stored entity, or nil if the store no longer has it.
 func (d *PossibleDuplicate) Existing(ctx context.Context) (Entity, error) {
-	return d.refs.Entity(ctx, d.D.Existing.ID)
+	return d.refs.Entity(ctx, d.Duplicate.Existing.ID)
 }
 
 // Score returns how alike the two are.
-func (d *PossibleDuplicate) Score() float64 { return d.D.Existing.Score }
+func (d *PossibleDuplicate) Score() float64 { return d.Duplicate.Existing.Score }
 
 // Reason returns why they may be one.
-func (d *PossibleDuplicate) Reason() string { return d.D.Existing.Reason }
+func (d *PossibleDuplicate) Reason() string { return d.Duplicate.Existing.Reason }
 
 // SimilarEntity is a stored entity that may be the same as another. The entities of one answer
 // are loaded together, the first time one is asked for.
 type SimilarEntity struct {
-	D    kg.Duplicate
-	refs *EntityRefs
+	Duplicate kg.Duplicate
+	refs      entityRefs
 }
 
 // NewSimilarEntities wraps ds, sharing one batch for their entities.
 func NewSimilarEntities(store kg.Store, ds []kg.Duplicate) []*SimilarEntity {
-	refs := &EntityRefs{store: store}
+	ids := make([]string, len(ds))
+	for i, d := range ds {
+		ids[i] = d.ID
+	}
+	refs := entityRefs{loader.NewRefs(store, ids)}
 	out := make([]*SimilarEntity, len(ds))
 	for i, d := range ds {
-		refs.ids = append(refs.ids, d.ID)
-		out[i] = &SimilarEntity{D: d, refs: refs}
+		out[i] = &SimilarEntity{Duplicate: d, refs: refs}
 	}
 	return out
 }
 
 // ID returns the similar entity's id.
-func (s *SimilarEntity) ID() string { return s.D.ID }
+func (s *SimilarEntity) ID() string { return s.Duplicate.ID }
 
 // Entity returns the similar entity, or nil if the store no longer has it.
 func (s *SimilarEntity) Entity(ctx context.Context) (Entity, error) {
-	return s.refs.Entity(ctx, s.D.ID)
+	return s.refs.Entity(ctx, s.Duplicate.ID)
 }
 
 // Score returns how alike the two are.
-func (s *SimilarEntity) Score() float64 { return s.D.Score }
+func (s *SimilarEntity) Score() float64 { return s.Duplicate.Score }
 
 // Reason returns why they may be one.
-func (s *SimilarEntity) Reason() string { return s.D.Reason }
+func (s *SimilarEntity) Reason() string { return s.Duplicate.Reason }

@@ -387,6 +387,18 @@ type TopicListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+// What undoing a merge did.
+type UndoMergeResult struct {
+	// The survivor, as it was before the merge.
+	Into Entity `json:"into"`
+	// The merged ids, entities of their own again.
+	Restored []string `json:"restored"`
+	// Relations the merge had moved onto the survivor, removed from it.
+	Removed int `json:"removed"`
+	// Relations of the survivor and the restored entities written back as they were.
+	Written int `json:"written"`
+}
+
 type Direction string
 
 const (

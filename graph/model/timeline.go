@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -17,28 +18,28 @@ type TimelineEntry struct {
 
 // Direct reports whether a source puts the entity at the meeting itself.
 func (e *TimelineEntry) Direct() bool {
-	return slices.ContainsFunc(e.Via, func(v *TimelineVia) bool { return v.V.Direct() })
+	return slices.ContainsFunc(e.Via, func(v *TimelineVia) bool { return v.Via.Direct() })
 }
 
 // TimelineVia is one way an entity took part in a meeting. The entities the vias of one timeline
 // go through are loaded together, the first time one is asked for.
 type TimelineVia struct {
-	V    kg.Via
-	refs *EntityRefs
+	Via  kg.Via
+	refs entityRefs
 }
 
 // Way returns how the entity took part.
-func (v *TimelineVia) Way() TimelineWay { return TimelineWay(v.V.Way) }
+func (v *TimelineVia) Way() TimelineWay { return TimelineWay(v.Via.Way) }
 
 // Relation returns the type of the relation that makes the way, or nil if none.
-func (v *TimelineVia) Relation() *string { return optional(v.V.Relation) }
+func (v *TimelineVia) Relation() *string { return optional(v.Via.Relation) }
 
 // Through returns the entity the way goes through, or nil for a direct one.
 func (v *TimelineVia) Through(ctx context.Context) (Entity, error) {
-	if v.V.Through == "" {
+	if v.Via.Through == "" {
 		return nil, nil
 	}
-	return v.refs.Entity(ctx, v.V.Through)
+	return v.refs.Entity(ctx, v.Via.Through)
 }
 
 // NewTimeline wraps a timeline: its meetings share one batch, the entities its vias go through
@@ -54,44 +55,33 @@ func NewTimeline(store kg.Store, es []*kg.TimelineEntry) []*TimelineEntry {
 			}
 		}
 	}
-	batch := NewBatch(store, meetings)
-	refs := &EntityRefs{store: store, ids: through}
+	batch := loader.NewBatch(store, meetings)
+	refs := entityRefs{loader.NewRefs(store, through)}
 	out := make([]*TimelineEntry, 0, len(es))
 	for _, e := range es {
-		m, ok := batch.Wrapped(e.Meeting.ID).(*Meeting)
+		m, ok := WrapID(batch, e.Meeting.ID).(*Meeting)
 		if !ok {
 			continue
 		}
 		te := &TimelineEntry{Meeting: m, Via: make([]*TimelineVia, len(e.Via))}
 		for i, v := range e.Via {
-			te.Via[i] = &TimelineVia{V: v, refs: refs}
+			te.Via[i] = &TimelineVia{Via: v, refs: refs}
 		}
 		out = append(out, te)
 	}
 	return out
 }
 
-// EntityRefs is a set of entity ids fetched together, in one store call, the first time one of
-// them is asked for.
-type EntityRefs struct {
-	store kg.Store
-	ids   []string
-	batch lazy[*Batch]
-}
+// entityRefs wraps the entities of a loader.Refs as their API types.
+type entityRefs struct{ refs *loader.Refs }
 
-// Entity returns entity id of r, or nil if the store has none.
-func (r *EntityRefs) Entity(ctx context.Context, id string) (Entity, error) {
-	b, err := r.batch.get(func() (*Batch, error) {
-		es, err := r.store.Entities(ctx, r.ids)
-		if err != nil {
-			return nil, err
-		}
-		return NewBatch(r.store, es), nil
-	})
+// Entity returns entity id of r as its API type, or nil if the store has none.
+func (r entityRefs) Entity(ctx context.Context, id string) (Entity, error) {
+	e, b, err := r.refs.Entity(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return b.Wrapped(id), nil
+	return Wrap(e, b), nil
 }
 
 // TimelineWay is the GraphQL enum of kg.Way.

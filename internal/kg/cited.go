@@ -24,7 +24,7 @@ type CitedQuery struct {
 	// After is where the page starts: after the entity with this id, or after the relation with
 	// this RelationKey; "" from the first.
 	After string
-	Limit int // 1..MaxCitedPage
+	Limit int // 0..MaxCitedPage (no NoLimit: a source may cite thousands)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.

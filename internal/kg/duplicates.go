@@ -464,10 +464,10 @@ func nicknameReason(x, y string) string {
 	l := nameLists()
 	for _, g := range l.nicknameGroups {
 		if slices.Contains(g, x) && slices.Contains(g, y) {
-			switch {
-			case g[0] == x:
+			switch g[0] {
+			case x:
 				return fmt.Sprintf("%s is a nickname of %s", title(y), title(x))
-			case g[0] == y:
+			case y:
 				return fmt.Sprintf("%s is a nickname of %s", title(x), title(y))
 			}
 			return fmt.Sprintf("%s and %s are both short for %s", title(x), title(y), title(g[0]))

@@ -82,8 +82,8 @@ func TestSearchDuplicatesInAStore(t *testing.T) {
 		if got := map[bool]string{true: d.ID}[ok]; got != tc.want {
 			t.Errorf("SearchDuplicates(%q) = %+v, want the confident duplicate %q", tc.e.Name, dups, tc.want)
 		}
-		if max := 8 * kg.MaxDuplicateCandidates; cs.hits > max || cs.searches > 8 {
-			t.Errorf("SearchDuplicates(%q) read %d hits in %d searches, want at most %d in 8", tc.e.Name, cs.hits, cs.searches, max)
+		if most := 8 * kg.MaxDuplicateCandidates; cs.hits > most || cs.searches > 8 {
+			t.Errorf("SearchDuplicates(%q) read %d hits in %d searches, want at most %d in 8", tc.e.Name, cs.hits, cs.searches, most)
 		}
 	}
 	// A possible duplicate that is not confident is still reported.

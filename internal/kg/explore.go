@@ -61,11 +61,11 @@ type PathQuery struct {
 	MaxHops  int      // 1..MaxPathHops
 	Types    []string // relation types to follow; empty: every type
 	Avoid    []string // ids of entities no path may pass through; at most MaxAvoid
-	Limit    int      // Paths only: 1..MaxExploreResults
+	Limit    int      // Paths only: 0..MaxExploreResults (0: no paths)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil. paths
-// says whether q is for Paths, whose Limit must be set.
+// says whether q is for Paths, whose Limit is checked.
 func (q PathQuery) Validate(paths bool) error {
 	if q.MaxHops < 1 || q.MaxHops > MaxPathHops {
 		return Errorf(CodeBadUserInput, "maxHops must be between 1 and %d, got %d", MaxPathHops, q.MaxHops)
@@ -141,7 +141,7 @@ type NeighborhoodQuery struct {
 	Hops  int      // 1..MaxNeighborhoodHops
 	Types []string // empty: every type
 	Kinds []Kind   // empty: every kind
-	Limit int      // 1..MaxNeighborhoodNodes, counting the entity itself
+	Limit int      // 0..MaxNeighborhoodNodes, counting the entity itself (0: an empty subgraph)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -169,7 +169,7 @@ type Subgraph struct {
 // CommonQuery asks what two entities are both related to.
 type CommonQuery struct {
 	A, B  string
-	Limit int // 1..MaxExploreResults
+	Limit int // 0..MaxExploreResults (0: none)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -206,7 +206,7 @@ func (q CommonQuery) Validate() error {
 type TimelineQuery struct {
 	ID       string // empty: every meeting
 	From, To string // ISO 8601 dates, possibly partial; empty: unbounded
-	Limit    int    // 1..MaxExploreResults
+	Limit    int    // 0..MaxExploreResults (0: none)
 	Direct   bool   // only the meetings ID took part in directly
 }
 
@@ -253,9 +253,11 @@ func CompareTimeline(a, b *Entity) int {
 
 func prefix(s string, n int) string { return s[:min(n, len(s))] }
 
-func checkLimit(name string, n, max int) error {
-	if n < 1 || n > max {
-		return Errorf(CodeBadUserInput, "%s must be between 1 and %d, got %d", name, max, n)
+// checkLimit refuses an exploration's limit outside 0..most. Explorations have no NoLimit: their
+// work grows with the graph, so a caller always says how much it wants.
+func checkLimit(name string, n, most int) error {
+	if n < 0 || n > most {
+		return Errorf(CodeBadUserInput, "%s must be between 0 and %d, got %d", name, most, n)
 	}
 	return nil
 }

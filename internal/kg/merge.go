@@ -104,6 +104,9 @@ type MergeRecord struct {
 	From      []*Entity   `json:"from"`
 	Relations []*Relation `json:"relations"`
 	Reason    string      `json:"reason"`
+	// Redirected are the redirects to a merged entity (ids merged into it before) that the merge
+	// moved to the survivor: id -> the merged entity it pointed at. The store fills it.
+	Redirected map[string]string `json:"redirected,omitempty"`
 }
 
 // JSON returns r as the Detail of a change.

@@ -61,6 +61,14 @@ type Writer interface {
 	// nothing.
 	MergeEntities(ctx context.Context, m MergeRequest) (*MergeReport, error)
 
+	// UndoMerge undoes the merge change u.Change recorded (PlanUndoMerge), all or nothing: the
+	// survivor and the merged entities as they were, their relations as they were, the redirects
+	// gone (and the ones the merge moved put back). It records one Change per restored entity
+	// (Action UNDO_MERGE, Entity the survivor, Other the restored id). A change that is no merge,
+	// or a bad request, is a CodeBadUserInput error; an unknown change CodeNotFound; a survivor
+	// written to since the merge CodeConflict (CheckUndoable). Each changes nothing.
+	UndoMerge(ctx context.Context, u UndoMergeRequest) (*UndoReport, error)
+
 	// Changes returns one page of the audit trail, newest first: every change, or those touching
 	// q.Entity: as the changed entity or source, as the other end of a changed relation, or as
 	// the import that created it or one of its present relations.
@@ -141,7 +149,7 @@ func ChangeTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05
 type ChangeQuery struct {
 	Entity string // "" means every change
 	Offset int
-	Limit  int // <= 0: no limit
+	Limit  int // at most this many (0: none, with Total still counted); NoLimit: every one
 }
 
 // ChangePage is one page of the audit trail, newest first, with the number of changes matching.

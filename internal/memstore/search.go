@@ -354,7 +354,7 @@ func (s *graph) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 // possible duplicates).
 func (s *graph) search(q kg.SearchQuery) []kg.SearchHit {
 	p := kg.PlanSearch(q.Text)
-	if len(p.Tokens) == 0 {
+	if len(p.Tokens) == 0 || q.Limit == 0 {
 		return []kg.SearchHit{}
 	}
 	tws := make([]tokenWords, len(p.Tokens))
@@ -384,7 +384,7 @@ func (s *graph) search(q kg.SearchQuery) []kg.SearchHit {
 }
 
 // rankAll ranks every entity with a word some token matches, which are all the entities the
-// ranking can hit, and keeps the best q.Limit (all if q.Limit <= 0). entries, the postings of
+// ranking can hit, and keeps the best q.Limit (all for kg.NoLimit). entries, the postings of
 // the words the tokens match, bounds the candidates.
 func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) []kg.SearchHit {
 	// For each candidate, the best class per token, as kg.SearchPlan.Classes would compute it:
@@ -422,18 +422,18 @@ func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) 
 }
 
 // topHits keeps the best hits seen (kg.CompareSearchHits), at most limit of them (all when
-// limit <= 0): a search may rank tens of thousands of candidates for a page of ten.
+// limit is negative, kg.NoLimit): a search may rank tens of thousands of candidates for a page of ten.
 type topHits struct {
 	limit int
 	hits  []kg.SearchHit // when limited: sorted, best first
 }
 
 func (t *topHits) add(h kg.SearchHit) {
-	if t.limit <= 0 {
+	if t.limit < 0 {
 		t.hits = append(t.hits, h)
 		return
 	}
-	if len(t.hits) == t.limit && kg.CompareSearchHits(h, t.hits[len(t.hits)-1]) >= 0 {
+	if len(t.hits) == t.limit && (t.limit == 0 || kg.CompareSearchHits(h, t.hits[len(t.hits)-1]) >= 0) {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(t.hits, h, kg.CompareSearchHits)
@@ -445,7 +445,7 @@ func (t *topHits) add(h kg.SearchHit) {
 
 // sorted returns the hits kept, best first.
 func (t *topHits) sorted() []kg.SearchHit {
-	if t.limit <= 0 {
+	if t.limit < 0 {
 		slices.SortFunc(t.hits, kg.CompareSearchHits)
 	}
 	if t.hits == nil {

@@ -241,12 +241,15 @@ func (s *graph) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 }
 
 // relations returns copies of n's relations that go the asked ways and have one of types, in
-// (Type, From, To) order, at most limit (all when <= 0). The caller holds graph.mu.
+// (Type, From, To) order, at most limit (all for kg.NoLimit). The caller holds graph.mu.
 func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Relation {
 	var rs []*kg.Relation
+	if limit == 0 {
+		return rs
+	}
 	n.eachEdge(useOut, useIn, types, func(e edge) bool {
 		rs = append(rs, cloneRelation(e.rel))
-		return limit <= 0 || len(rs) < limit
+		return limit < 0 || len(rs) < limit
 	})
 	return rs
 }

@@ -26,7 +26,8 @@ type op struct {
 	Redirect    *redirect    `json:"redirect,omitempty"`
 }
 
-// redirect makes a merged id resolve to the survivor (MergeEntities).
+// redirect makes a merged id resolve to the survivor (MergeEntities); without To, it removes the
+// redirect of From (UndoMerge).
 type redirect struct {
 	From string `json:"from"`
 	To   string `json:"to"`
@@ -348,6 +349,8 @@ func (s *graph) apply(ops []op) {
 			s.removeEntity(o.DelEntity)
 		case o.Change != nil:
 			s.record(o.Change)
+		case o.Redirect != nil && o.Redirect.To == "":
+			delete(s.redirects, o.Redirect.From) // an undone merge
 		case o.Redirect != nil:
 			s.redirects[o.Redirect.From] = o.Redirect.To
 		}
@@ -575,7 +578,7 @@ func (s *graph) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
 	}
 	page := &kg.ChangePage{Total: total, Changes: []*kg.Change{}}
-	for i := max(q.Offset, 0); i < total && (q.Limit <= 0 || len(page.Changes) < q.Limit); i++ {
+	for i := max(q.Offset, 0); i < total && (q.Limit < 0 || len(page.Changes) < q.Limit); i++ {
 		c := *at(i)
 		page.Changes = append(page.Changes, &c)
 	}

@@ -100,7 +100,7 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 				}`, p, r)
 		}
 		limit := ""
-		if sel.Limit > 0 {
+		if sel.Limit >= 0 {
 			limit = "LIMIT $limit" + p
 			params["limit"+p] = int64(sel.Limit)
 		}

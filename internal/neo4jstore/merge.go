@@ -140,6 +140,28 @@ func (w *txWriter) writeMerge(m kg.MergeRequest, plan *kg.MergePlan) (*kg.MergeR
 			return nil, err
 		}
 	}
+	// The redirects to a merged entity follow it to the survivor: the record keeps where they
+	// pointed, for an undo.
+	earlier, err := w.collect(`
+		MATCH (e:Redirect) WHERE e.to IN $from
+		RETURN e.id AS id, e.to AS to`, map[string]any{"from": m.From})
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range earlier {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return nil, err
+		}
+		to, _, err := neo4j.GetRecordValue[string](rec, "to")
+		if err != nil {
+			return nil, err
+		}
+		if plan.Record.Redirected == nil {
+			plan.Record.Redirected = map[string]string{}
+		}
+		plan.Record.Redirected[id] = to
+	}
 	recs, err := w.collect(`
 		UNWIND $from AS id
 		MERGE (d:Redirect {id: id})
@@ -191,6 +213,193 @@ func (v txSnapshot) Redirects(_ context.Context, ids []string) (map[string]strin
 			}
 			out[id] = to
 		}
+	}
+	return out, nil
+}
+
+// UndoMerge undoes a merge as kg.Writer.UndoMerge says, in one write transaction.
+func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoReport, error) {
+	seq, err := u.Seq()
+	if err != nil {
+		return nil, err
+	}
+	var rep *kg.UndoReport
+	_, err = s.runWrite(ctx, "undo merge", func(w *txWriter) (*txResult, error) {
+		if err := w.lock(); err != nil {
+			return nil, err
+		}
+		c, err := w.changeBySeq(seq)
+		if err != nil {
+			return nil, err
+		}
+		if c == nil {
+			return nil, kg.Errorf(kg.CodeNotFound, "there is no change %s", u.Change)
+		}
+		rec, err := kg.MergeRecordOf(c)
+		if err != nil {
+			return nil, err
+		}
+		touching, err := w.changesTouching(c.Entity, c.Seq)
+		if err != nil {
+			return nil, err
+		}
+		if err := kg.CheckUndoable(c, touching); err != nil {
+			return nil, err
+		}
+		st, err := w.mergeState([]string{rec.Into.ID})
+		if err != nil {
+			return nil, err
+		}
+		if st.Entities[rec.Into.ID] == nil {
+			return nil, kg.Errorf(kg.CodeConflict, "the survivor %s of %s is gone", rec.Into.ID, u.Change)
+		}
+		plan := kg.PlanUndoMerge(rec, st.Relations[rec.Into.ID])
+		if rep, err = w.writeUndo(c, plan, u.Reason); err != nil {
+			return nil, err
+		}
+		return &txResult{}, w.finish()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// writeUndo writes plan, undoing merge change c.
+func (w *txWriter) writeUndo(c *kg.Change, plan *kg.UndoPlan, reason string) (*kg.UndoReport, error) {
+	for _, r := range plan.Removed {
+		// r.Type is a relation type the store held: a key of kg.RelationSpecs.
+		if err := w.exec(`
+			MATCH (:Entity {id: $from})-[r:`+r.Type+`]->(:Entity {id: $to})
+			DELETE r`, map[string]any{"from": r.From, "to": r.To}); err != nil {
+			return nil, err
+		}
+	}
+	props, err := entityProps(plan.Into, nil) // titles: retitle below
+	if err != nil {
+		return nil, err
+	}
+	if err := w.exec(`
+		MATCH (n:Entity {id: $id})
+		WITH n, n.createdIn AS createdIn
+		SET n = $props
+		SET n.createdIn = createdIn`, map[string]any{"id": plan.Into.ID, "props": props}); err != nil {
+		return nil, err
+	}
+	byLabel := map[string][]map[string]any{}
+	for _, e := range plan.Restored {
+		p, err := entityProps(e, nil)
+		if err != nil {
+			return nil, err
+		}
+		byLabel[e.Kind.Label()] = append(byLabel[e.Kind.Label()], p)
+	}
+	for _, label := range sortedKeys(byLabel) {
+		// label comes from kg.Kind.Label of an entity the store held.
+		if err := w.exec(`
+			UNWIND $rows AS props
+			CREATE (n:Entity:`+label+`)
+			SET n = props`, map[string]any{"rows": byLabel[label]}); err != nil {
+			return nil, err
+		}
+	}
+	byType := map[string][]map[string]any{}
+	for _, r := range plan.Written {
+		p, err := relationProps(r)
+		if err != nil {
+			return nil, err
+		}
+		byType[r.Type] = append(byType[r.Type], map[string]any{"from": r.From, "to": r.To, "props": p})
+	}
+	for _, typ := range sortedKeys(byType) {
+		// MERGE: a written relation is either missing or held with other properties.
+		if err := w.exec(`
+			UNWIND $rows AS row
+			MATCH (a:Entity {id: row.from})
+			MATCH (b:Entity {id: row.to})
+			MERGE (a)-[r:`+typ+`]->(b)
+			WITH r, row, r.createdIn AS createdIn
+			SET r = row.props
+			SET r.createdIn = createdIn`, map[string]any{"rows": byType[typ]}); err != nil {
+			return nil, err
+		}
+	}
+	redirected := make([]map[string]any, 0, len(plan.Redirected))
+	for _, from := range sortedKeys(plan.Redirected) {
+		redirected = append(redirected, map[string]any{"id": from, "to": plan.Redirected[from]})
+	}
+	if err := w.exec(`
+		UNWIND $ids AS id
+		MATCH (d:Redirect {id: id})
+		DELETE d
+		WITH count(*) AS gone
+		UNWIND $redirected AS row
+		MATCH (d:Redirect {id: row.id})
+		SET d.to = row.to`, map[string]any{"ids": plan.Unredirected, "redirected": redirected}); err != nil {
+		return nil, err
+	}
+	var retitle []string
+	for _, e := range append([]*kg.Entity{plan.Into}, plan.Restored...) {
+		retitle = append(retitle, e.ID)
+	}
+	if err := w.retitle(retitle); err != nil {
+		return nil, err
+	}
+	rep := &kg.UndoReport{Into: plan.Into, Removed: len(plan.Removed), Written: len(plan.Written)}
+	detail := kg.UndoRecord{Undid: c.ID()}.JSON()
+	for _, e := range plan.Restored {
+		if err := w.changeWithDetail(kg.ActionUndoMerge, plan.Into.ID, e.ID, kg.UndoSummary(c, e, reason), detail); err != nil {
+			return nil, err
+		}
+		rep.Restored = append(rep.Restored, e.ID)
+	}
+	return rep, nil
+}
+
+// changeBySeq returns the change numbered seq, or nil.
+func (w *txWriter) changeBySeq(seq int64) (*kg.Change, error) {
+	recs, err := w.collect(`
+		MATCH (c:Change {seq: $seq})
+		RETURN c {.*} AS c`, map[string]any{"seq": seq})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	m, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "c")
+	if err != nil {
+		return nil, err
+	}
+	return changeFromMap(m), nil
+}
+
+// changesTouching returns the changes from seq on that touch id as Changes(entity: id) finds them,
+// newest first.
+func (w *txWriter) changesTouching(id string, seq int64) ([]*kg.Change, error) {
+	recs, err := w.collect(`
+		CALL () {
+			MATCH (c:Change {entity: $id}) RETURN c
+			UNION
+			MATCH (c:Change {other: $id}) RETURN c
+			UNION
+			MATCH (n:Entity {id: $id})
+			MATCH (c:Change {seq: n.createdIn}) RETURN c
+			UNION
+			MATCH (:Entity {id: $id})-[r]-()
+			WITH DISTINCT r.createdIn AS seq WHERE seq IS NOT NULL
+			MATCH (c:Change {seq: seq}) RETURN c
+		}
+		WITH c WHERE c.seq >= $seq
+		RETURN c {.*} AS c
+		ORDER BY c.seq DESC`, map[string]any{"id": id, "seq": seq})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*kg.Change, 0, len(recs))
+	for _, rec := range recs {
+		m, _, err := neo4j.GetRecordValue[map[string]any](rec, "c")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, changeFromMap(m))
 	}
 	return out, nil
 }

@@ -79,7 +79,7 @@ func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 	}
 	params := map[string]any{"ids": distinct(q.IDs)}
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		params["limit"] = int64(q.Limit)
 	}

@@ -150,7 +150,7 @@ RETURN node {.*} AS n`
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	labels, none := kindLabels(q.Kinds)
 	p := kg.PlanSearch(q.Text)
-	if len(p.Tokens) == 0 || none {
+	if len(p.Tokens) == 0 || none || q.Limit == 0 {
 		return []kg.SearchHit{}, nil
 	}
 	if q.Limit > 0 {
@@ -161,7 +161,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	}
 	probes, typo2 := searchProbes(p)
 	limit := int64(q.Limit)
-	if limit <= 0 { // every hit: a page larger than any search finds
+	if limit < 0 { // kg.NoLimit: a page larger than any search finds
 		limit = math.MaxInt32
 	}
 	params := map[string]any{

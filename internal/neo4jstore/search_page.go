@@ -305,7 +305,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 	if err != nil {
 		return nil, false, searchPageError(ctx, s, err)
 	}
-	cap := params["cap"].(int64)
+	probeCap := params["cap"].(int64)
 	cands := map[string]candidate{}
 	var runs, banded []any
 	if len(recs) == 1 && len(recs[0].Values) == 3 {
@@ -316,7 +316,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 			}
 			i, _ := f[0].(int64)
 			found, _ := f[1].(int64)
-			all[i].large = found >= cap
+			all[i].large = found >= probeCap
 			if !all[i].large {
 				addCandidates(cands, p, f[2])
 			}
@@ -341,7 +341,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 			return nil, false, nil
 		}
 		if len(vectors) > 0 {
-			recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(p, vectors), "cap": cap,
+			recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(p, vectors), "cap": probeCap,
 				"labels": labels, "index": searchIndex, "bands": bands})
 			if err != nil {
 				return nil, false, searchPageError(ctx, s, err)
@@ -361,7 +361,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		}
 		i, _ := f[0].(int64)
 		found, _ := f[1].(int64)
-		if found >= cap {
+		if found >= probeCap {
 			partial[groupOf(vectors[i].rank)] = true
 		} else {
 			addCandidates(cands, p, f[2])
@@ -378,7 +378,7 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		found, _ := f[2].(int64)
 		r := vectors[i].rank
 		delete(partial, groupOf(r))
-		if found >= cap {
+		if found >= probeCap {
 			r.NameTokens = int(band)
 			uncovered[groupOf(r)] = true
 		} else {

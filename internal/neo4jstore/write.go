@@ -11,6 +11,21 @@ import (
 // timeNow stamps changes; tests may not change it, it is a variable only to name the clock.
 var timeNow = time.Now
 
+// opImport names imports in errors, and gives them ImportTimeout.
+const opImport = "import"
+
+// Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
+func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
+	if err != nil {
+		return &kg.ImportReport{DryRun: opts.DryRun}, err
+	}
+	if len(res.report.Problems) > 0 {
+		return &res.report, kg.ProblemsError("the bundle", res.report.Problems)
+	}
+	return &res.report, nil
+}
+
 // AddSource writes src as kg.Writer.AddSource says, in one transaction.
 func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, error) {
 	if src == nil {
@@ -163,7 +178,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
 	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0))}
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		params["limit"] = int64(q.Limit)
 	}
@@ -207,16 +222,21 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 	page, _ := recs[0].Values[1].([]any)
 	for _, x := range page {
 		m, _ := x.(map[string]any)
-		c := &kg.Change{}
-		c.Seq, _ = m["seq"].(int64)
-		c.At, _ = m["at"].(string)
-		c.Actor, _ = m["actor"].(string)
-		c.Action, _ = m["action"].(string)
-		c.Entity, _ = m["entity"].(string)
-		c.Other, _ = m["other"].(string)
-		c.Summary, _ = m["summary"].(string)
-		c.Detail, _ = m["detail"].(string)
-		out.Changes = append(out.Changes, c)
+		out.Changes = append(out.Changes, changeFromMap(m))
 	}
 	return out, nil
+}
+
+// changeFromMap builds a change from a :Change node's map projection.
+func changeFromMap(m map[string]any) *kg.Change {
+	c := &kg.Change{}
+	c.Seq, _ = m["seq"].(int64)
+	c.At, _ = m["at"].(string)
+	c.Actor, _ = m["actor"].(string)
+	c.Action, _ = m["action"].(string)
+	c.Entity, _ = m["entity"].(string)
+	c.Other, _ = m["other"].(string)
+	c.Summary, _ = m["summary"].(string)
+	c.Detail, _ = m["detail"].(string)
+	return c
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/server"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -527,7 +528,7 @@ func equalCalls(a, b map[string]int) bool {
 // TestExploreTimeLimit checks that a search that needs more than the server's time limit fails
 // with TIMEOUT, on both stores.
 func TestExploreTimeLimit(t *testing.T) {
-	b := storetest.Generate(2000)
+	b := graphgen.Generate(2000)
 	var people []string
 	for _, e := range b.Entities {
 		if e.Kind == kg.KindPerson {

@@ -111,6 +111,35 @@ func TestMergeEntities(t *testing.T) {
 				read.Changes.Edges[0].Node.Detail.Reason != "Kenneth is Ken" {
 				t.Errorf("changes(person:kenneth-salazar) = %+v, want the merge with its record", read.Changes.Edges)
 			}
+			// Undone: Kenneth Salazar is a person of his own again.
+			var ids struct {
+				Changes struct {
+					Edges []struct {
+						Node struct {
+							ID string `json:"id"`
+						} `json:"node"`
+					} `json:"edges"`
+				} `json:"changes"`
+			}
+			editor.ok(`{ changes(entity: "person:kenneth-salazar", first: 1) { edges { node { id } } } }`, nil, &ids)
+			var undone struct {
+				UndoMerge struct {
+					Into struct {
+						ID      string   `json:"id"`
+						Aliases []string `json:"aliases"`
+					} `json:"into"`
+					Restored []string `json:"restored"`
+				} `json:"undoMerge"`
+			}
+			editor.ok(`mutation($c: ID!) { undoMerge(change: $c, reason: "not the same after all") { into { id aliases } restored } }`,
+				map[string]any{"c": ids.Changes.Edges[0].Node.ID}, &undone)
+			if u := undone.UndoMerge; u.Into.ID != "person:ken-salazar" || len(u.Restored) != 1 || u.Restored[0] != "person:kenneth-salazar" {
+				t.Errorf("undoMerge = %+v, want Kenneth Salazar restored beside Ken Salazar", u)
+			}
+			editor.ok(`{ entity(id: "person:kenneth-salazar") { id } }`, nil, &read)
+			if read.Entity.ID != "person:kenneth-salazar" {
+				t.Errorf("entity(person:kenneth-salazar) after the undo = %+v, want itself", read.Entity)
+			}
 		})
 	}
 }

@@ -12,7 +12,7 @@ var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
-	"CitedEntities", "CitedRelations", "MergeEntities",
+	"CitedEntities", "CitedRelations", "MergeEntities", "UndoMerge",
 }
 
 const (
@@ -40,6 +40,7 @@ const (
 	callCitedEntities
 	callCitedRelations
 	callMergeEntities
+	callUndoMerge
 )
 
 // Counting is a kg.Store that counts the calls made to each method of the store
@@ -196,4 +197,9 @@ func (c *Counting) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.Cit
 func (c *Counting) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.MergeReport, error) {
 	c.calls[callMergeEntities].Add(1)
 	return c.store.MergeEntities(ctx, m)
+}
+
+func (c *Counting) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoReport, error) {
+	c.calls[callUndoMerge].Add(1)
+	return c.store.UndoMerge(ctx, u)
 }

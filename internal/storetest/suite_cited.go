@@ -102,7 +102,7 @@ func testCited(t *testing.T, s kg.Store, fx *kg.Bundle) {
 				}
 				slices.Sort(want)
 				where := &kg.Filter{Conds: []kg.Cond{{Field: kg.FieldCitedBy, Op: kg.OpIncludes, Value: src}}}
-				page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: k, Where: where})
+				page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: k, Where: where, Limit: kg.NoLimit})
 				if err != nil {
 					t.Fatalf("ListEntities(%s citedBy %s) error = %v", k, src, err)
 				}
@@ -110,7 +110,7 @@ func testCited(t *testing.T, s kg.Store, fx *kg.Bundle) {
 					t.Errorf("ListEntities(%s citedBy %s) = %q, want %q", k, src, got, want)
 				}
 				// And its negation: the entities of the kind it does not cite.
-				page, err = s.ListEntities(t.Context(), kg.ListQuery{Kind: k, Where: &kg.Filter{Not: where}})
+				page, err = s.ListEntities(t.Context(), kg.ListQuery{Kind: k, Where: &kg.Filter{Not: where}, Limit: kg.NoLimit})
 				if err != nil {
 					t.Fatalf("ListEntities(%s NOT citedBy %s) error = %v", k, src, err)
 				}
@@ -124,7 +124,7 @@ func testCited(t *testing.T, s kg.Store, fx *kg.Bundle) {
 	}
 	t.Run("bad input", func(t *testing.T) {
 		for _, q := range []kg.CitedQuery{
-			{Source: srcJoint, Limit: 0},
+			{Source: srcJoint, Limit: kg.NoLimit},
 			{Source: srcJoint, Limit: kg.MaxCitedPage + 1},
 			{Source: srcJoint, Limit: 5, Kinds: []kg.Kind{"PLANET"}},
 			{Source: srcJoint, Limit: 5, Types: []string{"LIKES"}},

@@ -548,8 +548,8 @@ func testExploreBadInput(t *testing.T, s kg.Store) {
 			_, err := s.Paths(ctx, kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 3, Limit: 10, Avoid: many})
 			return err
 		}},
-		{"Paths limit 0", func(ctx context.Context) error {
-			_, err := s.Paths(ctx, kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 3})
+		{"Paths without a limit", func(ctx context.Context) error {
+			_, err := s.Paths(ctx, kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 3, Limit: kg.NoLimit})
 			return err
 		}},
 		{"Paths limit over the maximum", func(ctx context.Context) error {
@@ -596,8 +596,8 @@ func testExploreBadInput(t *testing.T, s kg.Store) {
 			_, err := s.Timeline(ctx, kg.TimelineQuery{To: "2022-13", Limit: 10})
 			return err
 		}},
-		{"Timeline limit 0", func(ctx context.Context) error {
-			_, err := s.Timeline(ctx, kg.TimelineQuery{})
+		{"Timeline without a limit", func(ctx context.Context) error {
+			_, err := s.Timeline(ctx, kg.TimelineQuery{Limit: kg.NoLimit})
 			return err
 		}},
 	}

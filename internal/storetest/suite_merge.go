@@ -98,7 +98,7 @@ func testMerge(t *testing.T, s kg.Store) {
 		t.Errorf("Entities(%s) after the merge = %+v, want the survivor %s", pDup, es[1], pPoynter)
 	}
 	x, err := s.Expand(t.Context(), kg.ExpandQuery{IDs: []string{pDup}, WithEntities: true,
-		Selects: []kg.RelationSelect{{Types: []string{kg.RelAttended}, Direction: kg.Out}}})
+		Selects: []kg.RelationSelect{{Types: []string{kg.RelAttended}, Direction: kg.Out, Limit: kg.NoLimit}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +125,7 @@ func testMerge(t *testing.T, s kg.Store) {
 	if ids := searchIDs(t, s, "R. A. Poynter"); len(ids) == 0 || ids[0] != pPoynter || slices.Contains(ids, pDup) {
 		t.Errorf("Search(R. A. Poynter) = %q, want %s first and no %s", ids, pPoynter, pDup)
 	}
-	page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "id", Op: kg.OpEq, Value: pDup}}}})
+	page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "id", Op: kg.OpEq, Value: pDup}}}, Limit: kg.NoLimit})
 	if err != nil || len(page.Entities) != 0 {
 		t.Errorf("ListEntities(id %s) = %v, %v; want none: it is merged", pDup, page, err)
 	}
@@ -212,9 +212,110 @@ func mustDump(t *testing.T, s kg.Store) string {
 
 func mustRelations(t *testing.T, s kg.Store, id string) []*kg.Relation {
 	t.Helper()
-	rs, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{id}})
+	rs, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{id}, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rs[0]
+}
+
+// testUndoMerge checks UndoMerge: undone merges leave the graph exactly as before them (redirects
+// included, also the ones a later merge moved), an undo is refused once the survivor was written to
+// since, and requests that name no merge change nothing.
+func testUndoMerge(t *testing.T, s kg.Store) {
+	ctx := asEditor(t.Context())
+	if _, err := s.Import(ctx, laterBundle(), kg.ImportOptions{}); err != nil {
+		t.Fatalf("Import(later readout) error = %v", err)
+	}
+	before := mustDump(t, s)
+	mergeChange := func(id string) string {
+		t.Helper()
+		p, err := s.Changes(t.Context(), kg.ChangeQuery{Entity: id, Limit: 1})
+		if err != nil || len(p.Changes) != 1 {
+			t.Fatalf("Changes(%s) = %v, %v", id, p, err)
+		}
+		return p.Changes[0].ID()
+	}
+	merge := func(into, from string) string {
+		t.Helper()
+		if _, err := s.MergeEntities(ctx, kg.MergeRequest{Into: into, From: []string{from}, Reason: "test"}); err != nil {
+			t.Fatalf("MergeEntities(%s into %s) error = %v", from, into, err)
+		}
+		return mergeChange(from)
+	}
+	undo := func(change string) *kg.UndoReport {
+		t.Helper()
+		rep, err := s.UndoMerge(ctx, kg.UndoMergeRequest{Change: change, Reason: "merged by mistake"})
+		if err != nil {
+			t.Fatalf("UndoMerge(%s) error = %v", change, err)
+		}
+		return rep
+	}
+
+	// A person: back as it was, by id and by name.
+	c := merge(pPoynter, pDup)
+	rep := undo(c)
+	if rep.Into == nil || rep.Into.ID != pPoynter || !slices.Equal(rep.Restored, []string{pDup}) || rep.Removed != 2 || rep.Written != 4 {
+		t.Errorf("UndoMerge report = %+v, want Poynter, %s restored, 2 moved relations removed, 4 written back", rep, pDup)
+	}
+	if got := mustDump(t, s); got != before {
+		t.Fatalf("the graph after merge and undo differs from before:\n%s", lineDiff(got, before))
+	}
+	if es, _ := s.Entities(t.Context(), []string{pDup}); es[0] == nil || es[0].ID != pDup {
+		t.Errorf("Entities(%s) after the undo = %+v, want itself", pDup, es[0])
+	}
+	if ids := searchIDs(t, s, "R. A. Poynter"); len(ids) == 0 || ids[0] != pDup {
+		t.Errorf("Search(R. A. Poynter) after the undo = %q, want %s first", ids, pDup)
+	}
+	if cs, _ := s.Changes(t.Context(), kg.ChangeQuery{Entity: pDup, Limit: 1}); len(cs.Changes) != 1 || cs.Changes[0].Action != kg.ActionUndoMerge {
+		t.Errorf("Changes(%s) newest after the undo = %+v, want the undo", pDup, cs.Changes)
+	}
+
+	// Refused: the survivor written to since; an undo already done; no merge.
+	c = merge(pPoynter, pDup)
+	mustRelation(t, s, &kg.Relation{Type: kg.RelAttended, From: pPoynter, To: mHLED2022, Properties: map[string]any{"role": "PARTICIPANT"},
+		Citations: []kg.Citation{{Source: srcLater, Quote: quoteAlso}}})
+	held := mustDump(t, s)
+	for _, tc := range []struct {
+		change, code string
+	}{
+		{c, kg.CodeConflict},
+		{"change:999999", kg.CodeNotFound},
+		{"merge 3", kg.CodeBadUserInput},
+	} {
+		if _, err := s.UndoMerge(ctx, kg.UndoMergeRequest{Change: tc.change, Reason: "x"}); kg.ErrorCode(err) != tc.code {
+			t.Errorf("UndoMerge(%s) error = %v, want %s", tc.change, err, tc.code)
+		}
+	}
+	cs, err := s.Changes(t.Context(), kg.ChangeQuery{Entity: pPoynter, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UndoMerge(ctx, kg.UndoMergeRequest{Change: cs.Changes[0].ID(), Reason: "x"}); kg.ErrorCode(err) != kg.CodeBadUserInput {
+		t.Errorf("UndoMerge(%s, an ADD_RELATION) error = %v, want %s", cs.Changes[0].ID(), err, kg.CodeBadUserInput)
+	}
+	if got := mustDump(t, s); got != held {
+		t.Fatalf("refused undos changed the graph:\n%s", lineDiff(got, held))
+	}
+
+	// A chain undone from the last: the redirect the second merge moved goes back to the first
+	// survivor; undoing the first leaves both units as they were.
+	unitsBefore := relKeys(mustRelations(t, s, oUnit))
+	first := merge(oUnit, oUnitDup)
+	second := merge(oSRE, oUnit)
+	undo(second)
+	es, err := s.Entities(t.Context(), []string{oUnitDup, oUnit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es[0] == nil || es[0].ID != oUnit || es[1] == nil || es[1].ID != oUnit {
+		t.Errorf("after undoing the second merge, Entities(%s, %s) = %+v, %+v; want %s for both", oUnitDup, oUnit, es[0], es[1], oUnit)
+	}
+	undo(first)
+	if es, _ := s.Entities(t.Context(), []string{oUnitDup}); es[0] == nil || es[0].ID != oUnitDup {
+		t.Errorf("after undoing both merges, Entities(%s) = %+v, want itself", oUnitDup, es[0])
+	}
+	if got := relKeys(mustRelations(t, s, oUnit)); !slices.Equal(got, unitsBefore) {
+		t.Errorf("the unit's relations after both undos = %q, want %q", got, unitsBefore)
+	}
 }

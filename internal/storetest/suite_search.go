@@ -84,7 +84,7 @@ func testSearch(t *testing.T, s kg.Store) {
 			if tc.count >= 0 && len(hits) != tc.count {
 				t.Errorf("Search(%q) returned %d hits %q, want %d", tc.q.Text, len(hits), ids, tc.count)
 			}
-			if tc.q.Limit > 0 && len(hits) > tc.q.Limit {
+			if tc.q.Limit >= 0 && len(hits) > tc.q.Limit {
 				t.Errorf("Search(%q, limit %d) returned %d hits", tc.q.Text, tc.q.Limit, len(hits))
 			}
 			if tc.first != "" && (len(ids) == 0 || ids[0] != tc.first) {

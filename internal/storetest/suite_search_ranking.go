@@ -32,7 +32,7 @@ func referenceSearch(b *kg.Bundle, q kg.SearchQuery) []kg.SearchHit {
 		}
 	}
 	slices.SortFunc(hits, kg.CompareSearchHits)
-	if q.Limit > 0 && len(hits) > q.Limit {
+	if q.Limit >= 0 && len(hits) > q.Limit {
 		hits = hits[:q.Limit]
 	}
 	return hits
@@ -41,7 +41,7 @@ func referenceSearch(b *kg.Bundle, q kg.SearchQuery) []kg.SearchHit {
 // rankingQueries are the searches testSearchRanking runs on every graph: exact names, aliases and
 // acronyms, prefixes as typed, typos, accents, several words, short and numeric tokens, kinds
 // filters and pages of several sizes. Some only find something in the built-in data set, others
-// only in a Generate graph; on either they must give the reference's answer, empty or not.
+// only in a graphgen.Generate graph; on either they must give the reference's answer, empty or not.
 var rankingQueries = []kg.SearchQuery{
 	{Text: "nunez neto", Limit: 10},
 	{Text: "NUÑEZ-NETO", Limit: 10},
@@ -99,6 +99,7 @@ var rankingQueries = []kg.SearchQuery{
 	{Text: "s", Limit: 10},
 	{Text: "a", Limit: 100},
 	{Text: "zzyzx", Limit: 10},
+	{Text: "office", Limit: kg.NoLimit},
 	{Text: "office", Limit: 0},
 	{Text: "ambassador", Limit: 10},
 	{Text: "president", Limit: 10},
@@ -262,6 +263,7 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		{Text: "intergxoernmental zzz", Limit: 1},
 		{Text: "intergxoernmental zzz", Limit: 10},
 		{Text: "pilot", Limit: 100},
+		{Text: "pilot", Limit: kg.NoLimit},
 		{Text: "pilot", Limit: 0},
 		{Text: "xilot", Limit: 100},
 	}
@@ -276,13 +278,13 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		}
 		return out
 	}
-	if got := ids(kg.SearchQuery{Text: long[255:]}); len(got) == 0 || got[0] != "organization:long" {
+	if got := ids(kg.SearchQuery{Text: long[255:], Limit: kg.NoLimit}); len(got) == 0 || got[0] != "organization:long" {
 		t.Errorf("the reference finds the cut-off end of a long word in %q, want organization:long first", got)
 	}
-	if got := referenceSearch(b, kg.SearchQuery{Text: "office"}); !tiesByKey(got) {
+	if got := referenceSearch(b, kg.SearchQuery{Text: "office", Limit: kg.NoLimit}); !tiesByKey(got) {
 		t.Errorf("the reference orders %v, want hits of equal score by kg.SearchTieKey", hitLines(got))
 	}
-	if got := ids(kg.SearchQuery{Text: "pilot"}); len(got) != len(typoNeighbours()) || len(got) <= 50 {
+	if got := ids(kg.SearchQuery{Text: "pilot", Limit: kg.NoLimit}); len(got) != len(typoNeighbours()) || len(got) <= 50 {
 		t.Errorf("the reference finds %d words one typo from \"pilot\", want all %d (more than 50)", len(got), len(typoNeighbours()))
 	}
 	if got := ids(kg.SearchQuery{Text: "infrastrcutre harbr", Limit: 2}); len(got) == 0 || got[0] != "topic:two-edits" {
@@ -292,7 +294,7 @@ func testSearchEdges(t *testing.T, s kg.Store) {
 		!slices.Contains([]string{got[0].Entity.ID, got[1].Entity.ID}, "topic:two-edits-tie") || got[0].Score != got[1].Score {
 		t.Errorf("the reference ranks %v, want topic:two-edits-tie among the first two, tied", hitLines(got))
 	}
-	if got := ids(kg.SearchQuery{Text: "harbor office"}); len(got) < 2 || got[0] != "organization:harbor" || got[1] != "organization:plain" {
+	if got := ids(kg.SearchQuery{Text: "harbor office", Limit: kg.NoLimit}); len(got) < 2 || got[0] != "organization:harbor" || got[1] != "organization:plain" {
 		t.Errorf("the reference orders %q, want the name before the alias", got)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -24,9 +25,9 @@ func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) k
 
 	// Many entities in one import (a store may index a large write otherwise than a small one),
 	// first, so that the small writes after it are not reindexed with it.
-	g := Generate(200)
+	g := graphgen.Generate(200)
 	if _, err := s.Import(ctx, g, kg.ImportOptions{}); err != nil {
-		t.Fatalf("Import(Generate(200)) error = %v", err)
+		t.Fatalf("Import(graphgen.Generate(200)) error = %v", err)
 	}
 	for _, e := range g.Entities {
 		ids[e.ID] = true
@@ -82,7 +83,7 @@ func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) k
 			now.Entities = append(now.Entities, *e)
 		}
 	}
-	positions, err := s.Relations(t.Context(), kg.RelationQuery{IDs: list, Types: kg.TitledTypes, Direction: kg.Out})
+	positions, err := s.Relations(t.Context(), kg.RelationQuery{IDs: list, Types: kg.TitledTypes, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatalf("Relations() error = %v", err)
 	}

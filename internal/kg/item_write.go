@@ -6,8 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// This file holds what the one-item writes of every Writer share: their input checks, the paths
-// of their problems, and their change summaries.
+// What the one-item writes of every Writer share (AddSource, UpsertEntity, AddRelation,
+// RemoveRelation, DeleteEntity): their input checks, the paths of their problems, and their change
+// summaries.
 
 // MaxReasonRunes bounds the reason given for a deletion.
 const MaxReasonRunes = 1000

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -74,7 +75,7 @@ func rawGraph(t *testing.T, s *neo4jstore.Store) string {
 // changesOf returns the store's audit trail without the times of the changes.
 func changesOf(t *testing.T, s *neo4jstore.Store) []kg.Change {
 	t.Helper()
-	page, err := s.Changes(t.Context(), kg.ChangeQuery{})
+	page, err := s.Changes(t.Context(), kg.ChangeQuery{Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func changesOf(t *testing.T, s *neo4jstore.Store) []kg.Change {
 func TestBulkLoad(t *testing.T) {
 	s := neo4jtest.Store(t, nil)
 	ctx := bulkActor(t.Context())
-	b := storetest.Generate(2000)
+	b := graphgen.Generate(2000)
 	items := len(b.Sources) + len(b.Entities) + len(b.Relations)
 
 	emptyDatabase(t, s)
@@ -182,7 +183,7 @@ func TestBulkLoad(t *testing.T) {
 
 	t.Run("a database that is not empty is refused", func(t *testing.T) {
 		before, changes := rawGraph(t, s), changesOf(t, s)
-		small := storetest.Generate(100)
+		small := graphgen.Generate(100)
 		if _, err := s.BulkLoad(ctx, small, neo4jstore.BulkLoadOptions{}); kg.ErrorCode(err) != kg.CodeConflict {
 			t.Errorf("BulkLoad into a database that holds a graph: error = %v, want %s", err, kg.CodeConflict)
 		}
@@ -203,9 +204,9 @@ func TestBulkLoad(t *testing.T) {
 	})
 
 	t.Run("a bad bundle writes nothing", func(t *testing.T) {
-		badQuote := storetest.Generate(2000)
+		badQuote := graphgen.Generate(2000)
 		badQuote.Relations[len(badQuote.Relations)-1].Citations = []kg.Citation{{Source: badQuote.Sources[0].ID, Quote: "words the source does not have"}}
-		reserved := storetest.Generate(2000)
+		reserved := graphgen.Generate(2000)
 		reserved.Entities[len(reserved.Entities)-1].Properties = map[string]any{"searchText": "planted"}
 		for _, tc := range []struct {
 			name string

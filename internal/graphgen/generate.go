@@ -1,4 +1,7 @@
-package storetest
+// Package graphgen generates large, realistic, deterministic graphs for benchmarks, load tests
+// and the tests that need more than the conformance fixture. It links no test code, so the
+// benchmark programs (bench/) can use it.
+package graphgen
 
 import (
 	"fmt"

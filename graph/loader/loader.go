@@ -1,4 +1,15 @@
-package model
+// Package loader fetches what a GraphQL query reads below a list of entities in one store call per
+// nesting level. It deals only in domain types (internal/kg); graph/model wraps what it loads as
+// API types.
+//
+// Batching is by sibling set, not by time window: every object the API returns remembers the
+// batch it was loaded with (the siblings of one store call), and a field asked of one of them is
+// fetched for all of them in one store call, then served to the others from memory. The first
+// relation field asked of a batch also fetches every other relation field its query selects on
+// these objects (the lookahead the resolvers pass in), and the entities at their far ends, in that
+// same call (kg.Store.Expand). So a nested query costs one store call per nesting level, whatever
+// the number of parents and fields, with no wait added to collect keys.
+package loader
 
 import (
 	"context"
@@ -10,14 +21,6 @@ import (
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
-
-// Batching here is by sibling set, not by time window: every object the API returns remembers the
-// batch it was loaded with (the siblings of one store call), and a field asked of one of them is
-// fetched for all of them in one store call, then served to the others from memory. The first
-// relation field asked of a batch also fetches every other relation field its query selects on
-// these objects (the lookahead the resolvers pass in), and the entities at their far ends, in that
-// same call (kg.Store.Expand). So a nested query costs one store call per nesting level, whatever
-// the number of parents and fields, with no wait added to collect keys.
 
 // lazy holds one value computed at most once; concurrent callers wait for the first.
 type lazy[T any] struct {
@@ -72,7 +75,7 @@ type relResult struct {
 }
 
 // RelSpec is what a relation field reads: relations of Types (any when empty) in direction Dir, at
-// most Limit per entity (all when <= 0); and Then, what the query reads next from the entities at
+// most Limit per entity (kg.NoLimit: all); and Then, what the query reads next from the entities at
 // their far ends, fetched in the same store call.
 type RelSpec struct {
 	Types []string
@@ -110,13 +113,16 @@ func NewBatch(store kg.Store, es []*kg.Entity) *Batch {
 	return b
 }
 
-// Entities returns the wrapped entities of b in load order.
-func (b *Batch) Entities() []Entity {
-	out := make([]Entity, len(b.entities))
-	for i, e := range b.entities {
-		out[i] = Wrap(e, b)
+// Entities returns the entities of b in load order.
+func (b *Batch) Entities() []*kg.Entity { return b.entities }
+
+// Entity returns entity id of b, or nil if b lacks it.
+func (b *Batch) Entity(id string) *kg.Entity {
+	i, ok := b.index[id]
+	if !ok {
+		return nil
 	}
-	return out
+	return b.entities[i]
 }
 
 // Relations returns the relations of entity id that spec selects. The first time any sibling asks
@@ -124,7 +130,7 @@ func (b *Batch) Entities() []Entity {
 // lookahead names (every relation field the query selects on these entities, each with what the
 // query reads below it; nil: none) that b has not fetched yet, the entities at the far ends, and
 // the whole tree below.
-func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahead func() []RelSpec) ([]*Relation, *RelBatch, error) {
+func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahead func() []RelSpec) ([]*kg.Relation, *RelBatch, error) {
 	k := spec.key()
 	b.mu.Lock()
 	e, ok := b.rels[k]
@@ -156,11 +162,7 @@ func (b *Batch) Relations(ctx context.Context, id string, spec RelSpec, lookahea
 	if !ok || i >= len(res.perEntity) {
 		return nil, res.batch, nil
 	}
-	out := make([]*Relation, len(res.perEntity[i]))
-	for j, r := range res.perEntity[i] {
-		out[j] = &Relation{R: r, B: res.batch}
-	}
-	return out, res.batch, nil
+	return res.perEntity[i], res.batch, nil
 }
 
 // expand fetches specs, and the specs of their Then below, for every entity of b in one store call.
@@ -251,8 +253,9 @@ func (b *Batch) Prefill(specs []RelSpec, x *kg.Expansion) {
 	}
 }
 
-// Source returns the source id cited by an entity of b, fetching every source cited in b at once.
-func (b *Batch) Source(ctx context.Context, id string) (*Source, error) {
+// Source returns the source id cited by an entity of b, fetching every source cited in b at once;
+// nil when there is none.
+func (b *Batch) Source(ctx context.Context, id string) (*kg.Source, error) {
 	m, err := b.sources.get(func() (map[string]*kg.Source, error) {
 		var cs [][]kg.Citation
 		for _, e := range b.entities {
@@ -260,10 +263,10 @@ func (b *Batch) Source(ctx context.Context, id string) (*Source, error) {
 		}
 		return fetchSources(ctx, b.store, cs)
 	})
-	if err != nil || m[id] == nil {
+	if err != nil {
 		return nil, err
 	}
-	return &Source{S: m[id]}, nil
+	return m[id], nil
 }
 
 // RelBatch is a set of relations loaded together; their ends, cited sources and delegation
@@ -284,15 +287,23 @@ func NewRelBatch(store kg.Store, rs []*kg.Relation) *RelBatch {
 	return &RelBatch{store: store, relations: rs}
 }
 
-// Entity returns the entity id at an end of a relation of rb, fetching every end of every relation
-// in rb at once.
-func (rb *RelBatch) Entity(ctx context.Context, id string) (Entity, error) {
+// NewRelBatchWithEnds returns the batch of relations rs whose ends are all entities of ends, so
+// that a relation's from and to cost no store call and share ends' batch for their own fields.
+func NewRelBatchWithEnds(store kg.Store, rs []*kg.Relation, ends *Batch) *RelBatch {
+	rb := NewRelBatch(store, rs)
+	rb.ends.once.Do(func() { rb.ends.val = ends })
+	return rb
+}
+
+// Entity returns the entity id at an end of a relation of rb and the batch it belongs to, fetching
+// every end of every relation in rb at once; a nil entity when there is none.
+func (rb *RelBatch) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, error) {
 	for _, b := range []*Batch{rb.far, rb.near} {
 		if b == nil {
 			continue
 		}
-		if i, ok := b.index[id]; ok {
-			return Wrap(b.entities[i], b), nil
+		if e := b.Entity(id); e != nil {
+			return e, b, nil
 		}
 	}
 	ends, err := rb.ends.get(func() (*Batch, error) {
@@ -313,17 +324,14 @@ func (rb *RelBatch) Entity(ctx context.Context, id string) (Entity, error) {
 		return NewBatch(rb.store, es), nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	i, ok := ends.index[id]
-	if !ok {
-		return nil, nil
-	}
-	return Wrap(ends.entities[i], ends), nil
+	return ends.Entity(id), ends, nil
 }
 
-// Source returns a source cited by a relation of rb, fetching every source cited in rb at once.
-func (rb *RelBatch) Source(ctx context.Context, id string) (*Source, error) {
+// Source returns a source cited by a relation of rb, fetching every source cited in rb at once;
+// nil when there is none.
+func (rb *RelBatch) Source(ctx context.Context, id string) (*kg.Source, error) {
 	m, err := rb.sources.get(func() (map[string]*kg.Source, error) {
 		var cs [][]kg.Citation
 		for _, r := range rb.relations {
@@ -331,10 +339,10 @@ func (rb *RelBatch) Source(ctx context.Context, id string) (*Source, error) {
 		}
 		return fetchSources(ctx, rb.store, cs)
 	})
-	if err != nil || m[id] == nil {
+	if err != nil {
 		return nil, err
 	}
-	return &Source{S: m[id]}, nil
+	return m[id], nil
 }
 
 // prefillCountries records, from countries (by code) fetched with the relations of rb, the
@@ -366,11 +374,11 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 	rb.countries.once.Do(func() { rb.countries.val = m })
 }
 
-// Country returns the country whose ISO code is a delegation of a relation of rb, fetching every
-// delegation country of rb at once.
-func (rb *RelBatch) Country(ctx context.Context, code string) (*Country, error) {
+// Country returns the country whose ISO code is a delegation of a relation of rb, and its batch,
+// fetching every delegation country of rb at once; a nil country when there is none.
+func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batch, error) {
 	if code == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
 	m, err := rb.countries.get(func() (map[string]*Batch, error) {
 		seen := map[string]bool{}
@@ -388,6 +396,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*Country, error) 
 		page, err := rb.store.ListEntities(ctx, kg.ListQuery{
 			Kind:  kg.KindCountry,
 			Where: &kg.Filter{Conds: []kg.Cond{{Field: kg.PropCode, Op: kg.OpIn, Value: codes}}},
+			Limit: kg.NoLimit,
 		})
 		if err != nil {
 			return nil, err
@@ -399,15 +408,15 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*Country, error) 
 		return out, nil
 	})
 	if err != nil || m[code] == nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b := m[code]
 	for _, e := range b.entities {
 		if e.Prop(kg.PropCode) == code {
-			return &Country{EntityBase{E: e, B: b}}, nil
+			return e, b, nil
 		}
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 func fetchSources(ctx context.Context, store kg.Store, cs [][]kg.Citation) (map[string]*kg.Source, error) {
@@ -435,4 +444,32 @@ func fetchSources(ctx context.Context, store kg.Store, cs [][]kg.Citation) (map[
 		}
 	}
 	return out, nil
+}
+
+// Refs is a set of entity ids fetched together, in one store call, the first time one of them is
+// asked for: the entities a timeline's vias go through, or the stored entities of an import's
+// possible duplicates.
+type Refs struct {
+	store kg.Store
+	ids   []string
+	batch lazy[*Batch]
+}
+
+// NewRefs returns the set of ids, to be fetched from store on first use.
+func NewRefs(store kg.Store, ids []string) *Refs { return &Refs{store: store, ids: ids} }
+
+// Entity returns entity id of r and the batch it was loaded with; a nil entity if the store has
+// none.
+func (r *Refs) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, error) {
+	b, err := r.batch.get(func() (*Batch, error) {
+		es, err := r.store.Entities(ctx, r.ids)
+		if err != nil {
+			return nil, err
+		}
+		return NewBatch(r.store, es), nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return b.Entity(id), b, nil
 }

@@ -178,21 +178,6 @@ func (w *txWriter) collect(cypher string, params map[string]any) ([]*neo4j.Recor
 	return res.Collect(w.ctx)
 }
 
-// opImport names imports in errors, and gives them ImportTimeout.
-const opImport = "import"
-
-// Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
-func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
-	if err != nil {
-		return &kg.ImportReport{DryRun: opts.DryRun}, err
-	}
-	if len(res.report.Problems) > 0 {
-		return &res.report, kg.ProblemsError("the bundle", res.report.Problems)
-	}
-	return &res.report, nil
-}
-
 // writeBundle plans and writes b, recording its changes with action (and, for an import, one for
 // the whole import).
 func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*txResult, error) {
