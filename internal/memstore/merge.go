@@ -20,10 +20,15 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	s.wmu.Lock() // the only writer: the current state stays as it is until commit
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
 	g := s.cur.Load()
-	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}}
+	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}, Dates: func(id string) string {
+		if src := g.sources[id]; src != nil {
+			return src.Published
+		}
+		return ""
+	}}
 	for _, id := range append([]string{m.Into}, m.From...) {
 		n, ok := g.nodes[id]
 		if !ok {
@@ -101,7 +106,7 @@ func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoR
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	s.wmu.Lock() // the only writer: the current state stays as it is until commit
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
 	g := s.cur.Load()
 	i, found := slices.BinarySearchFunc(g.changes, seq, func(c *kg.Change, seq int64) int { return cmp.Compare(c.Seq, seq) })

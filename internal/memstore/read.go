@@ -6,7 +6,7 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// The reads of kg.Store: each runs on the state that is current when it starts (Store.read) and
+// The reads of kg.Store: each runs on the copy of the graph that is current when it starts (Store.read) and
 // answers as that graph's method of the same name says.
 
 // Entities returns copies of the entities with the given ids (graph.Entities).

@@ -159,10 +159,10 @@ func ctxError(ctx context.Context) error {
 	return nil
 }
 
-// read returns the current state, read-locked: the caller reads only it, and calls done when it
-// has finished. It never waits for a write: the writer locks a state only while it is not current,
-// so a reader that finds the state it loaded locked, or no longer current, loads again and finds
-// the one that replaced it.
+// read returns the current copy of the graph, read-locked: the caller reads only it, and calls
+// done when it has finished. It never waits for a write: the writer locks a copy only while it is
+// not current, so a reader that finds the copy it loaded locked, or no longer current, loads again
+// and finds the one that replaced it.
 func (s *Store) read() *graph {
 	for {
 		g := s.cur.Load()
@@ -179,7 +179,7 @@ func (s *Store) read() *graph {
 // done ends a read of s that Store.read began.
 func (s *graph) done() { s.mu.RUnlock() }
 
-// reading runs f on the current state, for a read that ctx governs: one state throughout, so f
+// reading runs f on the current copy, for a read that ctx governs: one copy throughout, so f
 // sees the store before or after any write, never during one.
 func reading[T any](ctx context.Context, s *Store, f func(*graph) (T, error)) (T, error) {
 	if err := s.ready(ctx); err != nil {
@@ -316,15 +316,33 @@ func cloneEntity(e *kg.Entity) *kg.Entity {
 	c := *e
 	c.Aliases = slices.Clone(e.Aliases)
 	c.Properties = cloneProps(e.Properties)
-	c.Citations = slices.Clone(e.Citations)
+	c.Citations = cloneCitations(e.Citations)
+	c.Claims = cloneClaims(e.Claims)
 	return &c
 }
 
 func cloneRelation(r *kg.Relation) *kg.Relation {
 	c := *r
 	c.Properties = cloneProps(r.Properties)
-	c.Citations = slices.Clone(r.Citations)
+	c.Citations = cloneCitations(r.Citations)
+	c.Claims = cloneClaims(r.Claims)
 	return &c
+}
+
+func cloneCitations(cs []kg.Citation) []kg.Citation {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Fields = slices.Clone(out[i].Fields)
+	}
+	return out
+}
+
+func cloneClaims(cs []kg.Claim) []kg.Claim {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Value = cloneValue(out[i].Value)
+	}
+	return out
 }
 
 func cloneSource(src *kg.Source) *kg.Source {

@@ -88,7 +88,7 @@ func Open(dir string) (*Store, error) {
 	}
 	s := New()
 	cur := s.cur.Load()
-	// Both states, before either is shared (Store).
+	// Both copies, before either is shared (Store).
 	rec, err := l.replay(func(ops []op) { cur.apply(ops); s.spare.apply(ops) })
 	if err == nil {
 		err = l.markOpen()
@@ -321,9 +321,11 @@ func parseLine(line []byte) (walLine, bool) {
 	if rec.Op != nil {
 		if e := rec.Op.Entity; e != nil {
 			e.Properties = kg.NormalizeProps(e.Properties)
+			kg.NormalizeClaims(e.Claims)
 		}
 		if r := rec.Op.Relation; r != nil {
 			r.Properties = kg.NormalizeProps(r.Properties)
+			kg.NormalizeClaims(r.Claims)
 		}
 	}
 	return rec, true

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -33,7 +34,7 @@ type redirect struct {
 	To   string `json:"to"`
 }
 
-// snapshot answers kg.Snapshot from a state, which the caller is reading.
+// snapshot answers kg.Snapshot from a copy of the graph, which the caller is reading.
 type snapshot struct{ s *graph }
 
 func (v snapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Source, error) {
@@ -87,8 +88,8 @@ type written struct {
 	relation *kg.Relation
 }
 
-// own replaces w's items with copies: an unchanged item is the state's own, which a later write may
-// overwrite in place once the caller has stopped reading the state.
+// own replaces w's items with copies: an unchanged item is the copy's own, which a later write may
+// overwrite in place once the caller has stopped reading the copy.
 func (w *written) own() {
 	if w.source != nil {
 		w.source = cloneSource(w.source)
@@ -106,8 +107,9 @@ func (w *written) own() {
 // (with the report) and write nothing.
 //
 // Reads go on throughout: only s.wmu keeps other writers out, and the write is applied to the
-// spare state, which no read reads (commit).
-func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, error) {
+// spare copy, which no read reads (commit).
+func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, error) {
+	dryRun := opts.DryRun
 	if err := s.ready(ctx); err != nil {
 		return &kg.ImportReport{DryRun: dryRun}, nil, err
 	}
@@ -118,7 +120,7 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
 	}
-	rep, out, ops, err := s.prepare(ctx, b, action, dryRun, opts...)
+	rep, out, ops, err := s.prepare(ctx, b, action, opts)
 	if err != nil || len(ops) == 0 {
 		return rep, out, err
 	}
@@ -128,10 +130,11 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 	return rep, out, nil
 }
 
-// prepare plans b against the current state and returns the report, the items as they would be
+// prepare plans b against the current copy and returns the report, the items as they would be
 // stored, and (unless dryRun) the ops that write them. A writer calls it holding s.wmu, so what it
 // read still holds when the ops are applied.
-func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
+func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
+	dryRun := opts.DryRun
 	rep := &kg.ImportReport{DryRun: dryRun}
 	g := s.read()
 	defer g.done()
@@ -142,7 +145,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	if err != nil {
 		return rep, nil, nil, err
 	}
-	if len(opts) > 0 && opts[0].Duplicates {
+	if opts.Duplicates {
 		if err := plan.FindDuplicates(ctx, snapshot{g}); err != nil {
 			return rep, nil, nil, err
 		}
@@ -168,6 +171,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		ops = append(ops, op{Change: ch.add(entity, other, summary)})
 	}
 	var out written
+	apply := plan.ApplyOptions(opts.Replace, func(id string) *kg.Source { return g.sources[id] })
 	for _, src := range plan.Sources {
 		next, o, summary := kg.ApplySource(g.sources[src.ID], src)
 		rep.Count(o)
@@ -182,22 +186,28 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		if n, ok := g.nodes[w.Entity.ID]; ok {
 			stored = n.entity
 		}
-		next, o, summary := kg.ApplyEntity(stored, w)
-		rep.Count(o)
+		next, a := kg.ApplyEntity(stored, w, apply)
+		rep.Add(a)
 		out.entity = next
-		if o != kg.Unchanged && !dryRun {
+		if a.Outcome != kg.Unchanged && !dryRun {
 			ops = append(ops, op{Entity: next})
-			record(o, next.ID, "", summary)
+			record(a.Outcome, next.ID, "", a.Summary)
 		}
 	}
 	for _, r := range plan.Relations {
-		next, o, summary := kg.ApplyRelation(g.relations[keyOf(r)], r)
-		rep.Count(o)
+		next, a := kg.ApplyRelation(g.relations[keyOf(r)], r, apply)
+		rep.Add(a)
 		out.relation = next
-		if o != kg.Unchanged && !dryRun {
+		if a.Outcome != kg.Unchanged && !dryRun {
 			ops = append(ops, op{Relation: next})
-			record(o, r.From, r.To, summary)
+			record(a.Outcome, r.From, r.To, a.Summary)
 		}
+	}
+	if !dryRun {
+		g.rerank(plan, apply, func(o op, a kg.Applied, entity, other string) {
+			ops = append(ops, o)
+			record(a.Outcome, entity, other, a.Summary)
+		})
 	}
 	out.own()
 	if dryRun {
@@ -212,8 +222,40 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	return rep, &out, ops, nil
 }
 
+// rerank chooses again the values shown by the stored items the plan does not write whose claims
+// cite a source whose date it changes (kg.Plan.Redated), and emits the op and outcome of each that
+// changes. A scan of every item: a source's date rarely changes.
+func (s *graph) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a kg.Applied, entity, other string)) {
+	redated := plan.Redated()
+	if len(redated) == 0 {
+		return
+	}
+	written := map[string]bool{}
+	for _, w := range plan.Entities {
+		written[w.Entity.ID] = true
+	}
+	writtenRel := map[relKey]bool{}
+	for _, r := range plan.Relations {
+		writtenRel[keyOf(r)] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
+		if e := s.nodes[id].entity; !written[id] && kg.ClaimsCite(e.Claims, redated) {
+			if next, a := kg.RerankEntity(e, apply); a.Outcome == kg.Updated {
+				emit(op{Entity: next}, a, id, "")
+			}
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(s.relations), compareRelKeys) {
+		if r := s.relations[k]; !writtenRel[k] && kg.ClaimsCite(r.Claims, redated) {
+			if next, a := kg.RerankRelation(r, apply); a.Outcome == kg.Updated {
+				emit(op{Relation: next}, a, r.From, r.To)
+			}
+		}
+	}
+}
+
 // changeMaker numbers and stamps the changes of one write, after last, the seq of the last
-// change of the state it plans against. It takes numbers for itself: a write that fails leaves
+// change of the copy it plans against. It takes numbers for itself: a write that fails leaves
 // nothing to give back.
 type changeMaker struct {
 	seq           int64 // of the last change made
@@ -245,9 +287,9 @@ func (s *Store) commit(ops []op) error {
 	return nil
 }
 
-// publish applies ops to the spare state, makes it current, waits for the reads of the state it
+// publish applies ops to the spare copy, makes it current, waits for the reads of the copy it
 // replaced to end, and applies ops to that one too, which becomes the spare. The caller holds
-// s.wmu. Reads never wait: they read the current state, which nothing changes.
+// s.wmu. Reads never wait: they read the current copy, which nothing changes.
 func (s *Store) publish(ops []op) {
 	next := s.spare
 	next.mu.Lock() // at once: only reads that found it no longer current can hold it, briefly
@@ -268,9 +310,9 @@ func (s *Store) publish(ops []op) {
 
 // apply carries out ops on the maps; the caller holds s.mu (or is replaying the log before the
 // store is shared). When the ops are an import's (its change first), what they create is
-// attributed to that change. The state keeps its own copy of each entity, relation and source (a
+// attributed to that change. The graph keeps its own copy of each entity, relation and source (a
 // shallow one: what they hold is never changed in place), since it overwrites them in place and
-// the other state applies the same ops.
+// the other copy applies the same ops.
 func (s *graph) apply(ops []op) {
 	s.clearOrders()
 	var (
@@ -466,7 +508,7 @@ func (s *graph) record(c *kg.Change) {
 // Import writes b as kg.Writer.Import says. The store keeps b's items: the caller must not change b
 // afterwards.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun, opts)
+	rep, _, err := s.write(ctx, b, kg.ActionImport, opts)
 	return rep, err
 }
 
@@ -476,7 +518,7 @@ func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, erro
 		return nil, kg.Errorf(kg.CodeBadUserInput, "no source to add")
 	}
 	c := *src
-	_, out, err := s.write(ctx, &kg.Bundle{Sources: []kg.Source{c}}, kg.ActionAddSource, false)
+	_, out, err := s.write(ctx, &kg.Bundle{Sources: []kg.Source{c}}, kg.ActionAddSource, kg.ImportOptions{})
 	if err != nil {
 		return nil, itemError("the source", "sources[0]", err)
 	}
@@ -488,7 +530,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e *kg.Entity) (*kg.Entity, err
 	if e == nil {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "no entity to write")
 	}
-	_, out, err := s.write(ctx, &kg.Bundle{Entities: []kg.Entity{*cloneEntity(e)}}, kg.ActionUpsertEntity, false)
+	_, out, err := s.write(ctx, &kg.Bundle{Entities: []kg.Entity{*cloneEntity(e)}}, kg.ActionUpsertEntity, kg.ImportOptions{})
 	if err != nil {
 		return nil, itemError("the entity", "entities[0]", err)
 	}
@@ -500,7 +542,7 @@ func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, 
 	if r == nil {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "no relation to add")
 	}
-	_, out, err := s.write(ctx, &kg.Bundle{Relations: []kg.Relation{*cloneRelation(r)}}, kg.ActionAddRelation, false)
+	_, out, err := s.write(ctx, &kg.Bundle{Relations: []kg.Relation{*cloneRelation(r)}}, kg.ActionAddRelation, kg.ImportOptions{})
 	if err != nil {
 		return nil, itemError("the relation", "relations[0]", err)
 	}
@@ -525,7 +567,7 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.wmu.Lock() // the only writer: the current state stays as it is until commit
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
 	g := s.cur.Load()
 	r, ok := g.relations[relKey{typ, from, to}]
@@ -549,7 +591,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.wmu.Lock() // the only writer: the current state stays as it is until commit
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
 	g := s.cur.Load()
 	n, ok := g.nodes[id]
@@ -566,6 +608,157 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 		return false, err
 	}
 	return true, nil
+}
+
+// WithdrawSource removes what a source said from the items w names, as kg.Writer.WithdrawSource
+// says. Without named items it scans every item: a withdrawal is rare.
+func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.WithdrawReport, error) {
+	if err := kg.CheckWithdrawal(w); err != nil {
+		return nil, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if !w.DryRun {
+		s.wmu.Lock() // the only writer until it commits: what it reads below still holds then
+		defer s.wmu.Unlock()
+	}
+	g := s.read()
+	rep, steps, err := g.withdrawSteps(w)
+	last := g.seq
+	g.done()
+	if err != nil || w.DryRun || len(steps) == 0 {
+		return rep, err
+	}
+	ch := s.newChanges(ctx, kg.ActionWithdraw, last)
+	ops := []op{{Change: ch.add("", "", kg.WithdrawSummary(w, rep))}}
+	for _, st := range steps {
+		if st.o != nil {
+			ops = append(ops, *st.o)
+		}
+		ops = append(ops, op{Change: ch.add(st.entity, st.other, st.summary)})
+	}
+	if err := s.commit(ops); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// withdrawStep is one op of a withdrawal (or none, for a relation that goes with its entity) and
+// the change that records it.
+type withdrawStep struct {
+	o                      *op
+	entity, other, summary string
+}
+
+// withdrawSteps works out what withdrawing w does to each item. The caller holds s.mu (read).
+func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawStep, error) {
+	if _, ok := s.sources[w.Source]; !ok {
+		return nil, nil, kg.Errorf(kg.CodeNotFound, "no source %q", w.Source)
+	}
+	var ents []*kg.Entity
+	var rels []*kg.Relation
+	if len(w.Entities)+len(w.Relations) > 0 {
+		named := make([]*kg.Entity, len(w.Entities))
+		for i, id := range w.Entities {
+			if n, ok := s.nodes[id]; ok {
+				named[i] = n.entity
+			}
+		}
+		namedRels := make([]*kg.Relation, len(w.Relations))
+		for i, k := range w.Relations {
+			namedRels[i] = s.relations[relKey{k.Type, k.From, k.To}]
+		}
+		if err := kg.WithdrawNotCited(w, named, namedRels); err != nil {
+			return nil, nil, err
+		}
+		ents, rels = uniqueEntities(named), uniqueRelations(namedRels)
+	} else {
+		for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
+			if e := s.nodes[id].entity; cites(e.Citations, w.Source) {
+				ents = append(ents, e)
+			}
+		}
+		for _, k := range slices.SortedFunc(maps.Keys(s.relations), compareRelKeys) {
+			if r := s.relations[k]; cites(r.Citations, w.Source) {
+				rels = append(rels, r)
+			}
+		}
+	}
+
+	rep := &kg.WithdrawReport{DryRun: w.DryRun}
+	dates := func(id string) string {
+		if src := s.sources[id]; src != nil {
+			return src.Published
+		}
+		return ""
+	}
+	var steps []withdrawStep
+	removed := map[relKey]bool{}
+	for _, e := range ents {
+		next, wd := kg.WithdrawFromEntity(e, w.Source, w.Reason, dates)
+		rep.CitationsRemoved += wd.Citations
+		if !wd.Deleted {
+			rep.EntitiesUpdated++
+			steps = append(steps, withdrawStep{&op{Entity: next}, e.ID, "", wd.Summary})
+			continue
+		}
+		rep.EntitiesDeleted++
+		steps = append(steps, withdrawStep{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
+		n := s.nodes[e.ID]
+		for _, ed := range slices.Concat(n.out, n.in) {
+			if k := keyOf(ed.rel); !removed[k] {
+				removed[k] = true
+				rep.RelationsDeleted++
+				steps = append(steps, withdrawStep{nil, ed.rel.From, ed.rel.To, kg.WithdrawnWithSummary(ed.rel, e.ID, w.Source, w.Reason)})
+			}
+		}
+	}
+	for _, r := range rels {
+		k := keyOf(r)
+		if removed[k] {
+			continue
+		}
+		next, wd := kg.WithdrawFromRelation(r, w.Source, w.Reason, dates)
+		rep.CitationsRemoved += wd.Citations
+		if wd.Deleted {
+			removed[k] = true
+			rep.RelationsDeleted++
+			steps = append(steps, withdrawStep{&op{DelRelation: &kg.Relation{Type: r.Type, From: r.From, To: r.To}}, r.From, r.To, wd.Summary})
+			continue
+		}
+		rep.RelationsUpdated++
+		steps = append(steps, withdrawStep{&op{Relation: next}, r.From, r.To, wd.Summary})
+	}
+	return rep, steps, nil
+}
+
+func cites(cs []kg.Citation, src string) bool {
+	return slices.ContainsFunc(cs, func(c kg.Citation) bool { return c.Source == src })
+}
+
+func uniqueEntities(es []*kg.Entity) []*kg.Entity {
+	var out []*kg.Entity
+	for _, e := range es {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func uniqueRelations(rs []*kg.Relation) []*kg.Relation {
+	var out []*kg.Relation
+	for _, r := range rs {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func compareRelKeys(a, b relKey) int {
+	return cmp.Or(strings.Compare(a.from, b.from), strings.Compare(a.typ, b.typ), strings.Compare(a.to, b.to))
 }
 
 // Changes returns one page of the audit trail, newest first, as kg.Writer.Changes says.
