@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -96,10 +97,14 @@ func Draft(ctx context.Context, text string, opts Options) (*Result, error) {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "found no people, organizations, meetings or other entities in the text: drafting reads the plain text of a press release in English")
 	}
 	if opts.Existing != nil {
-		if err := matchExisting(ctx, opts.Existing, res); err != nil {
+		if err := b.matchExisting(ctx, opts.Existing, res); err != nil {
 			return nil, err
 		}
 	}
+	for i := range res.Bundle.Entities {
+		b.curateNames(&res.Bundle.Entities[i])
+	}
+	res.Inferences = b.infs
 	return res, nil
 }
 
@@ -317,6 +322,54 @@ func (b *builder) derived(basis kg.Basis, item string, cs *[]kg.Citation, field,
 	b.infs = append(b.infs, Inference{Item: item, Field: label, Basis: basis, Quote: quote, Note: note})
 }
 
+// curateNames cites CURATED, with a note, each name or alias of e that none of its quotes writes:
+// the rules gave it (a country's name for "U.S." or "Mexican", a government's for "the U.S.
+// delegation", a meeting named after its dialogue and date), and a value no quote states is not
+// served as stated.
+func (b *builder) curateNames(e *kg.Entity) {
+	if len(e.Citations) == 0 {
+		return
+	}
+	written := func(v string) bool {
+		return slices.ContainsFunc(e.Citations, func(c kg.Citation) bool {
+			return c.Basis.Or() == kg.BasisStated &&
+				(strings.Contains(kg.Fold(c.Quote), kg.Fold(v)) || strings.Contains(kg.Fold(withoutAsides(c.Quote)), kg.Fold(v)))
+		})
+	}
+	quote := e.Citations[0].Quote
+	if !written(e.Name) {
+		b.derived(kg.BasisCurated, e.ID, &e.Citations, kg.FieldName, quote,
+			"the text does not write this name here (it writes \"U.S.\", \"Mexican\", an acronym, or the name with asides); the drafting rules give it")
+	}
+	for _, a := range e.Aliases {
+		if !written(a) {
+			b.derived(kg.BasisCurated, e.ID, &e.Citations, kg.AliasField(a), quote,
+				"the text does not write this alias; the drafting rules give it")
+		}
+	}
+}
+
+// withoutAsides returns quote without what it puts in parentheses or typographic quotes: the
+// "(21CB)" of "21st Century Border Management Process (21CB) Executive Steering Committee", the
+// "“Carry”" of "Benjamine “Carry” Huffman", so that the name around them reads as written.
+func withoutAsides(quote string) string {
+	var out strings.Builder
+	depth := 0
+	for _, r := range quote {
+		switch r {
+		case '(', '“':
+			depth++
+		case ')', '”':
+			depth = max(0, depth-1)
+		default:
+			if depth == 0 {
+				out.WriteRune(r)
+			}
+		}
+	}
+	return strings.Join(strings.Fields(out.String()), " ")
+}
+
 // result assembles the bundle: the source, the entities that have a relation, the relations.
 func (b *builder) result() *Result {
 	res := &Result{Bundle: &kg.Bundle{Sources: []kg.Source{b.src}}}
@@ -334,13 +387,16 @@ func (b *builder) result() *Result {
 	for _, r := range b.rels {
 		res.Bundle.Relations = append(res.Bundle.Relations, r.r)
 	}
-	res.Inferences = b.infs
 	return res
 }
 
 // matchExisting looks up every drafted entity among the existing ones. A confident duplicate
-// gives the drafted entity the existing id; every candidate is reported.
-func matchExisting(ctx context.Context, s kg.Searcher, res *Result) error {
+// gives the drafted entity the existing id and name, the text's name becoming an alias: as an
+// import that finds an entity by name never changes the name it shows (docs/provenance.md), a
+// release that writes a short form, an alias or a nickname adds what it writes instead of
+// competing for the shown name. The name is cited CURATED, the match's reason in the note.
+// Every candidate is reported.
+func (b *builder) matchExisting(ctx context.Context, s kg.Searcher, res *Result) error {
 	ids := map[string]string{}
 	taken := map[string]bool{}
 	for i := range res.Bundle.Entities {
@@ -357,13 +413,22 @@ func matchExisting(ctx context.Context, s kg.Searcher, res *Result) error {
 			continue
 		}
 		ed := EntityDuplicates{ID: e.ID, Name: e.Name, Candidates: dups}
-		// The entity keeps the name the text gives it: importing it into the existing id adds what
-		// this source calls it. Two drafted entities never take one existing id.
+		// Two drafted entities never take one existing id.
 		if d, ok := kg.ConfidentDuplicate(dups); ok && !taken[d.ID] {
 			taken[d.ID] = true
 			ids[e.ID] = d.ID
 			ed.ID, ed.Matched = d.ID, true
 			e.ID = d.ID
+			if d.Name != "" && kg.Fold(d.Name) != kg.Fold(e.Name) {
+				written := e.Name
+				e.Aliases = slices.DeleteFunc(e.Aliases, func(a string) bool { return kg.Fold(a) == kg.Fold(d.Name) })
+				e.Name = d.Name
+				if !slices.ContainsFunc(e.Aliases, func(a string) bool { return kg.Fold(a) == kg.Fold(written) }) {
+					e.Aliases = append([]string{written}, e.Aliases...)
+				}
+				b.derived(kg.BasisCurated, e.ID, &e.Citations, kg.FieldName, e.Citations[0].Quote,
+					"the name of the stored entity the draft matched ("+d.Reason+"); the text writes "+strconv.Quote(written))
+			}
 		}
 		res.Duplicates = append(res.Duplicates, ed)
 	}
@@ -379,8 +444,8 @@ func matchExisting(ctx context.Context, s kg.Searcher, res *Result) error {
 			r.To = id
 		}
 	}
-	for i := range res.Inferences {
-		in := &res.Inferences[i]
+	for i := range b.infs {
+		in := &b.infs[i]
 		for from, to := range ids {
 			in.Item = strings.ReplaceAll(in.Item, from, to)
 		}

@@ -148,7 +148,20 @@ func (s *sent) chairs() {
 				props[kg.PropDelegation] = p.e.country.Code
 				p.e.setDelegation(p.e.country, s.quote)
 			}
-			s.b.relate(kg.RelAttended, p.e, meeting, props, s.quote, "")
+			r := s.b.relate(kg.RelAttended, p.e, meeting, props, s.quote, "")
+			if r == nil {
+				continue
+			}
+			// The text names no delegation, and says how they took part in the meeting, not in
+			// which role on their side: both are inferred ("led" alone states the role).
+			if p.e.country != nil {
+				s.b.inferred(kg.RelationName(&r.r), &r.r.Citations, kg.PropertyField(kg.PropDelegation), s.quote,
+					"the text names no delegation; taken to be that of "+p.e.country.Name+", which the title names")
+			}
+			if vr.Verb != "led" {
+				s.b.inferred(kg.RelationName(&r.r), &r.r.Citations, kg.PropertyField(kg.PropRole), s.quote,
+					"the text says "+vr.Verb+"; recorded as the role "+vr.Role+" on their side")
+			}
 		}
 	}
 }

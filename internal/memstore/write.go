@@ -217,7 +217,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		if len(ops) == 1 { // nothing but its own change: nothing to record
 			return rep, &out, nil, nil
 		}
-		imp.Summary = kg.ImportSummary(rep.ImportStats)
+		imp.Summary = kg.ImportSummary(rep.ImportStats) + apply.ReplaceSummary()
 	}
 	return rep, &out, ops, nil
 }
