@@ -51,6 +51,7 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		Delegation   func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Role         func(childComplexity int) int
@@ -80,6 +81,7 @@ type ComplexityRoot struct {
 	Citation struct {
 		Basis  func(childComplexity int) int
 		Fields func(childComplexity int) int
+		ID     func(childComplexity int) int
 		Note   func(childComplexity int) int
 		Quote  func(childComplexity int) int
 		Source func(childComplexity int) int
@@ -340,6 +342,7 @@ type ComplexityRoot struct {
 		Basis        func(childComplexity int) int
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
+		ID           func(childComplexity int) int
 		Initiative   func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 	}
@@ -352,6 +355,7 @@ type ComplexityRoot struct {
 	}
 
 	Path struct {
+		ID        func(childComplexity int) int
 		Length    func(childComplexity int) int
 		Nodes     func(childComplexity int) int
 		Relations func(childComplexity int) int
@@ -415,6 +419,7 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		End          func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Start        func(childComplexity int) int
@@ -432,27 +437,28 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Changes            func(childComplexity int, entity *string, first *int, after *string) int
+		Changes            func(childComplexity int, entity *string, first *int, after *string, last *int, before *string) int
 		CommonConnections  func(childComplexity int, a string, b string, first *int) int
-		Countries          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Countries          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Cypher             func(childComplexity int, query string, params any, limit *int) int
-		Dialogues          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Dialogues          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Entity             func(childComplexity int, id string) int
-		Initiatives        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Meetings           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Initiatives        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
+		Meetings           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Neighborhood       func(childComplexity int, id string, hops *int, first *int, types []string, kinds []model.EntityKind) int
 		Node               func(childComplexity int, id string) int
-		Organizations      func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Organizations      func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Paths              func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
-		People             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Places             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		People             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
+		Places             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		PossibleDuplicates func(childComplexity int, id string, first *int) int
 		RelationTypes      func(childComplexity int) int
 		Search             func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		ShortestPath       func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
-		Sources            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Sources            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Timeline           func(childComplexity int, id *string, from *string, to *string, first *int, direct *bool) int
-		Topics             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Topics             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 	}
 
 	Relation struct {
@@ -461,6 +467,7 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		From         func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Properties   func(childComplexity int) int
 		To           func(childComplexity int) int
 		Type         func(childComplexity int) int
@@ -500,12 +507,14 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		Delegation   func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 		Organization func(childComplexity int) int
 	}
 
 	SearchHit struct {
 		Entity func(childComplexity int) int
+		ID     func(childComplexity int) int
 		Score  func(childComplexity int) int
 	}
 
@@ -539,6 +548,7 @@ type ComplexityRoot struct {
 	}
 
 	Subgraph struct {
+		ID        func(childComplexity int) int
 		Nodes     func(childComplexity int) int
 		Relations func(childComplexity int) int
 	}
@@ -660,17 +670,18 @@ type PlaceResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error)
-	People(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.PersonConnection, error)
-	Organizations(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.OrganizationConnection, error)
-	Countries(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CountryConnection, error)
-	Places(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.PlaceConnection, error)
-	Meetings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.MeetingConnection, error)
-	Dialogues(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.DialogueConnection, error)
-	Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.InitiativeConnection, error)
-	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TopicConnection, error)
-	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error)
+	People(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.PersonConnection, error)
+	Organizations(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
+	Countries(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.CountryConnection, error)
+	Places(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.PlaceConnection, error)
+	Meetings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.MeetingConnection, error)
+	Dialogues(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.DialogueConnection, error)
+	Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.InitiativeConnection, error)
+	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.TopicConnection, error)
+	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.SourceConnection, error)
 	Cypher(ctx context.Context, query string, params any, limit *int) (*model.CypherResult, error)
 	PossibleDuplicates(ctx context.Context, id string, first *int) ([]*model.SimilarEntity, error)
 	ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []string, avoid []string) (*model.Path, error)
@@ -678,7 +689,7 @@ type QueryResolver interface {
 	Neighborhood(ctx context.Context, id string, hops *int, first *int, types []string, kinds []model.EntityKind) (*model.Subgraph, error)
 	CommonConnections(ctx context.Context, a string, b string, first *int) ([]model.Entity, error)
 	Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error)
-	Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error)
+	Changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error)
 	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
 }
 type SourceResolver interface {
@@ -747,6 +758,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attendance.Delegation(childComplexity), true
+	case "Attendance.id":
+		if e.ComplexityRoot.Attendance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.ID(childComplexity), true
 	case "Attendance.meeting":
 		if e.ComplexityRoot.Attendance.Meeting == nil {
 			break
@@ -853,6 +870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Fields(childComplexity), true
+	case "Citation.id":
+		if e.ComplexityRoot.Citation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.ID(childComplexity), true
 	case "Citation.note":
 		if e.ComplexityRoot.Citation.Note == nil {
 			break
@@ -2038,6 +2061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Claims(childComplexity, args["field"].(*string)), true
+	case "Outcome.id":
+		if e.ComplexityRoot.Outcome.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.ID(childComplexity), true
 	case "Outcome.initiative":
 		if e.ComplexityRoot.Outcome.Initiative == nil {
 			break
@@ -2076,6 +2105,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Path.id":
+		if e.ComplexityRoot.Path.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.ID(childComplexity), true
 	case "Path.length":
 		if e.ComplexityRoot.Path.Length == nil {
 			break
@@ -2375,6 +2410,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.End(childComplexity), true
+	case "Position.id":
+		if e.ComplexityRoot.Position.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ID(childComplexity), true
 	case "Position.organization":
 		if e.ComplexityRoot.Position.Organization == nil {
 			break
@@ -2453,7 +2494,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Changes(childComplexity, args["entity"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["entity"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.commonConnections":
 		if e.ComplexityRoot.Query.CommonConnections == nil {
 			break
@@ -2475,7 +2516,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.cypher":
 		if e.ComplexityRoot.Query.Cypher == nil {
 			break
@@ -2497,7 +2538,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Dialogues(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Dialogues(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -2519,7 +2560,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Query.meetings":
 		if e.ComplexityRoot.Query.Meetings == nil {
@@ -2531,7 +2572,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Meetings(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Meetings(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -2554,6 +2595,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -2564,7 +2616,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -2586,7 +2638,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.places":
 		if e.ComplexityRoot.Query.Places == nil {
 			break
@@ -2597,7 +2649,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.possibleDuplicates":
 		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
 			break
@@ -2647,7 +2699,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -2669,7 +2721,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Relation.alternatives":
 		if e.ComplexityRoot.Relation.Alternatives == nil {
@@ -2711,6 +2763,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.From(childComplexity), true
+	case "Relation.id":
+		if e.ComplexityRoot.Relation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.ID(childComplexity), true
 	case "Relation.properties":
 		if e.ComplexityRoot.Relation.Properties == nil {
 			break
@@ -2870,6 +2928,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Representation.Delegation(childComplexity), true
+	case "Representation.id":
+		if e.ComplexityRoot.Representation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Representation.ID(childComplexity), true
 	case "Representation.meeting":
 		if e.ComplexityRoot.Representation.Meeting == nil {
 			break
@@ -2889,6 +2953,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Entity(childComplexity), true
+	case "SearchHit.id":
+		if e.ComplexityRoot.SearchHit.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.ID(childComplexity), true
 	case "SearchHit.score":
 		if e.ComplexityRoot.SearchHit.Score == nil {
 			break
@@ -3012,6 +3082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SourceEdge.Node(childComplexity), true
 
+	case "Subgraph.id":
+		if e.ComplexityRoot.Subgraph.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.ID(childComplexity), true
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -3531,6 +3607,8 @@ A chain of relations from one entity to another. ` + "`" + `relations[i]` + "`" 
 its citations, so every hop can be quoted.
 """
 type Path {
+  "Stable: made of the ids of its nodes and relations."
+  id: ID!
   "The number of relations: 0 for the path from an entity to itself."
   length: Int!
   nodes: [Entity!]!
@@ -3539,6 +3617,8 @@ type Path {
 
 "A set of entities and every relation between two of them."
 type Subgraph {
+  "Stable: made of the ids of its nodes and relations."
+  id: ID!
   nodes: [Entity!]!
   relations: [Relation!]!
 }
@@ -3851,7 +3931,7 @@ type Mutation {
 
 extend type Query {
   "The audit trail, newest first: every change, or those that touched ` + "`" + `entity` + "`" + ` (at either end of a relation)."
-  changes(entity: ID, first: Int = 20, after: String): ChangeConnection!
+  changes(entity: ID, first: Int, after: String, last: Int, before: String): ChangeConnection!
 }
 `, BuiltIn: false},
 	{Name: "../relationtypes.graphqls", Input: `# The graph's vocabulary: the relation types, with the kinds each joins and the properties it
@@ -3903,7 +3983,12 @@ scalar Date
 "Any JSON value."
 scalar JSON
 
-"An object with a stable, readable id of the form ` + "`" + `<kind>:<slug>` + "`" + ` (or ` + "`" + `source:<slug>` + "`" + `)."
+"""
+An object with a stable id that ` + "`" + `node(id:)` + "`" + ` and ` + "`" + `nodes(ids:)` + "`" + ` find again: an entity
+(` + "`" + `<kind>:<slug>` + "`" + `), a source (` + "`" + `source:<slug>` + "`" + `), a relation, or a relation seen as a Position,
+Attendance, Representation or Outcome. Every id the API issues is unique across all types; treat
+ids as opaque (docs/frontend.md).
+"""
 interface Node {
   id: ID!
 }
@@ -3972,6 +4057,8 @@ enum Basis {
 
 "A verbatim quote from a source that supports facts, and how it supports them."
 type Citation {
+  "Stable and unique: the same quote of the same source for the same entity or relation."
+  id: ID!
   source: Source!
   quote: String!
   basis: Basis!
@@ -4003,7 +4090,9 @@ type Claim {
 }
 
 "A directed, typed edge between two entities."
-type Relation {
+type Relation implements Node {
+  "Stable: made of the relation's type and ends, which identify it."
+  id: ID!
   type: String!
   from: Entity!
   to: Entity!
@@ -4039,7 +4128,8 @@ type Person implements Node & Entity {
 }
 
 "A person holding a title in an organization (HOLDS_POSITION)."
-type Position {
+type Position implements Node {
+  id: ID!
   person: Person!
   organization: Organization!
   title: String!
@@ -4082,7 +4172,8 @@ type Organization implements Node & Entity {
 }
 
 "An organization represented at a meeting, in a country's delegation (REPRESENTED_AT)."
-type Representation {
+type Representation implements Node {
+  id: ID!
   organization: Organization!
   meeting: Meeting!
   delegation: Country
@@ -4163,7 +4254,8 @@ type Meeting implements Node & Entity {
 }
 
 "A person at a meeting, with their role and delegation (ATTENDED)."
-type Attendance {
+type Attendance implements Node {
+  id: ID!
   person: Person!
   meeting: Meeting!
   role: AttendanceRole!
@@ -4184,7 +4276,8 @@ enum AttendanceRole {
 }
 
 "What a meeting did with an initiative."
-type Outcome {
+type Outcome implements Node {
+  id: ID!
   meeting: Meeting!
   initiative: Initiative!
   action: OutcomeAction!
@@ -4274,6 +4367,8 @@ type Topic implements Node & Entity {
 }
 
 type SearchHit {
+  "Stable for this entity in a search for this query (the score belongs to the query)."
+  id: ID!
   entity: Entity!
   score: Float!
 }
@@ -4509,23 +4604,34 @@ type TopicConnection { edges: [TopicEdge!]! pageInfo: PageInfo! totalCount: Int!
 type SourceEdge { cursor: String! node: Source! }
 type SourceConnection { edges: [SourceEdge!]! pageInfo: PageInfo! totalCount: Int! }
 
+"""
+Lists page as the Relay cursor connection specification says: ` + "`" + `first` + "`" + ` items after the cursor
+` + "`" + `after` + "`" + `, or the ` + "`" + `last` + "`" + ` items before the cursor ` + "`" + `before` + "`" + ` (give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both; at most
+100; neither gives the first 20). A cursor is opaque: it names an item's place in its list's
+order, never an offset, so a page read after a cursor neither repeats nor skips items when others
+are added or removed meanwhile. A cursor works only with the sort of the list it came from.
+` + "`" + `hasNextPage` + "`" + ` and ` + "`" + `hasPreviousPage` + "`" + ` tell whether items lie past the page's end and before its
+start; ` + "`" + `totalCount` + "`" + ` counts every item that matches ` + "`" + `where` + "`" + `.
+"""
 type Query {
   "The node with this id, or null."
   node(id: ID!): Node
+  "The nodes with these ids, index for index; null for an id that names nothing."
+  nodes(ids: [ID!]!): [Node]!
   "The entity with this id, or null."
   entity(id: ID!): Entity
   "Entities best matching ` + "`" + `query` + "`" + ` (case- and accent-insensitive, over names, aliases, acronyms and the titles of the positions people hold), best first."
   search(query: String!, kinds: [EntityKind!], first: Int = 10): [SearchHit!]!
 
-  people(where: PersonWhere, sort: [PersonSort!], first: Int = 20, after: String): PersonConnection!
-  organizations(where: OrganizationWhere, sort: [OrganizationSort!], first: Int = 20, after: String): OrganizationConnection!
-  countries(where: CountryWhere, sort: [CountrySort!], first: Int = 20, after: String): CountryConnection!
-  places(where: PlaceWhere, sort: [PlaceSort!], first: Int = 20, after: String): PlaceConnection!
-  meetings(where: MeetingWhere, sort: [MeetingSort!], first: Int = 20, after: String): MeetingConnection!
-  dialogues(where: DialogueWhere, sort: [DialogueSort!], first: Int = 20, after: String): DialogueConnection!
-  initiatives(where: InitiativeWhere, sort: [InitiativeSort!], first: Int = 20, after: String): InitiativeConnection!
-  topics(where: TopicWhere, sort: [TopicSort!], first: Int = 20, after: String): TopicConnection!
-  sources(where: SourceWhere, sort: [SourceSort!], first: Int = 20, after: String): SourceConnection!
+  people(where: PersonWhere, sort: [PersonSort!], first: Int, after: String, last: Int, before: String): PersonConnection!
+  organizations(where: OrganizationWhere, sort: [OrganizationSort!], first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  countries(where: CountryWhere, sort: [CountrySort!], first: Int, after: String, last: Int, before: String): CountryConnection!
+  places(where: PlaceWhere, sort: [PlaceSort!], first: Int, after: String, last: Int, before: String): PlaceConnection!
+  meetings(where: MeetingWhere, sort: [MeetingSort!], first: Int, after: String, last: Int, before: String): MeetingConnection!
+  dialogues(where: DialogueWhere, sort: [DialogueSort!], first: Int, after: String, last: Int, before: String): DialogueConnection!
+  initiatives(where: InitiativeWhere, sort: [InitiativeSort!], first: Int, after: String, last: Int, before: String): InitiativeConnection!
+  topics(where: TopicWhere, sort: [TopicSort!], first: Int, after: String, last: Int, before: String): TopicConnection!
+  sources(where: SourceWhere, sort: [SourceSort!], first: Int, after: String, last: Int, before: String): SourceConnection!
 }
 `, BuiltIn: false},
 }
@@ -4537,6 +4643,8 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 func (ec *executionContext) childFields_Attendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Attendance_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Attendance_person(ctx, field)
 	case "meeting":
@@ -4601,6 +4709,8 @@ func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Citation_id(ctx, field)
 	case "source":
 		return ec.fieldContext_Citation_source(ctx, field)
 	case "quote":
@@ -5089,6 +5199,8 @@ func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, fi
 
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Outcome_id(ctx, field)
 	case "meeting":
 		return ec.fieldContext_Outcome_meeting(ctx, field)
 	case "initiative":
@@ -5123,6 +5235,8 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Path_id(ctx, field)
 	case "length":
 		return ec.fieldContext_Path_length(ctx, field)
 	case "nodes":
@@ -5237,6 +5351,8 @@ func (ec *executionContext) childFields_PlaceEdge(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Position_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Position_person(ctx, field)
 	case "organization":
@@ -5283,6 +5399,8 @@ func (ec *executionContext) childFields_PossibleDuplicate(ctx context.Context, f
 
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Relation_id(ctx, field)
 	case "type":
 		return ec.fieldContext_Relation_type(ctx, field)
 	case "from":
@@ -5361,6 +5479,8 @@ func (ec *executionContext) childFields_RelationType(ctx context.Context, field 
 
 func (ec *executionContext) childFields_Representation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Representation_id(ctx, field)
 	case "organization":
 		return ec.fieldContext_Representation_organization(ctx, field)
 	case "meeting":
@@ -5381,6 +5501,8 @@ func (ec *executionContext) childFields_Representation(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_SearchHit_id(ctx, field)
 	case "entity":
 		return ec.fieldContext_SearchHit_entity(ctx, field)
 	case "score":
@@ -5449,6 +5571,8 @@ func (ec *executionContext) childFields_SourceEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Subgraph_id(ctx, field)
 	case "nodes":
 		return ec.fieldContext_Subgraph_nodes(ctx, field)
 	case "relations":
@@ -6450,6 +6574,22 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -6518,6 +6658,22 @@ func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6586,6 +6742,22 @@ func (ec *executionContext) field_Query_dialogues_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6638,6 +6810,22 @@ func (ec *executionContext) field_Query_initiatives_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6676,6 +6864,22 @@ func (ec *executionContext) field_Query_meetings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6739,6 +6943,20 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6774,6 +6992,22 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6866,6 +7100,22 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6904,6 +7154,22 @@ func (ec *executionContext) field_Query_places_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -7040,6 +7306,22 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -7124,6 +7406,22 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -7374,6 +7672,29 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Attendance_id(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, true, false, "ID")
+}
 
 func (ec *executionContext) _Attendance_person(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7938,6 +8259,29 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Citation_id(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
@@ -12780,6 +13124,29 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Outcome_meeting(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13100,6 +13467,29 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Path_id(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
@@ -14173,6 +14563,29 @@ func (ec *executionContext) fieldContext_PlaceEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Position_person(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14686,6 +15099,50 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_entity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14784,7 +15241,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -14828,7 +15285,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -14872,7 +15329,7 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Countries(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
@@ -14916,7 +15373,7 @@ func (ec *executionContext) _Query_places(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PlaceConnection) graphql.Marshaler {
@@ -14960,7 +15417,7 @@ func (ec *executionContext) _Query_meetings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Meetings(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Meetings(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingConnection) graphql.Marshaler {
@@ -15004,7 +15461,7 @@ func (ec *executionContext) _Query_dialogues(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Dialogues(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Dialogues(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DialogueConnection) graphql.Marshaler {
@@ -15048,7 +15505,7 @@ func (ec *executionContext) _Query_initiatives(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeConnection) graphql.Marshaler {
@@ -15092,7 +15549,7 @@ func (ec *executionContext) _Query_topics(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Topics(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Topics(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicConnection) graphql.Marshaler {
@@ -15136,7 +15593,7 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
@@ -15494,7 +15951,7 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["entity"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["entity"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
@@ -15634,6 +16091,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Relation_type(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
@@ -16293,6 +16773,29 @@ func (ec *executionContext) fieldContext_RelationType_properties(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Representation_id(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Representation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Representation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Representation", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Representation_organization(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16530,6 +17033,29 @@ func (ec *executionContext) fieldContext_Representation_alternatives(ctx context
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_id(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -17054,6 +17580,29 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_id(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
@@ -21867,11 +22416,36 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Source(ctx, sel, obj)
+	case *model.Representation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Representation(ctx, sel, obj)
+	case *model.Relation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Relation(ctx, sel, obj)
+	case *model.Position:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Position(ctx, sel, obj)
+	case *model.Outcome:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Outcome(ctx, sel, obj)
 	case model.Entity:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Entity(ctx, sel, obj)
+	case *model.Attendance:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Attendance(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -21885,7 +22459,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
-var attendanceImplementors = []string{"Attendance"}
+var attendanceImplementors = []string{"Attendance", "Node"}
 
 func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSet, obj *model.Attendance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceImplementors)
@@ -21896,6 +22470,11 @@ func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Attendance")
+		case "id":
+			out.Values[i] = ec._Attendance_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "person":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -22113,6 +22692,11 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Citation")
+		case "id":
+			out.Values[i] = ec._Citation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23841,7 +24425,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var outcomeImplementors = []string{"Outcome"}
+var outcomeImplementors = []string{"Outcome", "Node"}
 
 func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *model.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
@@ -23852,6 +24436,11 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Outcome")
+		case "id":
+			out.Values[i] = ec._Outcome_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "meeting":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23967,6 +24556,11 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Path")
+		case "id":
+			out.Values[i] = ec._Path_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "length":
 			out.Values[i] = ec._Path_length(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24341,7 +24935,7 @@ func (ec *executionContext) _PlaceEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var positionImplementors = []string{"Position"}
+var positionImplementors = []string{"Position", "Node"}
 
 func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *model.Position) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
@@ -24352,6 +24946,11 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Position")
+		case "id":
+			out.Values[i] = ec._Position_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "person":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -24512,6 +25111,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
+				})
 		case "entity":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -24663,7 +25268,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var relationImplementors = []string{"Relation"}
+var relationImplementors = []string{"Relation", "Node"}
 
 func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *model.Relation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationImplementors)
@@ -24674,6 +25279,11 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Relation")
+		case "id":
+			out.Values[i] = ec._Relation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "type":
 			out.Values[i] = ec._Relation_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24927,7 +25537,7 @@ func (ec *executionContext) _RelationType(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var representationImplementors = []string{"Representation"}
+var representationImplementors = []string{"Representation", "Node"}
 
 func (ec *executionContext) _Representation(ctx context.Context, sel ast.SelectionSet, obj *model.Representation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, representationImplementors)
@@ -24938,6 +25548,11 @@ func (ec *executionContext) _Representation(ctx context.Context, sel ast.Selecti
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Representation")
+		case "id":
+			out.Values[i] = ec._Representation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -25006,6 +25621,11 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "id":
+			out.Values[i] = ec._SearchHit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "entity":
 			out.Values[i] = ec._SearchHit_entity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25244,6 +25864,11 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Subgraph")
+		case "id":
+			out.Values[i] = ec._Subgraph_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._Subgraph_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -26842,6 +27467,16 @@ func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋdiplographᚋd
 		return graphql.Null
 	}
 	return ec._MergeResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {

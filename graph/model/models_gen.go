@@ -319,6 +319,8 @@ type PageInfo struct {
 // `nodes[i + 1]`, in whichever direction the relation itself goes (its `from` and `to`), and carries
 // its citations, so every hop can be quoted.
 type Path struct {
+	// Stable: made of the ids of its nodes and relations.
+	ID string `json:"id"`
 	// The number of relations: 0 for the path from an entity to itself.
 	Length    int         `json:"length"`
 	Nodes     []Entity    `json:"nodes"`
@@ -353,6 +355,13 @@ type PlaceEdge struct {
 	Node   *Place `json:"node"`
 }
 
+// Lists page as the Relay cursor connection specification says: `first` items after the cursor
+// `after`, or the `last` items before the cursor `before` (give `first` or `last`, not both; at most
+// 100; neither gives the first 20). A cursor is opaque: it names an item's place in its list's
+// order, never an offset, so a page read after a cursor neither repeats nor skips items when others
+// are added or removed meanwhile. A cursor works only with the sort of the list it came from.
+// `hasNextPage` and `hasPreviousPage` tell whether items lie past the page's end and before its
+// start; `totalCount` counts every item that matches `where`.
 type Query struct {
 }
 
@@ -414,6 +423,8 @@ type RelationType struct {
 }
 
 type SearchHit struct {
+	// Stable for this entity in a search for this query (the score belongs to the query).
+	ID     string  `json:"id"`
 	Entity Entity  `json:"entity"`
 	Score  float64 `json:"score"`
 }
@@ -457,6 +468,8 @@ type StringListFilter struct {
 
 // A set of entities and every relation between two of them.
 type Subgraph struct {
+	// Stable: made of the ids of its nodes and relations.
+	ID        string      `json:"id"`
 	Nodes     []Entity    `json:"nodes"`
 	Relations []*Relation `json:"relations"`
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -770,10 +771,34 @@ func (s *graph) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		total = len(idx)
 		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
 	}
+	if q.FromEnd && q.Offset > 0 {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "a page taken from the end cannot skip an offset")
+	}
+	// Newest first, sequence numbers fall: the bounds are found by binary search.
+	lo, hi := 0, total
+	if q.Below > 0 {
+		lo = sort.Search(total, func(i int) bool { return at(i).Seq < q.Below })
+	}
+	if q.Above > 0 {
+		hi = max(lo, sort.Search(total, func(i int) bool { return at(i).Seq <= q.Above }))
+	}
+	start, end := min(lo+max(q.Offset, 0), hi), hi
+	if q.Limit >= 0 { // NoLimit: every change within the bounds
+		if q.FromEnd {
+			start = max(lo, hi-q.Limit)
+		} else {
+			end = min(hi, start+q.Limit)
+		}
+	}
 	page := &kg.ChangePage{Total: total, Changes: []*kg.Change{}}
-	for i := max(q.Offset, 0); i < total && (q.Limit < 0 || len(page.Changes) < q.Limit); i++ {
+	for i := start; i < end; i++ {
 		c := *at(i)
 		page.Changes = append(page.Changes, &c)
+	}
+	if q.FromEnd {
+		page.Earlier, page.More = start > lo, hi < total
+	} else {
+		page.Earlier, page.More = start > 0, end < hi
 	}
 	return page, nil
 }

@@ -57,6 +57,7 @@ func testWrite(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("removals and the audit trail", func(t *testing.T) { testChanges(t, open(t, Fixture())) })
 	t.Run("export then import gives the same graph", func(t *testing.T) { testRoundTrip(t, open) })
 	t.Run("search sees every write", func(t *testing.T) { testSearchAfterWrites(t, open) })
+	t.Run("pages keep their place across writes", func(t *testing.T) { testKeysetWrites(t, open(t, Fixture())) })
 	t.Run("merges", func(t *testing.T) { testMerge(t, open(t, Fixture())) })
 	t.Run("undone merges", func(t *testing.T) { testUndoMerge(t, open(t, Fixture())) })
 	t.Run("possible duplicates", func(t *testing.T) { testDuplicates(t, open(t, Fixture())) })
