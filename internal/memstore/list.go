@@ -17,10 +17,7 @@ const ctxCheckEvery = 1024
 // q.Sort then id, with the total count of matches. Sorting follows Cypher's ORDER BY: strings by
 // code point, numbers numerically, missing values last ascending and first descending. An
 // invalid kind or filter is a CodeBadUserInput error.
-func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
 	if !q.Kind.Valid() {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "unknown entity kind %q", q.Kind)
 	}
@@ -31,10 +28,8 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	if err := checkSelects(q.Expand); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	nodes := s.ordered(q.Kind, q.Sort)
-	w, err := window(ctx, s, nodes, q, func(n *node) bool { return matchNode(n, f) },
+	w, err := window(ctx, nodes, q, func(n *node) bool { return matchNode(n, f) },
 		func(n *node, p *kg.Position) int {
 			return comparePosition(q.Sort, n.entity.ID, p, func(f string) any { return kg.EntitySortValue(n.entity, f) })
 		})
@@ -73,7 +68,7 @@ const maxOrders = 32
 
 // ordered returns the nodes of kind sorted by sort, then id: byKind itself when sort is empty,
 // else a sorted copy, cached until the next write. The caller holds s.mu (read).
-func (s *Store) ordered(kind kg.Kind, sort []kg.SortField) []*node {
+func (s *graph) ordered(kind kg.Kind, sort []kg.SortField) []*node {
 	if len(sort) == 0 {
 		return s.byKind[kind]
 	}
@@ -98,7 +93,7 @@ func (s *Store) ordered(kind kg.Kind, sort []kg.SortField) []*node {
 
 // clearOrders forgets the cached sort orders; apply calls it under s.mu (write), so no list
 // reads while it does.
-func (s *Store) clearOrders() {
+func (s *graph) clearOrders() {
 	s.ordersMu.Lock()
 	s.orders = nil
 	s.ordersMu.Unlock()
@@ -106,23 +101,18 @@ func (s *Store) clearOrders() {
 
 // ListSources returns one page of copies of the sources matching q.Where (fields id, title,
 // publisher, published, url), sorted by q.Sort then id, with the total count of matches.
-func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage, error) {
 	f, err := compile(q.Where)
 	if err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	all := make([]*kg.Source, 0, len(s.sourceIDs))
 	for _, id := range s.sourceIDs {
 		all = append(all, s.sources[id])
 	}
 	sortBy(all, q.Sort, sourceSortKey, func(src *kg.Source) string { return src.ID })
 	q.SkipTotal = false
-	w, err := window(ctx, s, all, q, func(src *kg.Source) bool { return matchSource(src, f) },
+	w, err := window(ctx, all, q, func(src *kg.Source) bool { return matchSource(src, f) },
 		func(src *kg.Source, p *kg.Position) int {
 			return comparePosition(q.Sort, src.ID, p, func(f string) any { return kg.SourceSortValue(src, f) })
 		})
@@ -146,8 +136,8 @@ type listWindow[T any] struct {
 // window takes the page q asks for from xs, which are sorted by q.Sort then id: at tells where x
 // lies against a position (<0 before it, 0 on it, >0 after it), match whether x matches q.Where.
 // Positions are found by binary search, so a page deep in a long list costs what the first does
-// (an Offset still walks the matches it skips). The caller holds s.mu (read).
-func window[T any](ctx context.Context, s *Store, xs []T, q kg.ListQuery, match func(T) bool, at func(T, *kg.Position) int) (*listWindow[T], error) {
+// (an Offset still walks the matches it skips). The caller holds graph.mu (read): xs are a copy's.
+func window[T any](ctx context.Context, xs []T, q kg.ListQuery, match func(T) bool, at func(T, *kg.Position) int) (*listWindow[T], error) {
 	if q.FromEnd && q.Offset > 0 {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "a page taken from the end cannot skip an offset")
 	}
@@ -173,7 +163,7 @@ func window[T any](ctx context.Context, s *Store, xs []T, q kg.ListQuery, match 
 	// matches reports whether x matches, checking ctx every ctxCheckEvery items.
 	matches := func(x T) (bool, error) {
 		if scanned++; scanned%ctxCheckEvery == 0 {
-			if err := s.ready(ctx); err != nil {
+			if err := ctxError(ctx); err != nil {
 				return false, err
 			}
 		}
