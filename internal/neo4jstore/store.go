@@ -220,7 +220,9 @@ func (s *Store) observe(ctx context.Context, op string, start time.Time, err err
 	if s.cfg.Observer != nil {
 		s.cfg.Observer(op, time.Since(start), err)
 	}
-	if err == nil && op != opProbe && s.trial.Load() > 0 {
+	// Only queries count towards closing a half-closed breaker: pings and probes say nothing of how
+	// Neo4j copes with them.
+	if err == nil && (op == opRead || op == opWrite) && s.trial.Load() > 0 {
 		s.trial.Add(-1)
 	}
 	if ctx.Err() == nil {
