@@ -74,16 +74,24 @@ func (r *mutationResolver) DeleteEntity(ctx context.Context, id string, reason s
 }
 
 // ImportBundle is the resolver for the importBundle field.
-func (r *mutationResolver) ImportBundle(ctx context.Context, bundle any, dryRun *bool) (*model.ImportReport, error) {
+func (r *mutationResolver) ImportBundle(ctx context.Context, bundle any, dryRun *bool, replace *bool) (*model.ImportReport, error) {
 	if err := kg.Require(ctx, kg.RoleEditor); err != nil {
 		return nil, err
 	}
-	return r.importBundle(ctx, bundle, dryRun != nil && *dryRun)
+	return r.importBundle(ctx, bundle, kg.ImportOptions{DryRun: dryRun != nil && *dryRun, Replace: replace != nil && *replace})
+}
+
+// WithdrawSource is the resolver for the withdrawSource field.
+func (r *mutationResolver) WithdrawSource(ctx context.Context, source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun *bool) (*model.WithdrawReport, error) {
+	if err := kg.Require(ctx, kg.RoleEditor); err != nil {
+		return nil, err
+	}
+	return r.withdrawSource(ctx, withdrawalOf(source, entities, relations, reason, dryRun != nil && *dryRun))
 }
 
 // Changes is the resolver for the changes field.
-func (r *queryResolver) Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	return r.changes(ctx, entity, first, after)
+func (r *queryResolver) Changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error) {
+	return r.changes(ctx, entity, first, after, last, before)
 }
 
 // Mutation returns MutationResolver implementation.

@@ -20,10 +20,15 @@ type ChangeEdge struct {
 	Node   *Change `json:"node"`
 }
 
-// A citation to write: the id of a source and a quote that occurs verbatim in its text.
+// A citation to write: the id of a source and a quote that occurs verbatim in its text; how the quote
+// supports the facts (default STATED; INFERRED and CURATED need a note); and optionally which values
+// of the item it is for (see Citation.fields).
 type CitationInput struct {
-	Source string `json:"source"`
-	Quote  string `json:"quote"`
+	Source string   `json:"source"`
+	Quote  string   `json:"quote"`
+	Basis  *Basis   `json:"basis"`
+	Note   *string  `json:"note"`
+	Fields []string `json:"fields"`
 }
 
 // Entities with a citation from a source: `eq` that source, `in` one of those (an empty list matches nothing).
@@ -95,6 +100,81 @@ type DialogueListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+// A field that sources give different values for.
+type Disagreement struct {
+	// The entity, or the relation's from.
+	Entity string `json:"entity"`
+	// The relation, as `TYPE from -> to`; null for an entity.
+	Relation *string `json:"relation"`
+	Field    string  `json:"field"`
+	// Every value, the shown one first.
+	Values []*DisagreementValue `json:"values"`
+}
+
+type DisagreementValue struct {
+	Value any   `json:"value"`
+	Basis Basis `json:"basis"`
+	// The ids of the sources that give it, the strongest support first.
+	Sources []string `json:"sources"`
+}
+
+// A draft bundle drafted from a document's text, for a person to review before importing it with
+// `importBundle`. Nothing is written when drafting.
+type Draft struct {
+	// The draft in the bundle format: the source with its full text, the entities and the relations, each cited with the sentence it came from.
+	Bundle any `json:"bundle"`
+	// The drafted entities that may duplicate entities of the graph. A `matched` one already carries the existing id.
+	Duplicates []*DraftDuplicate `json:"duplicates"`
+	// The facts of the draft that the text does not state, each with why it was drawn.
+	Inferences []*DraftInference `json:"inferences"`
+	// Names the rules found but could not connect to anything; they are not in the bundle.
+	Unconnected []string `json:"unconnected"`
+}
+
+// A drafted entity and the existing entities it may duplicate, best first.
+type DraftDuplicate struct {
+	// The drafted entity's id: the existing entity's when `matched`.
+	ID string `json:"id"`
+	// The name the text gives it.
+	Name string `json:"name"`
+	// Whether the draft took the id of the one confident candidate.
+	Matched    bool                  `json:"matched"`
+	Candidates []*DuplicateCandidate `json:"candidates"`
+}
+
+// A fact of a draft that its text does not state. The bundle cites it with this basis and note.
+type DraftInference struct {
+	// The entity id, or the relation as `TYPE from -> to`.
+	Item string `json:"item"`
+	// What was inferred: `relation` (that the relation holds), `properties.date`, `properties.role`, ...
+	Field string `json:"field"`
+	// INFERRED, or CURATED for what the drafting rules' own data know (a gazetteer place's country).
+	Basis Basis `json:"basis"`
+	// The sentence it was inferred from.
+	Quote string `json:"quote"`
+	Note  string `json:"note"`
+}
+
+// What is known of the document drafted; all optional.
+type DraftSourceInput struct {
+	// The source's id (`source:<slug>`); default: from the title.
+	ID *string `json:"id"`
+	// Default: the text's first sentence.
+	Title     *string `json:"title"`
+	Publisher *string `json:"publisher"`
+	// ISO 8601, possibly partial: the year of dates the text gives without one.
+	Published *string `json:"published"`
+	URL       *string `json:"url"`
+}
+
+// An existing entity that a new one may duplicate, with a score in [0.5, 1] and the reason a person reads.
+type DuplicateCandidate struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Score  float64 `json:"score"`
+	Reason string  `json:"reason"`
+}
+
 type EntityConnection struct {
 	Edges      []*EntityEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -106,12 +186,13 @@ type EntityEdge struct {
 	Node   Entity `json:"node"`
 }
 
-// An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
-// description, properties, citations). Without an id it is looked up by kind and by its folded name,
-// aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one entity matches,
-// it is merged into it (the stored name stays, the new name and aliases are added as aliases,
-// citations are added, description and properties given overwrite); if none does, it is created; if
-// several do, the write is refused: give the id.
+// An entity to write. With an id it is that entity: created, or what it says is added to it (its
+// sources' name, aliases, description, properties and citations join what other sources said; where
+// they differ, both are kept and `alternatives` shows them). Without an id it is looked up by kind and
+// by its folded name, aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one
+// entity matches, it is merged into it the same way, except that its name is added as an alias (the
+// shown name stays); if none does, it is created; if several do, the write is refused: give the id.
+// To replace what a source said, import a bundle with `replace: true` (docs/provenance.md).
 type EntityInput struct {
 	ID          *string    `json:"id"`
 	Kind        EntityKind `json:"kind"`
@@ -142,6 +223,9 @@ type ImportReport struct {
 	Unchanged int `json:"unchanged"`
 	// Every problem of the bundle, with its JSON path; when there are any, nothing was written.
 	Errors []*ImportError `json:"errors"`
+	// Every field the import left with values from sources that disagree, which it did not have
+	// before: all its values, the shown one first. Nothing is dropped: every value stays a claim.
+	Disagreements []*Disagreement `json:"disagreements"`
 	// The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same.
 	Duplicates []*PossibleDuplicate `json:"duplicates"`
 	// New entities not looked up (an import looks up at most 200).
@@ -235,6 +319,8 @@ type PageInfo struct {
 // `nodes[i + 1]`, in whichever direction the relation itself goes (its `from` and `to`), and carries
 // its citations, so every hop can be quoted.
 type Path struct {
+	// Stable: made of the ids of its nodes and relations.
+	ID string `json:"id"`
 	// The number of relations: 0 for the path from an entity to itself.
 	Length    int         `json:"length"`
 	Nodes     []Entity    `json:"nodes"`
@@ -269,6 +355,13 @@ type PlaceEdge struct {
 	Node   *Place `json:"node"`
 }
 
+// Lists page as the Relay cursor connection specification says: `first` items after the cursor
+// `after`, or the `last` items before the cursor `before` (give `first` or `last`, not both; at most
+// 100; neither gives the first 20). A cursor is opaque: it names an item's place in its list's
+// order, never an offset, so a page read after a cursor neither repeats nor skips items when others
+// are added or removed meanwhile. A cursor works only with the sort of the list it came from.
+// `hasNextPage` and `hasPreviousPage` tell whether items lie past the page's end and before its
+// start; `totalCount` counts every item that matches `where`.
 type Query struct {
 }
 
@@ -283,8 +376,8 @@ type RelationEdge struct {
 	Node   *Relation `json:"node"`
 }
 
-// A relation to write, identified by (type, from, to): created, or its properties and citations
-// replaced. Both ends must exist, of the kinds the type connects.
+// A relation to write, identified by (type, from, to): created, or its sources' properties and
+// citations added to it. Both ends must exist, of the kinds the type connects.
 type RelationInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
@@ -293,6 +386,13 @@ type RelationInput struct {
 	Properties any `json:"properties"`
 	// At least one.
 	Citations []*CitationInput `json:"citations"`
+}
+
+// A relation, by its type and ends.
+type RelationKeyInput struct {
+	Type string `json:"type"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // A property a relation may carry.
@@ -323,6 +423,8 @@ type RelationType struct {
 }
 
 type SearchHit struct {
+	// Stable for this entity in a search for this query (the score belongs to the query).
+	ID     string  `json:"id"`
 	Entity Entity  `json:"entity"`
 	Score  float64 `json:"score"`
 }
@@ -366,6 +468,8 @@ type StringListFilter struct {
 
 // A set of entities and every relation between two of them.
 type Subgraph struct {
+	// Stable: made of the ids of its nodes and relations.
+	ID        string      `json:"id"`
 	Nodes     []Entity    `json:"nodes"`
 	Relations []*Relation `json:"relations"`
 }
@@ -397,6 +501,16 @@ type UndoMergeResult struct {
 	Removed int `json:"removed"`
 	// Relations of the survivor and the restored entities written back as they were.
 	Written int `json:"written"`
+}
+
+// What a withdrawal did (or, in a dry run, would do).
+type WithdrawReport struct {
+	CitationsRemoved int `json:"citationsRemoved"`
+	EntitiesUpdated  int `json:"entitiesUpdated"`
+	EntitiesDeleted  int `json:"entitiesDeleted"`
+	RelationsUpdated int `json:"relationsUpdated"`
+	// Relations left without a citation, and those removed with an entity that was.
+	RelationsDeleted int `json:"relationsDeleted"`
 }
 
 type Direction string

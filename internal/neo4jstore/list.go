@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -12,8 +13,8 @@ import (
 var sourceFields = []string{"id", "title", "publisher", "published", "url"}
 
 // ListEntities returns one page of the entities of q.Kind matching q.Where, sorted by q.Sort then
-// id, and the number of all matches, in one round trip: the count and the page are two
-// subqueries of one query.
+// id, and the number of all matches, in one round trip: the count, the page and what lies around
+// it are subqueries of one query.
 func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
 	if !q.Kind.Valid() {
 		return nil, badInput("unknown kind %q", q.Kind)
@@ -27,16 +28,14 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	if len(q.Expand) > 0 {
 		row = "[n {.*}, [" + strings.Join(cols, ",\n") + "]]"
 	}
-	recs, err := s.list(ctx, c, "n:"+q.Kind.Label(), row, q)
+	res, err := s.list(ctx, c, "n:"+q.Kind.Label(), row, q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list entities", err)
 	}
-	page := &kg.EntityPage{Entities: []*kg.Entity{}}
-	total, rows := pageOf(recs)
-	page.Total, page.More, rows = total, more(q, total, rows), trim(q, rows)
+	page := &kg.EntityPage{Entities: []*kg.Entity{}, Total: res.total, More: res.more, Earlier: res.earlier}
 	expanded := map[string][]any{}
 	var ids []string
-	for _, r := range rows {
+	for _, r := range res.rows {
 		m, _ := r.(map[string]any)
 		var selects []any
 		if len(q.Expand) > 0 {
@@ -57,23 +56,6 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	return page, nil
 }
 
-// more says whether matches follow the page of rows: from the total, or, when the query skipped
-// counting, from the one row list fetched beyond the page.
-func more(q kg.ListQuery, total int, rows []any) bool {
-	if q.SkipTotal {
-		return q.Limit >= 0 && len(rows) > q.Limit
-	}
-	return max(q.Offset, 0)+len(rows) < total
-}
-
-// trim drops the row list fetched beyond the page to learn whether more follow.
-func trim(q kg.ListQuery, rows []any) []any {
-	if q.SkipTotal && q.Limit >= 0 && len(rows) > q.Limit {
-		return rows[:q.Limit]
-	}
-	return rows
-}
-
 // ListSources returns one page of the sources matching q.Where (fields id, title, publisher,
 // published, url; any other field is missing, and sources have no relations), sorted by q.Sort
 // then id, with the number of all matches, in one round trip.
@@ -81,40 +63,61 @@ func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage
 	c := newCompiler()
 	c.fields = sourceFields
 	q.SkipTotal, q.Expand = false, nil
-	recs, err := s.list(ctx, c, "n:Source", "n {.*}", q)
+	res, err := s.list(ctx, c, "n:Source", "n {.*}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list sources", err)
 	}
-	page := &kg.SourcePage{Sources: []*kg.Source{}}
-	total, rows := pageOf(recs)
-	page.Total = total
-	for _, row := range rows {
+	page := &kg.SourcePage{Sources: []*kg.Source{}, Total: res.total, More: res.more, Earlier: res.earlier}
+	for _, row := range res.rows {
 		m, _ := row.(map[string]any)
 		page.Sources = append(page.Sources, sourceFromMap(m))
 	}
 	return page, nil
 }
 
-// list runs the count-and-page query of q over the nodes matched by node ("n:Label"), returning
-// row, an expression of n, for each node of the page. Without a count, total is -1 and the page
-// holds one row more than q.Limit when more matches follow.
-func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.ListQuery) ([]recordValues, error) {
+// listed is the answer of a list query: the page's rows in list order and what lies around them
+// (see kg.EntityPage).
+type listed struct {
+	rows          []any
+	total         int
+	more, earlier bool
+}
+
+// list runs the page query of q over the nodes matched by node ("n:Label"), returning row, an
+// expression of n, for each node of the page. The page is read with one row beyond q.Limit, in
+// reverse order when q.FromEnd, so that the row beyond tells whether matches lie further on; an
+// existential subquery looks past the page's other end. Without a count, total is -1.
+func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.ListQuery) (*listed, error) {
+	if q.FromEnd && q.Offset > 0 {
+		return nil, badInput("a page taken from the end cannot skip an offset")
+	}
 	where, err := c.where("n", q.Where)
 	if err != nil {
 		return nil, err
 	}
-	order, err := c.orderBy("n", q.Sort)
+	order, err := c.order("n", q.Sort, q.FromEnd)
 	if err != nil {
 		return nil, err
+	}
+	bounds := []string{where}
+	var after, before string // nodes after q.After; nodes before q.Before
+	if q.After != nil {
+		if after, err = c.keyset("n", q.Sort, q.After, false); err != nil {
+			return nil, err
+		}
+		bounds = append(bounds, after)
+	}
+	if q.Before != nil {
+		if before, err = c.keyset("n", q.Sort, q.Before, true); err != nil {
+			return nil, err
+		}
+		bounds = append(bounds, before)
 	}
 	c.params["skip"] = int64(max(q.Offset, 0))
 	limit := ""
 	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
-		c.params["limit"] = int64(q.Limit)
-		if q.SkipTotal {
-			c.params["limit"] = int64(q.Limit) + 1
-		}
+		c.params["limit"] = int64(q.Limit) + 1
 	}
 	count := fmt.Sprintf(`CALL () {
 			MATCH (%[1]s)
@@ -123,6 +126,25 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 		}`, node, where)
 	if q.SkipTotal {
 		count = "WITH -1 AS total"
+	}
+	// Past the page's far end (its first row when read forwards, its last when backwards) lies a
+	// match when one lies on the other side of the bound, or, forwards, when an offset skipped one.
+	beyond := "false"
+	exists := func(cond string) string {
+		return fmt.Sprintf("EXISTS { MATCH (%s) WHERE %s AND %s }", node, where, cond)
+	}
+	switch {
+	case q.FromEnd && q.Before != nil:
+		beyond = exists("NOT " + before)
+	case !q.FromEnd && q.After != nil:
+		beyond = exists("NOT " + after)
+	}
+	if !q.FromEnd && q.Offset > 0 {
+		within := "true"
+		if q.After != nil {
+			within = after
+		}
+		beyond = "(" + beyond + " OR " + exists(within) + ")"
 	}
 	cypher := fmt.Sprintf(`
 		%[5]s
@@ -135,25 +157,29 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 			%[4]s
 			RETURN collect(%[6]s) AS page
 		}
-		RETURN total, page`, node, where, order, limit, count, row)
+		RETURN total, page, %[7]s AS beyond`, node, strings.Join(bounds, " AND "), order, limit, count, row, beyond)
 	recs, err := s.read(ctx, cypher, c.params)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]recordValues, len(recs))
-	for i, r := range recs {
-		out[i] = r.Values
+	out := &listed{}
+	if len(recs) == 0 || len(recs[0].Values) < 3 {
+		return out, nil
+	}
+	vals := recs[0].Values
+	total, _ := vals[0].(int64)
+	out.total = int(total)
+	out.rows, _ = vals[1].([]any)
+	past, _ := vals[2].(bool)
+	further := q.Limit >= 0 && len(out.rows) > q.Limit
+	if further {
+		out.rows = out.rows[:q.Limit]
+	}
+	if q.FromEnd {
+		slices.Reverse(out.rows)
+		out.earlier, out.more = further, past
+	} else {
+		out.more, out.earlier = further, past
 	}
 	return out, nil
-}
-
-type recordValues = []any
-
-func pageOf(recs []recordValues) (int, []any) {
-	if len(recs) == 0 || len(recs[0]) < 2 {
-		return 0, nil
-	}
-	total, _ := recs[0][0].(int64)
-	rows, _ := recs[0][1].([]any)
-	return int(total), rows
 }

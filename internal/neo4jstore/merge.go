@@ -77,6 +77,23 @@ func (w *txWriter) mergeState(ids []string) (kg.MergeState, error) {
 			st.Relations[e.ID] = append(st.Relations[e.ID], relationFromMap(typ, from, to, props))
 		}
 	}
+	// The dates of the sources they cite rank the values the merged entities disagree on.
+	rs := map[string]*kg.Relation{}
+	for _, list := range st.Relations {
+		for _, r := range list {
+			rs[relKey(r.Type, r.From, r.To)] = r
+		}
+	}
+	srcs, err := txSnapshot{w: w}.Sources(w.ctx, storedSourceIDs(st.Entities, rs))
+	if err != nil {
+		return st, err
+	}
+	st.Dates = func(id string) string {
+		if s := srcs[id]; s != nil {
+			return s.Published
+		}
+		return ""
+	}
 	return st, nil
 }
 

@@ -1,6 +1,7 @@
 package neo4jstore
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
@@ -19,24 +20,29 @@ const (
 	keyDescription     = "description"
 	keyCitationSources = "citationSources"
 	keyCitationQuotes  = "citationQuotes"
-	keyNameFolded      = "nameFolded"   // kg.Fold(name), for analysts and exact-name ranking
-	keySearchText      = "searchText"   // search keys of name, aliases, acronym, one a line; then the band
-	keySearchKeys      = "searchKeys"   // the same keys as a list, for whole-key lookups
-	keySearchOrder     = "searchOrder"  // the order search ranks equal hits in, as one string
-	keyIdentityKeys    = "identityKeys" // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
-	keyCreatedIn       = "createdIn"    // seq of the import's :Change that created the node or relationship
+	keyCitationBases   = "citationBases"  // each citation's basis, STATED written out
+	keyCitationNotes   = "citationNotes"  // each citation's note ("" none); only when one has a note
+	keyCitationFields  = "citationFields" // each citation's fields, one a line ("" none); only when one has fields
+	keyClaims          = "claims"         // kg.Claims as a JSON list, when the item carries claims
+	keyNameFolded      = "nameFolded"     // kg.Fold(name), for analysts and exact-name ranking
+	keySearchText      = "searchText"     // search keys of name, aliases, acronym, one a line; then the band
+	keySearchKeys      = "searchKeys"     // the same keys as a list, for whole-key lookups
+	keySearchOrder     = "searchOrder"    // the order search ranks equal hits in, as one string
+	keyIdentityKeys    = "identityKeys"   // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
+	keyCreatedIn       = "createdIn"      // seq of the import's :Change that created the node or relationship
 )
 
 // reserved is the one list of property names that entity and relation Properties may not use.
 var reserved = []string{
 	keyID, keyName, keyAliases, keyDescription,
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyClaims,
+	keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 // internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
 // missing, as they would be in any other store.
 var internalKeys = []string{
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyClaims, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 func isReserved(key string) bool { return slices.Contains(reserved, key) }
@@ -83,6 +89,9 @@ func entityProps(e *kg.Entity, titles []string) (map[string]any, error) {
 		p[keyDescription] = e.Description
 	}
 	addCitations(p, e.Citations)
+	if err := addClaims(p, e.Claims); err != nil {
+		return nil, badInput("entity %s: %v", e.ID, err)
+	}
 	p[keyNameFolded] = kg.Fold(e.Name)
 	sp := searchPropsOf(e, titles)
 	p[keySearchText], p[keySearchKeys], p[keySearchOrder] = sp.text, sp.keys, sp.order
@@ -110,6 +119,9 @@ func relationProps(r *kg.Relation) (map[string]any, error) {
 		p[k] = sv
 	}
 	addCitations(p, r.Citations)
+	if err := addClaims(p, r.Claims); err != nil {
+		return nil, badInput("relation %s %s -> %s: %v", r.Type, r.From, r.To, err)
+	}
 	return p, nil
 }
 
@@ -128,15 +140,68 @@ func sourceProps(s *kg.Source) map[string]any {
 	return p
 }
 
+// addCitations keeps cs as parallel lists (Neo4j properties cannot hold maps): sources, quotes
+// and bases always, notes and fields only when a citation has one, so nodes of stated facts stay
+// small and analysts can still ask `'INFERRED' IN n.citationBases`. Nodes written before
+// citations had a basis have no citationBases: they read as STATED.
 func addCitations(p map[string]any, cs []kg.Citation) {
 	if len(cs) == 0 {
 		return
 	}
-	srcs, quotes := make([]any, len(cs)), make([]any, len(cs))
+	srcs, quotes, bases := make([]any, len(cs)), make([]any, len(cs)), make([]any, len(cs))
+	notes, fields := make([]any, len(cs)), make([]any, len(cs))
+	var hasNotes, hasFields bool
 	for i, c := range cs {
-		srcs[i], quotes[i] = c.Source, c.Quote
+		srcs[i], quotes[i], bases[i], notes[i], fields[i] = c.Source, c.Quote, string(c.Basis.Or()), c.Note, ""
+		hasNotes = hasNotes || c.Note != ""
+		if len(c.Fields) > 0 {
+			// kg refuses fields with a line break, so the lines give them back.
+			fields[i], hasFields = strings.Join(c.Fields, "\n"), true
+		}
 	}
-	p[keyCitationSources], p[keyCitationQuotes] = srcs, quotes
+	p[keyCitationSources], p[keyCitationQuotes], p[keyCitationBases] = srcs, quotes, bases
+	if hasNotes {
+		p[keyCitationNotes] = notes
+	}
+	if hasFields {
+		p[keyCitationFields] = fields
+	}
+}
+
+// addClaims keeps cs, when there are any, as one JSON string: a claim's value may be of any
+// property type, and Neo4j lists hold one type only. The shown values stay plain properties, so
+// filters, sorts, search and analysts' Cypher read them as before.
+func addClaims(p map[string]any, cs []kg.Claim) error {
+	if cs == nil {
+		return nil
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		return err
+	}
+	p[keyClaims] = string(b)
+	return nil
+}
+
+// decodeClaims reads what addClaims wrote. It fails only on a property something other than this
+// store wrote; the item then reads as having no claims beyond its values (ItemClaims), and the
+// caller learns why.
+func decodeClaims(m map[string]any) ([]kg.Claim, error) {
+	s, ok := m[keyClaims].(string)
+	if !ok {
+		if m[keyClaims] != nil {
+			return nil, fmt.Errorf("property %s is a %T, not a JSON string", keyClaims, m[keyClaims])
+		}
+		return nil, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var cs []kg.Claim
+	if err := dec.Decode(&cs); err != nil {
+		return nil, fmt.Errorf("property %s: %w", keyClaims, err)
+	}
+	kg.NormalizeClaims(cs)
+	return cs, nil
 }
 
 // storable checks that v can be a Neo4j property value: a string, bool, int64, float64, or a list
@@ -221,6 +286,8 @@ func entityFromMap(m map[string]any) *kg.Entity {
 	e.Aliases = stringList(m[keyAliases])
 	e.Description, _ = m[keyDescription].(string)
 	e.Citations = citations(m)
+	// A read serves the values even if the claims are damaged; a write refuses (storedEntity).
+	e.Claims, _ = decodeClaims(m)
 	for k, v := range m {
 		if isReserved(k) || v == nil {
 			continue
@@ -233,9 +300,28 @@ func entityFromMap(m map[string]any) *kg.Entity {
 	return e
 }
 
+// storedEntity is entityFromMap for the write path: damaged claims are an error, so that a write
+// never replaces them with less.
+func storedEntity(m map[string]any) (*kg.Entity, error) {
+	if _, err := decodeClaims(m); err != nil {
+		id, _ := m[keyID].(string)
+		return nil, fmt.Errorf("entity %s: %w", id, err)
+	}
+	return entityFromMap(m), nil
+}
+
+// storedRelation is storedEntity for relations.
+func storedRelation(typ, from, to string, m map[string]any) (*kg.Relation, error) {
+	if _, err := decodeClaims(m); err != nil {
+		return nil, fmt.Errorf("relation %s %s -> %s: %w", typ, from, to, err)
+	}
+	return relationFromMap(typ, from, to, m), nil
+}
+
 // relationFromMap builds a relation from its type, ends and map projection (r {.*}).
 func relationFromMap(typ, from, to string, m map[string]any) *kg.Relation {
 	r := &kg.Relation{Type: typ, From: from, To: to, Citations: citations(m)}
+	r.Claims, _ = decodeClaims(m) // as for entities
 	for k, v := range m {
 		if isReserved(k) || v == nil {
 			continue
@@ -267,11 +353,21 @@ func citations(m map[string]any) []kg.Citation {
 	if len(srcs) == 0 {
 		return nil
 	}
+	bases, notes, fields := stringList(m[keyCitationBases]), stringList(m[keyCitationNotes]), stringList(m[keyCitationFields])
 	out := make([]kg.Citation, len(srcs))
 	for i := range srcs {
 		out[i].Source = srcs[i]
 		if i < len(quotes) {
 			out[i].Quote = quotes[i]
+		}
+		if i < len(bases) && bases[i] != string(kg.BasisStated) {
+			out[i].Basis = kg.Basis(bases[i])
+		}
+		if i < len(notes) {
+			out[i].Note = notes[i]
+		}
+		if i < len(fields) && fields[i] != "" {
+			out[i].Fields = strings.Split(fields[i], "\n")
 		}
 	}
 	return out
