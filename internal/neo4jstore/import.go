@@ -99,7 +99,11 @@ func (w *txWriter) lock() error {
 	if err != nil {
 		return err
 	}
-	w.seq, _ = rec.Values[0].(int64)
+	var d decoder
+	w.seq = need[int64](d.record(rec), "seq")
+	if d.err != nil {
+		return d.err
+	}
 	w.at = kg.ChangeTime(timeNow())
 	return nil
 }
@@ -285,14 +289,17 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			recs, err := w.collect(`
 				UNWIND $ids AS id
 				MATCH (n:Entity {id: id})
-				RETURN n {.*} AS n`, map[string]any{"ids": ids})
+				RETURN n {.*} AS entity`, map[string]any{"ids": ids})
 			if err != nil {
 				return err
 			}
+			var d decoder
 			for _, rec := range recs {
-				m, _ := rec.Values[0].(map[string]any)
-				e := entityFromMap(m)
+				e := entityOf(d.record(rec).sub("entity", true))
 				stored[e.ID] = e
+			}
+			if d.err != nil {
+				return d.err
 			}
 		}
 		created := map[string][]map[string]any{} // label -> rows
@@ -360,16 +367,17 @@ func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, d
 				UNWIND $rels AS rel
 				MATCH (:Entity {id: rel.from})-[r]->(:Entity {id: rel.to})
 				WHERE type(r) = rel.type
-				RETURN type(r), rel.from, rel.to, r {.*}`, map[string]any{"rels": keys})
+				RETURN {type: type(r), from: rel.from, to: rel.to, props: r {.*}} AS relation`, map[string]any{"rels": keys})
 			if err != nil {
 				return err
 			}
+			var d decoder
 			for _, rec := range recs {
-				typ, _ := rec.Values[0].(string)
-				from, _ := rec.Values[1].(string)
-				to, _ := rec.Values[2].(string)
-				props, _ := rec.Values[3].(map[string]any)
-				stored[relKey(typ, from, to)] = relationFromMap(typ, from, to, props)
+				r := relationOf(d.record(rec).sub("relation", true))
+				stored[relKey(r.Type, r.From, r.To)] = r
+			}
+			if d.err != nil {
+				return d.err
 			}
 		}
 		created := map[string][]map[string]any{} // type -> rows
@@ -443,14 +451,17 @@ func (v txSnapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Sou
 		recs, err := v.w.collect(`
 			UNWIND $ids AS id
 			MATCH (n:Source {id: id})
-			RETURN n {.*} AS n`, map[string]any{"ids": ids[start:min(start+lookupBatch, len(ids))]})
+			RETURN n {.*} AS source`, map[string]any{"ids": ids[start:min(start+lookupBatch, len(ids))]})
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			m, _ := rec.Values[0].(map[string]any)
-			src := sourceFromMap(m)
+			src := sourceOf(d.record(rec).sub("source", true))
 			out[src.ID] = src
+		}
+		if d.err != nil {
+			return nil, d.err
 		}
 	}
 	return out, nil
@@ -466,9 +477,13 @@ func (v txSnapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			id, _ := rec.Values[0].(string)
+			id := need[string](d.record(rec), "id")
 			out[id] = kg.KindOfID(id)
+		}
+		if d.err != nil {
+			return nil, d.err
 		}
 	}
 	return out, nil
@@ -494,11 +509,14 @@ func (v txSnapshot) MatchNames(_ context.Context, keys []kg.NameKey) (map[kg.Nam
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			key, _ := rec.Values[0].(string)
-			id, _ := rec.Values[1].(string)
-			nk := byKey[key]
-			out[nk] = append(out[nk], id)
+			r := d.record(rec)
+			nk := byKey[need[string](r, "key")]
+			out[nk] = append(out[nk], need[string](r, "id"))
+		}
+		if d.err != nil {
+			return nil, d.err
 		}
 	}
 	for k := range out {

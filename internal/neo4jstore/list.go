@@ -3,7 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
-	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -19,47 +20,38 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 		return nil, badInput("unknown kind %q", q.Kind)
 	}
 	c := newCompiler()
-	cols, err := selectColumns("n", "", q.Expand, c.params)
+	selects, err := selectColumns("n", "", q.Expand, c.params)
 	if err != nil {
 		return nil, err
 	}
-	row := "n {.*}"
-	if len(q.Expand) > 0 {
-		row = "[n {.*}, [" + strings.Join(cols, ",\n") + "]]"
-	}
-	recs, err := s.list(ctx, c, "n:"+q.Kind.Label(), row, q)
+	recs, err := s.list(ctx, c, "n:"+q.Kind.Label(), "{entity: n {.*}, selects: "+selects+"}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list entities", err)
 	}
+	var d decoder
 	page := &kg.EntityPage{Entities: []*kg.Entity{}}
-	total, rows := pageOf(recs)
+	total, rows := pageOf(&d, recs)
 	page.Total, page.More, rows = total, more(q, total, rows), trim(q, rows)
-	expanded := map[string][]any{}
-	var ids []string
+	expanded := make(map[string]row, len(rows))
+	ids := make([]string, 0, len(rows))
 	for _, r := range rows {
-		m, _ := r.(map[string]any)
-		var selects []any
-		if len(q.Expand) > 0 {
-			pair, _ := r.([]any)
-			if len(pair) == 2 {
-				m, _ = pair[0].(map[string]any)
-				selects, _ = pair[1].([]any)
-			}
-		}
-		e := entityFromMap(m)
+		e := entityOf(r.sub("entity", true))
 		page.Entities = append(page.Entities, e)
 		ids = append(ids, e.ID)
-		expanded[e.ID] = selects
+		expanded[e.ID] = r.sub("selects", true)
 	}
 	if len(q.Expand) > 0 {
-		page.Expansion = expansion(ids, q.Expand, expanded)
+		page.Expansion = expansion(ids, "", q.Expand, expanded)
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "list entities", d.err)
 	}
 	return page, nil
 }
 
 // more says whether matches follow the page of rows: from the total, or, when the query skipped
 // counting, from the one row list fetched beyond the page.
-func more(q kg.ListQuery, total int, rows []any) bool {
+func more(q kg.ListQuery, total int, rows []row) bool {
 	if q.SkipTotal {
 		return q.Limit > 0 && len(rows) > q.Limit
 	}
@@ -67,7 +59,7 @@ func more(q kg.ListQuery, total int, rows []any) bool {
 }
 
 // trim drops the row list fetched beyond the page to learn whether more follow.
-func trim(q kg.ListQuery, rows []any) []any {
+func trim(q kg.ListQuery, rows []row) []row {
 	if q.SkipTotal && q.Limit > 0 && len(rows) > q.Limit {
 		return rows[:q.Limit]
 	}
@@ -81,24 +73,27 @@ func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage
 	c := newCompiler()
 	c.fields = sourceFields
 	q.SkipTotal, q.Expand = false, nil
-	recs, err := s.list(ctx, c, "n:Source", "n {.*}", q)
+	recs, err := s.list(ctx, c, "n:Source", "{source: n {.*}}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list sources", err)
 	}
+	var d decoder
 	page := &kg.SourcePage{Sources: []*kg.Source{}}
-	total, rows := pageOf(recs)
+	total, rows := pageOf(&d, recs)
 	page.Total = total
-	for _, row := range rows {
-		m, _ := row.(map[string]any)
-		page.Sources = append(page.Sources, sourceFromMap(m))
+	for _, r := range rows {
+		page.Sources = append(page.Sources, sourceOf(r.sub("source", true)))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "list sources", d.err)
 	}
 	return page, nil
 }
 
 // list runs the count-and-page query of q over the nodes matched by node ("n:Label"), returning
-// row, an expression of n, for each node of the page. Without a count, total is -1 and the page
+// the records {total, page}: row, a map expression of n, for each node of the page. Without a count, total is -1 and the page
 // holds one row more than q.Limit when more matches follow.
-func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.ListQuery) ([]recordValues, error) {
+func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.ListQuery) ([]*neo4j.Record, error) {
 	where, err := c.where("n", q.Where)
 	if err != nil {
 		return nil, err
@@ -136,24 +131,16 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 			RETURN collect(%[6]s) AS page
 		}
 		RETURN total, page`, node, where, order, limit, count, row)
-	recs, err := s.read(ctx, cypher, c.params)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]recordValues, len(recs))
-	for i, r := range recs {
-		out[i] = r.Values
-	}
-	return out, nil
+	return s.read(ctx, cypher, c.params)
 }
 
-type recordValues = []any
-
-func pageOf(recs []recordValues) (int, []any) {
-	if len(recs) == 0 || len(recs[0]) < 2 {
+// pageOf reads the total and the rows of list's answer.
+func pageOf(d *decoder, recs []*neo4j.Record) (int, []row) {
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
 		return 0, nil
 	}
-	total, _ := recs[0][0].(int64)
-	rows, _ := recs[0][1].([]any)
-	return int(total), rows
+	r := d.record(recs[0])
+	total := need[int64](r, "total")
+	return int(total), r.rows("page")
 }

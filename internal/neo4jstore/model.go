@@ -211,81 +211,76 @@ func searchBand(n int) string {
 	return fmt.Sprintf("_____%02d", n)
 }
 
-// entityFromMap builds an entity from a node's map projection (n {.*}).
-func entityFromMap(m map[string]any) *kg.Entity {
-	e := &kg.Entity{}
-	e.ID, _ = m[keyID].(string)
+// entityOf reads an entity from an entity node's map projection (n {.*}).
+func entityOf(r row) *kg.Entity {
+	e := &kg.Entity{ID: need[string](r, keyID)}
 	e.Kind = kg.KindOfID(e.ID)
-	e.Name, _ = m[keyName].(string)
-	e.Aliases = stringList(m[keyAliases])
-	e.Description, _ = m[keyDescription].(string)
-	e.Citations = citations(m)
-	for k, v := range m {
-		if isReserved(k) || v == nil {
-			continue
-		}
-		if e.Properties == nil {
-			e.Properties = map[string]any{}
-		}
-		e.Properties[k] = v
-	}
+	e.Name = need[string](r, keyName)
+	e.Aliases = r.strings(keyAliases)
+	e.Description = maybe[string](r, keyDescription)
+	e.Citations = citationsOf(r)
+	e.Properties = propertiesOf(r)
 	return e
 }
 
-// relationFromMap builds a relation from its type, ends and map projection (r {.*}).
-func relationFromMap(typ, from, to string, m map[string]any) *kg.Relation {
-	r := &kg.Relation{Type: typ, From: from, To: to, Citations: citations(m)}
-	for k, v := range m {
+// relationOf reads a relation from a row {type, from, to, props: r {.*}}.
+func relationOf(r row) *kg.Relation {
+	props := r.sub("props", true)
+	return &kg.Relation{Type: need[string](r, "type"), From: need[string](r, "from"), To: need[string](r, "to"),
+		Citations: citationsOf(props), Properties: propertiesOf(props)}
+}
+
+// relationColumns is the Cypher map a relation r is read from (relationOf).
+func relationColumns(r string) string {
+	return "{type: type(" + r + "), from: startNode(" + r + ").id, to: endNode(" + r + ").id, props: " + r + " {.*}}"
+}
+
+// propertiesOf returns the properties of a node or relationship projection that are not the
+// store's own, nil when there are none.
+func propertiesOf(r row) map[string]any {
+	var out map[string]any
+	for k, v := range r.m {
 		if isReserved(k) || v == nil {
 			continue
 		}
-		if r.Properties == nil {
-			r.Properties = map[string]any{}
+		if out == nil {
+			out = map[string]any{}
 		}
-		r.Properties[k] = v
+		out[k] = v
 	}
-	return r
+	return out
 }
 
-// sourceFromMap builds a source from a :Source node's map projection.
-func sourceFromMap(m map[string]any) *kg.Source {
-	s := &kg.Source{}
-	s.ID, _ = m[keyID].(string)
-	s.Title, _ = m["title"].(string)
-	s.Publisher, _ = m["publisher"].(string)
-	s.Published, _ = m["published"].(string)
-	s.Text, _ = m["text"].(string)
-	if u, ok := m["url"].(string); ok {
+// sourceOf reads a source from a :Source node's map projection.
+func sourceOf(r row) *kg.Source {
+	s := &kg.Source{
+		ID:        need[string](r, keyID),
+		Title:     need[string](r, "title"),
+		Publisher: maybe[string](r, "publisher"),
+		Published: maybe[string](r, "published"),
+		Text:      need[string](r, "text"),
+	}
+	if r.m["url"] != nil {
+		u := need[string](r, "url")
 		s.URL = &u
 	}
 	return s
 }
 
-func citations(m map[string]any) []kg.Citation {
-	srcs, quotes := stringList(m[keyCitationSources]), stringList(m[keyCitationQuotes])
+// citationsOf reads the two parallel citation lists of a projection; lists of different lengths
+// are an error.
+func citationsOf(r row) []kg.Citation {
+	srcs, quotes := r.strings(keyCitationSources), r.strings(keyCitationQuotes)
+	if len(srcs) != len(quotes) {
+		r.d.fail(r.key(keyCitationQuotes), "%d quotes for %d sources", len(quotes), len(srcs))
+		return nil
+	}
 	if len(srcs) == 0 {
 		return nil
 	}
 	out := make([]kg.Citation, len(srcs))
 	for i := range srcs {
-		out[i].Source = srcs[i]
-		if i < len(quotes) {
-			out[i].Quote = quotes[i]
-		}
-	}
-	return out
-}
-
-func stringList(v any) []string {
-	l, _ := v.([]any)
-	if len(l) == 0 {
-		return nil
-	}
-	out := make([]string, 0, len(l))
-	for _, x := range l {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
+		out[i] = kg.Citation{Source: srcs[i], Quote: quotes[i]}
 	}
 	return out
 }

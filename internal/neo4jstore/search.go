@@ -143,7 +143,7 @@ WITH node, size(codes) AS matched,
   reduce(w = $classes, c IN codes | CASE WHEN c % $classes < w THEN c % $classes ELSE w END) AS weakest`
 
 	searchPage = `
-RETURN node {.*} AS n`
+RETURN node {.*} AS entity`
 )
 
 // Search returns the hits of q as kg.Store.Search says, in one round trip (see above).
@@ -166,7 +166,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	}
 	params := map[string]any{
 		"index":          searchIndex,
-		"probes":         probes,
+		"probes":         probeParams(probes),
 		"labels":         labels,
 		"key":            p.Key,
 		"tokens":         int64(len(p.Tokens)),
@@ -183,7 +183,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	cypher := searchEvidence + searchRanked + searchPage
 	if len(typo2) > 0 {
 		cypher = searchTypo2Evidence + searchRanked + searchPage
-		params["typo2Probes"] = typo2
+		params["typo2Probes"] = probeParams(typo2)
 		params["typoCeiling"] = typoCeiling(p)
 		params["classes"] = int64(kg.ExactMatch) + 1
 		params["allTokens"] = allTokensQuery(p)
@@ -192,20 +192,22 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	nodes := make([]map[string]any, len(recs))
+	var d decoder
+	es := make([]*kg.Entity, len(recs))
 	for i, rec := range recs {
-		nodes[i], _ = rec.Values[0].(map[string]any)
+		es[i] = entityOf(d.record(rec).sub("entity", true))
 	}
-	return rankedHits(p, nodes), nil
+	if d.err != nil {
+		return nil, s.mapError(ctx, "search", d.err)
+	}
+	return rankedHits(p, es), nil
 }
 
-// rankedHits returns the entities of nodes (map projections) as hits, scored and ordered by kg.
-// An entity kg does not find (a searchText written before the current tokenization) is left out
-// rather than ranked.
-func rankedHits(p *kg.SearchPlan, nodes []map[string]any) []kg.SearchHit {
-	hits := make([]kg.SearchHit, 0, len(nodes))
-	for _, m := range nodes {
-		e := entityFromMap(m)
+// rankedHits returns es as hits, scored and ordered by kg. An entity kg does not find (a
+// searchText written before the current tokenization) is left out rather than ranked.
+func rankedHits(p *kg.SearchPlan, es []*kg.Entity) []kg.SearchHit {
+	hits := make([]kg.SearchHit, 0, len(es))
+	for _, e := range es {
 		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
 			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 		}
@@ -232,13 +234,29 @@ func typoCeiling(p *kg.SearchPlan) int64 {
 	return int64(len(p.Tokens)-1)*int64(kg.ExactMatch) + int64(kg.Typo2Match)
 }
 
-// searchProbes returns the full-text queries of plan p, each a map {token: its index, class: the
-// kg.MatchClass of what it finds, query: Lucene query text}: for each token, one query per way it
-// may match (exact, prefix, one edit), and apart, the two-edit queries. Each query of a token
+// searchQueryProbe is one full-text query of a search: the entities whose best match of token (its
+// index) is class.
+type searchQueryProbe struct {
+	token int
+	class kg.MatchClass
+	query string // Lucene query text
+}
+
+// probeParams returns probes as the statements take them: {token, class, query} each.
+func probeParams(probes []searchQueryProbe) []map[string]any {
+	out := make([]map[string]any, len(probes))
+	for i, pr := range probes {
+		out[i] = map[string]any{"token": int64(pr.token), "class": int64(pr.class), "query": pr.query}
+	}
+	return out
+}
+
+// searchProbes returns the full-text queries of plan p: for each token, one query per way it may
+// match (exact, prefix, one edit), and apart, the two-edit queries. Each query of a token
 // excludes what its better ones find.
-func searchProbes(p *kg.SearchPlan) (probes, typo2 []map[string]any) {
-	probe := func(i int, c kg.MatchClass, query string) map[string]any {
-		return map[string]any{"token": int64(i), "class": int64(c), "query": query}
+func searchProbes(p *kg.SearchPlan) (probes, typo2 []searchQueryProbe) {
+	probe := func(i int, c kg.MatchClass, query string) searchQueryProbe {
+		return searchQueryProbe{token: i, class: c, query: query}
 	}
 	for i, t := range p.Tokens {
 		tok := escapeLucene(t.Text)
@@ -337,7 +355,15 @@ func (s *Store) dropStaleSearchIndex(ctx context.Context) error {
 	if err != nil {
 		return s.mapError(ctx, "ensure schema", err)
 	}
-	if len(recs) == 0 || recs[0].Values[0] == searchAnalyzer {
+	if len(recs) == 0 {
+		return nil
+	}
+	var d decoder
+	analyzer := maybe[string](d.record(recs[0]), "analyzer")
+	if d.err != nil {
+		return s.mapError(ctx, "ensure schema", d.err)
+	}
+	if analyzer == searchAnalyzer {
 		return nil
 	}
 	return s.schemaCommand(ctx, "DROP INDEX "+searchIndex+" IF EXISTS")

@@ -87,7 +87,7 @@ type candidate struct {
 	id     string
 	order  string
 	rank   kg.SearchRank
-	entity map[string]any
+	entity *kg.Entity
 }
 
 // groupKey is a group of equal hits: (tier, matched, quality) as kg ranks them, and the band, the
@@ -112,7 +112,7 @@ const (
 	// candidates ends a list comprehension over nodes n: those of the kinds asked for, each as
 	// [id, searchText, searchOrder], what addCandidates reads.
 	candidates = `WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-      [n.id, n.searchText, n.searchOrder]]`
+      {id: n.id, text: n.searchText, order: n.searchOrder}]`
 
 	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
 	// probe how many entities its fullest query found (a query that reaches the cap may have found
@@ -131,9 +131,9 @@ CALL (probe) {
   RETURN found, CASE WHEN found >= $cap THEN [] ELSE
     [n IN nodes ` + candidates + ` END AS nodes
 }
-WITH collect([probe.i, found, nodes]) AS probes
+WITH collect({i: probe.i, found: found, nodes: nodes}) AS probes
 CALL (probes) {
-  WITH [p IN probes WHERE p[1] >= $cap | p[0]] AS large
+  WITH [p IN probes WHERE p.found >= $cap | p.i] AS large
   UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large)] AS v` + searchPageVectorRuns + `
 RETURN probes,` + searchPageVectorResults
 
@@ -172,16 +172,16 @@ CALL (runs) {
     CALL db.index.fulltext.queryNodes($index, r.v.query + ' +' + b.term, {limit: $cap}) YIELD node
     RETURN count(*) AS inBand, collect(node) AS bandNodes
   }
-  RETURN collect([r.v.i, b.band, inBand, CASE WHEN inBand >= $cap THEN [] ELSE
-    [n IN bandNodes ` + candidates + ` END]) AS banded
+  RETURN collect({i: r.v.i, band: b.band, found: inBand, nodes: CASE WHEN inBand >= $cap THEN [] ELSE
+    [n IN bandNodes ` + candidates + ` END}) AS banded
 }`
 
-	// searchPageVectorResults returns, for each vector run, [i, found, entities] (entities below
-	// the cap only; found 0 when known), and the bands asked: [i, band, found, entities].
+	// searchPageVectorResults returns, for each vector run, {i, found, nodes} (entities below
+	// the cap only; found $cap when known), and the bands asked: {i, band, found, nodes}.
 	searchPageVectorResults = `
-  [r IN runs | [r.v.i, CASE WHEN r.v.known THEN $cap ELSE r.found END,
-    CASE WHEN r.v.known OR r.found >= $cap THEN [] ELSE
-      [n IN r.nodes ` + candidates + ` END]] AS vectors,
+  [r IN runs | {i: r.v.i, found: CASE WHEN r.v.known THEN $cap ELSE r.found END,
+    nodes: CASE WHEN r.v.known OR r.found >= $cap THEN [] ELSE
+      [n IN r.nodes ` + candidates + ` END}] AS vectors,
   banded`
 
 	// searchPageWalk walks the entities of one band (name length) in searchOrder and returns the
@@ -225,17 +225,17 @@ CALL () {
   RETURN n
   LIMIT $limit
 }
-RETURN n {.*} AS n, true AS walked
+RETURN n {.*} AS entity, true AS walked
 UNION ALL
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n {.*} AS n, false AS walked`
+RETURN n {.*} AS entity, false AS walked`
 
 	// searchPageEntities reads the page's entities.
 	searchPageEntities = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n {.*} AS n`
+RETURN n {.*} AS entity`
 )
 
 // searchPage returns the page of q's hits as Search does, by the page search above. It returns
@@ -264,18 +264,18 @@ func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPl
 // its candidates in rank order: the page of q if typo2 holds the two-edit probes, else the page
 // ranked without them.
 func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string,
-	probes, typo2 []map[string]any) ([]candidate, bool, error) {
+	probes, typo2 []searchQueryProbe) ([]candidate, bool, error) {
 	var all []*searchPageProbe
 	byTokenClass := map[[2]int]*searchPageProbe{}
 	for _, pr := range append(slices.Clone(probes), typo2...) {
-		i, c := int(pr["token"].(int64)), kg.MatchClass(pr["class"].(int64))
+		i, c := pr.token, pr.class
 		sp := byTokenClass[[2]int{i, int(c)}]
 		if sp == nil {
 			sp = &searchPageProbe{token: i, class: c, index: int64(len(all))}
 			byTokenClass[[2]int{i, int(c)}] = sp
 			all = append(all, sp)
 		}
-		sp.queries = append(sp.queries, pr["query"].(string))
+		sp.queries = append(sp.queries, pr.query)
 	}
 	keyProbe := &searchPageProbe{token: -1, index: int64(len(all)), queries: []string{`"` + escapePhrase(p.Key) + `"`}}
 	all = append(all, keyProbe)
@@ -305,23 +305,29 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 	if err != nil {
 		return nil, false, searchPageError(ctx, s, err)
 	}
-	cap := params["cap"].(int64)
+	cap := int64(max(searchCap, q.Limit))
+	var d decoder
 	cands := map[string]candidate{}
-	var runs, banded []any
-	if len(recs) == 1 && len(recs[0].Values) == 3 {
-		for _, row := range asList(recs[0].Values[0]) {
-			f := asList(row)
-			if len(f) != 3 {
-				continue
+	var runs, banded []row
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+	} else {
+		r := d.record(recs[0])
+		for _, pr := range r.rows("probes") {
+			i := need[int64](pr, "i")
+			if i < 0 || i >= int64(len(all)) {
+				d.fail(pr.key("i"), "probe %d of %d", i, len(all))
+				break
 			}
-			i, _ := f[0].(int64)
-			found, _ := f[1].(int64)
-			all[i].large = found >= cap
+			all[i].large = need[int64](pr, "found") >= cap
 			if !all[i].large {
-				addCandidates(cands, p, f[2])
+				addCandidates(cands, p, pr.rows("nodes"))
 			}
 		}
-		runs, banded = asList(recs[0].Values[1]), asList(recs[0].Values[2])
+		runs, banded = r.rows("vectors"), r.rows("banded")
+	}
+	if d.err != nil {
+		return nil, false, s.mapError(ctx, "search", d.err)
 	}
 	if keyProbe.large {
 		// More than searchCap entities have the query as a key: rare enough to rank every hit.
@@ -346,44 +352,53 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 			if err != nil {
 				return nil, false, searchPageError(ctx, s, err)
 			}
-			if len(recs) == 1 && len(recs[0].Values) == 2 {
-				runs, banded = asList(recs[0].Values[0]), asList(recs[0].Values[1])
+			if len(recs) != 1 {
+				d.fail("record", "%d records, want 1", len(recs))
+			} else {
+				r := d.record(recs[0])
+				runs, banded = r.rows("vectors"), r.rows("banded")
 			}
 		}
+	}
+	vector := func(r row) (searchVector, bool) {
+		i := need[int64](r, "i")
+		if i < 0 || i >= int64(len(vectors)) {
+			d.fail(r.key("i"), "vector %d of %d", i, len(vectors))
+			return searchVector{}, false
+		}
+		return vectors[i], true
 	}
 	// A vector that reached the cap leaves its group uncovered: in the bands asked for it, or
 	// wholly (partial) if it was not asked for bands, which the page must then not reach.
 	partial := map[groupKey]bool{}
 	for _, run := range runs {
-		f := asList(run)
-		if len(f) != 3 {
-			continue
+		v, ok := vector(run)
+		if !ok {
+			break
 		}
-		i, _ := f[0].(int64)
-		found, _ := f[1].(int64)
-		if found >= cap {
-			partial[groupOf(vectors[i].rank)] = true
+		if need[int64](run, "found") >= cap {
+			partial[groupOf(v.rank)] = true
 		} else {
-			addCandidates(cands, p, f[2])
+			addCandidates(cands, p, run.rows("nodes"))
 		}
 	}
 	uncovered := map[groupKey]bool{}
 	for _, b := range banded {
-		f := asList(b)
-		if len(f) != 4 {
-			continue
+		v, ok := vector(b)
+		if !ok {
+			break
 		}
-		i, _ := f[0].(int64)
-		band, _ := f[1].(int64)
-		found, _ := f[2].(int64)
-		r := vectors[i].rank
+		r := v.rank
 		delete(partial, groupOf(r))
-		if found >= cap {
-			r.NameTokens = int(band)
+		if need[int64](b, "found") >= cap {
+			r.NameTokens = int(need[int64](b, "band"))
 			uncovered[groupOf(r)] = true
 		} else {
-			addCandidates(cands, p, f[3])
+			addCandidates(cands, p, b.rows("nodes"))
 		}
+	}
+	if d.err != nil {
+		return nil, false, s.mapError(ctx, "search", d.err)
 	}
 
 	// The page: groups best first.
@@ -508,26 +523,16 @@ func searchPageError(ctx context.Context, s *Store, err error) error {
 // errFallBack tells Search to rank every hit.
 var errFallBack = errors.New("the page search does not apply")
 
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-// addCandidates adds the entities of one probe's row ([id, searchText, searchOrder] each) to cands,
-// ranked by kg.
-func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes any) {
-	list, _ := nodes.([]any)
-	for _, n := range list {
-		f, _ := n.([]any)
-		if len(f) != 3 {
-			continue
-		}
-		id, _ := f[0].(string)
+// addCandidates adds the entities of one probe's row ({id, text: searchText, order: searchOrder}
+// each) to cands, ranked by kg.
+func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes []row) {
+	for _, n := range nodes {
+		id := need[string](n, "id")
 		if _, seen := cands[id]; seen {
 			continue
 		}
-		text, _ := f[1].(string)
-		order, _ := f[2].(string)
+		// Either may be missing on an entity written before the current tokenization.
+		text, order := maybe[string](n, "text"), maybe[string](n, "order")
 		r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(text, "\n")))
 		if !ok || order == "" {
 			// A searchText or searchOrder written before the current tokenization: leave it out,
@@ -613,18 +618,22 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	read := map[string]map[string]any{}
+	read := map[string]*kg.Entity{}
 	var out []candidate
+	var d decoder
 	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		id, _ := m[keyID].(string)
-		if walked, _ := rec.Values[1].(bool); walked {
-			order, _ := m[keySearchOrder].(string)
-			out = append(out, candidate{id: id, order: order, entity: m,
+		r := d.record(rec)
+		er := r.sub("entity", true)
+		e := entityOf(er)
+		if need[bool](r, "walked") {
+			out = append(out, candidate{id: e.ID, order: need[string](er, keySearchOrder), entity: e,
 				rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
 			continue
 		}
-		read[id] = m
+		read[e.ID] = e
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "search", d.err)
 	}
 	for i := range page {
 		if m, ok := read[page[i].id]; ok {
@@ -655,10 +664,10 @@ func editRegexp(patterns []string) string {
 // pageEntities reads the page's entities not read yet (a round trip only if there are any) and
 // returns them all as hits, ranked by kg. An entity deleted since the search found it is left out.
 func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candidate) ([]kg.SearchHit, bool, error) {
-	nodes := make([]map[string]any, 0, len(page))
+	es := make([]*kg.Entity, 0, len(page))
 	for _, c := range page {
 		if c.entity != nil {
-			nodes = append(nodes, c.entity)
+			es = append(es, c.entity)
 		}
 	}
 	if ids := unread(page); len(ids) > 0 {
@@ -666,10 +675,13 @@ func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candi
 		if err != nil {
 			return nil, false, s.mapError(ctx, "search", err)
 		}
+		var d decoder
 		for _, rec := range recs {
-			m, _ := rec.Values[0].(map[string]any)
-			nodes = append(nodes, m)
+			es = append(es, entityOf(d.record(rec).sub("entity", true)))
+		}
+		if d.err != nil {
+			return nil, false, s.mapError(ctx, "search", d.err)
 		}
 	}
-	return rankedHits(p, nodes), true, nil
+	return rankedHits(p, es), true, nil
 }
