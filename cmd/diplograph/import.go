@@ -26,11 +26,15 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
 	dryRun := fs.Bool("dry-run", false, "check the bundle against the store and report what would change; write nothing")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
+	adminFiles := fs.String("admin-files", "", "write the bundle into `DIR` as files for neo4j-admin's offline import into an EMPTY, stopped Neo4j database, and print the command; the fastest first load")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
 	if *bulk && *dryRun {
 		return fmt.Errorf("--bulk and --dry-run do not go together: a dry run checks against what the store holds, and a bulk load needs it empty")
+	}
+	if *adminFiles != "" && (*bulk || *dryRun) {
+		return fmt.Errorf("--admin-files goes with neither --bulk nor --dry-run: it writes files and touches no store")
 	}
 	var b *kg.Bundle
 	var err error
@@ -47,6 +51,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if *bulk {
 		return bulkLoad(ctx, cfg, b, stdout)
+	}
+	if *adminFiles != "" {
+		return writeAdminFiles(ctx, cfg, b, *adminFiles, stdout)
 	}
 	s, where, err := openWriteTarget(ctx, cfg, *dryRun)
 	if err != nil {
@@ -92,6 +99,33 @@ func bulkLoad(ctx context.Context, cfg Config, b *kg.Bundle, stdout io.Writer) e
 		return fmt.Errorf("bulk load into %s: %s", where, kg.ErrorMessage(err))
 	}
 	_, err = fmt.Fprintf(stdout, "bulk-loaded into %s: %d created\n", where, st.Created)
+	return err
+}
+
+// writeAdminFiles writes the files of neo4j-admin's offline import of b into dir and prints the
+// command that imports them into the database cfg names (stopped, and replaced whole);
+// `diplograph serve` then builds the schema.
+func writeAdminFiles(ctx context.Context, cfg Config, b *kg.Bundle, dir string, stdout io.Writer) error {
+	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
+	f, err := neo4jstore.WriteImportFiles(ctx, b, dir)
+	if err != nil {
+		var kerr *kg.Error
+		if errors.As(err, &kerr) && len(kerr.Problems) > 0 {
+			return problemsError(kerr.Problems)
+		}
+		if kerr != nil {
+			return errors.New(kerr.Message)
+		}
+		return err
+	}
+	args := f.AdminArgs(cfg.Neo4jDatabase)
+	for i, a := range args {
+		if strings.ContainsAny(a, " '\"$\\") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %d created in %d files to %s; with Neo4j stopped, import them (this replaces the database) with:\nneo4j-admin %s\n",
+		f.Stats.Created, len(f.Nodes)+len(f.Relationships), dir, strings.Join(args, " "))
 	return err
 }
 

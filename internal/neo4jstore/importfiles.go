@@ -1,0 +1,347 @@
+package neo4jstore
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// ImportFiles are the CSV files of a bundle for Neo4j's offline importer (`neo4j-admin database
+// import full`), which writes the store files of an empty, stopped database directly: for the
+// first load of a large graph it is several times faster than BulkLoad, which sends the same
+// graph through transactions. See docs/neo4j-bulk-import.md.
+type ImportFiles struct {
+	Dir   string
+	Stats kg.ImportStats
+	// Nodes and Relationships are the files, each holding its header as its first line.
+	Nodes, Relationships []string
+	// Multiline are the files with values that span lines (searchText, a source's text).
+	Multiline []string
+}
+
+// importArrayDelimiter separates the elements of a list value (and the labels of a node) in the
+// files: a control character no text of a bundle holds (WriteImportFiles refuses one that does).
+const importArrayDelimiter = '\x1f'
+
+// AdminArgs returns the arguments of `neo4j-admin` that import f into database (empty: "neo4j"),
+// replacing what the database held. The importer fails on the first bad entry.
+func (f *ImportFiles) AdminArgs(database string) []string {
+	if database == "" {
+		database = "neo4j"
+	}
+	// The database first: each --nodes and --relationships takes every argument after it that is
+	// not an option as one of its files.
+	args := []string{"database", "import", "full", database, "--overwrite-destination=true",
+		"--strict=true", "--bad-tolerance=0", "--skip-bad-relationships=false", "--skip-duplicate-nodes=false",
+		fmt.Sprintf("--array-delimiter=U+%04X", importArrayDelimiter),
+		"--report-file=" + filepath.Join(f.Dir, "import.report")}
+	if len(f.Multiline) > 0 {
+		args = append(args, "--multiline-fields-format=v2", "--multiline-fields="+strings.Join(f.Multiline, ","))
+	}
+	for _, n := range f.Nodes {
+		args = append(args, "--nodes="+n)
+	}
+	for _, r := range f.Relationships {
+		args = append(args, "--relationships="+r)
+	}
+	return args
+}
+
+// WriteImportFiles writes the files that make an empty database hold exactly what one Import of b
+// into it would, as BulkLoad writes them (the same checks first: a bundle with problems is a
+// CodeBadUserInput error and nothing is written), into dir, which it creates. After the import,
+// EnsureSchema (which `diplograph serve` runs) creates the constraints and indexes.
+func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFiles, error) {
+	plan, st, err := planBulkLoad(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("import files: %w", err)
+	}
+	w := &importWriter{dir: dir, files: map[string]*importFile{}}
+	defer w.close()
+	f := &ImportFiles{Dir: dir, Stats: st}
+	if st.Created == 0 {
+		return f, nil
+	}
+	now := timeNow()
+	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano))}
+	if err := w.node("changelog", "ChangeLog", []any{"ChangeLog"}, changeLog, false); err != nil {
+		return nil, err
+	}
+	change := map[string]any{"seq": bulkSeq, "at": kg.ChangeTime(now), "actor": kg.Actor(ctx),
+		"action": kg.ActionImport, "summary": kg.ImportSummary(st)}
+	if err := w.node("change", "Change", []any{"Change"}, change, false); err != nil {
+		return nil, err
+	}
+	for _, src := range plan.Sources {
+		props := sourceProps(src)
+		props[keyCreatedIn] = bulkSeq
+		if err := w.node("source", "Source", []any{"Source"}, props, true); err != nil {
+			return nil, err
+		}
+	}
+	for _, ew := range plan.Entities {
+		next, _, _ := kg.ApplyEntity(nil, ew)
+		props, err := entityProps(next)
+		if err != nil {
+			return nil, err
+		}
+		props[keyCreatedIn] = bulkSeq
+		label := next.Kind.Label()
+		if err := w.node("entity-"+strings.ToLower(label), "Entity", []any{"Entity", label}, props, true); err != nil {
+			return nil, err
+		}
+	}
+	for _, r := range plan.Relations {
+		next, _, _ := kg.ApplyRelation(nil, r)
+		props, err := relationProps(next)
+		if err != nil {
+			return nil, err
+		}
+		props[keyCreatedIn] = bulkSeq
+		if err := w.relationship(next, props); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.close(); err != nil {
+		return nil, err
+	}
+	for _, name := range slices.Sorted(func(yield func(string) bool) {
+		for k := range w.files {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		file := w.files[name]
+		if file.relationships {
+			f.Relationships = append(f.Relationships, file.path)
+		} else {
+			f.Nodes = append(f.Nodes, file.path)
+		}
+		if file.multiline {
+			f.Multiline = append(f.Multiline, file.path)
+		}
+	}
+	return f, nil
+}
+
+// importWriter writes the import files: one per kind of row and set of property keys and types,
+// since a file's header names its columns.
+type importWriter struct {
+	dir   string
+	files map[string]*importFile // by header signature
+	err   error
+}
+
+type importFile struct {
+	path          string
+	f             *os.File
+	w             *bufio.Writer
+	keys          []string // property columns, in header order
+	relationships bool
+	multiline     bool
+}
+
+// node writes one node of idSpace (a group of ids the importer keeps apart) with labels and
+// props. Entities and sources keep their id as the property id.
+func (w *importWriter) node(prefix, idSpace string, labels []any, props map[string]any, multiline bool) error {
+	keys, types, err := columns(props, keyID)
+	if err != nil {
+		return err
+	}
+	idCol := ":ID(" + idSpace + ")"
+	id := fmt.Sprint(props["seq"]) // a :Change has no id; its seq is one
+	if v, ok := props[keyID].(string); ok {
+		idCol, id = keyID+":ID("+idSpace+")", v
+	}
+	header := append([]string{idCol, ":LABEL"}, types...)
+	file, err := w.file(prefix, header, keys, false, multiline)
+	if err != nil {
+		return err
+	}
+	return file.row(append([]any{id, labels}, values(props, keys)...))
+}
+
+// relationship writes relation r with props.
+func (w *importWriter) relationship(r *kg.Relation, props map[string]any) error {
+	keys, types, err := columns(props, "")
+	if err != nil {
+		return err
+	}
+	header := append([]string{":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"}, types...)
+	file, err := w.file("relation-"+strings.ToLower(r.Type), header, keys, true, false)
+	if err != nil {
+		return err
+	}
+	return file.row(append([]any{r.From, r.To, r.Type}, values(props, keys)...))
+}
+
+// file returns the file for rows of header, creating it on first use.
+func (w *importWriter) file(prefix string, header, keys []string, rels, multiline bool) (*importFile, error) {
+	sig := prefix + "\x00" + strings.Join(header, ",")
+	if f, ok := w.files[sig]; ok {
+		return f, nil
+	}
+	path := filepath.Join(w.dir, fmt.Sprintf("%s-%d.csv", prefix, len(w.files)))
+	osf, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("import files: %w", err)
+	}
+	f := &importFile{path: path, f: osf, w: bufio.NewWriterSize(osf, 1<<20), keys: keys, relationships: rels, multiline: multiline}
+	w.files[sig] = f
+	if _, err := f.w.WriteString(strings.Join(header, ",") + "\n"); err != nil {
+		return nil, fmt.Errorf("import files: %w", err)
+	}
+	return f, nil
+}
+
+func (w *importWriter) close() error {
+	for _, f := range w.files {
+		if f.f == nil {
+			continue
+		}
+		if err := f.w.Flush(); err != nil && w.err == nil {
+			w.err = fmt.Errorf("import files: %w", err)
+		}
+		if err := f.f.Close(); err != nil && w.err == nil {
+			w.err = fmt.Errorf("import files: %w", err)
+		}
+		f.f = nil
+	}
+	return w.err
+}
+
+// row writes one line of values: strings quoted (so that an empty string stays one, and quotes
+// and line breaks inside are kept), lists joined by importArrayDelimiter.
+func (f *importFile) row(vals []any) error {
+	for i, v := range vals {
+		if i > 0 {
+			f.w.WriteByte(',')
+		}
+		s, err := field(v)
+		if err != nil {
+			return err
+		}
+		f.w.WriteString(s)
+	}
+	_, err := f.w.WriteString("\n")
+	if err != nil {
+		return fmt.Errorf("import files: %w", err)
+	}
+	return nil
+}
+
+// columns returns the property keys of props but skip, sorted, and their header columns
+// ("name:type"): the types the importer stores, as Neo4j holds the values BulkLoad writes.
+func columns(props map[string]any, skip string) (keys, header []string, err error) {
+	for k := range props {
+		if k != skip {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	header = make([]string, len(keys))
+	for i, k := range keys {
+		t, err := columnType(props[k])
+		if err != nil {
+			return nil, nil, badInput("property %q: %v", k, err)
+		}
+		header[i] = k + ":" + t
+	}
+	return keys, header, nil
+}
+
+// importDateTime is a value the importer stores as a DATETIME, written in RFC 3339.
+type importDateTime string
+
+// columnType names the importer's type of a stored value (storable's types). An empty list has
+// no element type; it is imported as an empty list of strings, which reads back as an empty list.
+func columnType(v any) (string, error) {
+	switch x := v.(type) {
+	case importDateTime:
+		return "datetime", nil
+	case string:
+		return "string", nil
+	case bool:
+		return "boolean", nil
+	case int64:
+		return "long", nil
+	case float64:
+		return "double", nil
+	case []any:
+		if len(x) == 0 {
+			return "string[]", nil
+		}
+		t, err := columnType(x[0])
+		if err != nil || strings.HasSuffix(t, "[]") {
+			return "", fmt.Errorf("a list may hold only strings, booleans or numbers")
+		}
+		return t + "[]", nil
+	}
+	return "", fmt.Errorf("%T values cannot be stored", v)
+}
+
+func values(props map[string]any, keys []string) []any {
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = props[k]
+	}
+	return out
+}
+
+// field returns v as one field of a line: a string quoted, so that an empty string stays one (an
+// empty field is no value) and quotes and line breaks inside are kept; a list's elements joined
+// by importArrayDelimiter inside one pair of quotes.
+func field(v any) (string, error) {
+	if list, ok := v.([]any); ok {
+		parts := make([]string, len(list))
+		for i, e := range list {
+			s, err := scalar(e)
+			if err != nil {
+				return "", err
+			}
+			parts[i] = s
+		}
+		return `"` + strings.ReplaceAll(strings.Join(parts, string(importArrayDelimiter)), `"`, `""`) + `"`, nil
+	}
+	s, err := scalar(v)
+	if err != nil {
+		return "", err
+	}
+	switch v.(type) {
+	case string, importDateTime:
+		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`, nil
+	}
+	return s, nil
+}
+
+// scalar returns the text of one value, unquoted.
+func scalar(v any) (string, error) {
+	switch x := v.(type) {
+	case string:
+		if strings.ContainsRune(x, importArrayDelimiter) {
+			return "", badInput("the text %.40q holds the control character U+%04X, which the offline import uses as its list delimiter", x, importArrayDelimiter)
+		}
+		return x, nil
+	case importDateTime:
+		return string(x), nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case int64:
+		return strconv.FormatInt(x, 10), nil
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64), nil
+	}
+	return "", fmt.Errorf("import files: %T values cannot be written", v)
+}
