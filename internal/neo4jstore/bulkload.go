@@ -58,7 +58,7 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions
 	if opts.Progress == nil {
 		opts.Progress = func(BulkProgress) {}
 	}
-	plan, st, err := planBulkLoad(ctx, b)
+	plan, st, err := planBulkLoad(ctx, b, true)
 	if err != nil {
 		return st, err
 	}
@@ -94,11 +94,11 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions
 	return st, nil
 }
 
-// planBulkLoad plans b as Import would against an empty store and checks every item's
-// properties, for BulkLoad and WriteImportFiles: any problem is a CodeBadUserInput error. The
-// properties are computed again item by item when written, so memory holds the bundle and a
-// batch, not every item's properties.
-func planBulkLoad(ctx context.Context, b *kg.Bundle) (*kg.Plan, kg.ImportStats, error) {
+// planBulkLoad plans b as Import would against an empty store and, when checkProps, checks every
+// item's properties, for BulkLoad and WriteImportFiles: any problem is a CodeBadUserInput error.
+// The properties are computed again item by item when written, so memory holds the bundle and a
+// batch, not every item's properties; a writer that can undo what it wrote checks them then.
+func planBulkLoad(ctx context.Context, b *kg.Bundle, checkProps bool) (*kg.Plan, kg.ImportStats, error) {
 	var st kg.ImportStats
 	if b == nil {
 		return nil, st, badInput("no bundle to import")
@@ -111,11 +111,17 @@ func planBulkLoad(ctx context.Context, b *kg.Bundle) (*kg.Plan, kg.ImportStats, 
 		return nil, st, kg.ProblemsError("the bundle", plan.Problems)
 	}
 	for _, w := range plan.Entities {
+		if !checkProps {
+			break
+		}
 		if _, err := entityProps(w.Entity); err != nil {
 			return nil, st, err
 		}
 	}
 	for _, r := range plan.Relations {
+		if !checkProps {
+			break
+		}
 		if _, err := relationProps(r); err != nil {
 			return nil, st, err
 		}

@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -56,92 +58,115 @@ func (f *ImportFiles) AdminArgs(database string) []string {
 }
 
 // WriteImportFiles writes the files that make an empty database hold exactly what one Import of b
-// into it would, as BulkLoad writes them (the same checks first: a bundle with problems is a
-// CodeBadUserInput error and nothing is written), into dir, which it creates. After the import,
-// EnsureSchema (which `diplograph serve` runs) creates the constraints and indexes.
+// into it would, as BulkLoad writes them (the same checks: a bundle with problems is a
+// CodeBadUserInput error and leaves no file), into dir, which it creates. After the import,
+// EnsureSchema (which `diplograph serve` runs) creates the constraints and indexes. Nodes and
+// relationships are written at once, by two goroutines.
 func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFiles, error) {
-	plan, st, err := planBulkLoad(ctx, b)
+	plan, st, err := planBulkLoad(ctx, b, false)
 	if err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("import files: %w", err)
 	}
-	w := &importWriter{dir: dir, files: map[string]*importFile{}}
-	defer w.close()
 	f := &ImportFiles{Dir: dir, Stats: st}
 	if st.Created == 0 {
 		return f, nil
 	}
+	nodes := &importWriter{dir: dir, prefix: "nodes", files: map[string]*importFile{}}
+	rels := &importWriter{dir: dir, prefix: "relationships", files: map[string]*importFile{}}
+	var wg sync.WaitGroup
+	var nodesErr error
+	wg.Go(func() { nodesErr = nodes.nodes(ctx, plan, st) })
+	relsErr := rels.relationships(plan)
+	wg.Wait()
+	for _, w := range []*importWriter{nodes, rels} {
+		if err := w.close(); err != nil && relsErr == nil {
+			relsErr = err
+		}
+	}
+	if err := cmp.Or(nodesErr, relsErr); err != nil {
+		for _, w := range []*importWriter{nodes, rels} {
+			w.remove()
+		}
+		return nil, err
+	}
+	for _, w := range []*importWriter{nodes, rels} {
+		for _, file := range w.list {
+			if w == rels {
+				f.Relationships = append(f.Relationships, file.path)
+			} else {
+				f.Nodes = append(f.Nodes, file.path)
+			}
+			if file.multiline {
+				f.Multiline = append(f.Multiline, file.path)
+			}
+		}
+	}
+	return f, nil
+}
+
+// nodes writes the change log, the load's change, the sources and the entities of plan.
+func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportStats) error {
 	now := timeNow()
 	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano))}
 	if err := w.node("changelog", "ChangeLog", []any{"ChangeLog"}, changeLog, false); err != nil {
-		return nil, err
+		return err
 	}
 	change := map[string]any{"seq": bulkSeq, "at": kg.ChangeTime(now), "actor": kg.Actor(ctx),
 		"action": kg.ActionImport, "summary": kg.ImportSummary(st)}
 	if err := w.node("change", "Change", []any{"Change"}, change, false); err != nil {
-		return nil, err
+		return err
 	}
 	for _, src := range plan.Sources {
 		props := sourceProps(src)
 		props[keyCreatedIn] = bulkSeq
 		if err := w.node("source", "Source", []any{"Source"}, props, true); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, ew := range plan.Entities {
 		next, _, _ := kg.ApplyEntity(nil, ew)
 		props, err := entityProps(next)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		props[keyCreatedIn] = bulkSeq
 		label := next.Kind.Label()
 		if err := w.node("entity-"+strings.ToLower(label), "Entity", []any{"Entity", label}, props, true); err != nil {
-			return nil, err
+			return err
 		}
 	}
+	return nil
+}
+
+// relationships writes the relations of plan.
+func (w *importWriter) relationships(plan *kg.Plan) error {
 	for _, r := range plan.Relations {
 		next, _, _ := kg.ApplyRelation(nil, r)
 		props, err := relationProps(next)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		props[keyCreatedIn] = bulkSeq
 		if err := w.relationship(next, props); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := w.close(); err != nil {
-		return nil, err
-	}
-	for _, name := range slices.Sorted(func(yield func(string) bool) {
-		for k := range w.files {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		file := w.files[name]
-		if file.relationships {
-			f.Relationships = append(f.Relationships, file.path)
-		} else {
-			f.Nodes = append(f.Nodes, file.path)
-		}
-		if file.multiline {
-			f.Multiline = append(f.Multiline, file.path)
-		}
-	}
-	return f, nil
+	return nil
 }
 
 // importWriter writes the import files: one per kind of row and set of property keys and types,
 // since a file's header names its columns.
 type importWriter struct {
-	dir   string
-	files map[string]*importFile // by header signature
-	err   error
+	dir    string
+	prefix string                 // of its files' names, apart from the other writer's
+	files  map[string]*importFile // by header signature
+	list   []*importFile          // in the order created
+	err    error
+	keys   []string // scratch of file
+	sig    []byte   // scratch of file
 }
 
 type importFile struct {
@@ -156,54 +181,76 @@ type importFile struct {
 // node writes one node of idSpace (a group of ids the importer keeps apart) with labels and
 // props. Entities and sources keep their id as the property id.
 func (w *importWriter) node(prefix, idSpace string, labels []any, props map[string]any, multiline bool) error {
-	keys, types, err := columns(props, keyID)
-	if err != nil {
-		return err
-	}
 	idCol := ":ID(" + idSpace + ")"
 	id := fmt.Sprint(props["seq"]) // a :Change has no id; its seq is one
 	if v, ok := props[keyID].(string); ok {
 		idCol, id = keyID+":ID("+idSpace+")", v
 	}
-	header := append([]string{idCol, ":LABEL"}, types...)
-	file, err := w.file(prefix, header, keys, false, multiline)
+	file, err := w.file(prefix, []string{idCol, ":LABEL"}, props, keyID, false, multiline)
 	if err != nil {
 		return err
 	}
-	return file.row(append([]any{id, labels}, values(props, keys)...))
+	return file.row([]any{id, labels}, props)
 }
 
 // relationship writes relation r with props.
 func (w *importWriter) relationship(r *kg.Relation, props map[string]any) error {
-	keys, types, err := columns(props, "")
+	file, err := w.file("relation-"+strings.ToLower(r.Type), []string{":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"},
+		props, "", true, false)
 	if err != nil {
 		return err
 	}
-	header := append([]string{":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"}, types...)
-	file, err := w.file("relation-"+strings.ToLower(r.Type), header, keys, true, false)
-	if err != nil {
-		return err
-	}
-	return file.row(append([]any{r.From, r.To, r.Type}, values(props, keys)...))
+	return file.row([]any{r.From, r.To, r.Type}, props)
 }
 
-// file returns the file for rows of header, creating it on first use.
-func (w *importWriter) file(prefix string, header, keys []string, rels, multiline bool) (*importFile, error) {
-	sig := prefix + "\x00" + strings.Join(header, ",")
-	if f, ok := w.files[sig]; ok {
+// file returns the file for rows whose first columns are fixed and whose other columns are the
+// keys of props but skip, sorted, with the types of their values; it creates the file on first
+// use. The lookup allocates nothing for a file that exists: rows of one kind share a few shapes.
+func (w *importWriter) file(prefix string, fixed []string, props map[string]any, skip string, rels, multiline bool) (*importFile, error) {
+	w.keys = w.keys[:0]
+	for k := range props {
+		if k != skip {
+			w.keys = append(w.keys, k)
+		}
+	}
+	slices.Sort(w.keys)
+	w.sig = append(append(w.sig[:0], prefix...), 0)
+	for _, k := range w.keys {
+		t, err := columnType(props[k])
+		if err != nil {
+			return nil, badInput("property %q: %v", k, err)
+		}
+		w.sig = append(append(append(append(w.sig, k...), ':'), t...), ',')
+	}
+	if f, ok := w.files[string(w.sig)]; ok {
 		return f, nil
 	}
-	path := filepath.Join(w.dir, fmt.Sprintf("%s-%d.csv", prefix, len(w.files)))
+	header := slices.Clone(fixed)
+	for _, col := range strings.Split(strings.TrimSuffix(string(w.sig[len(prefix)+1:]), ","), ",") {
+		if col != "" {
+			header = append(header, col)
+		}
+	}
+	path := filepath.Join(w.dir, fmt.Sprintf("%s-%03d-%s.csv", w.prefix, len(w.list), prefix))
 	osf, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("import files: %w", err)
 	}
-	f := &importFile{path: path, f: osf, w: bufio.NewWriterSize(osf, 1<<20), keys: keys, relationships: rels, multiline: multiline}
-	w.files[sig] = f
+	f := &importFile{path: path, f: osf, w: bufio.NewWriterSize(osf, 1<<20), keys: slices.Clone(w.keys),
+		relationships: rels, multiline: multiline}
+	w.files[string(w.sig)] = f
+	w.list = append(w.list, f)
 	if _, err := f.w.WriteString(strings.Join(header, ",") + "\n"); err != nil {
 		return nil, fmt.Errorf("import files: %w", err)
 	}
 	return f, nil
+}
+
+// remove removes the files of w.
+func (w *importWriter) remove() {
+	for _, f := range w.list {
+		_ = os.Remove(f.path)
+	}
 }
 
 func (w *importWriter) close() error {
@@ -222,12 +269,17 @@ func (w *importWriter) close() error {
 	return w.err
 }
 
-// row writes one line of values: strings quoted (so that an empty string stays one, and quotes
-// and line breaks inside are kept), lists joined by importArrayDelimiter.
-func (f *importFile) row(vals []any) error {
-	for i, v := range vals {
+// row writes one line: the fixed values, then the values of props in the file's key order.
+func (f *importFile) row(fixed []any, props map[string]any) error {
+	for i := range len(fixed) + len(f.keys) {
 		if i > 0 {
 			f.w.WriteByte(',')
+		}
+		var v any
+		if i < len(fixed) {
+			v = fixed[i]
+		} else {
+			v = props[f.keys[i-len(fixed)]]
 		}
 		s, err := field(v)
 		if err != nil {
@@ -235,31 +287,10 @@ func (f *importFile) row(vals []any) error {
 		}
 		f.w.WriteString(s)
 	}
-	_, err := f.w.WriteString("\n")
-	if err != nil {
+	if _, err := f.w.WriteString("\n"); err != nil {
 		return fmt.Errorf("import files: %w", err)
 	}
 	return nil
-}
-
-// columns returns the property keys of props but skip, sorted, and their header columns
-// ("name:type"): the types the importer stores, as Neo4j holds the values BulkLoad writes.
-func columns(props map[string]any, skip string) (keys, header []string, err error) {
-	for k := range props {
-		if k != skip {
-			keys = append(keys, k)
-		}
-	}
-	slices.Sort(keys)
-	header = make([]string, len(keys))
-	for i, k := range keys {
-		t, err := columnType(props[k])
-		if err != nil {
-			return nil, nil, badInput("property %q: %v", k, err)
-		}
-		header[i] = k + ":" + t
-	}
-	return keys, header, nil
 }
 
 // importDateTime is a value the importer stores as a DATETIME, written in RFC 3339.
@@ -290,14 +321,6 @@ func columnType(v any) (string, error) {
 		return t + "[]", nil
 	}
 	return "", fmt.Errorf("%T values cannot be stored", v)
-}
-
-func values(props map[string]any, keys []string) []any {
-	out := make([]any, len(keys))
-	for i, k := range keys {
-		out[i] = props[k]
-	}
-	return out
 }
 
 // field returns v as one field of a line: a string quoted, so that an empty string stays one (an

@@ -259,7 +259,9 @@ func loadAdmin(ctx context.Context, db *neo4jProc, b *kg.Bundle, ld *Load) error
 	}
 	t1 := time.Now()
 	db.stop()
-	admin := exec.Command("bash", append([]string{"tools/neo4j/admin.sh"}, files.AdminArgs("")...)...)
+	// The importer's default memory is 90% of what is free, which a busy machine leaves little of.
+	args := append(files.AdminArgs(""), "--max-off-heap-memory=2G", "--verbose")
+	admin := exec.Command("bash", append([]string{"tools/neo4j/admin.sh"}, args...)...)
 	admin.Env = append(db.env, "NEO4J_ADMIN_HEAP=2g")
 	if out, err := admin.CombinedOutput(); err != nil {
 		return fmt.Errorf("neo4j-admin database import: %w\n%s", err, out)
