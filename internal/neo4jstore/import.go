@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sort"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -536,12 +535,6 @@ func identityKeys(e *kg.Entity) []any {
 		out[i] = identityKey(k)
 	}
 	return out
-}
-
-// escapePhrase escapes s for a quoted Lucene phrase: only the quote and the backslash are special
-// there.
-func escapePhrase(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
 
 func relKey(typ, from, to string) string { return "R\x00" + typ + "\x00" + from + "\x00" + to }
