@@ -142,24 +142,27 @@ func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 	}
 	labels, _ := kindLabels(q.Kinds)
 	types, _ := relTypes(q.Types) // Validate checked them: known types, or none
-	params := map[string]any{"id": q.ID, "types": stringsOrEmpty(types), "labels": labels, "limit": int64(q.Limit)}
-	const usable = `($types = [] OR type(r) IN $types) AND ($labels = [] OR any(l IN labels(%[1]s) WHERE l IN $labels))`
-	degree := "COUNT { (n)-[r]-(m) WHERE " + fmt.Sprintf(usable, "m") + " }"
-	if len(labels) == 0 {
-		// Types come from kg.RelationSpecs (relTypes), so they may be written into the pattern,
-		// which lets Neo4j read the count instead of walking the relations.
-		rel, err := relPattern("n", "", types, kg.Both, "")
-		if err != nil {
-			return nil, err
-		}
-		degree = "COUNT { " + rel + " }"
+	params := map[string]any{"id": q.ID, "labels": labels, "limit": int64(q.Limit)}
+	// Types come from kg.RelationSpecs (relTypes), so they are written into the patterns, where
+	// Neo4j follows only relationships of those types and reads a node's count of them instead of
+	// walking them; only a kinds filter needs a predicate, on the labels of the entity reached.
+	hop, err := relPattern("", "r", types, kg.Both, "x")
+	if err != nil {
+		return nil, err
+	}
+	out, _ := relPattern("n", "r", types, kg.Out, "m")
+	degree, _ := relPattern("n", "", types, kg.Both, "")
+	degree = "COUNT { " + degree + " }"
+	if len(labels) > 0 {
+		hop += " WHERE any(l IN labels(x) WHERE l IN $labels)"
+		degree = "COUNT { (n)" + strings.TrimPrefix(hop, "()") + " }"
 	}
 	recs, err := s.explore(ctx, "neighborhood", fmt.Sprintf(`
 		MATCH (c:Entity {id: $id})
 		CALL (c) {
 			RETURN c AS n, 0 AS d
 			UNION
-			MATCH p = ANY SHORTEST (c) (()-[r]-(x) WHERE %[1]s){1,%[3]d} (n)
+			MATCH p = ANY SHORTEST (c) (%[1]s){1,%[3]d} (n)
 			WHERE n <> c
 			RETURN n, length(p) AS d
 		}
@@ -169,10 +172,10 @@ func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 		WITH collect(n) AS kept
 		UNWIND kept AS n
 		RETURN n {.*} AS entity, COLLECT {
-			MATCH (n)-[r]->(m)
-			WHERE m IN kept AND ($types = [] OR type(r) IN $types)
-			RETURN %[4]s
-		} AS relations`, fmt.Sprintf(usable, "x"), degree, q.Hops, relationColumns("r")), params)
+			MATCH %[4]s
+			WHERE m IN kept
+			RETURN %[5]s
+		} AS relations`, hop, degree, q.Hops, out, relationColumns("r")), params)
 	if err != nil {
 		return nil, err
 	}

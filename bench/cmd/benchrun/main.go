@@ -264,6 +264,8 @@ func loadAdmin(ctx context.Context, db *neo4jProc, b *kg.Bundle, ld *Load) error
 	admin := exec.Command("bash", append([]string{"tools/neo4j/admin.sh"}, args...)...)
 	admin.Env = append(db.env, "NEO4J_ADMIN_HEAP=2g")
 	if out, err := admin.CombinedOutput(); err != nil {
+		// A failed import leaves store files Neo4j cannot start on: the next run starts afresh.
+		_ = os.RemoveAll(db.dir)
 		return fmt.Errorf("neo4j-admin database import: %w\n%s", err, out)
 	}
 	t2 := time.Now()
