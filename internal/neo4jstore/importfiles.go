@@ -46,7 +46,10 @@ func (f *ImportFiles) AdminArgs(database string) []string {
 		fmt.Sprintf("--array-delimiter=U+%04X", importArrayDelimiter),
 		"--report-file=" + filepath.Join(f.Dir, "import.report")}
 	if len(f.Multiline) > 0 {
-		args = append(args, "--multiline-fields-format=v2", "--multiline-fields="+strings.Join(f.Multiline, ","))
+		// The v2 format, which names the multiline files, misreads a cell that spans lines at
+		// the edge of its 4 MB read buffer ("found CR outside a text cell"): every file is read
+		// the v1 way, line breaks allowed in any quoted cell.
+		args = append(args, "--multiline-fields=true")
 	}
 	for _, n := range f.Nodes {
 		args = append(args, "--nodes="+n)
