@@ -29,7 +29,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if *format != "bundle" {
 		return fmt.Errorf("unknown export format %q: the command writes bundles (--format bundle); the server's GET /export serves other formats", *format)
 	}
-	s, err := openExportSource(ctx, cfg)
+	s, err := openExportSource(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 
 // openExportSource opens the store an export reads, without seeding anything: Neo4j when NEO4J_URI
 // is set, else the data dir (which must exist), else the built-in dataset in memory.
-func openExportSource(ctx context.Context, cfg Config) (kg.Store, error) {
+func openExportSource(ctx context.Context, cfg Config, stderr io.Writer) (kg.Store, error) {
 	switch {
 	case cfg.Neo4jURI != "":
 		return openNeo4j(ctx, cfg, nil)
@@ -74,7 +74,11 @@ func openExportSource(ctx context.Context, cfg Config) (kg.Store, error) {
 		if _, err := os.Stat(cfg.DataDir); err != nil {
 			return nil, fmt.Errorf("export: no data directory at %s: %w", cfg.DataDir, err)
 		}
-		return memstore.Open(cfg.DataDir)
+		s, err := openDataDir(cfg.DataDir, newLogger(cfg.LogFormat, stderr))
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
 	b, err := dataset.Bundle()
 	if err != nil {

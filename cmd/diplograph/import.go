@@ -55,7 +55,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if *adminFiles != "" {
 		return writeAdminFiles(ctx, cfg, b, *adminFiles, stdout)
 	}
-	s, where, err := openWriteTarget(ctx, cfg, *dryRun)
+	s, where, err := openWriteTarget(ctx, cfg, *dryRun, stderr)
 	if err != nil {
 		return err
 	}
@@ -139,8 +139,9 @@ func problemsError(ps []kg.Problem) error {
 }
 
 // openWriteTarget opens the store an import writes to: Neo4j when NEO4J_URI is set, else the
-// embedded store in the data dir. A dry run without either checks against an empty store.
-func openWriteTarget(ctx context.Context, cfg Config, dryRun bool) (kg.Store, string, error) {
+// embedded store in the data dir (what opening it drops is logged to stderr). A dry run without
+// either checks against an empty store.
+func openWriteTarget(ctx context.Context, cfg Config, dryRun bool, stderr io.Writer) (kg.Store, string, error) {
 	switch {
 	case cfg.Neo4jURI != "":
 		s, err := openNeo4j(ctx, cfg, nil)
@@ -149,7 +150,7 @@ func openWriteTarget(ctx context.Context, cfg Config, dryRun bool) (kg.Store, st
 		}
 		return s, redactURI(cfg.Neo4jURI), nil
 	case cfg.DataDir != "":
-		s, err := memstore.Open(cfg.DataDir)
+		s, err := openDataDir(cfg.DataDir, newLogger(cfg.LogFormat, stderr))
 		if err != nil {
 			return nil, "", err
 		}

@@ -4,6 +4,9 @@
 //	diplograph import FILE      import a bundle into Neo4j or the data dir (--builtin: the built-in dataset)
 //	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
 //	diplograph export           write the whole graph as a bundle
+//	diplograph repair           check (--dry-run) or repair the embedded store's write-ahead log
+//	diplograph backup FILE      copy the embedded store's data while it serves
+//	diplograph restore FILE     put a backup into a new data dir
 //	diplograph version          print the version
 package main
 
@@ -43,6 +46,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "export":
 		err = runExport(ctx, args, getenv, stdout, stderr)
+	case "repair":
+		err = runRepair(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		err = runBackup(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		err = runRestore(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
 	case "help", "-h", "--help":
@@ -68,5 +77,8 @@ const usage = `usage:
   diplograph import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
   diplograph cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   diplograph export [--format bundle] [--out FILE]  write the whole graph as a bundle
+  diplograph repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log
+  diplograph backup [--data-dir DIR] FILE           copy the embedded store's data (it may be serving)
+  diplograph restore [--data-dir DIR] FILE          put a backup into a new data dir
   diplograph version                          print the version
 Run 'diplograph COMMAND -h' for a command's flags.`

@@ -155,7 +155,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, observe func(s
 				slog.Int("entities", len(builtin.Entities)), slog.Int("relations", len(builtin.Relations)))
 			return s, nil
 		}
-		s, err := memstore.Open(cfg.DataDir)
+		s, err := openDataDir(cfg.DataDir, log)
 		if err != nil {
 			return nil, fmt.Errorf("embedded store: %w", err)
 		}

@@ -40,9 +40,10 @@ type Store struct {
 	ordersMu sync.Mutex
 	orders   map[orderKey][]*node
 
-	log   *wal // nil: in memory only
-	fresh bool // Open found no data
-	now   func() time.Time
+	log       *wal      // nil: in memory only
+	fresh     bool      // Open found no data
+	recovered *Recovery // what Open cut off the log's end
+	now       func() time.Time
 }
 
 // node is an entity with its adjacency: the relations it is the From of (out) and the To of

@@ -2,9 +2,11 @@ package memstore
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -117,8 +119,16 @@ func TestOneProcessPerDir(t *testing.T) {
 	}
 }
 
+// crash abandons s as a killed process would: its files are closed without the clean close that
+// Close records in the manifest.
+func crash(s *Store) {
+	s.closed.Store(true)
+	s.log.release()
+}
+
 // TestTornTail cuts the log inside the last transaction, as a crash during a write would, and
-// checks that reopening drops exactly that write and that writing goes on cleanly.
+// checks that reopening drops exactly that write, says how many bytes it dropped and keeps them,
+// and that writing goes on cleanly.
 func TestTornTail(t *testing.T) {
 	for _, cut := range []struct {
 		name string
@@ -140,14 +150,15 @@ func TestTornTail(t *testing.T) {
 			want := state(t, s)
 			start := writeTopic(t, s, "Water")
 			end := s.log.size
-			s.Close(t.Context())
+			crash(s)
 
 			path := filepath.Join(dir, walFile)
 			data, err := os.ReadFile(path)
 			if err != nil || int64(len(data)) != end {
 				t.Fatalf("log is %d bytes (%v), want %d", len(data), err, end)
 			}
-			if err := os.Truncate(path, cut.at(start, end, data)); err != nil {
+			at := cut.at(start, end, data)
+			if err := os.Truncate(path, at); err != nil {
 				t.Fatal(err)
 			}
 			s2 := openDir(t, dir)
@@ -157,39 +168,218 @@ func TestTornTail(t *testing.T) {
 			if fi, _ := os.Stat(path); fi.Size() != start {
 				t.Errorf("log after reopening is %d bytes, want the torn write cut (%d)", fi.Size(), start)
 			}
+			rec := s2.Recovered()
+			if rec == nil || rec.At != start || rec.Bytes != at-start {
+				t.Fatalf("Recovered() = %+v, want %d bytes dropped at %d", rec, at-start, start)
+			}
+			if kept, err := os.ReadFile(rec.SavedTo); err != nil || string(kept) != string(data[start:at]) {
+				t.Errorf("the copy of the dropped bytes (%s) = %q (%v), want %q", rec.SavedTo, kept, err, data[start:at])
+			}
 			writeTopic(t, s2, "Water")
 			want = state(t, s2)
 			s2.Close(t.Context())
-			if got := state(t, openDir(t, dir)); got != want {
+			s3 := openDir(t, dir)
+			if got := state(t, s3); got != want {
 				t.Errorf("a write after the repair was not kept:\n%s", firstDiff(got, want))
+			}
+			if s3.Recovered() != nil {
+				t.Errorf("after a clean close, Recovered() = %+v, want nil", s3.Recovered())
 			}
 		})
 	}
 }
 
-// TestDamagedLog flips a byte inside an early, committed transaction: that is not what a crash
-// leaves, and Open refuses rather than drop the acknowledged writes after it.
-func TestDamagedLog(t *testing.T) {
+// TestDamageIsNeverSilent damages a log the ways the issue's probes did (and a few more), after a
+// clean close and after a crash. Damage that may hide an acknowledged write refuses to start and
+// says what to do; the only thing ever dropped is what a crash can leave (a write never
+// acknowledged), and that is reported.
+func TestDamageIsNeverSilent(t *testing.T) {
+	type outcome int
+	const (
+		refused outcome = iota // Open fails, naming repair and restore
+		dropped                // Open drops the tail and reports it in Recovered
+		empty                  // Open fails: the dir held data but the log is gone
+	)
+	lastLine := func(data []byte) int { return strings.LastIndexByte(string(data[:len(data)-1]), '\n') + 1 }
+	for _, d := range []struct {
+		name         string
+		damage       func(data []byte) []byte // nil: remove the log
+		clean, crash outcome
+	}{
+		{"a flipped byte in the last record", func(b []byte) []byte { b[len(b)-5] ^= 0x20; return b }, refused, dropped},
+		{"a flipped byte in the last write's first record", func(b []byte) []byte {
+			i := strings.Index(string(b), `"name":"Water"`)
+			b[i+9] ^= 0x20
+			return b
+		}, refused, refused},
+		{"5 bytes cut", func(b []byte) []byte { return b[:len(b)-5] }, refused, dropped},
+		{"200 bytes cut", func(b []byte) []byte { return b[:len(b)-200] }, refused, dropped},
+		{"the last record cut whole", func(b []byte) []byte { return b[:lastLine(b)] }, refused, dropped},
+		{"100 bytes zeroed at the end", func(b []byte) []byte { clear(b[len(b)-100:]); return b }, refused, dropped},
+		{"100 bytes zeroed in the middle", func(b []byte) []byte { clear(b[len(b)/2 : len(b)/2+100]); return b }, refused, refused},
+		{"a 0-byte log", func([]byte) []byte { return []byte{} }, empty, empty},
+		{"no log", nil, empty, empty},
+	} {
+		for _, crashed := range []bool{false, true} {
+			want := d.clean
+			name := d.name + ", closed cleanly"
+			if crashed {
+				want, name = d.crash, d.name+", after a crash"
+			}
+			t.Run(name, func(t *testing.T) {
+				dir := t.TempDir()
+				s := openDir(t, dir)
+				if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
+					t.Fatal(err)
+				}
+				writeTopic(t, s, "Energy")
+				before := state(t, s)
+				writeTopic(t, s, "Water")
+				if crashed {
+					crash(s)
+				} else {
+					s.Close(t.Context())
+				}
+				path := filepath.Join(dir, walFile)
+				data, _ := os.ReadFile(path)
+				if d.damage == nil {
+					os.Remove(path)
+				} else if err := os.WriteFile(path, d.damage(data), 0o640); err != nil {
+					t.Fatal(err)
+				}
+				s2, err := Open(dir)
+				switch want {
+				case dropped:
+					if err != nil {
+						t.Fatalf("Open() error = %v, want the torn write dropped", err)
+					}
+					defer s2.Close(t.Context())
+					if s2.Recovered() == nil || s2.Recovered().Bytes == 0 {
+						t.Errorf("Open() dropped a torn write without reporting it: Recovered() = %+v", s2.Recovered())
+					}
+					if got := state(t, s2); got != before {
+						t.Errorf("after dropping the torn write, the store differs from before it:\n%s", firstDiff(got, before))
+					}
+				case refused:
+					if err == nil {
+						s2.Close(t.Context())
+						t.Fatal("Open() succeeded, want it to refuse a log whose acknowledged writes are damaged")
+					}
+					for _, w := range []string{"damaged", "diplograph repair --dry-run --data-dir " + dir, "restore"} {
+						if !strings.Contains(err.Error(), w) {
+							t.Errorf("Open() error = %v, want it to say %q", err, w)
+						}
+					}
+				case empty:
+					if err == nil {
+						fresh := s2.Fresh()
+						s2.Close(t.Context())
+						t.Fatalf("Open() succeeded (Fresh() = %v), want it to refuse a dir that held data and lost its log", fresh)
+					}
+					for _, w := range []string{"held data", "restore"} {
+						if !strings.Contains(err.Error(), w) {
+							t.Errorf("Open() error = %v, want it to say %q", err, w)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestDirWithoutManifest opens a dir written before manifests existed: its log is replayed, and
+// from then on the dir is known to hold data.
+func TestDirWithoutManifest(t *testing.T) {
 	dir := t.TempDir()
 	s := openDir(t, dir)
-	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: "Canada joined the trilateral migration talks in 2022."}); err != nil {
+	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
 		t.Fatal(err)
 	}
 	writeTopic(t, s, "Energy")
+	want := state(t, s)
+	s.Close(t.Context())
+	if err := os.Remove(filepath.Join(dir, manifestFile)); err != nil {
+		t.Fatal(err)
+	}
+	s2 := openDir(t, dir)
+	if s2.Fresh() {
+		t.Errorf("a dir with a log and no manifest: Fresh() = true, want false")
+	}
+	if got := state(t, s2); got != want {
+		t.Errorf("store differs:\n%s", firstDiff(got, want))
+	}
+	s2.Close(t.Context())
+	os.Truncate(filepath.Join(dir, walFile), 0)
+	if s3, err := Open(dir); err == nil {
+		s3.Close(t.Context())
+		t.Errorf("Open() of an emptied log succeeded after the manifest was rebuilt")
+	}
+}
+
+// TestRepair damages an acknowledged write in the middle of the log: the dry run says what a
+// repair would drop and changes nothing; the repair drops it and what follows, keeps a copy of
+// the damaged log, and the store opens with every write before the damage.
+func TestRepair(t *testing.T) {
+	dir := t.TempDir()
+	s := openDir(t, dir)
+	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
+		t.Fatal(err)
+	}
+	writeTopic(t, s, "Energy")
+	want := state(t, s)
 	writeTopic(t, s, "Water")
+	writeTopic(t, s, "Trade")
 	s.Close(t.Context())
 	path := filepath.Join(dir, walFile)
 	data, _ := os.ReadFile(path)
-	i := strings.Index(string(data), "Briefing")
-	data[i] = 'b'
+	i := strings.Index(string(data), `"name":"Water"`)
+	data[i+9] = 'w'
 	if err := os.WriteFile(path, data, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if s, err := Open(dir); err == nil {
-		s.Close(t.Context())
-		t.Fatal("Open(damaged log) succeeded")
-	} else if !strings.Contains(err.Error(), "damaged") {
-		t.Errorf("Open(damaged log) error = %v, want it to say the log is damaged", err)
+
+	rep, err := Repair(dir, true)
+	if err != nil {
+		t.Fatalf("Repair(dry run) error = %v", err)
+	}
+	if rep.Sound() || rep.Problem == "" || rep.Keep >= rep.Size {
+		t.Errorf("Repair(dry run) = %+v, want the damage found", rep)
+	}
+	var acked []string
+	for _, d := range rep.Dropped {
+		for _, c := range d.Changes {
+			if d.Committed {
+				acked = append(acked, c.Entity)
+			}
+		}
+	}
+	if strings.Join(acked, " ") != "topic:water topic:trade" {
+		t.Errorf("Repair(dry run) would drop the acknowledged changes of %q, want topic:water and topic:trade", acked)
+	}
+	if after, _ := os.ReadFile(path); string(after) != string(data) {
+		t.Errorf("a dry run changed the log")
+	}
+	if _, err := Open(dir); err == nil {
+		t.Fatal("Open() after a dry run succeeded, want it still refused")
+	}
+
+	rep, err = Repair(dir, false)
+	if err != nil {
+		t.Fatalf("Repair() error = %v", err)
+	}
+	if kept, err := os.ReadFile(rep.SavedTo); err != nil || string(kept) != string(data) {
+		t.Errorf("Repair() kept %s = %d bytes (%v), want the damaged log whole (%d bytes)", rep.SavedTo, len(kept), err, len(data))
+	}
+	s2 := openDir(t, dir)
+	if got := state(t, s2); got != want {
+		t.Errorf("after the repair, the store differs from the writes before the damage:\n%s", firstDiff(got, want))
+	}
+	if s2.Recovered() != nil {
+		t.Errorf("after the repair, Recovered() = %+v, want nil", s2.Recovered())
+	}
+	s2.Close(t.Context())
+	if rep, err := Repair(dir, true); err != nil || !rep.Sound() {
+		t.Errorf("Repair(dry run) of the repaired dir = %+v, %v; want a sound log", rep, err)
 	}
 }
 
@@ -233,4 +423,59 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return ""
+}
+
+// fullDisk passes writes on to w until room bytes are written, then fails as a full disk does:
+// the part that fits is written, and the write returns ENOSPC.
+type fullDisk struct {
+	w    io.Writer
+	room int
+}
+
+func (d *fullDisk) Write(p []byte) (int, error) {
+	if len(p) <= d.room {
+		d.room -= len(p)
+		return d.w.Write(p)
+	}
+	n, _ := d.w.Write(p[:d.room])
+	d.room = 0
+	return n, syscall.ENOSPC
+}
+
+// TestDiskFull fills the disk in the middle of a write: the write is refused with a message that
+// says the disk is full, nothing of it stays in the store or the log, and once there is room again
+// writes go on and are kept.
+func TestDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	s := openDir(t, dir)
+	if _, err := s.Import(editorCtx(t), storetest.Fixture(), kg.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := state(t, s)
+	size := s.log.size
+	disk := &fullDisk{w: s.log.f, room: 100}
+	s.log.out = disk
+	s.log.w.Reset(disk)
+
+	_, err := s.UpsertEntity(editorCtx(t), &kg.Entity{Kind: kg.KindTopic, Name: "Energy", Citations: cite})
+	if kg.ErrorCode(err) != kg.CodeServiceUnavailable || !strings.Contains(kg.ErrorMessage(err), "the disk is full: free space in the data directory") {
+		t.Errorf("UpsertEntity(disk full) = %v (%s), want %s saying the disk is full", err, kg.ErrorCode(err), kg.CodeServiceUnavailable)
+	}
+	if !strings.Contains(err.Error(), "the disk is full: free space in "+dir) {
+		t.Errorf("UpsertEntity(disk full) error = %v, want the cause to name the data directory", err)
+	}
+	if got := state(t, s); got != want {
+		t.Errorf("a write the full disk refused changed the store:\n%s", firstDiff(got, want))
+	}
+	if fi, _ := os.Stat(filepath.Join(dir, walFile)); fi.Size() != size {
+		t.Errorf("log after the refused write is %d bytes, want %d", fi.Size(), size)
+	}
+
+	disk.room = 1 << 30 // space freed
+	writeTopic(t, s, "Water")
+	want = state(t, s)
+	s.Close(t.Context())
+	if got := state(t, openDir(t, dir)); got != want {
+		t.Errorf("after the disk had room again, a write was not kept:\n%s", firstDiff(got, want))
+	}
 }

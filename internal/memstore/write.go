@@ -185,6 +185,10 @@ func (s *Store) commit(ops []op) error {
 					s.seq--
 				}
 			}
+			var full *DiskFullError
+			if errors.As(err, &full) {
+				return kg.Wrap(kg.CodeServiceUnavailable, "the disk is full: free space in the data directory; nothing was written", err)
+			}
 			return kg.Wrap(kg.CodeServiceUnavailable, "the write could not be saved to the data directory; nothing was written", err)
 		}
 	}
