@@ -174,6 +174,10 @@ func run(cfg config) error {
 		for _, k := range kids {
 			k.stop()
 		}
+		// What the sizes so far measured, in case a later one does not finish.
+		if err := writeJSON(cfg.out, results, loads); err != nil {
+			return err
+		}
 	}
 	printTable(results)
 	printLoads(loads)
