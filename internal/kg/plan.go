@@ -99,7 +99,7 @@ type EntityWrite struct {
 // problem is reported with its JSON path in b ("entities[3].citations[0].quote"). The error is
 // only for a snapshot that fails.
 func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
-	pl := &planner{b: b, squeezed: map[string]string{}, plan: &Plan{
+	pl := &planner{b: b, quotes: map[string]*quoteIndex{}, plan: &Plan{
 		Sources:   make([]*Source, 0, len(b.Sources)),
 		Entities:  make([]*EntityWrite, 0, len(b.Entities)),
 		Relations: make([]*Relation, 0, len(b.Relations)),
@@ -128,7 +128,7 @@ type planner struct {
 	storedKinds   map[string]Kind
 	storedNames   map[NameKey][]string
 
-	squeezed    map[string]string       // source id -> its text squeezed (squeezeQuote)
+	quotes      map[string]*quoteIndex  // source id -> its text, squeezed and indexed for quotes
 	byID        map[string]*EntityWrite // resolved id -> the write of that entity
 	derived     map[string]string       // id an id-less entity would get -> id it resolved to
 	bundleKinds map[string]Kind         // every id (or would-be id) of a bundle entity -> its kind
@@ -244,22 +244,22 @@ func (pl *planner) planSources() {
 	}
 }
 
-// source returns the text of the source id names (the bundle's version, else the stored one),
-// squeezed for quote matching, and whether there is one. Texts are squeezed once per source.
-func (pl *planner) source(id string) (string, bool) {
-	if t, ok := pl.squeezed[id]; ok {
-		return t, true
+// source returns the quote index of the text of the source id names (the bundle's version, else
+// the stored one), and whether there is one. Texts are squeezed and indexed once per source.
+func (pl *planner) source(id string) (*quoteIndex, bool) {
+	if x, ok := pl.quotes[id]; ok {
+		return x, true
 	}
 	s := pl.bundleSources[id]
 	if s == nil {
 		s = pl.stored[id]
 	}
 	if s == nil {
-		return "", false
+		return nil, false
 	}
-	t := squeezeQuote(s.Text)
-	pl.squeezed[id] = t
-	return t, true
+	x := newQuoteIndex(s.Text)
+	pl.quotes[id] = x
+	return x, true
 }
 
 func (pl *planner) planEntities() {

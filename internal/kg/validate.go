@@ -395,9 +395,9 @@ func (p *problems) checkEnds(path string, r *Relation, fromKind, toKind Kind) {
 }
 
 // checkCitations checks that there is at least one citation and that each quote occurs in its
-// source's text (QuoteOccurs); source returns the text of the source an id names (in the same
-// bundle or stored), already squeezed as QuoteOccurs squeezes it, and whether there is one.
-func (p *problems) checkCitations(path string, cs []Citation, source func(id string) (string, bool)) {
+// source's text (QuoteOccurs); source returns the quote index of the text of the source an id
+// names (in the same bundle or stored), and whether there is one.
+func (p *problems) checkCitations(path string, cs []Citation, source func(id string) (*quoteIndex, bool)) {
 	if len(cs) == 0 {
 		p.add(path+".citations", "at least one citation (source and verbatim quote) is required")
 	}
@@ -416,7 +416,7 @@ func (p *problems) checkCitations(path string, cs []Citation, source func(id str
 			p.add(cp()+".source", "unknown source %q: add it first, or put it in the same bundle", c.Source)
 			continue
 		}
-		if q := squeezeQuote(c.Quote); q == "" || !strings.Contains(text, q) {
+		if !text.contains(c.Quote) {
 			p.add(cp()+".quote", "quote %q does not occur in the text of %s", clip(c.Quote, 80), c.Source)
 		}
 	}

@@ -94,7 +94,13 @@ func crashChild(dir string, round, big int) error {
 		}
 		fmt.Println("ack", i) // os.Stdout is unbuffered: the parent sees it at once
 	}
-	return s.Close(ctx)
+	if err := s.Close(ctx); err != nil {
+		return err
+	}
+	// Wait for the kill, which may come after the last write (or during Close), so that the parent
+	// always finds the child killed rather than exited.
+	time.Sleep(time.Hour)
+	return nil
 }
 
 // TestCrashKeepsAcknowledgedWrites kills a writing child process at random points, round after

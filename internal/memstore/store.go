@@ -1,6 +1,7 @@
 // Package memstore is the embedded, in-memory kg.Store: the zero-setup default when no Neo4j is
 // configured. It keeps the graph in maps with an adjacency index per entity, a sorted id list per
-// kind, a name-key index and a search index, all guarded by one RWMutex. It never hands out its
+// kind, a name-key index and a search index, all guarded by one RWMutex; a write plans and logs
+// under the read lock (so reads go on) and takes the write lock only to apply. It never hands out its
 // own values: every entity, relation and source it returns is a deep copy the caller may change.
 //
 // A store opened on a data directory (Open) keeps every write in an append-only write-ahead log
@@ -19,9 +20,13 @@ import (
 )
 
 // Store is an in-memory graph. The zero value is not usable; call New, Load or Open. It is safe
-// for concurrent use: reads run in parallel, a write runs alone.
+// for concurrent use: reads run in parallel, one write at a time, and a read waits for a write only
+// while the write applies what it planned, never while it plans or syncs the log.
 type Store struct {
+	// mu guards the graph: readers share it, and a write holds it alone only to apply what it has
+	// planned and logged. wmu lets one write at a time plan, log and apply (write.go).
 	mu        sync.RWMutex
+	wmu       sync.Mutex
 	nodes     map[string]*node
 	sources   map[string]*kg.Source
 	relations map[relKey]*kg.Relation
@@ -233,8 +238,8 @@ func (s *Store) Close(context.Context) error {
 		return nil
 	}
 	if s.log != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
+		s.wmu.Lock() // after the write in flight, if any
+		defer s.wmu.Unlock()
 		return s.log.close()
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -47,6 +48,16 @@ func state(t *testing.T, s *Store) string {
 		b.WriteString("\n" + c.ID() + " " + c.At + " " + c.Actor + " " + c.Action + " " + c.Entity + " " + c.Other + " " + c.Summary)
 	}
 	return b.String()
+}
+
+// openBriefing opens dir and adds the source that cite quotes.
+func openBriefing(t *testing.T, dir string) *Store {
+	t.Helper()
+	s := openDir(t, dir)
+	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: cite[0].Source, Title: "Briefing", Text: cite[0].Quote}); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 var cite = []kg.Citation{{Source: "source:fixture-briefing", Quote: "Canada joined the trilateral migration talks in 2022."}}
@@ -228,10 +239,7 @@ func TestDamageIsNeverSilent(t *testing.T) {
 			}
 			t.Run(name, func(t *testing.T) {
 				dir := t.TempDir()
-				s := openDir(t, dir)
-				if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
-					t.Fatal(err)
-				}
+				s := openBriefing(t, dir)
 				writeTopic(t, s, "Energy")
 				before := state(t, s)
 				writeTopic(t, s, "Water")
@@ -291,10 +299,7 @@ func TestDamageIsNeverSilent(t *testing.T) {
 // from then on the dir is known to hold data.
 func TestDirWithoutManifest(t *testing.T) {
 	dir := t.TempDir()
-	s := openDir(t, dir)
-	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
-		t.Fatal(err)
-	}
+	s := openBriefing(t, dir)
 	writeTopic(t, s, "Energy")
 	want := state(t, s)
 	s.Close(t.Context())
@@ -321,10 +326,7 @@ func TestDirWithoutManifest(t *testing.T) {
 // the damaged log, and the store opens with every write before the damage.
 func TestRepair(t *testing.T) {
 	dir := t.TempDir()
-	s := openDir(t, dir)
-	if _, err := s.AddSource(editorCtx(t), &kg.Source{ID: "source:fixture-briefing", Title: "Briefing", Text: cite[0].Quote}); err != nil {
-		t.Fatal(err)
-	}
+	s := openBriefing(t, dir)
 	writeTopic(t, s, "Energy")
 	want := state(t, s)
 	writeTopic(t, s, "Water")
@@ -477,5 +479,80 @@ func TestDiskFull(t *testing.T) {
 	s.Close(t.Context())
 	if got := state(t, openDir(t, dir)); got != want {
 		t.Errorf("after the disk had room again, a write was not kept:\n%s", firstDiff(got, want))
+	}
+}
+
+// stallingDisk holds the first write it gets until release is closed, telling entered when it
+// has one.
+type stallingDisk struct {
+	w       io.Writer
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (d *stallingDisk) Write(p []byte) (int, error) {
+	d.once.Do(func() {
+		close(d.entered)
+		<-d.release
+	})
+	return d.w.Write(p)
+}
+
+// TestReadsGoOnWhileAWriteIsLogged holds a write inside its log write (as a slow disk or a long
+// import would) and reads meanwhile: the reads answer, with the store as it was before the write,
+// and a second write waits its turn. Once the log write ends, the write is applied and kept.
+func TestReadsGoOnWhileAWriteIsLogged(t *testing.T) {
+	dir := t.TempDir()
+	s := openDir(t, dir)
+	if _, err := s.Import(editorCtx(t), storetest.Fixture(), kg.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	disk := &stallingDisk{w: s.log.f, entered: make(chan struct{}), release: make(chan struct{})}
+	s.log.out = disk
+	s.log.w.Reset(disk)
+	written := make(chan error, 2)
+	go func() {
+		_, err := s.UpsertEntity(editorCtx(t), &kg.Entity{Kind: kg.KindTopic, Name: "Energy", Citations: cite})
+		written <- err
+	}()
+	<-disk.entered
+	second := make(chan error, 1)
+	go func() {
+		_, err := s.UpsertEntity(editorCtx(t), &kg.Entity{Kind: kg.KindTopic, Name: "Water", Citations: cite})
+		second <- err
+	}()
+
+	// These would wait for the write to finish if it held the write lock while logging.
+	es, err := s.Entities(t.Context(), []string{"topic:energy", "person:rachel-poynter"})
+	if err != nil || es[0] != nil || es[1] == nil {
+		t.Errorf("Entities() during a write = %v, %v; want the store as before the write", es, err)
+	}
+	if _, err := s.Search(t.Context(), kg.SearchQuery{Text: "energy", Limit: 5}); err != nil {
+		t.Errorf("Search() during a write: %v", err)
+	}
+	if _, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindTopic}); err != nil {
+		t.Errorf("ListEntities() during a write: %v", err)
+	}
+	select {
+	case err := <-second:
+		t.Fatalf("a second write finished (%v) while the first was still being logged", err)
+	default:
+	}
+
+	close(disk.release)
+	if err := <-written; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-second; err != nil {
+		t.Fatal(err)
+	}
+	want := state(t, s)
+	if !strings.Contains(want, "topic:energy") || !strings.Contains(want, "topic:water") {
+		t.Fatalf("after both writes, the store lacks one of them")
+	}
+	s.Close(t.Context())
+	if got := state(t, openDir(t, dir)); got != want {
+		t.Errorf("after reopening, the store differs:\n%s", firstDiff(got, want))
 	}
 }

@@ -68,31 +68,47 @@ type written struct {
 // write plans b, and unless dryRun writes it, recording one change per item written with
 // action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
 // (with the report) and write nothing.
+//
+// Reads go on while a write is planned and logged: only s.wmu keeps other writers out then, and
+// the write lock is taken just to apply what is already planned and durable.
 func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*kg.ImportReport, *written, error) {
-	rep := &kg.ImportReport{DryRun: dryRun}
 	if err := s.ready(ctx); err != nil {
-		return rep, nil, err
+		return &kg.ImportReport{DryRun: dryRun}, nil, err
 	}
 	if b == nil {
-		return rep, nil, kg.Errorf(kg.CodeBadUserInput, "no bundle to import")
+		return &kg.ImportReport{DryRun: dryRun}, nil, kg.Errorf(kg.CodeBadUserInput, "no bundle to import")
 	}
-	lock := s.mu.Lock
-	unlock := s.mu.Unlock
-	if dryRun {
-		lock, unlock = s.mu.RLock, s.mu.RUnlock
+	if !dryRun {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
 	}
-	lock()
-	defer unlock()
+	rep, out, ops, err := s.prepare(ctx, b, action, dryRun)
+	if err != nil || len(ops) == 0 {
+		return rep, out, err
+	}
+	if err := s.commit(ops); err != nil {
+		return &kg.ImportReport{DryRun: dryRun}, nil, err
+	}
+	return rep, out, nil
+}
+
+// prepare plans b against the store, under the read lock, and returns the report, the items as
+// they would be stored, and (unless dryRun) the ops that write them. A writer calls it holding
+// s.wmu, so what it read still holds when the ops are applied.
+func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*kg.ImportReport, *written, []op, error) {
+	rep := &kg.ImportReport{DryRun: dryRun}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if err := s.ready(ctx); err != nil {
-		return rep, nil, err
+		return rep, nil, nil, err
 	}
 	plan, err := kg.PlanImport(ctx, b, snapshot{s})
 	if err != nil {
-		return rep, nil, err
+		return rep, nil, nil, err
 	}
 	if len(plan.Problems) > 0 {
 		rep.Problems = plan.Problems
-		return rep, nil, kg.ProblemsError("the bundle", plan.Problems)
+		return rep, nil, nil, kg.ProblemsError("the bundle", plan.Problems)
 	}
 
 	ch := s.newChanges(ctx, action)
@@ -142,22 +158,16 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 		}
 	}
 	if dryRun {
-		return rep, &out, nil
+		return rep, &out, nil, nil
 	}
 	if imp != nil {
 		if len(ops) == 1 { // nothing but its own change: nothing to record
 			s.seq--
-			return rep, &out, nil
+			return rep, &out, nil, nil
 		}
 		imp.Summary = kg.ImportSummary(rep.ImportStats)
 	}
-	if len(ops) == 0 {
-		return rep, &out, nil
-	}
-	if err := s.commit(ops); err != nil {
-		return &kg.ImportReport{DryRun: dryRun}, nil, err
-	}
-	return rep, &out, nil
+	return rep, &out, ops, nil
 }
 
 // changeMaker numbers and stamps the changes of one write.
@@ -175,8 +185,9 @@ func (c *changeMaker) add(entity, other, summary string) *kg.Change {
 	return &kg.Change{Seq: c.s.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
 }
 
-// commit makes ops durable (when the store has a log) and applies them. The caller holds s.mu. On
-// a log failure nothing is applied, and the change numbers taken are given back.
+// commit makes ops durable (when the store has a log) and applies them under the write lock. The
+// caller holds s.wmu, and not s.mu. On a log failure nothing is applied, and the change numbers
+// taken are given back.
 func (s *Store) commit(ops []op) error {
 	if s.log != nil {
 		if err := s.log.append(ops); err != nil {
@@ -192,6 +203,8 @@ func (s *Store) commit(ops []op) error {
 			return kg.Wrap(kg.CodeServiceUnavailable, "the write could not be saved to the data directory; nothing was written", err)
 		}
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.apply(ops)
 	return nil
 }
@@ -405,8 +418,8 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	defer s.wmu.Unlock()
 	r, ok := s.relations[relKey{typ, from, to}]
 	if !ok {
 		return false, nil
@@ -428,8 +441,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	defer s.wmu.Unlock()
 	n, ok := s.nodes[id]
 	if !ok {
 		return false, nil

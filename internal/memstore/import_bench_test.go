@@ -1,0 +1,103 @@
+package memstore_test
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/diplograph/diplograph/internal/kg"
+	"github.com/diplograph/diplograph/internal/memstore"
+	"github.com/diplograph/diplograph/internal/storetest"
+)
+
+// BenchmarkImportQuoted imports storetest.GenerateQuoted bundles (one long source, a different
+// quote for each entity) of 10k, 40k and 160k entities into a store that already holds the same
+// graph under other ids, while a reader keeps reading it, and reports the import's time per entity
+// (ns/entity, flat when the import grows linearly) and the longest a read waited
+// (max-read-stall-ms), and the CPU time the process spent meanwhile (cpu-s/op, steadier than wall
+// time on a loaded machine; it includes the reader's). Run it with -benchtime=1x.
+func BenchmarkImportQuoted(b *testing.B) {
+	for _, n := range []int{10_000, 40_000, 160_000} {
+		b.Run(fmt.Sprintf("entities=%d", n), func(b *testing.B) {
+			ctx := kg.WithPrincipal(b.Context(), kg.Principal{Role: kg.RoleEditor, Name: "editor:bench", Authenticated: true})
+			var elapsed, cpu time.Duration
+			var stall atomic.Int64
+			var reads atomic.Int64
+			b.StopTimer()
+			for range b.N {
+				s := memstore.New()
+				base := storetest.Generate(10_000)
+				if _, err := s.Import(ctx, base, kg.ImportOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				bundle := storetest.GenerateQuoted(n)
+				for i := range bundle.Entities {
+					bundle.Entities[i].ID += "-q"
+				}
+				for i := range bundle.Relations {
+					bundle.Relations[i].From += "-q"
+					bundle.Relations[i].To += "-q"
+				}
+				bundle.Sources[0].ID += "-q"
+				for i := range bundle.Entities {
+					bundle.Entities[i].Citations[0].Source = bundle.Sources[0].ID
+				}
+				for i := range bundle.Relations {
+					bundle.Relations[i].Citations[0].Source = bundle.Sources[0].ID
+				}
+				probe := []string{base.Entities[len(base.Entities)/2].ID}
+				done := make(chan struct{})
+				var wg sync.WaitGroup
+				wg.Go(func() {
+					for {
+						select {
+						case <-done:
+							return
+						default:
+						}
+						t0 := time.Now()
+						if _, err := s.Entities(ctx, probe); err != nil {
+							b.Error(err)
+							return
+						}
+						if _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Limit: 10}); err != nil {
+							b.Error(err)
+							return
+						}
+						reads.Add(1)
+						if d := int64(time.Since(t0)); d > stall.Load() {
+							stall.Store(d)
+						}
+						time.Sleep(200 * time.Microsecond)
+					}
+				})
+				b.StartTimer()
+				t0, c0 := time.Now(), cpuTime()
+				if _, err := s.Import(ctx, bundle, kg.ImportOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				elapsed += time.Since(t0)
+				cpu += cpuTime() - c0
+				b.StopTimer()
+				close(done)
+				wg.Wait()
+			}
+			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(n*b.N), "ns/entity")
+			b.ReportMetric(float64(stall.Load())/1e6, "max-read-stall-ms")
+			b.ReportMetric(float64(reads.Load())/float64(b.N), "reads/op")
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}
+
+// cpuTime returns the user and system CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
