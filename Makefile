@@ -10,7 +10,7 @@ include tools/neo4j/neo4j.mk
 # The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
 NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
-.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench bench-go bench-quick bench-deps bench-import clean
+.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench bench-build bench-go bench-quick bench-deps bench-import clean
 
 # The graphql-http audit suite (npm, pinned by package-lock.json) that internal/server's tests run.
 AUDIT_DIR := tools/graphql-http-audit
@@ -60,21 +60,41 @@ test: e2e-deps
 			$(MAKE) --no-print-directory test-go; \
 	fi
 
-test-go: audit-deps
+test-go: audit-deps lint
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l . | grep -v '^tools/' || true)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) test -race -count=1 -timeout 20m ./...
+	cd bench && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+
+# golangci-lint v2, pinned: built once from the Go module proxy into bin/ (its own go.sum pins
+# its dependencies). Configuration in .golangci.yml; it also checks gofmt.
+GOLANGCI_LINT_VERSION := v2.15.0
+GOLANGCI_LINT := bin/golangci-lint-$(GOLANGCI_LINT_VERSION)
+
+## lint: golangci-lint (staticcheck, errcheck, revive, govet, unused, ineffassign, gofmt) over the
+## product and bench/
+lint: $(GOLANGCI_LINT)
+	$(GOLANGCI_LINT) run ./...
+	cd bench && ../$(GOLANGCI_LINT) run --config ../.golangci.yml ./...
+
+$(GOLANGCI_LINT):
+	mkdir -p bin/.golangci-lint
+	GOBIN=$(CURDIR)/bin/.golangci-lint $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_LINT_VERSION)
+	mv bin/.golangci-lint/golangci-lint $@
 
 ## bench-quick: side by side (bench/): size S, point/nested/search, own Neo4j on port 7751; bench/out/quick.json
-bench-quick: build bench-deps
-	$(GO) build -o bin/benchrun ./bench/cmd/benchrun
+bench-quick: build bench-deps bench-build
 	./bin/benchrun -sizes S -queries point,nested,search -duration 4s -rounds 2 -rate 20 -out bench/out/quick.json
 
 ## bench: side by side, every query, sizes S, M and L (bench/out/full.json); 40 to 50 minutes on 2 cores
 ## (the Go benchmarks are `make bench-go`)
-bench: build bench-deps
-	$(GO) build -o bin/benchrun ./bench/cmd/benchrun
+bench: build bench-deps bench-build
 	./bin/benchrun -sizes S,M,L -queries point,nested,search,path,neighborhood -duration 4s -rounds 2 -rate 20 -out bench/out/full.json
+
+# bench/ is a Go module of its own (gonum/plot and vegeta stay out of the product's go.mod); its
+# go.mod replaces the product module with this checkout.
+bench-build:
+	cd bench && $(GO) build -o ../bin/benchrun ./cmd/benchrun
 
 # @neo4j/graphql 7 and Apollo Server 5, pinned by bench/neo4j-graphql/package-lock.json.
 bench-deps: bench/neo4j-graphql/node_modules/.package-lock.json

@@ -254,6 +254,44 @@ func TestCompose(t *testing.T) {
 	}
 }
 
+// TestComposeNeo4jBounds checks that the Neo4j of docker-compose.yml gets every setting of
+// tools/neo4j/bounds.conf, the limits the test Neo4j runs with, with the same value: Neo4j's image
+// reads setting a.b_c from NEO4J_a_b__c.
+func TestComposeNeo4jBounds(t *testing.T) {
+	data, err := os.ReadFile("docker-compose.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c compose
+	if err := yaml.Unmarshal(data, &c); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	bounds, err := os.ReadFile(filepath.Join("tools", "neo4j", "bounds.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := c.Services["neo4j"].Environment
+	n := 0
+	for _, line := range strings.Split(string(bounds), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("bounds.conf: %q is not name=value", line)
+		}
+		n++
+		key := "NEO4J_" + strings.ReplaceAll(strings.ReplaceAll(name, "_", "__"), ".", "_")
+		if got := env[key]; got != value {
+			t.Errorf("docker-compose.yml: neo4j %s = %q, want %q as bounds.conf sets %s", key, got, value, name)
+		}
+	}
+	if n == 0 {
+		t.Errorf("bounds.conf sets nothing")
+	}
+}
+
 func hasKey(m map[string]any, k string) bool {
 	_, ok := m[k]
 	return ok

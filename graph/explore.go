@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -51,16 +52,16 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 		nodes = append(nodes, p.Nodes...)
 		rels = append(rels, p.Relations...)
 	}
-	batch := model.NewBatch(r.Store, nodes)
-	relBatch := model.NewRelBatchWithEnds(r.Store, rels, batch)
+	batch := loader.NewBatch(r.Store, nodes)
+	relBatch := loader.NewRelBatchWithEnds(r.Store, rels, batch)
 	out := make([]*model.Path, len(ps))
 	for i, p := range ps {
 		mp := &model.Path{Length: p.Length(), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]*model.Relation, len(p.Relations))}
 		for j, e := range p.Nodes {
-			mp.Nodes[j] = batch.Wrapped(e.ID)
+			mp.Nodes[j] = model.WrapID(batch, e.ID)
 		}
 		for j, rel := range p.Relations {
-			mp.Relations[j] = &model.Relation{R: rel, B: relBatch}
+			mp.Relations[j] = &model.Relation{Rel: rel, Batch: relBatch}
 		}
 		out[i] = mp
 	}
@@ -69,11 +70,11 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 
 // wrapSubgraph turns the store's subgraph into the API's, batched as wrapPaths does.
 func (r *Resolver) wrapSubgraph(g *kg.Subgraph) *model.Subgraph {
-	batch := model.NewBatch(r.Store, g.Nodes)
-	relBatch := model.NewRelBatchWithEnds(r.Store, g.Relations, batch)
-	out := &model.Subgraph{Nodes: batch.Entities(), Relations: make([]*model.Relation, len(g.Relations))}
+	batch := loader.NewBatch(r.Store, g.Nodes)
+	relBatch := loader.NewRelBatchWithEnds(r.Store, g.Relations, batch)
+	out := &model.Subgraph{Nodes: model.WrapAll(batch), Relations: make([]*model.Relation, len(g.Relations))}
 	for i, rel := range g.Relations {
-		out.Relations[i] = &model.Relation{R: rel, B: relBatch}
+		out.Relations[i] = &model.Relation{Rel: rel, Batch: relBatch}
 	}
 	return out
 }

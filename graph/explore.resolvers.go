@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -30,14 +31,6 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 		return nil, err
 	}
 	q := kg.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, defaultPathHops), Types: types, Avoid: avoid, Limit: n}
-	if n == 0 {
-		// Nothing to find, but the other arguments must still be sound.
-		q.Limit = 1
-		if err := q.Validate(true); err != nil {
-			return nil, err
-		}
-		return []*model.Path{}, nil
-	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
 	ps, err := r.Store.Paths(ctx, q)
@@ -57,13 +50,6 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, hops *int, 
 	for _, k := range kinds {
 		q.Kinds = append(q.Kinds, k.Kind())
 	}
-	if n == 0 {
-		q.Limit = 1
-		if err := q.Validate(); err != nil {
-			return nil, err
-		}
-		return &model.Subgraph{Nodes: []model.Entity{}, Relations: []*model.Relation{}}, nil
-	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
 	g, err := r.Store.Neighborhood(ctx, q)
@@ -80,47 +66,27 @@ func (r *queryResolver) CommonConnections(ctx context.Context, a string, b strin
 		return nil, err
 	}
 	q := kg.CommonQuery{A: a, B: b, Limit: n}
-	if n == 0 {
-		q.Limit = 1
-		if err := q.Validate(); err != nil {
-			return nil, err
-		}
-		return []model.Entity{}, nil
-	}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
 	es, err := r.Store.CommonConnections(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return model.NewBatch(r.Store, es).Entities(), nil
+	return model.WrapAll(loader.NewBatch(r.Store, es)), nil
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, to *string, first *int) ([]*model.Meeting, error) {
+func (r *queryResolver) Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error) {
 	n, err := limit(first, defaultTimeline)
 	if err != nil {
 		return nil, err
 	}
-	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n}
-	if n == 0 {
-		q.Limit = 1
-		if err := q.Validate(); err != nil {
-			return nil, err
-		}
-		return []*model.Meeting{}, nil
-	}
+	q := kg.TimelineQuery{ID: stringArg(id), From: stringArg(from), To: stringArg(to), Limit: n, Direct: direct != nil && *direct}
 	ctx, cancel := r.exploreContext(ctx)
 	defer cancel()
 	es, err := r.Store.Timeline(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Meeting, 0, len(es))
-	for _, e := range model.NewBatch(r.Store, es).Entities() {
-		if m, ok := e.(*model.Meeting); ok {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return model.NewTimeline(r.Store, es), nil
 }

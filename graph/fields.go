@@ -6,67 +6,10 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/vektah/gqlparser/v2/ast"
-)
-
-// relFields maps "Type.field" to each relation field of the schema: what it reads, and where
-// its far ends are in the query. The resolvers read their spec from the variables below, and
-// lookahead reads this map, so the two cannot disagree.
-var relFields = map[string]relFieldDef{}
-
-type relFieldDef struct {
-	spec model.RelSpec
-	// far names the subfield of the field's objects that holds the far end (person of an
-	// Attendance read from a meeting); empty when the field returns the far ends themselves.
-	far string
-}
-
-// relationField registers a field that returns the entities at the far ends of its relations.
-func relationField(object, field string, dir kg.Direction, types ...string) model.RelSpec {
-	s := model.RelSpec{Types: types, Dir: dir}
-	relFields[object+"."+field] = relFieldDef{spec: s}
-	return s
-}
-
-// relationObjects registers a field that returns its relations as objects (Attendance,
-// Position, ...) whose subfield far is the far end.
-func relationObjects(object, field, far string, dir kg.Direction, types ...string) model.RelSpec {
-	s := model.RelSpec{Types: types, Dir: dir}
-	relFields[object+"."+field] = relFieldDef{spec: s, far: far}
-	return s
-}
-
-// The relation fields of the schema (schema.graphqls), by type.
-var (
-	dialogueParent      = relationField("Dialogue", "parent", kg.Out, kg.RelPartOf)
-	dialogueChildren    = relationField("Dialogue", "children", kg.In, kg.RelPartOf)
-	dialogueMeetings    = relationField("Dialogue", "meetings", kg.In, kg.RelSessionOf)
-	dialogueInitiatives = relationField("Dialogue", "initiatives", kg.In, kg.RelSupports)
-	dialogueCountries   = relationField("Dialogue", "countries", kg.In, kg.RelPartyTo)
-	dialogueTopics      = relationField("Dialogue", "topics", kg.Out, kg.RelAddresses)
-
-	initiativeSupports = relationField("Initiative", "supports", kg.Out, kg.RelSupports)
-	initiativeOutcomes = relationObjects("Initiative", "outcomes", "meeting", kg.In, kg.OutcomeTypes...)
-	initiativeTopics   = relationField("Initiative", "topics", kg.Out, kg.RelAddresses)
-
-	meetingPlace           = relationField("Meeting", "place", kg.Out, kg.RelHeldIn)
-	meetingDialogue        = relationField("Meeting", "dialogue", kg.Out, kg.RelSessionOf)
-	meetingAttendances     = relationObjects("Meeting", "attendances", "person", kg.In, kg.RelAttended)
-	meetingRepresentations = relationObjects("Meeting", "representations", "organization", kg.In, kg.RelRepresentedAt)
-	meetingOutcomes        = relationObjects("Meeting", "outcomes", "initiative", kg.Out, kg.OutcomeTypes...)
-
-	organizationCountry         = relationField("Organization", "country", kg.Out, kg.RelBelongsTo)
-	organizationParent          = relationField("Organization", "parent", kg.Out, kg.RelPartOf)
-	organizationChildren        = relationField("Organization", "children", kg.In, kg.RelPartOf)
-	organizationPositions       = relationObjects("Organization", "positions", "person", kg.In, kg.RelHoldsPosition)
-	organizationRepresentations = relationObjects("Organization", "representations", "meeting", kg.Out, kg.RelRepresentedAt)
-
-	personPositions   = relationObjects("Person", "positions", "organization", kg.Out, kg.RelHoldsPosition)
-	personAttendances = relationObjects("Person", "attendances", "meeting", kg.Out, kg.RelAttended)
-
-	placeCountry = relationField("Place", "country", kg.Out, kg.RelLocatedIn)
 )
 
 // maxLookahead bounds how many levels below a list one store call reads; the cost limits
@@ -77,8 +20,8 @@ const maxLookahead = 12
 // the query selects on the same object (fragments on its type and interfaces included), each
 // with what the query reads below it on the far ends, and so on down: the first of them fetches
 // the whole tree in one store call. It reads only the query, never the store.
-func lookahead(ctx context.Context) func() []model.RelSpec {
-	return func() []model.RelSpec {
+func lookahead(ctx context.Context) func() []loader.RelSpec {
+	return func() []loader.RelSpec {
 		if !graphql.HasOperationContext(ctx) {
 			return nil
 		}
@@ -101,11 +44,11 @@ func lookahead(ctx context.Context) func() []model.RelSpec {
 
 // specsOn returns the specs of the relation fields that sel selects on objects of GraphQL type
 // object, with their Then, depth levels deep.
-func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, depth int) []model.RelSpec {
+func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, depth int) []loader.RelSpec {
 	if depth == 0 {
 		return nil
 	}
-	var specs []model.RelSpec
+	var specs []loader.RelSpec
 	for _, f := range graphql.CollectFields(oc, sel, []string{object, "Node", "Entity"}) {
 		if f.Name == "relations" {
 			// Its far ends can be of any type; what is read of them is fetched level by level.
@@ -144,8 +87,8 @@ func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, 
 
 // mergeSpecs merges specs that read the same relations (the same field under two aliases, say)
 // into one whose Then reads what either reads below.
-func mergeSpecs(specs []model.RelSpec) []model.RelSpec {
-	var out []model.RelSpec
+func mergeSpecs(specs []loader.RelSpec) []loader.RelSpec {
+	var out []loader.RelSpec
 	for _, s := range specs {
 		if i := slices.IndexFunc(out, s.SameRelations); i >= 0 {
 			out[i].Then = mergeSpecs(append(slices.Clip(out[i].Then), s.Then...))
@@ -159,37 +102,37 @@ func mergeSpecs(specs []model.RelSpec) []model.RelSpec {
 
 // relationsSpec checks the arguments of a `relations(types, direction, first)` field and returns
 // what it reads.
-func relationsSpec(types []string, direction *model.Direction, first *int) (model.RelSpec, error) {
+func relationsSpec(types []string, direction *model.Direction, first *int) (loader.RelSpec, error) {
 	n, err := limit(first, 50)
 	if err != nil {
-		return model.RelSpec{}, err
+		return loader.RelSpec{}, err
 	}
 	for _, t := range types {
 		if _, ok := kg.RelationSpecs[t]; !ok {
-			return model.RelSpec{}, badInput("unknown relation type %q", t)
+			return loader.RelSpec{}, badInput("%s", kg.UnknownRelationType(t))
 		}
 	}
 	dir := kg.Both
 	if direction != nil {
 		dir = kg.Direction(*direction)
 	}
-	return model.RelSpec{Types: types, Dir: dir, Limit: n}, nil
+	return loader.RelSpec{Types: types, Dir: dir, Limit: n}, nil
 }
 
 // relationsArgs is relationsSpec for the raw arguments lookahead sees; ok is false for arguments
-// relationsSpec would refuse, or would answer without reading (first: 0).
-func relationsArgs(args map[string]any) (model.RelSpec, bool) {
+// relationsSpec would refuse.
+func relationsArgs(args map[string]any) (loader.RelSpec, bool) {
 	var types []string
 	if raw, ok := args["types"].([]any); ok {
 		for _, t := range raw {
 			s, ok := t.(string)
 			if !ok {
-				return model.RelSpec{}, false
+				return loader.RelSpec{}, false
 			}
 			types = append(types, s)
 		}
 	} else if args["types"] != nil {
-		return model.RelSpec{}, false
+		return loader.RelSpec{}, false
 	}
 	var direction *model.Direction
 	if d, ok := args["direction"].(string); ok {
@@ -205,10 +148,10 @@ func relationsArgs(args map[string]any) (model.RelSpec, bool) {
 		first = &n
 	case nil:
 	default:
-		return model.RelSpec{}, false
+		return loader.RelSpec{}, false
 	}
 	s, err := relationsSpec(types, direction, first)
-	return s, err == nil && s.Limit != 0
+	return s, err == nil
 }
 
 // relationsField resolves the `relations(types, direction, first)` field of every entity type.
@@ -217,14 +160,11 @@ func relationsField(ctx context.Context, b *model.EntityBase, types []string, di
 	if err != nil {
 		return nil, err
 	}
-	if spec.Limit == 0 {
-		return []*model.Relation{}, nil
-	}
 	return b.RelationsOf(ctx, spec, lookahead(ctx))
 }
 
 // relationsAs returns an entity's relations that spec selects as API type T.
-func relationsAs[T any](ctx context.Context, b *model.EntityBase, spec model.RelSpec, as func(model.Relation) T) ([]T, error) {
+func relationsAs[T any](ctx context.Context, b *model.EntityBase, spec loader.RelSpec, as func(model.Relation) T) ([]T, error) {
 	rs, err := b.RelationsOf(ctx, spec, lookahead(ctx))
 	if err != nil {
 		return nil, err
@@ -238,7 +178,7 @@ func relationsAs[T any](ctx context.Context, b *model.EntityBase, spec model.Rel
 
 // relatedAs returns the entities of API type T at the far end of an entity's relations that spec
 // selects.
-func relatedAs[T model.Entity](ctx context.Context, b *model.EntityBase, spec model.RelSpec) ([]T, error) {
+func relatedAs[T model.Entity](ctx context.Context, b *model.EntityBase, spec loader.RelSpec) ([]T, error) {
 	es, err := b.Related(ctx, spec, lookahead(ctx))
 	if err != nil {
 		return nil, err
@@ -254,7 +194,7 @@ func relatedAs[T model.Entity](ctx context.Context, b *model.EntityBase, spec mo
 
 // relatedOne returns the first entity of API type T at the far end of an entity's relations that
 // spec selects, or the zero T (nil) when there is none.
-func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec model.RelSpec) (T, error) {
+func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec loader.RelSpec) (T, error) {
 	var zero T
 	ts, err := relatedAs[T](ctx, b, spec)
 	if err != nil || len(ts) == 0 {
@@ -266,18 +206,18 @@ func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec m
 // entity fetches entity id and, in the same store call, what the query reads below it.
 func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
 	specs := entityLookahead(ctx, kg.KindOfID(id))
-	x, err := r.Store.Expand(ctx, kg.ExpandQuery{IDs: []string{id}, Selects: model.Selects(specs), WithEntities: true})
+	x, err := r.Store.Expand(ctx, kg.ExpandQuery{IDs: []string{id}, Selects: loader.Selects(specs), WithEntities: true})
 	if err != nil || len(x.Entities) == 0 || x.Entities[0] == nil {
 		return nil, err
 	}
-	b := model.NewBatch(r.Store, x.Entities)
+	b := loader.NewBatch(r.Store, x.Entities)
 	b.Prefill(specs, x)
 	return model.Wrap(x.Entities[0], b), nil
 }
 
 // entityLookahead returns the specs of the relation fields the field resolving in ctx selects
 // on the entity of kind it returns.
-func entityLookahead(ctx context.Context, kind kg.Kind) []model.RelSpec {
+func entityLookahead(ctx context.Context, kind kg.Kind) []loader.RelSpec {
 	if !graphql.HasOperationContext(ctx) || !kind.Valid() {
 		return nil
 	}

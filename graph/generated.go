@@ -37,6 +37,7 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	Place() PlaceResolver
 	Query() QueryResolver
+	Source() SourceResolver
 	Topic() TopicResolver
 }
 
@@ -56,6 +57,7 @@ type ComplexityRoot struct {
 		Action  func(childComplexity int) int
 		Actor   func(childComplexity int) int
 		At      func(childComplexity int) int
+		Detail  func(childComplexity int) int
 		Entity  func(childComplexity int) int
 		ID      func(childComplexity int) int
 		Summary func(childComplexity int) int
@@ -135,16 +137,29 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	EntityConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	EntityEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ImportError struct {
 		Message func(childComplexity int) int
 		Path    func(childComplexity int) int
 	}
 
 	ImportReport struct {
-		Created   func(childComplexity int) int
-		Errors    func(childComplexity int) int
-		Unchanged func(childComplexity int) int
-		Updated   func(childComplexity int) int
+		Created             func(childComplexity int) int
+		Duplicates          func(childComplexity int) int
+		DuplicatesUnchecked func(childComplexity int) int
+		Errors              func(childComplexity int) int
+		Unchanged           func(childComplexity int) int
+		Updated             func(childComplexity int) int
 	}
 
 	Initiative struct {
@@ -199,12 +214,21 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	MergeResult struct {
+		Dropped func(childComplexity int) int
+		Into    func(childComplexity int) int
+		Merged  func(childComplexity int) int
+		Moved   func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddRelation    func(childComplexity int, input model.RelationInput) int
 		AddSource      func(childComplexity int, input model.SourceInput) int
 		DeleteEntity   func(childComplexity int, id string, reason string) int
 		ImportBundle   func(childComplexity int, bundle any, dryRun *bool) int
+		MergeEntities  func(childComplexity int, into string, from []string, reason string) int
 		RemoveRelation func(childComplexity int, typeArg string, from string, to string) int
+		UndoMerge      func(childComplexity int, change string, reason string) int
 		UpsertEntity   func(childComplexity int, input model.EntityInput) int
 	}
 
@@ -311,26 +335,38 @@ type ComplexityRoot struct {
 		Title        func(childComplexity int) int
 	}
 
+	PossibleDuplicate struct {
+		Existing   func(childComplexity int) int
+		ExistingID func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Path       func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Score      func(childComplexity int) int
+	}
+
 	Query struct {
-		Changes           func(childComplexity int, entity *string, first *int, after *string) int
-		CommonConnections func(childComplexity int, a string, b string, first *int) int
-		Countries         func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Cypher            func(childComplexity int, query string, params any, limit *int) int
-		Dialogues         func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Entity            func(childComplexity int, id string) int
-		Initiatives       func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Meetings          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Neighborhood      func(childComplexity int, id string, hops *int, first *int, types []string, kinds []model.EntityKind) int
-		Node              func(childComplexity int, id string) int
-		Organizations     func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Paths             func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
-		People            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Places            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Search            func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
-		ShortestPath      func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
-		Sources           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Timeline          func(childComplexity int, id *string, from *string, to *string, first *int) int
-		Topics            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Changes            func(childComplexity int, entity *string, first *int, after *string) int
+		CommonConnections  func(childComplexity int, a string, b string, first *int) int
+		Countries          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Cypher             func(childComplexity int, query string, params any, limit *int) int
+		Dialogues          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Entity             func(childComplexity int, id string) int
+		Initiatives        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Meetings           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Neighborhood       func(childComplexity int, id string, hops *int, first *int, types []string, kinds []model.EntityKind) int
+		Node               func(childComplexity int, id string) int
+		Organizations      func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Paths              func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
+		People             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Places             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		PossibleDuplicates func(childComplexity int, id string, first *int) int
+		RelationTypes      func(childComplexity int) int
+		Search             func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
+		ShortestPath       func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
+		Sources            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Timeline           func(childComplexity int, id *string, from *string, to *string, first *int, direct *bool) int
+		Topics             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
 	}
 
 	Relation struct {
@@ -339,6 +375,34 @@ type ComplexityRoot struct {
 		Properties func(childComplexity int) int
 		To         func(childComplexity int) int
 		Type       func(childComplexity int) int
+	}
+
+	RelationConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	RelationProperty struct {
+		Description func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Required    func(childComplexity int) int
+		Type        func(childComplexity int) int
+		Values      func(childComplexity int) int
+	}
+
+	RelationType struct {
+		Description func(childComplexity int) int
+		From        func(childComplexity int) int
+		Name        func(childComplexity int) int
+		Properties  func(childComplexity int) int
+		SameKind    func(childComplexity int) int
+		To          func(childComplexity int) int
 	}
 
 	Representation struct {
@@ -353,10 +417,19 @@ type ComplexityRoot struct {
 		Score  func(childComplexity int) int
 	}
 
+	SimilarEntity struct {
+		Entity func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Score  func(childComplexity int) int
+	}
+
 	Source struct {
+		Entities  func(childComplexity int, kinds []model.EntityKind, first *int, after *string) int
 		ID        func(childComplexity int) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
+		Relations func(childComplexity int, types []string, first *int, after *string) int
 		Text      func(childComplexity int) int
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
@@ -378,6 +451,18 @@ type ComplexityRoot struct {
 		Relations func(childComplexity int) int
 	}
 
+	TimelineEntry struct {
+		Direct  func(childComplexity int) int
+		Meeting func(childComplexity int) int
+		Via     func(childComplexity int) int
+	}
+
+	TimelineVia struct {
+		Relation func(childComplexity int) int
+		Through  func(childComplexity int) int
+		Way      func(childComplexity int) int
+	}
+
 	Topic struct {
 		Aliases     func(childComplexity int) int
 		Citations   func(childComplexity int) int
@@ -397,6 +482,13 @@ type ComplexityRoot struct {
 	TopicEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UndoMergeResult struct {
+		Into     func(childComplexity int) int
+		Removed  func(childComplexity int) int
+		Restored func(childComplexity int) int
+		Written  func(childComplexity int) int
 	}
 }
 
@@ -440,6 +532,8 @@ type MutationResolver interface {
 	RemoveRelation(ctx context.Context, typeArg string, from string, to string) (bool, error)
 	DeleteEntity(ctx context.Context, id string, reason string) (bool, error)
 	ImportBundle(ctx context.Context, bundle any, dryRun *bool) (*model.ImportReport, error)
+	MergeEntities(ctx context.Context, into string, from []string, reason string) (*model.MergeResult, error)
+	UndoMerge(ctx context.Context, change string, reason string) (*model.UndoMergeResult, error)
 }
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -473,12 +567,18 @@ type QueryResolver interface {
 	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TopicConnection, error)
 	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error)
 	Cypher(ctx context.Context, query string, params any, limit *int) (*model.CypherResult, error)
+	PossibleDuplicates(ctx context.Context, id string, first *int) ([]*model.SimilarEntity, error)
 	ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []string, avoid []string) (*model.Path, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, first *int, types []string, avoid []string) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, hops *int, first *int, types []string, kinds []model.EntityKind) (*model.Subgraph, error)
 	CommonConnections(ctx context.Context, a string, b string, first *int) ([]model.Entity, error)
-	Timeline(ctx context.Context, id *string, from *string, to *string, first *int) ([]*model.Meeting, error)
+	Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error)
 	Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error)
+	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
+}
+type SourceResolver interface {
+	Entities(ctx context.Context, obj *model.Source, kinds []model.EntityKind, first *int, after *string) (*model.EntityConnection, error)
+	Relations(ctx context.Context, obj *model.Source, types []string, first *int, after *string) (*model.RelationConnection, error)
 }
 type TopicResolver interface {
 	Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -551,6 +651,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.detail":
+		if e.ComplexityRoot.Change.Detail == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Detail(childComplexity), true
 	case "Change.entity":
 		if e.ComplexityRoot.Change.Entity == nil {
 			break
@@ -854,6 +960,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DialogueEdge.Node(childComplexity), true
 
+	case "EntityConnection.edges":
+		if e.ComplexityRoot.EntityConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.Edges(childComplexity), true
+	case "EntityConnection.pageInfo":
+		if e.ComplexityRoot.EntityConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.PageInfo(childComplexity), true
+	case "EntityConnection.totalCount":
+		if e.ComplexityRoot.EntityConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityConnection.TotalCount(childComplexity), true
+
+	case "EntityEdge.cursor":
+		if e.ComplexityRoot.EntityEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityEdge.Cursor(childComplexity), true
+	case "EntityEdge.node":
+		if e.ComplexityRoot.EntityEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityEdge.Node(childComplexity), true
+
 	case "ImportError.message":
 		if e.ComplexityRoot.ImportError.Message == nil {
 			break
@@ -873,6 +1011,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Created(childComplexity), true
+	case "ImportReport.duplicates":
+		if e.ComplexityRoot.ImportReport.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Duplicates(childComplexity), true
+	case "ImportReport.duplicatesUnchecked":
+		if e.ComplexityRoot.ImportReport.DuplicatesUnchecked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DuplicatesUnchecked(childComplexity), true
 	case "ImportReport.errors":
 		if e.ComplexityRoot.ImportReport.Errors == nil {
 			break
@@ -1112,6 +1262,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
 
+	case "MergeResult.dropped":
+		if e.ComplexityRoot.MergeResult.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Dropped(childComplexity), true
+	case "MergeResult.into":
+		if e.ComplexityRoot.MergeResult.Into == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Into(childComplexity), true
+	case "MergeResult.merged":
+		if e.ComplexityRoot.MergeResult.Merged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Merged(childComplexity), true
+	case "MergeResult.moved":
+		if e.ComplexityRoot.MergeResult.Moved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MergeResult.Moved(childComplexity), true
+
 	case "Mutation.addRelation":
 		if e.ComplexityRoot.Mutation.AddRelation == nil {
 			break
@@ -1156,6 +1331,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportBundle(childComplexity, args["bundle"].(any), args["dryRun"].(*bool)), true
+	case "Mutation.mergeEntities":
+		if e.ComplexityRoot.Mutation.MergeEntities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_mergeEntities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.MergeEntities(childComplexity, args["into"].(string), args["from"].([]string), args["reason"].(string)), true
 	case "Mutation.removeRelation":
 		if e.ComplexityRoot.Mutation.RemoveRelation == nil {
 			break
@@ -1167,6 +1353,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RemoveRelation(childComplexity, args["type"].(string), args["from"].(string), args["to"].(string)), true
+	case "Mutation.undoMerge":
+		if e.ComplexityRoot.Mutation.UndoMerge == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_undoMerge_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UndoMerge(childComplexity, args["change"].(string), args["reason"].(string)), true
 	case "Mutation.upsertEntity":
 		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
 			break
@@ -1591,6 +1788,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Position.Title(childComplexity), true
 
+	case "PossibleDuplicate.existing":
+		if e.ComplexityRoot.PossibleDuplicate.Existing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Existing(childComplexity), true
+	case "PossibleDuplicate.existingId":
+		if e.ComplexityRoot.PossibleDuplicate.ExistingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.ExistingID(childComplexity), true
+	case "PossibleDuplicate.id":
+		if e.ComplexityRoot.PossibleDuplicate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.ID(childComplexity), true
+	case "PossibleDuplicate.name":
+		if e.ComplexityRoot.PossibleDuplicate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Name(childComplexity), true
+	case "PossibleDuplicate.path":
+		if e.ComplexityRoot.PossibleDuplicate.Path == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Path(childComplexity), true
+	case "PossibleDuplicate.reason":
+		if e.ComplexityRoot.PossibleDuplicate.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Reason(childComplexity), true
+	case "PossibleDuplicate.score":
+		if e.ComplexityRoot.PossibleDuplicate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PossibleDuplicate.Score(childComplexity), true
+
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -1746,6 +1986,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+	case "Query.possibleDuplicates":
+		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
+			break
+		}
+
+		args, err := ec.field_Query_possibleDuplicates_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PossibleDuplicates(childComplexity, args["id"].(string), args["first"].(*int)), true
+	case "Query.relationTypes":
+		if e.ComplexityRoot.Query.RelationTypes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.RelationTypes(childComplexity), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -1789,7 +2046,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(*string), args["from"].(*string), args["to"].(*string), args["first"].(*int)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["id"].(*string), args["from"].(*string), args["to"].(*string), args["first"].(*int), args["direct"].(*bool)), true
 	case "Query.topics":
 		if e.ComplexityRoot.Query.Topics == nil {
 			break
@@ -1833,6 +2090,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relation.Type(childComplexity), true
 
+	case "RelationConnection.edges":
+		if e.ComplexityRoot.RelationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.Edges(childComplexity), true
+	case "RelationConnection.pageInfo":
+		if e.ComplexityRoot.RelationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.PageInfo(childComplexity), true
+	case "RelationConnection.totalCount":
+		if e.ComplexityRoot.RelationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationConnection.TotalCount(childComplexity), true
+
+	case "RelationEdge.cursor":
+		if e.ComplexityRoot.RelationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Cursor(childComplexity), true
+	case "RelationEdge.node":
+		if e.ComplexityRoot.RelationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEdge.Node(childComplexity), true
+
+	case "RelationProperty.description":
+		if e.ComplexityRoot.RelationProperty.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Description(childComplexity), true
+	case "RelationProperty.name":
+		if e.ComplexityRoot.RelationProperty.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Name(childComplexity), true
+	case "RelationProperty.required":
+		if e.ComplexityRoot.RelationProperty.Required == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Required(childComplexity), true
+	case "RelationProperty.type":
+		if e.ComplexityRoot.RelationProperty.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Type(childComplexity), true
+	case "RelationProperty.values":
+		if e.ComplexityRoot.RelationProperty.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationProperty.Values(childComplexity), true
+
+	case "RelationType.description":
+		if e.ComplexityRoot.RelationType.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Description(childComplexity), true
+	case "RelationType.from":
+		if e.ComplexityRoot.RelationType.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.From(childComplexity), true
+	case "RelationType.name":
+		if e.ComplexityRoot.RelationType.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Name(childComplexity), true
+	case "RelationType.properties":
+		if e.ComplexityRoot.RelationType.Properties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.Properties(childComplexity), true
+	case "RelationType.sameKind":
+		if e.ComplexityRoot.RelationType.SameKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.SameKind(childComplexity), true
+	case "RelationType.to":
+		if e.ComplexityRoot.RelationType.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationType.To(childComplexity), true
+
 	case "Representation.citations":
 		if e.ComplexityRoot.Representation.Citations == nil {
 			break
@@ -1871,6 +2228,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
+	case "SimilarEntity.entity":
+		if e.ComplexityRoot.SimilarEntity.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.Entity(childComplexity), true
+	case "SimilarEntity.id":
+		if e.ComplexityRoot.SimilarEntity.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.ID(childComplexity), true
+	case "SimilarEntity.reason":
+		if e.ComplexityRoot.SimilarEntity.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.Reason(childComplexity), true
+	case "SimilarEntity.score":
+		if e.ComplexityRoot.SimilarEntity.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SimilarEntity.Score(childComplexity), true
+
+	case "Source.entities":
+		if e.ComplexityRoot.Source.Entities == nil {
+			break
+		}
+
+		args, err := ec.field_Source_entities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Entities(childComplexity, args["kinds"].([]model.EntityKind), args["first"].(*int), args["after"].(*string)), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -1889,6 +2282,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.Publisher(childComplexity), true
+	case "Source.relations":
+		if e.ComplexityRoot.Source.Relations == nil {
+			break
+		}
+
+		args, err := ec.field_Source_relations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["types"].([]string), args["first"].(*int), args["after"].(*string)), true
 	case "Source.text":
 		if e.ComplexityRoot.Source.Text == nil {
 			break
@@ -1952,6 +2356,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Relations(childComplexity), true
+
+	case "TimelineEntry.direct":
+		if e.ComplexityRoot.TimelineEntry.Direct == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Direct(childComplexity), true
+	case "TimelineEntry.meeting":
+		if e.ComplexityRoot.TimelineEntry.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Meeting(childComplexity), true
+	case "TimelineEntry.via":
+		if e.ComplexityRoot.TimelineEntry.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEntry.Via(childComplexity), true
+
+	case "TimelineVia.relation":
+		if e.ComplexityRoot.TimelineVia.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineVia.Relation(childComplexity), true
+	case "TimelineVia.through":
+		if e.ComplexityRoot.TimelineVia.Through == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineVia.Through(childComplexity), true
+	case "TimelineVia.way":
+		if e.ComplexityRoot.TimelineVia.Way == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineVia.Way(childComplexity), true
 
 	case "Topic.aliases":
 		if e.ComplexityRoot.Topic.Aliases == nil {
@@ -2033,6 +2475,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TopicEdge.Node(childComplexity), true
 
+	case "UndoMergeResult.into":
+		if e.ComplexityRoot.UndoMergeResult.Into == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Into(childComplexity), true
+	case "UndoMergeResult.removed":
+		if e.ComplexityRoot.UndoMergeResult.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Removed(childComplexity), true
+	case "UndoMergeResult.restored":
+		if e.ComplexityRoot.UndoMergeResult.Restored == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Restored(childComplexity), true
+	case "UndoMergeResult.written":
+		if e.ComplexityRoot.UndoMergeResult.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UndoMergeResult.Written(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2043,6 +2510,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CitationInput", ec.unmarshalInputCitationInput),
+			graphql.NewInputUnmarshaler("CitedByFilter", ec.unmarshalInputCitedByFilter),
 			graphql.NewInputUnmarshaler("CountryListFilter", ec.unmarshalInputCountryListFilter),
 			graphql.NewInputUnmarshaler("CountrySort", ec.unmarshalInputCountrySort),
 			graphql.NewInputUnmarshaler("CountryWhere", ec.unmarshalInputCountryWhere),
@@ -2152,6 +2620,27 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../cited.graphqls", Input: `# What one source says: the entities and relations its quotes support, a page at a time, and the
+# citedBy filter of the entity lists (schema.graphqls).
+
+extend type Source {
+  "The entities with a citation from this source, by id; ` + "`" + `kinds` + "`" + ` keeps those kinds. At most ` + "`" + `first` + "`" + ` (<= 100) a page."
+  entities(kinds: [EntityKind!], first: Int = 20, after: String): EntityConnection!
+  "The relations with a citation from this source, by type, from and to; ` + "`" + `types` + "`" + ` keeps those types. At most ` + "`" + `first` + "`" + ` (<= 100) a page."
+  relations(types: [String!], first: Int = 20, after: String): RelationConnection!
+}
+
+type EntityEdge { cursor: String! node: Entity! }
+type EntityConnection { edges: [EntityEdge!]! pageInfo: PageInfo! totalCount: Int! }
+type RelationEdge { cursor: String! node: Relation! }
+type RelationConnection { edges: [RelationEdge!]! pageInfo: PageInfo! totalCount: Int! }
+
+"Entities with a citation from a source: ` + "`" + `eq` + "`" + ` that source, ` + "`" + `in` + "`" + ` one of those (an empty list matches nothing)."
+input CitedByFilter {
+  eq: ID
+  in: [ID!]
+}
+`, BuiltIn: false},
 	{Name: "../cypher.graphqls", Input: `"The answer to an ad hoc Cypher statement."
 type CypherResult {
   "The statement's column names, in order."
@@ -2182,10 +2671,59 @@ extend type Query {
   schema commands, CALL ... IN TRANSACTIONS, procedures other than db.labels,
   db.relationshipTypes, db.propertyKeys, db.schema.*, db.index.fulltext.query*, and several
   statements at once (CYPHER_FORBIDDEN); invalid Cypher (CYPHER_SYNTAX, with line and column in
-  the error's extensions); statements that run longer than the server's Cypher timeout
-  (CYPHER_TIMEOUT). On the embedded store: CYPHER_UNSUPPORTED.
+  the error's extensions); loops inside one row that Neo4j could not stop: reduce(), range()
+  outside UNWIND unless its bounds are literals giving at most 100,000 elements, an iteration
+  inside another (CYPHER_UNBOUNDED, with line and column); statements that run longer than the
+  server's Cypher timeout (CYPHER_TIMEOUT) or need more memory than Neo4j allows one transaction
+  (COST_LIMIT). While other analysts' statements hold every analyst slot: CYPHER_BUSY, try again
+  shortly. On the embedded store: CYPHER_UNSUPPORTED.
   """
   cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
+}
+`, BuiltIn: false},
+	{Name: "../duplicates.graphqls", Input: `# Possible duplicates: what an import (or its dry run) creates that resembles a stored entity.
+# The finder is internal/kg/duplicates.go; docs/merging.md says what to do about one.
+
+"A new entity of an imported bundle that resembles a stored entity of its kind: check it, and merge the two (mergeEntities) if they are one."
+type PossibleDuplicate {
+  "Where in the bundle, e.g. ` + "`" + `entities[3]` + "`" + `."
+  path: String!
+  "The id the new entity gets."
+  id: ID!
+  name: String!
+  "The stored entity it resembles (null if it is gone since)."
+  existing: Entity
+  existingId: ID!
+  "How alike, from 0.5 (possible) to 1; from 0.85 on a strong match."
+  score: Float!
+  "Why, for a person to read: \"Ken is a nickname of Kenneth\"."
+  reason: String!
+}
+
+extend type ImportReport {
+  "The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same."
+  duplicates: [PossibleDuplicate!]!
+  "New entities not looked up (an import looks up at most 200)."
+  duplicatesUnchecked: Int!
+}
+
+"A stored entity that may be the same as another, with how alike they are and why."
+type SimilarEntity {
+  id: ID!
+  "The entity (null if it is gone since)."
+  entity: Entity
+  "From 0.5 (possible) to 1; from 0.85 on a strong match."
+  score: Float!
+  reason: String!
+}
+
+extend type Query {
+  """
+  The stored entities of the same kind that the entity ` + "`" + `id` + "`" + ` may be the same as (the duplicate
+  finder over search: names, aliases, initials, nicknames, titles, acronyms), best first; at most
+  ` + "`" + `first` + "`" + ` (at most 20). Merge the ones that are (mergeEntities). Empty for an unknown id.
+  """
+  possibleDuplicates(id: ID!, first: Int = 5): [SimilarEntity!]!
 }
 `, BuiltIn: false},
 	{Name: "../explore.graphqls", Input: `"""
@@ -2241,14 +2779,103 @@ extend type Query {
   """
   Meetings in date order (partial dates as their string sorts: "2022" before "2022-07"), undated
   last, then by name; at most ` + "`" + `first` + "`" + ` (at most 100). With ` + "`" + `id` + "`" + `, the meetings that entity took part
-  in: directly (any relation to the meeting); a person also through the organizations it holds
-  positions in (their REPRESENTED_AT); a country also through its delegations (the ` + "`" + `delegation` + "`" + ` of
-  ATTENDED and REPRESENTED_AT) and the organizations that belong to it; a dialogue also through
-  the dialogues that are part of it. ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep meetings whose date can fall within them,
-  compared at the precision both have (` + "`" + `from: "2022-07"` + "`" + ` keeps a meeting dated "2022"); with either
-  bound, undated meetings are left out.
+  in, each with every way it did (` + "`" + `via` + "`" + `): directly (any relation between it and the meeting); a
+  person also through the organizations it holds positions in (their REPRESENTED_AT); a country
+  also through its delegations (the ` + "`" + `delegation` + "`" + ` of ATTENDED and REPRESENTED_AT) and the
+  organizations that belong to it; a dialogue also through the dialogues that are part of it.
+  ` + "`" + `direct: true` + "`" + ` keeps only the meetings it took part in directly: those a source puts it at.
+  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` keep meetings whose date can fall within them, compared at the precision both
+  have (` + "`" + `from: "2022-07"` + "`" + ` keeps a meeting dated "2022"); with either bound, undated meetings are
+  left out.
   """
-  timeline(id: ID, from: Date, to: Date, first: Int = 50): [Meeting!]!
+  timeline(id: ID, from: Date, to: Date, first: Int = 50, direct: Boolean = false): [TimelineEntry!]!
+}
+
+"A meeting of a timeline, and how the entity the timeline is for took part in it."
+type TimelineEntry {
+  meeting: Meeting!
+  "Every way the entity took part, direct ways first; empty in a timeline of every meeting."
+  via: [TimelineVia!]!
+  "True when a source puts the entity at the meeting itself (a DIRECT way)."
+  direct: Boolean!
+}
+
+"How an entity takes part in a meeting of its timeline."
+enum TimelineWay {
+  "A relation between the entity and the meeting (ATTENDED, REPRESENTED_AT, SESSION_OF, HELD_IN, ...), or the meeting itself."
+  DIRECT
+  "An organization the person holds a position in, or that belongs to the country, was represented."
+  ORGANIZATION
+  "A member of the country's delegation attended, or was represented."
+  DELEGATION
+  "The meeting is a session of a dialogue that is part of the dialogue."
+  DIALOGUE
+}
+
+"One way an entity took part in a meeting."
+type TimelineVia {
+  way: TimelineWay!
+  """
+  The relation that makes it: for DIRECT the relation between the entity and the meeting (null for
+  a meeting's own timeline); else the REPRESENTED_AT, ATTENDED or SESSION_OF of ` + "`" + `through` + "`" + `.
+  """
+  relation: String
+  "The organization, the member of the delegation or the part of the dialogue it goes through; null for DIRECT."
+  through: Entity
+
+}
+`, BuiltIn: false},
+	{Name: "../merge.graphqls", Input: `# Merging entities that turn out to be one (editor). docs/merging.md.
+
+"What a merge did."
+type MergeResult {
+  "The survivor, as the merge left it."
+  into: Entity!
+  "The ids merged into it: from now on they resolve to it (` + "`" + `node` + "`" + `, ` + "`" + `entity` + "`" + `, ids in later bundles)."
+  merged: [ID!]!
+  "Relations moved onto the survivor, or joined with one it had."
+  moved: Int!
+  "Relations dropped because they would join the survivor to itself; the audit record keeps them."
+  dropped: Int!
+}
+
+extend type Mutation {
+  """
+  Merges the entities ` + "`" + `from` + "`" + ` into ` + "`" + `into` + "`" + ` (of the same kind), all or nothing: ` + "`" + `into` + "`" + ` takes their
+  names as aliases, their citations, the values it lacks (where both give one, its own stays shown
+  and theirs is kept in the audit record) and their relations; they are deleted, and their ids
+  resolve to ` + "`" + `into` + "`" + ` from then on. Audited with ` + "`" + `reason` + "`" + `: one MERGE_ENTITIES change per merged
+  entity, whose ` + "`" + `detail` + "`" + ` holds everything the merge changed as it was, enough to undo it. Unknown
+  ids fail with NOT_FOUND, bad arguments with BAD_USER_INPUT; both change nothing.
+  """
+  mergeEntities(into: ID!, from: [ID!]!, reason: String!): MergeResult!
+
+  """
+  Undoes the merge a MERGE_ENTITIES change recorded (any of its changes: ` + "`" + `changes(entity:)` + "`" + ` of the
+  survivor or a merged id lists them): the survivor and the merged entities as they were, their
+  relations as they were, the merged ids theirs again. Refused with CONFLICT once anything else
+  was written to the survivor since (merges undone since aside): that would be lost. Audited with
+  ` + "`" + `reason` + "`" + ` (UNDO_MERGE). A change that is no merge fails with BAD_USER_INPUT, an unknown one with
+  NOT_FOUND; both change nothing.
+  """
+  undoMerge(change: ID!, reason: String!): UndoMergeResult!
+}
+
+"What undoing a merge did."
+type UndoMergeResult {
+  "The survivor, as it was before the merge."
+  into: Entity!
+  "The merged ids, entities of their own again."
+  restored: [ID!]!
+  "Relations the merge had moved onto the survivor, removed from it."
+  removed: Int!
+  "Relations of the survivor and the restored entities written back as they were."
+  written: Int!
+}
+
+extend type Change {
+  "What undoing the change needs, as JSON, when the summary cannot hold it: for MERGE_ENTITIES the survivor, the merged entities and every relation of theirs as they were. Null for most changes."
+  detail: JSON
 }
 `, BuiltIn: false},
 	{Name: "../mutation.graphqls", Input: `# Writes: cited facts, bulk import, and the audit trail. Every mutation needs an API key with role
@@ -2332,7 +2959,7 @@ type Change {
   at: String!
   "Who: the role and a fingerprint of the API key, e.g. ` + "`" + `editor:3f2a9c1b` + "`" + `."
   actor: String!
-  "ADD_SOURCE, UPSERT_ENTITY, ADD_RELATION, REMOVE_RELATION, DELETE_ENTITY or IMPORT."
+  "ADD_SOURCE, UPSERT_ENTITY, ADD_RELATION, REMOVE_RELATION, DELETE_ENTITY, IMPORT or MERGE_ENTITIES."
   action: String!
   "The entity or source changed (for a relation, its from); null for the summary of an import."
   entity: ID
@@ -2365,6 +2992,41 @@ type Mutation {
 extend type Query {
   "The audit trail, newest first: every change, or those that touched ` + "`" + `entity` + "`" + ` (at either end of a relation)."
   changes(entity: ID, first: Int = 20, after: String): ChangeConnection!
+}
+`, BuiltIn: false},
+	{Name: "../relationtypes.graphqls", Input: `# The graph's vocabulary: the relation types, with the kinds each joins and the properties it
+# carries, from the one declaration in internal/kg (schema.go). docs/relation-types.md lists the same.
+
+"A type of relation: which kinds of entity it joins, what it means, and the properties it carries."
+type RelationType {
+  "UPPER_SNAKE verb, e.g. ` + "`" + `HOLDS_POSITION` + "`" + `."
+  name: String!
+  description: String!
+  "The kinds a relation of this type may go from."
+  from: [EntityKind!]!
+  "The kinds it may go to."
+  to: [EntityKind!]!
+  "True when both ends must be of the same kind (PART_OF)."
+  sameKind: Boolean!
+  "The properties that mean something on this type: its own first, then the dates any relation may carry."
+  properties: [RelationProperty!]!
+}
+
+"A property a relation may carry."
+type RelationProperty {
+  name: String!
+  "String (not empty), Boolean, Date (ISO 8601, possibly partial), CountryCode (ISO 3166-1 alpha-2) or AttendanceRole."
+  type: String!
+  "A relation of the type must have it."
+  required: Boolean!
+  description: String!
+  "The values it may take, when they are few (AttendanceRole); null otherwise."
+  values: [String!]
+}
+
+extend type Query {
+  "Every relation type the graph knows, by name."
+  relationTypes: [RelationType!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema.graphqls", Input: `"""
@@ -2671,6 +3333,8 @@ input PersonWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   "People holding a position in these organizations."
   organizations: OrganizationListFilter
   "People who attended these meetings."
@@ -2685,6 +3349,8 @@ input OrganizationWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   acronym: StringFilter
   classification: StringFilter
   country: CountryWhere
@@ -2703,6 +3369,8 @@ input CountryWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   code: StringFilter
   AND: [CountryWhere!]
   OR: [CountryWhere!]
@@ -2714,6 +3382,8 @@ input PlaceWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   country: CountryWhere
   AND: [PlaceWhere!]
   OR: [PlaceWhere!]
@@ -2725,6 +3395,8 @@ input MeetingWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   date: DateFilter
   ordinal: IntFilter
   place: PlaceWhere
@@ -2744,6 +3416,8 @@ input DialogueWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   acronym: StringFilter
   established: DateFilter
   parent: DialogueWhere
@@ -2762,6 +3436,8 @@ input InitiativeWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   supports: DialogueListFilter
   topics: TopicListFilter
   "Initiatives that were the outcome of these meetings."
@@ -2776,6 +3452,8 @@ input TopicWhere {
   name: StringFilter
   aliases: StringListFilter
   description: StringFilter
+  "Those with a citation from these sources: what a source says about them."
+  citedBy: CitedByFilter
   AND: [TopicWhere!]
   OR: [TopicWhere!]
   NOT: TopicWhere
@@ -2826,7 +3504,7 @@ type Query {
   node(id: ID!): Node
   "The entity with this id, or null."
   entity(id: ID!): Entity
-  "Entities best matching ` + "`" + `query` + "`" + ` (case- and accent-insensitive, names, aliases and acronyms), best first."
+  "Entities best matching ` + "`" + `query` + "`" + ` (case- and accent-insensitive, over names, aliases, acronyms and the titles of the positions people hold), best first."
   search(query: String!, kinds: [EntityKind!], first: Int = 10): [SearchHit!]!
 
   people(where: PersonWhere, sort: [PersonSort!], first: Int = 20, after: String): PersonConnection!
@@ -2877,6 +3555,8 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_entity(ctx, field)
 	case "summary":
 		return ec.fieldContext_Change_summary(ctx, field)
+	case "detail":
+		return ec.fieldContext_Change_detail(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
@@ -3029,6 +3709,28 @@ func (ec *executionContext) childFields_DialogueEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DialogueEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_EntityConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_EntityConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_EntityConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_EntityEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_EntityEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "path":
@@ -3049,6 +3751,10 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_unchanged(ctx, field)
 	case "errors":
 		return ec.fieldContext_ImportReport_errors(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_ImportReport_duplicates(ctx, field)
+	case "duplicatesUnchecked":
+		return ec.fieldContext_ImportReport_duplicatesUnchecked(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
@@ -3155,6 +3861,20 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 		return ec.fieldContext_MeetingEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "into":
+		return ec.fieldContext_MergeResult_into(ctx, field)
+	case "merged":
+		return ec.fieldContext_MergeResult_merged(ctx, field)
+	case "moved":
+		return ec.fieldContext_MergeResult_moved(ctx, field)
+	case "dropped":
+		return ec.fieldContext_MergeResult_dropped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MergeResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3363,6 +4083,26 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
 
+func (ec *executionContext) childFields_PossibleDuplicate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "path":
+		return ec.fieldContext_PossibleDuplicate_path(ctx, field)
+	case "id":
+		return ec.fieldContext_PossibleDuplicate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_PossibleDuplicate_name(ctx, field)
+	case "existing":
+		return ec.fieldContext_PossibleDuplicate_existing(ctx, field)
+	case "existingId":
+		return ec.fieldContext_PossibleDuplicate_existingId(ctx, field)
+	case "score":
+		return ec.fieldContext_PossibleDuplicate_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_PossibleDuplicate_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PossibleDuplicate", field.Name)
+}
+
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -3377,6 +4117,62 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_citations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationProperty(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RelationProperty_name(ctx, field)
+	case "type":
+		return ec.fieldContext_RelationProperty_type(ctx, field)
+	case "required":
+		return ec.fieldContext_RelationProperty_required(ctx, field)
+	case "description":
+		return ec.fieldContext_RelationProperty_description(ctx, field)
+	case "values":
+		return ec.fieldContext_RelationProperty_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationProperty", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_RelationType_name(ctx, field)
+	case "description":
+		return ec.fieldContext_RelationType_description(ctx, field)
+	case "from":
+		return ec.fieldContext_RelationType_from(ctx, field)
+	case "to":
+		return ec.fieldContext_RelationType_to(ctx, field)
+	case "sameKind":
+		return ec.fieldContext_RelationType_sameKind(ctx, field)
+	case "properties":
+		return ec.fieldContext_RelationType_properties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationType", field.Name)
 }
 
 func (ec *executionContext) childFields_Representation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3403,6 +4199,20 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
+func (ec *executionContext) childFields_SimilarEntity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_SimilarEntity_id(ctx, field)
+	case "entity":
+		return ec.fieldContext_SimilarEntity_entity(ctx, field)
+	case "score":
+		return ec.fieldContext_SimilarEntity_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_SimilarEntity_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SimilarEntity", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3417,6 +4227,10 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_url(ctx, field)
 	case "text":
 		return ec.fieldContext_Source_text(ctx, field)
+	case "entities":
+		return ec.fieldContext_Source_entities(ctx, field)
+	case "relations":
+		return ec.fieldContext_Source_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -3451,6 +4265,30 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_relations(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meeting":
+		return ec.fieldContext_TimelineEntry_meeting(ctx, field)
+	case "via":
+		return ec.fieldContext_TimelineEntry_via(ctx, field)
+	case "direct":
+		return ec.fieldContext_TimelineEntry_direct(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineVia(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "way":
+		return ec.fieldContext_TimelineVia_way(ctx, field)
+	case "relation":
+		return ec.fieldContext_TimelineVia_relation(ctx, field)
+	case "through":
+		return ec.fieldContext_TimelineVia_through(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineVia", field.Name)
 }
 
 func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3493,6 +4331,20 @@ func (ec *executionContext) childFields_TopicEdge(ctx context.Context, field gra
 		return ec.fieldContext_TopicEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TopicEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UndoMergeResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "into":
+		return ec.fieldContext_UndoMergeResult_into(ctx, field)
+	case "restored":
+		return ec.fieldContext_UndoMergeResult_restored(ctx, field)
+	case "removed":
+		return ec.fieldContext_UndoMergeResult_removed(ctx, field)
+	case "written":
+		return ec.fieldContext_UndoMergeResult_written(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UndoMergeResult", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3803,6 +4655,36 @@ func (ec *executionContext) field_Mutation_importBundle_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_mergeEntities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "into",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["into"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeRelation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3830,6 +4712,28 @@ func (ec *executionContext) field_Mutation_removeRelation_args(ctx context.Conte
 		return nil, err
 	}
 	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_undoMerge_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "change",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["change"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -4435,6 +5339,28 @@ func (ec *executionContext) field_Query_places_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_possibleDuplicates_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4584,6 +5510,14 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "direct",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direct"] = arg4
 	return args, nil
 }
 
@@ -4622,6 +5556,66 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Source_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -5016,6 +6010,29 @@ func (ec *executionContext) _Change_summary(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Change_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
+}
+
+func (ec *executionContext) _Change_detail(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_detail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Detail(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_detail(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, false, "JSON")
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
@@ -6234,6 +7251,148 @@ func (ec *executionContext) fieldContext_DialogueEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
+			return ec.marshalNEntityEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EntityEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EntityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _EntityEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EntityEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportError_path(ctx context.Context, field graphql.CollectedField, obj *model.ImportError) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6379,6 +7538,61 @@ func (ec *executionContext) fieldContext_ImportReport_errors(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PossibleDuplicate) graphql.Marshaler {
+			return ec.marshalNPossibleDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PossibleDuplicate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportReport_duplicatesUnchecked(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_duplicatesUnchecked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DuplicatesUnchecked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_duplicatesUnchecked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Initiative_id(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
@@ -7349,6 +8563,107 @@ func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _MergeResult_into(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_into(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Into, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_into(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MergeResult_merged(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_merged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Merged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_merged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MergeResult_moved(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_moved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Moved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_moved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MergeResult_dropped(ctx context.Context, field graphql.CollectedField, obj *model.MergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MergeResult_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MergeResult_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MergeResult", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Mutation_addSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7613,6 +8928,94 @@ func (ec *executionContext) fieldContext_Mutation_importBundle(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importBundle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_mergeEntities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().MergeEntities(ctx, fc.Args["into"].(string), fc.Args["from"].([]string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+			return ec.marshalNMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_mergeEntities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_undoMerge(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_undoMerge(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UndoMerge(ctx, fc.Args["change"].(string), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UndoMergeResult) graphql.Marshaler {
+			return ec.marshalNUndoMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐUndoMergeResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_undoMerge(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UndoMergeResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_undoMerge_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9406,6 +10809,176 @@ func (ec *executionContext) fieldContext_Position_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _PossibleDuplicate_path(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_path(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Path(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_path(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "String")
+}
+
+func (ec *executionContext) _PossibleDuplicate_id(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "ID")
+}
+
+func (ec *executionContext) _PossibleDuplicate_name(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "String")
+}
+
+func (ec *executionContext) _PossibleDuplicate_existing(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_existing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Existing(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_existing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PossibleDuplicate",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PossibleDuplicate_existingId(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_existingId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExistingID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_existingId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "ID")
+}
+
+func (ec *executionContext) _PossibleDuplicate_score(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "Float")
+}
+
+func (ec *executionContext) _PossibleDuplicate_reason(ctx context.Context, field graphql.CollectedField, obj *model.PossibleDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PossibleDuplicate_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PossibleDuplicate_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PossibleDuplicate", field, true, false, "String")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9984,6 +11557,50 @@ func (ec *executionContext) fieldContext_Query_cypher(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_possibleDuplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PossibleDuplicates(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SimilarEntity) graphql.Marshaler {
+			return ec.marshalNSimilarEntity2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_possibleDuplicates(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SimilarEntity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_possibleDuplicates_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_shortestPath(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10170,11 +11787,11 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(*string), fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["first"].(*int))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["id"].(*string), fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["first"].(*int), fc.Args["direct"].(*bool))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Meeting) graphql.Marshaler {
-			return ec.marshalNMeeting2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMeetingᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+			return ec.marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10187,7 +11804,7 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Meeting(ctx, field)
+			return ec.childFields_TimelineEntry(ctx, field)
 		},
 	}
 	defer func() {
@@ -10244,6 +11861,38 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_relationTypes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_relationTypes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().RelationTypes(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationType) graphql.Marshaler {
+			return ec.marshalNRelationType2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_relationTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationType(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10466,6 +12115,410 @@ func (ec *executionContext) fieldContext_Relation_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationProperty_name(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationProperty_type(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationProperty_required(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_required(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Required, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_required(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RelationProperty_description(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationProperty_values(ctx context.Context, field graphql.CollectedField, obj *model.RelationProperty) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationProperty_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationProperty_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationProperty", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationType_name(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationType_description(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationType_from(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _RelationType_to(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _RelationType_sameKind(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_sameKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SameKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_sameKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationType", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _RelationType_properties(ctx context.Context, field graphql.CollectedField, obj *model.RelationType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationType_properties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Properties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationProperty) graphql.Marshaler {
+			return ec.marshalNRelationProperty2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationPropertyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationType_properties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationType",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationProperty(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Representation_organization(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10649,6 +12702,107 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "Float")
 }
 
+func (ec *executionContext) _SimilarEntity_id(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarEntity", field, true, false, "ID")
+}
+
+func (ec *executionContext) _SimilarEntity_entity(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SimilarEntity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SimilarEntity_score(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarEntity", field, true, false, "Float")
+}
+
+func (ec *executionContext) _SimilarEntity_reason(ctx context.Context, field graphql.CollectedField, obj *model.SimilarEntity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SimilarEntity_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SimilarEntity_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SimilarEntity", field, true, false, "String")
+}
+
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10785,6 +12939,94 @@ func (ec *executionContext) _Source_text(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, true, false, "String")
+}
+
+func (ec *executionContext) _Source_entities(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().Entities(ctx, obj, fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+			return ec.marshalNEntityConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_entities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_relations(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Source().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Source_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
@@ -10988,6 +13230,171 @@ func (ec *executionContext) fieldContext_Subgraph_relations(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Relation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_meeting(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_via(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimelineVia) graphql.Marshaler {
+			return ec.marshalNTimelineVia2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineViaᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimelineVia(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TimelineEntry_direct(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineEntry_direct(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direct(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineEntry_direct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineEntry", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _TimelineVia_way(ctx context.Context, field graphql.CollectedField, obj *model.TimelineVia) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineVia_way(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Way(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.TimelineWay) graphql.Marshaler {
+			return ec.marshalNTimelineWay2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineWay(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineVia_way(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineVia", field, true, false, "TimelineWay")
+}
+
+func (ec *executionContext) _TimelineVia_relation(ctx context.Context, field graphql.CollectedField, obj *model.TimelineVia) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineVia_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineVia_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TimelineVia", field, true, false, "String")
+}
+
+func (ec *executionContext) _TimelineVia_through(ctx context.Context, field graphql.CollectedField, obj *model.TimelineVia) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TimelineVia_through(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Through(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TimelineVia_through(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TimelineVia",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -11324,6 +13731,107 @@ func (ec *executionContext) fieldContext_TopicEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UndoMergeResult_into(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_into(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Into, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_into(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UndoMergeResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UndoMergeResult_restored(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_restored(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Restored, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_restored(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "ID")
+}
+
+func (ec *executionContext) _UndoMergeResult_removed(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UndoMergeResult_written(ctx context.Context, field graphql.CollectedField, obj *model.UndoMergeResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UndoMergeResult_written(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Written, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UndoMergeResult_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -12448,6 +14956,55 @@ func UnmarshalCitationInput(ctx context.Context, raw any) (model.CitationInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCitedByFilter(ctx context.Context, obj any) (model.CitedByFilter, error) {
+	var it model.CitedByFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"eq", "in"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "eq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("eq"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Eq = data
+		case "in":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("in"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.In = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitedByFilter unmarshals raw into the CitedByFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitedByFilter(ctx context.Context, raw any) (model.CitedByFilter, error) {
+	var out model.CitedByFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitedByFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCountryListFilter(ctx context.Context, obj any) (model.CountryListFilter, error) {
 	var it model.CountryListFilter
 	if obj == nil {
@@ -12572,7 +15129,7 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "code", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "code", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -12608,6 +15165,13 @@ func (ec *executionContext) unmarshalInputCountryWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "code":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
 			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐStringFilter(ctx, v)
@@ -12868,7 +15432,7 @@ func (ec *executionContext) unmarshalInputDialogueWhere(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "acronym", "established", "parent", "countries", "topics", "initiatives", "meetings", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "acronym", "established", "parent", "countries", "topics", "initiatives", "meetings", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -12904,6 +15468,13 @@ func (ec *executionContext) unmarshalInputDialogueWhere(ctx context.Context, obj
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "acronym":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
 			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐStringFilter(ctx, v)
@@ -13241,7 +15812,7 @@ func (ec *executionContext) unmarshalInputInitiativeWhere(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "supports", "topics", "meetings", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "supports", "topics", "meetings", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -13277,6 +15848,13 @@ func (ec *executionContext) unmarshalInputInitiativeWhere(ctx context.Context, o
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "supports":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supports"))
 			data, err := ec.unmarshalODialogueListFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDialogueListFilter(ctx, v)
@@ -13551,7 +16129,7 @@ func (ec *executionContext) unmarshalInputMeetingWhere(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "date", "ordinal", "place", "dialogue", "attendees", "organizations", "initiatives", "topics", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "date", "ordinal", "place", "dialogue", "attendees", "organizations", "initiatives", "topics", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -13587,6 +16165,13 @@ func (ec *executionContext) unmarshalInputMeetingWhere(ctx context.Context, obj 
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
 			data, err := ec.unmarshalODateFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDateFilter(ctx, v)
@@ -13812,7 +16397,7 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "acronym", "classification", "country", "parent", "meetings", "people", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "acronym", "classification", "country", "parent", "meetings", "people", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -13848,6 +16433,13 @@ func (ec *executionContext) unmarshalInputOrganizationWhere(ctx context.Context,
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "acronym":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("acronym"))
 			data, err := ec.unmarshalOStringFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐStringFilter(ctx, v)
@@ -14045,7 +16637,7 @@ func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "organizations", "meetings", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "organizations", "meetings", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14081,6 +16673,13 @@ func (ec *executionContext) unmarshalInputPersonWhere(ctx context.Context, obj a
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "organizations":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organizations"))
 			data, err := ec.unmarshalOOrganizationListFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐOrganizationListFilter(ctx, v)
@@ -14194,7 +16793,7 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "country", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "country", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14230,6 +16829,13 @@ func (ec *executionContext) unmarshalInputPlaceWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "country":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("country"))
 			data, err := ec.unmarshalOCountryWhere2map(ctx, v)
@@ -14800,7 +17406,7 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "AND", "OR", "NOT"}
+	fieldsInOrder := [...]string{"id", "name", "aliases", "description", "citedBy", "AND", "OR", "NOT"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -14836,6 +17442,13 @@ func (ec *executionContext) unmarshalInputTopicWhere(ctx context.Context, obj an
 				return it, err
 			}
 			it["description"] = data
+		case "citedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citedBy"))
+			data, err := ec.unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["citedBy"] = data
 		case "AND":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("AND"))
 			data, err := ec.unmarshalOTopicWhere2ᚕmapᚄ(ctx, v)
@@ -15109,6 +17722,11 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		case "summary":
 			out.Values[i] = ec._Change_summary(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "detail":
+			out.Values[i] = ec._Change_detail(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -15637,6 +18255,87 @@ func (ec *executionContext) _DialogueEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var entityConnectionImplementors = []string{"EntityConnection"}
+
+func (ec *executionContext) _EntityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EntityConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityConnection")
+		case "edges":
+			out.Values[i] = ec._EntityConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._EntityConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._EntityConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityEdgeImplementors = []string{"EntityEdge"}
+
+func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EntityEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityEdge")
+		case "cursor":
+			out.Values[i] = ec._EntityEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._EntityEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var importErrorImplementors = []string{"ImportError"}
 
 func (ec *executionContext) _ImportError(ctx context.Context, sel ast.SelectionSet, obj *model.ImportError) graphql.Marshaler {
@@ -15703,6 +18402,16 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			}
 		case "errors":
 			out.Values[i] = ec._ImportReport_errors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicates":
+			out.Values[i] = ec._ImportReport_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicatesUnchecked":
+			out.Values[i] = ec._ImportReport_duplicatesUnchecked(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16071,6 +18780,54 @@ func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var mergeResultImplementors = []string{"MergeResult"}
+
+func (ec *executionContext) _MergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.MergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MergeResult")
+		case "into":
+			out.Values[i] = ec._MergeResult_into(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "merged":
+			out.Values[i] = ec._MergeResult_merged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moved":
+			out.Values[i] = ec._MergeResult_moved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._MergeResult_dropped(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -16128,6 +18885,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importBundle":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importBundle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mergeEntities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_mergeEntities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undoMerge":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_undoMerge(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -16848,6 +19619,70 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var possibleDuplicateImplementors = []string{"PossibleDuplicate"}
+
+func (ec *executionContext) _PossibleDuplicate(ctx context.Context, sel ast.SelectionSet, obj *model.PossibleDuplicate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, possibleDuplicateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PossibleDuplicate")
+		case "path":
+			out.Values[i] = ec._PossibleDuplicate_path(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "id":
+			out.Values[i] = ec._PossibleDuplicate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._PossibleDuplicate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "existing":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PossibleDuplicate_existing(ctx, field, obj)
+				})
+		case "existingId":
+			out.Values[i] = ec._PossibleDuplicate_existingId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "score":
+			out.Values[i] = ec._PossibleDuplicate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._PossibleDuplicate_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -16945,6 +19780,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_cypher(ctx, field)
 				})
+		case "possibleDuplicates":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_possibleDuplicates(ctx, field)
+				})
 		case "shortestPath":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16980,6 +19821,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
+				})
+		case "relationTypes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_relationTypes(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -17049,6 +19896,198 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = ec._Relation_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationConnectionImplementors = []string{"RelationConnection"}
+
+func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationConnection")
+		case "edges":
+			out.Values[i] = ec._RelationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RelationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationEdgeImplementors = []string{"RelationEdge"}
+
+func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationEdge")
+		case "cursor":
+			out.Values[i] = ec._RelationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationPropertyImplementors = []string{"RelationProperty"}
+
+func (ec *executionContext) _RelationProperty(ctx context.Context, sel ast.SelectionSet, obj *model.RelationProperty) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationPropertyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationProperty")
+		case "name":
+			out.Values[i] = ec._RelationProperty_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "type":
+			out.Values[i] = ec._RelationProperty_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "required":
+			out.Values[i] = ec._RelationProperty_required(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._RelationProperty_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._RelationProperty_values(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationTypeImplementors = []string{"RelationType"}
+
+func (ec *executionContext) _RelationType(ctx context.Context, sel ast.SelectionSet, obj *model.RelationType) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationTypeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationType")
+		case "name":
+			out.Values[i] = ec._RelationType_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._RelationType_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._RelationType_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._RelationType_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sameKind":
+			out.Values[i] = ec._RelationType_sameKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "properties":
+			out.Values[i] = ec._RelationType_properties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17156,6 +20195,55 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var similarEntityImplementors = []string{"SimilarEntity"}
+
+func (ec *executionContext) _SimilarEntity(ctx context.Context, sel ast.SelectionSet, obj *model.SimilarEntity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, similarEntityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SimilarEntity")
+		case "id":
+			out.Values[i] = ec._SimilarEntity_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._SimilarEntity_entity(ctx, field, obj)
+				})
+		case "score":
+			out.Values[i] = ec._SimilarEntity_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._SimilarEntity_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sourceImplementors = []string{"Source", "Node"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *model.Source) graphql.Marshaler {
@@ -17170,33 +20258,45 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Source_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "publisher":
 			out.Values[i] = ec._Source_publisher(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "published":
 			out.Values[i] = ec._Source_published(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "url":
 			out.Values[i] = ec._Source_url(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "text":
 			out.Values[i] = ec._Source_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "entities":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_entities(ctx, field, obj)
+				})
+		case "relations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_relations(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17316,6 +20416,93 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineEntryImplementors = []string{"TimelineEntry"}
+
+func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineEntry")
+		case "meeting":
+			out.Values[i] = ec._TimelineEntry_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._TimelineEntry_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direct":
+			out.Values[i] = ec._TimelineEntry_direct(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var timelineViaImplementors = []string{"TimelineVia"}
+
+func (ec *executionContext) _TimelineVia(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineVia) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, timelineViaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TimelineVia")
+		case "way":
+			out.Values[i] = ec._TimelineVia_way(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relation":
+			out.Values[i] = ec._TimelineVia_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "through":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TimelineVia_through(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17458,6 +20645,54 @@ func (ec *executionContext) _TopicEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._TopicEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var undoMergeResultImplementors = []string{"UndoMergeResult"}
+
+func (ec *executionContext) _UndoMergeResult(ctx context.Context, sel ast.SelectionSet, obj *model.UndoMergeResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, undoMergeResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UndoMergeResult")
+		case "into":
+			out.Values[i] = ec._UndoMergeResult_into(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "restored":
+			out.Values[i] = ec._UndoMergeResult_restored(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._UndoMergeResult_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "written":
+			out.Values[i] = ec._UndoMergeResult_written(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18149,6 +21384,38 @@ func (ec *executionContext) marshalNEntity2ᚕgithubᚗcomᚋdiplographᚋdiplog
 	return ret
 }
 
+func (ec *executionContext) marshalNEntityConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityConnection(ctx context.Context, sel ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityConnection!")
+		return graphql.Null
+	}
+	return ec._EntityConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEntityEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EntityEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEntityEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityEdge(ctx context.Context, sel ast.SelectionSet, v *model.EntityEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityEdge!")
+		return graphql.Null
+	}
+	return ec._EntityEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityInput(ctx context.Context, v any) (model.EntityInput, error) {
 	res, err := ec.unmarshalInputEntityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -18162,6 +21429,36 @@ func (ec *executionContext) unmarshalNEntityKind2githubᚗcomᚋdiplographᚋdip
 
 func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, v any) ([]model.EntityKind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EntityKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEntityKind2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEntityKind2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EntityKind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityKind2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntityKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -18190,6 +21487,35 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNImportError2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐImportErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ImportError) graphql.Marshaler {
@@ -18438,6 +21764,14 @@ func (ec *executionContext) unmarshalNMeetingSort2map(ctx context.Context, v any
 func (ec *executionContext) unmarshalNMeetingWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputMeetingWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.MergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MergeResult!")
+		return graphql.Null
+	}
+	return ec._MergeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -18696,6 +22030,30 @@ func (ec *executionContext) marshalNPosition2ᚖgithubᚗcomᚋdiplographᚋdipl
 	return ec._Position(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPossibleDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PossibleDuplicate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPossibleDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPossibleDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐPossibleDuplicate(ctx context.Context, sel ast.SelectionSet, v *model.PossibleDuplicate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PossibleDuplicate!")
+		return graphql.Null
+	}
+	return ec._PossibleDuplicate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRelation2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18720,9 +22078,89 @@ func (ec *executionContext) marshalNRelation2ᚖgithubᚗcomᚋdiplographᚋdipl
 	return ec._Relation(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationConnection!")
+		return graphql.Null
+	}
+	return ec._RelationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationEdge2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationEdge!")
+		return graphql.Null
+	}
+	return ec._RelationEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationInput(ctx context.Context, v any) (model.RelationInput, error) {
 	res, err := ec.unmarshalInputRelationInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationProperty2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationProperty) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationProperty2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationProperty(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationProperty2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationProperty(ctx context.Context, sel ast.SelectionSet, v *model.RelationProperty) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationProperty!")
+		return graphql.Null
+	}
+	return ec._RelationProperty(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationType2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationType) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationType2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationType2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationType(ctx context.Context, sel ast.SelectionSet, v *model.RelationType) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationType!")
+		return graphql.Null
+	}
+	return ec._RelationType(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNRepresentation2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRepresentationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Representation) graphql.Marshaler {
@@ -18771,6 +22209,30 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋdiplographᚋdip
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSimilarEntity2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SimilarEntity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSimilarEntity2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntity(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSimilarEntity2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSimilarEntity(ctx context.Context, sel ast.SelectionSet, v *model.SimilarEntity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SimilarEntity!")
+		return graphql.Null
+	}
+	return ec._SimilarEntity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -18879,6 +22341,64 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋdiplographᚋdipl
 	return ec._Subgraph(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTimelineEntry2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineEntry2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineEntry(ctx context.Context, sel ast.SelectionSet, v *model.TimelineEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelineEntry!")
+		return graphql.Null
+	}
+	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTimelineVia2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineViaᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TimelineVia) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTimelineVia2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineVia(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTimelineVia2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineVia(ctx context.Context, sel ast.SelectionSet, v *model.TimelineVia) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TimelineVia!")
+		return graphql.Null
+	}
+	return ec._TimelineVia(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTimelineWay2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineWay(ctx context.Context, v any) (model.TimelineWay, error) {
+	var res model.TimelineWay
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTimelineWay2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTimelineWay(ctx context.Context, sel ast.SelectionSet, v model.TimelineWay) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNTopic2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Topic) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18943,6 +22463,14 @@ func (ec *executionContext) unmarshalNTopicSort2map(ctx context.Context, v any) 
 func (ec *executionContext) unmarshalNTopicWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputTopicWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUndoMergeResult2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐUndoMergeResult(ctx context.Context, sel ast.SelectionSet, v *model.UndoMergeResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UndoMergeResult!")
+		return graphql.Null
+	}
+	return ec._UndoMergeResult(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -19115,6 +22643,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOCitedByFilter2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitedByFilter(ctx context.Context, v any) (*model.CitedByFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCitedByFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -21,7 +22,7 @@ func (r *mutationResolver) AddSource(ctx context.Context, input model.SourceInpu
 	if err != nil {
 		return nil, inputError(err)
 	}
-	return &model.Source{S: s}, nil
+	return &model.Source{Source: s}, nil
 }
 
 // UpsertEntity is the resolver for the upsertEntity field.
@@ -37,7 +38,7 @@ func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.EntityI
 	if err != nil {
 		return nil, inputError(err)
 	}
-	return model.Wrap(e, model.NewBatch(r.Store, []*kg.Entity{e})), nil
+	return model.Wrap(e, loader.NewBatch(r.Store, []*kg.Entity{e})), nil
 }
 
 // AddRelation is the resolver for the addRelation field.
@@ -53,7 +54,7 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input model.Relation
 	if err != nil {
 		return nil, inputError(err)
 	}
-	return &model.Relation{R: rel, B: model.NewRelBatch(r.Store, []*kg.Relation{rel})}, nil
+	return &model.Relation{Rel: rel, Batch: loader.NewRelBatch(r.Store, []*kg.Relation{rel})}, nil
 }
 
 // RemoveRelation is the resolver for the removeRelation field.

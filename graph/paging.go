@@ -2,13 +2,14 @@ package graph
 
 import (
 	"context"
-
 	"encoding/base64"
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -49,6 +50,18 @@ func decodeCursor(after *string) (int, error) {
 	return 0, badInput("after is not a cursor this API issued: %q", *after)
 }
 
+// pageArgs checks a connection's paging arguments: the page size (def when first is null, see
+// limit) and the offset of the page's first item (after the cursor after).
+func pageArgs(first *int, after *string, def int) (n, offset int, err error) {
+	if n, err = limit(first, def); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = decodeCursor(after); err != nil {
+		return 0, 0, err
+	}
+	return n, offset, nil
+}
+
 // page is one page of a list field, ready to become a kind's Connection.
 type page struct {
 	nodes   []model.Entity
@@ -57,22 +70,24 @@ type page struct {
 	total   int
 }
 
-func pageInfo(offset, n int, more bool, cursors []string) *model.PageInfo {
+// pageCursors returns the cursors of a page of n items starting at offset, and its PageInfo;
+// more says whether items follow the page.
+func pageCursors(offset, n int, more bool) ([]string, *model.PageInfo) {
+	cursors := make([]string, n)
+	for i := range cursors {
+		cursors[i] = encodeCursor(offset + i)
+	}
 	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: offset > 0}
 	if n > 0 {
 		info.StartCursor, info.EndCursor = &cursors[0], &cursors[n-1]
 	}
-	return info
+	return cursors, info
 }
 
 // listPage runs a list field: checks paging arguments, compiles where and sort, and asks the store
 // for one page.
 func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]any, sort []map[string]any, first *int, after *string) (*page, error) {
-	n, err := limit(first, 20)
-	if err != nil {
-		return nil, err
-	}
-	offset, err := decodeCursor(after)
+	n, offset, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -82,34 +97,24 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	}
 	specs, total := connectionLookahead(ctx)
 	q := kg.ListQuery{Kind: kind, Where: f, Sort: compileSort(sort), Offset: offset, Limit: n, SkipTotal: !total,
-		Expand: model.Selects(specs)}
-	if n == 0 {
-		// Limit 0 would mean no limit: read one to learn whether any match lies ahead.
-		q.Limit, q.Expand = 1, nil
-	}
+		Expand: loader.Selects(specs)}
 	res, err := r.Store.ListEntities(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		res.Entities, res.More = nil, len(res.Entities) > 0
-	}
-	batch := model.NewBatch(r.Store, res.Entities)
+	batch := loader.NewBatch(r.Store, res.Entities)
 	if res.Expansion != nil {
 		batch.Prefill(specs, res.Expansion)
 	}
-	p := &page{nodes: batch.Entities(), total: res.Total}
-	for i := range p.nodes {
-		p.cursors = append(p.cursors, encodeCursor(offset+i))
-	}
-	p.info = pageInfo(offset, len(p.nodes), res.More, p.cursors)
+	p := &page{nodes: model.WrapAll(batch), total: res.Total}
+	p.cursors, p.info = pageCursors(offset, len(p.nodes), res.More)
 	return p, nil
 }
 
 // connectionLookahead reads the selections of the connection field resolving in ctx: the specs of
 // the relation fields its edges' nodes select (with what is read below them), and whether it asks
 // for totalCount, which costs a count of every match.
-func connectionLookahead(ctx context.Context) (specs []model.RelSpec, total bool) {
+func connectionLookahead(ctx context.Context) (specs []loader.RelSpec, total bool) {
 	if !graphql.HasOperationContext(ctx) {
 		return nil, true
 	}

@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -164,7 +165,7 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 		if err != nil || len(ss) == 0 || ss[0] == nil {
 			return nil, err
 		}
-		return &model.Source{S: ss[0]}, nil
+		return &model.Source{Source: ss[0]}, nil
 	}
 	return r.Query().Entity(ctx, id)
 }
@@ -177,9 +178,8 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 // Search is the resolver for the search field.
 func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error) {
 	n, err := limit(first, 10)
-	if err != nil || n == 0 {
-		// A store takes Limit 0 as no limit.
-		return []*model.SearchHit{}, err
+	if err != nil {
+		return nil, err
 	}
 	q := kg.SearchQuery{Text: query, Limit: n}
 	for _, k := range kinds {
@@ -193,7 +193,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	for i, h := range hits {
 		es[i] = h.Entity
 	}
-	batch := model.NewBatch(r.Store, es)
+	batch := loader.NewBatch(r.Store, es)
 	out := make([]*model.SearchHit, len(hits))
 	for i, h := range hits {
 		out[i] = &model.SearchHit{Entity: model.Wrap(h.Entity, batch), Score: h.Score}
@@ -291,11 +291,7 @@ func (r *queryResolver) Topics(ctx context.Context, where map[string]any, sort [
 
 // Sources is the resolver for the sources field.
 func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error) {
-	n, err := limit(first, 20)
-	if err != nil {
-		return nil, err
-	}
-	offset, err := decodeCursor(after)
+	n, offset, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -307,16 +303,11 @@ func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort 
 	if err != nil {
 		return nil, err
 	}
-	if n == 0 {
-		res.Sources = nil
-	}
-	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total}
-	cursors := make([]string, len(res.Sources))
+	cursors, info := pageCursors(offset, len(res.Sources), offset+len(res.Sources) < res.Total)
+	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total, PageInfo: info}
 	for i, s := range res.Sources {
-		cursors[i] = encodeCursor(offset + i)
-		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{S: s}})
+		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
 	}
-	conn.PageInfo = pageInfo(offset, len(res.Sources), offset+len(res.Sources) < res.Total, cursors)
 	return conn, nil
 }
 
@@ -349,6 +340,9 @@ func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Source returns SourceResolver implementation.
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+
 // Topic returns TopicResolver implementation.
 func (r *Resolver) Topic() TopicResolver { return &topicResolver{r} }
 
@@ -361,5 +355,6 @@ type (
 	personResolver       struct{ *Resolver }
 	placeResolver        struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
+	sourceResolver       struct{ *Resolver }
 	topicResolver        struct{ *Resolver }
 )

@@ -21,14 +21,15 @@ const (
 	dateOps
 	intOps
 	listOps
+	citedOps // CitedByFilter: eq and in over the sources of an entity's citations (a list)
 )
 
-// whereField says what one field of a *Where input filters on: an entity field with the
-// operators of its input type, or related entities (rel != nil).
+// whereField says what one entity (or source) field of a *Where input filters on: the field, with
+// the operators of its input type. Fields that filter on related entities are declared with the
+// relations (relations.go) and found in whereRels.
 type whereField struct {
 	field string
 	ops   opSet
-	rel   *relField
 }
 
 // relField is a filter on related entities: single (a `place: PlaceWhere` field, meaning some
@@ -49,6 +50,7 @@ func common(extra map[string]whereField) map[string]whereField {
 		"name":        {field: "name", ops: stringOps},
 		"aliases":     {field: "aliases", ops: listOps},
 		"description": {field: "description", ops: stringOps},
+		"citedBy":     {field: kg.FieldCitedBy, ops: citedOps},
 	}
 	for k, v := range extra {
 		m[k] = v
@@ -56,58 +58,26 @@ func common(extra map[string]whereField) map[string]whereField {
 	return m
 }
 
-func one(t string, dir kg.Direction, target kg.Kind) whereField {
-	return whereField{rel: &relField{types: []string{t}, dir: dir, target: string(target), single: true}}
-}
-
-func many(types []string, dir kg.Direction, target kg.Kind) whereField {
-	return whereField{rel: &relField{types: types, dir: dir, target: string(target)}}
-}
-
 var whereFields = map[string]map[string]whereField{
-	string(kg.KindPerson): common(map[string]whereField{
-		"organizations": many([]string{kg.RelHoldsPosition}, kg.Out, kg.KindOrganization),
-		"meetings":      many([]string{kg.RelAttended}, kg.Out, kg.KindMeeting),
-	}),
+	string(kg.KindPerson): common(nil),
 	string(kg.KindOrganization): common(map[string]whereField{
 		"acronym":        {field: kg.PropAcronym, ops: stringOps},
 		"classification": {field: kg.PropClassification, ops: stringOps},
-		"country":        one(kg.RelBelongsTo, kg.Out, kg.KindCountry),
-		"parent":         one(kg.RelPartOf, kg.Out, kg.KindOrganization),
-		"meetings":       many([]string{kg.RelRepresentedAt}, kg.Out, kg.KindMeeting),
-		"people":         many([]string{kg.RelHoldsPosition}, kg.In, kg.KindPerson),
 	}),
 	string(kg.KindCountry): common(map[string]whereField{
 		"code": {field: kg.PropCode, ops: stringOps},
 	}),
-	string(kg.KindPlace): common(map[string]whereField{
-		"country": one(kg.RelLocatedIn, kg.Out, kg.KindCountry),
-	}),
+	string(kg.KindPlace): common(nil),
 	string(kg.KindMeeting): common(map[string]whereField{
-		"date":          {field: kg.PropDate, ops: dateOps},
-		"ordinal":       {field: kg.PropOrdinal, ops: intOps},
-		"place":         one(kg.RelHeldIn, kg.Out, kg.KindPlace),
-		"dialogue":      one(kg.RelSessionOf, kg.Out, kg.KindDialogue),
-		"attendees":     many([]string{kg.RelAttended}, kg.In, kg.KindPerson),
-		"organizations": many([]string{kg.RelRepresentedAt}, kg.In, kg.KindOrganization),
-		"initiatives":   many(kg.OutcomeTypes, kg.Out, kg.KindInitiative),
-		"topics":        many([]string{kg.RelAddresses}, kg.Out, kg.KindTopic),
+		"date":    {field: kg.PropDate, ops: dateOps},
+		"ordinal": {field: kg.PropOrdinal, ops: intOps},
 	}),
 	string(kg.KindDialogue): common(map[string]whereField{
 		"acronym":     {field: kg.PropAcronym, ops: stringOps},
 		"established": {field: kg.PropEstablished, ops: dateOps},
-		"parent":      one(kg.RelPartOf, kg.Out, kg.KindDialogue),
-		"countries":   many([]string{kg.RelPartyTo}, kg.In, kg.KindCountry),
-		"topics":      many([]string{kg.RelAddresses}, kg.Out, kg.KindTopic),
-		"initiatives": many([]string{kg.RelSupports}, kg.In, kg.KindInitiative),
-		"meetings":    many([]string{kg.RelSessionOf}, kg.In, kg.KindMeeting),
 	}),
-	string(kg.KindInitiative): common(map[string]whereField{
-		"supports": many([]string{kg.RelSupports}, kg.Out, kg.KindDialogue),
-		"topics":   many([]string{kg.RelAddresses}, kg.Out, kg.KindTopic),
-		"meetings": many(kg.OutcomeTypes, kg.In, kg.KindMeeting),
-	}),
-	string(kg.KindTopic): common(nil),
+	string(kg.KindInitiative): common(nil),
+	string(kg.KindTopic):      common(nil),
 	sourceWhere: {
 		"id":        {field: "id", ops: idOps},
 		"title":     {field: "title", ops: stringOps},
@@ -189,19 +159,27 @@ func compilePlain(key string, where map[string]any) (*kg.Filter, error) {
 			f.Not = sub
 			continue
 		}
-		spec, ok := fields[name]
-		if !ok {
-			return nil, badInput("unknown filter field %q", name)
-		}
-		if spec.rel != nil {
-			conds, err := compileRel(spec.rel, asMap(val))
+		if rel := whereRels[key][name]; rel != nil {
+			conds, err := compileRel(rel, asMap(val))
 			if err != nil {
 				return nil, err
 			}
 			f.Rels = append(f.Rels, conds...)
 			continue
 		}
+		spec, ok := fields[name]
+		if !ok {
+			return nil, badInput("unknown filter field %q", name)
+		}
 		ops := asMap(val)
+		if spec.ops == citedOps {
+			sub, err := compileCitedBy(ops)
+			if err != nil {
+				return nil, err
+			}
+			f.And = append(f.And, sub...)
+			continue
+		}
 		for _, opName := range sortedKeys(ops) {
 			v := ops[opName]
 			if v == nil {
@@ -219,6 +197,45 @@ func compilePlain(key string, where map[string]any) (*kg.Filter, error) {
 		}
 	}
 	return f, nil
+}
+
+// compileCitedBy turns a CitedByFilter into filters on kg.FieldCitedBy, a list: eq is one source
+// among those of the citations; in is one of several (none for an empty list).
+func compileCitedBy(ops map[string]any) ([]*kg.Filter, error) {
+	includes := func(v any) (*kg.Filter, error) {
+		id, ok := v.(string)
+		if !ok {
+			return nil, badInput("citedBy takes source ids, not %v", v)
+		}
+		return &kg.Filter{Conds: []kg.Cond{{Field: kg.FieldCitedBy, Op: kg.OpIncludes, Value: id}}}, nil
+	}
+	var out []*kg.Filter
+	if v := ops["eq"]; v != nil {
+		f, err := includes(v)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	if v, ok := ops["in"]; ok && v != nil {
+		list, ok := v.([]any)
+		if !ok {
+			return nil, badInput("citedBy.in takes a list")
+		}
+		oneOf := &kg.Filter{}
+		for _, x := range list {
+			f, err := includes(x)
+			if err != nil {
+				return nil, err
+			}
+			oneOf.Or = append(oneOf.Or, f)
+		}
+		if len(list) == 0 { // matches nothing, as every other in: []
+			oneOf.Conds = []kg.Cond{{Field: "id", Op: kg.OpIn, Value: []any{}}}
+		}
+		out = append(out, oneOf)
+	}
+	return out, nil
 }
 
 func compileRel(rel *relField, val map[string]any) ([]kg.RelCond, error) {

@@ -80,8 +80,9 @@ func relationOf(in model.RelationInput) (*kg.Relation, error) {
 }
 
 // importReport turns a kg report into the API's.
-func importReport(rep *kg.ImportReport) *model.ImportReport {
-	out := &model.ImportReport{Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged, Errors: []*model.ImportError{}}
+func (r *Resolver) importReport(rep *kg.ImportReport) *model.ImportReport {
+	out := &model.ImportReport{Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged, Errors: []*model.ImportError{},
+		Duplicates: model.NewPossibleDuplicates(r.Store, rep.Duplicates), DuplicatesUnchecked: rep.DuplicatesUnchecked}
 	for _, p := range rep.Problems {
 		out.Errors = append(out.Errors, &model.ImportError{Path: p.Path, Message: p.Message})
 	}
@@ -95,50 +96,37 @@ const bigBundle = 10_000
 // importBundle converts the bundle argument (consuming it, so it is not held twice) and imports it.
 // A bundle with problems is answered with a report that lists them, not with an error.
 func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*model.ImportReport, error) {
+	// Problems of the JSON stay in the bundle: the import reports them with every other one.
 	b, ps := kg.BundleFromValue(bundle)
-	if len(ps) > 0 {
-		return importReport(&kg.ImportReport{Problems: ps}), nil
+	if b == nil {
+		return r.importReport(&kg.ImportReport{Problems: ps}), nil
 	}
 	if len(b.Sources)+len(b.Entities)+len(b.Relations) >= bigBundle {
 		// The generic JSON is garbage now, and larger than the bundle: collect it before the store
 		// grows, rather than when the heap has doubled, so a large import does not hold both.
 		runtime.GC()
 	}
-	rep, err := r.Store.Import(ctx, b, kg.ImportOptions{DryRun: dryRun})
+	rep, err := r.Store.Import(ctx, b, kg.ImportOptions{DryRun: dryRun, Duplicates: true})
 	if err != nil && (rep == nil || len(rep.Problems) == 0) {
 		return nil, err
 	}
-	return importReport(rep), nil
+	return r.importReport(rep), nil
 }
 
 // changes resolves the audit trail as a connection.
 func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	n, err := limit(first, 20)
+	n, offset, err := pageArgs(first, after, 20)
 	if err != nil {
 		return nil, err
-	}
-	offset, err := decodeCursor(after)
-	if err != nil {
-		return nil, err
-	}
-	if n == 0 {
-		p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Limit: 1})
-		if err != nil {
-			return nil, err
-		}
-		return &model.ChangeConnection{Edges: []*model.ChangeEdge{}, TotalCount: p.Total,
-			PageInfo: pageInfo(offset, 0, offset < p.Total, nil)}, nil
 	}
 	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total}
-	cursors := make([]string, len(p.Changes))
+	cursors, info := pageCursors(offset, len(p.Changes), offset+len(p.Changes) < p.Total)
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total, PageInfo: info}
 	for i, c := range p.Changes {
-		cursors[i] = encodeCursor(offset + i)
-		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{C: c}}
+		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
-	conn.PageInfo = pageInfo(offset, len(p.Changes), offset+len(p.Changes) < p.Total, cursors)
 	return conn, nil
 }

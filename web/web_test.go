@@ -71,16 +71,21 @@ func TestDistHasBothPages(t *testing.T) {
 	}
 }
 
-// TestGraphiQLExamplesMatchREADME keeps the tabs GraphiQL opens with equal to the README's
-// example queries, in order.
+// exampleDocs are the pages whose GraphQL examples GraphiQL opens as tabs, in tab order.
+var exampleDocs = []string{"../README.md", "../docs/api.md", "../docs/exploring.md", "../docs/cypher.md", "../docs/adding-data.md"}
+
+// TestGraphiQLExamplesMatchREADME keeps the tabs GraphiQL opens with equal to the example queries
+// of the README and the docs (exampleDocs), in order.
 func TestGraphiQLExamplesMatchREADME(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var want []string
-	for _, m := range regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllSubmatch(readme, -1) {
-		want = append(want, string(m[1]))
+	for _, f := range exampleDocs {
+		md, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllSubmatch(md, -1) {
+			want = append(want, string(m[1]))
+		}
 	}
 	raw, err := os.ReadFile("src/graphiql/examples.json")
 	if err != nil {
@@ -98,6 +103,6 @@ func TestGraphiQLExamplesMatchREADME(t *testing.T) {
 		got = append(got, e.Query)
 	}
 	if len(want) == 0 || !slices.Equal(got, want) {
-		t.Errorf("src/graphiql/examples.json queries = %q\nREADME graphql blocks = %q", got, want)
+		t.Errorf("src/graphiql/examples.json queries = %q\ngraphql blocks of %v = %q", got, exampleDocs, want)
 	}
 }

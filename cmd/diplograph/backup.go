@@ -43,10 +43,15 @@ func runRestore(_ context.Context, args []string, getenv func(string) string, st
 func backupArgs(cmd string, args []string, getenv func(string) string, stderr io.Writer) (dir, file string, err error) {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&dir, "data-dir", getenv("DIPLOGRAPH_DATA_DIR"), "the embedded store's data directory (DIPLOGRAPH_DATA_DIR)")
+	var cfg Config
+	cfg.bindFlags(fs, getenv, "DIPLOGRAPH_DATA_DIR")
 	if err := fs.Parse(args); err != nil {
 		return "", "", errUsage
 	}
+	if err := cfg.check(); err != nil {
+		return "", "", err
+	}
+	dir = cfg.DataDir
 	if fs.NArg() != 1 {
 		return "", "", fmt.Errorf("%s takes one backup FILE", cmd)
 	}

@@ -56,6 +56,9 @@ func runCypher(ctx context.Context, args []string, getenv func(string) string, s
 		positional = append(positional, fs.Arg(0))
 		args = fs.Args()[1:]
 	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
 	if len(positional) != 1 {
 		return fmt.Errorf("cypher takes one QUERY argument (or - to read it from stdin)")
 	}

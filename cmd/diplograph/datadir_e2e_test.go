@@ -126,7 +126,9 @@ func TestTornWriteIsLogged(t *testing.T) {
 		t.Fatal(err)
 	}
 	torn := `1a2b3c4d {"tx":99,"op":{"entity":{"id":"topic:half`
-	f.WriteString(torn)
+	if _, err := f.WriteString(torn); err != nil {
+		t.Fatal(err)
+	}
 	f.Close()
 	_, p := serve(t, dataDirVars(dir))
 	var warned bool

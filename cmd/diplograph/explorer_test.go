@@ -19,10 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/server"
-	"github.com/diplograph/diplograph/internal/storetest"
 )
 
 // The browser tests drive Debian's Chromium through playwright-core (web/node_modules) against the
@@ -54,7 +54,7 @@ func browserDeps(tb testing.TB) string {
 
 // runNode runs node with args in web/ and env added, streaming its output to the test log, and
 // returns its standard output.
-func runNode(tb testing.TB, ctx context.Context, node string, args []string, env ...string) string {
+func runNode(ctx context.Context, tb testing.TB, node string, args []string, env ...string) string {
 	tb.Helper()
 	cmd := exec.CommandContext(ctx, node, args...)
 	cmd.Dir = webDir
@@ -95,8 +95,9 @@ func screenshotDir(tb testing.TB) string {
 // explorer.spec.mjs) against the real program on the embedded store with the built-in data set.
 func TestExplorerInBrowser(t *testing.T) {
 	node := browserDeps(t)
+	const editorKey = "e2e-editor-key-0123456789abcdef"
 	m := &Main{
-		Config: testConfig(t, nil),
+		Config: testConfig(t, map[string]string{"DIPLOGRAPH_API_KEYS": "editor:" + editorKey}),
 		Log:    slog.New(slog.DiscardHandler),
 	}
 	if err := m.Open(t.Context()); err != nil {
@@ -114,7 +115,8 @@ func TestExplorerInBrowser(t *testing.T) {
 	})
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	runNode(t, ctx, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t))
+	runNode(ctx, t, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t),
+		"EDITOR_KEY="+editorKey)
 }
 
 // TestWebUnits runs the front end's unit tests (web/test, node's test runner; no browser).
@@ -123,7 +125,7 @@ func TestWebUnits(t *testing.T) {
 	if err != nil {
 		t.Fatal("node is not installed; the front end's tests need Node.js 20+")
 	}
-	runNode(t, t.Context(), node, []string{"--test", "test/"})
+	runNode(t.Context(), t, node, []string{"--test", "test/"})
 }
 
 // serveHandler serves h on a free loopback port until the test ends and returns its base URL.
@@ -153,7 +155,7 @@ func serveHandler(tb testing.TB, h http.Handler) string {
 // out, and the nodes and edges drawn.
 func BenchmarkExplorerDraw10k(b *testing.B) {
 	node := browserDeps(b)
-	bundle := storetest.Generate(10_000)
+	bundle := graphgen.Generate(10_000)
 	store, err := memstore.Load(bundle)
 	if err != nil {
 		b.Fatal(err)
@@ -161,7 +163,7 @@ func BenchmarkExplorerDraw10k(b *testing.B) {
 	hub, neighbors := mostConnected(bundle, 10)
 	base := serveHandler(b, server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
 	b.ResetTimer()
-	out := runNode(b, b.Context(), node, []string{"e2e/draw.mjs"}, "DIPLOGRAPH_URL="+base, "HUB="+hub,
+	out := runNode(b.Context(), b, node, []string{"e2e/draw.mjs"}, "DIPLOGRAPH_URL="+base, "HUB="+hub,
 		"EXPAND="+strings.Join(neighbors, ","), fmt.Sprintf("ITERATIONS=%d", b.N))
 	b.StopTimer()
 

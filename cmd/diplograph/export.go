@@ -23,6 +23,9 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("export takes no arguments, only flags (--format, --out)")
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,11 +25,41 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	var cfg Config
 	cfg.bindFlags(fs, getenv)
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
-	dryRun := fs.Bool("dry-run", false, "check the bundle against the store and report what would change; write nothing")
+	dryRun := fs.Bool("dry-run", false, "check the bundle against the store (Neo4j, the data dir, else the built-in dataset) and report what would change; write nothing")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
 	adminFiles := fs.String("admin-files", "", "write the bundle into `DIR` as files for neo4j-admin's offline import into an EMPTY, stopped Neo4j database, and print the command; the fastest first load")
+	server := fs.String("server", "", "import into (or with --dry-run check against) the running diplograph at this URL, e.g. http://127.0.0.1:8080, with an editor's key from DIPLOGRAPH_API_KEY")
+	apiKey := fs.String("api-key", getenv("DIPLOGRAPH_API_KEY"), "the editor's API key --server sends (DIPLOGRAPH_API_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	if *server != "" {
+		if *bulk {
+			return fmt.Errorf("--bulk and --server do not go together: a bulk load writes into Neo4j directly")
+		}
+		if *adminFiles != "" {
+			return fmt.Errorf("--admin-files and --server do not go together: --admin-files writes files and touches no store")
+		}
+		var raw []byte
+		var err error
+		switch {
+		case *builtin && fs.NArg() == 0:
+			var b *kg.Bundle
+			if b, err = dataset.Bundle(); err == nil {
+				raw, err = json.Marshal(b)
+			}
+		case !*builtin && fs.NArg() == 1:
+			raw, err = readBundleBytes(fs.Arg(0))
+		default:
+			return fmt.Errorf("import takes one bundle FILE (- for stdin), or --builtin")
+		}
+		if err != nil {
+			return err
+		}
+		return importToServer(ctx, *server, *apiKey, raw, *dryRun, stdout)
 	}
 	if *bulk && *dryRun {
 		return fmt.Errorf("--bulk and --dry-run do not go together: a dry run checks against what the store holds, and a bulk load needs it empty")
@@ -61,19 +92,49 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer s.Close(context.WithoutCancel(ctx))
 	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
-	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun})
+	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun, Duplicates: true})
 	if err != nil {
 		if rep != nil && len(rep.Problems) > 0 {
 			return problemsError(rep.Problems)
 		}
 		return fmt.Errorf("import into %s: %s", where, kg.ErrorMessage(err))
 	}
-	if *dryRun {
+	return printReport(stdout, rep, where, *dryRun)
+}
+
+// printReport prints what an import into where did (or, dry, would do), and its possible
+// duplicates.
+func printReport(stdout io.Writer, rep *kg.ImportReport, where string, dryRun bool) error {
+	var err error
+	if dryRun {
 		_, err = fmt.Fprintf(stdout, "dry run against %s, nothing written: would create %d, update %d, leave %d unchanged\n",
 			where, rep.Created, rep.Updated, rep.Unchanged)
+	} else {
+		_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
+	}
+	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "imported into %s: %d created, %d updated, %d unchanged\n", where, rep.Created, rep.Updated, rep.Unchanged)
+	return printDuplicates(stdout, rep)
+}
+
+// printDuplicates lists the possible duplicates of an import, one a line, with what to do.
+func printDuplicates(w io.Writer, rep *kg.ImportReport) error {
+	if len(rep.Duplicates) == 0 && rep.DuplicatesUnchecked == 0 {
+		return nil
+	}
+	var b strings.Builder
+	if n := len(rep.Duplicates); n > 0 {
+		fmt.Fprintf(&b, "%d possible duplicate(s) of stored entities: check each; if two are one, give the bundle entity the stored id, "+
+			"or merge them after the import (mergeEntities, docs/merging.md):\n", n)
+		for _, d := range rep.Duplicates {
+			fmt.Fprintf(&b, "  %s %s %q ~ %s %q (%.2f: %s)\n", d.Path, d.ID, d.Name, d.Existing.ID, d.Existing.Name, d.Existing.Score, d.Existing.Reason)
+		}
+	}
+	if rep.DuplicatesUnchecked > 0 {
+		fmt.Fprintf(&b, "%d more new entities were not checked for duplicates (at most %d are)\n", rep.DuplicatesUnchecked, kg.MaxDuplicateChecks)
+	}
+	_, err := io.WriteString(w, b.String())
 	return err
 }
 
@@ -140,7 +201,8 @@ func problemsError(ps []kg.Problem) error {
 
 // openWriteTarget opens the store an import writes to: Neo4j when NEO4J_URI is set, else the
 // embedded store in the data dir (what opening it drops is logged to stderr). A dry run without
-// either checks against an empty store.
+// either checks against the built-in dataset, which is what `diplograph serve` holds without them:
+// a bundle that extends it can be checked before it is sent to a running server.
 func openWriteTarget(ctx context.Context, cfg Config, dryRun bool, stderr io.Writer) (kg.Store, string, error) {
 	switch {
 	case cfg.Neo4jURI != "":
@@ -156,7 +218,15 @@ func openWriteTarget(ctx context.Context, cfg Config, dryRun bool, stderr io.Wri
 		}
 		return s, "the data directory " + cfg.DataDir, nil
 	case dryRun:
-		return memstore.New(), "an empty store", nil
+		builtin, err := dataset.Bundle()
+		if err != nil {
+			return nil, "", fmt.Errorf("built-in dataset: %w", err)
+		}
+		s, err := memstore.Load(builtin)
+		if err != nil {
+			return nil, "", fmt.Errorf("built-in dataset: %w", err)
+		}
+		return s, "the built-in dataset (what serve holds without NEO4J_URI or a data directory)", nil
 	}
 	return nil, "", errors.New("import needs somewhere to write: set NEO4J_URI (Neo4j) or DIPLOGRAPH_DATA_DIR / --data-dir (the embedded store)")
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -95,7 +96,7 @@ func TestImportAdminFiles(t *testing.T) {
 // number, a boolean, a float and lists.
 func adminBundle() *kg.Bundle {
 	b := storetest.Fixture()
-	g := storetest.Generate(300)
+	g := graphgen.Generate(300)
 	b.Sources = append(b.Sources, g.Sources...)
 	b.Entities = append(b.Entities, g.Entities...)
 	b.Relations = append(b.Relations, g.Relations...)

@@ -62,7 +62,7 @@ func TestImportBulkCommand(t *testing.T) {
 			}
 		})
 	}
-	page, err := s.Changes(t.Context(), kg.ChangeQuery{})
+	page, err := s.Changes(t.Context(), kg.ChangeQuery{Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/dataset"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -63,7 +64,39 @@ func TestImportExportCommands(t *testing.T) {
 	if code, _, stderr := runCLI(t, "import", fixture); code != 1 || !strings.Contains(stderr, "DIPLOGRAPH_DATA_DIR") {
 		t.Errorf("import without a target = %d, %q; want 1 and a hint", code, stderr)
 	}
-	code, out, stderr := runCLI(t, "import", "--dry-run", "--data-dir", dir, fixture)
+	// A dry run without a target checks against the built-in dataset, as serve holds it: the
+	// built-in bundle itself changes nothing there, and a bundle that extends it resolves against it.
+	builtinFile := filepath.Join(tmp, "builtin.json")
+	builtin, err := dataset.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeJSON(t, builtinFile, builtin)
+	size := len(builtin.Sources) + len(builtin.Entities) + len(builtin.Relations)
+	code, out, stderr := runCLI(t, "import", "--dry-run", builtinFile)
+	if code != 0 || !strings.Contains(out, "against the built-in dataset") || !strings.Contains(out, "would create 0, update 0, leave "+strconv.Itoa(size)+" unchanged") {
+		t.Errorf("import --dry-run builtin.json = %d, %q %q; want all %d unchanged against the built-in dataset", code, out, stderr, size)
+	}
+	extension := filepath.Join(tmp, "extension.json")
+	if err := os.WriteFile(extension, []byte(`{"sources": [{"id": "source:note", "title": "Note", "text": "Ken Salazar met Roberto Velasco in 2023."}],
+		"relations": [{"type": "ATTENDED", "from": "person:ken-salazar", "to": "meeting:21cb-esc-14th-plenary",
+			"properties": {"role": "MEMBER"}, "citations": [{"source": "source:note", "quote": "Ken Salazar met Roberto Velasco"}]}]}`), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := runCLI(t, "import", "--dry-run", extension); code != 0 || !strings.Contains(out, "would create 1, update 1") {
+		t.Errorf("import --dry-run extension.json = %d, %q %q; want a new source and an existing relation updated", code, out, stderr)
+	}
+	// A new entity that resembles a stored one is listed with the stored id, score and reason.
+	kenneth := filepath.Join(tmp, "kenneth.json")
+	if err := os.WriteFile(kenneth, []byte(`{"sources": [{"id": "source:note", "title": "Note", "text": "Kenneth Salazar met Roberto Velasco in 2023."}],
+		"entities": [{"kind": "PERSON", "name": "Kenneth Salazar", "citations": [{"source": "source:note", "quote": "Kenneth Salazar met Roberto Velasco"}]}]}`), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = runCLI(t, "import", "--dry-run", kenneth)
+	if code != 0 || !strings.Contains(out, "1 possible duplicate(s)") || !strings.Contains(out, `entities[0] person:kenneth-salazar "Kenneth Salazar" ~ person:ken-salazar "Ken Salazar"`) {
+		t.Errorf("import --dry-run kenneth.json = %d, %q %q; want Ken Salazar named as a possible duplicate", code, out, stderr)
+	}
+	code, out, stderr = runCLI(t, "import", "--dry-run", "--data-dir", dir, fixture)
 	if code != 0 || !strings.Contains(out, "would create "+strconv.Itoa(n)) {
 		t.Errorf("import --dry-run = %d, %q %q; want %d to create", code, out, stderr, n)
 	}

@@ -8,6 +8,7 @@
 //	diplograph backup FILE      copy the embedded store's data while it serves
 //	diplograph restore FILE     put a backup into a new data dir
 //	diplograph version          print the version
+//	diplograph help             list the commands
 package main
 
 import (
@@ -33,7 +34,10 @@ func main() {
 // a person can act on to stderr; details go to the log.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+	switch {
+	case len(args) > 0 && isHelp(args[0]):
+		cmd = "help"
+	case len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-':
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -54,8 +58,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runRestore(ctx, args, getenv, stdout, stderr)
 	case "version":
 		_, err = fmt.Fprintln(stdout, "diplograph", version)
-	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, usage)
+	case "help":
+		_, err = fmt.Fprintln(stdout, usage)
 	default:
 		err = fmt.Errorf("unknown command %q\n%s", cmd, usage)
 	}
@@ -72,13 +76,27 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // errUsage marks a command line the flag package already reported.
 var errUsage = errors.New("usage")
 
-const usage = `usage:
-  diplograph serve [flags]                    serve the GraphQL API
-  diplograph import [flags] FILE | --builtin  import a bundle into Neo4j or the data dir (--dry-run: check only)
-  diplograph cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
-  diplograph export [--format bundle] [--out FILE]  write the whole graph as a bundle
-  diplograph repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log
-  diplograph backup [--data-dir DIR] FILE           copy the embedded store's data (it may be serving)
-  diplograph restore [--data-dir DIR] FILE          put a backup into a new data dir
-  diplograph version                          print the version
-Run 'diplograph COMMAND -h' for a command's flags.`
+// isHelp reports whether arg asks for the list of commands.
+func isHelp(arg string) bool {
+	switch arg {
+	case "help", "-h", "-help", "--help":
+		return true
+	}
+	return false
+}
+
+const usage = `usage: diplograph COMMAND [flags]
+
+commands:
+  serve [flags]                    serve the GraphQL API (the default command)
+  import [flags] FILE | --builtin  import a bundle into Neo4j, the data dir or a running server
+                                   (--server URL; --dry-run: check only)
+  cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
+  export [--format bundle] [--out FILE]  write the whole graph as a bundle
+  repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log
+  backup [--data-dir DIR] FILE           copy the embedded store's data (it may be serving)
+  restore [--data-dir DIR] FILE          put a backup into a new data dir
+  version                          print the version
+  help                             print this list
+
+Run 'diplograph COMMAND -h' for a command's flags; every flag also has an environment variable.`

@@ -37,10 +37,16 @@ func start(t *testing.T, vars map[string]string, args ...string) *program {
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &program{cancel: cancel, done: make(chan struct{}), serving: make(chan string, 1)}
 	p.stderr.onLine = func(line string) {
-		var rec struct{ Msg, GraphQL string }
+		// The base URL is taken from the explorer's address in the log line, so that every test
+		// that serves also checks that the line names the explorer (and the API beside it).
+		var rec struct{ Msg, Explorer, GraphQL string }
 		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "serving" {
+			base := strings.TrimSuffix(rec.Explorer, "/")
+			if rec.GraphQL != base+"/graphql" {
+				base = "(the serving line names no explorer beside " + rec.GraphQL + ")"
+			}
 			select {
-			case p.serving <- strings.TrimSuffix(rec.GraphQL, "/graphql"):
+			case p.serving <- base:
 			default:
 			}
 		}

@@ -16,10 +16,15 @@ import (
 func runRepair(_ context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("repair", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	dir := fs.String("data-dir", getenv("DIPLOGRAPH_DATA_DIR"), "the embedded store's data directory (DIPLOGRAPH_DATA_DIR)")
+	var cfg Config
+	cfg.bindFlags(fs, getenv, "DIPLOGRAPH_DATA_DIR")
+	dir := &cfg.DataDir
 	dryRun := fs.Bool("dry-run", false, "report what a repair would drop; change nothing")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
+	}
+	if err := cfg.check(); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("repair takes no arguments, only flags (--data-dir, --dry-run)")

@@ -38,18 +38,22 @@ type Main struct {
 // Open opens the store named by m.Config (seeding an empty Neo4j with the built-in dataset) and
 // starts listening on m.Config.Addr; Serve then serves until Close.
 func (m *Main) Open(ctx context.Context) error {
-	if err := m.Config.API.check(); err != nil {
+	if err := m.Config.check(); err != nil {
 		return err
 	}
-	keys, err := server.ParseAPIKeys(m.Config.APIKeys)
-	if err != nil {
-		return err
+	for _, k := range m.Config.APIKeys {
+		if k.Unnamed {
+			m.Log.Warn("an API key has no name; the audit trail calls it "+k.Role.String()+":"+k.Name+
+				": give it one as role:name:key in DIPLOGRAPH_API_KEYS (e.g. "+k.Role.String()+":alice:KEY)",
+				slog.String("role", k.Role.String()), slog.String("name", k.Name))
+		}
 	}
 	if m.Metrics == nil {
 		m.Metrics = metrics.New()
 	}
 	store := m.Store
 	if store == nil {
+		var err error
 		if store, err = openStore(ctx, m.Config, m.Log, m.Metrics.ObserveNeo4j); err != nil {
 			return err
 		}
@@ -61,20 +65,23 @@ func (m *Main) Open(ctx context.Context) error {
 		return fmt.Errorf("listen on %s: %w", m.Config.Addr, err)
 	}
 	m.listener = ln
-	scfg := m.Config.API.ServerConfig()
-	scfg.CORSOrigins, scfg.APIKeys, scfg.Metrics = m.Config.CORSOrigins, keys, m.Metrics
-	scfg.ExploreTimeout = m.Config.ExploreTimeout
-	scfg.MaxWriteBodyBytes = m.Config.MaxImportSize
+	scfg := m.Config.ServerConfig()
+	scfg.Metrics = m.Metrics
 	m.server = &http.Server{
 		Handler:           server.New(scfg, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
 	return nil
 }
+
+// maxHeaderBytes bounds a request's header block (URL included): Go's default, 1 MiB, let every
+// connection hold a megabyte of headers. A GET query of 10,000 tokens fits in a few dozen KB.
+const maxHeaderBytes = 64 << 10
 
 // URL returns the base URL the server listens on.
 func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
@@ -87,10 +94,10 @@ func (m *Main) Serve() error {
 	return nil
 }
 
-// Close stops accepting requests, lets in-flight ones finish (up to Config.API.ShutdownTimeout,
+// Close stops accepting requests, lets in-flight ones finish (up to Config.ShutdownTimeout,
 // default 15s), and then closes the store.
 func (m *Main) Close() error {
-	timeout := m.Config.API.ShutdownTimeout
+	timeout := m.Config.ShutdownTimeout
 	if timeout <= 0 {
 		timeout = DefaultShutdownTimeout
 	}
@@ -109,6 +116,10 @@ func (m *Main) Close() error {
 func runServe(ctx context.Context, args []string, getenv func(string) string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: diplograph serve [flags]\n\nEach flag overrides the environment variable named in its help.")
+		fs.PrintDefaults()
+	}
 	var m Main
 	m.Config.bindFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
@@ -121,7 +132,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		m.Log.Error("cannot start", slog.String("error", err.Error()))
 		return errors.New(userMessage(err))
 	}
-	m.Log.Info("serving", slog.String("graphql", m.URL()+"/graphql"), slog.String("graphiql", m.URL()+"/graphiql"))
+	m.Log.Info("serving", slog.String("explorer", m.URL()+"/"), slog.String("graphql", m.URL()+"/graphql"),
+		slog.String("graphiql", m.URL()+"/graphiql"))
 	done := make(chan error, 1)
 	go func() { done <- m.Serve() }()
 	select {
@@ -131,8 +143,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	case <-ctx.Done():
 		m.Log.Info("shutting down: draining in-flight requests")
 		err := m.Close()
-		<-done
-		return err
+		return errors.Join(err, <-done)
 	}
 }
 
@@ -217,8 +228,9 @@ func neo4jConfig(cfg Config, observe func(string, time.Duration, error)) neo4jst
 	return neo4jstore.Config{
 		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
 		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout, CypherTimeout: cfg.CypherTimeout,
-		ConnectTimeout: cfg.API.Neo4jConnectTimeout, MaxRetryTime: cfg.API.Neo4jMaxRetryTime,
-		Observer: observe,
+		ConnectTimeout: cfg.Neo4jConnectTimeout, MaxRetryTime: cfg.Neo4jMaxRetryTime,
+		CypherConcurrency: cfg.CypherConcurrency,
+		Observer:          observe,
 	}
 }
 

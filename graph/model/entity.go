@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -19,8 +20,8 @@ type Entity interface {
 
 // EntityBase holds the fields every entity type shares and the batch the entity was loaded with.
 type EntityBase struct {
-	E *kg.Entity
-	B *Batch
+	Entity *kg.Entity
+	Batch  *loader.Batch
 }
 
 // IsNode marks entities as Nodes.
@@ -30,62 +31,69 @@ func (EntityBase) IsNode() {}
 func (b *EntityBase) Base() *EntityBase { return b }
 
 // ID returns the entity's id.
-func (b *EntityBase) ID() string { return b.E.ID }
+func (b *EntityBase) ID() string { return b.Entity.ID }
 
 // Kind returns the entity's kind.
-func (b *EntityBase) Kind() EntityKind { return EntityKind(b.E.Kind) }
+func (b *EntityBase) Kind() EntityKind { return EntityKind(b.Entity.Kind) }
 
 // Name returns the entity's name.
-func (b *EntityBase) Name() string { return b.E.Name }
+func (b *EntityBase) Name() string { return b.Entity.Name }
 
 // Aliases returns the entity's aliases, never nil.
 func (b *EntityBase) Aliases() []string {
-	if b.E.Aliases == nil {
+	if b.Entity.Aliases == nil {
 		return []string{}
 	}
-	return b.E.Aliases
+	return b.Entity.Aliases
 }
 
 // Description returns the entity's description, nil when it has none.
-func (b *EntityBase) Description() *string { return optional(b.E.Description) }
+func (b *EntityBase) Description() *string { return optional(b.Entity.Description) }
 
 // Citations returns the quotes that support the entity.
 func (b *EntityBase) Citations() []*Citation {
-	out := make([]*Citation, len(b.E.Citations))
-	for i, c := range b.E.Citations {
-		out[i] = &Citation{C: c, source: b.B.Source}
+	out := make([]*Citation, len(b.Entity.Citations))
+	for i, c := range b.Entity.Citations {
+		out[i] = &Citation{Citation: c, source: b.Batch.Source}
 	}
 	return out
 }
 
 // RelationsOf returns the entity's relations that spec selects, batched over its siblings
-// together with the specs lookahead names (see Batch.Relations).
-func (b *EntityBase) RelationsOf(ctx context.Context, spec RelSpec, lookahead func() []RelSpec) ([]*Relation, error) {
-	rs, _, err := b.B.Relations(ctx, b.E.ID, spec, lookahead)
-	return rs, err
+// together with the specs lookahead names (see loader.Batch.Relations).
+func (b *EntityBase) RelationsOf(ctx context.Context, spec loader.RelSpec, lookahead func() []loader.RelSpec) ([]*Relation, error) {
+	rs, rb, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Relation, len(rs))
+	for i, r := range rs {
+		out[i] = &Relation{Rel: r, Batch: rb}
+	}
+	return out, nil
 }
 
 // Related returns the entities at the far end of the entity's relations that spec selects, in
 // relation order, each once.
-func (b *EntityBase) Related(ctx context.Context, spec RelSpec, lookahead func() []RelSpec) ([]Entity, error) {
-	rs, _, err := b.B.Relations(ctx, b.E.ID, spec, lookahead)
+func (b *EntityBase) Related(ctx context.Context, spec loader.RelSpec, lookahead func() []loader.RelSpec) ([]Entity, error) {
+	rs, rb, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
 	if err != nil {
 		return nil, err
 	}
 	seen := map[string]bool{}
 	var out []Entity
 	for _, r := range rs {
-		id := r.R.Other(b.E.ID)
+		id := r.Other(b.Entity.ID)
 		if seen[id] {
 			continue
 		}
 		seen[id] = true
-		e, err := r.B.Entity(ctx, id)
+		e, eb, err := rb.Entity(ctx, id)
 		if err != nil {
 			return nil, err
 		}
 		if e != nil {
-			out = append(out, e)
+			out = append(out, Wrap(e, eb))
 		}
 	}
 	return out, nil
@@ -98,18 +106,18 @@ type Person struct{ EntityBase }
 type Organization struct{ EntityBase }
 
 // Acronym returns the organization's acronym, nil when it has none.
-func (o *Organization) Acronym() *string { return optional(o.E.Prop(kg.PropAcronym)) }
+func (o *Organization) Acronym() *string { return optional(o.Entity.Prop(kg.PropAcronym)) }
 
 // Classification returns the organization's classification, nil when it has none.
 func (o *Organization) Classification() *string {
-	return optional(o.E.Prop(kg.PropClassification))
+	return optional(o.Entity.Prop(kg.PropClassification))
 }
 
 // Country is a COUNTRY entity.
 type Country struct{ EntityBase }
 
 // Code returns the country's ISO 3166-1 alpha-2 code.
-func (c *Country) Code() string { return c.E.Prop(kg.PropCode) }
+func (c *Country) Code() string { return c.Entity.Prop(kg.PropCode) }
 
 // Place is a PLACE entity.
 type Place struct{ EntityBase }
@@ -118,11 +126,11 @@ type Place struct{ EntityBase }
 type Meeting struct{ EntityBase }
 
 // Date returns the meeting's date, nil when unknown.
-func (m *Meeting) Date() *string { return optional(m.E.Prop(kg.PropDate)) }
+func (m *Meeting) Date() *string { return optional(m.Entity.Prop(kg.PropDate)) }
 
 // Ordinal returns the meeting's ordinal (14 for the 14th plenary), nil when it has none.
 func (m *Meeting) Ordinal() *int {
-	n, ok := m.E.IntProp(kg.PropOrdinal)
+	n, ok := m.Entity.IntProp(kg.PropOrdinal)
 	if !ok {
 		return nil
 	}
@@ -134,10 +142,10 @@ func (m *Meeting) Ordinal() *int {
 type Dialogue struct{ EntityBase }
 
 // Acronym returns the dialogue's acronym, nil when it has none.
-func (d *Dialogue) Acronym() *string { return optional(d.E.Prop(kg.PropAcronym)) }
+func (d *Dialogue) Acronym() *string { return optional(d.Entity.Prop(kg.PropAcronym)) }
 
 // Established returns when the dialogue was established, nil when unknown.
-func (d *Dialogue) Established() *string { return optional(d.E.Prop(kg.PropEstablished)) }
+func (d *Dialogue) Established() *string { return optional(d.Entity.Prop(kg.PropEstablished)) }
 
 // Initiative is an INITIATIVE entity.
 type Initiative struct{ EntityBase }
@@ -145,12 +153,25 @@ type Initiative struct{ EntityBase }
 // Topic is a TOPIC entity.
 type Topic struct{ EntityBase }
 
+// WrapAll returns the entities of b as their API types, in load order.
+func WrapAll(b *loader.Batch) []Entity {
+	es := b.Entities()
+	out := make([]Entity, len(es))
+	for i, e := range es {
+		out[i] = Wrap(e, b)
+	}
+	return out
+}
+
+// WrapID returns entity id of b as its API type, or nil if b lacks it.
+func WrapID(b *loader.Batch, id string) Entity { return Wrap(b.Entity(id), b) }
+
 // Wrap returns e as the API type of its kind, remembering batch b; nil for a nil e.
-func Wrap(e *kg.Entity, b *Batch) Entity {
+func Wrap(e *kg.Entity, b *loader.Batch) Entity {
 	if e == nil {
 		return nil
 	}
-	base := EntityBase{E: e, B: b}
+	base := EntityBase{Entity: e, Batch: b}
 	switch e.Kind {
 	case kg.KindPerson:
 		return &Person{base}
@@ -172,40 +193,46 @@ func Wrap(e *kg.Entity, b *Batch) Entity {
 }
 
 // Source is a document facts are drawn from.
-type Source struct{ S *kg.Source }
+type Source struct{ Source *kg.Source }
 
 // IsNode marks sources as Nodes.
 func (*Source) IsNode() {}
 
 // ID returns the source's id.
-func (s *Source) ID() string { return s.S.ID }
+func (s *Source) ID() string { return s.Source.ID }
 
 // Title returns the source's title.
-func (s *Source) Title() string { return s.S.Title }
+func (s *Source) Title() string { return s.Source.Title }
 
 // Publisher returns the source's publisher, nil when unknown.
-func (s *Source) Publisher() *string { return optional(s.S.Publisher) }
+func (s *Source) Publisher() *string { return optional(s.Source.Publisher) }
 
 // Published returns the source's publication date, nil when unknown.
-func (s *Source) Published() *string { return optional(s.S.Published) }
+func (s *Source) Published() *string { return optional(s.Source.Published) }
 
 // URL returns the source's address, nil when it has none.
-func (s *Source) URL() *string { return s.S.URL }
+func (s *Source) URL() *string { return s.Source.URL }
 
 // Text returns the source's full text.
-func (s *Source) Text() string { return s.S.Text }
+func (s *Source) Text() string { return s.Source.Text }
 
 // Citation is a quote and the source it comes from, fetched with its siblings' sources.
 type Citation struct {
-	C      kg.Citation
-	source func(ctx context.Context, id string) (*Source, error)
+	Citation kg.Citation
+	source   func(ctx context.Context, id string) (*kg.Source, error)
 }
 
 // Quote returns the verbatim quote.
-func (c *Citation) Quote() string { return c.C.Quote }
+func (c *Citation) Quote() string { return c.Citation.Quote }
 
 // Source returns the cited source.
-func (c *Citation) Source(ctx context.Context) (*Source, error) { return c.source(ctx, c.C.Source) }
+func (c *Citation) Source(ctx context.Context) (*Source, error) {
+	s, err := c.source(ctx, c.Citation.Source)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	return &Source{Source: s}, nil
+}
 
 func optional(s string) *string {
 	if s == "" {

@@ -26,6 +26,12 @@ type CitationInput struct {
 	Quote  string `json:"quote"`
 }
 
+// Entities with a citation from a source: `eq` that source, `in` one of those (an empty list matches nothing).
+type CitedByFilter struct {
+	Eq *string  `json:"eq"`
+	In []string `json:"in"`
+}
+
 type CountryConnection struct {
 	Edges      []*CountryEdge `json:"edges"`
 	PageInfo   *PageInfo      `json:"pageInfo"`
@@ -89,6 +95,17 @@ type DialogueListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+type EntityConnection struct {
+	Edges      []*EntityEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type EntityEdge struct {
+	Cursor string `json:"cursor"`
+	Node   Entity `json:"node"`
+}
+
 // An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
 // description, properties, citations). Without an id it is looked up by kind and by its folded name,
 // aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one entity matches,
@@ -125,6 +142,10 @@ type ImportReport struct {
 	Unchanged int `json:"unchanged"`
 	// Every problem of the bundle, with its JSON path; when there are any, nothing was written.
 	Errors []*ImportError `json:"errors"`
+	// The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same.
+	Duplicates []*PossibleDuplicate `json:"duplicates"`
+	// New entities not looked up (an import looks up at most 200).
+	DuplicatesUnchecked int `json:"duplicatesUnchecked"`
 }
 
 type InitiativeConnection struct {
@@ -169,6 +190,18 @@ type MeetingListFilter struct {
 	Some map[string]any `json:"some"`
 	None map[string]any `json:"none"`
 	All  map[string]any `json:"all"`
+}
+
+// What a merge did.
+type MergeResult struct {
+	// The survivor, as the merge left it.
+	Into Entity `json:"into"`
+	// The ids merged into it: from now on they resolve to it (`node`, `entity`, ids in later bundles).
+	Merged []string `json:"merged"`
+	// Relations moved onto the survivor, or joined with one it had.
+	Moved int `json:"moved"`
+	// Relations dropped because they would join the survivor to itself; the audit record keeps them.
+	Dropped int `json:"dropped"`
 }
 
 type Mutation struct {
@@ -239,6 +272,17 @@ type PlaceEdge struct {
 type Query struct {
 }
 
+type RelationConnection struct {
+	Edges      []*RelationEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type RelationEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Relation `json:"node"`
+}
+
 // A relation to write, identified by (type, from, to): created, or its properties and citations
 // replaced. Both ends must exist, of the kinds the type connects.
 type RelationInput struct {
@@ -249,6 +293,33 @@ type RelationInput struct {
 	Properties any `json:"properties"`
 	// At least one.
 	Citations []*CitationInput `json:"citations"`
+}
+
+// A property a relation may carry.
+type RelationProperty struct {
+	Name string `json:"name"`
+	// String (not empty), Boolean, Date (ISO 8601, possibly partial), CountryCode (ISO 3166-1 alpha-2) or AttendanceRole.
+	Type string `json:"type"`
+	// A relation of the type must have it.
+	Required    bool   `json:"required"`
+	Description string `json:"description"`
+	// The values it may take, when they are few (AttendanceRole); null otherwise.
+	Values []string `json:"values"`
+}
+
+// A type of relation: which kinds of entity it joins, what it means, and the properties it carries.
+type RelationType struct {
+	// UPPER_SNAKE verb, e.g. `HOLDS_POSITION`.
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// The kinds a relation of this type may go from.
+	From []EntityKind `json:"from"`
+	// The kinds it may go to.
+	To []EntityKind `json:"to"`
+	// True when both ends must be of the same kind (PART_OF).
+	SameKind bool `json:"sameKind"`
+	// The properties that mean something on this type: its own first, then the dates any relation may carry.
+	Properties []*RelationProperty `json:"properties"`
 }
 
 type SearchHit struct {
@@ -314,6 +385,18 @@ type TopicListFilter struct {
 	Some map[string]any `json:"some"`
 	None map[string]any `json:"none"`
 	All  map[string]any `json:"all"`
+}
+
+// What undoing a merge did.
+type UndoMergeResult struct {
+	// The survivor, as it was before the merge.
+	Into Entity `json:"into"`
+	// The merged ids, entities of their own again.
+	Restored []string `json:"restored"`
+	// Relations the merge had moved onto the survivor, removed from it.
+	Removed int `json:"removed"`
+	// Relations of the survivor and the restored entities written back as they were.
+	Written int `json:"written"`
 }
 
 type Direction string

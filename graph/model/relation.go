@@ -3,46 +3,56 @@ package model
 import (
 	"context"
 
+	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
 // Relation is a directed, typed edge as the API returns it, with the batch it was loaded with.
 type Relation struct {
-	R *kg.Relation
-	B *RelBatch
+	Rel   *kg.Relation
+	Batch *loader.RelBatch
 }
 
 // Type returns the relation type.
-func (r *Relation) Type() string { return r.R.Type }
+func (r *Relation) Type() string { return r.Rel.Type }
 
 // Properties returns the relation's properties, nil when it has none.
 func (r *Relation) Properties() any {
-	if len(r.R.Properties) == 0 {
+	if len(r.Rel.Properties) == 0 {
 		return nil
 	}
-	return r.R.Properties
+	return r.Rel.Properties
 }
 
 // From returns the entity the relation starts at.
-func (r *Relation) From(ctx context.Context) (Entity, error) { return r.B.Entity(ctx, r.R.From) }
+func (r *Relation) From(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.From) }
 
 // To returns the entity the relation ends at.
-func (r *Relation) To(ctx context.Context) (Entity, error) { return r.B.Entity(ctx, r.R.To) }
+func (r *Relation) To(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.To) }
+
+// end returns the relation's end id as its API type; nil when the store has no such entity.
+func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
+	e, b, err := r.Batch.Entity(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return Wrap(e, b), nil
+}
 
 // Citations returns the quotes that support the relation.
 func (r *Relation) Citations() []*Citation {
-	out := make([]*Citation, len(r.R.Citations))
-	for i, c := range r.R.Citations {
-		out[i] = &Citation{C: c, source: r.B.Source}
+	out := make([]*Citation, len(r.Rel.Citations))
+	for i, c := range r.Rel.Citations {
+		out[i] = &Citation{Citation: c, source: r.Batch.Source}
 	}
 	return out
 }
 
 func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
-	e, err := r.B.Entity(ctx, id)
+	e, err := r.end(ctx, id)
 	if err != nil || e == nil {
 		if err == nil {
-			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.R.Type)
+			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.Rel.Type)
 		}
 		return EntityBase{}, err
 	}
@@ -54,7 +64,7 @@ type Position struct{ Relation }
 
 // Person returns the position holder.
 func (p *Position) Person(ctx context.Context) (*Person, error) {
-	b, err := p.entity(ctx, p.R.From)
+	b, err := p.entity(ctx, p.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +73,7 @@ func (p *Position) Person(ctx context.Context) (*Person, error) {
 
 // Organization returns the organization the position is in.
 func (p *Position) Organization(ctx context.Context) (*Organization, error) {
-	b, err := p.entity(ctx, p.R.To)
+	b, err := p.entity(ctx, p.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -71,23 +81,23 @@ func (p *Position) Organization(ctx context.Context) (*Organization, error) {
 }
 
 // Title returns the position's title.
-func (p *Position) Title() string { return p.R.Prop(kg.PropTitle) }
+func (p *Position) Title() string { return p.Rel.Prop(kg.PropTitle) }
 
 // Acting reports whether the title is held in an acting capacity.
-func (p *Position) Acting() bool { return p.R.BoolProp(kg.PropActing) }
+func (p *Position) Acting() bool { return p.Rel.BoolProp(kg.PropActing) }
 
 // Start returns when the position began, nil when unknown.
-func (p *Position) Start() *string { return optional(p.R.Prop(kg.PropStart)) }
+func (p *Position) Start() *string { return optional(p.Rel.Prop(kg.PropStart)) }
 
 // End returns when the position ended, nil when unknown or ongoing.
-func (p *Position) End() *string { return optional(p.R.Prop(kg.PropEnd)) }
+func (p *Position) End() *string { return optional(p.Rel.Prop(kg.PropEnd)) }
 
 // Attendance is an ATTENDED relation: a person at a meeting.
 type Attendance struct{ Relation }
 
 // Person returns the attendee.
 func (a *Attendance) Person(ctx context.Context) (*Person, error) {
-	b, err := a.entity(ctx, a.R.From)
+	b, err := a.entity(ctx, a.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +106,7 @@ func (a *Attendance) Person(ctx context.Context) (*Person, error) {
 
 // Meeting returns the meeting attended.
 func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := a.entity(ctx, a.R.To)
+	b, err := a.entity(ctx, a.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +115,7 @@ func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Role returns the attendee's role.
 func (a *Attendance) Role() AttendanceRole {
-	if r := a.R.Prop(kg.PropRole); r != "" {
+	if r := a.Rel.Prop(kg.PropRole); r != "" {
 		return AttendanceRole(r)
 	}
 	return "PARTICIPANT"
@@ -113,7 +123,7 @@ func (a *Attendance) Role() AttendanceRole {
 
 // Delegation returns the country whose delegation the attendee was part of, nil when unknown.
 func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
-	return a.B.Country(ctx, a.R.Prop(kg.PropDelegation))
+	return a.delegation(ctx)
 }
 
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
@@ -121,7 +131,7 @@ type Representation struct{ Relation }
 
 // Organization returns the organization represented.
 func (r *Representation) Organization(ctx context.Context) (*Organization, error) {
-	b, err := r.entity(ctx, r.R.From)
+	b, err := r.entity(ctx, r.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -130,7 +140,7 @@ func (r *Representation) Organization(ctx context.Context) (*Organization, error
 
 // Meeting returns the meeting.
 func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := r.entity(ctx, r.R.To)
+	b, err := r.entity(ctx, r.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +149,7 @@ func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Delegation returns the country whose delegation included the organization, nil when unknown.
 func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
-	return r.B.Country(ctx, r.R.Prop(kg.PropDelegation))
+	return r.delegation(ctx)
 }
 
 // Outcome is a relation from a meeting to an initiative it adopted, affirmed, reviewed, advanced
@@ -148,7 +158,7 @@ type Outcome struct{ Relation }
 
 // Meeting returns the meeting.
 func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := o.entity(ctx, o.R.From)
+	b, err := o.entity(ctx, o.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +167,7 @@ func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
 
 // Initiative returns the initiative.
 func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
-	b, err := o.entity(ctx, o.R.To)
+	b, err := o.entity(ctx, o.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -165,4 +175,14 @@ func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
 }
 
 // Action returns what the meeting did.
-func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.R.Type) }
+func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.Rel.Type) }
+
+// delegation returns the country of the relation's delegation code, nil when it has none or no
+// country has that code.
+func (r *Relation) delegation(ctx context.Context) (*Country, error) {
+	e, b, err := r.Batch.Country(ctx, r.Rel.Prop(kg.PropDelegation))
+	if err != nil || e == nil {
+		return nil, err
+	}
+	return &Country{EntityBase{Entity: e, Batch: b}}, nil
+}

@@ -3,6 +3,8 @@ package export
 import (
 	"encoding/csv"
 	"io"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -33,8 +35,29 @@ func (c *csvWriter) Edge(r *kg.Relation, fromName, toName string) error {
 	if len(r.Citations) > 0 {
 		quote, source = r.Citations[0].Quote, r.Citations[0].Source
 	}
-	c.err = c.w.Write([]string{r.From, fromName, r.Type, r.To, toName, quote, source})
+	row := []string{r.From, fromName, r.Type, r.To, toName, quote, source}
+	for i := range row {
+		row[i] = NeutralizeCell(row[i])
+	}
+	c.err = c.w.Write(row)
 	return c.err
+}
+
+// formulaStarts are the first characters that make a spreadsheet read a cell as a formula: the
+// ones OWASP lists for CSV injection (=, +, -, @, tab, carriage return), line feed and NUL, and
+// the full-width =, +, - and @ that some spreadsheets read the same way.
+const formulaStarts = "=+-@\t\r\n\x00\uFF1D\uFF0B\uFF0D\uFF20"
+
+// NeutralizeCell returns s with a ' in front when it starts with a character in formulaStarts,
+// as OWASP advises against CSV injection: a spreadsheet then shows the text instead of running
+// it (quotes and names come from outside documents, so "=HYPERLINK(...)" is possible). Other
+// cells come back as they are. A program that reads the CSV as data sees the ', and can drop a
+// leading ' that precedes one of those characters.
+func NeutralizeCell(s string) string {
+	if r, _ := utf8.DecodeRuneInString(s); s != "" && strings.ContainsRune(formulaStarts, r) {
+		return "'" + s
+	}
+	return s
 }
 
 func (c *csvWriter) Close() error {

@@ -199,3 +199,29 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestNeutralizeCell checks the OWASP rule for CSV cells: a leading character that makes a
+// spreadsheet run the cell gets a ' in front; anything else stays as it is.
+func TestNeutralizeCell(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"},
+		{"+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1:A9)", "'@SUM(A1:A9)"},
+		{"\t=1", "'\t=1"},
+		{"\r=1", "'\r=1"},
+		{"\n=1", "'\n=1"},
+		{"\uFF1D1+1", "'\uFF1D1+1"},
+		{"", ""},
+		{"Ana Lucía Ortiz", "Ana Lucía Ortiz"},
+		{"person:ana-lucia-ortiz", "person:ana-lucia-ortiz"},
+		{"a = b", "a = b"},
+		{"'quoted'", "'quoted'"},
+		{"Émile", "Émile"},
+	}
+	for _, tc := range tests {
+		if got := export.NeutralizeCell(tc.in); got != tc.want {
+			t.Errorf("NeutralizeCell(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

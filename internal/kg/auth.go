@@ -35,8 +35,9 @@ func ParseRole(s string) (Role, bool) {
 	return 0, false
 }
 
-// Principal is who is calling: their role, and a name for the audit trail that identifies the key
-// without revealing it (e.g. "editor:3f2a9c1b"). Anonymous callers have Authenticated false.
+// Principal is who is calling: their role, and a name for the audit trail that the operator gave
+// the key, with its role (e.g. "editor:alice"); nothing in it comes from the key itself. Anonymous
+// callers have Authenticated false.
 type Principal struct {
 	Role          Role
 	Name          string
@@ -58,15 +59,16 @@ func PrincipalFrom(ctx context.Context) Principal {
 	return Principal{Role: RoleReader, Name: "anonymous"}
 }
 
-// Require returns nil when the caller of ctx has at least role min; otherwise UNAUTHENTICATED for
-// an anonymous caller and FORBIDDEN for a key whose role is too low, each naming the role needed.
-func Require(ctx context.Context, min Role) error {
+// Require returns nil when the caller of ctx has at least role least; otherwise UNAUTHENTICATED
+// for an anonymous caller and FORBIDDEN for a key whose role is too low, each naming the role
+// needed.
+func Require(ctx context.Context, least Role) error {
 	p := PrincipalFrom(ctx)
-	if p.Role >= min && (p.Authenticated || min <= RoleReader) {
+	if p.Role >= least && (p.Authenticated || least <= RoleReader) {
 		return nil
 	}
 	if !p.Authenticated {
-		return Errorf(CodeUnauthenticated, "this needs an API key with role %s or above: send Authorization: Bearer <key>", min)
+		return Errorf(CodeUnauthenticated, "this needs an API key with role %s or above: send Authorization: Bearer <key>", least)
 	}
-	return Errorf(CodeForbidden, "this needs role %s or above; your key has role %s", min, p.Role)
+	return Errorf(CodeForbidden, "this needs role %s or above; your key has role %s", least, p.Role)
 }

@@ -17,17 +17,25 @@ type Bundle struct {
 	Sources   []Source   `json:"sources"`
 	Entities  []Entity   `json:"entities"`
 	Relations []Relation `json:"relations"`
+	// Problems are what was wrong with the bundle's JSON that decoding it could get past (fields
+	// of unknown names or of the wrong type), each with its path. A bundle with any is never
+	// written; planning it (PlanImport) reports them with every other problem it has.
+	Problems []Problem `json:"-"`
 }
 
 // DecodeBundle reads a bundle from r one item at a time, so the JSON text is never held whole:
-// memory grows with the decoded bundle only. Integral numbers in properties become int64. Unknown
-// fields are errors. A bundle that is not JSON of the bundle format is a CodeBadUserInput *Error
-// whose Problems locate the first thing wrong (JSON decoding stops there).
+// memory grows with the decoded bundle only. Integral numbers in properties become int64.
+//
+// Each item is converted as BundleFromValue converts it, so that every field of an unknown name
+// or of the wrong type is a Problem with its JSON path, kept in the bundle's Problems: a bundle
+// with any is never written, but planning it still reports every other problem it has. Only
+// text that is not JSON, or not a bundle (an object with sources, entities and relations
+// lists), stops decoding: that is a CodeBadUserInput *Error whose Problems locate it.
 func DecodeBundle(r io.Reader) (*Bundle, error) {
 	dec := json.NewDecoder(r)
 	dec.UseNumber()
-	dec.DisallowUnknownFields()
 	var b Bundle
+	var c converter
 	fail := func(path string, err error) (*Bundle, error) {
 		var se *json.SyntaxError
 		msg := err.Error()
@@ -50,13 +58,15 @@ func DecodeBundle(r io.Reader) (*Bundle, error) {
 		key, _ := t.(string)
 		switch key {
 		case "sources":
-			err = decodeList(dec, key, &b.Sources)
+			err = decodeItems(dec, key, func(path string, v any) { b.Sources = append(b.Sources, c.source(path, v)) })
 		case "entities":
-			err = decodeList(dec, key, &b.Entities)
+			err = decodeItems(dec, key, func(path string, v any) { b.Entities = append(b.Entities, c.entity(path, v)) })
 		case "relations":
-			err = decodeList(dec, key, &b.Relations)
+			err = decodeItems(dec, key, func(path string, v any) { b.Relations = append(b.Relations, c.relation(path, v)) })
 		default:
-			return fail(key, fmt.Errorf("unknown field %q: a bundle has sources, entities and relations", key))
+			c.add(key, "unknown field %q: a bundle has sources, entities and relations", key)
+			var skip any
+			err = dec.Decode(&skip)
 		}
 		if err != nil {
 			var pe *pathError
@@ -73,6 +83,7 @@ func DecodeBundle(r io.Reader) (*Bundle, error) {
 		return fail("$", errors.New("there is more after the bundle's closing brace"))
 	}
 	b.normalize()
+	b.Problems = c.ps
 	return &b, nil
 }
 
@@ -94,8 +105,9 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 	return nil
 }
 
-// decodeList decodes a JSON array (or null) into *list, one element at a time.
-func decodeList[T any](dec *json.Decoder, key string, list *[]T) error {
+// decodeItems decodes a JSON array (or null), one element at a time into generic JSON values
+// that add converts (and may then drop): the generic form of one item at a time is held.
+func decodeItems(dec *json.Decoder, key string, add func(path string, v any)) error {
 	t, err := dec.Token()
 	if err != nil {
 		return &pathError{key, err}
@@ -107,11 +119,12 @@ func decodeList[T any](dec *json.Decoder, key string, list *[]T) error {
 		return &pathError{key, fmt.Errorf("expected a list, found %v", t)}
 	}
 	for i := 0; dec.More(); i++ {
-		var v T
+		var v any
+		path := fmt.Sprintf("%s[%d]", key, i)
 		if err := dec.Decode(&v); err != nil {
-			return &pathError{fmt.Sprintf("%s[%d]", key, i), err}
+			return &pathError{path, err}
 		}
-		*list = append(*list, v)
+		add(path, v)
 	}
 	if _, err := dec.Token(); err != nil {
 		return &pathError{key, err}
@@ -195,6 +208,12 @@ func (emptySnapshot) EntityKinds(context.Context, []string) (map[string]Kind, er
 func (emptySnapshot) MatchNames(context.Context, []NameKey) (map[NameKey][]string, error) {
 	return nil, nil
 }
+
+func (emptySnapshot) Redirects(context.Context, []string) (map[string]string, error) {
+	return nil, nil
+}
+
+func (emptySnapshot) Search(context.Context, SearchQuery) ([]SearchHit, error) { return nil, nil }
 
 func sortedKeys(m map[string]any) []string {
 	ks := make([]string, 0, len(m))

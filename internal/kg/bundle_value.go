@@ -10,7 +10,8 @@ import (
 // arrives, into a Bundle. It consumes v: every item is removed from its list once converted, so the
 // generic form can be collected while the Bundle grows and the bundle is never held twice. Strings
 // are shared, not copied. Every field of the wrong type or unknown name is a Problem with its JSON
-// path; when there are any, the Bundle is nil.
+// path, returned and kept in the Bundle's Problems (as DecodeBundle does), so that planning the
+// bundle reports them with every other problem; the Bundle is nil only when v is no object.
 func BundleFromValue(v any) (*Bundle, []Problem) {
 	var c converter
 	top, ok := v.(map[string]any)
@@ -46,10 +47,8 @@ func BundleFromValue(v any) (*Bundle, []Problem) {
 			list[i] = nil
 		}
 	}
-	if len(c.ps) > 0 {
-		return nil, c.ps
-	}
-	return b, nil
+	b.Problems = c.ps
+	return b, c.ps
 }
 
 // PropsFromValue converts a JSON object of properties (nil: none) into a property map with

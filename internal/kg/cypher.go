@@ -21,6 +21,13 @@ const (
 	CodeCypherTimeout = "CYPHER_TIMEOUT"
 	// CodeCypherSyntax: the statement is not valid Cypher; the error carries the position.
 	CodeCypherSyntax = "CYPHER_SYNTAX"
+	// CodeCypherUnbounded: the statement loops inside one row (reduce, a huge or computed
+	// range, an iteration inside another), where Neo4j neither checks the time limit nor counts
+	// the memory, so nothing could stop it once it runs.
+	CodeCypherUnbounded = "CYPHER_UNBOUNDED"
+	// CodeCypherBusy: every analyst slot is taken by a statement Neo4j is still running (one
+	// that timed out keeps its slot until Neo4j has stopped it); try again shortly.
+	CodeCypherBusy = "CYPHER_BUSY"
 	// CodeCypherUnsupported: the store cannot run Cypher (the embedded store).
 	CodeCypherUnsupported = "CYPHER_UNSUPPORTED"
 )
@@ -37,8 +44,8 @@ type CypherRunner interface {
 	// Cypher runs the single read-only statement q.Text with q.Params as driver parameters and
 	// returns at most q.Limit rows, with Truncated set when the statement had more. It refuses,
 	// having changed nothing, anything that could write or administer the database: the error
-	// codes are CodeCypherNotReadOnly, CodeCypherForbidden, CodeCypherTimeout, CodeCypherSyntax,
-	// CodeCostLimit (the server's memory limit of one transaction) and CodeBadUserInput (a bad
+	// codes are CodeCypherNotReadOnly, CodeCypherForbidden, CodeCypherUnbounded, CodeCypherBusy,
+	// CodeCypherTimeout, CodeCypherSyntax, CodeCostLimit (the server's memory limit of one transaction) and CodeBadUserInput (a bad
 	// limit or parameter, or a runtime error of the statement such as a division by zero).
 	Cypher(ctx context.Context, q CypherQuery) (*CypherResult, error)
 }

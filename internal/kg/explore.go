@@ -46,9 +46,10 @@ type Explorer interface {
 	CommonConnections(ctx context.Context, q CommonQuery) ([]*Entity, error)
 
 	// Timeline returns meetings in timeline order (CompareTimeline): every meeting when q.ID is
-	// empty, else the meetings the entity took part in as TimelineQuery describes, kept when
-	// their date can fall within [q.From, q.To], at most q.Limit.
-	Timeline(ctx context.Context, q TimelineQuery) ([]*Entity, error)
+	// empty, else the meetings the entity took part in as TimelineQuery describes, each with the
+	// ways it took part (Via, in CompareVia order), kept when their date can fall within
+	// [q.From, q.To], at most q.Limit.
+	Timeline(ctx context.Context, q TimelineQuery) ([]*TimelineEntry, error)
 }
 
 // PathQuery asks for paths between two entities.
@@ -60,11 +61,11 @@ type PathQuery struct {
 	MaxHops  int      // 1..MaxPathHops
 	Types    []string // relation types to follow; empty: every type
 	Avoid    []string // ids of entities no path may pass through; at most MaxAvoid
-	Limit    int      // Paths only: 1..MaxExploreResults
+	Limit    int      // Paths only: 0..MaxExploreResults (0: no paths)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil. paths
-// says whether q is for Paths, whose Limit must be set.
+// says whether q is for Paths, whose Limit is checked.
 func (q PathQuery) Validate(paths bool) error {
 	if q.MaxHops < 1 || q.MaxHops > MaxPathHops {
 		return Errorf(CodeBadUserInput, "maxHops must be between 1 and %d, got %d", MaxPathHops, q.MaxHops)
@@ -140,7 +141,7 @@ type NeighborhoodQuery struct {
 	Hops  int      // 1..MaxNeighborhoodHops
 	Types []string // empty: every type
 	Kinds []Kind   // empty: every kind
-	Limit int      // 1..MaxNeighborhoodNodes, counting the entity itself
+	Limit int      // 0..MaxNeighborhoodNodes, counting the entity itself (0: an empty subgraph)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -168,7 +169,7 @@ type Subgraph struct {
 // CommonQuery asks what two entities are both related to.
 type CommonQuery struct {
 	A, B  string
-	Limit int // 1..MaxExploreResults
+	Limit int // 0..MaxExploreResults (0: none)
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -181,17 +182,23 @@ func (q CommonQuery) Validate() error {
 
 // TimelineQuery asks for meetings in date order.
 //
-// With an ID, the meetings are those the entity took part in:
+// With an ID, the meetings are those the entity took part in, each with every way it did (Via):
 //
-//   - directly: every meeting with a relation to the entity, of any type and direction (a
-//     person's ATTENDED, an organization's REPRESENTED_AT, a dialogue's sessions, a place's
-//     meetings, an initiative's or topic's meetings); a meeting's own timeline is itself;
-//   - a person, through its organizations: the meetings where an organization the person
-//     HOLDS_POSITION in was REPRESENTED_AT;
-//   - a country, through its delegations and organizations: the meetings with an ATTENDED or
-//     REPRESENTED_AT relation whose delegation is the country's code, and the meetings where an
-//     organization that BELONGS_TO the country was REPRESENTED_AT;
-//   - a dialogue, through its parts: the sessions of every dialogue PART_OF it, at any depth.
+//   - directly (WayDirect): every meeting with a relation to the entity, of any type and
+//     direction (a person's ATTENDED, an organization's REPRESENTED_AT, a dialogue's sessions, a
+//     place's meetings, an initiative's or topic's meetings), one Via per relation type; a
+//     meeting's own timeline is itself (WayDirect, no relation);
+//   - a person, through its organizations (WayOrganization): the meetings where an organization
+//     the person HOLDS_POSITION in was REPRESENTED_AT, one Via per organization;
+//   - a country, through its delegations (WayDelegation): the meetings with an ATTENDED or
+//     REPRESENTED_AT relation whose delegation is the country's code, one Via per member of the
+//     delegation and relation; and through its organizations (WayOrganization): the meetings
+//     where an organization that BELONGS_TO the country was REPRESENTED_AT;
+//   - a dialogue, through its parts (WayDialogue): the sessions of every dialogue PART_OF it, at
+//     any depth, one Via per part.
+//
+// Direct keeps only the meetings the entity took part in directly, with those ways only: the
+// meetings the sources put the entity at, not those of its organizations, delegations or parts.
 //
 // From and To bound the dates, compared at the precision both have: a meeting is kept when its
 // date can fall within [From, To], so From "2022-07" keeps a meeting dated "2022" and To "2022"
@@ -199,7 +206,8 @@ func (q CommonQuery) Validate() error {
 type TimelineQuery struct {
 	ID       string // empty: every meeting
 	From, To string // ISO 8601 dates, possibly partial; empty: unbounded
-	Limit    int    // 1..MaxExploreResults
+	Limit    int    // 0..MaxExploreResults (0: none)
+	Direct   bool   // only the meetings ID took part in directly
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -245,21 +253,16 @@ func CompareTimeline(a, b *Entity) int {
 
 func prefix(s string, n int) string { return s[:min(n, len(s))] }
 
-func checkLimit(name string, n, max int) error {
-	if n < 1 || n > max {
-		return Errorf(CodeBadUserInput, "%s must be between 1 and %d, got %d", name, max, n)
+// checkLimit refuses an exploration's limit outside 0..most. Explorations have no NoLimit: their
+// work grows with the graph, so a caller always says how much it wants.
+func checkLimit(name string, n, most int) error {
+	if n < 0 || n > most {
+		return Errorf(CodeBadUserInput, "%s must be between 0 and %d, got %d", name, most, n)
 	}
 	return nil
 }
 
-func checkTypes(types []string) error {
-	for _, t := range types {
-		if _, ok := RelationSpecs[t]; !ok {
-			return Errorf(CodeBadUserInput, "unknown relation type %q", t)
-		}
-	}
-	return nil
-}
+func checkTypes(types []string) error { return CheckRelationTypes(types) }
 
 // OutOfTime returns the CodeTimeout error of an exploration that ran into its time limit, with
 // advice a person can act on; cause is kept for the log.

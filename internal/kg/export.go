@@ -84,7 +84,7 @@ func WriteBundle(ctx context.Context, s Store, w io.Writer) (sources, entities, 
 		for i, e := range es {
 			ids[i] = e.ID
 		}
-		rels, err := s.Relations(ctx, RelationQuery{IDs: ids, Direction: Out})
+		rels, err := s.Relations(ctx, RelationQuery{IDs: ids, Direction: Out, Limit: NoLimit})
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,12 @@ type Snapshot interface {
 	// MatchNames returns, for each key, the ids of the stored entities of key.Kind whose name, an
 	// alias or acronym folds (Fold) to key.Name.
 	MatchNames(ctx context.Context, keys []NameKey) (map[NameKey][]string, error)
+	// Redirects returns, for the ids among ids that were merged into another entity
+	// (MergeEntities), the id of the survivor.
+	Redirects(ctx context.Context, ids []string) (map[string]string, error)
+	// Search is Store.Search over the stored entities: planning looks up the stored entities a
+	// new one may duplicate (plan_duplicates.go).
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
 }
 
 // NameKey is a folded name (Fold of a name, alias or acronym) of an entity of one kind: two
@@ -63,6 +69,11 @@ type Plan struct {
 	StoredKinds map[string]Kind
 	// Problems lists everything wrong, in bundle order; a plan with problems must not be written.
 	Problems []Problem
+	// Duplicates are the stored entities that entities the plan creates resemble, by bundle
+	// order then best first, once FindDuplicates has looked (imports do; single-item writes do
+	// not); DuplicatesUnchecked counts the new entities beyond MaxDuplicateChecks, not looked up.
+	Duplicates          []PossibleDuplicate
+	DuplicatesUnchecked int
 }
 
 // EntityWrite is one entity a plan writes. Merge says how: an entity named by its id replaces the
@@ -96,7 +107,8 @@ type EntityWrite struct {
 //     connects.
 //
 // Every citation's quote must occur in its source's text, the source being in b or stored. Every
-// problem is reported with its JSON path in b ("entities[3].citations[0].quote"). The error is
+// problem is reported with its JSON path in b ("entities[3].citations[0].quote"), those of b's
+// JSON (b.Problems) among them, in bundle order. The error is
 // only for a snapshot that fails.
 func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
 	pl := &planner{b: b, quotes: map[string]*quoteIndex{}, plan: &Plan{
@@ -110,7 +122,7 @@ func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
 	pl.planSources()
 	pl.planEntities()
 	pl.planRelations()
-	pl.plan.Problems = pl.problems.list
+	pl.plan.Problems = mergeProblems(b.Problems, pl.problems.list)
 	return pl.plan, nil
 }
 
@@ -125,6 +137,7 @@ type planner struct {
 
 	bundleSources map[string]*Source
 	stored        map[string]*Source
+	redirects     map[string]string // merged id -> survivor, for the ids b names
 	storedKinds   map[string]Kind
 	storedNames   map[NameKey][]string
 
@@ -199,6 +212,21 @@ func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 	var err error
 	if pl.stored, err = snap.Sources(ctx, srcIDs); err != nil {
 		return err
+	}
+	// Ids of merged entities stand for their survivors: an entity named by one is the survivor,
+	// a relation end naming one ends at it.
+	if pl.redirects, err = snap.Redirects(ctx, entIDs); err != nil {
+		return err
+	}
+	if len(pl.redirects) > 0 {
+		for i, id := range pl.entityIDs {
+			if to, ok := pl.redirects[id]; ok {
+				pl.entityIDs[i] = to
+			}
+		}
+		for _, to := range pl.redirects {
+			addEnt(to)
+		}
 	}
 	if pl.storedKinds, err = snap.EntityKinds(ctx, entIDs); err != nil {
 		return err
@@ -282,11 +310,12 @@ func (pl *planner) planEntities() {
 		if !pl.idGiven[i] || !e.Kind.Valid() {
 			continue
 		}
-		if _, dup := explicitAt[e.ID]; !dup {
-			explicitAt[e.ID] = i
+		id := pl.entityIDs[i] // the id given, or the survivor's when it names a merged entity
+		if _, dup := explicitAt[id]; !dup {
+			explicitAt[id] = i
 			if idless {
 				for _, k := range NameKeys(e) {
-					byKey[k] = appendNew(byKey[k], e.ID)
+					byKey[k] = appendNew(byKey[k], id)
 				}
 			}
 		}
@@ -450,6 +479,9 @@ func (pl *planner) planRelations() {
 
 // resolve returns the id a relation end id refers to.
 func (pl *planner) resolve(id string) string {
+	if to, ok := pl.redirects[id]; ok {
+		id = to
+	}
 	if _, ok := pl.byID[id]; ok {
 		return id
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -15,8 +16,9 @@ import (
 //
 // Texts are compared as tokens (SearchTokens): the runs of letters and digits of their folded
 // form (Fold), so case, accents and punctuation never matter: "Nuñez-Neto" is the tokens "nunez"
-// and "neto". An entity's keys are its name, each alias and its acronym; its words are the tokens
-// of all its keys. At most MaxSearchTokens tokens of a query count.
+// and "neto". An entity's keys are its name, each alias, its acronym and the title of each position
+// it holds (PositionTitles: "ambassador" finds the U.S. Ambassador to Mexico); its words are the
+// tokens of all its keys. At most MaxSearchTokens tokens of a query count.
 //
 // Each query token matches the entity in the best way any of its words allows (MatchClass):
 //
@@ -32,7 +34,7 @@ import (
 // The tier says how the query as a whole matches:
 //
 //	4  the query's tokens are exactly the name's tokens
-//	3  the query's tokens are exactly the tokens of an alias or of the acronym
+//	3  the query's tokens are exactly the tokens of an alias, the acronym or a position's title
 //	2  every query token matches exactly or as a prefix
 //	1  every query token matches, some only with a typo
 //	0  some query tokens match
@@ -143,8 +145,11 @@ type SearchDoc struct {
 	NameTokens int      // how many tokens the name has
 }
 
-// NewSearchDoc returns the search document of e: its name, aliases and acronym (if any) as keys.
-func NewSearchDoc(e *Entity) *SearchDoc {
+// NewSearchDoc returns the search document of e: its name, aliases and acronym (if any) as keys,
+// then titles, the titles of the positions e holds (PositionTitles of its relations; nil for an
+// entity that holds none). A store must pass every title e holds, so it reindexes a person when
+// one of its HOLDS_POSITION relations is written or removed.
+func NewSearchDoc(e *Entity, titles []string) *SearchDoc {
 	d := &SearchDoc{}
 	d.NameKey, d.NameTokens = searchKey(e.Name)
 	d.addWords(d.NameKey)
@@ -154,12 +159,34 @@ func NewSearchDoc(e *Entity) *SearchDoc {
 	if a := e.Prop(PropAcronym); a != "" {
 		d.addKey(a)
 	}
+	for _, t := range titles {
+		d.addKey(t)
+	}
 	return d
 }
 
+// TitledTypes are the relation types whose title makes the entity at their From findable by it.
+var TitledTypes = []string{RelHoldsPosition}
+
+// PositionTitles returns the titles search finds the entity id by: the title of each relation of
+// TitledTypes among rels that goes from id, each once, sorted. rels may hold any relations.
+func PositionTitles(id string, rels []*Relation) []string {
+	var out []string
+	for _, r := range rels {
+		if r.From != id || !containsString(TitledTypes, r.Type) {
+			continue
+		}
+		if t := strings.TrimSpace(r.Prop(PropTitle)); t != "" && !containsString(out, t) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // SearchDocOfKeys returns the search document of an entity whose keys, each already in search
-// form (its tokens joined by one space), are keys: the name's first, then the aliases' and the
-// acronym's. Stores that keep the keys rather than the entity use it.
+// form (its tokens joined by one space), are keys: the name's first, then the aliases', the
+// acronym's and the titles'. Stores that keep the keys rather than the entity use it.
 func SearchDocOfKeys(keys []string) *SearchDoc {
 	d := &SearchDoc{}
 	if len(keys) == 0 {

@@ -181,7 +181,7 @@ func TestMatch(t *testing.T) {
 func TestNewSearchDoc(t *testing.T) {
 	e := &Entity{Name: "Secretaría de Relaciones Exteriores", Aliases: []string{"SRE's office", "Nuñez"},
 		Properties: map[string]any{PropAcronym: "S.R.E."}}
-	d := NewSearchDoc(e)
+	d := NewSearchDoc(e, nil)
 	want := &SearchDoc{
 		NameKey:    "secretaria de relaciones exteriores",
 		OtherKeys:  []string{"sre s office", "nunez", "s r e"},
@@ -245,7 +245,7 @@ func TestSearchOrder(t *testing.T) {
 			p := PlanSearch(tc.query)
 			var hits []SearchHit
 			for _, e := range tc.ents {
-				if r, ok := p.Rank(NewSearchDoc(e)); ok {
+				if r, ok := p.Rank(NewSearchDoc(e, nil)); ok {
 					hits = append(hits, SearchHit{Entity: e, Score: p.Score(r)})
 				}
 			}
@@ -339,5 +339,50 @@ func TestSearchTieKey(t *testing.T) {
 	}
 	if a, b := SearchTieKey("p1"), SearchTieKey("p2"); (a < b) != (a[:16] < b[:16]) {
 		t.Errorf("SearchTieKey orders p1, p2 as %q, %q: not by hash", a, b)
+	}
+}
+
+func TestPositionTitles(t *testing.T) {
+	pos := func(from, to, title string) *Relation {
+		return &Relation{Type: RelHoldsPosition, From: from, To: to, Properties: map[string]any{PropTitle: title}}
+	}
+	rels := []*Relation{
+		pos("person:a", "organization:x", "U.S. Ambassador to Mexico"),
+		pos("person:a", "organization:y", "President"),
+		pos("person:a", "organization:z", "President"), // the same title twice counts once
+		pos("person:b", "organization:x", "Consul"),    // another person's
+		{Type: RelAttended, From: "person:a", To: "meeting:m", Properties: map[string]any{PropTitle: "Chair"}},
+		{Type: RelHoldsPosition, From: "person:a", To: "organization:w"}, // no title
+	}
+	got := PositionTitles("person:a", rels)
+	if want := []string{"President", "U.S. Ambassador to Mexico"}; !slices.Equal(got, want) {
+		t.Errorf("PositionTitles(person:a) = %q, want %q", got, want)
+	}
+	if got := PositionTitles("organization:x", rels); got != nil {
+		t.Errorf("PositionTitles(organization:x) = %q, want none (titles belong to the relation's From)", got)
+	}
+}
+
+// TestSearchTitles: a position's title is a key of the person who holds it, so a word of it finds
+// the person, and the whole title ranks the person as an alias would.
+func TestSearchTitles(t *testing.T) {
+	salazar := &Entity{ID: "person:ken-salazar", Kind: KindPerson, Name: "Ken Salazar"}
+	titles := []string{"U.S. Ambassador to Mexico"}
+	for _, tc := range []struct {
+		query string
+		tier  int
+	}{
+		{"ambassador", TierAllTokens},
+		{"ambasador", TierTypo},
+		{"U.S. ambassador to Mexico", TierAlias},
+	} {
+		p := PlanSearch(tc.query)
+		r, ok := p.Rank(NewSearchDoc(salazar, titles))
+		if !ok || r.Tier != tc.tier {
+			t.Errorf("Rank(%q) of Ken Salazar with his title = %+v, %v; want tier %d", tc.query, r, ok, tc.tier)
+		}
+		if _, ok := p.Rank(NewSearchDoc(salazar, nil)); ok {
+			t.Errorf("Rank(%q) of Ken Salazar without titles is a hit, want none", tc.query)
+		}
 	}
 }

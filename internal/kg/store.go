@@ -29,7 +29,7 @@ type Store interface {
 	Sources(ctx context.Context, ids []string) ([]*Source, error)
 
 	// Relations returns, for each id of q.IDs (index for index), the relations that touch it and
-	// match q, ordered by type, then From, then To, at most q.Limit per id (all when Limit <= 0).
+	// match q, ordered by type, then From, then To, at most q.Limit per id (every one for NoLimit).
 	Relations(ctx context.Context, q RelationQuery) ([][]*Relation, error)
 
 	// Expand returns, for the entities q.IDs, the relations each of q.Selects selects (exactly
@@ -47,10 +47,18 @@ type Store interface {
 	ListSources(ctx context.Context, q ListQuery) (*SourcePage, error)
 
 	// Search returns the hits of q.Text among the entities of q.Kinds (all kinds if empty), best
-	// first, at most q.Limit (all when Limit <= 0): exactly the hits, order and scores that the
+	// first, at most q.Limit (every hit for NoLimit): exactly the hits, order and scores that the
 	// search ranking (search.go: PlanSearch, SearchPlan.Rank, CompareSearchHits) gives over all
 	// those entities. Kinds that are not kg.Kinds match nothing.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, error)
+
+	// CitedEntities returns one page of the entities of q.Kinds with a citation from q.Source,
+	// by id, after q.After (cited.go); an unknown source gives an empty page.
+	CitedEntities(ctx context.Context, q CitedQuery) (*CitedEntityPage, error)
+
+	// CitedRelations returns one page of the relations of q.Types with a citation from q.Source,
+	// by type, From and To, after the relation whose RelationKey is q.After.
+	CitedRelations(ctx context.Context, q CitedQuery) (*CitedRelationPage, error)
 
 	// Explorer: paths, neighborhoods, common connections and timelines (explore.go).
 	Explorer
@@ -62,12 +70,17 @@ type Store interface {
 	Close(ctx context.Context) error
 }
 
+// NoLimit, as the Limit of a query, asks for every match. A Limit of 0 asks for none (a list
+// query still counts its matches), so that a client's `first: 0` needs no special case. Stores
+// treat any negative Limit as NoLimit.
+const NoLimit = -1
+
 // RelationQuery selects relations of a batch of entities.
 type RelationQuery struct {
 	IDs       []string
 	Types     []string  // empty: every type
 	Direction Direction // "" means Both
-	Limit     int       // per id; <= 0: no limit
+	Limit     int       // at most this many per id (0: none); NoLimit: every one
 }
 
 // ExpandQuery selects several kinds of relations of one batch of entities, and their far ends.
@@ -83,7 +96,7 @@ type ExpandQuery struct {
 type RelationSelect struct {
 	Types     []string  // empty: every type
 	Direction Direction // "" means Both
-	Limit     int       // per id; <= 0: no limit
+	Limit     int       // at most this many per id (0: none); NoLimit: every one
 	Then      []RelationSelect
 	// Delegations also returns the countries the relations' delegation codes name.
 	Delegations bool
@@ -133,7 +146,7 @@ type ListQuery struct {
 	Where  *Filter
 	Sort   []SortField
 	Offset int
-	Limit  int // <= 0: no limit
+	Limit  int // at most this many (0: none, with Total and More still answered); NoLimit: every one
 
 	// SkipTotal leaves EntityPage.Total at -1 instead of counting every match, which takes a pass
 	// over all of them; EntityPage.More still says whether matches follow the page. ListEntities
@@ -170,7 +183,7 @@ type SourcePage struct {
 type SearchQuery struct {
 	Text  string
 	Kinds []Kind // empty: every kind
-	Limit int
+	Limit int    // at most this many hits (0: none); NoLimit: every hit
 }
 
 // SearchHit is one search result; a higher Score is a better match.

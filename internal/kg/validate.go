@@ -69,16 +69,8 @@ var (
 		PropAcronym:        {check: checkNonEmpty, kinds: []Kind{KindOrganization, KindDialogue, KindInitiative}},
 		PropClassification: {check: checkClassification, kinds: []Kind{KindOrganization}},
 	}
-	relationPropSpecs = map[string]propSpec{
-		PropDate:        {check: checkDate},
-		PropEstablished: {check: checkDate},
-		PropStart:       {check: checkDate},
-		PropEnd:         {check: checkDate},
-		PropTitle:       {check: checkNonEmpty, types: []string{RelHoldsPosition}},
-		PropActing:      {check: checkBool, types: []string{RelHoldsPosition}},
-		PropRole:        {check: checkRole, types: []string{RelAttended}},
-		PropDelegation:  {check: checkCountryCode, types: []string{RelAttended, RelRepresentedAt}},
-	}
+	// relationPropSpecs come from the one declaration of relation types, RelationSpecs.
+	relationPropSpecs = deriveRelationPropSpecs()
 )
 
 // Roles of a person at a meeting (ATTENDED.role).
@@ -179,14 +171,13 @@ func ValidateRelationProps(r *Relation) []Problem {
 		}
 		return false, fmt.Sprintf("a %s relation has no such property (it belongs to %s)", r.Type, strings.Join(s.types, ", "))
 	})
-	switch r.Type {
-	case RelHoldsPosition:
-		if r.Properties[PropTitle] == nil {
-			ps = append(ps, Problem{PropTitle, "HOLDS_POSITION needs a title"})
-		}
-	case RelAttended:
-		if r.Properties[PropRole] == nil {
-			ps = append(ps, Problem{PropRole, "ATTENDED needs a role (" + strings.Join(AttendanceRoles, ", ") + ")"})
+	for _, req := range requiredRelationProps(r.Type) {
+		if r.Properties[req.Name] == nil {
+			msg := fmt.Sprintf("%s needs a %s", r.Type, req.Name)
+			if vs := PropertyValues(req.Type); vs != nil {
+				msg += " (" + strings.Join(vs, ", ") + ")"
+			}
+			ps = append(ps, Problem{req.Name, msg})
 		}
 	}
 	start, end := r.Prop(PropStart), r.Prop(PropEnd)
@@ -359,7 +350,7 @@ func (p *problems) checkEntity(path string, e *Entity) {
 // Whether its ends exist and fit its type is checked against the graph (checkEnds).
 func (p *problems) checkRelation(path string, r *Relation) {
 	if _, known := RelationSpecs[r.Type]; !known {
-		p.add(path+".type", "unknown relation type %q", r.Type)
+		p.add(path+".type", "%s", UnknownRelationType(r.Type))
 	} else {
 		for _, pr := range ValidateRelationProps(r) {
 			p.add(joinPath(path+".properties", pr.Path), "%s", pr.Message)
@@ -389,7 +380,7 @@ func (p *problems) checkEnds(path string, r *Relation, fromKind, toKind Kind) {
 	if !known || fromKind == "" || toKind == "" {
 		return
 	}
-	if !spec.Allows(fromKind, toKind) || (r.Type == RelPartOf && fromKind != toKind) {
+	if !spec.Allows(fromKind, toKind) {
 		p.add(path, "%s cannot go from a %s to a %s (it connects %s to %s)", r.Type, fromKind, toKind, kindList(spec.From), kindList(spec.To))
 	}
 }

@@ -51,6 +51,24 @@ type Writer interface {
 	// one of the entity's present relations.
 	Import(ctx context.Context, b *Bundle, opts ImportOptions) (*ImportReport, error)
 
+	// MergeEntities merges the entities m.From into m.Into (PlanMerge), all or nothing: the
+	// survivor takes their names as aliases, their citations, the values it lacks and their
+	// relations; they are deleted, and each merged id (and every id merged into one of them
+	// before) redirects to the survivor from then on: Entities, ExpandQuery.WithEntities and
+	// later writes resolve it to the survivor. It records one Change per merged entity (Action
+	// MERGE_ENTITIES, Entity the survivor, Other the merged id, Detail its MergeRecord). A bad
+	// request is a CodeBadUserInput error, an unknown entity a CodeNotFound one; both change
+	// nothing.
+	MergeEntities(ctx context.Context, m MergeRequest) (*MergeReport, error)
+
+	// UndoMerge undoes the merge change u.Change recorded (PlanUndoMerge), all or nothing: the
+	// survivor and the merged entities as they were, their relations as they were, the redirects
+	// gone (and the ones the merge moved put back). It records one Change per restored entity
+	// (Action UNDO_MERGE, Entity the survivor, Other the restored id). A change that is no merge,
+	// or a bad request, is a CodeBadUserInput error; an unknown change CodeNotFound; a survivor
+	// written to since the merge CodeConflict (CheckUndoable). Each changes nothing.
+	UndoMerge(ctx context.Context, u UndoMergeRequest) (*UndoReport, error)
+
 	// Changes returns one page of the audit trail, newest first: every change, or those touching
 	// q.Entity: as the changed entity or source, as the other end of a changed relation, or as
 	// the import that created it or one of its present relations.
@@ -61,6 +79,10 @@ type Writer interface {
 type ImportOptions struct {
 	// DryRun validates and counts without writing anything.
 	DryRun bool
+	// Duplicates looks up, for each entity the import creates, the stored entities it may
+	// duplicate (Plan.FindDuplicates: a few searches per new entity), for the report. The API
+	// and the command line ask for it; loads of a whole graph (seeding, tests) need not.
+	Duplicates bool
 }
 
 // ImportStats counts what an import did (or, in a dry run, would do) with the items of a bundle.
@@ -77,6 +99,12 @@ type ImportReport struct {
 	// nothing was written and the counts are zero.
 	Problems []Problem
 	DryRun   bool
+	// Duplicates lists the stored entities that entities the import creates (or, in a dry run,
+	// would create) resemble, each with the score and the reason (PossibleDuplicate); they are
+	// written all the same. DuplicatesUnchecked counts new entities not looked up (beyond
+	// MaxDuplicateChecks).
+	Duplicates          []PossibleDuplicate
+	DuplicatesUnchecked int
 }
 
 // Actions of Changes.
@@ -103,6 +131,9 @@ type Change struct {
 	// Other is the To of a changed relation, so the change is found from either end.
 	Other   string `json:"other,omitempty"`
 	Summary string `json:"summary"`
+	// Detail is what a change that the summary cannot hold needs to be undone, as JSON: a merge's
+	// MergeRecord. "" for most changes.
+	Detail string `json:"detail,omitempty"`
 }
 
 // ID returns the change's id, "change:<seq>".
@@ -118,7 +149,7 @@ func ChangeTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05
 type ChangeQuery struct {
 	Entity string // "" means every change
 	Offset int
-	Limit  int // <= 0: no limit
+	Limit  int // at most this many (0: none, with Total still counted); NoLimit: every one
 }
 
 // ChangePage is one page of the audit trail, newest first, with the number of changes matching.

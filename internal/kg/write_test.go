@@ -28,11 +28,9 @@ func TestDecodeBundle(t *testing.T) {
 		t.Errorf("decoded id = %q, want none: ids are given when written", b.Entities[0].ID)
 	}
 
+	// Text that is not a bundle stops decoding: one problem, where it stops.
 	for _, tc := range []struct{ name, json, path string }{
-		{"unknown item field", `{"entities": [{"kind": "TOPIC", "name": "x"}, {"kind": "TOPIC", "colour": "red"}]}`, "entities[1]"},
-		{"unknown top-level field", `{"sources": [], "notes": []}`, "notes"},
 		{"not a list", `{"entities": {"kind": "TOPIC"}}`, "entities"},
-		{"wrong type", `{"relations": [{"type": 3}]}`, "relations[0]"},
 		{"truncated", `{"entities": [{"kind": "TOPIC", "na`, "entities[0]"},
 		{"trailing data", `{"entities": []} {}`, "$"},
 		{"not an object", `[1, 2]`, "$"},
@@ -47,6 +45,55 @@ func TestDecodeBundle(t *testing.T) {
 				t.Errorf("ParseBundle(%s) problem at %q, want %q (%s)", tc.json, kerr.Problems[0].Path, tc.path, kerr.Problems[0].Message)
 			}
 		})
+	}
+	// Fields of unknown names or of the wrong type do not: each is a problem of the bundle.
+	for _, tc := range []struct {
+		name, json string
+		paths      []string
+	}{
+		{"unknown item field", `{"entities": [{"kind": "TOPIC", "name": "x"}, {"kind": "TOPIC", "colour": "red"}]}`, []string{"entities[1].colour"}},
+		{"unknown top-level field", `{"sources": [], "notes": []}`, []string{"notes"}},
+		{"wrong type", `{"relations": [{"type": 3}]}`, []string{"relations[0].type"}},
+		{"several", `{"entities": [{"kind": "TOPIC", "name": 5, "colour": "red"}], "relations": [{"type": "X", "weight": 1}]}`,
+			[]string{"entities[0].colour", "entities[0].name", "relations[0].weight"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := ParseBundle([]byte(tc.json))
+			if err != nil {
+				t.Fatalf("ParseBundle(%s) error = %v, want a bundle with problems", tc.json, err)
+			}
+			var paths []string
+			for _, p := range b.Problems {
+				paths = append(paths, p.Path)
+			}
+			if !slices.Equal(paths, tc.paths) {
+				t.Errorf("ParseBundle(%s) problems at %q, want %q", tc.json, paths, tc.paths)
+			}
+		})
+	}
+}
+
+// TestEveryProblemAtOnce: an unknown field no longer hides the bundle's other problems, and a
+// field of the wrong type is reported once, not again as missing.
+func TestEveryProblemAtOnce(t *testing.T) {
+	b, err := ParseBundle([]byte(`{
+		"sources": [{"id": "source:a", "title": "A", "text": "Alpha met Beta."}],
+		"entities": [
+			{"kind": "TOPIC", "name": "Alpha", "colour": "red", "citations": [{"source": "source:a", "quote": "Alpha met Beta."}]},
+			{"kind": "TOPIC", "name": "Beta", "citations": [{"source": "source:a", "quote": "Gamma said so."}]},
+			{"kind": "TOPIC", "name": 7, "citations": [{"source": "source:a", "quote": "Alpha met Beta."}]}],
+		"relations": [{"type": "LIKES", "from": "topic:alpha", "to": "topic:beta", "citations": [{"source": "source:a", "quote": "Alpha met Beta."}]}],
+		"notes": "unknown"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range b.Validate() {
+		got = append(got, p.Path)
+	}
+	want := []string{"notes", "entities[0].colour", "entities[1].citations[0].quote", "entities[2].name", "relations[0].type"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Validate() problems at %q, want %q", got, want)
 	}
 }
 

@@ -122,7 +122,9 @@ func TestRestoreRefuses(t *testing.T) {
 		"flipped byte": append(append([]byte{}, data[:100]...), append([]byte{data[100] ^ 1}, data[101:]...)...),
 	} {
 		p := filepath.Join(t.TempDir(), "bad")
-		os.WriteFile(p, bad, 0o640)
+		if err := os.WriteFile(p, bad, 0o640); err != nil {
+			t.Fatal(err)
+		}
 		into := filepath.Join(t.TempDir(), "new")
 		if _, err := Restore(into, p); err == nil || !strings.Contains(err.Error(), "not a whole backup") {
 			t.Errorf("Restore(backup %s) error = %v, want it refused", name, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -14,10 +15,10 @@ const benchEntities = 10_000
 
 var benchStore *memstore.Store
 
-// generated returns a store holding storetest.Generate(benchEntities), built once per process.
+// generated returns a store holding graphgen.Generate(benchEntities), built once per process.
 func generated(b *testing.B) (*memstore.Store, *kg.Bundle) {
 	b.Helper()
-	bundle := storetest.Generate(benchEntities)
+	bundle := graphgen.Generate(benchEntities)
 	if benchStore == nil {
 		benchStore = load(b, bundle)
 	}
@@ -48,7 +49,7 @@ func BenchmarkRelations(b *testing.B) {
 	b.Run("100 meetings, ATTENDED in", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := s.Relations(b.Context(), kg.RelationQuery{IDs: meetings, Types: []string{kg.RelAttended}, Direction: kg.In}); err != nil {
+			if _, err := s.Relations(b.Context(), kg.RelationQuery{IDs: meetings, Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit}); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -98,7 +99,7 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 func BenchmarkLoad(b *testing.B) {
-	bundle := storetest.Generate(benchEntities)
+	bundle := graphgen.Generate(benchEntities)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := memstore.Load(bundle); err != nil {

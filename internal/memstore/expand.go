@@ -19,10 +19,19 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	x := s.expand(q.IDs, q.Selects)
-	if q.WithEntities {
-		x.Entities = make([]*kg.Entity, len(q.IDs))
+	ids := q.IDs
+	if q.WithEntities && len(s.redirects) > 0 {
+		// Asked for by id (node, entity): a merged id stands for its survivor, whose id the
+		// expansion carries.
+		ids = make([]string, len(q.IDs))
 		for i, id := range q.IDs {
+			ids[i] = s.resolve(id)
+		}
+	}
+	x := s.expand(ids, q.Selects)
+	if q.WithEntities {
+		x.Entities = make([]*kg.Entity, len(ids))
+		for i, id := range ids {
 			if n, ok := s.nodes[id]; ok {
 				x.Entities[i] = cloneEntity(n.entity)
 			}

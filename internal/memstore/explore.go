@@ -431,9 +431,9 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 	return out, nil
 }
 
-// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), as
-// kg.TimelineQuery describes.
-func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), each with the ways
+// the entity took part, as kg.TimelineQuery describes.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.TimelineEntry, error) {
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
@@ -442,66 +442,77 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity,
 	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	var meetings []*node
+	var entries []*kg.TimelineEntry
 	if q.ID == "" {
-		meetings = s.byKind[kg.KindMeeting]
+		for _, m := range s.byKind[kg.KindMeeting] {
+			entries = append(entries, &kg.TimelineEntry{Meeting: m.entity})
+		}
 	} else if n := s.nodes[q.ID]; n != nil {
-		meetings = s.meetingsOf(n)
+		entries = s.meetingsOf(n, q.Direct)
 	}
-	var kept []*kg.Entity
-	for _, m := range meetings {
-		if kg.InDateRange(m.entity.Prop(kg.PropDate), q.From, q.To) {
-			kept = append(kept, m.entity)
+	var kept []*kg.TimelineEntry
+	for _, e := range entries {
+		if kg.InDateRange(e.Meeting.Prop(kg.PropDate), q.From, q.To) {
+			kept = append(kept, e)
 		}
 	}
-	slices.SortFunc(kept, kg.CompareTimeline)
-	out := make([]*kg.Entity, 0, min(len(kept), q.Limit))
+	slices.SortFunc(kept, kg.TimelineOrder)
+	out := make([]*kg.TimelineEntry, 0, min(len(kept), q.Limit))
 	for _, e := range kept[:min(len(kept), q.Limit)] {
-		out = append(out, cloneEntity(e))
+		out = append(out, &kg.TimelineEntry{Meeting: cloneEntity(e.Meeting), Via: kg.SortVias(e.Via)})
 	}
 	return out, nil
 }
 
-// meetingsOf returns the meetings n took part in, each once, as kg.TimelineQuery describes. The
-// caller holds Store.mu.
-func (s *Store) meetingsOf(n *node) []*node {
-	seen := map[*node]bool{}
-	var out []*node
-	add := func(m *node) {
-		if m.entity.Kind == kg.KindMeeting && !seen[m] {
-			seen[m] = true
-			out = append(out, m)
+// meetingsOf returns the meetings n took part in, each once with every way it did, as
+// kg.TimelineQuery describes; direct keeps the direct ways only. The caller holds Store.mu.
+func (s *Store) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
+	byMeeting := map[*node]*kg.TimelineEntry{}
+	var out []*kg.TimelineEntry
+	add := func(m *node, v kg.Via) {
+		if m.entity.Kind != kg.KindMeeting || (direct && !v.Direct()) {
+			return
 		}
+		e := byMeeting[m]
+		if e == nil {
+			e = &kg.TimelineEntry{Meeting: m.entity}
+			byMeeting[m] = e
+			out = append(out, e)
+		}
+		e.Via = append(e.Via, v)
 	}
-	// follow calls f with the entities at the far end of n's relations of type typ in dir.
-	follow := func(n *node, typ string, dir kg.Direction, f func(*node)) {
+	// follow calls f with the edges of n's relations of type typ in dir.
+	follow := func(n *node, typ string, dir kg.Direction, f func(edge)) {
 		n.eachEdge(dir != kg.In, dir != kg.Out, []string{typ}, func(e edge) bool {
-			f(e.other)
+			f(e)
 			return true
 		})
 	}
 	if n.entity.Kind == kg.KindMeeting {
-		add(n)
+		add(n, kg.Via{Way: kg.WayDirect})
 	}
 	n.eachEdge(true, true, nil, func(e edge) bool {
-		add(e.other)
+		add(e.other, kg.Via{Way: kg.WayDirect, Relation: e.rel.Type})
 		return true
 	})
+	if direct {
+		return out
+	}
+	represented := func(org *node) {
+		follow(org, kg.RelRepresentedAt, kg.Out, func(e edge) {
+			add(e.other, kg.Via{Way: kg.WayOrganization, Relation: kg.RelRepresentedAt, Through: org.entity.ID})
+		})
+	}
 	switch n.entity.Kind {
 	case kg.KindPerson:
-		follow(n, kg.RelHoldsPosition, kg.Out, func(org *node) {
-			follow(org, kg.RelRepresentedAt, kg.Out, add)
-		})
+		follow(n, kg.RelHoldsPosition, kg.Out, func(e edge) { represented(e.other) })
 	case kg.KindCountry:
-		follow(n, kg.RelBelongsTo, kg.In, func(org *node) {
-			follow(org, kg.RelRepresentedAt, kg.Out, add)
-		})
+		follow(n, kg.RelBelongsTo, kg.In, func(e edge) { represented(e.other) })
 		if code := n.entity.Prop(kg.PropCode); code != "" {
 			for _, m := range s.byKind[kg.KindMeeting] {
 				m.eachEdge(false, true, []string{kg.RelAttended, kg.RelRepresentedAt}, func(e edge) bool {
 					if e.rel.Prop(kg.PropDelegation) == code {
-						add(m)
-						return false
+						add(m, kg.Via{Way: kg.WayDelegation, Relation: e.rel.Type, Through: e.other.entity.ID})
 					}
 					return true
 				})
@@ -513,11 +524,15 @@ func (s *Store) meetingsOf(n *node) []*node {
 		for len(queue) > 0 {
 			d := queue[0]
 			queue = queue[1:]
-			follow(d, kg.RelSessionOf, kg.In, add)
-			follow(d, kg.RelPartOf, kg.In, func(part *node) {
-				if !parts[part] {
-					parts[part] = true
-					queue = append(queue, part)
+			if d != n {
+				follow(d, kg.RelSessionOf, kg.In, func(e edge) {
+					add(e.other, kg.Via{Way: kg.WayDialogue, Relation: kg.RelSessionOf, Through: d.entity.ID})
+				})
+			}
+			follow(d, kg.RelPartOf, kg.In, func(e edge) {
+				if !parts[e.other] {
+					parts[e.other] = true
+					queue = append(queue, e.other)
 				}
 			})
 		}

@@ -5,8 +5,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
-	"github.com/diplograph/diplograph/internal/storetest"
 )
 
 // countdown is a context whose deadline passes after its Err has been asked a given number of
@@ -32,7 +32,7 @@ func (c *countdown) Err() error {
 // TestSearchesStopInTheMiddle checks that path searches and neighbourhoods watch their deadline
 // while they run, not only when they start, and stop with kg.OutOfTime.
 func TestSearchesStopInTheMiddle(t *testing.T) {
-	b := storetest.Generate(5000)
+	b := graphgen.Generate(5000)
 	s := load(t, b)
 	var people, countries []string
 	for _, e := range b.Entities {

@@ -385,6 +385,12 @@ func entityField(e *kg.Entity, field string) (any, bool) {
 		return e.Description, e.Description != ""
 	case "aliases":
 		return e.Aliases, len(e.Aliases) > 0
+	case kg.FieldCitedBy:
+		srcs := make([]string, len(e.Citations))
+		for i, c := range e.Citations {
+			srcs[i] = c.Source
+		}
+		return srcs, len(srcs) > 0
 	}
 	v, ok := e.Properties[field]
 	return v, ok && v != nil

@@ -8,12 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
-	"github.com/diplograph/diplograph/internal/storetest"
 )
 
-// BenchmarkImportQuoted imports storetest.GenerateQuoted bundles (one long source, a different
+// BenchmarkImportQuoted imports graphgen.GenerateQuoted bundles (one long source, a different
 // quote for each entity) of 10k, 40k and 160k entities into a store that already holds the same
 // graph under other ids, while a reader keeps reading it, and reports the import's time per entity
 // (ns/entity, flat when the import grows linearly) and the longest a read waited
@@ -29,11 +29,11 @@ func BenchmarkImportQuoted(b *testing.B) {
 			b.StopTimer()
 			for range b.N {
 				s := memstore.New()
-				base := storetest.Generate(10_000)
+				base := graphgen.Generate(10_000)
 				if _, err := s.Import(ctx, base, kg.ImportOptions{}); err != nil {
 					b.Fatal(err)
 				}
-				bundle := storetest.GenerateQuoted(n)
+				bundle := graphgen.GenerateQuoted(n)
 				for i := range bundle.Entities {
 					bundle.Entities[i].ID += "-q"
 				}

@@ -50,7 +50,7 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 		total++
 		switch {
 		case total <= offset:
-		case q.Limit <= 0 || len(page) < q.Limit:
+		case q.Limit < 0 || len(page) < q.Limit:
 			page = append(page, n.entity)
 		default:
 			more = true
@@ -240,11 +240,11 @@ func sortBy[T any](xs []T, sort []kg.SortField, key func(T, string) sortKey, id 
 	}
 }
 
-// pageOf returns xs[offset:offset+limit], clamped; limit <= 0 means no limit.
+// pageOf returns xs[offset:offset+limit], clamped; a negative limit (kg.NoLimit) means no limit.
 func pageOf[T any](xs []T, offset, limit int) []T {
 	offset = min(max(offset, 0), len(xs))
 	xs = xs[offset:]
-	if limit > 0 && limit < len(xs) {
+	if limit >= 0 && limit < len(xs) {
 		xs = xs[:limit]
 	}
 	return xs

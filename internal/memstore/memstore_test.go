@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -70,7 +71,7 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 		}},
 		{"ListEntities", func(t *testing.T) {
 			for _, k := range kg.Kinds {
-				p, err := s.ListEntities(ctx, kg.ListQuery{Kind: k})
+				p, err := s.ListEntities(ctx, kg.ListQuery{Kind: k, Limit: kg.NoLimit})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -80,7 +81,7 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 			}
 		}},
 		{"Search", func(t *testing.T) {
-			hits, err := s.Search(ctx, kg.SearchQuery{Text: "border"})
+			hits, err := s.Search(ctx, kg.SearchQuery{Text: "border", Limit: kg.NoLimit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,7 +90,7 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 			}
 		}},
 		{"Relations", func(t *testing.T) {
-			rss, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"person:blas-nunez-neto"}})
+			rss, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"person:blas-nunez-neto"}, Limit: kg.NoLimit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +111,7 @@ func TestReturnedValuesAreCopies(t *testing.T) {
 			*srcs[0].URL = "changed"
 		}},
 		{"ListSources", func(t *testing.T) {
-			p, err := s.ListSources(ctx, kg.ListQuery{})
+			p, err := s.ListSources(ctx, kg.ListQuery{Limit: kg.NoLimit})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -177,11 +178,11 @@ func TestConcurrentReadsAndImports(t *testing.T) {
 					_, err = s.Relations(ctx, kg.RelationQuery{IDs: []string{"meeting:21cb-esc-14th-plenary"}, Limit: 3})
 				case 2:
 					_, err = s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindMeeting, Sort: []kg.SortField{{Field: "date", Desc: true}},
-						Where: &kg.Filter{Rels: []kg.RelCond{{Types: []string{kg.RelAttended}, Direction: kg.In, Quantifier: kg.Some}}}})
+						Where: &kg.Filter{Rels: []kg.RelCond{{Types: []string{kg.RelAttended}, Direction: kg.In, Quantifier: kg.Some}}}, Limit: kg.NoLimit})
 				case 3:
 					_, err = s.Search(ctx, kg.SearchQuery{Text: "migration", Limit: 5})
 				case 4:
-					_, err = s.ListSources(ctx, kg.ListQuery{})
+					_, err = s.ListSources(ctx, kg.ListQuery{Limit: kg.NoLimit})
 				case 5:
 					_, err = s.Sources(ctx, []string{"source:fixture-briefing"})
 				}
@@ -238,25 +239,28 @@ func TestBadInput(t *testing.T) {
 		name string
 		call func() error
 	}{
-		{"ListEntities unknown kind", func() error { _, err := s.ListEntities(ctx, kg.ListQuery{Kind: "ROBOT"}); return err }},
+		{"ListEntities unknown kind", func() error {
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: "ROBOT", Limit: kg.NoLimit})
+			return err
+		}},
 		{"ListEntities unknown op", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: "LIKE", Value: "x"}}}})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: "LIKE", Value: "x"}}}, Limit: kg.NoLimit})
 			return err
 		}},
 		{"EXISTS without a bool", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpExists, Value: "yes"}}}})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpExists, Value: "yes"}}}, Limit: kg.NoLimit})
 			return err
 		}},
 		{"IN without a list", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpIn, Value: "x"}}}})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpIn, Value: "x"}}}, Limit: kg.NoLimit})
 			return err
 		}},
 		{"nested unknown quantifier", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Not: &kg.Filter{Rels: []kg.RelCond{{Quantifier: "MOST"}}}}})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Not: &kg.Filter{Rels: []kg.RelCond{{Quantifier: "MOST"}}}}, Limit: kg.NoLimit})
 			return err
 		}},
 		{"Relations unknown direction", func() error {
-			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Direction: "SIDEWAYS"})
+			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Direction: "SIDEWAYS", Limit: kg.NoLimit})
 			return err
 		}},
 		{"Import nil bundle", func() error { _, err := s.Import(ctx, nil, kg.ImportOptions{}); return err }},
@@ -291,7 +295,7 @@ func TestFilterValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			p, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindMeeting, Where: &kg.Filter{Conds: []kg.Cond{tc.cond}}})
+			p, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindMeeting, Where: &kg.Filter{Conds: []kg.Cond{tc.cond}}, Limit: kg.NoLimit})
 			if err != nil {
 				t.Fatalf("ListEntities(%+v) error = %v", tc.cond, err)
 			}
@@ -304,7 +308,7 @@ func TestFilterValues(t *testing.T) {
 
 // Lists walk cached sort orders; a write must be seen by the next list in every order.
 func TestListOrdersFollowWrites(t *testing.T) {
-	s, err := memstore.Load(storetest.Generate(500))
+	s, err := memstore.Load(graphgen.Generate(500))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -53,8 +53,8 @@ func newSearchIndex() searchIndex {
 	}
 }
 
-func newSearchDoc(e *kg.Entity) *searchDoc {
-	d := kg.NewSearchDoc(e)
+func newSearchDoc(e *kg.Entity, titles []string) *searchDoc {
+	d := kg.NewSearchDoc(e, titles)
 	return &searchDoc{entity: e, doc: d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), tie: kg.SearchTieKey(e.ID)}
 }
 
@@ -97,19 +97,20 @@ func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied b
 	return false
 }
 
-// update (re)indexes the given entities. A few are updated in place; many (a bulk import) rebuild
-// the lists and vocabulary in one pass, which is cheaper than as many in-place updates.
-func (ix *searchIndex) update(es []*kg.Entity) {
+// update (re)indexes the given entities, titles giving the titles of each one's positions
+// (kg.PositionTitles). A few are updated in place; many (a bulk import) rebuild the lists and
+// vocabulary in one pass, which is cheaper than as many in-place updates.
+func (ix *searchIndex) update(es []*kg.Entity, titles func(*kg.Entity) []string) {
 	if len(es) > 64 && len(es) > len(ix.docs)/8 {
 		for _, e := range es {
-			ix.docs[e.ID] = newSearchDoc(e)
+			ix.docs[e.ID] = newSearchDoc(e, titles(e))
 		}
 		ix.rebuild()
 		return
 	}
 	for _, e := range es {
 		ix.drop(e.ID)
-		d := newSearchDoc(e)
+		d := newSearchDoc(e, titles(e))
 		ix.docs[e.ID] = d
 		for _, w := range d.doc.Words {
 			if _, known := ix.postings[w]; !known {
@@ -349,13 +350,18 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	p := kg.PlanSearch(q.Text)
-	if len(p.Tokens) == 0 {
-		return []kg.SearchHit{}, nil
-	}
-
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.search(q), nil
+}
+
+// search is Search for a caller that holds Store.mu (a write's planning, which looks for
+// possible duplicates).
+func (s *Store) search(q kg.SearchQuery) []kg.SearchHit {
+	p := kg.PlanSearch(q.Text)
+	if len(p.Tokens) == 0 || q.Limit == 0 {
+		return []kg.SearchHit{}
+	}
 	tws := make([]tokenWords, len(p.Tokens))
 	entries := 0
 	for i, t := range p.Tokens {
@@ -379,11 +385,11 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	for i := range hits {
 		hits[i].Entity = cloneEntity(hits[i].Entity)
 	}
-	return hits, nil
+	return hits
 }
 
 // rankAll ranks every entity with a word some token matches, which are all the entities the
-// ranking can hit, and keeps the best q.Limit (all if q.Limit <= 0). entries, the postings of
+// ranking can hit, and keeps the best q.Limit (all for kg.NoLimit). entries, the postings of
 // the words the tokens match, bounds the candidates.
 func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) []kg.SearchHit {
 	// For each candidate, the best class per token, as kg.SearchPlan.Classes would compute it:
@@ -421,18 +427,18 @@ func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) 
 }
 
 // topHits keeps the best hits seen (kg.CompareSearchHits), at most limit of them (all when
-// limit <= 0): a search may rank tens of thousands of candidates for a page of ten.
+// limit is negative, kg.NoLimit): a search may rank tens of thousands of candidates for a page of ten.
 type topHits struct {
 	limit int
 	hits  []kg.SearchHit // when limited: sorted, best first
 }
 
 func (t *topHits) add(h kg.SearchHit) {
-	if t.limit <= 0 {
+	if t.limit < 0 {
 		t.hits = append(t.hits, h)
 		return
 	}
-	if len(t.hits) == t.limit && kg.CompareSearchHits(h, t.hits[len(t.hits)-1]) >= 0 {
+	if len(t.hits) == t.limit && (t.limit == 0 || kg.CompareSearchHits(h, t.hits[len(t.hits)-1]) >= 0) {
 		return
 	}
 	i, _ := slices.BinarySearchFunc(t.hits, h, kg.CompareSearchHits)
@@ -444,7 +450,7 @@ func (t *topHits) add(h kg.SearchHit) {
 
 // sorted returns the hits kept, best first.
 func (t *topHits) sorted() []kg.SearchHit {
-	if t.limit <= 0 {
+	if t.limit < 0 {
 		slices.SortFunc(t.hits, kg.CompareSearchHits)
 	}
 	if t.hits == nil {

@@ -3,6 +3,7 @@ package memstore_test
 import (
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/storetest"
 )
 
@@ -18,6 +19,6 @@ func BenchmarkSearch100k(b *testing.B) { benchSearch(b, 100_000) }
 func BenchmarkSearch1M(b *testing.B) { benchSearch(b, 1_000_000) }
 
 func benchSearch(b *testing.B, n int) {
-	s := load(b, storetest.Generate(n))
+	s := load(b, graphgen.Generate(n))
 	storetest.BenchSearch(b, s, nil)
 }

@@ -34,6 +34,7 @@ type Store struct {
 	sourceIDs []string            // sorted
 	names     map[kg.NameKey][]string
 	index     searchIndex
+	redirects map[string]string // merged id -> the survivor (MergeEntities)
 	closed    atomic.Bool
 
 	changes       []*kg.Change     // the audit trail, oldest first (by seq)
@@ -86,6 +87,7 @@ func New() *Store {
 		byKind:        map[kg.Kind][]*node{},
 		names:         map[kg.NameKey][]string{},
 		index:         newSearchIndex(),
+		redirects:     map[string]string{},
 		changesOf:     map[string][]int{},
 		sourceCreated: map[string]int64{},
 		now:           time.Now,
@@ -131,11 +133,20 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	for i, id := range ids {
-		if n, ok := s.nodes[id]; ok {
+		if n, ok := s.nodes[s.resolve(id)]; ok {
 			out[i] = cloneEntity(n.entity)
 		}
 	}
 	return out, nil
+}
+
+// resolve returns the id of the entity id names: the survivor when id was merged into another
+// entity, else id. The caller holds Store.mu.
+func (s *Store) resolve(id string) string {
+	if to, ok := s.redirects[id]; ok {
+		return to
+	}
+	return id
 }
 
 // Sources returns copies of the sources with the given ids, index for index; unknown ids give nil
@@ -177,12 +188,15 @@ func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 }
 
 // relations returns copies of n's relations that go the asked ways and have one of types, in
-// (Type, From, To) order, at most limit (all when <= 0). The caller holds Store.mu.
+// (Type, From, To) order, at most limit (all for kg.NoLimit). The caller holds Store.mu.
 func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Relation {
 	var rs []*kg.Relation
+	if limit == 0 {
+		return rs
+	}
 	n.eachEdge(useOut, useIn, types, func(e edge) bool {
 		rs = append(rs, cloneRelation(e.rel))
-		return limit <= 0 || len(rs) < limit
+		return limit < 0 || len(rs) < limit
 	})
 	return rs
 }

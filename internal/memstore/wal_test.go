@@ -38,7 +38,7 @@ func state(t *testing.T, s *Store) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := s.Changes(t.Context(), kg.ChangeQuery{})
+	p, err := s.Changes(t.Context(), kg.ChangeQuery{Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +314,9 @@ func TestDirWithoutManifest(t *testing.T) {
 		t.Errorf("store differs:\n%s", firstDiff(got, want))
 	}
 	s2.Close(t.Context())
-	os.Truncate(filepath.Join(dir, walFile), 0)
+	if err := os.Truncate(filepath.Join(dir, walFile), 0); err != nil {
+		t.Fatal(err)
+	}
 	if s3, err := Open(dir); err == nil {
 		s3.Close(t.Context())
 		t.Errorf("Open() of an emptied log succeeded after the manifest was rebuilt")
@@ -531,7 +533,7 @@ func TestReadsGoOnWhileAWriteIsLogged(t *testing.T) {
 	if _, err := s.Search(t.Context(), kg.SearchQuery{Text: "energy", Limit: 5}); err != nil {
 		t.Errorf("Search() during a write: %v", err)
 	}
-	if _, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindTopic}); err != nil {
+	if _, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: kg.KindTopic, Limit: kg.NoLimit}); err != nil {
 		t.Errorf("ListEntities() during a write: %v", err)
 	}
 	select {

@@ -23,6 +23,14 @@ type op struct {
 	DelEntity   string       `json:"delEntity,omitempty"`
 	DelRelation *kg.Relation `json:"delRelation,omitempty"` // Type, From, To only
 	Change      *kg.Change   `json:"change,omitempty"`
+	Redirect    *redirect    `json:"redirect,omitempty"`
+}
+
+// redirect makes a merged id resolve to the survivor (MergeEntities); without To, it removes the
+// redirect of From (UndoMerge).
+type redirect struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // snapshot answers kg.Snapshot from the maps; the caller holds s.mu.
@@ -43,6 +51,21 @@ func (v snapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Ki
 	for _, id := range ids {
 		if n, ok := v.s.nodes[id]; ok {
 			out[id] = n.entity.Kind
+		}
+	}
+	return out, nil
+}
+
+// Search searches the store without taking its lock: the write planning holds it.
+func (v snapshot) Search(_ context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
+	return v.s.search(q), nil
+}
+
+func (v snapshot) Redirects(_ context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		if to, ok := v.s.redirects[id]; ok {
+			out[id] = to
 		}
 	}
 	return out, nil
@@ -71,7 +94,7 @@ type written struct {
 //
 // Reads go on while a write is planned and logged: only s.wmu keeps other writers out then, and
 // the write lock is taken just to apply what is already planned and durable.
-func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*kg.ImportReport, *written, error) {
+func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, error) {
 	if err := s.ready(ctx); err != nil {
 		return &kg.ImportReport{DryRun: dryRun}, nil, err
 	}
@@ -82,7 +105,7 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
 	}
-	rep, out, ops, err := s.prepare(ctx, b, action, dryRun)
+	rep, out, ops, err := s.prepare(ctx, b, action, dryRun, opts...)
 	if err != nil || len(ops) == 0 {
 		return rep, out, err
 	}
@@ -95,7 +118,7 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 // prepare plans b against the store, under the read lock, and returns the report, the items as
 // they would be stored, and (unless dryRun) the ops that write them. A writer calls it holding
 // s.wmu, so what it read still holds when the ops are applied.
-func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun bool) (*kg.ImportReport, *written, []op, error) {
+func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
 	rep := &kg.ImportReport{DryRun: dryRun}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -105,6 +128,12 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	plan, err := kg.PlanImport(ctx, b, snapshot{s})
 	if err != nil {
 		return rep, nil, nil, err
+	}
+	if len(opts) > 0 && opts[0].Duplicates {
+		if err := plan.FindDuplicates(ctx, snapshot{s}); err != nil {
+			return rep, nil, nil, err
+		}
+		rep.Duplicates, rep.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
 	}
 	if len(plan.Problems) > 0 {
 		rep.Problems = plan.Problems
@@ -220,6 +249,8 @@ func (s *Store) apply(ops []op) {
 		newSources   bool
 		touched      = map[*node]bool{}
 		importSeq    int64
+		// Entities whose position titles, which search finds them by, may have changed.
+		retitled = map[string]bool{}
 	)
 	if len(ops) > 0 && ops[0].Change != nil && ops[0].Change.Action == kg.ActionImport && ops[0].Change.Entity == "" {
 		importSeq = ops[0].Change.Seq
@@ -255,6 +286,9 @@ func (s *Store) apply(ops []op) {
 			indexed = append(indexed, e)
 		case o.Relation != nil:
 			r := o.Relation
+			if slices.Contains(kg.TitledTypes, r.Type) {
+				retitled[r.From] = true
+			}
 			if old, ok := s.relations[keyOf(r)]; ok {
 				*old = *r
 				continue
@@ -265,11 +299,25 @@ func (s *Store) apply(ops []op) {
 			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
 			touched[from], touched[to] = true, true
 		case o.DelRelation != nil:
+			if slices.Contains(kg.TitledTypes, o.DelRelation.Type) {
+				retitled[o.DelRelation.From] = true
+			}
 			s.removeRelation(keyOf(o.DelRelation))
 		case o.DelEntity != "":
+			if n, ok := s.nodes[o.DelEntity]; ok {
+				for _, e := range n.in {
+					if slices.Contains(kg.TitledTypes, e.rel.Type) {
+						retitled[e.rel.From] = true
+					}
+				}
+			}
 			s.removeEntity(o.DelEntity)
 		case o.Change != nil:
 			s.record(o.Change)
+		case o.Redirect != nil && o.Redirect.To == "":
+			delete(s.redirects, o.Redirect.From) // an undone merge
+		case o.Redirect != nil:
+			s.redirects[o.Redirect.From] = o.Redirect.To
 		}
 	}
 	if newSources {
@@ -284,9 +332,33 @@ func (s *Store) apply(ops []op) {
 			slices.SortFunc(n.in, compareEdges)
 		}
 	}
-	if len(indexed) > 0 {
-		s.index.update(indexed)
+	for _, e := range indexed {
+		delete(retitled, e.ID)
 	}
+	for id := range retitled {
+		if n, ok := s.nodes[id]; ok {
+			indexed = append(indexed, n.entity)
+		}
+	}
+	if len(indexed) > 0 {
+		s.index.update(indexed, s.positionTitles)
+	}
+}
+
+// positionTitles returns the titles of e's positions (kg.PositionTitles), from its adjacency.
+// The caller holds s.mu.
+func (s *Store) positionTitles(e *kg.Entity) []string {
+	n, ok := s.nodes[e.ID]
+	if !ok {
+		return nil
+	}
+	var rels []*kg.Relation
+	for _, ed := range n.out {
+		if slices.Contains(kg.TitledTypes, ed.rel.Type) {
+			rels = append(rels, ed.rel)
+		}
+	}
+	return kg.PositionTitles(e.ID, rels)
 }
 
 // name and unname keep s.names, the entity ids by name key, up to date.
@@ -359,7 +431,7 @@ func (s *Store) record(c *kg.Change) {
 // Import writes b as kg.Writer.Import says. The store keeps b's items: the caller must not change b
 // afterwards.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun)
+	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun, opts)
 	return rep, err
 }
 
@@ -474,7 +546,7 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
 	}
 	page := &kg.ChangePage{Total: total, Changes: []*kg.Change{}}
-	for i := max(q.Offset, 0); i < total && (q.Limit <= 0 || len(page.Changes) < q.Limit); i++ {
+	for i := max(q.Offset, 0); i < total && (q.Limit < 0 || len(page.Changes) < q.Limit); i++ {
 		c := *at(i)
 		page.Changes = append(page.Changes, &c)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -16,11 +17,11 @@ import (
 )
 
 func benchStore(b *testing.B) *neo4jstore.Store {
-	return neo4jtest.Store(b, storetest.Generate(2000))
+	return neo4jtest.Store(b, graphgen.Generate(2000))
 }
 
 func benchIDs(n int) []string {
-	g := storetest.Generate(2000)
+	g := graphgen.Generate(2000)
 	var ids []string
 	for _, e := range g.Entities {
 		if e.Kind == kg.KindPerson || e.Kind == kg.KindMeeting {

@@ -54,8 +54,9 @@ func startSwitchProxy(t *testing.T, target string) *switchProxy {
 					continue
 				}
 				p.track(up)
-				go func() { io.Copy(up, c); up.Close() }()
-				go func() { io.Copy(c, up); c.Close() }()
+				// A copy ends when either side closes; its error says only that.
+				go func() { _, _ = io.Copy(up, c); up.Close() }()
+				go func() { _, _ = io.Copy(c, up); c.Close() }()
 			}
 		}
 	}()

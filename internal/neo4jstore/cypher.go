@@ -34,8 +34,8 @@ import (
 const explainPrefix = "EXPLAIN\n"
 
 // cypherGrace is how long after the Cypher timeout the client gives up on a server that does not
-// stop the transaction itself.
-const cypherGrace = 5 * time.Second
+// stop the transaction itself (a variable so that tests can shorten it).
+var cypherGrace = 5 * time.Second
 
 // maxFetch caps the records the driver asks for at a time, so no answer is buffered whole.
 const maxFetch = 1000
@@ -62,11 +62,11 @@ func (s *Store) Cypher(ctx context.Context, q kg.CypherQuery) (*kg.CypherResult,
 	return s.cypher(ctx, q, cypherLayers{lexical: true, planner: true})
 }
 
-func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayers) (*kg.CypherResult, error) {
+func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayers) (_ *kg.CypherResult, err error) {
 	if err := s.usable(); err != nil {
 		return nil, err
 	}
-	q, err := q.Check()
+	q, err = q.Check()
 	if err != nil {
 		return nil, err
 	}
@@ -75,20 +75,36 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 			return nil, err
 		}
 	}
+	if err := s.acquireSlot(ctx); err != nil {
+		return nil, err
+	}
+	id := statementID()
+	lingers := false // the statement may still run in Neo4j
+	defer func() {
+		if lingers {
+			go s.releaseSlotWhenEnded(id)
+		} else {
+			s.releaseSlot()
+		}
+	}()
 	start := time.Now()
 	timeout := s.cfg.CypherTimeout
 	ctx, cancel := context.WithTimeout(ctx, timeout+cypherGrace)
 	defer cancel()
+	// A statement that was sent and failed without Neo4j saying so (the client's deadline, a
+	// canceled request, a lost connection) may still run there.
+	sent := false
+	defer func() { lingers = sent && err != nil && (ctx.Err() != nil || unreachable(err)) }()
 
 	s.roundTrips.Add(1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+	session := s.analyst.NewSession(ctx, neo4j.SessionConfig{
 		DatabaseName: s.cfg.Database,
 		AccessMode:   neo4j.AccessModeRead,
 		FetchSize:    min(q.Limit+1, maxFetch),
 	})
 	defer session.Close(context.WithoutCancel(ctx))
 	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(timeout),
-		neo4j.WithTxMetadata(map[string]any{"app": "diplograph", "purpose": "ad hoc cypher"}))
+		neo4j.WithTxMetadata(map[string]any{"app": "diplograph", "purpose": "ad hoc cypher", "statement": id}))
 	if err != nil {
 		return nil, s.cypherError(ctx, err, 0)
 	}
@@ -114,6 +130,7 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 		}
 	}
 
+	sent = true
 	res, err := tx.Run(ctx, q.Text, q.Params)
 	if err != nil {
 		return nil, s.cypherError(ctx, err, 0)
@@ -124,12 +141,16 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 	}
 	out := &kg.CypherResult{Columns: keys, Rows: [][]any{}}
 	conv := newConverter()
+	size := 0 // of the rows read so far, as recordSize estimates it
 	for res.Next(ctx) {
 		if len(out.Rows) == q.Limit {
 			out.Truncated = true
 			break
 		}
 		rec := res.Record()
+		if size += recordSize(rec.Values); size > maxAnswerBytes {
+			return nil, answerTooLarge()
+		}
 		row := make([]any, len(rec.Values))
 		for i, v := range rec.Values {
 			row[i] = conv.value(v)
@@ -168,6 +189,9 @@ const (
 	codeSemanticError   = "Neo.ClientError.Statement.SemanticError"
 	codeMemoryLimit     = "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
 	codeSecurityForbids = "Neo.ClientError.Security.Forbidden"
+	// codeExecutionFailed is how Neo4j classifies some errors of the statement itself, such as a
+	// shortestPath whose ends are the same node.
+	codeExecutionFailed = "Neo.DatabaseError.Statement.ExecutionFailed"
 )
 
 // cypherError maps a failure of an ad hoc statement to a coded error: timeouts to
@@ -192,7 +216,8 @@ func (s *Store) cypherError(ctx context.Context, err error, shift int) error {
 		case nerr.Code == codeTxTimedOut || nerr.Code == codeTxTimedOutClientCfg ||
 			(nerr.Code == codeTxTerminated && strings.Contains(strings.ToLower(nerr.Msg), "timed out")):
 			return timedOut
-		case nerr.Code == codeMemoryLimit:
+		case nerr.Code == codeMemoryLimit,
+			nerr.Code == codeExecutionFailed && strings.Contains(nerr.Msg, "OutOfMemoryError"):
 			return kg.Wrap(kg.CodeCostLimit,
 				"the query needed more memory than Neo4j allows one transaction (db.memory.transaction.max) and was stopped: "+
 					"aggregate earlier or add LIMIT", err)
@@ -204,6 +229,7 @@ func (s *Store) cypherError(ctx context.Context, err error, shift int) error {
 		case nerr.Code == codeSyntaxError || nerr.Code == codeSemanticError:
 			return syntaxError(nerr, shift)
 		case strings.HasPrefix(nerr.Code, "Neo.ClientError.Statement.") ||
+			nerr.Code == codeExecutionFailed ||
 			strings.HasPrefix(nerr.Code, "Neo.ClientError.Procedure.") ||
 			strings.HasPrefix(nerr.Code, "Neo.ClientError.Schema."):
 			return kg.Wrap(kg.CodeBadUserInput, "Neo4j could not run the query: "+neo4jMessage(nerr.Msg), err)

@@ -37,15 +37,15 @@ func TestWrongShapedRowsFailLoudly(t *testing.T) {
 	}{
 		{"Entities", func() error { _, err := s.Entities(ctx, []string{person}); return err }, "entity.aliases[0]"},
 		{"ListEntities", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Limit: kg.NoLimit})
 			return err
 		}, "aliases[0]"},
 		{"Relations", func() error {
-			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{person}, Types: []string{"HOLDS_POSITION"}})
+			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{person}, Types: []string{"HOLDS_POSITION"}, Limit: kg.NoLimit})
 			return err
 		}, "citationQuotes"},
 		{"Expand", func() error {
-			_, err := s.Expand(ctx, kg.ExpandQuery{IDs: []string{org}, Selects: []kg.RelationSelect{{Types: []string{"HOLDS_POSITION"}, Direction: kg.In}}})
+			_, err := s.Expand(ctx, kg.ExpandQuery{IDs: []string{org}, Selects: []kg.RelationSelect{{Types: []string{"HOLDS_POSITION"}, Direction: kg.In, Limit: kg.NoLimit}}})
 			return err
 		}, "citationQuotes"},
 		{"Neighborhood", func() error {

@@ -20,35 +20,49 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 	}
 	rows := map[string]row{}
 	entities := map[string]*kg.Entity{}
+	ids := q.IDs
 	var d decoder
 	if len(q.IDs) > 0 && (len(q.Selects) > 0 || q.WithEntities) {
-		node := "null"
+		node, match := "null", "MATCH (n:Entity {id: id})"
 		if q.WithEntities {
+			// Asked for by id (node, entity): a merged id (a :Redirect) stands for its survivor,
+			// whose id the expansion carries.
 			node = "n {.*}"
+			match = "OPTIONAL MATCH (d:Redirect {id: id}) MATCH (n:Entity {id: coalesce(d.to, id)})"
 		}
 		recs, err := s.read(ctx, `
 			UNWIND $ids AS id
-			MATCH (n:Entity {id: id})
-			RETURN id, `+node+` AS entity, `+selects+` AS selects`, params)
+			`+match+`
+			RETURN id, n.id AS resolved, `+node+` AS entity, `+selects+` AS selects`, params)
 		if err != nil {
 			return nil, s.mapError(ctx, "expand", err)
 		}
+		resolved := map[string]string{}
 		for _, rec := range recs {
 			r := d.record(rec)
-			id := need[string](r, "id")
+			id, rid := need[string](r, "id"), need[string](r, "resolved")
+			resolved[id] = rid
 			if q.WithEntities {
-				entities[id] = entityOf(r.sub("entity", true))
+				entities[rid] = entityOf(r.sub("entity", true))
 			}
-			rows[id] = r.sub("selects", true)
+			rows[rid] = r.sub("selects", true)
+		}
+		if q.WithEntities {
+			ids = make([]string, len(q.IDs))
+			for i, id := range q.IDs {
+				if ids[i] = resolved[id]; ids[i] == "" {
+					ids[i] = id
+				}
+			}
 		}
 	}
-	x := expansion(q.IDs, "", q.Selects, rows)
+	x := expansion(ids, "", q.Selects, rows)
 	if d.err != nil {
 		return nil, s.mapError(ctx, "expand", d.err)
 	}
 	if q.WithEntities {
-		x.Entities = make([]*kg.Entity, len(q.IDs))
-		for i, id := range q.IDs {
+		x.Entities = make([]*kg.Entity, len(ids))
+		for i, id := range ids {
 			x.Entities[i] = entities[id]
 		}
 	}
@@ -92,7 +106,7 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 				}`, p, r)
 		}
 		limit := ""
-		if sel.Limit > 0 {
+		if sel.Limit >= 0 {
 			limit = "LIMIT $limit" + p
 			params["limit"+p] = int64(sel.Limit)
 		}

@@ -215,50 +215,70 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 	return s.entitiesOf(ctx, "common connections", recs)
 }
 
-// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), as
-// kg.TimelineQuery describes, in one round trip: each way of taking part is one branch of a
-// UNION, which also drops repeats.
-func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+// Timeline returns the meetings of q in timeline order (kg.CompareTimeline), each with the ways
+// the entity took part, as kg.TimelineQuery describes, in one round trip: each way of taking part
+// is one branch of a UNION ALL that names the way; the meeting's ways are then collected.
+func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.TimelineEntry, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	params := map[string]any{"id": nilIfEmpty(q.ID), "from": nilIfEmpty(q.From), "to": nilIfEmpty(q.To), "limit": int64(q.Limit)}
+	params := map[string]any{"id": nilIfEmpty(q.ID), "from": nilIfEmpty(q.From), "to": nilIfEmpty(q.To),
+		"limit": int64(q.Limit), "direct": q.Direct}
 	recs, err := s.explore(ctx, "timeline", `
 		CALL () {
 			MATCH (m:Meeting)
 			WHERE $id IS NULL
-			RETURN m
-			UNION
+			RETURN m, null AS via
+			UNION ALL
 			MATCH (m:Meeting {id: $id})
-			RETURN m
-			UNION
-			MATCH (:Entity {id: $id})--(m:Meeting)
-			RETURN m
-			UNION
-			MATCH (:Person {id: $id})-[:HOLDS_POSITION]->(:Organization)-[:REPRESENTED_AT]->(m:Meeting)
-			RETURN m
-			UNION
-			MATCH (:Country {id: $id})<-[:BELONGS_TO]-(:Organization)-[:REPRESENTED_AT]->(m:Meeting)
-			RETURN m
-			UNION
+			RETURN m, {way: 'DIRECT', relation: '', through: ''} AS via
+			UNION ALL
+			MATCH (:Entity {id: $id})-[r]-(m:Meeting)
+			RETURN m, {way: 'DIRECT', relation: type(r), through: ''} AS via
+			UNION ALL
+			MATCH (:Person {id: $id})-[:HOLDS_POSITION]->(o:Organization)-[:REPRESENTED_AT]->(m:Meeting)
+			WHERE NOT $direct
+			RETURN m, {way: 'ORGANIZATION', relation: 'REPRESENTED_AT', through: o.id} AS via
+			UNION ALL
+			MATCH (:Country {id: $id})<-[:BELONGS_TO]-(o:Organization)-[:REPRESENTED_AT]->(m:Meeting)
+			WHERE NOT $direct
+			RETURN m, {way: 'ORGANIZATION', relation: 'REPRESENTED_AT', through: o.id} AS via
+			UNION ALL
 			MATCH (c:Country {id: $id})
-			MATCH (m:Meeting)<-[r:ATTENDED|REPRESENTED_AT]-()
+			WHERE NOT $direct
+			MATCH (m:Meeting)<-[r:ATTENDED|REPRESENTED_AT]-(x:Entity)
 			WHERE r.delegation = c.code
-			RETURN m
-			UNION
-			MATCH (:Dialogue {id: $id})<-[:PART_OF]-+(:Dialogue)<-[:SESSION_OF]-(m:Meeting)
-			RETURN m
+			RETURN m, {way: 'DELEGATION', relation: type(r), through: x.id} AS via
+			UNION ALL
+			MATCH (:Dialogue {id: $id})<-[:PART_OF]-+(p:Dialogue)<-[:SESSION_OF]-(m:Meeting)
+			WHERE NOT $direct
+			RETURN m, {way: 'DIALOGUE', relation: 'SESSION_OF', through: p.id} AS via
 		}
-		WITH m
+		WITH m, collect(DISTINCT via) AS via
 		WHERE ($from IS NULL OR left(m.date, size($from)) >= left($from, size(m.date)))
 		  AND ($to IS NULL OR left(m.date, size($to)) <= left($to, size(m.date)))
-		RETURN m {.*} AS entity
+		RETURN m {.*} AS entity, via
 		ORDER BY m.date IS NULL, m.date, m.name, m.id
 		LIMIT $limit`, params)
 	if err != nil {
 		return nil, err
 	}
-	return s.entitiesOf(ctx, "timeline", recs)
+	var d decoder
+	out := make([]*kg.TimelineEntry, 0, len(recs))
+	for _, rec := range recs {
+		r := d.record(rec)
+		e := &kg.TimelineEntry{Meeting: entityOf(r.sub("entity", true))}
+		for _, v := range r.rows("via") {
+			e.Via = append(e.Via, kg.Via{Way: kg.Way(need[string](v, "way")), Relation: maybe[string](v, "relation"),
+				Through: maybe[string](v, "through")})
+		}
+		e.Via = kg.SortVias(e.Via)
+		out = append(out, e)
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "timeline", d.err)
+	}
+	return out, nil
 }
 
 // entitiesOf reads the column entity of each of recs, for operation op.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -16,7 +17,7 @@ import (
 // Loading the graph takes a minute or two, so a database that already holds exactly that graph (left by
 // an earlier run) is used as it is; the load time is logged.
 func BenchmarkExplore100k(b *testing.B) {
-	bundle := storetest.Generate(100_000)
+	bundle := graphgen.Generate(100_000)
 	s := loadedStore(b, bundle)
 	storetest.BenchExplore(b, s, bundle, s.RoundTrips)
 }

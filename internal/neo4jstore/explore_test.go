@@ -9,6 +9,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -74,7 +75,7 @@ func TestExploreDeadlineReachesTheServer(t *testing.T) {
 // TestPathsOutOfTime checks that a path search on a generated graph that needs more time than it
 // has stops with kg.OutOfTime.
 func TestPathsOutOfTime(t *testing.T) {
-	b := storetest.Generate(2000)
+	b := graphgen.Generate(2000)
 	s := neo4jtest.Store(t, b)
 	// The two countries with the most relations: every path of up to 8 hops between them is
 	// millions of trails to enumerate.

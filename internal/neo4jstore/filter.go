@@ -100,6 +100,9 @@ func (c *compiler) filter(v string, f *kg.Filter, depth int) (string, error) {
 // the nodes do not have as far as kg is concerned (the store's own bookkeeping, a source's text),
 // which is missing as it is in any other store.
 func (c *compiler) field(v, field string) (string, error) {
+	if field == kg.FieldCitedBy && c.fields == nil {
+		return v + "." + keyCitationSources, nil // the sources of the citations, a list
+	}
 	key, err := propertyKey(field)
 	if err != nil {
 		return "", err

@@ -88,8 +88,13 @@ func TestSearchText(t *testing.T) {
 	e := &kg.Entity{Name: "Secretaría de Relaciones Exteriores", Aliases: []string{"SRE's office", "Nuñez-Neto"},
 		Properties: map[string]any{kg.PropAcronym: "S.R.E."}}
 	want := "secretaria de relaciones exteriores\nsre s office\nnunez neto\ns r e\n_____04"
-	if got := searchPropsOf(e).text; got != want {
+	if got := searchPropsOf(e, nil).text; got != want {
 		t.Errorf("searchText = %q, want %q", got, want)
+	}
+	// The titles of positions come after the entity's own keys, before the band.
+	want = "secretaria de relaciones exteriores\nsre s office\nnunez neto\ns r e\nu s ambassador to mexico\n_____04"
+	if got := searchPropsOf(e, []string{"U.S. Ambassador to Mexico"}).text; got != want {
+		t.Errorf("searchText with a title = %q, want %q", got, want)
 	}
 }
 
@@ -104,11 +109,11 @@ func TestSearchOrder(t *testing.T) {
 	}
 	for _, e := range es {
 		want := fmt.Sprintf("%02d", min(len(kg.SearchTokens(e.Name)), kg.MaxRankedNameTokens)) + kg.SearchTieKey(e.ID)
-		if got := searchPropsOf(e).order; got != want {
+		if got := searchPropsOf(e, nil).order; got != want {
 			t.Errorf("searchOrder(%q) = %q, want %q", e.Name, got, want)
 		}
 	}
-	order := func(e *kg.Entity) string { return searchPropsOf(e).order }
+	order := func(e *kg.Entity) string { return searchPropsOf(e, nil).order }
 	if got := order(es[3])[:2]; got != "63" {
 		t.Errorf("searchOrder of a %d-token name starts %q, want 63", kg.MaxRankedNameTokens+5, got)
 	}

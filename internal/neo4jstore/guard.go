@@ -88,10 +88,10 @@ func numberEnd(text string, i int) int {
 	if strings.HasPrefix(text[i:], "0o") {
 		return skip(text, i+2, isDigit)
 	}
-	digitOr_ := func(b byte) bool { return isDigit(b) || b == '_' }
-	i = skip(text, i, digitOr_)
+	digitOrUnderscore := func(b byte) bool { return isDigit(b) || b == '_' }
+	i = skip(text, i, digitOrUnderscore)
 	if i+1 < len(text) && text[i] == '.' && isDigit(text[i+1]) {
-		i = skip(text, i+1, digitOr_)
+		i = skip(text, i+1, digitOrUnderscore)
 	}
 	if i < len(text) && (text[i] == 'e' || text[i] == 'E') {
 		j := i + 1
@@ -244,7 +244,8 @@ var writeKeywords = []string{"CREATE", "MERGE", "SET", "DELETE", "DETACH", "NODE
 // *kg.Error whose Details give the position of the first offending token: CodeCypherForbidden
 // for several statements, LOAD CSV, administration and schema commands, CALL ... IN
 // TRANSACTIONS, EXPLAIN/PROFILE and procedures outside readOnlyProcedures; CodeCypherNotReadOnly
-// for write clauses (when nothing is forbidden); CodeCypherSyntax when the text cannot be read.
+// for write clauses (when nothing is forbidden); CodeCypherUnbounded for loops inside a row that
+// nothing could stop (guard_bounds.go); CodeCypherSyntax when the text cannot be read.
 func checkStatement(text string) error {
 	toks, err := tokenize(text)
 	if err != nil {
@@ -303,7 +304,10 @@ func checkStatement(text string) error {
 			}
 		}
 	}
-	return write
+	if write != nil {
+		return write
+	}
+	return checkBounds(text, toks)
 }
 
 // isKeyword reports whether toks[i] stands where a keyword can: an unquoted word that is neither

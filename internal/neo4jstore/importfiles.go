@@ -113,7 +113,8 @@ func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFil
 // nodes writes the change log, the load's change, the sources and the entities of plan.
 func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportStats) error {
 	now := timeNow()
-	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano))}
+	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano)),
+		keyTitlesIndexed: true}
 	if err := w.node("changelog", "ChangeLog", []any{"ChangeLog"}, changeLog, false); err != nil {
 		return err
 	}
@@ -129,9 +130,10 @@ func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportSta
 			return err
 		}
 	}
+	titles := bulkTitles(plan)
 	for _, ew := range plan.Entities {
 		next, _, _ := kg.ApplyEntity(nil, ew)
-		props, err := entityProps(next)
+		props, err := entityProps(next, titles[next.ID])
 		if err != nil {
 			return err
 		}

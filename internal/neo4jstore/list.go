@@ -53,14 +53,14 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 // counting, from the one row list fetched beyond the page.
 func more(q kg.ListQuery, total int, rows []row) bool {
 	if q.SkipTotal {
-		return q.Limit > 0 && len(rows) > q.Limit
+		return q.Limit >= 0 && len(rows) > q.Limit
 	}
 	return max(q.Offset, 0)+len(rows) < total
 }
 
 // trim drops the row list fetched beyond the page to learn whether more follow.
 func trim(q kg.ListQuery, rows []row) []row {
-	if q.SkipTotal && q.Limit > 0 && len(rows) > q.Limit {
+	if q.SkipTotal && q.Limit >= 0 && len(rows) > q.Limit {
 		return rows[:q.Limit]
 	}
 	return rows
@@ -104,7 +104,7 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 	}
 	c.params["skip"] = int64(max(q.Offset, 0))
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		c.params["limit"] = int64(q.Limit)
 		if q.SkipTotal {

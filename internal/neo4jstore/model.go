@@ -54,8 +54,9 @@ func propertyKey(key string) (string, error) {
 }
 
 // entityProps returns the node properties of e, exactly as Neo4j will hand them back (lists as
-// []any, no nil values), so that an import can compare them with what is stored.
-func entityProps(e *kg.Entity) (map[string]any, error) {
+// []any, no nil values), so that an import can compare them with what is stored. titles are the
+// titles of e's positions, which search finds it by (titles.go).
+func entityProps(e *kg.Entity, titles []string) (map[string]any, error) {
 	p := make(map[string]any, len(e.Properties)+8)
 	for k, v := range e.Properties {
 		if v == nil {
@@ -83,7 +84,7 @@ func entityProps(e *kg.Entity) (map[string]any, error) {
 	}
 	addCitations(p, e.Citations)
 	p[keyNameFolded] = kg.Fold(e.Name)
-	sp := searchPropsOf(e)
+	sp := searchPropsOf(e, titles)
 	p[keySearchText], p[keySearchKeys], p[keySearchOrder] = sp.text, sp.keys, sp.order
 	p[keyIdentityKeys] = identityKeys(e)
 	return p, nil
@@ -173,12 +174,12 @@ func anyList(ss []string) []any {
 	return out
 }
 
-// searchProps are the properties search reads, derived from an entity's name, aliases and
-// acronym by kg (kg.NewSearchDoc), so that the index and the queries agree whatever the analyzer
-// does with punctuation.
+// searchProps are the properties search reads, derived from an entity's name, aliases, acronym
+// and titles by kg (kg.NewSearchDoc), so that the index and the queries agree whatever the
+// analyzer does with punctuation.
 type searchProps struct {
-	// text is the searchText property: the search keys of the name, aliases and acronym, one a
-	// line, the name first, and last the band (searchBand), so that the search index finds the
+	// text is the searchText property: the search keys of the name, aliases, acronym and titles,
+	// one a line, the name first, and last the band (searchBand), so that the search index finds the
 	// entities of one name length. A band is no query's key and matches no query token, so it
 	// changes no rank.
 	text string
@@ -192,8 +193,8 @@ type searchProps struct {
 	order string
 }
 
-func searchPropsOf(e *kg.Entity) searchProps {
-	d := kg.NewSearchDoc(e)
+func searchPropsOf(e *kg.Entity, titles []string) searchProps {
+	d := kg.NewSearchDoc(e, titles)
 	band := min(d.NameTokens, kg.MaxRankedNameTokens)
 	keys := append([]string{d.NameKey}, d.OtherKeys...)
 	return searchProps{

@@ -98,7 +98,7 @@ func TestInjection(t *testing.T) {
 			q := kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{
 				Conds: []kg.Cond{{Field: "name", Op: op, Value: v}},
 				Or:    []*kg.Filter{{Conds: []kg.Cond{{Field: "id", Op: kg.OpIn, Value: []any{v, "x"}}}}},
-			}}
+			}, Limit: kg.NoLimit}
 			page, err := s.ListEntities(ctx, q)
 			if err != nil {
 				t.Errorf("ListEntities(name %s %q) = %v", op, v, err)
@@ -106,7 +106,7 @@ func TestInjection(t *testing.T) {
 				t.Errorf("ListEntities(name EQ %q).Total = %d, want 0", v, page.Total)
 			}
 		}
-		if _, err := s.ListSources(ctx, kg.ListQuery{Where: &kg.Filter{Conds: []kg.Cond{{Field: "title", Op: kg.OpContains, Value: v}}}}); err != nil {
+		if _, err := s.ListSources(ctx, kg.ListQuery{Where: &kg.Filter{Conds: []kg.Cond{{Field: "title", Op: kg.OpContains, Value: v}}}, Limit: kg.NoLimit}); err != nil {
 			t.Errorf("ListSources(title CONTAINS %q) = %v", v, err)
 		}
 		if _, err := s.Search(ctx, kg.SearchQuery{Text: v, Limit: 5}); err != nil {
@@ -115,14 +115,14 @@ func TestInjection(t *testing.T) {
 		if _, err := s.Entities(ctx, []string{v}); err != nil {
 			t.Errorf("Entities(%q) = %v", v, err)
 		}
-		if _, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{v}}); err != nil {
+		if _, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{v}, Limit: kg.NoLimit}); err != nil {
 			t.Errorf("Relations(%q) = %v", v, err)
 		}
 		// Relation types that are not in kg.RelationSpecs relate nothing.
-		if rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Types: []string{v}}); err != nil || len(rels[0]) != 0 {
+		if rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Types: []string{v}, Limit: kg.NoLimit}); err != nil || len(rels[0]) != 0 {
 			t.Errorf("Relations(type %q) = %v, %v; want nothing", v, rels, err)
 		}
-		rq := kg.ListQuery{Kind: kg.KindCountry, Where: &kg.Filter{Rels: []kg.RelCond{{Types: []string{v}, Quantifier: kg.Some}}}}
+		rq := kg.ListQuery{Kind: kg.KindCountry, Where: &kg.Filter{Rels: []kg.RelCond{{Types: []string{v}, Quantifier: kg.Some}}}, Limit: kg.NoLimit}
 		if page, err := s.ListEntities(ctx, rq); err != nil || page.Total != 0 {
 			t.Errorf("ListEntities(related by %q) = %v, %v; want nothing", v, page, err)
 		}
@@ -143,10 +143,10 @@ func TestBadFieldRefused(t *testing.T) {
 	bad := []string{"name` = 1 OR true //", "a b", "", "1abc", "name)", "n.name", "`id`", strings.Repeat("a", 65)}
 	for _, f := range bad {
 		queries := map[string]kg.ListQuery{
-			"where": {Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: f, Op: kg.OpEq, Value: "x"}}}},
-			"sort":  {Kind: kg.KindPerson, Sort: []kg.SortField{{Field: f}}},
+			"where": {Kind: kg.KindPerson, Where: &kg.Filter{Conds: []kg.Cond{{Field: f, Op: kg.OpEq, Value: "x"}}}, Limit: kg.NoLimit},
+			"sort":  {Kind: kg.KindPerson, Sort: []kg.SortField{{Field: f}}, Limit: kg.NoLimit},
 			"nested": {Kind: kg.KindPerson, Where: &kg.Filter{Rels: []kg.RelCond{{Quantifier: kg.All,
-				Where: &kg.Filter{Not: &kg.Filter{Conds: []kg.Cond{{Field: f, Op: kg.OpExists, Value: true}}}}}}}},
+				Where: &kg.Filter{Not: &kg.Filter{Conds: []kg.Cond{{Field: f, Op: kg.OpExists, Value: true}}}}}}}, Limit: kg.NoLimit},
 		}
 		for name, q := range queries {
 			_, err := s.ListEntities(ctx, q)
@@ -160,15 +160,15 @@ func TestBadFieldRefused(t *testing.T) {
 		call func() error
 	}{
 		{"unknown kind", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: "PERSON:Source"})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: "PERSON:Source", Limit: kg.NoLimit})
 			return err
 		}},
 		{"unknown op", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: "MATCHES", Value: ".*"}}}})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: "MATCHES", Value: ".*"}}}, Limit: kg.NoLimit})
 			return err
 		}},
 		{"IN without a list", func() error {
-			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpIn, Value: "Mexico"}}}})
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpIn, Value: "Mexico"}}}, Limit: kg.NoLimit})
 			return err
 		}},
 	}
@@ -196,12 +196,12 @@ func TestMissingIsNotAnError(t *testing.T) {
 		{&kg.Filter{Rels: []kg.RelCond{{Quantifier: kg.None}}}, 3},
 	}
 	for _, tc := range sources {
-		page, err := s.ListSources(ctx, kg.ListQuery{Where: tc.where})
+		page, err := s.ListSources(ctx, kg.ListQuery{Where: tc.where, Limit: kg.NoLimit})
 		if err != nil || page.Total != tc.want {
 			t.Errorf("ListSources(%+v) = %+v, %v; want %d sources", tc.where, page, err, tc.want)
 		}
 	}
-	hits, err := s.Search(ctx, kg.SearchQuery{Text: "mexico", Kinds: []kg.Kind{"Entity) DETACH DELETE n //"}})
+	hits, err := s.Search(ctx, kg.SearchQuery{Text: "mexico", Kinds: []kg.Kind{"Entity) DETACH DELETE n //"}, Limit: kg.NoLimit})
 	if err != nil || len(hits) != 0 {
 		t.Errorf("Search(kind that does not exist) = %d hits, %v; want none", len(hits), err)
 	}

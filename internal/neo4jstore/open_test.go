@@ -123,12 +123,15 @@ func TestServerGone(t *testing.T) {
 		{"Entities", func() error { _, err := s.Entities(ctx, []string{"country:mexico"}); return err }},
 		{"Sources", func() error { _, err := s.Sources(ctx, []string{"source:fixture-briefing"}); return err }},
 		{"Relations", func() error {
-			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}})
+			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"country:mexico"}, Limit: kg.NoLimit})
 			return err
 		}},
-		{"ListEntities", func() error { _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry}); return err }},
-		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{}); return err }},
-		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "mexico"}); return err }},
+		{"ListEntities", func() error {
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindCountry, Limit: kg.NoLimit})
+			return err
+		}},
+		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{Limit: kg.NoLimit}); return err }},
+		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "mexico", Limit: kg.NoLimit}); return err }},
 		{"Import", func() error { _, err := s.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); return err }},
 		{"EnsureSchema", func() error { return s.EnsureSchema(ctx) }},
 	}
@@ -179,8 +182,9 @@ func startProxy(t *testing.T, target string) *proxy {
 			p.mu.Lock()
 			p.conns = append(p.conns, c, up)
 			p.mu.Unlock()
-			go func() { io.Copy(up, c); up.Close() }()
-			go func() { io.Copy(c, up); c.Close() }()
+			// A copy ends when either side closes; its error says only that.
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
 		}
 	}()
 	return p
@@ -226,7 +230,7 @@ func TestDeadline(t *testing.T) {
 	s := neo4jtest.Store(t, storetest.Fixture())
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson})
+	_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Limit: kg.NoLimit})
 	if code := kg.ErrorCode(err); code != kg.CodeTimeout {
 		t.Errorf("ListEntities with an expired deadline: code %s (%v), want %s", code, err, kg.CodeTimeout)
 	}

@@ -14,18 +14,20 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// A merged id (a :Redirect) reads as its survivor.
 	recs, err := s.read(ctx, `
 		UNWIND $ids AS id
-		MATCH (n:Entity {id: id})
-		RETURN n {.*} AS entity`, map[string]any{"ids": distinct(ids)})
+		OPTIONAL MATCH (d:Redirect {id: id})
+		MATCH (n:Entity {id: coalesce(d.to, id)})
+		RETURN id, n {.*} AS entity`, map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, s.mapError(ctx, "entities", err)
 	}
 	byID := make(map[string]*kg.Entity, len(recs))
 	var d decoder
 	for _, rec := range recs {
-		e := entityOf(d.record(rec).sub("entity", true))
-		byID[e.ID] = e
+		r := d.record(rec)
+		byID[need[string](r, "id")] = entityOf(r.sub("entity", true))
 	}
 	if d.err != nil {
 		return nil, s.mapError(ctx, "entities", d.err)
@@ -83,7 +85,7 @@ func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 	}
 	params := map[string]any{"ids": distinct(q.IDs)}
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		params["limit"] = int64(q.Limit)
 	}

@@ -46,6 +46,10 @@ func schemaStatements() []string {
 		"CREATE RANGE INDEX change_entity IF NOT EXISTS FOR (c:Change) ON (c.entity)",
 		"CREATE RANGE INDEX change_other IF NOT EXISTS FOR (c:Change) ON (c.other)",
 		"CREATE CONSTRAINT changelog_id IF NOT EXISTS FOR (l:ChangeLog) REQUIRE l.id IS UNIQUE",
+		// Merged ids (MergeEntities): looked up by id on every read by id, and by survivor when
+		// the survivor is merged in turn.
+		"CREATE CONSTRAINT redirect_id IF NOT EXISTS FOR (d:Redirect) REQUIRE d.id IS UNIQUE",
+		"CREATE RANGE INDEX redirect_to IF NOT EXISTS FOR (d:Redirect) ON (d.to)",
 	}
 	for _, k := range kg.Kinds {
 		l := k.Label()
@@ -89,7 +93,10 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.schemaCommand(ctx, "CALL db.awaitIndexes(300)"); err != nil {
 		return err
 	}
-	return s.backfillDerived(ctx)
+	if err := s.backfillDerived(ctx); err != nil {
+		return err
+	}
+	return s.backfillTitles(ctx)
 }
 
 // backfillDerived sets the properties derived from an entity's fields (identityKeys, searchKeys,
@@ -113,7 +120,7 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 		var d decoder
 		for i, rec := range recs {
 			e := entityOf(d.record(rec).sub("entity", true))
-			sp := searchPropsOf(e)
+			sp := searchPropsOf(e, nil) // backfillTitles adds the titles
 			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": sp.keys,
 				"order": sp.order, "text": sp.text}
 		}

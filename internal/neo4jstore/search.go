@@ -110,7 +110,7 @@ RETURN node {.*} AS entity`
 func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	labels, none := kindLabels(q.Kinds)
 	p := kg.PlanSearch(q.Text)
-	if len(p.Tokens) == 0 || none {
+	if len(p.Tokens) == 0 || none || q.Limit == 0 {
 		return []kg.SearchHit{}, nil
 	}
 	if q.Limit > 0 {
@@ -121,7 +121,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	}
 	probes, typo2 := searchProbes(p)
 	limit := int64(q.Limit)
-	if limit <= 0 { // every hit: a page larger than any search finds
+	if limit < 0 { // kg.NoLimit: a page larger than any search finds
 		limit = math.MaxInt32
 	}
 	params := map[string]any{
@@ -153,22 +153,36 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 		return nil, s.mapError(ctx, "search", err)
 	}
 	var d decoder
-	es := make([]*kg.Entity, len(recs))
+	fs := make([]*found, len(recs))
 	for i, rec := range recs {
-		es[i] = entityOf(d.record(rec).sub("entity", true))
+		fs[i] = foundOf(d.record(rec).sub("entity", true))
 	}
 	if d.err != nil {
 		return nil, s.mapError(ctx, "search", d.err)
 	}
-	return rankedHits(p, es), nil
+	return rankedHits(p, fs), nil
 }
 
-// rankedHits returns es as hits, scored and ordered by kg. An entity kg does not find (a
-// searchText written before the current tokenization) is left out rather than ranked.
-func rankedHits(p *kg.SearchPlan, es []*kg.Entity) []kg.SearchHit {
-	hits := make([]kg.SearchHit, 0, len(es))
-	for _, e := range es {
-		if r, ok := p.Rank(kg.NewSearchDoc(e)); ok {
+// found is an entity a search read, with its searchText, which holds the titles of its positions
+// as the entity does not.
+type found struct {
+	entity *kg.Entity
+	text   string
+}
+
+// foundOf reads a found entity from an entity node's map projection (n {.*}).
+func foundOf(r row) *found {
+	return &found{entity: entityOf(r), text: maybe[string](r, keySearchText)}
+}
+
+// rankedHits returns fs as hits, scored and ordered by kg from their searchText. An entity kg
+// does not find (a searchText written before the current tokenization) is left out rather than
+// ranked.
+func rankedHits(p *kg.SearchPlan, fs []*found) []kg.SearchHit {
+	hits := make([]kg.SearchHit, 0, len(fs))
+	for _, f := range fs {
+		e := f.entity
+		if r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(f.text, "\n"))); ok {
 			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 		}
 	}

@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/storetest"
 )
 
@@ -10,6 +11,6 @@ import (
 // searches as the embedded store's BenchmarkSearch100k. Like BenchmarkExplore100k it reuses a
 // database that already holds that graph.
 func BenchmarkSearch100k(b *testing.B) {
-	s := loadedStore(b, storetest.Generate(100_000))
+	s := loadedStore(b, graphgen.Generate(100_000))
 	storetest.BenchSearch(b, s, s.RoundTrips)
 }

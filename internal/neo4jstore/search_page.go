@@ -34,10 +34,10 @@ type searchPageProbe struct {
 // candidate is an entity the page search has read: enough to rank it and place it in its group,
 // and the entity itself once read whole (a walk reads it so).
 type candidate struct {
-	id     string
-	order  string
-	rank   kg.SearchRank
-	entity *kg.Entity
+	id    string
+	order string
+	rank  kg.SearchRank
+	found *found
 }
 
 // groupKey is a group of equal hits: (tier, matched, quality) as kg ranks them, and the band, the
@@ -470,26 +470,27 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	read := map[string]*kg.Entity{}
+	read := map[string]*found{}
 	var out []candidate
 	var d decoder
 	for _, rec := range recs {
 		r := d.record(rec)
 		er := r.sub("entity", true)
-		e := entityOf(er)
+		f := foundOf(er)
+		e := f.entity
 		if need[bool](r, "walked") {
-			out = append(out, candidate{id: e.ID, order: need[string](er, keySearchOrder), entity: e,
+			out = append(out, candidate{id: e.ID, order: need[string](er, keySearchOrder), found: f,
 				rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
 			continue
 		}
-		read[e.ID] = e
+		read[e.ID] = f
 	}
 	if d.err != nil {
 		return nil, s.mapError(ctx, "search", d.err)
 	}
 	for i := range page {
 		if m, ok := read[page[i].id]; ok {
-			page[i].entity = m
+			page[i].found = m
 		}
 	}
 	return out, nil
@@ -499,7 +500,7 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 func unread(page []candidate) []any {
 	ids := []any{}
 	for _, c := range page {
-		if c.entity == nil {
+		if c.found == nil {
 			ids = append(ids, c.id)
 		}
 	}
@@ -509,10 +510,10 @@ func unread(page []candidate) []any {
 // pageEntities reads the page's entities not read yet (a round trip only if there are any) and
 // returns them all as hits, ranked by kg. An entity deleted since the search found it is left out.
 func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candidate) ([]kg.SearchHit, bool, error) {
-	es := make([]*kg.Entity, 0, len(page))
+	fs := make([]*found, 0, len(page))
 	for _, c := range page {
-		if c.entity != nil {
-			es = append(es, c.entity)
+		if c.found != nil {
+			fs = append(fs, c.found)
 		}
 	}
 	if ids := unread(page); len(ids) > 0 {
@@ -522,11 +523,11 @@ func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candi
 		}
 		var d decoder
 		for _, rec := range recs {
-			es = append(es, entityOf(d.record(rec).sub("entity", true)))
+			fs = append(fs, foundOf(d.record(rec).sub("entity", true)))
 		}
 		if d.err != nil {
 			return nil, false, s.mapError(ctx, "search", d.err)
 		}
 	}
-	return rankedHits(p, es), true, nil
+	return rankedHits(p, fs), true, nil
 }

@@ -9,7 +9,7 @@
 // source is a :Source node {id, title, publisher, published, url, text}. The names the store owns
 // are listed once, in reserved. The audit trail is a :Change node per change {seq, at, actor,
 // action, entity, other, summary} and one :ChangeLog node {id: 'changes', seq} that every write
-// locks (import.go).
+// locks (write_tx.go).
 //
 // It needs Neo4j 5.23 or later (scoped CALL subqueries, COLLECT subqueries, type predicates);
 // Community edition is enough. Values reach Cypher only as parameters; the only names written
@@ -46,6 +46,10 @@ type Config struct {
 	MaxRetryTime   time.Duration // how long transient failures are retried; default 5s
 	MaxPoolSize    int           // connection pool size; default the driver's (100)
 
+	// CypherConcurrency is how many analyst statements may run in Neo4j at once, on a pool of
+	// their own (analyst.go); default DefaultCypherConcurrency.
+	CypherConcurrency int
+
 	// Observer, when set, is called after every query or transaction the store sends to Neo4j,
 	// with its kind (read, write, ping, schema, or probe: see breaker.go), how long it took (retries included) and its
 	// driver error (nil on success). It must be cheap and safe for concurrent use; cmd wires the
@@ -78,6 +82,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxRetryTime <= 0 {
 		c.MaxRetryTime = DefaultMaxRetryTime
 	}
+	if c.CypherConcurrency <= 0 {
+		c.CypherConcurrency = DefaultCypherConcurrency
+	}
 	return c
 }
 
@@ -94,6 +101,8 @@ func (c Config) String() string {
 // holds the process's one driver (and so its one connection pool).
 type Store struct {
 	driver     neo4j.DriverWithContext
+	analyst    neo4j.DriverWithContext // analysts' statements only (analyst.go)
+	slots      chan struct{}           // one element per analyst statement running in Neo4j
 	cfg        Config
 	uri        string // redacted, for messages
 	roundTrips atomic.Int64
@@ -132,7 +141,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, kg.Wrap(kg.CodeServiceUnavailable,
 			fmt.Sprintf("invalid Neo4j URI %s: use bolt://host:port or neo4j://host:port", uri), err)
 	}
-	s := &Store{driver: driver, cfg: cfg, uri: uri, done: make(chan struct{})}
+	analyst, err := openAnalystDriver(cfg, token)
+	if err != nil {
+		_ = driver.Close(ctx)
+		return nil, kg.Wrap(kg.CodeServiceUnavailable,
+			fmt.Sprintf("invalid Neo4j URI %s: use bolt://host:port or neo4j://host:port", uri), err)
+	}
+	s := &Store{driver: driver, analyst: analyst, slots: make(chan struct{}, cfg.CypherConcurrency),
+		cfg: cfg, uri: uri, done: make(chan struct{})}
 
 	cctx, cancel := context.WithTimeout(ctx, cfg.ConnectTimeout)
 	defer cancel()
@@ -215,7 +231,7 @@ func (s *Store) Close(ctx context.Context) error {
 		return nil
 	}
 	close(s.done)
-	return s.driver.Close(ctx)
+	return errors.Join(s.analyst.Close(ctx), s.driver.Close(ctx))
 }
 
 // errClosed is what calls of a closed store return.

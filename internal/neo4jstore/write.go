@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -9,6 +10,21 @@ import (
 
 // timeNow stamps changes; tests may not change it, it is a variable only to name the clock.
 var timeNow = time.Now
+
+// opImport names imports in errors, and gives them ImportTimeout.
+const opImport = "import"
+
+// Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
+func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
+	if err != nil {
+		return &kg.ImportReport{DryRun: opts.DryRun}, err
+	}
+	if len(res.report.Problems) > 0 {
+		return &res.report, kg.ProblemsError("the bundle", res.report.Problems)
+	}
+	return &res.report, nil
+}
 
 // AddSource writes src as kg.Writer.AddSource says, in one transaction.
 func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, error) {
@@ -85,6 +101,11 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 			return nil, rollback{&txResult{}}
 		}
 		r := &kg.Relation{Type: typ, From: from, To: to}
+		if slices.Contains(kg.TitledTypes, typ) {
+			if err := w.retitle([]string{from}); err != nil {
+				return nil, err
+			}
+		}
 		if err := w.change(kg.ActionRemoveRelation, from, to, kg.RemoveSummary(r)); err != nil {
 			return nil, err
 		}
@@ -136,10 +157,17 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 		if err := w.change(kg.ActionDeleteEntity, id, "", kg.DeleteSummary(e, len(rels), reason)); err != nil {
 			return nil, err
 		}
+		var retitled []string // the holders of positions at the entity lose their titles
 		for _, r := range rels {
 			if err := w.change(kg.ActionDeleteEntity, r.From, r.To, kg.RemovedWithSummary(r, id)); err != nil {
 				return nil, err
 			}
+			if r.From != id && slices.Contains(kg.TitledTypes, r.Type) {
+				retitled = append(retitled, r.From)
+			}
+		}
+		if err := w.retitle(retitled); err != nil {
+			return nil, err
 		}
 		return &txResult{found: true}, w.finish()
 	})
@@ -155,7 +183,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
 	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0))}
 	limit := ""
-	if q.Limit > 0 {
+	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
 		params["limit"] = int64(q.Limit)
 	}
@@ -195,18 +223,24 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 	total, page := pageOf(&d, recs)
 	out.Total = total
 	for _, r := range page {
-		out.Changes = append(out.Changes, &kg.Change{
-			Seq:     need[int64](r, "seq"),
-			At:      need[string](r, "at"),
-			Actor:   maybe[string](r, "actor"),
-			Action:  need[string](r, "action"),
-			Entity:  maybe[string](r, "entity"),
-			Other:   maybe[string](r, "other"),
-			Summary: maybe[string](r, "summary"),
-		})
+		out.Changes = append(out.Changes, changeOf(r))
 	}
 	if d.err != nil {
 		return nil, s.mapError(ctx, "changes", d.err)
 	}
 	return out, nil
+}
+
+// changeOf reads a change from a :Change node's map projection.
+func changeOf(r row) *kg.Change {
+	return &kg.Change{
+		Seq:     need[int64](r, "seq"),
+		At:      need[string](r, "at"),
+		Actor:   maybe[string](r, "actor"),
+		Action:  need[string](r, "action"),
+		Entity:  maybe[string](r, "entity"),
+		Other:   maybe[string](r, "other"),
+		Summary: maybe[string](r, "summary"),
+		Detail:  maybe[string](r, "detail"),
+	}
 }

@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -15,7 +16,7 @@ import (
 func TestImportFailingLateWritesNothing(t *testing.T) {
 	ctx := kg.WithPrincipal(t.Context(), kg.Principal{Role: kg.RoleEditor, Name: "editor:test", Authenticated: true})
 	s := neo4jtest.Store(t, storetest.Fixture())
-	b := storetest.Generate(3 * neo4jstore.BatchSize)
+	b := graphgen.Generate(3 * neo4jstore.BatchSize)
 	last := b.Entities[len(b.Entities)-1]
 	// A node with the last entity's label and id but not :Entity: the store does not see it as an
 	// entity, plans to create one, and the person_id constraint refuses the creation. It has a

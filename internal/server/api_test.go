@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/dataset"
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -139,6 +140,7 @@ func TestAPI(t *testing.T) {
 			t.Run("lists, filters and paging", func(t *testing.T) { testLists(t, c) })
 			t.Run("node and entity", func(t *testing.T) { testNode(t, c) })
 			t.Run("relations field", func(t *testing.T) { testRelations(t, c) })
+			t.Run("first: 0", func(t *testing.T) { testFirstZero(t, c) })
 			t.Run("bad input", func(t *testing.T) { testBadInput(t, c) })
 		})
 	}
@@ -394,7 +396,7 @@ func testSearch(t *testing.T, c client) {
 			t.Errorf("search(mexico, PLACE) returned a %s", h.Entity.Kind)
 		}
 	}
-	// first: 0 asks for no hits (a store would take a zero limit as none at all).
+	// first: 0 asks for no hits.
 	var zero struct {
 		Search []struct{ Score float64 } `json:"search"`
 	}
@@ -563,6 +565,79 @@ func testRelations(t *testing.T, c client) {
 	}
 }
 
+// testFirstZero checks that first: 0 answers an empty list on every field that takes it, while
+// connections still count every match and say whether any follow; the same fields with a larger
+// first find something, so the empty answers are first: 0's doing.
+func testFirstZero(t *testing.T, c client) {
+	type counted struct {
+		TotalCount int `json:"totalCount"`
+		PageInfo   struct {
+			HasNextPage bool `json:"hasNextPage"`
+		} `json:"pageInfo"`
+		Edges []any `json:"edges"`
+	}
+	type answer struct {
+		People    counted `json:"people"`
+		Sources   counted `json:"sources"`
+		Changes   counted `json:"changes"`
+		Search    []any   `json:"search"`
+		Relations struct {
+			Relations []any `json:"relations"`
+		} `json:"entity"`
+		Paths    []any                            `json:"paths"`
+		Hood     struct{ Nodes, Relations []any } `json:"neighborhood"`
+		Common   []any                            `json:"commonConnections"`
+		Timeline []any                            `json:"timeline"`
+	}
+	const query = `query($n: Int!) {
+		people(first: $n) { totalCount pageInfo { hasNextPage } edges { cursor } }
+		sources(first: $n) { totalCount pageInfo { hasNextPage } edges { cursor } }
+		changes(first: $n) { totalCount pageInfo { hasNextPage } edges { cursor } }
+		search(query: "mexico", first: $n) { score }
+		entity(id: "` + plenary + `") { relations(first: $n) { type } }
+		paths(from: "person:katie-tobin", to: "dialogue:us-mexico-high-level-economic-dialogue", first: $n) { length }
+		neighborhood(id: "` + plenary + `", first: $n) { nodes { id } relations { type } }
+		commonConnections(a: "person:katie-tobin", b: "person:rachel-poynter", first: $n) { id }
+		timeline(first: $n) { meeting { id } }
+	}`
+	var some, zero answer
+	c.query(query, map[string]any{"n": 5}, &some)
+	c.query(query, map[string]any{"n": 0}, &zero)
+	for _, f := range []struct {
+		field      string
+		some, zero int
+	}{
+		{"people", len(some.People.Edges), len(zero.People.Edges)},
+		{"sources", len(some.Sources.Edges), len(zero.Sources.Edges)},
+		{"changes", len(some.Changes.Edges), len(zero.Changes.Edges)},
+		{"search", len(some.Search), len(zero.Search)},
+		{"relations", len(some.Relations.Relations), len(zero.Relations.Relations)},
+		{"paths", len(some.Paths), len(zero.Paths)},
+		{"neighborhood", len(some.Hood.Nodes) + len(some.Hood.Relations), len(zero.Hood.Nodes) + len(zero.Hood.Relations)},
+		{"commonConnections", len(some.Common), len(zero.Common)},
+		{"timeline", len(some.Timeline), len(zero.Timeline)},
+	} {
+		if f.some == 0 {
+			t.Errorf("%s(first: 5) answered nothing, want something for this test", f.field)
+		}
+		if f.zero != 0 {
+			t.Errorf("%s(first: 0) answered %d items, want none", f.field, f.zero)
+		}
+	}
+	for _, cn := range []struct {
+		field      string
+		some, zero counted
+	}{{"people", some.People, zero.People}, {"sources", some.Sources, zero.Sources}, {"changes", some.Changes, zero.Changes}} {
+		if cn.zero.TotalCount != cn.some.TotalCount || cn.zero.PageInfo.HasNextPage != (cn.some.TotalCount > 0) {
+			t.Errorf("%s(first: 0) = totalCount %d, hasNextPage %t; want %d, %t", cn.field,
+				cn.zero.TotalCount, cn.zero.PageInfo.HasNextPage, cn.some.TotalCount, cn.some.TotalCount > 0)
+		}
+	}
+	if zero.Search == nil || zero.Paths == nil || zero.Common == nil || zero.Timeline == nil || zero.Relations.Relations == nil {
+		t.Errorf("first: 0 answered null for a list, want empty lists: %+v", zero)
+	}
+}
+
 func testBadInput(t *testing.T, c client) {
 	for _, tc := range []struct {
 		name, query string
@@ -597,7 +672,7 @@ func TestNestedQueryStoreCalls(t *testing.T) {
 		representations { organization { name } }
 		outcomes { action initiative { name } }
 		relations(types: ["HELD_IN"], direction: OUT) { type to { name } } } } } }`
-	for name, open := range stores(t, func() *kg.Bundle { return storetest.Generate(2000) }) {
+	for name, open := range stores(t, func() *kg.Bundle { return graphgen.Generate(2000) }) {
 		t.Run(name, func(t *testing.T) {
 			counting := storetest.NewCounting(open(t))
 			c := newClient(t, counting)

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,22 +11,40 @@ import (
 )
 
 func TestParseAPIKeys(t *testing.T) {
-	keys, err := ParseAPIKeys(" analyst:aaaaaaaaaaaaaaaa , editor:bbbbbbbbbbbbbbbb,")
-	if err != nil || len(keys) != 2 || keys[0].Role != kg.RoleAnalyst || keys[1].Key != "bbbbbbbbbbbbbbbb" {
-		t.Fatalf("ParseAPIKeys = %+v, %v", keys, err)
+	keys, err := ParseAPIKeys(" analyst:ana:aaaaaaaaaaaaaaaa , editor:bbbbbbbbbbbbbbbb,editor:cccccccccccccccc, admin:ops-bot.2:dddddddddddddddd")
+	want := []APIKey{
+		{Role: kg.RoleAnalyst, Name: "ana", Key: "aaaaaaaaaaaaaaaa"},
+		{Role: kg.RoleEditor, Name: "key1", Key: "bbbbbbbbbbbbbbbb", Unnamed: true},
+		{Role: kg.RoleEditor, Name: "key2", Key: "cccccccccccccccc", Unnamed: true},
+		{Role: kg.RoleAdmin, Name: "ops-bot.2", Key: "dddddddddddddddd"},
 	}
-	for _, bad := range []string{"wizard:aaaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa", "admin:short"} {
-		_, err := ParseAPIKeys(bad)
-		if err == nil {
-			t.Errorf("ParseAPIKeys(%q) = nil error, want one", bad)
+	if err != nil || !slices.Equal(keys, want) {
+		t.Fatalf("ParseAPIKeys = %+v, %v, want %+v", keys, err, want)
+	}
+	for _, tc := range []struct{ in, says string }{
+		{"wizard:aaaaaaaaaaaaaaaa", "role"},
+		{"aaaaaaaaaaaaaaaa", "role"},
+		{"admin:short", "shorter than 16"},
+		{"admin:bob:short", "shorter than 16"},
+		{"admin:bob smith:aaaaaaaaaaaaaaaa", "not a name"},
+		{"admin::aaaaaaaaaaaaaaaa", "not a name"},
+		// The same key under two roles (the last role used to win), two names, or twice.
+		{"reader:aaaaaaaaaaaaaaaa,admin:aaaaaaaaaaaaaaaa", "also the key of reader:key1"},
+		{"editor:alice:aaaaaaaaaaaaaaaa,editor:bob:aaaaaaaaaaaaaaaa", "also the key of editor:alice"},
+		{"editor:alice:aaaaaaaaaaaaaaaa,admin:alice:aaaaaaaaaaaaaaaa", "also the key of editor:alice"},
+		{"editor:alice:aaaaaaaaaaaaaaaa,editor:alice:bbbbbbbbbbbbbbbb", "editor:alice names two keys"},
+	} {
+		_, err := ParseAPIKeys(tc.in)
+		if err == nil || !strings.Contains(err.Error(), tc.says) {
+			t.Errorf("ParseAPIKeys(%q) = %v, want an error saying %q", tc.in, err, tc.says)
 		} else if strings.Contains(err.Error(), "aaaaaaaaaaaaaaaa") {
-			t.Errorf("ParseAPIKeys(%q) error %q reveals the key", bad, err)
+			t.Errorf("ParseAPIKeys(%q) error %q reveals the key", tc.in, err)
 		}
 	}
 }
 
 func TestAuthenticate(t *testing.T) {
-	kr := newKeyring([]APIKey{{Role: kg.RoleEditor, Key: "editor-key-0123456789"}})
+	kr := newKeyring([]APIKey{{Role: kg.RoleEditor, Name: "alice", Key: "editor-key-0123456789"}})
 	h := authenticate(kr, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := kg.PrincipalFrom(r.Context())
 		_, _ = w.Write([]byte(p.Role.String() + " " + p.Name))
@@ -36,7 +55,7 @@ func TestAuthenticate(t *testing.T) {
 		body         string
 	}{
 		{"anonymous", "", 200, "reader anonymous"},
-		{"editor key", "Bearer editor-key-0123456789", 200, "editor editor:"},
+		{"editor key", "Bearer editor-key-0123456789", 200, "editor editor:alice"},
 		{"unknown key", "Bearer nope-nope-nope-nope", 401, kg.CodeUnauthenticated},
 		{"other scheme", "Basic editor-key-0123456789", 401, kg.CodeUnauthenticated},
 	} {

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
@@ -43,10 +44,10 @@ var nestedQueries = []struct{ name, query string }{
 }
 
 // BenchmarkNestedMeetings serves the nested meeting queries through the HTTP handler over both
-// stores holding storetest.Generate(10000), and reports store calls per query and, for Neo4j,
+// stores holding graphgen.Generate(10000), and reports store calls per query and, for Neo4j,
 // round trips per query.
 func BenchmarkNestedMeetings(b *testing.B) {
-	bundle := storetest.Generate(benchEntities)
+	bundle := graphgen.Generate(benchEntities)
 	mem, err := memstore.Load(bundle)
 	if err != nil {
 		b.Fatal(err)

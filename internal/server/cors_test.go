@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,7 +14,9 @@ func TestCORS(t *testing.T) {
 	const app, evil = "https://explorer.example.org", "https://evil.example.com"
 	query := strings.NewReader(`{"query": "{ __typename }"}`)
 	post := func(s *testServer, origin string) httpResult {
-		query.Seek(0, 0)
+		if _, err := query.Seek(0, io.SeekStart); err != nil {
+			t.Fatal(err)
+		}
 		return s.do(s.request(http.MethodPost, "/graphql", query, "Content-Type: application/json", "Origin: "+origin))
 	}
 	preflight := func(s *testServer, origin, method, headers string) httpResult {
@@ -82,6 +85,22 @@ func TestCORS(t *testing.T) {
 		s := newTestServer(t, server.Config{CORSOrigins: []string{"*"}}, nil)
 		if r := post(s, evil); r.header.Get("Access-Control-Allow-Origin") != "*" {
 			t.Errorf("Access-Control-Allow-Origin = %q, want *", r.header.Get("Access-Control-Allow-Origin"))
+		}
+	})
+	// The API authenticates with bearer keys, never cookies: no configuration lets a page on
+	// another origin send the browser's credentials, which with a reflected origin would let any
+	// site act as a signed-in user.
+	t.Run("never with credentials", func(t *testing.T) {
+		for _, origins := range [][]string{{app}, {"*"}} {
+			s := newTestServer(t, server.Config{CORSOrigins: origins}, nil)
+			for _, r := range []httpResult{post(s, app), post(s, evil), preflight(s, app, http.MethodPost, "content-type, authorization")} {
+				if got := r.header.Get("Access-Control-Allow-Credentials"); got != "" {
+					t.Errorf("origins %q: Access-Control-Allow-Credentials = %q, want none", origins, got)
+				}
+				if got := r.header.Get("Access-Control-Allow-Origin"); len(origins) == 1 && origins[0] == "*" && got != "" && got != "*" {
+					t.Errorf("origins *: Access-Control-Allow-Origin = %q, want * (an origin reflected back)", got)
+				}
+			}
 		}
 	})
 }

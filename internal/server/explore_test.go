@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/server"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -312,26 +313,41 @@ func testCommonConnections(t *testing.T, c client) {
 }
 
 func testTimelines(t *testing.T, c client) {
-	var data map[string][]struct {
-		ID   string  `json:"id"`
-		Date *string `json:"date"`
+	type via struct {
+		Way      string  `json:"way"`
+		Relation *string `json:"relation"`
+		Through  *struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+		} `json:"through"`
 	}
-	c.query(`{ all: timeline { id date }
-		poynter: timeline(id: "`+poynter+`") { id }
-		biden: timeline(id: "person:biden") { id }
-		mexico: timeline(id: "`+mexico+`") { id }
-		usgov: timeline(id: "`+usGov+`") { id }
-		esc: timeline(id: "`+esc+`") { id }
-		process: timeline(id: "`+process+`") { id }
-		autumn: timeline(from: "2022-08") { id }
-		summer: timeline(to: "2022-07") { id }
-		year: timeline(from: "2022", to: "2022") { id }
-		first: timeline(first: 1) { id }
-		nobody: timeline(id: "person:nobody") { id } }`, nil, &data)
+	var data map[string][]struct {
+		Meeting struct {
+			ID   string  `json:"id"`
+			Date *string `json:"date"`
+		} `json:"meeting"`
+		Direct bool  `json:"direct"`
+		Via    []via `json:"via"`
+	}
+	const fields = `{ meeting { id date } direct via { way relation through { id name } } }`
+	c.query(`{ all: timeline `+fields+`
+		poynter: timeline(id: "`+poynter+`") `+fields+`
+		biden: timeline(id: "person:biden") `+fields+`
+		bidenDirect: timeline(id: "person:biden", direct: true) `+fields+`
+		mexico: timeline(id: "`+mexico+`") `+fields+`
+		mexicoDirect: timeline(id: "`+mexico+`", direct: true) `+fields+`
+		usgov: timeline(id: "`+usGov+`") `+fields+`
+		esc: timeline(id: "`+esc+`") `+fields+`
+		process: timeline(id: "`+process+`") `+fields+`
+		autumn: timeline(from: "2022-08") `+fields+`
+		summer: timeline(to: "2022-07") `+fields+`
+		year: timeline(from: "2022", to: "2022") `+fields+`
+		first: timeline(first: 1) `+fields+`
+		nobody: timeline(id: "person:nobody") `+fields+` }`, nil, &data)
 	ids := func(key string) []string {
 		out := []string{}
-		for _, m := range data[key] {
-			out = append(out, m.ID)
+		for _, e := range data[key] {
+			out = append(out, e.Meeting.ID)
 		}
 		return out
 	}
@@ -341,10 +357,14 @@ func testTimelines(t *testing.T, c client) {
 		// plenary of "December 1".
 		"all":     both,
 		"poynter": {plenary},
-		// Biden met López Obrador; the U.S. Government he heads was represented at the plenary.
+		// Biden met López Obrador; the U.S. Government he heads was represented at the plenary...
 		"biden": both,
+		// ...but the text never puts him at the plenary.
+		"bidenDirect": {july},
 		// López Obrador in the Mexican delegation in July; Velasco, the SRE and more in December.
 		"mexico": both,
+		// A country takes part through its delegations and organizations only.
+		"mexicoDirect": {},
 		// Represented at the plenary; Biden, its President, met López Obrador in July.
 		"usgov":   {plenary},
 		"esc":     {plenary},
@@ -359,8 +379,30 @@ func testTimelines(t *testing.T, c client) {
 			t.Errorf("timeline %s = %q, want %q", key, got, want)
 		}
 	}
-	if d := data["all"]; len(d) == 2 && (d[0].Date == nil || *d[0].Date != "2022-07" || d[1].Date == nil || *d[1].Date != "2022-12-01") {
+	if d := data["all"]; len(d) == 2 && (d[0].Meeting.Date == nil || *d[0].Meeting.Date != "2022-07" || d[1].Meeting.Date == nil || *d[1].Meeting.Date != "2022-12-01") {
 		t.Errorf("timeline dates = %+v, want 2022-07 then 2022-12-01", d)
+	}
+	// How Biden reaches each meeting: he attended the July meeting; the plenary only through the
+	// U.S. Government's representation there.
+	if b := data["biden"]; len(b) == 2 {
+		if !b[0].Direct || len(b[0].Via) != 1 || b[0].Via[0].Way != "DIRECT" || b[0].Via[0].Relation == nil || *b[0].Via[0].Relation != "ATTENDED" || b[0].Via[0].Through != nil {
+			t.Errorf("timeline biden reaches %s via %+v, want DIRECT ATTENDED only", b[0].Meeting.ID, b[0].Via)
+		}
+		if b[1].Direct || len(b[1].Via) != 1 || b[1].Via[0].Way != "ORGANIZATION" || b[1].Via[0].Through == nil || b[1].Via[0].Through.ID != usGov {
+			t.Errorf("timeline biden reaches %s via %+v, want ORGANIZATION through %s only", b[1].Meeting.ID, b[1].Via, usGov)
+		}
+	}
+	for _, e := range data["all"] {
+		if len(e.Via) != 0 || e.Direct {
+			t.Errorf("timeline of every meeting gives %s ways %+v, want none", e.Meeting.ID, e.Via)
+		}
+	}
+	for _, e := range data["mexico"] {
+		for _, v := range e.Via {
+			if v.Way != "ORGANIZATION" && v.Way != "DELEGATION" || v.Through == nil || v.Through.Name == "" {
+				t.Errorf("timeline mexico reaches %s via %+v, want an organization or a delegation member, named", e.Meeting.ID, v)
+			}
+		}
 	}
 }
 
@@ -418,8 +460,8 @@ func testExploreBadInput(t *testing.T, c client) {
 		{"neighborhood first over 100", `{ neighborhood(id: "` + plenary + `", first: 101) { nodes { id } } }`, kg.CodeBadUserInput},
 		{"common with itself", `{ commonConnections(a: "` + tobin + `", b: "` + tobin + `") { id } }`, kg.CodeBadUserInput},
 		{"common first over 100", `{ commonConnections(a: "` + tobin + `", b: "` + poynter + `", first: 500) { id } }`, kg.CodeBadUserInput},
-		{"timeline bad date", `{ timeline(from: "December 2022") { id } }`, kg.CodeBadUserInput},
-		{"timeline first negative", `{ timeline(first: -1) { id } }`, kg.CodeBadUserInput},
+		{"timeline bad date", `{ timeline(from: "December 2022") { meeting { id } } }`, kg.CodeBadUserInput},
+		{"timeline first negative", `{ timeline(first: -1) { meeting { id } } }`, kg.CodeBadUserInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := c.errorCode(tc.query, nil); got != tc.want {
@@ -486,7 +528,7 @@ func equalCalls(a, b map[string]int) bool {
 // TestExploreTimeLimit checks that a search that needs more than the server's time limit fails
 // with TIMEOUT, on both stores.
 func TestExploreTimeLimit(t *testing.T) {
-	b := storetest.Generate(2000)
+	b := graphgen.Generate(2000)
 	var people []string
 	for _, e := range b.Entities {
 		if e.Kind == kg.KindPerson {

@@ -17,6 +17,9 @@ import (
 // exportPage is how many entities an export reads from the store at a time.
 const exportPage = 500
 
+// DefaultMaxGraphExports is Config.MaxGraphExports's default.
+const DefaultMaxGraphExports = 2
+
 // exportHandler serves GET /export?format=graphml|json|csv: the whole graph, or with id=ID (and
 // hops=N, 1 to kg.MaxNeighborhoodHops, default 1) the neighbourhood of that entity, at most
 // kg.MaxNeighborhoodNodes entities, as Query.neighborhood ranks them. The whole graph streams:
@@ -24,7 +27,15 @@ const exportPage = 500
 // of each page. A bad format or hops is 400 and an unknown id 404, each with a coded JSON error
 // in the GraphQL error shape; a store failure before the first byte is 503 or 500, and one after
 // it aborts the response, so that a client never takes a truncated file for a whole one.
-func exportHandler(store kg.Store, exploreTimeout time.Duration, log *slog.Logger) http.Handler {
+//
+// At most maxGraph exports of the whole graph run at once (default DefaultMaxGraphExports); one
+// more gets 429 COST_LIMIT with Retry-After, so that a handful of
+// concurrent downloads cannot keep the store reading the whole graph over and over.
+func exportHandler(store kg.Store, exploreTimeout time.Duration, maxGraph int, log *slog.Logger) http.Handler {
+	if maxGraph <= 0 {
+		maxGraph = DefaultMaxGraphExports
+	}
+	graphSlots := make(chan struct{}, maxGraph)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		format, err := export.ParseFormat(q.Get("format"))
@@ -36,6 +47,15 @@ func exportHandler(store kg.Store, exploreTimeout time.Duration, log *slog.Logge
 		if !q.Has("id") {
 			if q.Has("hops") {
 				writeCodedError(w, r, kg.Errorf(kg.CodeBadUserInput, "hops needs id: the entity whose neighborhood to export"))
+				return
+			}
+			select {
+			case graphSlots <- struct{}{}:
+				defer func() { <-graphSlots }()
+			default:
+				w.Header().Set("Retry-After", "10")
+				e := kg.Errorf(kg.CodeCostLimit, "%d exports of the whole graph are running, the most at once; try again in a few seconds", maxGraph)
+				writeCodedError(w, r, e)
 				return
 			}
 			x.graph()
@@ -188,7 +208,7 @@ func (x *exporter) edges(ctx context.Context, es []*kg.Entity) error {
 		ids[i] = e.ID
 		names[e.ID] = e.Name
 	}
-	rels, err := x.store.Relations(ctx, kg.RelationQuery{IDs: ids, Direction: kg.Out})
+	rels, err := x.store.Relations(ctx, kg.RelationQuery{IDs: ids, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil {
 		return err
 	}
@@ -238,6 +258,8 @@ func writeCodedError(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusGatewayTimeout
 	case kg.CodeServiceUnavailable:
 		status = http.StatusServiceUnavailable
+	case kg.CodeCostLimit:
+		status = http.StatusTooManyRequests
 	}
 	var kerr *kg.Error
 	msg := fmt.Sprintf("Internal error (request id %s)", RequestID(r.Context()))

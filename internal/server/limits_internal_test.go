@@ -55,7 +55,7 @@ func TestCostModel(t *testing.T) {
 		{"fragment spreads count every use", `query { a: entity(id: "x") { ...F } b: entity(id: "y") { ...F } }
 			fragment F on Entity { x: name id }`, nil, cost{complexity: 6, depth: 2, aliases: 4, fields: 2}},
 		{"root fields through a fragment", `query { ...R __typename } fragment R on Query { a: __typename b: __typename }`, nil, cost{complexity: 3, depth: 1, aliases: 2, fields: 3}},
-		{"introspection is not measured", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, nil, cost{complexity: 1, depth: 1, fields: 1}},
+		{"introspection is counted, not measured", `{ __schema { types { fields { type { ofType { ofType { name } } } } } } }`, nil, cost{complexity: 1, depth: 1, fields: 1, introspections: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, _ := measure(t, tc.query, tc.vars)
@@ -154,7 +154,7 @@ func TestCountTokens(t *testing.T) {
 		{`{ "unterminated`, 100, 1, "a lexical error ends the count"},
 		{``, 100, 0, "empty"},
 	} {
-		if got := countTokens(tc.query, tc.max); got != tc.want {
+		if got, _ := countTokens(tc.query, tc.max); got != tc.want {
 			t.Errorf("countTokens(%q, %d) = %d, want %d (%s)", tc.query, tc.max, got, tc.want, tc.describe)
 		}
 	}
@@ -208,7 +208,7 @@ func BenchmarkCostLimits(b *testing.B) {
 	b.Run("tokens", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			if countTokens(query, DefaultMaxTokens) == 0 {
+			if n, _ := countTokens(query, DefaultMaxTokens); n == 0 {
 				b.Fatal("no tokens")
 			}
 		}

@@ -39,6 +39,19 @@ func TestLimits(t *testing.T) {
 	merges := func(n int) string {
 		return `{ entity(id: "person:katie-tobin") { ` + strings.Repeat("name ", n) + `} }`
 	}
+	// introspection: n aliased __schema and __type fields, half and half.
+	introspection := func(n int) string {
+		return `{ ` + repeat(n, func(i int) string {
+			if i%2 == 0 {
+				return fmt.Sprintf("s%d: __schema { queryType { name } }", i)
+			}
+			return fmt.Sprintf(`t%d: __type(name: "Person") { name }`, i)
+		}) + ` }`
+	}
+	// directives: n aliased __typename fields, each with one @include.
+	directives := func(n int) string {
+		return `{ ` + repeat(n, func(i int) string { return fmt.Sprintf("t%d: __typename @include(if: true)", i) }) + ` }`
+	}
 	// complexity: people 1 + first × (edges 1 + node 1 + name 1).
 	complexity := func(first int) string {
 		return fmt.Sprintf(`{ people(first: %d) { edges { node { name } } } }`, first)
@@ -68,6 +81,14 @@ func TestLimits(t *testing.T) {
 			`{ __typename __typename __typename people(first: 12) { edges { node { relations(first: 85) { to { relations(first: 96) { type } } } } } } }`,
 			`{ __typename __typename __typename __typename people(first: 12) { edges { node { relations(first: 85) { to { relations(first: 96) { type } } } } } } }`,
 			server.LimitComplexity},
+		{"default introspection 3", server.Limits{}, introspection(3), introspection(4), server.LimitIntrospection},
+		{"introspection 1", server.Limits{MaxIntrospection: 1}, introspection(1), introspection(2), server.LimitIntrospection},
+		{"introspection through a fragment", server.Limits{MaxIntrospection: 1},
+			`{ ...F } fragment F on Query { __schema { queryType { name } } }`,
+			`{ ...F ...G } fragment F on Query { __schema { queryType { name } } } fragment G on Query { s: __schema { queryType { name } } }`,
+			server.LimitIntrospection},
+		{"default directives 100", server.Limits{MaxAliases: 200, MaxRootFields: 200}, directives(100), directives(101), server.LimitDirectives},
+		{"directives 2", server.Limits{MaxDirectives: 2}, directives(2), directives(3), server.LimitDirectives},
 		{"first 100", server.Limits{}, `{ people(first: 100) { totalCount } }`, `{ people(first: 101) { totalCount } }`, server.LimitFirst},
 		{"nested first 100", server.Limits{}, `{ entity(id: "x") { relations(first: 100) { type } } }`, `{ entity(id: "x") { relations(first: 101) { type } } }`, server.LimitFirst},
 	} {
@@ -88,8 +109,8 @@ func TestLimits(t *testing.T) {
 			if ext["code"] != want || ext["limit"] != tc.limit {
 				t.Errorf("just over the limit: extensions %v, want code %s and limit %s", ext, want, tc.limit)
 			}
-			if max, actual := ext["max"].(float64), ext["actual"].(float64); actual <= max {
-				t.Errorf("extensions max %v, actual %v: want actual over max", max, actual)
+			if most, actual := ext["max"].(float64), ext["actual"].(float64); actual <= most {
+				t.Errorf("extensions max %v, actual %v: want actual over max", most, actual)
 			}
 		})
 	}
@@ -158,4 +179,91 @@ func newCountingMem(t *testing.T) *storetest.Counting {
 		t.Fatal(err)
 	}
 	return storetest.NewCounting(s)
+}
+
+// TestErrorsCapped checks that a response carries at most MaxErrors errors plus one that says how
+// many were left out: a document of thousands of unknown fields once answered thousands of errors
+// in a megabyte.
+func TestErrorsCapped(t *testing.T) {
+	unknown := func(n int) string {
+		var q strings.Builder
+		q.WriteString("{ ")
+		for i := range n {
+			fmt.Fprintf(&q, "x%d ", i)
+		}
+		return q.String() + "}"
+	}
+	for _, tc := range []struct {
+		name      string
+		limits    server.Limits
+		fields    int
+		wantShown int
+	}{
+		{"under the default", server.Limits{}, 50, 50},
+		{"over the default", server.Limits{}, 4_900, 50},
+		{"over a configured cap", server.Limits{MaxErrors: 5}, 6, 5},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newTestServer(t, server.Config{Limits: tc.limits}, nil)
+			r := s.query(unknown(tc.fields), acceptGR)
+			if r.status != 400 {
+				t.Fatalf("status %d, want 400: %.300s", r.status, r.body)
+			}
+			if tc.fields == tc.wantShown {
+				if len(r.errors) != tc.fields {
+					t.Errorf("%d unknown fields: %d errors, want all %d", tc.fields, len(r.errors), tc.fields)
+				}
+				return
+			}
+			if len(r.errors) != tc.wantShown+1 {
+				t.Fatalf("%d unknown fields: %d errors, want %d and one about the rest", tc.fields, len(r.errors), tc.wantShown)
+			}
+			for _, e := range r.errors[:tc.wantShown] {
+				if e.Extensions["code"] != "GRAPHQL_VALIDATION_FAILED" {
+					t.Errorf("error %+v, want a validation error", e)
+				}
+			}
+			last := r.errors[tc.wantShown]
+			ext := last.Extensions
+			if ext["code"] != kg.CodeCostLimit || ext["limit"] != server.LimitErrors ||
+				ext["max"] != float64(tc.wantShown) || ext["actual"] != float64(tc.fields) ||
+				!strings.Contains(last.Message, fmt.Sprintf("%d more errors", tc.fields-tc.wantShown)) {
+				t.Errorf("last error %+v, want COST_LIMIT errors, max %d, actual %d, naming %d left out",
+					last, tc.wantShown, tc.fields, tc.fields-tc.wantShown)
+			}
+			if len(r.body) > 20_000 {
+				t.Errorf("the answer is %d bytes, want a few KB", len(r.body))
+			}
+		})
+	}
+}
+
+// longSources returns a bundle of n sources whose texts are size bytes each.
+func longSources(n, size int) *kg.Bundle {
+	b := &kg.Bundle{}
+	for i := range n {
+		b.Sources = append(b.Sources, kg.Source{ID: fmt.Sprintf("source:long-%03d", i), Title: fmt.Sprintf("Long %d", i),
+			Text: strings.Repeat(fmt.Sprintf("Paragraph %d of a long release. ", i), size/32)})
+	}
+	return b
+}
+
+// TestTextBudget checks that an answer stops growing once its strings pass MaxTextBytes: the
+// texts after the budget fail with COST_LIMIT (limit "text") instead of being added.
+func TestTextBudget(t *testing.T) {
+	ms, err := memstore.Load(longSources(30, 10_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestServer(t, server.Config{Limits: server.Limits{MaxTextBytes: 100_000}}, ms)
+	if r := s.query(`{ sources(first: 5) { edges { node { id text } } } }`); len(r.errors) > 0 {
+		t.Errorf("five texts (50 KB) under a 100 KB budget: errors %.300s", r.body)
+	}
+	r := s.query(`{ sources(first: 30) { edges { node { id text } } } }`)
+	if len(r.errors) == 0 || r.errors[0].Extensions["code"] != kg.CodeCostLimit || r.errors[0].Extensions["limit"] != server.LimitText {
+		t.Fatalf("thirty texts (300 KB) over a 100 KB budget: %.300s, want COST_LIMIT text", r.body)
+	}
+	if len(r.body) > 150_000 {
+		t.Errorf("the answer is %d bytes, want it to stop near the 100 KB budget", len(r.body))
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/storetest"
 )
@@ -34,7 +35,7 @@ func (s oneAtATime) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion
 	}
 	if q.WithEntities {
 		var err error
-		if x.Entities, err = s.Store.Entities(ctx, q.IDs); err != nil {
+		if x.Entities, err = s.Entities(ctx, q.IDs); err != nil {
 			return nil, err
 		}
 	}
@@ -65,7 +66,7 @@ func TestLookaheadChangesNoAnswer(t *testing.T) {
 			r2: relations(first: 5, direction: OUT) { type to { id ... on Organization { relations(first: 1) { type } } } }
 			positions { person { positions { organization { id } } } } } } } }`,
 	}
-	bundles := map[string]func() *kg.Bundle{"builtin": builtin(t), "generated": func() *kg.Bundle { return storetest.Generate(2000) }}
+	bundles := map[string]func() *kg.Bundle{"builtin": builtin(t), "generated": func() *kg.Bundle { return graphgen.Generate(2000) }}
 	for bname, b := range bundles {
 		for sname, open := range stores(t, b) {
 			t.Run(bname+"/"+sname, func(t *testing.T) {

@@ -181,9 +181,9 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 // writeTimeout to be read and answered, beyond the server's own timeouts.
 func limitBody(readMax, writeMax int64, writeTimeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		max := readMax
+		limit := readMax
 		if kg.Require(r.Context(), kg.RoleEditor) == nil {
-			max = writeMax
+			limit = writeMax
 			// Not every ResponseWriter supports deadlines (httptest's does not); then the
 			// server's timeouts simply stay.
 			rc := http.NewResponseController(w)
@@ -191,11 +191,11 @@ func limitBody(readMax, writeMax int64, writeTimeout time.Duration, next http.Ha
 			_ = rc.SetReadDeadline(deadline)
 			_ = rc.SetWriteDeadline(deadline)
 		}
-		if r.ContentLength > max {
-			writeError(w, r, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", max))
+		if r.ContentLength > limit {
+			writeError(w, r, http.StatusRequestEntityTooLarge, kg.CodeCostLimit, fmt.Sprintf("the request body is larger than the limit of %d bytes", limit))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, max)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -164,4 +167,45 @@ func TestAccessLog(t *testing.T) {
 func itoa(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
+}
+
+// TestMetricsNeedAKey checks who may read /metrics: anyone while the server has no API keys, and
+// once it has some, only a caller with a key (any role); an anonymous caller gets 401.
+func TestMetricsNeedAKey(t *testing.T) {
+	ms, err := memstore.Load(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	const readerKey = "reader-key-0123456789"
+	open := server.New(server.Config{}, ms, logger)
+	keyed := server.New(server.Config{APIKeys: []server.APIKey{{Role: kg.RoleReader, Key: readerKey}}}, ms, logger)
+	for _, tc := range []struct {
+		name   string
+		h      http.Handler
+		key    string
+		status int
+	}{
+		{"no keys configured, anonymous", open, "", http.StatusOK},
+		{"keys configured, anonymous", keyed, "", http.StatusUnauthorized},
+		{"keys configured, reader key", keyed, readerKey, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/metrics", nil)
+			if tc.key != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.key)
+			}
+			rec := httptest.NewRecorder()
+			tc.h.ServeHTTP(rec, req)
+			if rec.Code != tc.status {
+				t.Fatalf("GET /metrics = %d, want %d: %.200s", rec.Code, tc.status, rec.Body.String())
+			}
+			if tc.status == http.StatusOK && !strings.Contains(rec.Body.String(), "go_gc_duration_seconds") {
+				t.Errorf("GET /metrics = %.200s, want the metrics", rec.Body.String())
+			}
+			if tc.status == http.StatusUnauthorized && !strings.Contains(rec.Body.String(), kg.CodeUnauthenticated) {
+				t.Errorf("GET /metrics = %s, want %s", rec.Body.String(), kg.CodeUnauthenticated)
+			}
+		})
+	}
 }

@@ -57,6 +57,9 @@ type Config struct {
 	// query, and each neighborhood export. Default DefaultExploreTimeout; negative: no limit but
 	// the request's.
 	ExploreTimeout time.Duration
+	// MaxGraphExports bounds the exports of the whole graph that run at once; one more is refused
+	// with 429 and Retry-After. Each reads every entity and relation of the store. Default 2.
+	MaxGraphExports int
 }
 
 // DefaultExploreTimeout is Config.ExploreTimeout's default.
@@ -85,7 +88,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	}
 
 	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
-	gql.AddTransport(httpTransport{maxTokens: limits.MaxTokens})
+	gql.AddTransport(httpTransport{maxTokens: limits.MaxTokens, maxErrors: limits.MaxErrors})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.SetDisableSuggestion(cfg.DisableSuggestions)
 	if !cfg.DisableIntrospection {
@@ -94,6 +97,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	gql.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	// After the persisted-query extension, so that the tokens of a persisted query are counted too.
 	gql.Use(costLimits{limits: limits, introspection: !cfg.DisableIntrospection, checked: lru.New[struct{}](1000)})
+	gql.Use(textBudget{max: int64(limits.MaxTextBytes)})
 	gql.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	gql.SetRecoverFunc(graph.Recover(log, RequestID))
 
@@ -111,7 +115,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST, or GET for queries")
 		}
 	})
-	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, log))
+	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, cfg.MaxGraphExports, log))
 	if cfg.UI == nil {
 		cfg.UI = web.Dist()
 	}
@@ -141,7 +145,7 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	mux.Handle("GET /metrics", metricsHandler(len(cfg.APIKeys) > 0, cfg.Metrics.Handler()))
 
 	var h http.Handler = mux
 	// The body cap depends on the caller's role, so authentication comes first.
@@ -152,6 +156,22 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	h = accessLog(log, cfg.Metrics, h)
 	h = withRequestID(h)
 	return h
+}
+
+// metricsHandler serves the metrics to anyone while the server has no API keys (everyone is an
+// anonymous reader then), and otherwise only to callers with a key, of any role: the metrics name
+// the operations clients run and how often they fail, which is no one else's business. Give the
+// scraper a reader key.
+func metricsHandler(keyed bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if keyed && !kg.PrincipalFrom(r.Context()).Authenticated {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="diplograph"`)
+			writeError(w, r, http.StatusUnauthorized, kg.CodeUnauthenticated,
+				"the metrics need an API key: send Authorization: Bearer <key> with any key from DIPLOGRAPH_API_KEYS")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // newCORS allows browsers on origins to call the API with the methods and headers it uses. With no

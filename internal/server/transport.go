@@ -47,6 +47,8 @@ type httpTransport struct {
 	// maxTokens bounds the query document read back when a GET request fails validation, to tell
 	// a mutation (405) from another invalid document.
 	maxTokens int
+	// maxErrors bounds the errors of one response (Limits.MaxErrors).
+	maxErrors int
 }
 
 var _ graphql.Transport = httpTransport{}
@@ -66,7 +68,7 @@ func (t httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 			"the Accept header allows neither application/graphql-response+json nor application/json")
 		return
 	}
-	rw := responder{w: w, r: r, media: media}
+	rw := responder{w: w, r: r, media: media, maxErrors: t.maxErrors}
 
 	start := graphql.Now()
 	var params *graphql.RawParams
@@ -287,9 +289,10 @@ func negotiate(accept string) (string, bool) {
 
 // responder writes GraphQL responses in the negotiated media type.
 type responder struct {
-	w     http.ResponseWriter
-	r     *http.Request
-	media string
+	w         http.ResponseWriter
+	r         *http.Request
+	media     string
+	maxErrors int
 }
 
 // response is graphql.Response without the data entry when there is no data, as the spec asks of
@@ -301,6 +304,7 @@ type response struct {
 }
 
 func (rw responder) write(status int, resp *graphql.Response) {
+	resp.Errors = capErrors(resp.Errors, rw.maxErrors)
 	var codes []string
 	for _, e := range resp.Errors {
 		code, _ := e.Extensions["code"].(string)
@@ -320,4 +324,16 @@ func (rw responder) write(status int, resp *graphql.Response) {
 
 func (rw responder) refuse(status int, code, message string) {
 	writeErrorAs(rw.w, rw.r, rw.media, status, code, message)
+}
+
+// capErrors returns the first most of errs and, when there were more, one last error that says how
+// many were cut, coded COST_LIMIT with extensions.limit "errors". most <= 0 keeps them all.
+func capErrors(errs gqlerror.List, most int) gqlerror.List {
+	if most <= 0 || len(errs) <= most {
+		return errs
+	}
+	cut := len(errs) - most
+	last := costError(LimitErrors, most, len(errs),
+		fmt.Sprintf("%d more errors were left out: a response shows at most %d; fix these and send the query again", cut, most))
+	return append(errs[:most:most], last)
 }

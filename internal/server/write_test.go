@@ -26,7 +26,7 @@ import (
 // keyClient (cypher_test.go) posts GraphQL requests with a bearer key ("" for none).
 
 func newKeyClients(t *testing.T, s kg.Store) (editor, analyst, reader, anonymous keyClient) {
-	keys, err := server.ParseAPIKeys("editor:" + editorKey + ",analyst:" + analystKey + ",reader:" + readerKey)
+	keys, err := server.ParseAPIKeys("editor:alice:" + editorKey + ",analyst:" + analystKey + ",reader:" + readerKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,8 +389,9 @@ func testChangesQuery(t *testing.T, anonymous keyClient) {
 	var acts []string
 	for _, e := range r.Changes.Edges {
 		acts = append(acts, e.Node.Action)
-		if !strings.HasPrefix(e.Node.Actor, "editor:") || !strings.HasPrefix(e.Node.ID, "change:") || e.Node.At == "" {
-			t.Errorf("change %+v lacks an editor actor, an id or a time", e.Node)
+		// The actor is the name the operator gave the key (editor:alice:KEY), nothing of the key.
+		if e.Node.Actor != "editor:alice" || !strings.HasPrefix(e.Node.ID, "change:") || e.Node.At == "" {
+			t.Errorf("change %+v lacks the actor editor:alice, an id or a time", e.Node)
 		}
 	}
 	if strings.Join(acts, " ") != "ADD_RELATION UPSERT_ENTITY" || r.Changes.TotalCount != 2 {

@@ -7,9 +7,9 @@ import (
 )
 
 // BenchExplore runs the same exploration benchmarks on any store, so that stores can be compared
-// side by side: s must hold bundle (a Generate graph). Each benchmark cycles through a fixed set
-// of 64 queries spread over the graph, so that no single answer is served from a cache every
-// time; each is run once untimed first. roundTrips, when not nil, returns the store's round trips so far, reported per operation.
+// side by side: s must hold bundle (a graphgen.Generate graph). Each benchmark cycles through a
+// fixed set of 64 queries spread over the graph, so that no single answer is served from a cache
+// every time; each is run once untimed first. roundTrips, when not nil, returns the store's round trips so far, reported per operation.
 // Path searches also report the share of them that found a path ("found").
 func BenchExplore(b *testing.B, s kg.Store, bundle *kg.Bundle, roundTrips func() int64) {
 	var people, meetings []string
@@ -23,7 +23,7 @@ func BenchExplore(b *testing.B, s kg.Store, bundle *kg.Bundle, roundTrips func()
 	}
 	const n = 64
 	// Far apart: people a half of the list away from each other. Near: people who attended the
-	// same meeting (Generate seats people 4i..4i+3 at meeting i).
+	// same meeting (graphgen.Generate seats people 4i..4i+3 at meeting i).
 	far := make([][2]string, n)
 	near := make([][2]string, n)
 	for i := range n {

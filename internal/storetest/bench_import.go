@@ -8,17 +8,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// BenchImport measures importing Generate(n) into an empty store, the same way for every store:
-// each iteration gets a new empty store from open (outside the timer), imports the bundle once,
-// and the benchmark reports entities/s and items/s (sources, entities and relations) besides the
+// BenchImport measures importing graphgen.Generate(n) into an empty store, the same way for
+// every store: each iteration gets a new empty store from open (outside the timer), imports the
+// bundle once, and the benchmark reports entities/s and items/s (sources, entities and relations) besides the
 // time and allocations per import, and the CPU time the test process spent meanwhile (cpu-s/op:
 // on a shared machine wall time varies with the load, CPU time much less; for a store in another
 // process, such as Neo4j, it counts only this side). Run it with -benchtime=1x for large n.
 func BenchImport(b *testing.B, n int, open func(b *testing.B) kg.Store) {
-	bundle := Generate(n)
+	bundle := graphgen.Generate(n)
 	items := len(bundle.Sources) + len(bundle.Entities) + len(bundle.Relations)
 	ctx := kg.WithPrincipal(b.Context(), kg.Principal{Role: kg.RoleEditor, Name: "editor:bench", Authenticated: true})
 	b.ReportAllocs()
@@ -26,14 +27,14 @@ func BenchImport(b *testing.B, n int, open func(b *testing.B) kg.Store) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		s := open(b)
-		fresh := Generate(n) // the store may keep the bundle's items, so each import gets its own
+		fresh := graphgen.Generate(n) // the store may keep the bundle's items, so each import gets its own
 		b.StartTimer()
 		start, cpuStart := time.Now(), cpuTime()
 		rep, err := s.Import(ctx, fresh, kg.ImportOptions{})
 		elapsed += time.Since(start)
 		cpu += cpuTime() - cpuStart
 		if err != nil || rep.Created != items {
-			b.Fatalf("Import(Generate(%d)) = %+v, %v; want %d created", n, rep, err, items)
+			b.Fatalf("Import(graphgen.Generate(%d)) = %+v, %v; want %d created", n, rep, err, items)
 		}
 	}
 	b.ReportMetric(float64(len(bundle.Entities)*b.N)/elapsed.Seconds(), "entities/s")

@@ -6,7 +6,7 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// benchSearches are the searches BenchSearch times, chosen for a Generate graph: a name many
+// benchSearches are the searches BenchSearch times, chosen for a graphgen.Generate graph: a name many
 // people share, search as you type, typos, a whole organization name, a meeting name with its
 // number, an acronym, one letter (the broadest prefix) and a kinds filter.
 var benchSearches = []struct {
@@ -26,7 +26,7 @@ var benchSearches = []struct {
 }
 
 // BenchSearch runs the same search benchmarks on any store, so that stores can be compared side
-// by side: s must hold a Generate graph. Each search is run once untimed first (Neo4j plans a
+// by side: s must hold a graphgen.Generate graph. Each search is run once untimed first (Neo4j plans a
 // query once per text). roundTrips, when not nil, returns the store's round trips so far,
 // reported per operation; "hits" is the number of hits per search.
 func BenchSearch(b *testing.B, s kg.Store, roundTrips func() int64) {

@@ -12,6 +12,7 @@ var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
+	"CitedEntities", "CitedRelations", "MergeEntities", "UndoMerge",
 }
 
 const (
@@ -36,6 +37,10 @@ const (
 	callDeleteEntity
 	callChanges
 	callExpand
+	callCitedEntities
+	callCitedRelations
+	callMergeEntities
+	callUndoMerge
 )
 
 // Counting is a kg.Store that counts the calls made to each method of the store
@@ -136,7 +141,7 @@ func (c *Counting) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*
 	return c.store.CommonConnections(ctx, q)
 }
 
-func (c *Counting) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Entity, error) {
+func (c *Counting) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.TimelineEntry, error) {
 	c.calls[callTimeline].Add(1)
 	return c.store.Timeline(ctx, q)
 }
@@ -178,3 +183,23 @@ func (c *Counting) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePag
 }
 
 var _ kg.Store = (*Counting)(nil)
+
+func (c *Counting) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEntityPage, error) {
+	c.calls[callCitedEntities].Add(1)
+	return c.store.CitedEntities(ctx, q)
+}
+
+func (c *Counting) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedRelationPage, error) {
+	c.calls[callCitedRelations].Add(1)
+	return c.store.CitedRelations(ctx, q)
+}
+
+func (c *Counting) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.MergeReport, error) {
+	c.calls[callMergeEntities].Add(1)
+	return c.store.MergeEntities(ctx, m)
+}
+
+func (c *Counting) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoReport, error) {
+	c.calls[callUndoMerge].Add(1)
+	return c.store.UndoMerge(ctx, u)
+}

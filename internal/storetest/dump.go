@@ -18,7 +18,7 @@ import (
 // so each relation appears once).
 func Dump(ctx context.Context, s kg.Store) (string, error) {
 	var lines []string
-	sp, err := s.ListSources(ctx, kg.ListQuery{})
+	sp, err := s.ListSources(ctx, kg.ListQuery{Limit: kg.NoLimit})
 	if err != nil {
 		return "", fmt.Errorf("dump sources: %w", err)
 	}
@@ -27,7 +27,7 @@ func Dump(ctx context.Context, s kg.Store) (string, error) {
 	}
 	var ids []string
 	for _, k := range kg.Kinds {
-		ep, err := s.ListEntities(ctx, kg.ListQuery{Kind: k})
+		ep, err := s.ListEntities(ctx, kg.ListQuery{Kind: k, Limit: kg.NoLimit})
 		if err != nil {
 			return "", fmt.Errorf("dump %s entities: %w", k, err)
 		}
@@ -37,7 +37,7 @@ func Dump(ctx context.Context, s kg.Store) (string, error) {
 		}
 	}
 	if len(ids) > 0 {
-		rels, err := s.Relations(ctx, kg.RelationQuery{IDs: ids, Direction: kg.Out})
+		rels, err := s.Relations(ctx, kg.RelationQuery{IDs: ids, Direction: kg.Out, Limit: kg.NoLimit})
 		if err != nil {
 			return "", fmt.Errorf("dump relations: %w", err)
 		}

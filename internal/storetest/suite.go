@@ -1,6 +1,6 @@
 // Package storetest holds the conformance suite every kg.Store must pass, the fixture graph it
 // runs on, and helpers other tests reuse: Dump (a canonical fingerprint of a store), Counting (a
-// store that counts round trips) and Generate (a large graph for benchmarks).
+// store that counts round trips) and benchmarks every store runs alike.
 package storetest
 
 import (
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -40,8 +41,10 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("Sources", func(t *testing.T) { testSources(t, s, fx) })
 	t.Run("Relations", func(t *testing.T) { testRelations(t, s, fx) })
 	t.Run("Expand", func(t *testing.T) { testExpand(t, s) })
+	t.Run("Limits", func(t *testing.T) { testLimits(t, s) })
 	t.Run("ListEntities", func(t *testing.T) { testListEntities(t, s) })
 	t.Run("ListSources", func(t *testing.T) { testListSources(t, s) })
+	t.Run("Cited", func(t *testing.T) { testCited(t, s, fx) })
 	t.Run("Search", func(t *testing.T) { testSearch(t, s) })
 	t.Run("SearchRanking/fixture", func(t *testing.T) { testSearchRanking(t, s, fx) })
 	t.Run("Ping", func(t *testing.T) {
@@ -53,7 +56,7 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("ExploreParallel", func(t *testing.T) { testExploreParallel(t, open(t, parallelBundle())) })
 	// Each opens a store of its own; the shared one is not read after this point.
 	t.Run("SearchRanking/builtin", func(t *testing.T) { b := builtinBundle(t); testSearchRanking(t, open(t, b), b) })
-	t.Run("SearchRanking/generated", func(t *testing.T) { b := Generate(2000); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/generated", func(t *testing.T) { b := graphgen.Generate(2000); testSearchRanking(t, open(t, b), b) })
 	t.Run("SearchRanking/edges", func(t *testing.T) { testSearchEdges(t, open(t, searchEdgeBundle())) })
 	t.Run("CancelledContext", func(t *testing.T) { testCancelled(t, s) })
 }
@@ -69,7 +72,7 @@ func RunSearch(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("Search", func(t *testing.T) { testSearch(t, s) })
 	t.Run("SearchRanking/fixture", func(t *testing.T) { testSearchRanking(t, s, fx) })
 	t.Run("SearchRanking/builtin", func(t *testing.T) { b := builtinBundle(t); testSearchRanking(t, open(t, b), b) })
-	t.Run("SearchRanking/generated", func(t *testing.T) { b := Generate(2000); testSearchRanking(t, open(t, b), b) })
+	t.Run("SearchRanking/generated", func(t *testing.T) { b := graphgen.Generate(2000); testSearchRanking(t, open(t, b), b) })
 	t.Run("SearchRanking/edges", func(t *testing.T) { testSearchEdges(t, open(t, searchEdgeBundle())) })
 }
 
@@ -182,25 +185,25 @@ func testRelations(t *testing.T, s kg.Store, fx *kg.Bundle) {
 		want [][]string
 	}{
 		{"in, one type, sorted by from",
-			kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelAttended}, Direction: kg.In},
+			kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit},
 			[][]string{attended14}},
 		{"out, every type, sorted by type",
-			kg.RelationQuery{IDs: []string{m14th}, Direction: kg.Out},
+			kg.RelationQuery{IDs: []string{m14th}, Direction: kg.Out, Limit: kg.NoLimit},
 			[][]string{out14}},
 		{"both",
-			kg.RelationQuery{IDs: []string{m14th}, Direction: kg.Both},
+			kg.RelationQuery{IDs: []string{m14th}, Direction: kg.Both, Limit: kg.NoLimit},
 			[][]string{both14}},
 		{"empty direction means both",
-			kg.RelationQuery{IDs: []string{m14th}},
+			kg.RelationQuery{IDs: []string{m14th}, Limit: kg.NoLimit},
 			[][]string{both14}},
 		{"both, ordered by type then from then to across directions",
-			kg.RelationQuery{IDs: []string{oSRE}, Direction: kg.Both},
+			kg.RelationQuery{IDs: []string{oSRE}, Direction: kg.Both, Limit: kg.NoLimit},
 			[][]string{bothSRE}},
 		{"several types",
-			kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelRepresentedAt, kg.RelAttended}, Direction: kg.In},
+			kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelRepresentedAt, kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit},
 			[][]string{slices.Concat(attended14, represented14)}},
 		{"type that goes the other way gives nothing",
-			kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelAttended}, Direction: kg.Out},
+			kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelAttended}, Direction: kg.Out, Limit: kg.NoLimit},
 			[][]string{nil}},
 		{"limit applies per id, not in total",
 			kg.RelationQuery{IDs: []string{m14th, m13th, mHLED2021}, Types: []string{kg.RelAttended}, Direction: kg.In, Limit: 2},
@@ -211,14 +214,14 @@ func testRelations(t *testing.T, s kg.Store, fx *kg.Bundle) {
 			kg.RelationQuery{IDs: []string{m14th}, Direction: kg.Out, Limit: 50},
 			[][]string{out14}},
 		{"index for index, with duplicate and unknown ids",
-			kg.RelationQuery{IDs: []string{pPoynter, "person:nobody", pPoynter, cCanada}, Types: []string{kg.RelHoldsPosition, kg.RelLocatedIn}},
+			kg.RelationQuery{IDs: []string{pPoynter, "person:nobody", pPoynter, cCanada}, Types: []string{kg.RelHoldsPosition, kg.RelLocatedIn}, Limit: kg.NoLimit},
 			[][]string{{rk(kg.RelHoldsPosition, pPoynter, oWHA)}, nil, {rk(kg.RelHoldsPosition, pPoynter, oWHA)},
 				{rk(kg.RelLocatedIn, plOttawa, cCanada)}}},
 		{"unknown type gives nothing",
-			kg.RelationQuery{IDs: []string{pPoynter}, Types: []string{"KNOWS"}},
+			kg.RelationQuery{IDs: []string{pPoynter}, Types: []string{"KNOWS"}, Limit: kg.NoLimit},
 			[][]string{nil}},
 		{"empty ids",
-			kg.RelationQuery{IDs: []string{}},
+			kg.RelationQuery{IDs: []string{}, Limit: kg.NoLimit},
 			[][]string{}},
 	}
 	for _, tc := range tests {
@@ -248,7 +251,7 @@ func testRelations(t *testing.T, s kg.Store, fx *kg.Bundle) {
 		for i := range fx.Entities {
 			ids = append(ids, fx.Entities[i].ID)
 		}
-		got, err := s.Relations(t.Context(), kg.RelationQuery{IDs: ids, Direction: kg.Out})
+		got, err := s.Relations(t.Context(), kg.RelationQuery{IDs: ids, Direction: kg.Out, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatalf("Relations(every id, OUT) error = %v", err)
 		}
@@ -285,10 +288,16 @@ func testCancelled(t *testing.T, s kg.Store) {
 		{"Ping", func() error { return s.Ping(ctx) }},
 		{"Entities", func() error { _, err := s.Entities(ctx, []string{pPoynter}); return err }},
 		{"Sources", func() error { _, err := s.Sources(ctx, []string{srcBriefing}); return err }},
-		{"Relations", func() error { _, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{pPoynter}}); return err }},
-		{"ListEntities", func() error { _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson}); return err }},
-		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{}); return err }},
-		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "Poynter"}); return err }},
+		{"Relations", func() error {
+			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{pPoynter}, Limit: kg.NoLimit})
+			return err
+		}},
+		{"ListEntities", func() error {
+			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Limit: kg.NoLimit})
+			return err
+		}},
+		{"ListSources", func() error { _, err := s.ListSources(ctx, kg.ListQuery{Limit: kg.NoLimit}); return err }},
+		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "Poynter", Limit: kg.NoLimit}); return err }},
 		{"Import", func() error { _, err := s.Import(ctx, Fixture(), kg.ImportOptions{}); return err }},
 		{"UpsertEntity", func() error {
 			_, err := s.UpsertEntity(ctx, &kg.Entity{Kind: kg.KindTopic, Name: "Trade", Citations: fixtureCitation()})

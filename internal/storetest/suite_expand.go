@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -17,17 +18,17 @@ func testExpand(t *testing.T, s kg.Store) {
 	ctx := t.Context()
 	ids := []string{m14th, m13th, mHLED2021, oSRE, pPoynter, "person:nobody", pPoynter, cCanada, cMexico}
 	selects := []kg.RelationSelect{
-		{Types: []string{kg.RelAttended}, Direction: kg.In},
-		{Direction: kg.Out},
-		{Direction: kg.Both},
-		{},
-		{Types: []string{kg.RelRepresentedAt, kg.RelAttended}, Direction: kg.In},
-		{Types: []string{kg.RelAttended}, Direction: kg.Out},
+		{Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit},
+		{Direction: kg.Out, Limit: kg.NoLimit},
+		{Direction: kg.Both, Limit: kg.NoLimit},
+		{Limit: kg.NoLimit},
+		{Types: []string{kg.RelRepresentedAt, kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit},
+		{Types: []string{kg.RelAttended}, Direction: kg.Out, Limit: kg.NoLimit},
 		{Types: []string{kg.RelAttended}, Direction: kg.In, Limit: 2},
 		{Direction: kg.Out, Limit: 50},
-		{Types: []string{kg.RelHoldsPosition, kg.RelLocatedIn}},
-		{Types: []string{"KNOWS"}},
-		{Types: []string{kg.RelHeldIn}, Direction: kg.Out},
+		{Types: []string{kg.RelHoldsPosition, kg.RelLocatedIn}, Limit: kg.NoLimit},
+		{Types: []string{"KNOWS"}, Limit: kg.NoLimit},
+		{Types: []string{kg.RelHeldIn}, Direction: kg.Out, Limit: kg.NoLimit},
 	}
 	t.Run("equals Relations and Entities", func(t *testing.T) {
 		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: selects})
@@ -79,11 +80,11 @@ func testExpand(t *testing.T, s kg.Store) {
 			{Types: []string{kg.RelAttended}, Direction: kg.In, Then: []kg.RelationSelect{
 				{Types: []string{kg.RelHoldsPosition}, Direction: kg.Out, Then: []kg.RelationSelect{
 					{Direction: kg.Both, Limit: 2},
-					{Types: []string{"KNOWS"}, Then: []kg.RelationSelect{{}}},
-				}},
-				{Types: []string{kg.RelAttended}, Direction: kg.Out},
-			}},
-			{Types: []string{kg.RelHeldIn}, Direction: kg.Out, Then: []kg.RelationSelect{}},
+					{Types: []string{"KNOWS"}, Then: []kg.RelationSelect{{Limit: kg.NoLimit}}, Limit: kg.NoLimit},
+				}, Limit: kg.NoLimit},
+				{Types: []string{kg.RelAttended}, Direction: kg.Out, Limit: kg.NoLimit},
+			}, Limit: kg.NoLimit},
+			{Types: []string{kg.RelHeldIn}, Direction: kg.Out, Then: []kg.RelationSelect{}, Limit: kg.NoLimit},
 		}
 		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: tree})
 		if err != nil {
@@ -97,14 +98,14 @@ func testExpand(t *testing.T, s kg.Store) {
 	t.Run("with a list page", func(t *testing.T) {
 		tree := []kg.RelationSelect{
 			{Types: []string{kg.RelAttended}, Direction: kg.In, Then: []kg.RelationSelect{
-				{Types: []string{kg.RelHoldsPosition}, Direction: kg.Out}}},
+				{Types: []string{kg.RelHoldsPosition}, Direction: kg.Out, Limit: kg.NoLimit}}, Limit: kg.NoLimit},
 			{Direction: kg.Both, Limit: 3},
 		}
 		for _, q := range []kg.ListQuery{
 			{Kind: kg.KindMeeting, Sort: []kg.SortField{{Field: "date"}}, Limit: 2},
 			{Kind: kg.KindMeeting, Sort: []kg.SortField{{Field: "date", Desc: true}}, Offset: 1, Limit: 2},
 			{Kind: kg.KindPerson, Limit: 100},
-			{Kind: kg.KindPerson, Offset: 3},
+			{Kind: kg.KindPerson, Offset: 3, Limit: kg.NoLimit},
 			{Kind: kg.KindTopic, Limit: 1, Where: &kg.Filter{Conds: []kg.Cond{{Field: "name", Op: kg.OpContains, Value: "zzz"}}}},
 		} {
 			plain, err := s.ListEntities(ctx, q)
@@ -137,7 +138,7 @@ func testExpand(t *testing.T, s kg.Store) {
 				checkLevel(t, s, "page", ids, tree, got.Expansion)
 			}
 		}
-		if _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Expand: []kg.RelationSelect{{Then: []kg.RelationSelect{{Direction: "UP"}}}}}); err == nil {
+		if _, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Expand: []kg.RelationSelect{{Then: []kg.RelationSelect{{Direction: "UP", Limit: kg.NoLimit}}, Limit: kg.NoLimit}}, Limit: kg.NoLimit}); err == nil {
 			t.Error("ListEntities(Expand with direction UP) = nil error, want BAD_USER_INPUT")
 		}
 	})
@@ -162,9 +163,9 @@ func testExpand(t *testing.T, s kg.Store) {
 	})
 	t.Run("delegations", func(t *testing.T) {
 		tree := []kg.RelationSelect{
-			{Types: []string{kg.RelAttended}, Direction: kg.In, Delegations: true},
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Delegations: true, Limit: kg.NoLimit},
 			{Types: []string{kg.RelAttended}, Direction: kg.In, Then: []kg.RelationSelect{
-				{Types: []string{kg.RelAttended}, Direction: kg.Out, Delegations: true}}},
+				{Types: []string{kg.RelAttended}, Direction: kg.Out, Delegations: true, Limit: kg.NoLimit}}, Limit: kg.NoLimit},
 		}
 		x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: tree})
 		if err != nil {
@@ -219,7 +220,7 @@ func testExpand(t *testing.T, s kg.Store) {
 		}
 	})
 	t.Run("unknown direction", func(t *testing.T) {
-		_, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: []kg.RelationSelect{{}, {Direction: "SIDEWAYS"}}})
+		_, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: []kg.RelationSelect{{Limit: kg.NoLimit}, {Direction: "SIDEWAYS", Limit: kg.NoLimit}}})
 		var ke *kg.Error
 		if !errors.As(err, &ke) || ke.Code != kg.CodeBadUserInput {
 			t.Errorf("Expand(direction SIDEWAYS) error = %v, want %s", err, kg.CodeBadUserInput)
@@ -238,7 +239,7 @@ func testExpand(t *testing.T, s kg.Store) {
 // selects without their Then (which "equals Relations and Entities" pins), then the levels below.
 func checkLevel(t *testing.T, s kg.Store, at string, ids []string, sels []kg.RelationSelect, x *kg.Expansion) {
 	t.Helper()
-	if !reflect.DeepEqual(x.IDs, ids) && !(len(x.IDs) == 0 && len(ids) == 0) {
+	if !slices.Equal(x.IDs, ids) { // nil and empty alike
 		t.Fatalf("%s: Expansion.IDs = %v, want %v", at, x.IDs, ids)
 	}
 	flat := make([]kg.RelationSelect, len(sels))

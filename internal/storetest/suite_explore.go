@@ -19,7 +19,7 @@ func testExplore(t *testing.T, s kg.Store, fx *kg.Bundle) {
 	t.Run("Paths", func(t *testing.T) { testPaths(t, s, fx, ref) })
 	t.Run("Neighborhood", func(t *testing.T) { testNeighborhood(t, s, fx, ref) })
 	t.Run("CommonConnections", func(t *testing.T) { testCommon(t, s, ref) })
-	t.Run("Timeline", func(t *testing.T) { testTimeline(t, s) })
+	t.Run("Timeline", func(t *testing.T) { testTimeline(t, s, fx, ref) })
 	t.Run("BadInput", func(t *testing.T) { testExploreBadInput(t, s) })
 	t.Run("OutOfTime", func(t *testing.T) { testExploreOutOfTime(t, s) })
 }
@@ -382,7 +382,7 @@ func testCommon(t *testing.T, s kg.Store, ref *reference) {
 	})
 }
 
-func testTimeline(t *testing.T, s kg.Store) {
+func testTimeline(t *testing.T, s kg.Store, fx *kg.Bundle, ref *reference) {
 	all := []string{mHLED2021, mHLED2022, m13th, m14th, mTrilateral}
 	tests := []struct {
 		name string
@@ -393,12 +393,15 @@ func testTimeline(t *testing.T, s kg.Store) {
 		{"limit", kg.TimelineQuery{Limit: 2}, all[:2]},
 		{"a person's own meetings", kg.TimelineQuery{ID: pPoynter, Limit: 100}, []string{m14th}},
 		{"a person directly and through an organization", kg.TimelineQuery{ID: pGarza, Limit: 100}, []string{mHLED2021, mHLED2022}},
+		{"a person directly only", kg.TimelineQuery{ID: pGarza, Limit: 100, Direct: true}, []string{mHLED2021, mHLED2022}},
 		{"a person's meetings, each once", kg.TimelineQuery{ID: pOkafor, Limit: 100}, []string{mHLED2021, mHLED2022, m14th}},
 		{"a person through a past position", kg.TimelineQuery{ID: pRamirez, Limit: 100}, []string{m13th, m14th}},
 		{"an organization represented", kg.TimelineQuery{ID: oSE, Limit: 100}, []string{mHLED2022}},
 		{"a country through delegations and organizations", kg.TimelineQuery{ID: cMexico, Limit: 100}, []string{mHLED2021, mHLED2022, m13th, m14th}},
+		{"a country takes part in nothing directly", kg.TimelineQuery{ID: cMexico, Limit: 100, Direct: true}, []string{}},
 		{"a smaller country", kg.TimelineQuery{ID: cCanada, Limit: 100}, []string{mTrilateral}},
 		{"a dialogue through its parts", kg.TimelineQuery{ID: d21CB, Limit: 100}, []string{m13th, m14th}},
+		{"a dialogue without its parts' sessions", kg.TimelineQuery{ID: d21CB, Limit: 100, Direct: true}, []string{}},
 		{"a dialogue's sessions", kg.TimelineQuery{ID: dHLED, Limit: 100}, []string{mHLED2021, mHLED2022}},
 		{"a place", kg.TimelineQuery{ID: plMexicoCity, Limit: 100}, []string{mHLED2022, m14th}},
 		{"an initiative", kg.TimelineQuery{ID: iBIMP, Limit: 100}, []string{m13th, m14th}},
@@ -420,16 +423,100 @@ func testTimeline(t *testing.T, s kg.Store) {
 			if got == nil {
 				t.Errorf("Timeline(%+v) = nil, want a list", tc.q)
 			}
-			if ids := entityIDs(got); !slices.Equal(ids, tc.want) {
+			if ids := timelineIDs(got); !slices.Equal(ids, tc.want) {
 				t.Errorf("Timeline(%+v) = %q, want %q", tc.q, ids, tc.want)
 			}
 			for _, e := range got {
-				if e.Kind != kg.KindMeeting || len(e.Citations) == 0 {
-					t.Errorf("Timeline(%+v) returned %+v, want whole meetings", tc.q, e)
+				if e.Meeting.Kind != kg.KindMeeting || len(e.Meeting.Citations) == 0 {
+					t.Errorf("Timeline(%+v) returned %+v, want whole meetings", tc.q, e.Meeting)
 				}
 			}
 		})
 	}
+
+	// How each meeting is reached, worked by hand.
+	vias := []struct {
+		name    string
+		q       kg.TimelineQuery
+		meeting string
+		want    string
+	}{
+		{"attended", kg.TimelineQuery{ID: pGarza, Limit: 100}, mHLED2021, "DIRECT ATTENDED"},
+		{"attended and through the organization", kg.TimelineQuery{ID: pGarza, Limit: 100}, mHLED2022, "DIRECT ATTENDED; ORGANIZATION REPRESENTED_AT " + oSE},
+		{"directly only", kg.TimelineQuery{ID: pGarza, Limit: 100, Direct: true}, mHLED2022, "DIRECT ATTENDED"},
+		{"through a past position", kg.TimelineQuery{ID: pRamirez, Limit: 100}, m14th, "DIRECT ATTENDED; ORGANIZATION REPRESENTED_AT " + oSRE},
+		{"a country through its organizations and delegation", kg.TimelineQuery{ID: cCanada, Limit: 100}, mTrilateral,
+			"ORGANIZATION REPRESENTED_AT " + oGAC + "; DELEGATION ATTENDED " + pTremblay + "; DELEGATION ATTENDED " + pSolberg + "; DELEGATION REPRESENTED_AT " + oGAC},
+		{"a dialogue through its part", kg.TimelineQuery{ID: d21CB, Limit: 100}, m14th, "DIALOGUE SESSION_OF " + dESC},
+		{"a meeting itself", kg.TimelineQuery{ID: m13th, Limit: 100}, m13th, "DIRECT"},
+		{"every meeting, no ways", kg.TimelineQuery{Limit: 100}, m13th, ""},
+	}
+	for _, tc := range vias {
+		t.Run("via/"+tc.name, func(t *testing.T) {
+			got, err := s.Timeline(t.Context(), tc.q)
+			if err != nil {
+				t.Fatalf("Timeline(%+v) error = %v", tc.q, err)
+			}
+			for _, e := range got {
+				if e.Meeting.ID == tc.meeting {
+					if v := viaLine(e.Via); v != tc.want {
+						t.Errorf("Timeline(%+v) reaches %s via %q, want %q", tc.q, tc.meeting, v, tc.want)
+					}
+					return
+				}
+			}
+			t.Errorf("Timeline(%+v) = %q, want it to hold %s", tc.q, timelineIDs(got), tc.meeting)
+		})
+	}
+	if got, err := s.Timeline(t.Context(), kg.TimelineQuery{ID: cMexico, Limit: 100}); err == nil {
+		for _, e := range got {
+			for _, v := range e.Via {
+				if v.Way == kg.WayDelegation && v.Through == "" {
+					t.Errorf("Timeline(%s) reaches %s through a delegation with no member named", cMexico, e.Meeting.ID)
+				}
+			}
+		}
+	}
+
+	// Every entity's timeline, whole and direct, as the reference gives it.
+	for _, e := range fx.Entities {
+		for _, q := range []kg.TimelineQuery{{ID: e.ID, Limit: 100}, {ID: e.ID, Limit: 100, Direct: true}, {ID: e.ID, Limit: 1, From: "2022"}} {
+			got, err := s.Timeline(t.Context(), q)
+			if err != nil {
+				t.Fatalf("Timeline(%+v) error = %v", q, err)
+			}
+			if g, w := timelineLines(got), timelineLines(ref.timeline(q)); g != w {
+				t.Errorf("Timeline(%+v) differs from the reference:\n%s", q, lineDiff(g, w))
+			}
+		}
+	}
+}
+
+// timelineIDs returns the ids of the meetings of a timeline, in order.
+func timelineIDs(es []*kg.TimelineEntry) []string {
+	out := make([]string, len(es))
+	for i, e := range es {
+		out[i] = e.Meeting.ID
+	}
+	return out
+}
+
+// viaLine spells ways as "WAY RELATION THROUGH", separated by "; ".
+func viaLine(vs []kg.Via) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = strings.TrimSpace(strings.Join([]string{string(v.Way), v.Relation, v.Through}, " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// timelineLines spells a timeline one meeting a line, with its ways.
+func timelineLines(es []*kg.TimelineEntry) string {
+	var b strings.Builder
+	for _, e := range es {
+		fmt.Fprintf(&b, "%s [%s]\n", e.Meeting.ID, viaLine(e.Via))
+	}
+	return b.String()
 }
 
 func testExploreBadInput(t *testing.T, s kg.Store) {
@@ -461,8 +548,8 @@ func testExploreBadInput(t *testing.T, s kg.Store) {
 			_, err := s.Paths(ctx, kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 3, Limit: 10, Avoid: many})
 			return err
 		}},
-		{"Paths limit 0", func(ctx context.Context) error {
-			_, err := s.Paths(ctx, kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 3})
+		{"Paths without a limit", func(ctx context.Context) error {
+			_, err := s.Paths(ctx, kg.PathQuery{From: pPoynter, To: dHLED, MaxHops: 3, Limit: kg.NoLimit})
 			return err
 		}},
 		{"Paths limit over the maximum", func(ctx context.Context) error {
@@ -509,8 +596,8 @@ func testExploreBadInput(t *testing.T, s kg.Store) {
 			_, err := s.Timeline(ctx, kg.TimelineQuery{To: "2022-13", Limit: 10})
 			return err
 		}},
-		{"Timeline limit 0", func(ctx context.Context) error {
-			_, err := s.Timeline(ctx, kg.TimelineQuery{})
+		{"Timeline without a limit", func(ctx context.Context) error {
+			_, err := s.Timeline(ctx, kg.TimelineQuery{Limit: kg.NoLimit})
 			return err
 		}},
 	}

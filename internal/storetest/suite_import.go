@@ -146,7 +146,7 @@ func testImport(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 		if got[1] == nil || got[1].Name != "Energy" {
 			t.Errorf("created entity = %+v, want topic:energy", got[1])
 		}
-		rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{pNunez, pSolberg}, Types: []string{kg.RelHoldsPosition, kg.RelAttended}, Direction: kg.Out})
+		rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{pNunez, pSolberg}, Types: []string{kg.RelHoldsPosition, kg.RelAttended}, Direction: kg.Out, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatalf("Relations() error = %v", err)
 		}

@@ -48,7 +48,7 @@ func testSearch(t *testing.T, s kg.Store) {
 		{name: "an exact alias", q: kg.SearchQuery{Text: "migration framework", Limit: 5}, first: iRMF, count: -1},
 		{name: "an acronym with digits", q: kg.SearchQuery{Text: "21CB", Limit: 5}, first: d21CB, count: -1},
 		{name: "every token of a name", q: kg.SearchQuery{Text: "21cb 14th", Limit: 5}, first: m14th, count: -1},
-		{name: "a prefix: the shorter name first", q: kg.SearchQuery{Text: "secretar", Limit: 5}, order: []string{oSE, oSRE}, count: -1},
+		{name: "a prefix: the shorter name first", q: kg.SearchQuery{Text: "secretar", Kinds: []kg.Kind{kg.KindOrganization}, Limit: 5}, order: []string{oSE, oSRE}, count: -1},
 		{name: "the exact name before names that contain it", q: kg.SearchQuery{Text: "trade", Limit: 5}, first: tTrade, count: -1},
 		{name: "acronym", q: kg.SearchQuery{Text: "SRE", Limit: 10}, first: oSRE, count: -1},
 		{name: "lower-case acronym", q: kg.SearchQuery{Text: "sre", Limit: 10}, first: oSRE, count: -1},
@@ -63,6 +63,12 @@ func testSearch(t *testing.T, s kg.Store) {
 		{name: "kinds filter", q: kg.SearchQuery{Text: "migration", Kinds: []kg.Kind{kg.KindInitiative, kg.KindMeeting}, Limit: 10},
 			contains: []string{iRMF, iPilot, mTrilateral}, absent: []string{tMigration, dTrilateral}, count: -1},
 		{name: "limit", q: kg.SearchQuery{Text: "migration", Limit: 2}, first: tMigration, count: 2},
+		{name: "a word of a position's title finds who holds it", q: kg.SearchQuery{Text: "undersecretary", Limit: 5}, first: pOrtiz, count: 1},
+		{name: "a whole title ranks its holder as an alias would", q: kg.SearchQuery{Text: "Minister for Political Affairs", Limit: 5},
+			first: pRamirez, count: -1},
+		{name: "titles of every position, past ones too", q: kg.SearchQuery{Text: "director for border affairs", Limit: 5}, first: pRamirez, count: -1},
+		{name: "titles belong to the person, not the organization", q: kg.SearchQuery{Text: "senior advisor", Kinds: []kg.Kind{kg.KindOrganization}, Limit: 5},
+			count: 0},
 		{name: "empty text gives no hits", q: kg.SearchQuery{Text: "", Limit: 10}, count: 0},
 		{name: "blank text gives no hits", q: kg.SearchQuery{Text: "   ", Limit: 10}, count: 0},
 		{name: "punctuation only gives no hits", q: kg.SearchQuery{Text: "- ( ) :", Limit: 10}, count: 0},
@@ -78,7 +84,7 @@ func testSearch(t *testing.T, s kg.Store) {
 			if tc.count >= 0 && len(hits) != tc.count {
 				t.Errorf("Search(%q) returned %d hits %q, want %d", tc.q.Text, len(hits), ids, tc.count)
 			}
-			if tc.q.Limit > 0 && len(hits) > tc.q.Limit {
+			if tc.q.Limit >= 0 && len(hits) > tc.q.Limit {
 				t.Errorf("Search(%q, limit %d) returned %d hits", tc.q.Text, tc.q.Limit, len(hits))
 			}
 			if tc.first != "" && (len(ids) == 0 || ids[0] != tc.first) {

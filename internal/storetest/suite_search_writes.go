@@ -2,15 +2,18 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
 // testSearchAfterWrites checks that search sees every kind of write at once and exactly: after
 // many entities are imported at once, an entity is renamed and given aliases, others are created
-// and one is deleted, each search answers as the reference does over the entities the store then
-// holds: the old words find nothing of the renamed entity, the new ones find it in its new place.
+// and one is deleted, positions (whose titles find their holders) are added, changed and removed,
+// each search answers as the reference does over the entities and positions the store then holds:
+// the old words find nothing of the renamed entity, the new ones find it in its new place.
 func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	ctx := asEditor(t.Context())
 	fx := Fixture()
@@ -22,9 +25,9 @@ func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) k
 
 	// Many entities in one import (a store may index a large write otherwise than a small one),
 	// first, so that the small writes after it are not reindexed with it.
-	g := Generate(200)
+	g := graphgen.Generate(200)
 	if _, err := s.Import(ctx, g, kg.ImportOptions{}); err != nil {
-		t.Fatalf("Import(Generate(200)) error = %v", err)
+		t.Fatalf("Import(graphgen.Generate(200)) error = %v", err)
 	}
 	for _, e := range g.Entities {
 		ids[e.ID] = true
@@ -48,6 +51,23 @@ func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) k
 	if ok, err := s.DeleteEntity(ctx, pOkafor, "searched after writes"); err != nil || !ok {
 		t.Fatalf("DeleteEntity(%s) = %v, %v; want true", pOkafor, err, ok)
 	}
+	// Titles: a renamed person keeps its own (Poynter's above), a new position gives one, a removed
+	// position and the positions at a deleted organization take theirs away.
+	mustRelation(t, s, &kg.Relation{Type: kg.RelHoldsPosition, From: pGarza, To: oGAC,
+		Properties: map[string]any{kg.PropTitle: "Special Envoy for Pacific Trade"}, Citations: fixtureCitation()})
+	if hits := searchIDs(t, s, "envoy"); !slices.Equal(hits, []string{pGarza}) {
+		t.Errorf("Search(envoy) after a position with that title was added = %q, want [%s]", hits, pGarza)
+	}
+	if ok, err := s.RemoveRelation(ctx, kg.RelHoldsPosition, pOrtiz, oSRE); err != nil || !ok {
+		t.Fatalf("RemoveRelation(HOLDS_POSITION %s) = %v, %v; want true", pOrtiz, ok, err)
+	}
+	if ok, err := s.DeleteEntity(ctx, oEmbassy, "searched after writes"); err != nil || !ok {
+		t.Fatalf("DeleteEntity(%s) = %v, %v; want true", oEmbassy, err, ok)
+	}
+	delete(ids, oEmbassy)
+	if hits := searchIDs(t, s, "minister"); slices.Contains(hits, pRamirez) {
+		t.Errorf("Search(minister) after the embassy was deleted = %q, want no %s", hits, pRamirez)
+	}
 
 	var list []string
 	for id := range ids {
@@ -63,12 +83,22 @@ func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) k
 			now.Entities = append(now.Entities, *e)
 		}
 	}
+	positions, err := s.Relations(t.Context(), kg.RelationQuery{IDs: list, Types: kg.TitledTypes, Direction: kg.Out, Limit: kg.NoLimit})
+	if err != nil {
+		t.Fatalf("Relations() error = %v", err)
+	}
+	for _, rs := range positions {
+		for _, r := range rs {
+			now.Relations = append(now.Relations, *r)
+		}
+	}
 	if len(now.Entities) != len(ids)-1 {
 		t.Fatalf("the store holds %d of the %d entities written, want all but the deleted one", len(now.Entities), len(ids))
 	}
 	queries := append([]kg.SearchQuery{}, rankingQueries...)
 	for _, text := range []string{"rachel poynter", "poynter", "pointer", "a pointer", "aaron pointer migration", "migration",
-		"migration pointers", "trade", "commerce", "commerce office", "rachel poynter migration", "david okafor", "okafor", "poyntr", "pointr"} {
+		"migration pointers", "trade", "commerce", "commerce office", "rachel poynter migration", "david okafor", "okafor", "poyntr", "pointr",
+		"envoy", "special envoy for pacific trade", "deputy assistant secretary", "minister", "director", "senior advisor", "undersecretary"} {
 		for _, n := range []int{1, 3, 10, 0} {
 			queries = append(queries, kg.SearchQuery{Text: text, Limit: n})
 		}
@@ -77,4 +107,14 @@ func testSearchAfterWrites(t *testing.T, open func(t *testing.T, b *kg.Bundle) k
 	for _, q := range queries {
 		t.Run(fmt.Sprintf("%q kinds %v first %d", q.Text, q.Kinds, q.Limit), func(t *testing.T) { checkSearch(t, s, now, q) })
 	}
+}
+
+// searchIDs returns the ids of the first ten hits of text on s.
+func searchIDs(t *testing.T, s kg.Store, text string) []string {
+	t.Helper()
+	hits, err := s.Search(t.Context(), kg.SearchQuery{Text: text, Limit: 10})
+	if err != nil {
+		t.Fatalf("Search(%q) error = %v", text, err)
+	}
+	return hitIDs(hits)
 }

@@ -57,6 +57,9 @@ func testWrite(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("removals and the audit trail", func(t *testing.T) { testChanges(t, open(t, Fixture())) })
 	t.Run("export then import gives the same graph", func(t *testing.T) { testRoundTrip(t, open) })
 	t.Run("search sees every write", func(t *testing.T) { testSearchAfterWrites(t, open) })
+	t.Run("merges", func(t *testing.T) { testMerge(t, open(t, Fixture())) })
+	t.Run("undone merges", func(t *testing.T) { testUndoMerge(t, open(t, Fixture())) })
+	t.Run("possible duplicates", func(t *testing.T) { testDuplicates(t, open(t, Fixture())) })
 }
 
 func mustSource(t *testing.T, s kg.Store, src *kg.Source) *kg.Source {
@@ -88,7 +91,7 @@ func mustRelation(t *testing.T, s kg.Store, r *kg.Relation) *kg.Relation {
 
 func changesOf(t *testing.T, s kg.Store, id string) []*kg.Change {
 	t.Helper()
-	p, err := s.Changes(t.Context(), kg.ChangeQuery{Entity: id})
+	p, err := s.Changes(t.Context(), kg.ChangeQuery{Entity: id, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatalf("Changes(%q) error = %v", id, err)
 	}
@@ -134,7 +137,7 @@ func testCitedWrites(t *testing.T, s kg.Store) {
 	if n, _ := es[1].IntProp(kg.PropOrdinal); n != 1 || es[1].Prop(kg.PropDate) != "2023" {
 		t.Errorf("written meeting properties = %v, want date 2023 and ordinal 1 (an integer)", es[1].Properties)
 	}
-	rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{mTalks, oSRE}, Direction: kg.In})
+	rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{mTalks, oSRE}, Direction: kg.In, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,11 +152,11 @@ func testCitedWrites(t *testing.T, s kg.Store) {
 		t.Errorf("Search(lucia fernandez) = %v, %v; want %s first", hits, err, pFernandez)
 	}
 	page, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Where: &kg.Filter{Rels: []kg.RelCond{{
-		Types: []string{kg.RelAttended}, Direction: kg.Out, Where: &kg.Filter{Conds: []kg.Cond{{Field: "id", Op: kg.OpEq, Value: mTalks}}}}}}})
+		Types: []string{kg.RelAttended}, Direction: kg.Out, Where: &kg.Filter{Conds: []kg.Cond{{Field: "id", Op: kg.OpEq, Value: mTalks}}}}}}, Limit: kg.NoLimit})
 	if err != nil || page.Total != 1 || page.Entities[0].ID != pFernandez {
 		t.Errorf("ListEntities(people who attended %s) = %+v, %v; want %s", mTalks, page, err, pFernandez)
 	}
-	srcs, err := s.ListSources(ctx, kg.ListQuery{Where: &kg.Filter{Conds: []kg.Cond{{Field: "id", Op: kg.OpEq, Value: srcNote}}}})
+	srcs, err := s.ListSources(ctx, kg.ListQuery{Where: &kg.Filter{Conds: []kg.Cond{{Field: "id", Op: kg.OpEq, Value: srcNote}}}, Limit: kg.NoLimit})
 	if err != nil || srcs.Total != 1 {
 		t.Errorf("ListSources(id = %s) = %+v, %v; want it", srcNote, srcs, err)
 	}
@@ -389,7 +392,7 @@ func testIdentity(t *testing.T, s kg.Store) {
 	if es[2] == nil || !slices.Contains(es[2].Aliases, "United Mexican States") {
 		t.Errorf("Mexico = %+v, want it to keep its aliases", es[2])
 	}
-	rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{dSecurity}, Direction: kg.Both})
+	rels, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{dSecurity}, Direction: kg.Both, Limit: kg.NoLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,14 +528,14 @@ func testChanges(t *testing.T, s kg.Store) {
 	if ok, err := s.RemoveRelation(ctx, kg.RelAttended, pOkafor, m14th); err != nil || !ok {
 		t.Fatalf("RemoveRelation(present) = %v, %v; want true", ok, err)
 	}
-	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelAttended}, Direction: kg.In})
+	rels, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{m14th}, Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit})
 	if err != nil || slices.Contains(relKeys(rels[0]), rk(kg.RelAttended, pOkafor, m14th)) {
 		t.Errorf("after RemoveRelation, attendances of %s = %q, %v; want Okafor's gone", m14th, relKeys(rels[0]), err)
 	}
 
 	// Deleting an entity removes its relations.
 	var relsBefore int
-	if rs, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{pOkafor}}); err == nil {
+	if rs, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{pOkafor}, Limit: kg.NoLimit}); err == nil {
 		relsBefore = len(rs[0])
 	}
 	if ok, err := s.DeleteEntity(ctx, pOkafor, "merged into another record"); err != nil || !ok {
@@ -546,7 +549,7 @@ func testChanges(t *testing.T, s kg.Store) {
 		t.Errorf("Entities(deleted) = %v, %v; want nil", es, err)
 	}
 	for _, id := range []string{mHLED2021, m14th} {
-		rs, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{id}})
+		rs, err := s.Relations(t.Context(), kg.RelationQuery{IDs: []string{id}, Limit: kg.NoLimit})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -556,7 +559,7 @@ func testChanges(t *testing.T, s kg.Store) {
 			}
 		}
 	}
-	if hits, err := s.Search(t.Context(), kg.SearchQuery{Text: "David Okafor"}); err != nil || (len(hits) > 0 && hits[0].Entity.ID == pOkafor) {
+	if hits, err := s.Search(t.Context(), kg.SearchQuery{Text: "David Okafor", Limit: kg.NoLimit}); err != nil || (len(hits) > 0 && hits[0].Entity.ID == pOkafor) {
 		t.Errorf("Search(deleted) = %v, %v; want it gone", hits, err)
 	}
 
@@ -604,7 +607,7 @@ func testChanges(t *testing.T, s kg.Store) {
 			t.Fatalf("Changes() not newest first at %d: %d after %d", i, all[i].Seq, all[i-1].Seq)
 		}
 	}
-	if p, err := s.Changes(t.Context(), kg.ChangeQuery{Entity: "person:nobody"}); err != nil || p.Total != 0 || len(p.Changes) != 0 {
+	if p, err := s.Changes(t.Context(), kg.ChangeQuery{Entity: "person:nobody", Limit: kg.NoLimit}); err != nil || p.Total != 0 || len(p.Changes) != 0 {
 		t.Errorf("Changes(unknown id) = %+v, %v; want none", p, err)
 	}
 }

@@ -10,8 +10,9 @@
 #                         PASSWORD at every start; none: auth off, any credentials are accepted
 #   NEO4J_HEAP            JVM max heap (default 1g)
 #   NEO4J_PAGECACHE       page cache size (default 256m)
-#   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 120)
+#   NEO4J_START_TIMEOUT   seconds to wait for readiness (default 300: a first start on a loaded 2-core machine took 103 s)
 #   NEO4J_JAVA_OPTS       extra JVM options
+#   (the limits on every transaction are in bounds.conf beside this script)
 #   NEO4J_CDS             1 (default) = use/create an AppCDS archive for faster starts; 0 = off
 #   NEO4J_LAUNCHER_CACHE  where the resolved classpath, launcher jar and CDS archive are
 #                         cached (default ${XDG_CACHE_HOME:-~/.cache}/neo4j-launcher)
@@ -28,7 +29,7 @@ DATA="$HERE/data/$PORT"
 LOG="$DATA/neo4j.log"
 PIDF="$DATA/neo4j.pid"
 URI="bolt://127.0.0.1:$PORT"
-TIMEOUT=${NEO4J_START_TIMEOUT:-120}
+TIMEOUT=${NEO4J_START_TIMEOUT:-300}
 
 say() { echo "neo4j[$PORT]: $*" >&2; }
 
@@ -139,7 +140,7 @@ cd "$DATA"
 # setsid: own session, so the server outlives this shell and ^C in the caller.
 # The inner bash writes its own pid (== java's pid after exec) to the pid file.
 # shellcheck disable=SC2016 # expanded by the inner bash
-setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PIDF" \
+NEO4J_BOUNDS_FILE="$HERE/bounds.conf" setsid nohup bash -c 'echo $$ >"$0"; exec "$@"' "$PIDF" \
   "$JAVA" "${JVM_OPTS[@]}" -cp "$CP" tools.neo4j.Launcher "$DATA" "$PORT" \
   >"$LOG" 2>&1 </dev/null 9>&- &
 for _ in $(seq 50); do [[ -s $PIDF ]] && break; sleep 0.1; done

@@ -66,9 +66,9 @@ func charts(base string, rs []Result) error {
 			if err != nil {
 				return err
 			}
-			sc.GlyphStyle.Color = plotutil.Color(i)
-			sc.GlyphStyle.Shape = plotutil.Shape(i)
-			sc.GlyphStyle.Radius = vg.Points(4)
+			sc.Color = plotutil.Color(i)
+			sc.Shape = plotutil.Shape(i)
+			sc.Radius = vg.Points(4)
 			p.Add(sc)
 			p.Legend.Add(sys, sc)
 			for _, pt := range pts {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,15 +79,6 @@ func openLoop(url string, bodies [][]byte, rate int, d time.Duration) vegeta.Met
 	}
 	m.Close()
 	return m
-}
-
-func percentile(lat []time.Duration, p float64) time.Duration {
-	if len(lat) == 0 {
-		return 0
-	}
-	s := append([]time.Duration(nil), lat...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[min(len(s)-1, int(p*float64(len(s))))]
 }
 
 // cpuTicks returns the user+system CPU time of process pid, in clock ticks (1/100 s on Linux).

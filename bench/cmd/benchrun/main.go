@@ -19,16 +19,16 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
-	"github.com/diplograph/diplograph/internal/storetest"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
 // sizes maps a size name to the entity count of the generated graph.
 var sizes = map[string]int{"S": 10_000, "M": 100_000, "L": 1_000_000}
 
-func generate(n int) *kg.Bundle { return storetest.Generate(n) }
+func generate(n int) *kg.Bundle { return graphgen.Generate(n) }
 
 // Result is one row of bench/out/<run>.json.
 type Result struct {
@@ -527,7 +527,7 @@ func measure(cfg config, size, q string, kids []*child, w *workload) []Result {
 		wall       time.Duration
 		ticks      int64
 		neoTicks   int64
-		q0, q1     float64
+		q1         float64
 		openLat    []time.Duration
 		openErrors int64
 	}

@@ -75,6 +75,20 @@ export async function entity(id) {
 }
 
 /**
+ * possibleDuplicates returns the stored entities id may be the same as ({id, score, reason,
+ * entity}), best first: the duplicate finder's answer, for an editor to check and merge.
+ */
+export async function possibleDuplicates(id) {
+  const data = await graphql(
+    `query PossibleDuplicates($id: ID!) {
+      possibleDuplicates(id: $id, first: 5) { id score reason entity { ${NODE} } }
+    }`,
+    { id },
+  );
+  return data.possibleDuplicates;
+}
+
+/**
  * neighborhood returns the entities within hops of id (at most first, most connected first) and
  * the relations between them, with their citations.
  */
@@ -107,11 +121,17 @@ export async function paths(from, to) {
   return { shortest: data.shortestPath, all: data.paths };
 }
 
-/** timeline returns meetings in date order: those id took part in, or all when id is empty. */
+/**
+ * timeline returns meetings in date order: those id took part in, or all when id is empty, as
+ * entries {meeting, direct, via}: via says how id took part (DIRECT, or through an ORGANIZATION,
+ * a DELEGATION member or a DIALOGUE part, named by through).
+ */
 export async function timeline(id) {
   const data = await graphql(
     `query Timeline($id: ID) {
-      timeline(id: $id, first: 50) { ${NODE} date }
+      timeline(id: $id, first: 50) {
+        meeting { ${NODE} date } direct via { way relation through { ${NODE} } }
+      }
     }`,
     { id: id || null },
   );

@@ -242,6 +242,10 @@ async function showDetails(s, stale) {
   names.set(e.id, e.name);
   panel.entity(e, graph.relationsOf(e.id), { isRoot: !isPathView(s) && e.id === s.entity, pathFrom: s.from, pathTo: s.to });
   updateToolbar();
+  // Which stored entities it may be the same as: a few searches, so after the page shows.
+  const dups = await api.possibleDuplicates(e.id).catch(() => []);
+  if (stale()) return;
+  panel.duplicates(dups);
 }
 
 function showRelation(r) {

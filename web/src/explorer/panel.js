@@ -102,6 +102,36 @@ export class Panel {
     this.showCitations(e.citations);
   }
 
+  /**
+   * duplicates adds to the open entity's details the entities it may be the same as
+   * ({id, score, reason, entity}), each a button that opens it; nothing when there are none.
+   */
+  duplicates(list) {
+    if (!list.length) return;
+    const a = this.actions;
+    this.details.append(
+      h(
+        'section',
+        { className: 'duplicates', 'data-testid': 'possible-duplicates' },
+        h('h3', {}, 'Possibly the same as'),
+        h(
+          'ul',
+          {},
+          list.map((d) =>
+            h(
+              'li',
+              {},
+              h('button', { type: 'button', className: 'link', onclick: () => a.select(d.id) }, d.entity?.name ?? d.id),
+              ' ',
+              h('span', { className: 'why' }, `${Math.round(d.score * 100)}%: ${d.reason}`),
+            ),
+          ),
+        ),
+        h('p', { className: 'hint' }, 'If they are one, an editor merges them (mergeEntities): the merged id keeps resolving.'),
+      ),
+    );
+  }
+
   /** relation shows r: its type, ends, properties and citations. */
   relation(r) {
     this.keepFocus(() => this.renderRelation(r));

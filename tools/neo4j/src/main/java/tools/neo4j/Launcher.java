@@ -24,8 +24,9 @@ import org.neo4j.io.ByteUnit;
  *
  * <p>Usage: {@code Launcher [homeDir] [port]}; falls back to the environment variables
  * NEO4J_HOME_DIR and NEO4J_PORT (default 7687). Optional: NEO4J_PAGECACHE (default 256m) and
- * NEO4J_TX_MEMORY_MAX (default 256m), the most heap one transaction may use
- * (db.memory.transaction.max), so that one runaway query fails instead of starving the server.
+ * NEO4J_BOUNDS_FILE, a neo4j.conf-style file of settings applied as they are (start.sh passes
+ * bounds.conf: the limits on every transaction), and NEO4J_TX_MEMORY_MAX, which overrides its
+ * db.memory.transaction.max.
  *
  * <p>NEO4J_AUTH says how clients authenticate, as in the official Docker image: {@code neo4j/PASSWORD}
  * (the default is {@code neo4j/password}) turns authentication on and makes PASSWORD the password of
@@ -53,10 +54,19 @@ public final class Launcher {
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
         String password = password(env("NEO4J_AUTH", "neo4j/password"));
         boolean auth = password != null;
-        long txMemoryMax = ByteUnit.parse(env("NEO4J_TX_MEMORY_MAX", "256m"));
+        String bounds = env("NEO4J_BOUNDS_FILE", null);
+        String txMemoryMax = env("NEO4J_TX_MEMORY_MAX", null);
 
         long t0 = System.nanoTime();
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (bounds != null) {
+            // The limits on every transaction (bounds.conf), the same as docker-compose's.
+            builder.loadPropertiesFromFile(Paths.get(bounds));
+        }
+        if (txMemoryMax != null) {
+            builder.setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.parse(txMemoryMax));
+        }
+        DatabaseManagementService dbms = builder
                 // Bolt only, loopback only; no TLS.
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(HOST))
@@ -71,15 +81,8 @@ public final class Launcher {
                 // would collide with a second instance; it is not needed for neo4j:// URIs.
                 .setConfig(GraphDatabaseSettings.routing_enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
-                // Modest memory; no transaction timeout; no phone-home.
+                // Modest memory; no phone-home.
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
-                // A transaction that needs more heap than this fails with
-                // Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of taking the
-                // heap from every other query (diplograph's ad hoc Cypher relies on it).
-                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemoryMax)
-                // LOAD CSV may not read the server's files (file:/// URLs).
-                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
-                .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ZERO)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 // Bolt's netty event loops otherwise linger 5s + 5s on shutdown (quiet periods).
                 .setConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)

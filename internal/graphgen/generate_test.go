@@ -1,0 +1,44 @@
+package graphgen_test
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/diplograph/diplograph/internal/graphgen"
+	"github.com/diplograph/diplograph/internal/storetest"
+)
+
+func TestGenerateIsValid(t *testing.T) {
+	for _, n := range []int{100, 2000} {
+		b := graphgen.Generate(n)
+		if ps := b.Validate(); len(ps) > 0 {
+			t.Errorf("Generate(%d).Validate() = %d problems, first %v", n, len(ps), ps[0])
+		}
+		if len(b.Entities) != n {
+			t.Errorf("Generate(%d) has %d entities", n, len(b.Entities))
+		}
+	}
+}
+
+func TestGenerateIsDeterministic(t *testing.T) {
+	if a, b := storetest.DumpBundle(graphgen.Generate(500)), storetest.DumpBundle(graphgen.Generate(500)); a != b {
+		t.Errorf("Generate(500) gave two different graphs")
+	}
+}
+
+// TestLinksNoTestCode keeps the generator usable from programs (bench/cmd/benchrun): a dependency
+// on package testing would register test flags in them and grow their binaries.
+func TestLinksNoTestCode(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", "github.com/diplograph/diplograph/internal/graphgen").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	for _, bad := range []string{"testing", "github.com/diplograph/diplograph/internal/storetest"} {
+		if slices.Contains(deps, bad) {
+			t.Errorf("graphgen depends on %s, want no test code", bad)
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package memstore
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// CitedEntities returns one page of the entities with a citation from q.Source, as
+// kg.Store.CitedEntities says. It reads every entity of the kinds asked for: the store keeps no
+// index by source.
+func (s *Store) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEntityPage, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	kinds := q.Kinds
+	if len(kinds) == 0 {
+		kinds = kg.Kinds
+	}
+	var cited []*kg.Entity
+	for _, k := range kinds {
+		for _, n := range s.byKind[k] {
+			if kg.Cites(n.entity.Citations, q.Source) {
+				cited = append(cited, n.entity)
+			}
+		}
+	}
+	slices.SortFunc(cited, func(a, b *kg.Entity) int { return strings.Compare(a.ID, b.ID) })
+	start, _ := slices.BinarySearchFunc(cited, q.After, func(e *kg.Entity, id string) int {
+		if c := strings.Compare(e.ID, id); c != 0 {
+			return c
+		}
+		return -1 // an entity with id After comes before the page
+	})
+	page := &kg.CitedEntityPage{Total: len(cited), Entities: []*kg.Entity{}}
+	end := min(start+q.Limit, len(cited))
+	for _, e := range cited[start:end] {
+		page.Entities = append(page.Entities, cloneEntity(e))
+	}
+	page.More = end < len(cited)
+	return page, nil
+}
+
+// CitedRelations returns one page of the relations with a citation from q.Source, as
+// kg.Store.CitedRelations says. It reads every relation.
+func (s *Store) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedRelationPage, error) {
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var cited []*kg.Relation
+	for _, r := range s.relations {
+		if (len(q.Types) == 0 || slices.Contains(q.Types, r.Type)) && kg.Cites(r.Citations, q.Source) {
+			cited = append(cited, r)
+		}
+	}
+	slices.SortFunc(cited, compareRelations)
+	start := 0
+	if q.After != "" {
+		start, _ = slices.BinarySearchFunc(cited, q.After, func(r *kg.Relation, key string) int {
+			return cmp.Or(strings.Compare(kg.RelationKey(r), key), -1)
+		})
+	}
+	page := &kg.CitedRelationPage{Total: len(cited), Relations: []*kg.Relation{}}
+	end := min(start+q.Limit, len(cited))
+	for _, r := range cited[start:end] {
+		page.Relations = append(page.Relations, cloneRelation(r))
+	}
+	page.More = end < len(cited)
+	return page, nil
+}

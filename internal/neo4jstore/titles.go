@@ -1,0 +1,194 @@
+package neo4jstore
+
+import (
+	"context"
+	"slices"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// Search finds a person by the titles of its positions (kg.PositionTitles), so an entity's search
+// properties (searchText, searchKeys) depend on its relationships of kg.TitledTypes as well as on
+// the node. entityProps writes them without titles; every write that may change an entity's
+// titles, or rewrites an entity that may hold some, sets them again from the node and its
+// relationships as they stand in the write's transaction (retitle). BulkLoad and WriteImportFiles,
+// which know every relation up front, write them with the titles at once.
+//
+// Databases written before titles were searchable lack them: EnsureSchema sets them once
+// (backfillTitles) and marks the change log with keyTitlesIndexed, which every change log created
+// since carries from the start.
+
+// keyTitlesIndexed is the :ChangeLog property that says every entity's search properties hold the
+// titles of its positions.
+const keyTitlesIndexed = "searchTitles"
+
+// mayHoldTitles reports whether an entity of kind k can be the From of a relation of
+// kg.TitledTypes.
+func mayHoldTitles(k kg.Kind) bool {
+	for _, t := range kg.TitledTypes {
+		if slices.Contains(kg.RelationSpecs[t].From, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// retitleIDs returns the entities of plan whose titles a write of it may change: the From of each
+// relation of kg.TitledTypes, and each stored entity it rewrites that may hold titles.
+func retitleIDs(plan *kg.Plan) []string {
+	var ids []string
+	for _, r := range plan.Relations {
+		if slices.Contains(kg.TitledTypes, r.Type) {
+			ids = append(ids, r.From)
+		}
+	}
+	for _, w := range plan.Entities {
+		if mayHoldTitles(w.Entity.Kind) && plan.Stored(w.Entity.ID) {
+			ids = append(ids, w.Entity.ID)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// titledEntitiesQuery reads, for each id of $ids, the entity and its relationships of $types as
+// {type, props} maps.
+const titledEntitiesQuery = `
+	UNWIND $ids AS id
+	MATCH (n:Entity {id: id})
+	RETURN n {.*} AS n, COLLECT {
+		MATCH (n)-[r]->()
+		WHERE type(r) IN $types
+		RETURN {type: type(r), props: r {.*}}
+	} AS titled`
+
+// titledRows turns the records of titledEntitiesQuery into the rows setTitlesQuery writes: one
+// for each entity whose search properties differ from what it and its titles give.
+func titledRows(recs []*neo4j.Record) ([]map[string]any, error) {
+	var rows []map[string]any
+	var d decoder
+	for _, rec := range recs {
+		r := d.record(rec)
+		n := r.sub("n", true)
+		e := entityOf(n)
+		var rels []*kg.Relation
+		for _, t := range r.rows("titled") {
+			props := t.sub("props", true)
+			rels = append(rels, &kg.Relation{Type: need[string](t, "type"), From: e.ID,
+				Citations: citationsOf(props), Properties: propertiesOf(props)})
+		}
+		sp := searchPropsOf(e, kg.PositionTitles(e.ID, rels))
+		if maybe[string](n, keySearchText) == sp.text {
+			continue
+		}
+		rows = append(rows, map[string]any{"id": e.ID, "text": sp.text, "keys": sp.keys})
+	}
+	return rows, d.err
+}
+
+// setTitlesQuery writes the rows of titledRows.
+const setTitlesQuery = `
+	UNWIND $rows AS row
+	MATCH (n:Entity {id: row.id})
+	SET n.searchText = row.text, n.searchKeys = row.keys`
+
+// retitle sets the search properties of the entities ids from each one and its titles, as the
+// write's transaction sees them. Unknown ids are skipped.
+func (w *txWriter) retitle(ids []string) error {
+	for start := 0; start < len(ids); start += batchSize {
+		recs, err := w.collect(titledEntitiesQuery, map[string]any{
+			"ids": ids[start:min(start+batchSize, len(ids))], "types": kg.TitledTypes})
+		if err != nil {
+			return err
+		}
+		rows, err := titledRows(recs)
+		if err != nil {
+			return err
+		}
+		if len(rows) > 0 {
+			if err := w.exec(setTitlesQuery, map[string]any{"rows": rows}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// backfillTitles gives the entities of a database written before titles were searchable the
+// titles of their positions in their search properties, a batch of holders at a time, then marks
+// the change log. A database without a change log holds nothing to backfill.
+func (s *Store) backfillTitles(ctx context.Context) error {
+	recs, err := s.read(ctx, `
+		MATCH (l:ChangeLog {id: 'changes'})
+		WHERE l.`+keyTitlesIndexed+` IS NULL
+		RETURN count(l) AS n`, nil)
+	if err != nil {
+		return s.mapError(ctx, "backfill search titles", err)
+	}
+	if n, _ := recs[0].Values[0].(int64); n == 0 {
+		return nil
+	}
+	after := ""
+	for {
+		recs, err := s.read(ctx, `
+			MATCH (n:Entity)-[r]->()
+			WHERE type(r) IN $types AND n.id > $after
+			WITH DISTINCT n.id AS id
+			ORDER BY id
+			LIMIT 2000
+			RETURN collect(id) AS ids`, map[string]any{"types": kg.TitledTypes, "after": after})
+		if err != nil {
+			return s.mapError(ctx, "backfill search titles", err)
+		}
+		ids, _, err := neo4j.GetRecordValue[[]any](recs[0], "ids")
+		if err != nil {
+			return s.mapError(ctx, "backfill search titles", err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		after, _ = ids[len(ids)-1].(string)
+		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			w := &txWriter{ctx: ctx, tx: tx}
+			strs := make([]string, len(ids))
+			for i, x := range ids {
+				strs[i], _ = x.(string)
+			}
+			return nil, w.retitle(strs)
+		})
+		if err != nil {
+			return s.mapError(ctx, "backfill search titles", err)
+		}
+	}
+	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, `
+			MATCH (l:ChangeLog {id: 'changes'})
+			SET l.`+keyTitlesIndexed+` = true`, nil)
+		if err != nil {
+			return nil, err
+		}
+		return res.Consume(ctx)
+	})
+	if err != nil {
+		return s.mapError(ctx, "backfill search titles", err)
+	}
+	return nil
+}
+
+// bulkTitles returns the titles of every entity's positions among the relations of a plan
+// BulkLoad writes whole, by entity id.
+func bulkTitles(plan *kg.Plan) map[string][]string {
+	byFrom := map[string][]*kg.Relation{}
+	for _, r := range plan.Relations {
+		if slices.Contains(kg.TitledTypes, r.Type) {
+			byFrom[r.From] = append(byFrom[r.From], r)
+		}
+	}
+	out := make(map[string][]string, len(byFrom))
+	for id, rels := range byFrom {
+		out[id] = kg.PositionTitles(id, rels)
+	}
+	return out
+}
