@@ -274,11 +274,13 @@ func (w *importWriter) close() error {
 	return w.err
 }
 
-// row writes one line: the fixed values, then the values of props in the file's key order.
+// row writes one line: the fixed values, then the values of props in the file's key order. A
+// bufio.Writer keeps its first error and returns it from every later write, so the line's last
+// write reports any of them.
 func (f *importFile) row(fixed []any, props map[string]any) error {
 	for i := range len(fixed) + len(f.keys) {
 		if i > 0 {
-			f.w.WriteByte(',')
+			_ = f.w.WriteByte(',')
 		}
 		var v any
 		if i < len(fixed) {
@@ -290,7 +292,7 @@ func (f *importFile) row(fixed []any, props map[string]any) error {
 		if err != nil {
 			return err
 		}
-		f.w.WriteString(s)
+		_, _ = f.w.WriteString(s)
 	}
 	if _, err := f.w.WriteString("\n"); err != nil {
 		return fmt.Errorf("import files: %w", err)
