@@ -365,7 +365,7 @@ func (c *converter) props(m map[string]any) map[string]any {
 // (without our labels or id) to *kg.CypherNode.
 func (c *converter) node(n dbtype.Node) any {
 	props := c.props(n.Props)
-	r := row{d: &c.d, path: "node " + n.ElementId, m: props}
+	r := row{d: &c.d, name: "node " + n.ElementId, m: props}
 	id, _ := props[keyID].(string) // nodes not written by the store may have any id, or none
 	switch {
 	case id != "" && slices.Contains(n.Labels, "Entity"):
@@ -388,7 +388,7 @@ func (c *converter) node(n dbtype.Node) any {
 
 // relation converts a relationship to a *kg.Relation whose ends resolveEnds names later.
 func (c *converter) relation(r dbtype.Relationship) *kg.Relation {
-	props := row{d: &c.d, path: "relationship " + r.ElementId, m: c.props(r.Props)}
+	props := row{d: &c.d, name: "relationship " + r.ElementId, m: c.props(r.Props)}
 	rel := &kg.Relation{Type: r.Type, Citations: citationsOf(props), Properties: propertiesOf(props)}
 	if rel.Citations == nil {
 		rel.Citations = []kg.Citation{}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -35,10 +36,14 @@ func (d *decoder) fail(path, format string, args ...any) {
 	}
 }
 
-// row is one map of an answer: a record, or a map projection inside one.
+// row is one map of an answer: a record, or a map projection inside one. Where it is (for
+// messages) is kept as a link to the row it is in, and spelt out only when a read fails, so that
+// reading a row that fits allocates nothing for its name.
 type row struct {
 	d    *decoder
-	path string
+	up   *row   // the row this one is a value of; nil for a record
+	name string // its key in up, or what it is when up is nil ("record", "node 4:...")
+	at   int    // 1 + its index in the list at name; 0 when it is not in a list
 	m    map[string]any
 }
 
@@ -50,11 +55,23 @@ func (d *decoder) record(rec *neo4j.Record) row {
 			m[k] = rec.Values[i]
 		}
 	}
-	return row{d: d, path: "record", m: m}
+	return row{d: d, name: "record", m: m}
+}
+
+// path is where r is in the answer: "record.entity.aliases[2]".
+func (r row) path() string {
+	s := r.name
+	if r.up != nil {
+		s = r.up.path() + "." + s
+	}
+	if r.at > 0 {
+		s += "[" + strconv.Itoa(r.at-1) + "]"
+	}
+	return s
 }
 
 // key is path's child key, for messages.
-func (r row) key(k string) string { return r.path + "." + k }
+func (r row) key(k string) string { return r.path() + "." + k }
 
 // need returns the value of key as a T; a missing key, a null or another type is an error.
 func need[T any](r row, k string) T {
@@ -98,31 +115,32 @@ func (r row) sub(k string, required bool) row {
 	} else {
 		m = maybe[map[string]any](r, k)
 	}
-	return row{d: r.d, path: r.key(k), m: m}
+	return row{d: r.d, up: &r, name: k, m: m}
 }
 
 // rows returns the list of key, which must hold maps, as rows (none when it is missing or null).
 func (r row) rows(k string) []row {
 	list := maybe[[]any](r, k)
 	out := make([]row, 0, len(list))
+	up := &r
 	for i, v := range list {
 		m, ok := v.(map[string]any)
 		if !ok {
-			r.d.fail(fmt.Sprintf("%s[%d]", r.key(k), i), "%T, want a map", v)
+			r.d.fail(row{up: up, name: k, at: i + 1}.path(), "%T, want a map", v)
 			return nil
 		}
-		out = append(out, row{d: r.d, path: fmt.Sprintf("%s[%d]", r.key(k), i), m: m})
+		out = append(out, row{d: r.d, up: up, name: k, at: i + 1, m: m})
 	}
 	return out
 }
 
 // strings returns the list of key, which must hold strings, nil when it is missing, null or empty.
 func (r row) strings(k string) []string {
-	return elems[string](r.d, r.key(k), maybe[[]any](r, k))
+	return elems[string](r, k, maybe[[]any](r, k))
 }
 
-// elems returns the elements of list, which must all be Ts; path names list in errors.
-func elems[T any](d *decoder, path string, list []any) []T {
+// elems returns the elements of list, the value of key in r, which must all be Ts.
+func elems[T any](r row, k string, list []any) []T {
 	if len(list) == 0 {
 		return nil
 	}
@@ -131,7 +149,7 @@ func elems[T any](d *decoder, path string, list []any) []T {
 		t, ok := v.(T)
 		if !ok {
 			var zero T
-			d.fail(fmt.Sprintf("%s[%d]", path, i), "%T, want %T", v, zero)
+			r.d.fail(row{up: &r, name: k, at: i + 1}.path(), "%T, want %T", v, zero)
 			return nil
 		}
 		out[i] = t

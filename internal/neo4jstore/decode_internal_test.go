@@ -51,7 +51,7 @@ func TestDecodeWrongShapes(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var d decoder
-			tc.read(row{d: &d, path: "e", m: tc.m})
+			tc.read(row{d: &d, name: "e", m: tc.m})
 			if d.err == nil || !strings.Contains(d.err.Error(), tc.want) {
 				t.Fatalf("reading %v: err = %v, want one containing %q", tc.m, d.err, tc.want)
 			}
@@ -83,7 +83,7 @@ func TestDecodeKeepsFirstError(t *testing.T) {
 // no error.
 func TestDecodeOptional(t *testing.T) {
 	var d decoder
-	r := row{d: &d, path: "e", m: map[string]any{"null": nil, "s": "x"}}
+	r := row{d: &d, name: "e", m: map[string]any{"null": nil, "s": "x"}}
 	if got := maybe[string](r, "missing") + maybe[string](r, "null"); got != "" {
 		t.Errorf("maybe(missing) + maybe(null) = %q, want empty", got)
 	}
@@ -95,5 +95,45 @@ func TestDecodeOptional(t *testing.T) {
 	}
 	if d.err != nil {
 		t.Errorf("err = %v, want none", d.err)
+	}
+}
+
+// TestDecodeNamesNestedPlaces checks that an error deep in an answer names the whole way to it:
+// record, list index, map key, list index.
+func TestDecodeNamesNestedPlaces(t *testing.T) {
+	good := map[string]any{"entity": map[string]any{keyID: "person:a", keyName: "A"}}
+	bad := map[string]any{"entity": map[string]any{keyID: "person:b", keyName: "B", keyAliases: []any{"C", false}}}
+	rec := &neo4j.Record{Keys: []string{"total", "page"}, Values: []any{int64(2), []any{good, bad}}}
+	var d decoder
+	_, rows := pageOf(&d, []*neo4j.Record{rec})
+	for _, r := range rows {
+		entityOf(r.sub("entity", true))
+	}
+	const want = "row record.page[1].entity.aliases[1]: bool, want string"
+	if d.err == nil || d.err.Error() != want {
+		t.Errorf("err = %v, want %q", d.err, want)
+	}
+}
+
+// BenchmarkDecodeEntities reads a page of 100 entity rows as a list query returns them: the
+// decoder's own cost, apart from Neo4j's.
+func BenchmarkDecodeEntities(b *testing.B) {
+	page := make([]any, 100)
+	for i := range page {
+		page[i] = map[string]any{"entity": map[string]any{keyID: "person:a", keyName: "A", keyAliases: []any{"B", "C"},
+			keyDescription: "d", keyCitationSources: []any{"source:s", "source:t"}, keyCitationQuotes: []any{"q", "r"},
+			keySearchText: "a\nb", "born": "1970"}}
+	}
+	rec := &neo4j.Record{Keys: []string{"total", "page"}, Values: []any{int64(100), page}}
+	b.ReportAllocs()
+	for b.Loop() {
+		var d decoder
+		_, rows := pageOf(&d, []*neo4j.Record{rec})
+		for _, r := range rows {
+			entityOf(r.sub("entity", true))
+		}
+		if d.err != nil {
+			b.Fatal(d.err)
+		}
 	}
 }
