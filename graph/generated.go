@@ -46,11 +46,14 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Attendance struct {
-		Citations  func(childComplexity int) int
-		Delegation func(childComplexity int) int
-		Meeting    func(childComplexity int) int
-		Person     func(childComplexity int) int
-		Role       func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Delegation   func(childComplexity int) int
+		Meeting      func(childComplexity int) int
+		Person       func(childComplexity int) int
+		Role         func(childComplexity int) int
 	}
 
 	Change struct {
@@ -75,19 +78,33 @@ type ComplexityRoot struct {
 	}
 
 	Citation struct {
+		Basis  func(childComplexity int) int
+		Fields func(childComplexity int) int
+		Note   func(childComplexity int) int
 		Quote  func(childComplexity int) int
 		Source func(childComplexity int) int
 	}
 
+	Claim struct {
+		Basis   func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Shown   func(childComplexity int) int
+		Sources func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
 	Country struct {
-		Aliases     func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Code        func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, types []string, direction *model.Direction, first *int) int
+		Aliases      func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Code         func(childComplexity int) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Relations    func(childComplexity int, types []string, direction *model.Direction, first *int) int
 	}
 
 	CountryConnection struct {
@@ -109,21 +126,24 @@ type ComplexityRoot struct {
 	}
 
 	Dialogue struct {
-		Acronym     func(childComplexity int) int
-		Aliases     func(childComplexity int) int
-		Children    func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Countries   func(childComplexity int) int
-		Description func(childComplexity int) int
-		Established func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Initiatives func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Meetings    func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Parent      func(childComplexity int) int
-		Relations   func(childComplexity int, types []string, direction *model.Direction, first *int) int
-		Topics      func(childComplexity int) int
+		Acronym      func(childComplexity int) int
+		Aliases      func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Children     func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Countries    func(childComplexity int) int
+		Description  func(childComplexity int) int
+		Established  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Initiatives  func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Meetings     func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Parent       func(childComplexity int) int
+		Relations    func(childComplexity int, types []string, direction *model.Direction, first *int) int
+		Topics       func(childComplexity int) int
 	}
 
 	DialogueConnection struct {
@@ -135,6 +155,19 @@ type ComplexityRoot struct {
 	DialogueEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Disagreement struct {
+		Entity   func(childComplexity int) int
+		Field    func(childComplexity int) int
+		Relation func(childComplexity int) int
+		Values   func(childComplexity int) int
+	}
+
+	DisagreementValue struct {
+		Basis   func(childComplexity int) int
+		Sources func(childComplexity int) int
+		Value   func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -155,6 +188,7 @@ type ComplexityRoot struct {
 
 	ImportReport struct {
 		Created             func(childComplexity int) int
+		Disagreements       func(childComplexity int) int
 		Duplicates          func(childComplexity int) int
 		DuplicatesUnchecked func(childComplexity int) int
 		Errors              func(childComplexity int) int
@@ -163,16 +197,19 @@ type ComplexityRoot struct {
 	}
 
 	Initiative struct {
-		Aliases     func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Outcomes    func(childComplexity int) int
-		Relations   func(childComplexity int, types []string, direction *model.Direction, first *int) int
-		Supports    func(childComplexity int) int
-		Topics      func(childComplexity int) int
+		Aliases      func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Outcomes     func(childComplexity int) int
+		Relations    func(childComplexity int, types []string, direction *model.Direction, first *int) int
+		Supports     func(childComplexity int) int
+		Topics       func(childComplexity int) int
 	}
 
 	InitiativeConnection struct {
@@ -188,8 +225,11 @@ type ComplexityRoot struct {
 
 	Meeting struct {
 		Aliases         func(childComplexity int) int
+		Alternatives    func(childComplexity int, field *string) int
 		Attendances     func(childComplexity int) int
+		Basis           func(childComplexity int) int
 		Citations       func(childComplexity int) int
+		Claims          func(childComplexity int, field *string) int
 		Date            func(childComplexity int) int
 		Description     func(childComplexity int) int
 		Dialogue        func(childComplexity int) int
@@ -225,18 +265,22 @@ type ComplexityRoot struct {
 		AddRelation    func(childComplexity int, input model.RelationInput) int
 		AddSource      func(childComplexity int, input model.SourceInput) int
 		DeleteEntity   func(childComplexity int, id string, reason string) int
-		ImportBundle   func(childComplexity int, bundle any, dryRun *bool) int
+		ImportBundle   func(childComplexity int, bundle any, dryRun *bool, replace *bool) int
 		MergeEntities  func(childComplexity int, into string, from []string, reason string) int
 		RemoveRelation func(childComplexity int, typeArg string, from string, to string) int
 		UndoMerge      func(childComplexity int, change string, reason string) int
 		UpsertEntity   func(childComplexity int, input model.EntityInput) int
+		WithdrawSource func(childComplexity int, source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun *bool) int
 	}
 
 	Organization struct {
 		Acronym         func(childComplexity int) int
 		Aliases         func(childComplexity int) int
+		Alternatives    func(childComplexity int, field *string) int
+		Basis           func(childComplexity int) int
 		Children        func(childComplexity int) int
 		Citations       func(childComplexity int) int
+		Claims          func(childComplexity int, field *string) int
 		Classification  func(childComplexity int) int
 		Country         func(childComplexity int) int
 		Description     func(childComplexity int) int
@@ -261,10 +305,13 @@ type ComplexityRoot struct {
 	}
 
 	Outcome struct {
-		Action     func(childComplexity int) int
-		Citations  func(childComplexity int) int
-		Initiative func(childComplexity int) int
-		Meeting    func(childComplexity int) int
+		Action       func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Initiative   func(childComplexity int) int
+		Meeting      func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -281,15 +328,18 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Aliases     func(childComplexity int) int
-		Attendances func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Positions   func(childComplexity int) int
-		Relations   func(childComplexity int, types []string, direction *model.Direction, first *int) int
+		Aliases      func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Attendances  func(childComplexity int) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Positions    func(childComplexity int) int
+		Relations    func(childComplexity int, types []string, direction *model.Direction, first *int) int
 	}
 
 	PersonConnection struct {
@@ -304,14 +354,17 @@ type ComplexityRoot struct {
 	}
 
 	Place struct {
-		Aliases     func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Country     func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, types []string, direction *model.Direction, first *int) int
+		Aliases      func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Country      func(childComplexity int) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Relations    func(childComplexity int, types []string, direction *model.Direction, first *int) int
 	}
 
 	PlaceConnection struct {
@@ -327,7 +380,10 @@ type ComplexityRoot struct {
 
 	Position struct {
 		Acting       func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
 		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
 		End          func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
@@ -370,11 +426,14 @@ type ComplexityRoot struct {
 	}
 
 	Relation struct {
-		Citations  func(childComplexity int) int
-		From       func(childComplexity int) int
-		Properties func(childComplexity int) int
-		To         func(childComplexity int) int
-		Type       func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		From         func(childComplexity int) int
+		Properties   func(childComplexity int) int
+		To           func(childComplexity int) int
+		Type         func(childComplexity int) int
 	}
 
 	RelationConnection struct {
@@ -406,7 +465,10 @@ type ComplexityRoot struct {
 	}
 
 	Representation struct {
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
 		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
 		Delegation   func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 		Organization func(childComplexity int) int
@@ -464,13 +526,16 @@ type ComplexityRoot struct {
 	}
 
 	Topic struct {
-		Aliases     func(childComplexity int) int
-		Citations   func(childComplexity int) int
-		Description func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Relations   func(childComplexity int, types []string, direction *model.Direction, first *int) int
+		Aliases      func(childComplexity int) int
+		Alternatives func(childComplexity int, field *string) int
+		Basis        func(childComplexity int) int
+		Citations    func(childComplexity int) int
+		Claims       func(childComplexity int, field *string) int
+		Description  func(childComplexity int) int
+		ID           func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Relations    func(childComplexity int, types []string, direction *model.Direction, first *int) int
 	}
 
 	TopicConnection struct {
@@ -489,6 +554,14 @@ type ComplexityRoot struct {
 		Removed  func(childComplexity int) int
 		Restored func(childComplexity int) int
 		Written  func(childComplexity int) int
+	}
+
+	WithdrawReport struct {
+		CitationsRemoved func(childComplexity int) int
+		EntitiesDeleted  func(childComplexity int) int
+		EntitiesUpdated  func(childComplexity int) int
+		RelationsDeleted func(childComplexity int) int
+		RelationsUpdated func(childComplexity int) int
 	}
 }
 
@@ -531,7 +604,8 @@ type MutationResolver interface {
 	AddRelation(ctx context.Context, input model.RelationInput) (*model.Relation, error)
 	RemoveRelation(ctx context.Context, typeArg string, from string, to string) (bool, error)
 	DeleteEntity(ctx context.Context, id string, reason string) (bool, error)
-	ImportBundle(ctx context.Context, bundle any, dryRun *bool) (*model.ImportReport, error)
+	ImportBundle(ctx context.Context, bundle any, dryRun *bool, replace *bool) (*model.ImportReport, error)
+	WithdrawSource(ctx context.Context, source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun *bool) (*model.WithdrawReport, error)
 	MergeEntities(ctx context.Context, into string, from []string, reason string) (*model.MergeResult, error)
 	UndoMerge(ctx context.Context, change string, reason string) (*model.UndoMergeResult, error)
 }
@@ -602,12 +676,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	_ = ec
 	switch typeName + "." + field {
 
+	case "Attendance.alternatives":
+		if e.ComplexityRoot.Attendance.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Attendance_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Attendance.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Attendance.basis":
+		if e.ComplexityRoot.Attendance.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Basis(childComplexity), true
 	case "Attendance.citations":
 		if e.ComplexityRoot.Attendance.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Attendance.Citations(childComplexity), true
+	case "Attendance.claims":
+		if e.ComplexityRoot.Attendance.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Attendance_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Attendance.Claims(childComplexity, args["field"].(*string)), true
 	case "Attendance.delegation":
 		if e.ComplexityRoot.Attendance.Delegation == nil {
 			break
@@ -708,6 +810,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
+	case "Citation.basis":
+		if e.ComplexityRoot.Citation.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Basis(childComplexity), true
+	case "Citation.fields":
+		if e.ComplexityRoot.Citation.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Fields(childComplexity), true
+	case "Citation.note":
+		if e.ComplexityRoot.Citation.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Note(childComplexity), true
 	case "Citation.quote":
 		if e.ComplexityRoot.Citation.Quote == nil {
 			break
@@ -721,18 +841,77 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Citation.Source(childComplexity), true
 
+	case "Claim.basis":
+		if e.ComplexityRoot.Claim.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Basis(childComplexity), true
+	case "Claim.field":
+		if e.ComplexityRoot.Claim.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Field(childComplexity), true
+	case "Claim.shown":
+		if e.ComplexityRoot.Claim.Shown == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Shown(childComplexity), true
+	case "Claim.sources":
+		if e.ComplexityRoot.Claim.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Sources(childComplexity), true
+	case "Claim.value":
+		if e.ComplexityRoot.Claim.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.Value(childComplexity), true
+
 	case "Country.aliases":
 		if e.ComplexityRoot.Country.Aliases == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.Aliases(childComplexity), true
+	case "Country.alternatives":
+		if e.ComplexityRoot.Country.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Country_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Country.basis":
+		if e.ComplexityRoot.Country.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Basis(childComplexity), true
 	case "Country.citations":
 		if e.ComplexityRoot.Country.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.Citations(childComplexity), true
+	case "Country.claims":
+		if e.ComplexityRoot.Country.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Country_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Country.Claims(childComplexity, args["field"].(*string)), true
 	case "Country.code":
 		if e.ComplexityRoot.Country.Code == nil {
 			break
@@ -844,6 +1023,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dialogue.Aliases(childComplexity), true
+	case "Dialogue.alternatives":
+		if e.ComplexityRoot.Dialogue.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Dialogue_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dialogue.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Dialogue.basis":
+		if e.ComplexityRoot.Dialogue.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dialogue.Basis(childComplexity), true
 	case "Dialogue.children":
 		if e.ComplexityRoot.Dialogue.Children == nil {
 			break
@@ -856,6 +1052,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dialogue.Citations(childComplexity), true
+	case "Dialogue.claims":
+		if e.ComplexityRoot.Dialogue.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Dialogue_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dialogue.Claims(childComplexity, args["field"].(*string)), true
 	case "Dialogue.countries":
 		if e.ComplexityRoot.Dialogue.Countries == nil {
 			break
@@ -960,6 +1167,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DialogueEdge.Node(childComplexity), true
 
+	case "Disagreement.entity":
+		if e.ComplexityRoot.Disagreement.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Entity(childComplexity), true
+	case "Disagreement.field":
+		if e.ComplexityRoot.Disagreement.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Field(childComplexity), true
+	case "Disagreement.relation":
+		if e.ComplexityRoot.Disagreement.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Relation(childComplexity), true
+	case "Disagreement.values":
+		if e.ComplexityRoot.Disagreement.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disagreement.Values(childComplexity), true
+
+	case "DisagreementValue.basis":
+		if e.ComplexityRoot.DisagreementValue.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisagreementValue.Basis(childComplexity), true
+	case "DisagreementValue.sources":
+		if e.ComplexityRoot.DisagreementValue.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisagreementValue.Sources(childComplexity), true
+	case "DisagreementValue.value":
+		if e.ComplexityRoot.DisagreementValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisagreementValue.Value(childComplexity), true
+
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
 			break
@@ -1011,6 +1262,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Created(childComplexity), true
+	case "ImportReport.disagreements":
+		if e.ComplexityRoot.ImportReport.Disagreements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Disagreements(childComplexity), true
 	case "ImportReport.duplicates":
 		if e.ComplexityRoot.ImportReport.Duplicates == nil {
 			break
@@ -1048,12 +1305,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Initiative.Aliases(childComplexity), true
+	case "Initiative.alternatives":
+		if e.ComplexityRoot.Initiative.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Initiative.basis":
+		if e.ComplexityRoot.Initiative.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Initiative.Basis(childComplexity), true
 	case "Initiative.citations":
 		if e.ComplexityRoot.Initiative.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Initiative.Citations(childComplexity), true
+	case "Initiative.claims":
+		if e.ComplexityRoot.Initiative.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Initiative_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Initiative.Claims(childComplexity, args["field"].(*string)), true
 	case "Initiative.description":
 		if e.ComplexityRoot.Initiative.Description == nil {
 			break
@@ -1146,18 +1431,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Meeting.Aliases(childComplexity), true
+	case "Meeting.alternatives":
+		if e.ComplexityRoot.Meeting.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Alternatives(childComplexity, args["field"].(*string)), true
 	case "Meeting.attendances":
 		if e.ComplexityRoot.Meeting.Attendances == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Meeting.Attendances(childComplexity), true
+	case "Meeting.basis":
+		if e.ComplexityRoot.Meeting.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Meeting.Basis(childComplexity), true
 	case "Meeting.citations":
 		if e.ComplexityRoot.Meeting.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Meeting.Citations(childComplexity), true
+	case "Meeting.claims":
+		if e.ComplexityRoot.Meeting.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Meeting_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Meeting.Claims(childComplexity, args["field"].(*string)), true
 	case "Meeting.date":
 		if e.ComplexityRoot.Meeting.Date == nil {
 			break
@@ -1330,7 +1643,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.ImportBundle(childComplexity, args["bundle"].(any), args["dryRun"].(*bool)), true
+		return e.ComplexityRoot.Mutation.ImportBundle(childComplexity, args["bundle"].(any), args["dryRun"].(*bool), args["replace"].(*bool)), true
 	case "Mutation.mergeEntities":
 		if e.ComplexityRoot.Mutation.MergeEntities == nil {
 			break
@@ -1375,6 +1688,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.EntityInput)), true
+	case "Mutation.withdrawSource":
+		if e.ComplexityRoot.Mutation.WithdrawSource == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_withdrawSource_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WithdrawSource(childComplexity, args["source"].(string), args["entities"].([]string), args["relations"].([]*model.RelationKeyInput), args["reason"].(string), args["dryRun"].(*bool)), true
 
 	case "Organization.acronym":
 		if e.ComplexityRoot.Organization.Acronym == nil {
@@ -1388,6 +1712,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Aliases(childComplexity), true
+	case "Organization.alternatives":
+		if e.ComplexityRoot.Organization.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Organization.basis":
+		if e.ComplexityRoot.Organization.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Basis(childComplexity), true
 	case "Organization.children":
 		if e.ComplexityRoot.Organization.Children == nil {
 			break
@@ -1400,6 +1741,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Citations(childComplexity), true
+	case "Organization.claims":
+		if e.ComplexityRoot.Organization.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Organization_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Organization.Claims(childComplexity, args["field"].(*string)), true
 	case "Organization.classification":
 		if e.ComplexityRoot.Organization.Classification == nil {
 			break
@@ -1504,12 +1856,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Action(childComplexity), true
+	case "Outcome.alternatives":
+		if e.ComplexityRoot.Outcome.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Outcome_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Outcome.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Outcome.basis":
+		if e.ComplexityRoot.Outcome.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.Basis(childComplexity), true
 	case "Outcome.citations":
 		if e.ComplexityRoot.Outcome.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Outcome.Citations(childComplexity), true
+	case "Outcome.claims":
+		if e.ComplexityRoot.Outcome.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Outcome_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Outcome.Claims(childComplexity, args["field"].(*string)), true
 	case "Outcome.initiative":
 		if e.ComplexityRoot.Outcome.Initiative == nil {
 			break
@@ -1573,18 +1953,46 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Aliases(childComplexity), true
+	case "Person.alternatives":
+		if e.ComplexityRoot.Person.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Person_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Alternatives(childComplexity, args["field"].(*string)), true
 	case "Person.attendances":
 		if e.ComplexityRoot.Person.Attendances == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Attendances(childComplexity), true
+	case "Person.basis":
+		if e.ComplexityRoot.Person.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Basis(childComplexity), true
 	case "Person.citations":
 		if e.ComplexityRoot.Person.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Citations(childComplexity), true
+	case "Person.claims":
+		if e.ComplexityRoot.Person.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Person_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Claims(childComplexity, args["field"].(*string)), true
 	case "Person.description":
 		if e.ComplexityRoot.Person.Description == nil {
 			break
@@ -1665,12 +2073,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Place.Aliases(childComplexity), true
+	case "Place.alternatives":
+		if e.ComplexityRoot.Place.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Place_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Place.basis":
+		if e.ComplexityRoot.Place.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Place.Basis(childComplexity), true
 	case "Place.citations":
 		if e.ComplexityRoot.Place.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Place.Citations(childComplexity), true
+	case "Place.claims":
+		if e.ComplexityRoot.Place.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Place_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Place.Claims(childComplexity, args["field"].(*string)), true
 	case "Place.country":
 		if e.ComplexityRoot.Place.Country == nil {
 			break
@@ -1751,12 +2187,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.Acting(childComplexity), true
+	case "Position.alternatives":
+		if e.ComplexityRoot.Position.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Position_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Position.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Position.basis":
+		if e.ComplexityRoot.Position.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Basis(childComplexity), true
 	case "Position.citations":
 		if e.ComplexityRoot.Position.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Position.Citations(childComplexity), true
+	case "Position.claims":
+		if e.ComplexityRoot.Position.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Position_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Position.Claims(childComplexity, args["field"].(*string)), true
 	case "Position.end":
 		if e.ComplexityRoot.Position.End == nil {
 			break
@@ -2059,12 +2523,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
 
+	case "Relation.alternatives":
+		if e.ComplexityRoot.Relation.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Relation_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relation.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Relation.basis":
+		if e.ComplexityRoot.Relation.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Basis(childComplexity), true
 	case "Relation.citations":
 		if e.ComplexityRoot.Relation.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Relation.Citations(childComplexity), true
+	case "Relation.claims":
+		if e.ComplexityRoot.Relation.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Relation_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relation.Claims(childComplexity, args["field"].(*string)), true
 	case "Relation.from":
 		if e.ComplexityRoot.Relation.From == nil {
 			break
@@ -2190,12 +2682,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RelationType.To(childComplexity), true
 
+	case "Representation.alternatives":
+		if e.ComplexityRoot.Representation.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Representation_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Representation.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Representation.basis":
+		if e.ComplexityRoot.Representation.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Representation.Basis(childComplexity), true
 	case "Representation.citations":
 		if e.ComplexityRoot.Representation.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Representation.Citations(childComplexity), true
+	case "Representation.claims":
+		if e.ComplexityRoot.Representation.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Representation_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Representation.Claims(childComplexity, args["field"].(*string)), true
 	case "Representation.delegation":
 		if e.ComplexityRoot.Representation.Delegation == nil {
 			break
@@ -2401,12 +2921,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Topic.Aliases(childComplexity), true
+	case "Topic.alternatives":
+		if e.ComplexityRoot.Topic.Alternatives == nil {
+			break
+		}
+
+		args, err := ec.field_Topic_alternatives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Topic.Alternatives(childComplexity, args["field"].(*string)), true
+	case "Topic.basis":
+		if e.ComplexityRoot.Topic.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Topic.Basis(childComplexity), true
 	case "Topic.citations":
 		if e.ComplexityRoot.Topic.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Topic.Citations(childComplexity), true
+	case "Topic.claims":
+		if e.ComplexityRoot.Topic.Claims == nil {
+			break
+		}
+
+		args, err := ec.field_Topic_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Topic.Claims(childComplexity, args["field"].(*string)), true
 	case "Topic.description":
 		if e.ComplexityRoot.Topic.Description == nil {
 			break
@@ -2500,6 +3048,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UndoMergeResult.Written(childComplexity), true
 
+	case "WithdrawReport.citationsRemoved":
+		if e.ComplexityRoot.WithdrawReport.CitationsRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawReport.CitationsRemoved(childComplexity), true
+	case "WithdrawReport.entitiesDeleted":
+		if e.ComplexityRoot.WithdrawReport.EntitiesDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawReport.EntitiesDeleted(childComplexity), true
+	case "WithdrawReport.entitiesUpdated":
+		if e.ComplexityRoot.WithdrawReport.EntitiesUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawReport.EntitiesUpdated(childComplexity), true
+	case "WithdrawReport.relationsDeleted":
+		if e.ComplexityRoot.WithdrawReport.RelationsDeleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawReport.RelationsDeleted(childComplexity), true
+	case "WithdrawReport.relationsUpdated":
+		if e.ComplexityRoot.WithdrawReport.RelationsUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WithdrawReport.RelationsUpdated(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -2536,6 +3115,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PlaceSort", ec.unmarshalInputPlaceSort),
 			graphql.NewInputUnmarshaler("PlaceWhere", ec.unmarshalInputPlaceWhere),
 			graphql.NewInputUnmarshaler("RelationInput", ec.unmarshalInputRelationInput),
+			graphql.NewInputUnmarshaler("RelationKeyInput", ec.unmarshalInputRelationKeyInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("SourceSort", ec.unmarshalInputSourceSort),
 			graphql.NewInputUnmarshaler("SourceWhere", ec.unmarshalInputSourceWhere),
@@ -2883,10 +3463,17 @@ extend type Change {
 # a reader or analyst key with FORBIDDEN. Invalid input fails with BAD_USER_INPUT and changes
 # nothing; extensions.problems then lists each problem with its path in the input.
 
-"A citation to write: the id of a source and a quote that occurs verbatim in its text."
+"""
+A citation to write: the id of a source and a quote that occurs verbatim in its text; how the quote
+supports the facts (default STATED; INFERRED and CURATED need a note); and optionally which values
+of the item it is for (see Citation.fields).
+"""
 input CitationInput {
   source: ID!
   quote: String!
+  basis: Basis
+  note: String
+  fields: [String!]
 }
 
 """
@@ -2904,12 +3491,13 @@ input SourceInput {
 }
 
 """
-An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
-description, properties, citations). Without an id it is looked up by kind and by its folded name,
-aliases and acronym (and by the id it would get, ` + "`" + `<kind>:<slug of name>` + "`" + `): if one entity matches,
-it is merged into it (the stored name stays, the new name and aliases are added as aliases,
-citations are added, description and properties given overwrite); if none does, it is created; if
-several do, the write is refused: give the id.
+An entity to write. With an id it is that entity: created, or what it says is added to it (its
+sources' name, aliases, description, properties and citations join what other sources said; where
+they differ, both are kept and ` + "`" + `alternatives` + "`" + ` shows them). Without an id it is looked up by kind and
+by its folded name, aliases and acronym (and by the id it would get, ` + "`" + `<kind>:<slug of name>` + "`" + `): if one
+entity matches, it is merged into it the same way, except that its name is added as an alias (the
+shown name stays); if none does, it is created; if several do, the write is refused: give the id.
+To replace what a source said, import a bundle with ` + "`" + `replace: true` + "`" + ` (docs/provenance.md).
 """
 input EntityInput {
   id: ID
@@ -2924,8 +3512,8 @@ input EntityInput {
 }
 
 """
-A relation to write, identified by (type, from, to): created, or its properties and citations
-replaced. Both ends must exist, of the kinds the type connects.
+A relation to write, identified by (type, from, to): created, or its sources' properties and
+citations added to it. Both ends must exist, of the kinds the type connects.
 """
 input RelationInput {
   type: String!
@@ -2944,6 +3532,29 @@ type ImportReport {
   unchanged: Int!
   "Every problem of the bundle, with its JSON path; when there are any, nothing was written."
   errors: [ImportError!]!
+  """
+  Every field the import left with values from sources that disagree, which it did not have
+  before: all its values, the shown one first. Nothing is dropped: every value stays a claim.
+  """
+  disagreements: [Disagreement!]!
+}
+
+"A field that sources give different values for."
+type Disagreement {
+  "The entity, or the relation's from."
+  entity: ID!
+  "The relation, as ` + "`" + `TYPE from -> to` + "`" + `; null for an entity."
+  relation: String
+  field: String!
+  "Every value, the shown one first."
+  values: [DisagreementValue!]!
+}
+
+type DisagreementValue {
+  value: JSON!
+  basis: Basis!
+  "The ids of the sources that give it, the strongest support first."
+  sources: [ID!]!
 }
 
 type ImportError {
@@ -2959,12 +3570,29 @@ type Change {
   at: String!
   "Who: the role and a fingerprint of the API key, e.g. ` + "`" + `editor:3f2a9c1b` + "`" + `."
   actor: String!
-  "ADD_SOURCE, UPSERT_ENTITY, ADD_RELATION, REMOVE_RELATION, DELETE_ENTITY, IMPORT or MERGE_ENTITIES."
+  "ADD_SOURCE, UPSERT_ENTITY, ADD_RELATION, REMOVE_RELATION, DELETE_ENTITY, IMPORT, MERGE_ENTITIES or WITHDRAW_SOURCE."
   action: String!
   "The entity or source changed (for a relation, its from); null for the summary of an import."
   entity: ID
   "What changed, before and after, e.g. ` + "`" + `name: \"X\" -> \"Y\"` + "`" + `."
   summary: String!
+}
+
+"A relation, by its type and ends."
+input RelationKeyInput {
+  type: String!
+  from: ID!
+  to: ID!
+}
+
+"What a withdrawal did (or, in a dry run, would do)."
+type WithdrawReport {
+  citationsRemoved: Int!
+  entitiesUpdated: Int!
+  entitiesDeleted: Int!
+  relationsUpdated: Int!
+  "Relations left without a citation, and those removed with an entity that was."
+  relationsDeleted: Int!
 }
 
 type ChangeEdge { cursor: String! node: Change! }
@@ -2975,7 +3603,7 @@ type Mutation {
   addSource(input: SourceInput!): Source!
   "Creates or updates an entity (see EntityInput). Returns it as stored."
   upsertEntity(input: EntityInput!): Entity!
-  "Creates a relation, or replaces its properties and citations. Returns it as stored."
+  "Creates a relation, or adds its sources' properties and citations to it. Returns it as stored."
   addRelation(input: RelationInput!): Relation!
   "Deletes a relation; false when there was none."
   removeRelation(type: String!, from: ID!, to: ID!): Boolean!
@@ -2983,10 +3611,23 @@ type Mutation {
   deleteEntity(id: ID!, reason: String!): Boolean!
   """
   Imports a bundle (the format ` + "`" + `diplograph export --format bundle` + "`" + ` writes), all or nothing: when it
-  has problems, ` + "`" + `errors` + "`" + ` lists every one and nothing is written. Importing the same bundle again
+  has problems, ` + "`" + `errors` + "`" + ` lists every one and nothing is written. What the bundle says is added to
+  what the graph holds: an entity or relation it names by id gains its sources' values and
+  citations, and no other source's are lost (` + "`" + `disagreements` + "`" + ` lists the fields where sources now
+  differ). With replace, on every item the bundle names, what the bundle's sources (listed or
+  cited) said before is replaced by what it says now; audited. Importing the same bundle again
   changes nothing. With dryRun, reports what would happen and writes nothing.
   """
-  importBundle(bundle: JSON!, dryRun: Boolean = false): ImportReport!
+  importBundle(bundle: JSON!, dryRun: Boolean = false, replace: Boolean = false): ImportReport!
+  """
+  Withdraws what a source said: its citations and claims leave the entities and relations named
+  (every item that cites it, when none is named), all or nothing. An item left without a citation
+  is deleted, an entity with its relations; the others show the values their other sources give.
+  The source itself stays. The reason is kept in the audit trail. An unknown source is NOT_FOUND; a
+  named item that does not cite it, or an empty reason, BAD_USER_INPUT. With dryRun, reports and
+  writes nothing.
+  """
+  withdrawSource(source: ID!, entities: [ID!], relations: [RelationKeyInput!], reason: String!, dryRun: Boolean = false): WithdrawReport!
 }
 
 extend type Query {
@@ -3057,6 +3698,15 @@ interface Entity implements Node {
   description: String
   "The quotes that support this entity's existence and description."
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   "Relations touching this entity, ordered by type, then from, then to; at most ` + "`" + `first` + "`" + ` (<= 100)."
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
 }
@@ -3088,10 +3738,49 @@ type Source implements Node {
   text: String!
 }
 
-"A verbatim quote from a source that supports a fact."
+"""
+How a citation's quote supports the facts it is cited for. Which value of a field is shown first
+follows the basis: STATED, then CURATED, then INFERRED (docs/provenance.md).
+"""
+enum Basis {
+  "The quote states the fact."
+  STATED
+  "A curator added the fact about the quoted passage (a translation, a known acronym); ` + "`" + `note` + "`" + ` says what."
+  CURATED
+  "The fact follows from the quote; ` + "`" + `note` + "`" + ` says why."
+  INFERRED
+}
+
+"A verbatim quote from a source that supports facts, and how it supports them."
 type Citation {
   source: Source!
   quote: String!
+  basis: Basis!
+  "Why an INFERRED fact follows from the quote, or what a curator added (CURATED); may annotate a STATED one."
+  note: String
+  """
+  The values of its entity or relation this citation is for: ` + "`" + `name` + "`" + `, ` + "`" + `description` + "`" + `, ` + "`" + `aliases` + "`" + `,
+  ` + "`" + `aliases[<alias>]` + "`" + `, ` + "`" + `properties.<key>` + "`" + `. Empty: every value no other citation of the same item
+  names.
+  """
+  fields: [String!]!
+}
+
+"""
+One value of one field of an entity or relation, with the sources that give it. An entity or
+relation is the sum of what its sources say; where they disagree, each value is kept, the shown one
+first (docs/provenance.md says which).
+"""
+type Claim {
+  "name, aliases, description, or properties.<key>"
+  field: String!
+  value: JSON!
+  "The strongest support the value has: STATED when a source states it."
+  basis: Basis!
+  "The sources that give the value, the strongest support first."
+  sources: [Source!]!
+  "Whether the entity or relation shows this value (every alias is shown)."
+  shown: Boolean!
 }
 
 "A directed, typed edge between two entities."
@@ -3101,6 +3790,12 @@ type Relation {
   to: Entity!
   properties: JSON
   citations: [Citation!]!
+  "How its citations support that the relation holds: the strongest basis of those that name no field."
+  basis: Basis!
+  "Every value its sources give for its properties (properties.<key>), the shown value of each first; ` + "`" + `field` + "`" + ` picks one."
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
 }
 
 type Person implements Node & Entity {
@@ -3110,6 +3805,15 @@ type Person implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   positions: [Position!]!
   attendances: [Attendance!]!
@@ -3124,6 +3828,12 @@ type Position {
   start: Date
   end: Date
   citations: [Citation!]!
+  "How its citations support that the relation holds: the strongest basis of those that name no field."
+  basis: Basis!
+  "Every value its sources give for its properties (properties.<key>), the shown value of each first; ` + "`" + `field` + "`" + ` picks one."
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
 }
 
 type Organization implements Node & Entity {
@@ -3133,6 +3843,15 @@ type Organization implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   acronym: String
   classification: String
@@ -3149,6 +3868,12 @@ type Representation {
   meeting: Meeting!
   delegation: Country
   citations: [Citation!]!
+  "How its citations support that the relation holds: the strongest basis of those that name no field."
+  basis: Basis!
+  "Every value its sources give for its properties (properties.<key>), the shown value of each first; ` + "`" + `field` + "`" + ` picks one."
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
 }
 
 type Country implements Node & Entity {
@@ -3158,6 +3883,15 @@ type Country implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   "ISO 3166-1 alpha-2."
   code: String!
@@ -3170,6 +3904,15 @@ type Place implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   country: Country
 }
@@ -3181,6 +3924,15 @@ type Meeting implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   date: Date
   place: Place
@@ -3198,6 +3950,12 @@ type Attendance {
   role: AttendanceRole!
   delegation: Country
   citations: [Citation!]!
+  "How its citations support that the relation holds: the strongest basis of those that name no field."
+  basis: Basis!
+  "Every value its sources give for its properties (properties.<key>), the shown value of each first; ` + "`" + `field` + "`" + ` picks one."
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
 }
 
 enum AttendanceRole {
@@ -3212,6 +3970,12 @@ type Outcome {
   initiative: Initiative!
   action: OutcomeAction!
   citations: [Citation!]!
+  "How its citations support that the relation holds: the strongest basis of those that name no field."
+  basis: Basis!
+  "Every value its sources give for its properties (properties.<key>), the shown value of each first; ` + "`" + `field` + "`" + ` picks one."
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
 }
 
 enum OutcomeAction {
@@ -3229,6 +3993,15 @@ type Dialogue implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   acronym: String
   established: Date
@@ -3247,6 +4020,15 @@ type Initiative implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
   supports: [Dialogue!]!
   outcomes: [Outcome!]!
@@ -3260,6 +4042,15 @@ type Topic implements Node & Entity {
   aliases: [String!]!
   description: String
   citations: [Citation!]!
+  "How its citations support that it exists: the strongest basis of those that name no field (docs/provenance.md)."
+  basis: Basis!
+  """
+  Every value its sources give, field by field (name, aliases, description, properties.<key>),
+  the shown value of each field first, then the others in the documented order; ` + "`" + `field` + "`" + ` picks one.
+  """
+  claims(field: String): [Claim!]!
+  "The values its sources give that it does not show: where they disagree. ` + "`" + `field` + "`" + ` picks one field."
+  alternatives(field: String): [Claim!]!
   relations(types: [String!], direction: Direction = BOTH, first: Int = 50): [Relation!]!
 }
 
@@ -3537,6 +4328,12 @@ func (ec *executionContext) childFields_Attendance(ctx context.Context, field gr
 		return ec.fieldContext_Attendance_delegation(ctx, field)
 	case "citations":
 		return ec.fieldContext_Attendance_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Attendance_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Attendance_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Attendance_alternatives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attendance", field.Name)
 }
@@ -3589,8 +4386,30 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_source(ctx, field)
 	case "quote":
 		return ec.fieldContext_Citation_quote(ctx, field)
+	case "basis":
+		return ec.fieldContext_Citation_basis(ctx, field)
+	case "note":
+		return ec.fieldContext_Citation_note(ctx, field)
+	case "fields":
+		return ec.fieldContext_Citation_fields(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_Claim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_Claim_field(ctx, field)
+	case "value":
+		return ec.fieldContext_Claim_value(ctx, field)
+	case "basis":
+		return ec.fieldContext_Claim_basis(ctx, field)
+	case "sources":
+		return ec.fieldContext_Claim_sources(ctx, field)
+	case "shown":
+		return ec.fieldContext_Claim_shown(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Claim", field.Name)
 }
 
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3607,6 +4426,12 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Country_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Country_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Country_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Country_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Country_relations(ctx, field)
 	case "code":
@@ -3665,6 +4490,12 @@ func (ec *executionContext) childFields_Dialogue(ctx context.Context, field grap
 		return ec.fieldContext_Dialogue_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Dialogue_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Dialogue_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Dialogue_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Dialogue_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Dialogue_relations(ctx, field)
 	case "acronym":
@@ -3709,6 +4540,32 @@ func (ec *executionContext) childFields_DialogueEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DialogueEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Disagreement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_Disagreement_entity(ctx, field)
+	case "relation":
+		return ec.fieldContext_Disagreement_relation(ctx, field)
+	case "field":
+		return ec.fieldContext_Disagreement_field(ctx, field)
+	case "values":
+		return ec.fieldContext_Disagreement_values(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Disagreement", field.Name)
+}
+
+func (ec *executionContext) childFields_DisagreementValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "value":
+		return ec.fieldContext_DisagreementValue_value(ctx, field)
+	case "basis":
+		return ec.fieldContext_DisagreementValue_basis(ctx, field)
+	case "sources":
+		return ec.fieldContext_DisagreementValue_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisagreementValue", field.Name)
+}
+
 func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3751,6 +4608,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_unchanged(ctx, field)
 	case "errors":
 		return ec.fieldContext_ImportReport_errors(ctx, field)
+	case "disagreements":
+		return ec.fieldContext_ImportReport_disagreements(ctx, field)
 	case "duplicates":
 		return ec.fieldContext_ImportReport_duplicates(ctx, field)
 	case "duplicatesUnchecked":
@@ -3773,6 +4632,12 @@ func (ec *executionContext) childFields_Initiative(ctx context.Context, field gr
 		return ec.fieldContext_Initiative_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Initiative_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Initiative_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Initiative_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Initiative_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Initiative_relations(ctx, field)
 	case "supports":
@@ -3821,6 +4686,12 @@ func (ec *executionContext) childFields_Meeting(ctx context.Context, field graph
 		return ec.fieldContext_Meeting_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Meeting_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Meeting_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Meeting_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Meeting_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Meeting_relations(ctx, field)
 	case "date":
@@ -3891,6 +4762,12 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Organization_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Organization_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Organization_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Organization_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Organization_relations(ctx, field)
 	case "acronym":
@@ -3943,6 +4820,12 @@ func (ec *executionContext) childFields_Outcome(ctx context.Context, field graph
 		return ec.fieldContext_Outcome_action(ctx, field)
 	case "citations":
 		return ec.fieldContext_Outcome_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Outcome_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Outcome_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Outcome_alternatives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Outcome", field.Name)
 }
@@ -3987,6 +4870,12 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Person_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Person_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Person_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Person_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Person_relations(ctx, field)
 	case "positions":
@@ -4033,6 +4922,12 @@ func (ec *executionContext) childFields_Place(ctx context.Context, field graphql
 		return ec.fieldContext_Place_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Place_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Place_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Place_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Place_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Place_relations(ctx, field)
 	case "country":
@@ -4079,6 +4974,12 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_end(ctx, field)
 	case "citations":
 		return ec.fieldContext_Position_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Position_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Position_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Position_alternatives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -4115,6 +5016,12 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 		return ec.fieldContext_Relation_properties(ctx, field)
 	case "citations":
 		return ec.fieldContext_Relation_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Relation_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Relation_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Relation_alternatives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relation", field.Name)
 }
@@ -4185,6 +5092,12 @@ func (ec *executionContext) childFields_Representation(ctx context.Context, fiel
 		return ec.fieldContext_Representation_delegation(ctx, field)
 	case "citations":
 		return ec.fieldContext_Representation_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Representation_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Representation_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Representation_alternatives(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Representation", field.Name)
 }
@@ -4305,6 +5218,12 @@ func (ec *executionContext) childFields_Topic(ctx context.Context, field graphql
 		return ec.fieldContext_Topic_description(ctx, field)
 	case "citations":
 		return ec.fieldContext_Topic_citations(ctx, field)
+	case "basis":
+		return ec.fieldContext_Topic_basis(ctx, field)
+	case "claims":
+		return ec.fieldContext_Topic_claims(ctx, field)
+	case "alternatives":
+		return ec.fieldContext_Topic_alternatives(ctx, field)
 	case "relations":
 		return ec.fieldContext_Topic_relations(ctx, field)
 	}
@@ -4345,6 +5264,22 @@ func (ec *executionContext) childFields_UndoMergeResult(ctx context.Context, fie
 		return ec.fieldContext_UndoMergeResult_written(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UndoMergeResult", field.Name)
+}
+
+func (ec *executionContext) childFields_WithdrawReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "citationsRemoved":
+		return ec.fieldContext_WithdrawReport_citationsRemoved(ctx, field)
+	case "entitiesUpdated":
+		return ec.fieldContext_WithdrawReport_entitiesUpdated(ctx, field)
+	case "entitiesDeleted":
+		return ec.fieldContext_WithdrawReport_entitiesDeleted(ctx, field)
+	case "relationsUpdated":
+		return ec.fieldContext_WithdrawReport_relationsUpdated(ctx, field)
+	case "relationsDeleted":
+		return ec.fieldContext_WithdrawReport_relationsDeleted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WithdrawReport", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4463,6 +5398,62 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Attendance_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Attendance_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Country_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Country_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4490,6 +5481,34 @@ func (ec *executionContext) field_Country_relations_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Dialogue_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Dialogue_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -4523,6 +5542,34 @@ func (ec *executionContext) field_Dialogue_relations_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Initiative_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Initiative_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Initiative_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4550,6 +5597,34 @@ func (ec *executionContext) field_Initiative_relations_args(ctx context.Context,
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Meeting_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -4652,6 +5727,14 @@ func (ec *executionContext) field_Mutation_importBundle_args(ctx context.Context
 		return nil, err
 	}
 	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "replace",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["replace"] = arg2
 	return args, nil
 }
 
@@ -4751,6 +5834,80 @@ func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_withdrawSource_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "entities",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entities"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "relations",
+		func(ctx context.Context, v any) ([]*model.RelationKeyInput, error) {
+			return ec.unmarshalORelationKeyInput2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationKeyInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["relations"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Organization_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Organization_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4778,6 +5935,62 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Outcome_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Outcome_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -4811,6 +6024,34 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Place_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Place_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4838,6 +6079,34 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["first"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Position_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Position_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -5559,6 +6828,62 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Relation_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Relation_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Representation_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Representation_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Source_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5616,6 +6941,34 @@ func (ec *executionContext) field_Source_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Topic_alternatives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Topic_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "field",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["field"] = arg0
 	return args, nil
 }
 
@@ -5870,6 +7223,117 @@ func (ec *executionContext) fieldContext_Attendance_citations(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_basis(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Attendance_claims(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Attendance_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attendance",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Attendance_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6232,6 +7696,199 @@ func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field
 	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
 }
 
+func (ec *executionContext) _Citation_basis(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Citation_note(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Citation_fields(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Claim_field(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, true, false, "String")
+}
+
+func (ec *executionContext) _Claim_value(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNJSON2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, true, false, "JSON")
+}
+
+func (ec *executionContext) _Claim_basis(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Claim_sources(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSourceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Claim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Source(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Claim_shown(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_shown(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shown(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_shown(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6375,6 +8032,117 @@ func (ec *executionContext) fieldContext_Country_citations(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_basis(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Country_claims(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Country_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Country_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Country",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Country_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -6827,6 +8595,117 @@ func (ec *executionContext) fieldContext_Dialogue_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Dialogue_basis(ctx context.Context, field graphql.CollectedField, obj *model.Dialogue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialogue_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialogue_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dialogue", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Dialogue_claims(ctx context.Context, field graphql.CollectedField, obj *model.Dialogue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialogue_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialogue_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dialogue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dialogue_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dialogue_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Dialogue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dialogue_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dialogue_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dialogue",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dialogue_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Dialogue_relations(ctx context.Context, field graphql.CollectedField, obj *model.Dialogue) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7251,6 +9130,176 @@ func (ec *executionContext) fieldContext_DialogueEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Disagreement_entity(ctx context.Context, field graphql.CollectedField, obj *model.Disagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disagreement_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disagreement_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disagreement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Disagreement_relation(ctx context.Context, field graphql.CollectedField, obj *model.Disagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disagreement_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disagreement_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disagreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Disagreement_field(ctx context.Context, field graphql.CollectedField, obj *model.Disagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disagreement_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disagreement_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disagreement", field, false, false, "String")
+}
+
+func (ec *executionContext) _Disagreement_values(ctx context.Context, field graphql.CollectedField, obj *model.Disagreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disagreement_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DisagreementValue) graphql.Marshaler {
+			return ec.marshalNDisagreementValue2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreementValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Disagreement_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Disagreement",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisagreementValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisagreementValue_value(ctx context.Context, field graphql.CollectedField, obj *model.DisagreementValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisagreementValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNJSON2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisagreementValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisagreementValue", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _DisagreementValue_basis(ctx context.Context, field graphql.CollectedField, obj *model.DisagreementValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisagreementValue_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisagreementValue_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisagreementValue", field, false, false, "Basis")
+}
+
+func (ec *executionContext) _DisagreementValue_sources(ctx context.Context, field graphql.CollectedField, obj *model.DisagreementValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisagreementValue_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisagreementValue_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisagreementValue", field, false, false, "ID")
+}
+
 func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7540,6 +9589,38 @@ func (ec *executionContext) fieldContext_ImportReport_errors(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportReport_disagreements(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_disagreements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Disagreements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Disagreement) graphql.Marshaler {
+			return ec.marshalNDisagreement2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_disagreements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Disagreement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportReport_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7738,6 +9819,117 @@ func (ec *executionContext) fieldContext_Initiative_citations(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_basis(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Initiative", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Initiative_claims(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Initiative_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Initiative) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Initiative_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Initiative_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Initiative",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Initiative_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8167,6 +10359,117 @@ func (ec *executionContext) fieldContext_Meeting_citations(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_basis(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Meeting", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Meeting_claims(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Meeting_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Meeting) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Meeting_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Meeting_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Meeting",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Meeting_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -8900,7 +11203,7 @@ func (ec *executionContext) _Mutation_importBundle(ctx context.Context, field gr
 						return nil
 					}
 					return fc.Args["bundle"].(any)
-				}(), fc.Args["dryRun"].(*bool))
+				}(), fc.Args["dryRun"].(*bool), fc.Args["replace"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
@@ -8928,6 +11231,50 @@ func (ec *executionContext) fieldContext_Mutation_importBundle(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_importBundle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_withdrawSource(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_withdrawSource(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WithdrawSource(ctx, fc.Args["source"].(string), fc.Args["entities"].([]string), fc.Args["relations"].([]*model.RelationKeyInput), fc.Args["reason"].(string), fc.Args["dryRun"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WithdrawReport) graphql.Marshaler {
+			return ec.marshalNWithdrawReport2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐWithdrawReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_withdrawSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WithdrawReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_withdrawSource_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9165,6 +11512,117 @@ func (ec *executionContext) fieldContext_Organization_citations(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_basis(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Organization_claims(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Organization_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Organization",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Organization_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -9680,6 +12138,117 @@ func (ec *executionContext) fieldContext_Outcome_citations(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Outcome_basis(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Outcome_claims(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Outcome_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Outcome_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Outcome",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Outcome_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10002,6 +12571,117 @@ func (ec *executionContext) fieldContext_Person_citations(_ context.Context, fie
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_basis(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Person_claims(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10399,6 +13079,117 @@ func (ec *executionContext) fieldContext_Place_citations(_ context.Context, fiel
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_basis(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Place", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Place_claims(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Place_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Place) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Place_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Place_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Place",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Place_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -10805,6 +13596,117 @@ func (ec *executionContext) fieldContext_Position_citations(_ context.Context, f
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_basis(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Position_claims(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Position_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Position_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Position",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Position_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -12115,6 +15017,117 @@ func (ec *executionContext) fieldContext_Relation_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Relation_basis(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Relation_claims(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relation_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Relation_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relation_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12643,6 +15656,117 @@ func (ec *executionContext) fieldContext_Representation_citations(_ context.Cont
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citation(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Representation_basis(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Representation_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Representation_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Representation", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Representation_claims(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Representation_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Representation_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Representation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Representation_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Representation_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Representation_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Representation_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Representation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Representation_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -13547,6 +16671,117 @@ func (ec *executionContext) fieldContext_Topic_citations(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Topic_basis(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Topic", field, true, false, "Basis")
+}
+
+func (ec *executionContext) _Topic_claims(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Claims(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Topic_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Topic_alternatives(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Topic_alternatives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Alternatives(ctx, fc.Args["field"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Topic_alternatives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Topic",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Topic_alternatives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Topic_relations(ctx context.Context, field graphql.CollectedField, obj *model.Topic) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13832,6 +17067,121 @@ func (ec *executionContext) _UndoMergeResult_written(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_UndoMergeResult_written(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("UndoMergeResult", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WithdrawReport_citationsRemoved(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawReport_citationsRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitationsRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawReport_citationsRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WithdrawReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WithdrawReport_entitiesUpdated(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawReport_entitiesUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntitiesUpdated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawReport_entitiesUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WithdrawReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WithdrawReport_entitiesDeleted(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawReport_entitiesDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntitiesDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawReport_entitiesDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WithdrawReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WithdrawReport_relationsUpdated(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawReport_relationsUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationsUpdated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawReport_relationsUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WithdrawReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WithdrawReport_relationsDeleted(ctx context.Context, field graphql.CollectedField, obj *model.WithdrawReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WithdrawReport_relationsDeleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationsDeleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WithdrawReport_relationsDeleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WithdrawReport", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -14918,7 +18268,7 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"source", "quote"}
+	fieldsInOrder := [...]string{"source", "quote", "basis", "note", "fields"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14939,6 +18289,27 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Quote = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOBasis2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		case "fields":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fields"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Fields = data
 		}
 	}
 	return it, nil
@@ -16951,6 +20322,62 @@ func UnmarshalRelationInput(ctx context.Context, raw any) (model.RelationInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputRelationKeyInput(ctx context.Context, obj any) (model.RelationKeyInput, error) {
+	var it model.RelationKeyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationKeyInput unmarshals raw into the RelationKeyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationKeyInput(ctx context.Context, raw any) (model.RelationKeyInput, error) {
+	var out model.RelationKeyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationKeyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj any) (model.SourceInput, error) {
 	var it model.SourceInput
 	if obj == nil {
@@ -17666,6 +21093,23 @@ func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Attendance_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attendance_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attendance_alternatives(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17849,6 +21293,75 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Citation_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._Citation_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fields":
+			out.Values[i] = ec._Citation_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var claimImplementors = []string{"Claim"}
+
+func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, obj *model.Claim) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, claimImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Claim")
+		case "field":
+			out.Values[i] = ec._Claim_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "value":
+			out.Values[i] = ec._Claim_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "basis":
+			out.Values[i] = ec._Claim_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Claim_sources(ctx, field, obj)
+				})
+		case "shown":
+			out.Values[i] = ec._Claim_shown(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17907,6 +21420,23 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Country_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Country_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -18105,6 +21635,23 @@ func (ec *executionContext) _Dialogue(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Dialogue_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dialogue_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dialogue_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -18235,6 +21782,97 @@ func (ec *executionContext) _DialogueEdge(ctx context.Context, sel ast.Selection
 			}
 		case "node":
 			out.Values[i] = ec._DialogueEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disagreementImplementors = []string{"Disagreement"}
+
+func (ec *executionContext) _Disagreement(ctx context.Context, sel ast.SelectionSet, obj *model.Disagreement) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disagreementImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Disagreement")
+		case "entity":
+			out.Values[i] = ec._Disagreement_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._Disagreement_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._Disagreement_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "values":
+			out.Values[i] = ec._Disagreement_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disagreementValueImplementors = []string{"DisagreementValue"}
+
+func (ec *executionContext) _DisagreementValue(ctx context.Context, sel ast.SelectionSet, obj *model.DisagreementValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disagreementValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisagreementValue")
+		case "value":
+			out.Values[i] = ec._DisagreementValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._DisagreementValue_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._DisagreementValue_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18405,6 +22043,11 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "disagreements":
+			out.Values[i] = ec._ImportReport_disagreements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "duplicates":
 			out.Values[i] = ec._ImportReport_duplicates(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18473,6 +22116,23 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Initiative_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Initiative_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -18636,6 +22296,23 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Meeting_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Meeting_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Meeting_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -18889,6 +22566,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "withdrawSource":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_withdrawSource(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "mergeEntities":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_mergeEntities(ctx, field)
@@ -18961,6 +22645,23 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Organization_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Organization_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19138,6 +22839,23 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Outcome_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Outcome_alternatives(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19287,6 +23005,23 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Person_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19444,6 +23179,23 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Place_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Place_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -19602,6 +23354,23 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Position_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Position_alternatives(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19897,6 +23666,23 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Relation_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relation_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relation_alternatives(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20140,6 +23926,23 @@ func (ec *executionContext) _Representation(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Representation_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Representation_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Representation_alternatives(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20561,6 +24364,23 @@ func (ec *executionContext) _Topic(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "basis":
+			out.Values[i] = ec._Topic_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Topic_claims(ctx, field, obj)
+				})
+		case "alternatives":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Topic_alternatives(ctx, field, obj)
+				})
 		case "relations":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -20693,6 +24513,59 @@ func (ec *executionContext) _UndoMergeResult(ctx context.Context, sel ast.Select
 			}
 		case "written":
 			out.Values[i] = ec._UndoMergeResult_written(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var withdrawReportImplementors = []string{"WithdrawReport"}
+
+func (ec *executionContext) _WithdrawReport(ctx context.Context, sel ast.SelectionSet, obj *model.WithdrawReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, withdrawReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WithdrawReport")
+		case "citationsRemoved":
+			out.Values[i] = ec._WithdrawReport_citationsRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entitiesUpdated":
+			out.Values[i] = ec._WithdrawReport_entitiesUpdated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entitiesDeleted":
+			out.Values[i] = ec._WithdrawReport_entitiesDeleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationsUpdated":
+			out.Values[i] = ec._WithdrawReport_relationsUpdated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationsDeleted":
+			out.Values[i] = ec._WithdrawReport_relationsDeleted(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21109,6 +24982,16 @@ func (ec *executionContext) marshalNAttendanceRole2githubᚗcomᚋdiplographᚋd
 	return v
 }
 
+func (ec *executionContext) unmarshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, v any) (model.Basis, error) {
+	var res model.Basis
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, sel ast.SelectionSet, v model.Basis) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -21204,6 +25087,30 @@ func (ec *executionContext) unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋdiplogr
 func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCitationInput(ctx context.Context, v any) (*model.CitationInput, error) {
 	res, err := ec.unmarshalInputCitationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNClaim2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Claim) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClaim2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaim(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNClaim2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐClaim(ctx context.Context, sel ast.SelectionSet, v *model.Claim) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Claim!")
+		return graphql.Null
+	}
+	return ec._Claim(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCountry2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
@@ -21358,6 +25265,54 @@ func (ec *executionContext) unmarshalNDialogueSort2map(ctx context.Context, v an
 func (ec *executionContext) unmarshalNDialogueWhere2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDialogueWhere(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisagreement2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreementᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Disagreement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisagreement2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDisagreement2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreement(ctx context.Context, sel ast.SelectionSet, v *model.Disagreement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Disagreement!")
+		return graphql.Null
+	}
+	return ec._Disagreement(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDisagreementValue2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreementValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DisagreementValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisagreementValue2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreementValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDisagreementValue2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDisagreementValue(ctx context.Context, sel ast.SelectionSet, v *model.DisagreementValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisagreementValue!")
+		return graphql.Null
+	}
+	return ec._DisagreementValue(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -22115,6 +26070,11 @@ func (ec *executionContext) unmarshalNRelationInput2githubᚗcomᚋdiplographᚋ
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNRelationKeyInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationKeyInput(ctx context.Context, v any) (*model.RelationKeyInput, error) {
+	res, err := ec.unmarshalInputRelationKeyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNRelationProperty2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationProperty) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -22233,6 +26193,22 @@ func (ec *executionContext) marshalNSimilarEntity2ᚖgithubᚗcomᚋdiplograph�
 		return graphql.Null
 	}
 	return ec._SimilarEntity(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSource2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSource2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSource(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐSource(ctx context.Context, sel ast.SelectionSet, v *model.Source) graphql.Marshaler {
@@ -22473,6 +26449,14 @@ func (ec *executionContext) marshalNUndoMergeResult2ᚖgithubᚗcomᚋdiplograph
 	return ec._UndoMergeResult(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNWithdrawReport2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐWithdrawReport(ctx context.Context, sel ast.SelectionSet, v *model.WithdrawReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WithdrawReport!")
+		return graphql.Null
+	}
+	return ec._WithdrawReport(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -22613,6 +26597,22 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "__TypeKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalOBasis2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, v any) (*model.Basis, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Basis)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBasis2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx context.Context, sel ast.SelectionSet, v *model.Basis) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -23290,6 +27290,23 @@ func (ec *executionContext) unmarshalOPlaceWhere2ᚕmapᚄ(ctx context.Context, 
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
 		res[i], err = ec.unmarshalNPlaceWhere2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalORelationKeyInput2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationKeyInputᚄ(ctx context.Context, v any) ([]*model.RelationKeyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.RelationKeyInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRelationKeyInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐRelationKeyInput(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}

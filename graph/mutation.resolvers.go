@@ -74,11 +74,19 @@ func (r *mutationResolver) DeleteEntity(ctx context.Context, id string, reason s
 }
 
 // ImportBundle is the resolver for the importBundle field.
-func (r *mutationResolver) ImportBundle(ctx context.Context, bundle any, dryRun *bool) (*model.ImportReport, error) {
+func (r *mutationResolver) ImportBundle(ctx context.Context, bundle any, dryRun *bool, replace *bool) (*model.ImportReport, error) {
 	if err := kg.Require(ctx, kg.RoleEditor); err != nil {
 		return nil, err
 	}
-	return r.importBundle(ctx, bundle, dryRun != nil && *dryRun)
+	return r.importBundle(ctx, bundle, kg.ImportOptions{DryRun: dryRun != nil && *dryRun, Replace: replace != nil && *replace})
+}
+
+// WithdrawSource is the resolver for the withdrawSource field.
+func (r *mutationResolver) WithdrawSource(ctx context.Context, source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun *bool) (*model.WithdrawReport, error) {
+	if err := kg.Require(ctx, kg.RoleEditor); err != nil {
+		return nil, err
+	}
+	return r.withdrawSource(ctx, withdrawalOf(source, entities, relations, reason, dryRun != nil && *dryRun))
 }
 
 // Changes is the resolver for the changes field.

@@ -36,7 +36,11 @@ func citations(in []*model.CitationInput) []kg.Citation {
 	out := make([]kg.Citation, 0, len(in))
 	for _, c := range in {
 		if c != nil {
-			out = append(out, kg.Citation{Source: c.Source, Quote: c.Quote})
+			cit := kg.Citation{Source: c.Source, Quote: c.Quote, Note: deref(c.Note), Fields: c.Fields}
+			if c.Basis != nil {
+				cit.Basis = kg.Basis(*c.Basis)
+			}
+			out = append(out, cit)
 		}
 	}
 	return out
@@ -82,9 +86,20 @@ func relationOf(in model.RelationInput) (*kg.Relation, error) {
 // importReport turns a kg report into the API's.
 func (r *Resolver) importReport(rep *kg.ImportReport) *model.ImportReport {
 	out := &model.ImportReport{Created: rep.Created, Updated: rep.Updated, Unchanged: rep.Unchanged, Errors: []*model.ImportError{},
-		Duplicates: model.NewPossibleDuplicates(r.Store, rep.Duplicates), DuplicatesUnchecked: rep.DuplicatesUnchecked}
+		Duplicates: model.NewPossibleDuplicates(r.Store, rep.Duplicates), DuplicatesUnchecked: rep.DuplicatesUnchecked,
+		Disagreements: []*model.Disagreement{}}
 	for _, p := range rep.Problems {
 		out.Errors = append(out.Errors, &model.ImportError{Path: p.Path, Message: p.Message})
+	}
+	for _, d := range rep.Disagreements {
+		md := &model.Disagreement{Entity: d.Entity, Field: d.Field}
+		if d.Relation != "" {
+			md.Relation = &d.Relation
+		}
+		for _, v := range d.Values {
+			md.Values = append(md.Values, &model.DisagreementValue{Value: v.Value, Basis: model.Basis(v.Basis.Or()), Sources: v.Sources})
+		}
+		out.Disagreements = append(out.Disagreements, md)
 	}
 	return out
 }
@@ -95,18 +110,19 @@ const bigBundle = 10_000
 
 // importBundle converts the bundle argument (consuming it, so it is not held twice) and imports it.
 // A bundle with problems is answered with a report that lists them, not with an error.
-func (r *Resolver) importBundle(ctx context.Context, bundle any, dryRun bool) (*model.ImportReport, error) {
+func (r *Resolver) importBundle(ctx context.Context, bundle any, opts kg.ImportOptions) (*model.ImportReport, error) {
 	// Problems of the JSON stay in the bundle: the import reports them with every other one.
 	b, ps := kg.BundleFromValue(bundle)
 	if b == nil {
-		return r.importReport(&kg.ImportReport{Problems: ps}), nil
+		return r.importReport(&kg.ImportReport{Problems: ps, DryRun: opts.DryRun}), nil
 	}
 	if len(b.Sources)+len(b.Entities)+len(b.Relations) >= bigBundle {
 		// The generic JSON is garbage now, and larger than the bundle: collect it before the store
 		// grows, rather than when the heap has doubled, so a large import does not hold both.
 		runtime.GC()
 	}
-	rep, err := r.Store.Import(ctx, b, kg.ImportOptions{DryRun: dryRun, Duplicates: true})
+	opts.Duplicates = true
+	rep, err := r.Store.Import(ctx, b, opts)
 	if err != nil && (rep == nil || len(rep.Problems) == 0) {
 		return nil, err
 	}
@@ -129,4 +145,24 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
 	return conn, nil
+}
+
+func withdrawalOf(source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun bool) kg.Withdrawal {
+	w := kg.Withdrawal{Source: source, Entities: entities, Reason: reason, DryRun: dryRun}
+	for _, k := range relations {
+		if k != nil {
+			w.Relations = append(w.Relations, kg.RelationRef{Type: k.Type, From: k.From, To: k.To})
+		}
+	}
+	return w
+}
+
+// withdrawSource withdraws what a source said and reports it.
+func (r *Resolver) withdrawSource(ctx context.Context, w kg.Withdrawal) (*model.WithdrawReport, error) {
+	rep, err := r.Store.WithdrawSource(ctx, w)
+	if err != nil {
+		return nil, err
+	}
+	return &model.WithdrawReport{CitationsRemoved: rep.CitationsRemoved, EntitiesUpdated: rep.EntitiesUpdated,
+		EntitiesDeleted: rep.EntitiesDeleted, RelationsUpdated: rep.RelationsUpdated, RelationsDeleted: rep.RelationsDeleted}, nil
 }

@@ -92,10 +92,15 @@ func screenshotDir(tb testing.TB) string {
 }
 
 // TestExplorerInBrowser walks the explorer and GraphiQL in headless Chromium (web/e2e/
-// explorer.spec.mjs) against the real program on the embedded store with the built-in data set.
+// explorer.spec.mjs) against the real program on the embedded store with the built-in data set;
+// at the end it imports a further release (testdata/releases) to see disagreements shown.
 func TestExplorerInBrowser(t *testing.T) {
 	node := browserDeps(t)
 	const editorKey = "e2e-editor-key-0123456789abcdef"
+	release, err := filepath.Abs(filepath.Join("testdata", "releases", "15th-plenary-2023.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	m := &Main{
 		Config: testConfig(t, map[string]string{"DIPLOGRAPH_API_KEYS": "editor:" + editorKey}),
 		Log:    slog.New(slog.DiscardHandler),
@@ -116,7 +121,7 @@ func TestExplorerInBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	runNode(ctx, t, node, []string{"e2e/explorer.spec.mjs"}, "DIPLOGRAPH_URL="+m.URL(), "SCREENSHOTS="+screenshotDir(t),
-		"EDITOR_KEY="+editorKey)
+		"EDITOR_KEY="+editorKey, "RELEASE_BUNDLE="+release)
 }
 
 // TestWebUnits runs the front end's unit tests (web/test, node's test runner; no browser).

@@ -26,6 +26,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	cfg.bindFlags(fs, getenv)
 	builtin := fs.Bool("builtin", false, "import the built-in dataset instead of a file")
 	dryRun := fs.Bool("dry-run", false, "check the bundle against the store (Neo4j, the data dir, else the built-in dataset) and report what would change; write nothing")
+	replace := fs.Bool("replace", false, "on every item the bundle names, replace what the bundle's sources said before instead of adding to it")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
 	adminFiles := fs.String("admin-files", "", "write the bundle into `DIR` as files for neo4j-admin's offline import into an EMPTY, stopped Neo4j database, and print the command; the fastest first load")
 	server := fs.String("server", "", "import into (or with --dry-run check against) the running diplograph at this URL, e.g. http://127.0.0.1:8080, with an editor's key from DIPLOGRAPH_API_KEY")
@@ -59,7 +60,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return err
 		}
-		return importToServer(ctx, *server, *apiKey, raw, *dryRun, stdout)
+		return importToServer(ctx, *server, *apiKey, raw, *dryRun, *replace, stdout)
 	}
 	if *bulk && *dryRun {
 		return fmt.Errorf("--bulk and --dry-run do not go together: a dry run checks against what the store holds, and a bulk load needs it empty")
@@ -92,7 +93,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer s.Close(context.WithoutCancel(ctx))
 	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
-	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun, Duplicates: true})
+	rep, err := s.Import(ctx, b, kg.ImportOptions{DryRun: *dryRun, Replace: *replace, Duplicates: true})
 	if err != nil {
 		if rep != nil && len(rep.Problems) > 0 {
 			return problemsError(rep.Problems)
@@ -115,7 +116,28 @@ func printReport(stdout io.Writer, rep *kg.ImportReport, where string, dryRun bo
 	if err != nil {
 		return err
 	}
-	return printDuplicates(stdout, rep)
+	if err := printDuplicates(stdout, rep); err != nil {
+		return err
+	}
+	return printDisagreements(stdout, rep.Disagreements)
+}
+
+// printDisagreements lists the disagreements an import created, one a line.
+func printDisagreements(w io.Writer, ds []kg.Disagreement) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d field(s) where sources now disagree (every value is kept; the first is shown, docs/provenance.md):\n", len(ds))
+	for _, d := range ds {
+		item := d.Entity
+		if d.Relation != "" {
+			item = d.Relation
+		}
+		fmt.Fprintf(&b, "  %s %s\n", item, d.String())
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // printDuplicates lists the possible duplicates of an import, one a line, with what to do.

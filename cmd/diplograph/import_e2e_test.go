@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -124,17 +125,38 @@ func TestImportCommand(t *testing.T) {
 		})
 	}
 
+	// The same source saying something else of an entity: the import adds it as a claim beside the
+	// old value and says so; --replace makes the bundle's word the only one.
 	t.Run("an update counts what changed", func(t *testing.T) {
 		changed := builtinBundle(t)
 		changed.Entities[0].Description = "Changed by the import test."
+		id, old := changed.Entities[0].ID, b.Entities[0].Description
 		path := writeBundle(t, "changed.json", changed)
+		counts := fmt.Sprintf("imported into %s: 0 created, 1 updated, %d unchanged\n", uri, size-1)
 		code, stdout, stderr := execute(t, env, "import", path)
-		want := fmt.Sprintf("imported into %s: 0 created, 1 updated, %d unchanged\n", uri, size-1)
-		if code != 0 || stdout != want {
-			t.Errorf("import of a bundle with one changed entity = %d, %q, want 0, %q; stderr:\n%s", code, stdout, want, stderr)
+		if code != 0 || !strings.HasPrefix(stdout, counts) || !strings.Contains(stdout, id+" description: ") {
+			t.Errorf("import of a bundle with one changed entity = %d, %q, want 0, %q and the disagreement on %s; stderr:\n%s",
+				code, stdout, counts, id, stderr)
+		}
+		es, err := s.Entities(t.Context(), []string{id})
+		if err != nil || es[0] == nil {
+			t.Fatalf("Entities(%s) = %v, %v", id, es, err)
+		}
+		var descriptions []string
+		for _, c := range es[0].ItemClaims() {
+			if c.Field == kg.FieldDescription {
+				descriptions = append(descriptions, fmt.Sprint(c.Value))
+			}
+		}
+		if !slices.Contains(descriptions, old) || !slices.Contains(descriptions, changed.Entities[0].Description) {
+			t.Errorf("after the update %s's descriptions = %q, want the old and the new", id, descriptions)
+		}
+		code, stdout, stderr = execute(t, env, "import", "--replace", path)
+		if code != 0 || stdout != counts {
+			t.Errorf("import --replace = %d, %q, want 0, %q; stderr:\n%s", code, stdout, counts, stderr)
 		}
 		if got := dumpOf(t, s); got != storetest.DumpBundle(changed) {
-			t.Errorf("after the update the database holds\n%s\nwant\n%s", got, storetest.DumpBundle(changed))
+			t.Errorf("after import --replace the database holds\n%s\nwant\n%s", got, storetest.DumpBundle(changed))
 		}
 	})
 }

@@ -16,10 +16,11 @@ import (
 )
 
 // importServerQuery is the mutation import --server sends.
-const importServerQuery = `mutation Import($b: JSON!, $dry: Boolean) {
-  importBundle(bundle: $b, dryRun: $dry) {
+const importServerQuery = `mutation Import($b: JSON!, $dry: Boolean, $replace: Boolean) {
+  importBundle(bundle: $b, dryRun: $dry, replace: $replace) {
     created updated unchanged errors { path message }
     duplicates { path id name existingId existing { name } score reason } duplicatesUnchecked
+    disagreements { entity relation field values { value basis sources } }
   }
 }`
 
@@ -27,7 +28,7 @@ const importServerQuery = `mutation Import($b: JSON!, $dry: Boolean) {
 // importBundle mutation, with the editor key key), so that a running server's graph, which a data
 // directory it holds cannot be written to meanwhile, can be extended from the command line; with
 // dryRun it checks against what that server holds. The report is printed as a local import's.
-func importToServer(ctx context.Context, server, key string, bundleJSON []byte, dryRun bool, stdout io.Writer) error {
+func importToServer(ctx context.Context, server, key string, bundleJSON []byte, dryRun, replace bool, stdout io.Writer) error {
 	if key == "" {
 		return errors.New("--server needs an editor's API key: set DIPLOGRAPH_API_KEY (or --api-key)")
 	}
@@ -35,7 +36,7 @@ func importToServer(ctx context.Context, server, key string, bundleJSON []byte, 
 		return errors.New("the bundle is not valid JSON")
 	}
 	body, err := json.Marshal(map[string]any{"query": importServerQuery,
-		"variables": map[string]any{"b": json.RawMessage(bundleJSON), "dry": dryRun}})
+		"variables": map[string]any{"b": json.RawMessage(bundleJSON), "dry": dryRun, "replace": replace}})
 	if err != nil {
 		return err
 	}
@@ -64,6 +65,16 @@ func importToServer(ctx context.Context, server, key string, bundleJSON []byte, 
 					Score                              float64
 				}
 				DuplicatesUnchecked int
+				Disagreements       []struct {
+					Entity   string
+					Relation *string
+					Field    string
+					Values   []struct {
+						Value   any
+						Basis   kg.Basis
+						Sources []string
+					}
+				}
 			} `json:"importBundle"`
 		} `json:"data"`
 		Errors []struct {
@@ -94,6 +105,16 @@ func importToServer(ctx context.Context, server, key string, bundleJSON []byte, 
 			existing.Name = d.Existing.Name
 		}
 		rep.Duplicates = append(rep.Duplicates, kg.PossibleDuplicate{Path: d.Path, ID: d.ID, Name: d.Name, Existing: existing})
+	}
+	for _, d := range ib.Disagreements {
+		kd := kg.Disagreement{Entity: d.Entity, Field: d.Field}
+		if d.Relation != nil {
+			kd.Relation = *d.Relation
+		}
+		for _, v := range d.Values {
+			kd.Values = append(kd.Values, kg.Value{Field: d.Field, Value: kg.NormalizeValue(v.Value), Basis: v.Basis, Sources: v.Sources})
+		}
+		rep.Disagreements = append(rep.Disagreements, kd)
 	}
 	return printReport(stdout, rep, "the server at "+server, dryRun)
 }

@@ -80,6 +80,13 @@ func TestImportToServer(t *testing.T) {
 	if err != nil || len(rs[0]) != 1 {
 		t.Errorf("Kenneth Salazar's relations = %v, %v; want his attendance", rs, err)
 	}
+	// A release that disagrees with the built-in one: the server's report lists the disagreements.
+	release := filepath.Join("testdata", "releases", "15th-plenary-2023.json")
+	code, out, stderr = cli(editorKey, release)
+	if code != 0 || !strings.Contains(out, "6 field(s) where sources now disagree") ||
+		!strings.Contains(out, `properties.established: "2011" (source:us-mexico-21cb-esc-15th-plenary-2023) vs "2010" (source:us-mexico-21cb-esc-14th-plenary-2022, INFERRED)`) {
+		t.Errorf("import --server of a disagreeing release = %d, %q %q; want its 6 disagreements listed", code, out, stderr)
+	}
 }
 
 func mustRead(t *testing.T, path string) string {

@@ -111,6 +111,29 @@ func TestImportExportCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0 created, 0 updated, "+strconv.Itoa(n)+" unchanged") {
 		t.Errorf("import again = %d, %q; want nothing created", code, out)
 	}
+
+	// A later source that gives a position another title: the dry run and the import list the
+	// disagreement; replacing what that source said with the fixture's title ends it.
+	later := func(title string) *kg.Bundle {
+		const text = "David Okafor, Senior Adviser for Trade at the Department of State, briefed the press."
+		return &kg.Bundle{Sources: []kg.Source{{ID: "source:trade-briefing", Title: "Trade briefing", Published: "2023-08", Text: text}},
+			Relations: []kg.Relation{{Type: kg.RelHoldsPosition, From: "person:david-okafor", To: "organization:department-of-state",
+				Properties: map[string]any{"title": title}, Citations: []kg.Citation{{Source: "source:trade-briefing", Quote: "David Okafor"}}}}}
+	}
+	laterFile := filepath.Join(tmp, "later.json")
+	writeJSON(t, laterFile, later("Senior Adviser for Trade"))
+	const line = `HOLDS_POSITION person:david-okafor -> organization:department-of-state properties.title: "Senior Adviser for Trade" (source:trade-briefing) vs "Senior Advisor" (source:fixture-briefing); shown first: "Senior Adviser for Trade"`
+	for _, args := range [][]string{{"--dry-run"}, {}} {
+		code, out, stderr = runCLI(t, append(append([]string{"import"}, args...), "--data-dir", dir, laterFile)...)
+		if code != 0 || !strings.Contains(out, "1 field(s) where sources now disagree") || !strings.Contains(out, line) {
+			t.Errorf("import %v of a later title = %d, %q %q; want the disagreement listed", args, code, out, stderr)
+		}
+	}
+	writeJSON(t, laterFile, later("Senior Advisor"))
+	code, out, stderr = runCLI(t, "import", "--replace", "--data-dir", dir, laterFile)
+	if code != 0 || !strings.Contains(out, "1 updated") || strings.Contains(out, "disagree") {
+		t.Errorf("import --replace of the title the fixture gives = %d, %q %q; want 1 updated, no disagreement", code, out, stderr)
+	}
 	want := dumpDir(t, dir)
 
 	// A bad bundle: every problem with its path, nothing written.

@@ -4,6 +4,7 @@
 //	diplograph import FILE      import a bundle into Neo4j or the data dir (--builtin: the built-in dataset)
 //	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
 //	diplograph export           write the whole graph as a bundle
+//	diplograph withdraw         withdraw what a source said (--source, --reason)
 //	diplograph repair           check (--dry-run) or repair the embedded store's write-ahead log
 //	diplograph backup FILE      copy the embedded store's data while it serves
 //	diplograph restore FILE     put a backup into a new data dir
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "export":
 		err = runExport(ctx, args, getenv, stdout, stderr)
+	case "withdraw":
+		err = runWithdraw(ctx, args, getenv, stdout, stderr)
 	case "repair":
 		err = runRepair(ctx, args, getenv, stdout, stderr)
 	case "backup":
@@ -93,6 +96,8 @@ commands:
                                    (--server URL; --dry-run: check only)
   cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   export [--format bundle] [--out FILE]  write the whole graph as a bundle
+  withdraw --source ID --reason TEXT [--entity ID]... [--dry-run]
+                                   withdraw what a source said
   repair [--dry-run] [--data-dir DIR]    check or repair the embedded store's log
   backup [--data-dir DIR] FILE           copy the embedded store's data (it may be serving)
   restore [--data-dir DIR] FILE          put a backup into a new data dir

@@ -225,6 +225,21 @@ type Citation struct {
 // Quote returns the verbatim quote.
 func (c *Citation) Quote() string { return c.Citation.Quote }
 
+// Basis returns how the quote supports the facts it is cited for.
+func (c *Citation) Basis() Basis { return Basis(c.Citation.Basis.Or()) }
+
+// Note returns why an inferred fact follows, or what a curator added; nil when there is none.
+func (c *Citation) Note() *string { return optional(c.Citation.Note) }
+
+// Fields returns the values the citation is for, never nil: empty means every value no other
+// citation of its item names.
+func (c *Citation) Fields() []string {
+	if c.Citation.Fields == nil {
+		return []string{}
+	}
+	return c.Citation.Fields
+}
+
 // Source returns the cited source.
 func (c *Citation) Source(ctx context.Context) (*Source, error) {
 	s, err := c.source(ctx, c.Citation.Source)

@@ -59,3 +59,21 @@ func (a *OutcomeAction) UnmarshalGQL(v any) error {
 	}
 	return kg.Errorf(kg.CodeBadUserInput, "%v is not a valid OutcomeAction", v)
 }
+
+// Basis is how a citation's quote supports a fact: STATED, CURATED or INFERRED (kg.Bases).
+type Basis kg.Basis
+
+// MarshalGQL writes b as an enum value, STATED for "".
+func (b Basis) MarshalGQL(w io.Writer) {
+	_, _ = io.WriteString(w, strconv.Quote(string(kg.Basis(b).Or())))
+}
+
+// UnmarshalGQL accepts one of kg.Bases.
+func (b *Basis) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	if s == "" || !kg.Basis(s).Valid() {
+		return kg.Errorf(kg.CodeBadUserInput, "%v is not a valid Basis", v)
+	}
+	*b = Basis(s)
+	return nil
+}

@@ -20,10 +20,15 @@ type ChangeEdge struct {
 	Node   *Change `json:"node"`
 }
 
-// A citation to write: the id of a source and a quote that occurs verbatim in its text.
+// A citation to write: the id of a source and a quote that occurs verbatim in its text; how the quote
+// supports the facts (default STATED; INFERRED and CURATED need a note); and optionally which values
+// of the item it is for (see Citation.fields).
 type CitationInput struct {
-	Source string `json:"source"`
-	Quote  string `json:"quote"`
+	Source string   `json:"source"`
+	Quote  string   `json:"quote"`
+	Basis  *Basis   `json:"basis"`
+	Note   *string  `json:"note"`
+	Fields []string `json:"fields"`
 }
 
 // Entities with a citation from a source: `eq` that source, `in` one of those (an empty list matches nothing).
@@ -95,6 +100,24 @@ type DialogueListFilter struct {
 	All  map[string]any `json:"all"`
 }
 
+// A field that sources give different values for.
+type Disagreement struct {
+	// The entity, or the relation's from.
+	Entity string `json:"entity"`
+	// The relation, as `TYPE from -> to`; null for an entity.
+	Relation *string `json:"relation"`
+	Field    string  `json:"field"`
+	// Every value, the shown one first.
+	Values []*DisagreementValue `json:"values"`
+}
+
+type DisagreementValue struct {
+	Value any   `json:"value"`
+	Basis Basis `json:"basis"`
+	// The ids of the sources that give it, the strongest support first.
+	Sources []string `json:"sources"`
+}
+
 type EntityConnection struct {
 	Edges      []*EntityEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -106,12 +129,13 @@ type EntityEdge struct {
 	Node   Entity `json:"node"`
 }
 
-// An entity to write. With an id it is that entity: created, or replaced whole (name, aliases,
-// description, properties, citations). Without an id it is looked up by kind and by its folded name,
-// aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one entity matches,
-// it is merged into it (the stored name stays, the new name and aliases are added as aliases,
-// citations are added, description and properties given overwrite); if none does, it is created; if
-// several do, the write is refused: give the id.
+// An entity to write. With an id it is that entity: created, or what it says is added to it (its
+// sources' name, aliases, description, properties and citations join what other sources said; where
+// they differ, both are kept and `alternatives` shows them). Without an id it is looked up by kind and
+// by its folded name, aliases and acronym (and by the id it would get, `<kind>:<slug of name>`): if one
+// entity matches, it is merged into it the same way, except that its name is added as an alias (the
+// shown name stays); if none does, it is created; if several do, the write is refused: give the id.
+// To replace what a source said, import a bundle with `replace: true` (docs/provenance.md).
 type EntityInput struct {
 	ID          *string    `json:"id"`
 	Kind        EntityKind `json:"kind"`
@@ -142,6 +166,9 @@ type ImportReport struct {
 	Unchanged int `json:"unchanged"`
 	// Every problem of the bundle, with its JSON path; when there are any, nothing was written.
 	Errors []*ImportError `json:"errors"`
+	// Every field the import left with values from sources that disagree, which it did not have
+	// before: all its values, the shown one first. Nothing is dropped: every value stays a claim.
+	Disagreements []*Disagreement `json:"disagreements"`
 	// The entities the import creates (or would create) that resemble stored ones, by bundle order, best match first. They are written all the same.
 	Duplicates []*PossibleDuplicate `json:"duplicates"`
 	// New entities not looked up (an import looks up at most 200).
@@ -283,8 +310,8 @@ type RelationEdge struct {
 	Node   *Relation `json:"node"`
 }
 
-// A relation to write, identified by (type, from, to): created, or its properties and citations
-// replaced. Both ends must exist, of the kinds the type connects.
+// A relation to write, identified by (type, from, to): created, or its sources' properties and
+// citations added to it. Both ends must exist, of the kinds the type connects.
 type RelationInput struct {
 	Type string `json:"type"`
 	From string `json:"from"`
@@ -293,6 +320,13 @@ type RelationInput struct {
 	Properties any `json:"properties"`
 	// At least one.
 	Citations []*CitationInput `json:"citations"`
+}
+
+// A relation, by its type and ends.
+type RelationKeyInput struct {
+	Type string `json:"type"`
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // A property a relation may carry.
@@ -397,6 +431,16 @@ type UndoMergeResult struct {
 	Removed int `json:"removed"`
 	// Relations of the survivor and the restored entities written back as they were.
 	Written int `json:"written"`
+}
+
+// What a withdrawal did (or, in a dry run, would do).
+type WithdrawReport struct {
+	CitationsRemoved int `json:"citationsRemoved"`
+	EntitiesUpdated  int `json:"entitiesUpdated"`
+	EntitiesDeleted  int `json:"entitiesDeleted"`
+	RelationsUpdated int `json:"relationsUpdated"`
+	// Relations left without a citation, and those removed with an entity that was.
+	RelationsDeleted int `json:"relationsDeleted"`
 }
 
 type Direction string

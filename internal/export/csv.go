@@ -10,8 +10,9 @@ import (
 )
 
 // CSVHeader is the header row of a CSV export; each further row is one relation. quote is the
-// relation's first quote and source the id of the source it is from.
-var CSVHeader = []string{"from_id", "from_name", "type", "to_id", "to_name", "quote", "source"}
+// relation's first quote, source the id of the source it is from, basis and note how it supports
+// the relation.
+var CSVHeader = []string{"from_id", "from_name", "type", "to_id", "to_name", "quote", "source", "basis", "note"}
 
 type csvWriter struct {
 	w   *csv.Writer
@@ -31,11 +32,12 @@ func (c *csvWriter) Edge(r *kg.Relation, fromName, toName string) error {
 	if c.err != nil {
 		return c.err
 	}
-	var quote, source string
+	var quote, source, basis, note string
 	if len(r.Citations) > 0 {
-		quote, source = r.Citations[0].Quote, r.Citations[0].Source
+		c0 := r.Citations[0]
+		quote, source, basis, note = c0.Quote, c0.Source, string(c0.Basis.Or()), c0.Note
 	}
-	row := []string{r.From, fromName, r.Type, r.To, toName, quote, source}
+	row := []string{r.From, fromName, r.Type, r.To, toName, quote, source, basis, note}
 	for i := range row {
 		row[i] = NeutralizeCell(row[i])
 	}

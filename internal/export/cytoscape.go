@@ -31,6 +31,8 @@ type CytoscapeNode struct {
 	Description string         `json:"description,omitempty"`
 	Properties  map[string]any `json:"properties,omitempty"`
 	Citations   []kg.Citation  `json:"citations"`
+	// Claims are present where sources disagree or say more than the values (kg.Entity.Claims).
+	Claims []kg.Claim `json:"claims,omitempty"`
 }
 
 // CytoscapeEdge is the data of a relation.
@@ -42,6 +44,7 @@ type CytoscapeEdge struct {
 	Type       string         `json:"type"`
 	Properties map[string]any `json:"properties,omitempty"`
 	Citations  []kg.Citation  `json:"citations"`
+	Claims     []kg.Claim     `json:"claims,omitempty"`
 }
 
 // cytoscapeWriter writes the document's framing itself and each element with encoding/json, so
@@ -87,7 +90,7 @@ func (c *cytoscapeWriter) Node(e *kg.Entity) error {
 	}
 	c.element(c.nodes > 0, CytoscapeElement[CytoscapeNode]{Data: CytoscapeNode{
 		ID: e.ID, Label: e.Name, Kind: e.Kind, Aliases: e.Aliases, Description: e.Description,
-		Properties: e.Properties, Citations: nonNil(e.Citations),
+		Properties: e.Properties, Citations: nonNil(e.Citations), Claims: e.Claims,
 	}})
 	c.nodes++
 	return c.err
@@ -104,7 +107,7 @@ func (c *cytoscapeWriter) Edge(r *kg.Relation, _, _ string) error {
 	c.startEdges()
 	c.element(c.edges > 0, CytoscapeElement[CytoscapeEdge]{Data: CytoscapeEdge{
 		ID: fmt.Sprintf("e%d", c.edges), Source: r.From, Target: r.To, Label: r.Type, Type: r.Type,
-		Properties: r.Properties, Citations: nonNil(r.Citations),
+		Properties: r.Properties, Citations: nonNil(r.Citations), Claims: r.Claims,
 	}})
 	c.edges++
 	return c.err

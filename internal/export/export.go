@@ -100,3 +100,27 @@ func sources(cs []kg.Citation) []string {
 	}
 	return out
 }
+
+// bases returns the bases of cs, in order, STATED written out.
+func bases(cs []kg.Citation) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c.Basis.Or())
+	}
+	return out
+}
+
+// notes returns the notes of cs one a line ("" for a citation without one), or "" when none has
+// one.
+func notes(cs []kg.Citation) string {
+	out := make([]string, len(cs))
+	has := false
+	for i, c := range cs {
+		out[i] = c.Note
+		has = has || c.Note != ""
+	}
+	if !has {
+		return ""
+	}
+	return strings.Join(out, "\n")
+}

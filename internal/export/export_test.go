@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/export"
@@ -19,7 +20,8 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // graph is a small graph with every awkward value the formats must carry: markup characters,
-// quotes, commas, line breaks, a control character, accents, properties and several citations.
+// quotes, commas, line breaks, a control character, accents, properties, several citations, and
+// inferred and curated ones with notes.
 func graph() ([]*kg.Entity, []*kg.Relation) {
 	cite := func(q ...string) []kg.Citation {
 		var cs []kg.Citation
@@ -32,11 +34,16 @@ func graph() ([]*kg.Entity, []*kg.Relation) {
 		{ID: "person:ana-lucia-ortiz", Kind: kg.KindPerson, Name: "Ana Lucía Ortiz", Aliases: []string{"A. L. Ortiz", "\"Ana\""},
 			Description: "Led <b>both</b> delegations & more", Citations: cite("Ortiz, who led the delegation,\nspoke first.", "She said \"yes\".")},
 		{ID: "meeting:talks", Kind: kg.KindMeeting, Name: "Talks, round 2", Properties: map[string]any{"date": "2022-12", "ordinal": int64(2)},
-			Citations: cite("Round 2 of the talks\x01 took place.")},
+			Citations: append(cite("Round 2 of the talks\x01 took place."), kg.Citation{Source: "source:memo", Quote: "took place",
+				Basis: kg.BasisInferred, Note: "the year & month are the memo's", Fields: []string{"properties.date"}})},
 	}
+	// Two sources disagree on the meeting's date.
+	es[1].Claims = []kg.Claim{{Field: "name", Value: "Talks, round 2", Source: "source:memo"}, {Field: "properties.date", Value: "2022-11", Source: "source:memo", Basis: kg.BasisInferred},
+		{Field: "properties.date", Value: "2022-12", Source: "source:memo"}, {Field: "properties.ordinal", Value: int64(2), Source: "source:memo"}}
 	rs := []*kg.Relation{
 		{Type: kg.RelAttended, From: "person:ana-lucia-ortiz", To: "meeting:talks", Properties: map[string]any{"role": "LEAD", "delegation": "MX"},
-			Citations: cite("Ortiz, who led the delegation,\nspoke first.", "She said \"yes\".")},
+			Citations: []kg.Citation{{Source: "source:memo", Quote: "Ortiz, who led the delegation,\nspoke first.", Basis: kg.BasisCurated,
+				Note: "the delegation is Mexico's, by the curator"}, cite("She said \"yes\".")[0]}},
 	}
 	return es, rs
 }
@@ -116,8 +123,17 @@ func TestRoundTrip(t *testing.T) {
 			if d.Key == "properties" {
 				_ = json.Unmarshal([]byte(d.Value), &props)
 			}
-			if d.Key == "citations" && d.Value != "Round 2 of the talks\uFFFD took place." {
+			if d.Key == "citations" && d.Value != "Round 2 of the talks\uFFFD took place.\ntook place" {
 				t.Errorf("a control character became %q, want U+FFFD in its place", d.Value)
+			}
+			if d.Key == "bases" && d.Value != "STATED\nINFERRED" {
+				t.Errorf("bases = %q, want STATED and INFERRED, one a line", d.Value)
+			}
+			if d.Key == "claims" && !strings.Contains(d.Value, `{"field":"properties.date","value":"2022-11","source":"source:memo","basis":"INFERRED"}`) {
+				t.Errorf("claims = %q, want the meeting's claims as JSON", d.Value)
+			}
+			if d.Key == "notes" && d.Value != "\nthe year & month are the memo's" {
+				t.Errorf("notes = %q, want one a line, the stated citation's empty", d.Value)
 			}
 		}
 		if props["date"] != "2022-12" || props["ordinal"] != 2.0 {
@@ -133,7 +149,11 @@ func TestRoundTrip(t *testing.T) {
 			t.Fatalf("not JSON: %v", err)
 		}
 		n, e := doc.Elements.Nodes, doc.Elements.Edges
-		if len(n) != 2 || n[0].Data.Label != es[0].Name || !slices.Equal(n[0].Data.Citations, es[0].Citations) ||
+		kg.NormalizeClaims(n[1].Data.Claims)
+		if len(n) == 2 && !kg.EqualClaims(n[1].Data.Claims, es[1].Claims) {
+			t.Errorf("meeting claims = %+v, want %+v", n[1].Data.Claims, es[1].Claims)
+		}
+		if len(n) != 2 || n[0].Data.Label != es[0].Name || !kg.EqualCitations(n[0].Data.Citations, es[0].Citations) ||
 			len(e) != 1 || e[0].Data.Source != rs[0].From || e[0].Data.Label != kg.RelAttended || e[0].Data.Properties["role"] != "LEAD" {
 			t.Errorf("document = %+v", doc)
 		}
@@ -143,7 +163,8 @@ func TestRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("not CSV: %v", err)
 		}
-		want := [][]string{export.CSVHeader, {rs[0].From, "Ana Lucía Ortiz", kg.RelAttended, rs[0].To, "Talks, round 2", rs[0].Citations[0].Quote, "source:memo"}}
+		want := [][]string{export.CSVHeader, {rs[0].From, "Ana Lucía Ortiz", kg.RelAttended, rs[0].To, "Talks, round 2", rs[0].Citations[0].Quote, "source:memo",
+			"CURATED", "the delegation is Mexico's, by the curator"}}
 		if !slices.EqualFunc(rows, want, slices.Equal) {
 			t.Errorf("rows = %q, want %q", rows, want)
 		}

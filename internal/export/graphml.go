@@ -45,8 +45,9 @@ type GraphMLEdge struct {
 }
 
 // GraphMLKeys are the attributes every document declares. Multi-valued ones (aliases, citations,
-// sources) hold their values one a line, citations and sources index for index; properties is a
-// JSON object. "label" repeats the name (of an entity) or the type (of a relation) because Gephi
+// sources, bases, notes) hold their values one a line, citations, sources, bases and notes index
+// for index (a note is one line; "" for none); properties is a JSON object, claims a JSON list
+// (only where sources disagree or say more than the values, kg.Entity.Claims). "label" repeats the name (of an entity) or the type (of a relation) because Gephi
 // labels nodes and edges with the attribute of that name.
 var GraphMLKeys = []GraphMLKey{
 	{ID: "label", For: "node", Name: "label", Type: "string"},
@@ -57,11 +58,17 @@ var GraphMLKeys = []GraphMLKey{
 	{ID: "properties", For: "node", Name: "properties", Type: "string"},
 	{ID: "citations", For: "node", Name: "citations", Type: "string"},
 	{ID: "sources", For: "node", Name: "sources", Type: "string"},
+	{ID: "bases", For: "node", Name: "bases", Type: "string"},
+	{ID: "notes", For: "node", Name: "notes", Type: "string"},
+	{ID: "claims", For: "node", Name: "claims", Type: "string"},
 	{ID: "elabel", For: "edge", Name: "label", Type: "string"},
 	{ID: "type", For: "edge", Name: "type", Type: "string"},
 	{ID: "eproperties", For: "edge", Name: "properties", Type: "string"},
 	{ID: "ecitations", For: "edge", Name: "citations", Type: "string"},
 	{ID: "esources", For: "edge", Name: "sources", Type: "string"},
+	{ID: "ebases", For: "edge", Name: "bases", Type: "string"},
+	{ID: "enotes", For: "edge", Name: "notes", Type: "string"},
+	{ID: "eclaims", For: "edge", Name: "claims", Type: "string"},
 }
 
 type graphMLWriter struct {
@@ -120,6 +127,17 @@ func propsJSON(p map[string]any) string {
 	return string(b)
 }
 
+func claimsJSON(cs []kg.Claim) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
 func (g *graphMLWriter) Node(e *kg.Entity) error {
 	g.encode(GraphMLNode{ID: e.ID, Data: data(
 		"label", e.Name,
@@ -130,6 +148,9 @@ func (g *graphMLWriter) Node(e *kg.Entity) error {
 		"properties", propsJSON(e.Properties),
 		"citations", strings.Join(quotes(e.Citations), "\n"),
 		"sources", strings.Join(sources(e.Citations), "\n"),
+		"bases", strings.Join(bases(e.Citations), "\n"),
+		"notes", notes(e.Citations),
+		"claims", claimsJSON(e.Claims),
 	)})
 	return g.err
 }
@@ -141,6 +162,9 @@ func (g *graphMLWriter) Edge(r *kg.Relation, _, _ string) error {
 		"eproperties", propsJSON(r.Properties),
 		"ecitations", strings.Join(quotes(r.Citations), "\n"),
 		"esources", strings.Join(sources(r.Citations), "\n"),
+		"ebases", strings.Join(bases(r.Citations), "\n"),
+		"enotes", notes(r.Citations),
+		"eclaims", claimsJSON(r.Claims),
 	)})
 	g.edges++
 	return g.err

@@ -136,9 +136,19 @@ func decodeItems(dec *json.Decoder, key string, add func(path string, v any)) er
 func (b *Bundle) normalize() {
 	for i := range b.Entities {
 		normalizeInPlace(b.Entities[i].Properties)
+		NormalizeClaims(b.Entities[i].Claims)
 	}
 	for i := range b.Relations {
 		normalizeInPlace(b.Relations[i].Properties)
+		NormalizeClaims(b.Relations[i].Claims)
+	}
+}
+
+// NormalizeClaims applies NormalizeValue to every claim's value, in place (claims decoded from
+// JSON hold json.Number or float64 where stores keep int64).
+func NormalizeClaims(cs []Claim) {
+	for i := range cs {
+		cs[i].Value = NormalizeValue(cs[i].Value)
 	}
 }
 

@@ -154,7 +154,7 @@ func (c *converter) source(path string, v any) Source {
 }
 
 func (c *converter) entity(path string, v any) Entity {
-	m := c.object(path, v, "id", "kind", "name", "aliases", "description", "properties", "citations")
+	m := c.object(path, v, "id", "kind", "name", "aliases", "description", "properties", "citations", "claims")
 	if m == nil {
 		return Entity{}
 	}
@@ -162,17 +162,19 @@ func (c *converter) entity(path string, v any) Entity {
 		ID: c.str(m, "id", path), Kind: Kind(c.str(m, "kind", path)), Name: c.str(m, "name", path),
 		Aliases: c.strings(m, "aliases", path), Description: c.str(m, "description", path),
 		Properties: c.props(path+".properties", m["properties"]), Citations: c.citations(path, m["citations"]),
+		Claims: c.claims(path, m["claims"]),
 	}
 }
 
 func (c *converter) relation(path string, v any) Relation {
-	m := c.object(path, v, "type", "from", "to", "properties", "citations")
+	m := c.object(path, v, "type", "from", "to", "properties", "citations", "claims")
 	if m == nil {
 		return Relation{}
 	}
 	return Relation{
 		Type: c.str(m, "type", path), From: c.str(m, "from", path), To: c.str(m, "to", path),
 		Properties: c.props(path+".properties", m["properties"]), Citations: c.citations(path, m["citations"]),
+		Claims: c.claims(path, m["claims"]),
 	}
 }
 
@@ -204,11 +206,34 @@ func (c *converter) citations(path string, v any) []Citation {
 	out := make([]Citation, 0, len(l))
 	for i, x := range l {
 		cp := fmt.Sprintf("%s.citations[%d]", path, i)
-		m := c.object(cp, x, "source", "quote")
+		m := c.object(cp, x, "source", "quote", "basis", "note", "fields")
 		if m == nil {
 			continue
 		}
-		out = append(out, Citation{Source: c.str(m, "source", cp), Quote: c.str(m, "quote", cp)})
+		out = append(out, Citation{Source: c.str(m, "source", cp), Quote: c.str(m, "quote", cp),
+			Basis: Basis(c.str(m, "basis", cp)), Note: c.str(m, "note", cp), Fields: c.strings(m, "fields", cp)})
+	}
+	return out
+}
+
+func (c *converter) claims(path string, v any) []Claim {
+	if v == nil {
+		return nil
+	}
+	l, ok := v.([]any)
+	if !ok {
+		c.add(path+".claims", "must be a list of claims")
+		return nil
+	}
+	out := make([]Claim, 0, len(l))
+	for i, x := range l {
+		cp := fmt.Sprintf("%s.claims[%d]", path, i)
+		m := c.object(cp, x, "field", "value", "source", "basis")
+		if m == nil {
+			continue
+		}
+		out = append(out, Claim{Field: c.str(m, "field", cp), Value: NormalizeValue(m["value"]), Source: c.str(m, "source", cp),
+			Basis: Basis(c.str(m, "basis", cp))})
 	}
 	return out
 }

@@ -74,6 +74,9 @@ func (m MergeRequest) Check() error {
 type MergeState struct {
 	Entities  map[string]*Entity
 	Relations map[string][]*Relation
+	// Dates gives the publication dates of the sources they cite, which rank the values the
+	// merged entities disagree on (docs/provenance.md); nil ranks without dates.
+	Dates SourceDates
 }
 
 // MergePlan is what a merge writes.
@@ -145,7 +148,7 @@ func PlanMerge(m MergeRequest, st MergeState) (*MergePlan, error) {
 	plan.Record.From = plan.Deleted
 	plan.Into = into
 	for _, e := range plan.Deleted {
-		plan.Into = MergedEntity(plan.Into, e)
+		plan.Into = MergedEntity(plan.Into, e, st.Dates)
 	}
 
 	// Every relation of the survivor and the merged entities, once, as it was.
@@ -187,9 +190,9 @@ func PlanMerge(m MergeRequest, st MergeState) (*MergePlan, error) {
 		k := key{c.Type, c.From, c.To}
 		switch {
 		case written[k] != nil:
-			written[k] = MergedRelation(written[k], &c)
+			written[k] = MergedRelation(written[k], &c, st.Dates)
 		case survivor[k] != nil:
-			written[k] = MergedRelation(survivor[k], &c)
+			written[k] = MergedRelation(survivor[k], &c, st.Dates)
 			order = append(order, k)
 		default:
 			written[k] = canonicalRelation(&c)
@@ -205,54 +208,22 @@ func PlanMerge(m MergeRequest, st MergeState) (*MergePlan, error) {
 	return plan, nil
 }
 
-// MergedEntity returns into with what from says added: from's name and aliases as aliases, its
-// citations, its description when into has none, and the properties into lacks. Where both give a
-// property, into's value stays shown; from's is kept in the merge's record.
-func MergedEntity(into, from *Entity) *Entity {
-	m := MergeEntity(into, &Entity{Name: from.Name, Aliases: from.Aliases, Citations: from.Citations})
-	if m.Description == "" {
-		m.Description = from.Description
-	}
-	// m is a copy of into, but its maps are into's: a property added goes to a new map.
-	props, added := cloneProps(m.Properties), false
-	for k, v := range from.Properties {
-		if _, ok := props[k]; !ok {
-			props[k], added = v, true
-		}
-	}
-	if added {
-		m.Properties = props
-	}
-	return canonicalEntity(m)
+// MergedEntity returns into with what from says added, as a source's say is (MergeEntity): the
+// claims and citations of both, nothing lost. from's name is a claim on an alias (or on into's
+// spelling of it), so into's name stays shown; the other fields show the value their claims rank
+// first (docs/provenance.md), whichever entity it came from.
+func MergedEntity(into, from *Entity, dates SourceDates) *Entity {
+	f := *from
+	f.ID = into.ID
+	return MergeEntity(into, &f, MergeOptions{ByName: true, Dates: dates})
 }
 
-// MergedRelation returns keep with what add says added: its citations, and the properties keep
-// lacks. Where both give a property, keep's value stays.
-func MergedRelation(keep, add *Relation) *Relation {
-	m := *keep
-	m.Citations = slices.Clone(keep.Citations)
-	for _, c := range add.Citations {
-		if !slices.Contains(m.Citations, c) {
-			m.Citations = append(m.Citations, c)
-		}
-	}
-	m.Properties = cloneProps(keep.Properties)
-	for k, v := range add.Properties {
-		if _, ok := m.Properties[k]; !ok {
-			m.Properties[k] = v
-		}
-	}
-	return canonicalRelation(&m)
-}
-
-// cloneProps returns a copy of p, never nil (canonicalEntity and canonicalRelation drop an empty
-// one).
-func cloneProps(p map[string]any) map[string]any {
-	c := make(map[string]any, len(p))
-	for k, v := range p {
-		c[k] = v
-	}
-	return c
+// MergedRelation returns keep with what add says added: the claims and citations of both, the
+// values ranked as for any relation (MergeRelation).
+func MergedRelation(keep, add *Relation, dates SourceDates) *Relation {
+	a := *add
+	a.Type, a.From, a.To = keep.Type, keep.From, keep.To
+	return MergeRelation(keep, &a, MergeOptions{Dates: dates})
 }
 
 // MergeSummary is the summary of the change that merges from into p's survivor.

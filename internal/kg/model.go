@@ -5,10 +5,16 @@ import (
 	"math"
 )
 
-// Citation ties a fact to the verbatim quote in a source that supports it.
+// Citation ties facts to the verbatim quote in a source that supports them, and says how
+// (docs/provenance.md). Basis "" is STATED. Fields names the values of its item the citation is
+// for (FieldName, AliasField, PropertyField, ...); without Fields it is for every value of the
+// item that no other citation of the item names.
 type Citation struct {
-	Source string `json:"source"`
-	Quote  string `json:"quote"`
+	Source string   `json:"source"`
+	Quote  string   `json:"quote"`
+	Basis  Basis    `json:"basis,omitempty"`
+	Note   string   `json:"note,omitempty"`
+	Fields []string `json:"fields,omitempty"`
 }
 
 // Source is a document facts are drawn from. Published is an ISO 8601 date, possibly partial.
@@ -31,6 +37,10 @@ type Entity struct {
 	Description string         `json:"description,omitempty"`
 	Properties  map[string]any `json:"properties,omitempty"`
 	Citations   []Citation     `json:"citations"`
+	// Claims attribute each value, shown or not, to the sources that give it (docs/provenance.md).
+	// nil when the values and citations say it all (ItemClaims derives them): an entity one
+	// bundle item wrote carries none.
+	Claims []Claim `json:"claims,omitempty"`
 }
 
 // Relation is a directed, typed edge. A relation is identified by (Type, From, To): the graph holds
@@ -41,6 +51,8 @@ type Relation struct {
 	To         string         `json:"to"`
 	Properties map[string]any `json:"properties,omitempty"`
 	Citations  []Citation     `json:"citations"`
+	// Claims are as an Entity's.
+	Claims []Claim `json:"claims,omitempty"`
 }
 
 // Other returns the id of the end of r that is not id.

@@ -35,7 +35,8 @@ type NameKey struct {
 	Name string
 }
 
-// NameKeys returns the name keys of e: its folded name, aliases and acronym, without repeats.
+// NameKeys returns the name keys of e: its folded name, aliases and acronym, and the names its
+// sources give that it does not show (Claims), without repeats.
 func NameKeys(e *Entity) []NameKey {
 	var out []NameKey
 	add := func(s string) {
@@ -51,6 +52,11 @@ func NameKeys(e *Entity) []NameKey {
 		add(a)
 	}
 	add(e.Prop(PropAcronym))
+	for _, c := range e.Claims {
+		if s, ok := c.Value.(string); ok && c.Field == FieldName {
+			add(s)
+		}
+	}
 	return out
 }
 
@@ -69,6 +75,9 @@ type Plan struct {
 	StoredKinds map[string]Kind
 	// Problems lists everything wrong, in bundle order; a plan with problems must not be written.
 	Problems []Problem
+	// SourceIDs are the sources the bundle lists or cites: whose say on the items it names an
+	// import with ImportOptions.Replace replaces.
+	SourceIDs []string
 	// Duplicates are the stored entities that entities the plan creates resemble, by bundle
 	// order then best first, once FindDuplicates has looked (imports do; single-item writes do
 	// not); DuplicatesUnchecked counts the new entities beyond MaxDuplicateChecks, not looked up.
@@ -76,9 +85,49 @@ type Plan struct {
 	DuplicatesUnchecked int
 }
 
-// EntityWrite is one entity a plan writes. Merge says how: an entity named by its id replaces the
-// stored one (MergeEntity false); an entity that found the stored one by its name (it had no id) is
-// merged into it (MergeEntity).
+// ApplyOptions returns what applying the plan's items needs (ApplyEntity, ApplyRelation): the
+// publication dates of sources, as the bundle gives them, else as stored, else as stored returns
+// (nil: none); and, when replace, the plan's SourceIDs as the sources whose say is replaced.
+func (p *Plan) ApplyOptions(replace bool, stored func(id string) *Source) ApplyOptions {
+	given := make(map[string]*Source, len(p.Sources))
+	for _, s := range p.Sources {
+		given[s.ID] = s
+	}
+	opts := ApplyOptions{Dates: func(id string) string {
+		if s := given[id]; s != nil {
+			return s.Published
+		}
+		if s := p.StoredSources[id]; s != nil {
+			return s.Published
+		}
+		if stored != nil {
+			if s := stored(id); s != nil {
+				return s.Published
+			}
+		}
+		return ""
+	}}
+	if replace {
+		opts.Replace = make(map[string]bool, len(p.SourceIDs))
+		for _, id := range p.SourceIDs {
+			opts.Replace[id] = true
+		}
+	}
+	return opts
+}
+
+// KnowsSource reports whether the plan holds source id (given by the bundle or stored): what
+// ApplyOptions' dates need no fallback for.
+func (p *Plan) KnowsSource(id string) bool {
+	if _, ok := p.StoredSources[id]; ok {
+		return true
+	}
+	return slices.ContainsFunc(p.Sources, func(s *Source) bool { return s.ID == id })
+}
+
+// EntityWrite is one entity a plan writes. Either way it is merged into the stored one
+// (ApplyEntity); Merge says that it found the stored one by its name (it had no id), so its name
+// is a claim on an alias, not on the name (MergeOptions.ByName).
 type EntityWrite struct {
 	Entity *Entity
 	Merge  bool
@@ -90,25 +139,26 @@ type EntityWrite struct {
 //
 //   - A source without an id gets SourceID(title). A stored source's text never changes: a source
 //     with the id of a stored one and another text is a problem (citations depend on the text).
-//   - An entity with an id is that entity: it is created, or it replaces the stored one (name,
-//     aliases, description, properties and citations as given). An id is authoritative: two
-//     entities with different ids stay two, whatever their names.
+//   - An entity with an id is that entity: it is created, or what it says is added to the stored
+//     one (ApplyEntity, MergeEntity: its sources' claims and citations join the others'). An id is
+//     authoritative: two entities with different ids stay two, whatever their names.
 //   - An entity without an id is looked up by what it would be called: an entity of the same kind
 //     with the same id it would get (NewID(kind, name)), or whose folded name, alias or acronym
 //     equals its folded name, alias or acronym (NameKeys), among the stored entities and the
-//     bundle's other entities. One match: it is merged into that entity (MergeEntity: the stored
-//     name stays, its name becomes an alias, aliases and citations are added, description and
-//     properties given overwrite). No match: it is created with NewID(kind, name). Several
-//     different matches: a problem (give the id of the one meant).
+//     bundle's other entities. One match: it is merged into that entity (MergeEntity, ByName: its
+//     name is a claim on the stored spelling it folds to, or a new alias; the shown name stays).
+//     No match: it is created with NewID(kind, name). Several different matches: a problem (give
+//     the id of the one meant).
 //   - A relation end that names the id an id-less entity would get (NewID(kind, name)) is remapped
 //     to the id that entity resolved to, so a bundle can refer to entities it does not name by id.
-//   - Relations are identified by (Type, From, To) after remapping; a relation replaces the stored
-//     one's properties and citations. Both ends must be in the bundle or stored, of kinds the type
-//     connects.
+//   - Relations are identified by (Type, From, To) after remapping; what a relation says is added
+//     to the stored one's (MergeRelation). Both ends must be in the bundle or stored, of kinds the
+//     type connects.
 //
-// Every citation's quote must occur in its source's text, the source being in b or stored. Every
-// problem is reported with its JSON path in b ("entities[3].citations[0].quote"), those of b's
-// JSON (b.Problems) among them, in bundle order. The error is
+// Every citation's quote must occur in its source's text, the source being in b or stored; its
+// basis, note and fields, and the claims an item carries, must hold together (docs/provenance.md).
+// Every problem is reported with its JSON path in b ("entities[3].citations[0].quote"), those of
+// b's JSON (b.Problems) among them, in bundle order. The error is
 // only for a snapshot that fails.
 func PlanImport(ctx context.Context, b *Bundle, snap Snapshot) (*Plan, error) {
 	pl := &planner{b: b, quotes: map[string]*quoteIndex{}, plan: &Plan{
@@ -239,8 +289,12 @@ func (pl *planner) lookup(ctx context.Context, snap Snapshot) error {
 			return err
 		}
 	}
+	if pl.stored == nil {
+		pl.stored = map[string]*Source{}
+	}
 	pl.plan.StoredSources = pl.stored
 	pl.plan.StoredKinds = pl.storedKinds
+	pl.plan.SourceIDs = srcIDs
 	return nil
 }
 
@@ -270,6 +324,17 @@ func (pl *planner) planSources() {
 			pl.plan.Sources = append(pl.plan.Sources, s)
 		}
 	}
+}
+
+// date returns the publication date of source id as the bundle gives it, else as stored.
+func (pl *planner) date(id string) string {
+	if s := pl.bundleSources[id]; s != nil {
+		return s.Published
+	}
+	if s := pl.stored[id]; s != nil {
+		return s.Published
+	}
+	return ""
 }
 
 // source returns the quote index of the text of the source id names (the bundle's version, else
@@ -353,6 +418,8 @@ func (pl *planner) planEntity(i int, p *problems, explicitAt map[string]int, byK
 	}
 	p.checkEntity(path, view)
 	p.checkCitations(path, view.Citations, pl.source)
+	p.checkProvenance(path, view.Citations, entityFields(view))
+	p.checkClaims(path, view.Kind, "", entityValues(view), view.Citations, view.Claims)
 	if len(p.list) > 0 {
 		return
 	}
@@ -418,7 +485,7 @@ func (pl *planner) planEntity(i int, p *problems, explicitAt map[string]int, byK
 	c.ID = target
 	if w, ok := pl.byID[target]; ok {
 		// Another entity of the bundle: merge into what it will write.
-		w.Entity = MergeEntity(w.Entity, &c)
+		w.Entity = MergeEntity(w.Entity, &c, MergeOptions{ByName: true, Dates: pl.date})
 		return
 	}
 	if _, inBundle := explicitAt[target]; inBundle {
@@ -461,6 +528,8 @@ func (pl *planner) planRelations() {
 			pl.problems.checkEnds(path, view, kindOf(view.From), kindOf(view.To))
 		}
 		pl.problems.checkCitations(path, view.Citations, pl.source)
+		pl.problems.checkProvenance(path, view.Citations, relationFields(view))
+		pl.problems.checkClaims(path, "", view.Type, propertyValues(view.Properties), view.Citations, view.Claims)
 		k := relKey{view.Type, view.From, view.To}
 		if j, dup := seen[k]; dup {
 			what := ""

@@ -53,12 +53,13 @@ func MergeRecordOf(c *Change) (*MergeRecord, error) {
 		return nil, Errorf(CodeBadUserInput, "%s holds no record of the merge to undo it from", c.ID())
 	}
 	// JSON gave every number as float64: back to the form stores keep.
-	for _, e := range rec.From {
+	for _, e := range append([]*Entity{rec.Into}, rec.From...) {
 		e.Properties = NormalizeProps(e.Properties)
+		NormalizeClaims(e.Claims)
 	}
-	rec.Into.Properties = NormalizeProps(rec.Into.Properties)
 	for _, r := range rec.Relations {
 		r.Properties = NormalizeProps(r.Properties)
+		NormalizeClaims(r.Claims)
 	}
 	return &rec, nil
 }

@@ -27,7 +27,7 @@ const (
 // the names stores keep beside the properties.
 var ReservedProps = []string{
 	"id", "kind", "name", "aliases", "description", "citations",
-	"citationSources", "citationQuotes", "nameFolded", "searchText", "searchKeys", "searchOrder", "identityKeys",
+	"citationSources", "citationQuotes", "citationBases", "citationNotes", "citationFields", "claims", "nameFolded", "searchText", "searchKeys", "searchOrder", "identityKeys",
 	"createdIn",
 }
 

@@ -22,12 +22,12 @@ type Writer interface {
 	// the source as stored.
 	AddSource(ctx context.Context, s *Source) (*Source, error)
 
-	// UpsertEntity creates e or updates the entity it resolves to (see PlanImport), and returns the
-	// entity as stored.
+	// UpsertEntity creates e or adds what it says to the entity it resolves to (see PlanImport,
+	// ApplyEntity: no other source's values are lost), and returns the entity as stored.
 	UpsertEntity(ctx context.Context, e *Entity) (*Entity, error)
 
-	// AddRelation creates r or replaces the properties and citations of the relation with its
-	// (Type, From, To). Both ends must exist. It returns the relation as stored.
+	// AddRelation creates r or adds its properties and citations to the relation with its (Type,
+	// From, To) (ApplyRelation). Both ends must exist. It returns the relation as stored.
 	AddRelation(ctx context.Context, r *Relation) (*Relation, error)
 
 	// RemoveRelation deletes the relation (typ, from, to) and reports whether there was one.
@@ -38,11 +38,14 @@ type Writer interface {
 	DeleteEntity(ctx context.Context, id, reason string) (bool, error)
 
 	// Import writes every source, entity and relation of b, all or nothing (see PlanImport for how
-	// items are matched with what the store holds). When b has problems, the report lists every
-	// one, nothing is written and the error is a CodeBadUserInput *Error. With opts.DryRun the report
-	// says what would happen and nothing is written. Importing the same bundle twice creates and
-	// updates nothing the second time. The store may keep b's items: the caller must not change b
-	// afterwards.
+	// items are matched with what the store holds, and ApplyEntity for how what they say joins what
+	// is stored; opts.Replace replaces what b's sources said instead). A stored source whose
+	// publication date b changes re-ranks the values of the items that cite it (RerankEntity),
+	// audited. When b has problems, the report lists every one, nothing is written and the error
+	// is a CodeBadUserInput *Error. With opts.DryRun the report says what would happen and nothing
+	// is written. The report lists the disagreements the import creates. Importing the same bundle
+	// twice creates and updates nothing the second time. The store may keep b's items: the caller
+	// must not change b afterwards.
 	//
 	// An import records one Change for itself (Action IMPORT, no Entity, the counts as summary),
 	// numbered before the others of its write, and one per item it updates. The items it creates
@@ -51,6 +54,15 @@ type Writer interface {
 	// one of the entity's present relations.
 	Import(ctx context.Context, b *Bundle, opts ImportOptions) (*ImportReport, error)
 
+	// WithdrawSource removes what w.Source said, its citations and claims, from the items w names
+	// (every item that cites it, when it names none), all or nothing, audited with w.Reason: one
+	// Change for the withdrawal (Action WITHDRAW_SOURCE, no Entity, numbered first) and one per
+	// item changed or deleted. An item left with no citation is deleted, an entity with its
+	// relations. The others keep what other sources say and show the values those rank first. The
+	// source itself stays. A bad w, or a named item that does not cite the source, is a
+	// CodeBadUserInput error and an unknown source a CodeNotFound one; both change nothing. With
+	// w.DryRun it reports what it would do and writes nothing.
+	WithdrawSource(ctx context.Context, w Withdrawal) (*WithdrawReport, error)
 	// MergeEntities merges the entities m.From into m.Into (PlanMerge), all or nothing: the
 	// survivor takes their names as aliases, their citations, the values it lacks and their
 	// relations; they are deleted, and each merged id (and every id merged into one of them
@@ -79,6 +91,10 @@ type Writer interface {
 type ImportOptions struct {
 	// DryRun validates and counts without writing anything.
 	DryRun bool
+	// Replace: on every item the bundle names, what the bundle's sources (those it lists and those
+	// its items cite) said before is replaced by what the bundle says now, instead of added to.
+	// What other sources said stays. docs/provenance.md.
+	Replace bool
 	// Duplicates looks up, for each entity the import creates, the stored entities it may
 	// duplicate (Plan.FindDuplicates: a few searches per new entity), for the report. The API
 	// and the command line ask for it; loads of a whole graph (seeding, tests) need not.
@@ -99,6 +115,9 @@ type ImportReport struct {
 	// nothing was written and the counts are zero.
 	Problems []Problem
 	DryRun   bool
+	// Disagreements lists every field the import left (or, in a dry run, would leave) with values
+	// from sources that disagree, which it did not have before: all values, the shown one first.
+	Disagreements []Disagreement
 	// Duplicates lists the stored entities that entities the import creates (or, in a dry run,
 	// would create) resemble, each with the score and the reason (PossibleDuplicate); they are
 	// written all the same. DuplicatesUnchecked counts new entities not looked up (beyond
@@ -115,6 +134,7 @@ const (
 	ActionRemoveRelation = "REMOVE_RELATION"
 	ActionDeleteEntity   = "DELETE_ENTITY"
 	ActionImport         = "IMPORT"
+	// ActionWithdraw (withdraw.go) records a withdrawal.
 )
 
 // Change is one entry of the audit trail: who changed what, when, with a before/after summary. A

@@ -153,45 +153,92 @@ func TestValidCountryCode(t *testing.T) {
 	}
 }
 
-func TestMergeEntity(t *testing.T) {
+func TestMergeEntityByName(t *testing.T) {
 	stored := &Entity{ID: "organization:sre", Kind: KindOrganization, Name: "Secretariat of Foreign Relations",
 		Aliases: []string{"Cancillería"}, Description: "Old.", Properties: map[string]any{"acronym": "SRE", "x": int64(1)},
 		Citations: []Citation{{Source: "source:a", Quote: "one"}}}
 	add := &Entity{Kind: KindOrganization, Name: "SRE", Aliases: []string{"cancilleria", "Foreign Ministry"},
 		Properties: map[string]any{"x": int64(2)}, Citations: []Citation{{Source: "source:a", Quote: "one"}, {Source: "source:b", Quote: "two"}}}
-	m := MergeEntity(stored, add)
+	dates := func(id string) string { return map[string]string{"source:a": "2022", "source:b": "2023"}[id] }
+	m := MergeEntity(stored, add, MergeOptions{ByName: true, Dates: dates})
 	if m.Name != stored.Name || m.ID != stored.ID || m.Description != "Old." {
 		t.Errorf("merged id, name, description = %s %q %q, want the stored ones", m.ID, m.Name, m.Description)
 	}
 	if !slices.Equal(m.Aliases, []string{"Cancillería", "Foreign Ministry"}) {
 		t.Errorf("merged aliases = %q: want new names only (SRE is the acronym, cancilleria folds to Cancillería)", m.Aliases)
 	}
+	// Both sources give x: the later one's is shown, the earlier one's kept.
 	if m.Properties["x"] != int64(2) || m.Properties["acronym"] != "SRE" {
 		t.Errorf("merged properties = %v", m.Properties)
 	}
 	if len(m.Citations) != 2 {
 		t.Errorf("merged citations = %v, want the two distinct ones", m.Citations)
 	}
-	if stored.Properties["x"] != int64(1) || len(stored.Aliases) != 1 || len(stored.Citations) != 1 {
+	want := []Claim{
+		{Field: FieldAliases, Value: "Cancillería", Source: "source:a"}, {Field: FieldAliases, Value: "Cancillería", Source: "source:b"},
+		{Field: FieldAliases, Value: "Foreign Ministry", Source: "source:a"}, {Field: FieldAliases, Value: "Foreign Ministry", Source: "source:b"},
+		{Field: FieldDescription, Value: "Old.", Source: "source:a"},
+		{Field: FieldName, Value: "Secretariat of Foreign Relations", Source: "source:a"},
+		{Field: "properties.acronym", Value: "SRE", Source: "source:a"}, {Field: "properties.acronym", Value: "SRE", Source: "source:b"},
+		{Field: "properties.x", Value: int64(1), Source: "source:a"},
+		{Field: "properties.x", Value: int64(2), Source: "source:a"}, {Field: "properties.x", Value: int64(2), Source: "source:b"},
+	}
+	if !EqualClaims(m.Claims, want) {
+		t.Errorf("merged claims =\n%v\nwant\n%v", m.Claims, want)
+	}
+	if stored.Properties["x"] != int64(1) || len(stored.Aliases) != 1 || len(stored.Citations) != 1 || stored.Claims != nil {
 		t.Errorf("MergeEntity changed its argument: %+v", stored)
 	}
 }
 
-func TestApplyEntitySummaries(t *testing.T) {
-	old := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"A"}, Properties: map[string]any{"ordinal": int64(13), "date": "2022"},
-		Citations: []Citation{{Source: "source:a", Quote: "q"}}}
-	next := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M2", Aliases: []string{"B"}, Description: "New.",
-		Properties: map[string]any{"ordinal": 14, "venue": "X"}, Citations: []Citation{{Source: "source:a", Quote: "q"}, {Source: "source:b", Quote: "r"}}}
-	_, o, summary := ApplyEntity(old, &EntityWrite{Entity: next})
-	want := `name: "M" -> "M2"; aliases: +"B" -"A"; description: set to "New."; properties.date: removed (was "2022"); ` +
-		`properties.ordinal: 13 -> 14; properties.venue: set to "X"; citations: +1 -0`
-	if o != Updated || summary != want {
-		t.Errorf("ApplyEntity() = %v, %q\nwant Updated, %q", o, summary, want)
+func TestApplyEntityAddsWhatASourceSays(t *testing.T) {
+	dates := func(id string) string {
+		return map[string]string{"source:a": "2022-12", "source:b": "2023-03", "source:c": "2024"}[id]
 	}
-	same := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"A"}, Properties: map[string]any{"ordinal": 13.0, "date": "2022"},
-		Citations: []Citation{{Source: "source:a", Quote: "q"}}}
-	if got, o, _ := ApplyEntity(old, &EntityWrite{Entity: same}); o != Unchanged || got != old {
-		t.Errorf("ApplyEntity(same, with 13.0 for 13) = %v, want Unchanged and the stored entity", o)
+	opts := ApplyOptions{Dates: dates}
+	old := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"A"}, Description: "Old.",
+		Properties: map[string]any{"ordinal": int64(13), "date": "2022"}, Citations: []Citation{{Source: "source:a", Quote: "q"}}}
+	fromB := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"B"},
+		Properties: map[string]any{"ordinal": 14, "venue": "X"}, Citations: []Citation{{Source: "source:b", Quote: "r"}}}
+	got, ap := ApplyEntity(old, &EntityWrite{Entity: fromB}, opts)
+	if ap.Outcome != Updated || got.Name != "M" || !slices.Equal(got.Aliases, []string{"A", "B"}) || got.Description != "Old." ||
+		got.Properties["date"] != "2022" || got.Properties["ordinal"] != int64(14) || got.Properties["venue"] != "X" || len(got.Citations) != 2 {
+		t.Fatalf("ApplyEntity(a's meeting, b's) = %v %+v; want a's values kept, b's added, b's later ordinal shown", ap.Outcome, got)
+	}
+	if len(ap.Disagreements) != 1 || ap.Disagreements[0].Field != "properties.ordinal" || len(ap.Disagreements[0].Values) != 2 ||
+		ap.Disagreements[0].Values[0].Value != int64(14) || ap.Disagreements[0].Values[1].Value != int64(13) {
+		t.Errorf("disagreements = %+v, want properties.ordinal 14 (source:b) then 13 (source:a)", ap.Disagreements)
+	}
+	for _, part := range []string{`aliases: +"B"`, `properties.ordinal: 13 -> 14`, `properties.venue: set to "X"`, `citations: +1 -0`,
+		`claims: +4 -0 (source:b)`, `disagreement on properties.ordinal: 14 (source:b) vs 13 (source:a); shown first: 14`} {
+		if !strings.Contains(ap.Summary, part) {
+			t.Errorf("summary %q lacks %q", ap.Summary, part)
+		}
+	}
+	// The same again changes nothing.
+	if again, ap2 := ApplyEntity(got, &EntityWrite{Entity: fromB}, opts); ap2.Outcome != Unchanged || again != got || len(ap2.Disagreements) > 0 {
+		t.Errorf("ApplyEntity(the same again) = %v %+v, want Unchanged, the stored entity", ap2.Outcome, ap2)
+	}
+	// A later source that only infers an ordinal does not outrank a stated one.
+	fromC := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Properties: map[string]any{"ordinal": 15},
+		Citations: []Citation{{Source: "source:c", Quote: "s", Basis: BasisInferred, Note: "counted"}}}
+	withC, ap := ApplyEntity(got, &EntityWrite{Entity: fromC}, opts)
+	if withC.Properties["ordinal"] != int64(14) || len(ap.Disagreements) != 1 || ap.Disagreements[0].Values[2].Basis != BasisInferred {
+		t.Errorf("after an inferred 15: ordinal %v, disagreements %+v; want 14 shown, 15 last (INFERRED)", withC.Properties["ordinal"], ap.Disagreements)
+	}
+	// Replacing what b said drops b's alias and venue and gives its new ordinal; a's stay.
+	fixB := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Properties: map[string]any{"ordinal": 12},
+		Citations: []Citation{{Source: "source:b", Quote: "r2"}}}
+	replaced, ap := ApplyEntity(got, &EntityWrite{Entity: fixB}, ApplyOptions{Dates: dates, Replace: map[string]bool{"source:b": true}})
+	if ap.Outcome != Updated || !slices.Equal(replaced.Aliases, []string{"A"}) || replaced.Properties["venue"] != nil ||
+		replaced.Properties["ordinal"] != int64(12) || len(replaced.Citations) != 2 || replaced.Citations[1].Quote != "r2" {
+		t.Errorf("ApplyEntity(replace b) = %+v, want b's alias, venue and quote gone, its ordinal 12 shown", replaced)
+	}
+	// 13.0 is 13: a write of the same values is unchanged.
+	same := &Entity{ID: "meeting:m", Kind: KindMeeting, Name: "M", Aliases: []string{"A"}, Description: "Old.",
+		Properties: map[string]any{"ordinal": 13.0, "date": "2022"}, Citations: []Citation{{Source: "source:a", Quote: "q"}}}
+	if got, ap := ApplyEntity(old, &EntityWrite{Entity: same}, opts); ap.Outcome != Unchanged || got != old {
+		t.Errorf("ApplyEntity(same, with 13.0 for 13) = %v, want Unchanged and the stored entity", ap.Outcome)
 	}
 }
 

@@ -22,7 +22,12 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	}
 	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
 	defer s.wmu.Unlock()
-	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}}
+	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}, Dates: func(id string) string {
+		if src := s.sources[id]; src != nil {
+			return src.Published
+		}
+		return ""
+	}}
 	for _, id := range append([]string{m.Into}, m.From...) {
 		n, ok := s.nodes[id]
 		if !ok {

@@ -263,15 +263,33 @@ func cloneEntity(e *kg.Entity) *kg.Entity {
 	c := *e
 	c.Aliases = slices.Clone(e.Aliases)
 	c.Properties = cloneProps(e.Properties)
-	c.Citations = slices.Clone(e.Citations)
+	c.Citations = cloneCitations(e.Citations)
+	c.Claims = cloneClaims(e.Claims)
 	return &c
 }
 
 func cloneRelation(r *kg.Relation) *kg.Relation {
 	c := *r
 	c.Properties = cloneProps(r.Properties)
-	c.Citations = slices.Clone(r.Citations)
+	c.Citations = cloneCitations(r.Citations)
+	c.Claims = cloneClaims(r.Claims)
 	return &c
+}
+
+func cloneCitations(cs []kg.Citation) []kg.Citation {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Fields = slices.Clone(out[i].Fields)
+	}
+	return out
+}
+
+func cloneClaims(cs []kg.Claim) []kg.Claim {
+	out := slices.Clone(cs)
+	for i := range out {
+		out[i].Value = cloneValue(out[i].Value)
+	}
+	return out
 }
 
 func cloneSource(src *kg.Source) *kg.Source {

@@ -318,9 +318,11 @@ func parseLine(line []byte) (walLine, bool) {
 	if rec.Op != nil {
 		if e := rec.Op.Entity; e != nil {
 			e.Properties = kg.NormalizeProps(e.Properties)
+			kg.NormalizeClaims(e.Claims)
 		}
 		if r := rec.Op.Relation; r != nil {
 			r.Properties = kg.NormalizeProps(r.Properties)
+			kg.NormalizeClaims(r.Claims)
 		}
 	}
 	return rec, true

@@ -82,6 +82,14 @@ func TestReopenKeepsEveryWrite(t *testing.T) {
 	if _, err := s.Import(ctx, storetest.Fixture(), kg.ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// A second source that disagrees on a title: the log keeps the claims of both.
+	later := &kg.Bundle{Sources: []kg.Source{{ID: "source:later", Title: "Later", Published: "2024", Text: "David Okafor, Senior Adviser."}},
+		Relations: []kg.Relation{{Type: kg.RelHoldsPosition, From: "person:david-okafor", To: "organization:department-of-state",
+			Properties: map[string]any{"title": "Senior Adviser", "rank": int64(3)}, Citations: []kg.Citation{{Source: "source:later", Quote: "Senior Adviser",
+				Basis: kg.BasisInferred, Note: "the adviser's rank", Fields: []string{"properties.rank"}}, {Source: "source:later", Quote: "David Okafor"}}}}}
+	if rep, err := s.Import(ctx, later, kg.ImportOptions{}); err != nil || len(rep.Disagreements) != 1 {
+		t.Fatalf("Import(later) = %+v, %v; want one disagreement", rep, err)
+	}
 	writeTopic(t, s, "Energy")
 	if _, err := s.AddRelation(ctx, &kg.Relation{Type: kg.RelAddresses, From: "dialogue:high-level-economic-dialogue", To: "topic:energy",
 		Properties: map[string]any{"weight": 2.5, "since": int64(2021), "tags": []any{"a", "b"}}, Citations: cite}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 
@@ -94,7 +95,8 @@ type written struct {
 //
 // Reads go on while a write is planned and logged: only s.wmu keeps other writers out then, and
 // the write lock is taken just to apply what is already planned and durable.
-func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, error) {
+func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, error) {
+	dryRun := opts.DryRun
 	if err := s.ready(ctx); err != nil {
 		return &kg.ImportReport{DryRun: dryRun}, nil, err
 	}
@@ -105,7 +107,7 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 		s.wmu.Lock()
 		defer s.wmu.Unlock()
 	}
-	rep, out, ops, err := s.prepare(ctx, b, action, dryRun, opts...)
+	rep, out, ops, err := s.prepare(ctx, b, action, opts)
 	if err != nil || len(ops) == 0 {
 		return rep, out, err
 	}
@@ -118,7 +120,8 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, dryRun b
 // prepare plans b against the store, under the read lock, and returns the report, the items as
 // they would be stored, and (unless dryRun) the ops that write them. A writer calls it holding
 // s.wmu, so what it read still holds when the ops are applied.
-func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
+func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
+	dryRun := opts.DryRun
 	rep := &kg.ImportReport{DryRun: dryRun}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
@@ -129,7 +132,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 	if err != nil {
 		return rep, nil, nil, err
 	}
-	if len(opts) > 0 && opts[0].Duplicates {
+	if opts.Duplicates {
 		if err := plan.FindDuplicates(ctx, snapshot{s}); err != nil {
 			return rep, nil, nil, err
 		}
@@ -155,6 +158,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		ops = append(ops, op{Change: ch.add(entity, other, summary)})
 	}
 	var out written
+	apply := plan.ApplyOptions(opts.Replace, func(id string) *kg.Source { return s.sources[id] })
 	for _, src := range plan.Sources {
 		next, o, summary := kg.ApplySource(s.sources[src.ID], src)
 		rep.Count(o)
@@ -169,22 +173,28 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		if n, ok := s.nodes[w.Entity.ID]; ok {
 			stored = n.entity
 		}
-		next, o, summary := kg.ApplyEntity(stored, w)
-		rep.Count(o)
+		next, a := kg.ApplyEntity(stored, w, apply)
+		rep.Add(a)
 		out.entity = next
-		if o != kg.Unchanged && !dryRun {
+		if a.Outcome != kg.Unchanged && !dryRun {
 			ops = append(ops, op{Entity: next})
-			record(o, next.ID, "", summary)
+			record(a.Outcome, next.ID, "", a.Summary)
 		}
 	}
 	for _, r := range plan.Relations {
-		next, o, summary := kg.ApplyRelation(s.relations[keyOf(r)], r)
-		rep.Count(o)
+		next, a := kg.ApplyRelation(s.relations[keyOf(r)], r, apply)
+		rep.Add(a)
 		out.relation = next
-		if o != kg.Unchanged && !dryRun {
+		if a.Outcome != kg.Unchanged && !dryRun {
 			ops = append(ops, op{Relation: next})
-			record(o, r.From, r.To, summary)
+			record(a.Outcome, r.From, r.To, a.Summary)
 		}
+	}
+	if !dryRun {
+		s.rerank(plan, apply, func(o op, a kg.Applied, entity, other string) {
+			ops = append(ops, o)
+			record(a.Outcome, entity, other, a.Summary)
+		})
 	}
 	if dryRun {
 		return rep, &out, nil, nil
@@ -197,6 +207,38 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, dryRun
 		imp.Summary = kg.ImportSummary(rep.ImportStats)
 	}
 	return rep, &out, ops, nil
+}
+
+// rerank chooses again the values shown by the stored items the plan does not write whose claims
+// cite a source whose date it changes (kg.Plan.Redated), and emits the op and outcome of each that
+// changes. A scan of every item: a source's date rarely changes.
+func (s *Store) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a kg.Applied, entity, other string)) {
+	redated := plan.Redated()
+	if len(redated) == 0 {
+		return
+	}
+	written := map[string]bool{}
+	for _, w := range plan.Entities {
+		written[w.Entity.ID] = true
+	}
+	writtenRel := map[relKey]bool{}
+	for _, r := range plan.Relations {
+		writtenRel[keyOf(r)] = true
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
+		if e := s.nodes[id].entity; !written[id] && kg.ClaimsCite(e.Claims, redated) {
+			if next, a := kg.RerankEntity(e, apply); a.Outcome == kg.Updated {
+				emit(op{Entity: next}, a, id, "")
+			}
+		}
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(s.relations), compareRelKeys) {
+		if r := s.relations[k]; !writtenRel[k] && kg.ClaimsCite(r.Claims, redated) {
+			if next, a := kg.RerankRelation(r, apply); a.Outcome == kg.Updated {
+				emit(op{Relation: next}, a, r.From, r.To)
+			}
+		}
+	}
 }
 
 // changeMaker numbers and stamps the changes of one write.
@@ -431,7 +473,7 @@ func (s *Store) record(c *kg.Change) {
 // Import writes b as kg.Writer.Import says. The store keeps b's items: the caller must not change b
 // afterwards.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	rep, _, err := s.write(ctx, b, kg.ActionImport, opts.DryRun, opts)
+	rep, _, err := s.write(ctx, b, kg.ActionImport, opts)
 	return rep, err
 }
 
@@ -441,7 +483,7 @@ func (s *Store) AddSource(ctx context.Context, src *kg.Source) (*kg.Source, erro
 		return nil, kg.Errorf(kg.CodeBadUserInput, "no source to add")
 	}
 	c := *src
-	_, out, err := s.write(ctx, &kg.Bundle{Sources: []kg.Source{c}}, kg.ActionAddSource, false)
+	_, out, err := s.write(ctx, &kg.Bundle{Sources: []kg.Source{c}}, kg.ActionAddSource, kg.ImportOptions{})
 	if err != nil {
 		return nil, itemError("the source", "sources[0]", err)
 	}
@@ -453,7 +495,7 @@ func (s *Store) UpsertEntity(ctx context.Context, e *kg.Entity) (*kg.Entity, err
 	if e == nil {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "no entity to write")
 	}
-	_, out, err := s.write(ctx, &kg.Bundle{Entities: []kg.Entity{*cloneEntity(e)}}, kg.ActionUpsertEntity, false)
+	_, out, err := s.write(ctx, &kg.Bundle{Entities: []kg.Entity{*cloneEntity(e)}}, kg.ActionUpsertEntity, kg.ImportOptions{})
 	if err != nil {
 		return nil, itemError("the entity", "entities[0]", err)
 	}
@@ -465,7 +507,7 @@ func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, 
 	if r == nil {
 		return nil, kg.Errorf(kg.CodeBadUserInput, "no relation to add")
 	}
-	_, out, err := s.write(ctx, &kg.Bundle{Relations: []kg.Relation{*cloneRelation(r)}}, kg.ActionAddRelation, false)
+	_, out, err := s.write(ctx, &kg.Bundle{Relations: []kg.Relation{*cloneRelation(r)}}, kg.ActionAddRelation, kg.ImportOptions{})
 	if err != nil {
 		return nil, itemError("the relation", "relations[0]", err)
 	}
@@ -529,6 +571,156 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 		return false, err
 	}
 	return true, nil
+}
+
+// WithdrawSource removes what a source said from the items w names, as kg.Writer.WithdrawSource
+// says. Without named items it scans every item: a withdrawal is rare.
+func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.WithdrawReport, error) {
+	if err := kg.CheckWithdrawal(w); err != nil {
+		return nil, err
+	}
+	if err := s.ready(ctx); err != nil {
+		return nil, err
+	}
+	if !w.DryRun {
+		s.wmu.Lock() // the only writer until it commits: what it reads below still holds then
+		defer s.wmu.Unlock()
+	}
+	rep, steps, err := s.withdrawSteps(w)
+	if err != nil || w.DryRun || len(steps) == 0 {
+		return rep, err
+	}
+	ch := s.newChanges(ctx, kg.ActionWithdraw)
+	ops := []op{{Change: ch.add("", "", kg.WithdrawSummary(w, rep))}}
+	for _, st := range steps {
+		if st.o != nil {
+			ops = append(ops, *st.o)
+		}
+		ops = append(ops, op{Change: ch.add(st.entity, st.other, st.summary)})
+	}
+	if err := s.commit(ops); err != nil {
+		return nil, err
+	}
+	return rep, nil
+}
+
+// withdrawStep is one op of a withdrawal (or none, for a relation that goes with its entity) and
+// the change that records it.
+type withdrawStep struct {
+	o                      *op
+	entity, other, summary string
+}
+
+// withdrawSteps works out, under the read lock, what withdrawing w does to each item.
+func (s *Store) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawStep, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if _, ok := s.sources[w.Source]; !ok {
+		return nil, nil, kg.Errorf(kg.CodeNotFound, "no source %q", w.Source)
+	}
+	var ents []*kg.Entity
+	var rels []*kg.Relation
+	if len(w.Entities)+len(w.Relations) > 0 {
+		named := make([]*kg.Entity, len(w.Entities))
+		for i, id := range w.Entities {
+			if n, ok := s.nodes[id]; ok {
+				named[i] = n.entity
+			}
+		}
+		namedRels := make([]*kg.Relation, len(w.Relations))
+		for i, k := range w.Relations {
+			namedRels[i] = s.relations[relKey{k.Type, k.From, k.To}]
+		}
+		if err := kg.WithdrawNotCited(w, named, namedRels); err != nil {
+			return nil, nil, err
+		}
+		ents, rels = uniqueEntities(named), uniqueRelations(namedRels)
+	} else {
+		for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
+			if e := s.nodes[id].entity; cites(e.Citations, w.Source) {
+				ents = append(ents, e)
+			}
+		}
+		for _, k := range slices.SortedFunc(maps.Keys(s.relations), compareRelKeys) {
+			if r := s.relations[k]; cites(r.Citations, w.Source) {
+				rels = append(rels, r)
+			}
+		}
+	}
+
+	rep := &kg.WithdrawReport{DryRun: w.DryRun}
+	dates := func(id string) string {
+		if src := s.sources[id]; src != nil {
+			return src.Published
+		}
+		return ""
+	}
+	var steps []withdrawStep
+	removed := map[relKey]bool{}
+	for _, e := range ents {
+		next, wd := kg.WithdrawFromEntity(e, w.Source, w.Reason, dates)
+		rep.CitationsRemoved += wd.Citations
+		if !wd.Deleted {
+			rep.EntitiesUpdated++
+			steps = append(steps, withdrawStep{&op{Entity: next}, e.ID, "", wd.Summary})
+			continue
+		}
+		rep.EntitiesDeleted++
+		steps = append(steps, withdrawStep{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
+		n := s.nodes[e.ID]
+		for _, ed := range slices.Concat(n.out, n.in) {
+			if k := keyOf(ed.rel); !removed[k] {
+				removed[k] = true
+				rep.RelationsDeleted++
+				steps = append(steps, withdrawStep{nil, ed.rel.From, ed.rel.To, kg.WithdrawnWithSummary(ed.rel, e.ID, w.Source, w.Reason)})
+			}
+		}
+	}
+	for _, r := range rels {
+		k := keyOf(r)
+		if removed[k] {
+			continue
+		}
+		next, wd := kg.WithdrawFromRelation(r, w.Source, w.Reason, dates)
+		rep.CitationsRemoved += wd.Citations
+		if wd.Deleted {
+			removed[k] = true
+			rep.RelationsDeleted++
+			steps = append(steps, withdrawStep{&op{DelRelation: &kg.Relation{Type: r.Type, From: r.From, To: r.To}}, r.From, r.To, wd.Summary})
+			continue
+		}
+		rep.RelationsUpdated++
+		steps = append(steps, withdrawStep{&op{Relation: next}, r.From, r.To, wd.Summary})
+	}
+	return rep, steps, nil
+}
+
+func cites(cs []kg.Citation, src string) bool {
+	return slices.ContainsFunc(cs, func(c kg.Citation) bool { return c.Source == src })
+}
+
+func uniqueEntities(es []*kg.Entity) []*kg.Entity {
+	var out []*kg.Entity
+	for _, e := range es {
+		if !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func uniqueRelations(rs []*kg.Relation) []*kg.Relation {
+	var out []*kg.Relation
+	for _, r := range rs {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func compareRelKeys(a, b relKey) int {
+	return cmp.Or(strings.Compare(a.from, b.from), strings.Compare(a.typ, b.typ), strings.Compare(a.to, b.to))
 }
 
 // Changes returns one page of the audit trail, newest first, as kg.Writer.Changes says.

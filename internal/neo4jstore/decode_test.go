@@ -10,12 +10,27 @@ import (
 )
 
 // TestWrongShapedRowsFailLoudly stores values no writer of the store produces (an alias that is a
-// number, a quote missing from a relation's citations) and checks that every read that meets them
+// number, a quote missing from a relation's citations, claims that are not JSON, a citation basis
+// kg does not know) and checks that every read that meets them
 // fails as INTERNAL, naming the key in the error for the log, instead of skipping or blanking them.
 func TestWrongShapedRowsFailLoudly(t *testing.T) {
 	s := neo4jtest.Store(t, storetest.Fixture())
 	ctx := t.Context()
 	const person, org = "person:rachel-poynter", "organization:bureau-of-western-hemisphere-affairs"
+	const claimed = "person:mateo-garza" // damaged provenance: claims, and the bases of its relations
+	if err := s.Exec(ctx, `MATCH (n:Entity {id: $id}) SET n.claims = '[{"field": "name", "val'`, map[string]any{"id": claimed}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Exec(ctx, `
+		MATCH (:Entity {id: $id})-[r]-()
+		SET r.citationBases = [x IN r.citationSources | 'GUESSED']`, map[string]any{"id": claimed}); err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := s.Query(ctx, `MATCH (n:Entity {id: $id}) RETURN n.citationSources[0] AS source`, map[string]any{"id": claimed})
+	if err != nil || len(srcs) != 1 || srcs[0]["source"] == nil {
+		t.Fatalf("the source citing %s: %v, %v", claimed, srcs, err)
+	}
+	source, _ := srcs[0]["source"].(string)
 	if err := s.Exec(ctx, `MATCH (n:Entity {id: $id}) SET n.aliases = [1, 2]`, map[string]any{"id": person}); err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +68,26 @@ func TestWrongShapedRowsFailLoudly(t *testing.T) {
 			return err
 		}, "aliases[0]"},
 		{"Search", func() error { _, err := s.Search(ctx, kg.SearchQuery{Text: "rachel poynter", Limit: 5}); return err }, "aliases[0]"},
+		{"Entities/claims", func() error { _, err := s.Entities(ctx, []string{claimed}); return err }, "entity.claims"},
+		{"CitedEntities/claims", func() error {
+			_, err := s.CitedEntities(ctx, kg.CitedQuery{Source: source, Kinds: []kg.Kind{kg.KindPerson}, Limit: kg.MaxCitedPage})
+			return err
+		}, "claims"},
+		{"Relations/bases", func() error {
+			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{claimed}, Limit: kg.NoLimit})
+			return err
+		}, "citationBases[0]"},
+		{"UpsertEntity/claims", func() error {
+			var e kg.Entity
+			for _, x := range storetest.Fixture().Entities {
+				if x.ID == claimed {
+					e = x
+				}
+			}
+			e.Description = "A new description."
+			_, err := s.UpsertEntity(kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleEditor, Name: "test", Authenticated: true}), &e)
+			return err
+		}, "claims"},
 		{"Cypher", func() error {
 			_, err := s.Cypher(ctx, kg.CypherQuery{Text: "MATCH (n:Person {id: $id}) RETURN n", Params: map[string]any{"id": person}, Limit: 10})
 			return err

@@ -315,6 +315,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 	}
 
 	step = "entities"
+	apply := l.plan.ApplyOptions(false, nil) // an empty database: every source is in the bundle
 	titles := bulkTitles(l.plan)
 	byLabel := map[string][]*kg.EntityWrite{}
 	for _, w := range l.plan.Entities {
@@ -327,7 +328,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 			CREATE (n:Entity:` + label + `)
 			SET n = props`
 		for _, w := range byLabel[label] {
-			next, _, _ := kg.ApplyEntity(nil, w)
+			next, _ := kg.ApplyEntity(nil, w, apply)
 			props, err := entityProps(next, titles[next.ID])
 			if err != nil {
 				return err
@@ -357,7 +358,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 			CREATE (a)-[r:` + typ + `]->(b)
 			SET r = row.props`
 		for _, r := range byType[typ] {
-			next, _, _ := kg.ApplyRelation(nil, r)
+			next, _ := kg.ApplyRelation(nil, r, apply)
 			props, err := relationProps(next)
 			if err != nil {
 				return err

@@ -131,8 +131,9 @@ func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportSta
 		}
 	}
 	titles := bulkTitles(plan)
+	apply := plan.ApplyOptions(false, nil) // an empty database: every source is in the bundle
 	for _, ew := range plan.Entities {
-		next, _, _ := kg.ApplyEntity(nil, ew)
+		next, _ := kg.ApplyEntity(nil, ew, apply)
 		props, err := entityProps(next, titles[next.ID])
 		if err != nil {
 			return err
@@ -148,8 +149,9 @@ func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportSta
 
 // relationships writes the relations of plan.
 func (w *importWriter) relationships(plan *kg.Plan) error {
+	apply := plan.ApplyOptions(false, nil)
 	for _, r := range plan.Relations {
-		next, _, _ := kg.ApplyRelation(nil, r)
+		next, _ := kg.ApplyRelation(nil, r, apply)
 		props, err := relationProps(next)
 		if err != nil {
 			return err

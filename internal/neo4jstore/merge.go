@@ -69,6 +69,23 @@ func (w *txWriter) mergeState(ids []string) (kg.MergeState, error) {
 	if d.err != nil {
 		return st, d.err
 	}
+	// The dates of the sources they cite rank the values the merged entities disagree on.
+	rs := map[string]*kg.Relation{}
+	for _, list := range st.Relations {
+		for _, r := range list {
+			rs[relKey(r.Type, r.From, r.To)] = r
+		}
+	}
+	srcs, err := txSnapshot{w: w}.Sources(w.ctx, storedSourceIDs(st.Entities, rs))
+	if err != nil {
+		return st, err
+	}
+	st.Dates = func(id string) string {
+		if s := srcs[id]; s != nil {
+			return s.Published
+		}
+		return ""
+	}
 	return st, nil
 }
 

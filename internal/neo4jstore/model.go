@@ -1,10 +1,12 @@
 package neo4jstore
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -19,24 +21,29 @@ const (
 	keyDescription     = "description"
 	keyCitationSources = "citationSources"
 	keyCitationQuotes  = "citationQuotes"
-	keyNameFolded      = "nameFolded"   // kg.Fold(name), for analysts and exact-name ranking
-	keySearchText      = "searchText"   // search keys of name, aliases, acronym, one a line; then the band
-	keySearchKeys      = "searchKeys"   // the same keys as a list, for whole-key lookups
-	keySearchOrder     = "searchOrder"  // the order search ranks equal hits in, as one string
-	keyIdentityKeys    = "identityKeys" // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
-	keyCreatedIn       = "createdIn"    // seq of the import's :Change that created the node or relationship
+	keyCitationBases   = "citationBases"  // each citation's basis, STATED written out
+	keyCitationNotes   = "citationNotes"  // each citation's note ("" none); only when one has a note
+	keyCitationFields  = "citationFields" // each citation's fields, one a line ("" none); only when one has fields
+	keyClaims          = "claims"         // kg.Claims as a JSON list, when the item carries claims
+	keyNameFolded      = "nameFolded"     // kg.Fold(name), for analysts and exact-name ranking
+	keySearchText      = "searchText"     // search keys of name, aliases, acronym, one a line; then the band
+	keySearchKeys      = "searchKeys"     // the same keys as a list, for whole-key lookups
+	keySearchOrder     = "searchOrder"    // the order search ranks equal hits in, as one string
+	keyIdentityKeys    = "identityKeys"   // "<KIND>:<kg.Fold of name, alias or acronym>", for identity resolution
+	keyCreatedIn       = "createdIn"      // seq of the import's :Change that created the node or relationship
 )
 
 // reserved is the one list of property names that entity and relation Properties may not use.
 var reserved = []string{
 	keyID, keyName, keyAliases, keyDescription,
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyClaims,
+	keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 // internalKeys are reserved names that are not fields of kg.Entity: filters and sorts see them as
 // missing, as they would be in any other store.
 var internalKeys = []string{
-	keyCitationSources, keyCitationQuotes, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
+	keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields, keyClaims, keyNameFolded, keySearchText, keySearchKeys, keySearchOrder, keyIdentityKeys, keyCreatedIn,
 }
 
 func isReserved(key string) bool { return slices.Contains(reserved, key) }
@@ -83,6 +90,9 @@ func entityProps(e *kg.Entity, titles []string) (map[string]any, error) {
 		p[keyDescription] = e.Description
 	}
 	addCitations(p, e.Citations)
+	if err := addClaims(p, e.Claims); err != nil {
+		return nil, badInput("entity %s: %v", e.ID, err)
+	}
 	p[keyNameFolded] = kg.Fold(e.Name)
 	sp := searchPropsOf(e, titles)
 	p[keySearchText], p[keySearchKeys], p[keySearchOrder] = sp.text, sp.keys, sp.order
@@ -110,6 +120,9 @@ func relationProps(r *kg.Relation) (map[string]any, error) {
 		p[k] = sv
 	}
 	addCitations(p, r.Citations)
+	if err := addClaims(p, r.Claims); err != nil {
+		return nil, badInput("relation %s %s -> %s: %v", r.Type, r.From, r.To, err)
+	}
 	return p, nil
 }
 
@@ -128,15 +141,47 @@ func sourceProps(s *kg.Source) map[string]any {
 	return p
 }
 
+// addCitations keeps cs as parallel lists (Neo4j properties cannot hold maps): sources, quotes
+// and bases always, notes and fields only when a citation has one, so nodes of stated facts stay
+// small and analysts can still ask `'INFERRED' IN n.citationBases`. Nodes written before
+// citations had a basis have no citationBases: they read as STATED.
 func addCitations(p map[string]any, cs []kg.Citation) {
 	if len(cs) == 0 {
 		return
 	}
-	srcs, quotes := make([]any, len(cs)), make([]any, len(cs))
+	srcs, quotes, bases := make([]any, len(cs)), make([]any, len(cs)), make([]any, len(cs))
+	notes, fields := make([]any, len(cs)), make([]any, len(cs))
+	var hasNotes, hasFields bool
 	for i, c := range cs {
-		srcs[i], quotes[i] = c.Source, c.Quote
+		srcs[i], quotes[i], bases[i], notes[i], fields[i] = c.Source, c.Quote, string(c.Basis.Or()), c.Note, ""
+		hasNotes = hasNotes || c.Note != ""
+		if len(c.Fields) > 0 {
+			// kg refuses fields with a line break, so the lines give them back.
+			fields[i], hasFields = strings.Join(c.Fields, "\n"), true
+		}
 	}
-	p[keyCitationSources], p[keyCitationQuotes] = srcs, quotes
+	p[keyCitationSources], p[keyCitationQuotes], p[keyCitationBases] = srcs, quotes, bases
+	if hasNotes {
+		p[keyCitationNotes] = notes
+	}
+	if hasFields {
+		p[keyCitationFields] = fields
+	}
+}
+
+// addClaims keeps cs, when there are any, as one JSON string: a claim's value may be of any
+// property type, and Neo4j lists hold one type only. The shown values stay plain properties, so
+// filters, sorts, search and analysts' Cypher read them as before.
+func addClaims(p map[string]any, cs []kg.Claim) error {
+	if cs == nil {
+		return nil
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		return err
+	}
+	p[keyClaims] = string(b)
+	return nil
 }
 
 // storable checks that v can be a Neo4j property value: a string, bool, int64, float64, or a list
@@ -220,6 +265,7 @@ func entityOf(r row) *kg.Entity {
 	e.Aliases = r.strings(keyAliases)
 	e.Description = maybe[string](r, keyDescription)
 	e.Citations = citationsOf(r)
+	e.Claims = claimsOf(r)
 	e.Properties = propertiesOf(r)
 	return e
 }
@@ -228,7 +274,7 @@ func entityOf(r row) *kg.Entity {
 func relationOf(r row) *kg.Relation {
 	props := r.sub("props", true)
 	return &kg.Relation{Type: need[string](r, "type"), From: need[string](r, "from"), To: need[string](r, "to"),
-		Citations: citationsOf(props), Properties: propertiesOf(props)}
+		Citations: citationsOf(props), Claims: claimsOf(props), Properties: propertiesOf(props)}
 }
 
 // relationColumns is the Cypher map a relation r is read from (relationOf).
@@ -268,13 +314,23 @@ func sourceOf(r row) *kg.Source {
 	return s
 }
 
-// citationsOf reads the two parallel citation lists of a projection; lists of different lengths
-// are an error.
+// citationsOf reads the parallel citation lists of a projection (addCitations): sources and
+// quotes always, bases when written since citations had one (none reads as STATED), notes and
+// fields when a citation has one. A list whose length is not the sources', or a basis kg does not
+// know, is an error.
 func citationsOf(r row) []kg.Citation {
-	srcs, quotes := r.strings(keyCitationSources), r.strings(keyCitationQuotes)
-	if len(srcs) != len(quotes) {
-		r.d.fail(r.key(keyCitationQuotes), "%d quotes for %d sources", len(quotes), len(srcs))
-		return nil
+	srcs := r.strings(keyCitationSources)
+	quotes, bases := r.strings(keyCitationQuotes), r.strings(keyCitationBases)
+	notes, fields := r.strings(keyCitationNotes), r.strings(keyCitationFields)
+	for _, l := range []struct {
+		key  string
+		list []string
+		may  bool // may be missing
+	}{{keyCitationQuotes, quotes, false}, {keyCitationBases, bases, true}, {keyCitationNotes, notes, true}, {keyCitationFields, fields, true}} {
+		if len(l.list) != len(srcs) && (!l.may || r.m[l.key] != nil) {
+			r.d.fail(r.key(l.key), "%d values for %d sources", len(l.list), len(srcs))
+			return nil
+		}
 	}
 	if len(srcs) == 0 {
 		return nil
@@ -282,8 +338,44 @@ func citationsOf(r row) []kg.Citation {
 	out := make([]kg.Citation, len(srcs))
 	for i := range srcs {
 		out[i] = kg.Citation{Source: srcs[i], Quote: quotes[i]}
+		if bases != nil && bases[i] != string(kg.BasisStated) {
+			out[i].Basis = kg.Basis(bases[i])
+			if !out[i].Basis.Valid() || out[i].Basis == "" {
+				r.d.fail(r.key(keyCitationBases)+"["+strconv.Itoa(i)+"]", "basis %q, want one of %v", bases[i], kg.Bases)
+				return nil
+			}
+		}
+		if notes != nil {
+			out[i].Note = notes[i]
+		}
+		if fields != nil && fields[i] != "" {
+			out[i].Fields = strings.Split(fields[i], "\n")
+		}
 	}
 	return out
+}
+
+// claimsOf reads the claims addClaims wrote as JSON. A value that is not such JSON fails the read,
+// naming the key, as any other wrong shape does: a read must not serve the values as if nothing
+// else were claimed, nor a write replace the claims with less.
+func claimsOf(r row) []kg.Claim {
+	s := maybe[string](r, keyClaims)
+	if _, ok := r.m[keyClaims].(string); !ok {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var cs []kg.Claim
+	if err := dec.Decode(&cs); err != nil {
+		r.d.fail(r.key(keyClaims), "not a JSON list of claims: %v", err)
+		return nil
+	}
+	if dec.More() {
+		r.d.fail(r.key(keyClaims), "not a JSON list of claims: more after the list")
+		return nil
+	}
+	kg.NormalizeClaims(cs)
+	return cs
 }
 
 // kindLabels returns the labels of the valid kinds among kinds, sorted and without duplicates;

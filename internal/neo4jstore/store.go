@@ -2,10 +2,11 @@
 // call is one round trip: one auto-routed query or one managed transaction.
 //
 // The graph model: an entity is a node labelled :Entity:<Kind.Label()> whose properties are id,
-// name, aliases, description, the entity's Properties flattened beside them, its citations as two
-// parallel lists citationSources and citationQuotes, and three derived fields (nameFolded,
+// name, aliases, description, the entity's Properties flattened beside them, its citations as
+// parallel lists (citationSources, citationQuotes, citationBases, and citationNotes and
+// citationFields when a citation has one; addCitations), and derived fields (nameFolded,
 // searchText for search, identityKeys for identity resolution). A relation is a relationship whose
-// type is the relation type, with its Properties flattened and the same two citation lists. A
+// type is the relation type, with its Properties flattened and the same citation lists. A
 // source is a :Source node {id, title, publisher, published, url, text}. The names the store owns
 // are listed once, in reserved. The audit trail is a :Change node per change {seq, at, actor,
 // action, entity, other, summary} and one :ChangeLog node {id: 'changes', seq} that every write

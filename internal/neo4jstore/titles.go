@@ -127,8 +127,14 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 	if err != nil {
 		return s.mapError(ctx, "backfill search titles", err)
 	}
-	if n, _ := recs[0].Values[0].(int64); n == 0 {
+	var d decoder
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+	} else if need[int64](d.record(recs[0]), "n") == 0 {
 		return nil
+	}
+	if d.err != nil {
+		return s.mapError(ctx, "backfill search titles", d.err)
 	}
 	after := ""
 	for {

@@ -16,7 +16,7 @@ const opImport = "import"
 
 // Import writes b as kg.Writer.Import says, in one transaction of at most ImportTimeout.
 func (s *Store) Import(ctx context.Context, b *kg.Bundle, opts kg.ImportOptions) (*kg.ImportReport, error) {
-	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts.DryRun, opts)
+	res, err := s.writeBundle(ctx, b, kg.ActionImport, opts)
 	if err != nil {
 		return &kg.ImportReport{DryRun: opts.DryRun}, err
 	}
@@ -64,7 +64,7 @@ func (s *Store) AddRelation(ctx context.Context, r *kg.Relation) (*kg.Relation, 
 
 // writeOne writes a one-item bundle; its problems come back relative to the item.
 func (s *Store) writeOne(ctx context.Context, b *kg.Bundle, action, what, prefix string) (*txResult, error) {
-	res, err := s.writeBundle(ctx, b, action, false)
+	res, err := s.writeBundle(ctx, b, action, kg.ImportOptions{})
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -44,7 +46,8 @@ type txResult struct {
 		entity   *kg.Entity
 		relation *kg.Relation
 	}
-	found bool // RemoveRelation, DeleteEntity: there was something to remove
+	found    bool            // RemoveRelation, DeleteEntity: there was something to remove
+	withdraw *withdrawResult // WithdrawSource
 }
 
 // runWrite runs work in one write transaction and returns its result, whether it committed or
@@ -183,7 +186,8 @@ func (w *txWriter) collect(cypher string, params map[string]any) ([]*neo4j.Recor
 
 // writeBundle plans and writes b, recording its changes with action (and, for an import, one for
 // the whole import).
-func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dryRun bool, opts ...kg.ImportOptions) (*txResult, error) {
+func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*txResult, error) {
+	dryRun := opts.DryRun
 	if b == nil {
 		return nil, badInput("no bundle to import")
 	}
@@ -207,7 +211,7 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 		if err != nil {
 			return nil, err
 		}
-		if len(opts) > 0 && opts[0].Duplicates {
+		if opts.Duplicates {
 			if err := plan.FindDuplicates(w.ctx, txSnapshot{w, s}); err != nil {
 				return nil, err
 			}
@@ -220,14 +224,19 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, dr
 		if err := w.writeSources(plan, res, action, dryRun); err != nil {
 			return nil, err
 		}
-		if err := w.writeEntities(plan, res, action, dryRun); err != nil {
+		apply := plan.ApplyOptions(opts.Replace, nil)
+		if err := w.writeEntities(plan, apply, res, action, dryRun); err != nil {
 			return nil, err
 		}
-		if err := w.writeRelations(plan, res, action, dryRun); err != nil {
+		if err := w.writeRelations(plan, apply, res, action, dryRun); err != nil {
 			return nil, err
 		}
 		if !dryRun {
-			if err := w.retitle(retitleIDs(plan)); err != nil {
+			reranked, err := w.rerank(plan, apply, action)
+			if err != nil {
+				return nil, err
+			}
+			if err := w.retitle(slices.Compact(slices.Sorted(slices.Values(append(retitleIDs(plan), reranked...))))); err != nil {
 				return nil, err
 			}
 		}
@@ -277,7 +286,7 @@ func (w *txWriter) writeSources(plan *kg.Plan, res *txResult, action string, dry
 		SET n.createdIn = createdIn`)
 }
 
-func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
+func (w *txWriter) writeEntities(plan *kg.Plan, apply kg.ApplyOptions, res *txResult, action string, dryRun bool) error {
 	for start := 0; start < len(plan.Entities); start += batchSize {
 		batch := plan.Entities[start:min(start+batchSize, len(plan.Entities))]
 		// Only entities the plan found stored need reading: the rest are new.
@@ -304,25 +313,28 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 			if d.err != nil {
 				return d.err
 			}
+			if err := w.knowSources(plan, storedSourceIDs(stored, nil)); err != nil {
+				return err
+			}
 		}
 		created := map[string][]map[string]any{} // label -> rows
 		var updated []map[string]any
 		for _, ew := range batch {
-			next, o, summary := kg.ApplyEntity(stored[ew.Entity.ID], ew)
-			res.report.Count(o)
+			next, a := kg.ApplyEntity(stored[ew.Entity.ID], ew, apply)
+			res.report.Add(a)
 			res.written.entity = next
-			if o == kg.Unchanged || dryRun {
+			if a.Outcome == kg.Unchanged || dryRun {
 				continue
 			}
 			props, err := entityProps(next, nil) // titles: retitle, once relations are written
 			if err != nil {
 				return err
 			}
-			if err := w.record(o, props, action, next.ID, "", summary); err != nil {
+			if err := w.record(a.Outcome, props, action, next.ID, "", a.Summary); err != nil {
 				return err
 			}
 			row := map[string]any{"id": next.ID, "props": props}
-			if o == kg.Created {
+			if a.Outcome == kg.Created {
 				created[next.Kind.Label()] = append(created[next.Kind.Label()], row)
 			} else {
 				updated = append(updated, row)
@@ -354,7 +366,7 @@ func (w *txWriter) writeEntities(plan *kg.Plan, res *txResult, action string, dr
 	return nil
 }
 
-func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, dryRun bool) error {
+func (w *txWriter) writeRelations(plan *kg.Plan, apply kg.ApplyOptions, res *txResult, action string, dryRun bool) error {
 	for start := 0; start < len(plan.Relations); start += batchSize {
 		batch := plan.Relations[start:min(start+batchSize, len(plan.Relations))]
 		// Only relations between two entities the plan found stored can be stored.
@@ -382,25 +394,28 @@ func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, d
 			if d.err != nil {
 				return d.err
 			}
+			if err := w.knowSources(plan, storedSourceIDs(nil, stored)); err != nil {
+				return err
+			}
 		}
 		created := map[string][]map[string]any{} // type -> rows
 		updated := map[string][]map[string]any{}
 		for _, r := range batch {
-			next, o, summary := kg.ApplyRelation(stored[relKey(r.Type, r.From, r.To)], r)
-			res.report.Count(o)
+			next, a := kg.ApplyRelation(stored[relKey(r.Type, r.From, r.To)], r, apply)
+			res.report.Add(a)
 			res.written.relation = next
-			if o == kg.Unchanged || dryRun {
+			if a.Outcome == kg.Unchanged || dryRun {
 				continue
 			}
 			props, err := relationProps(next)
 			if err != nil {
 				return err
 			}
-			if err := w.record(o, props, action, next.From, next.To, summary); err != nil {
+			if err := w.record(a.Outcome, props, action, next.From, next.To, a.Summary); err != nil {
 				return err
 			}
 			row := map[string]any{"from": next.From, "to": next.To, "props": props}
-			if o == kg.Created {
+			if a.Outcome == kg.Created {
 				created[next.Type] = append(created[next.Type], row)
 			} else {
 				updated[next.Type] = append(updated[next.Type], row)
@@ -428,6 +443,169 @@ func (w *txWriter) writeRelations(plan *kg.Plan, res *txResult, action string, d
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// rerank chooses again the values shown by the stored items the plan does not write whose claims
+// cite a source whose date it changes (kg.Plan.Redated). It scans the items with claims: a
+// source's date rarely changes. It returns the entities whose position titles, which search finds
+// them by, are to be set again (retitle): those it rewrote and the holders of positions it did.
+func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) ([]string, error) {
+	redated := plan.Redated()
+	if len(redated) == 0 {
+		return nil, nil
+	}
+	var retitle []string
+	written := map[string]bool{}
+	for _, e := range plan.Entities {
+		written[e.Entity.ID] = true
+	}
+	for _, r := range plan.Relations {
+		written[relKey(r.Type, r.From, r.To)] = true
+	}
+	recs, err := w.collect(`
+		MATCH (n:Entity)
+		WHERE n.claims IS NOT NULL AND any(s IN n.citationSources WHERE s IN $ids)
+		RETURN n {.*} AS n
+		ORDER BY n.id`, map[string]any{"ids": redated})
+	if err != nil {
+		return nil, err
+	}
+	var rows []map[string]any
+	var d decoder
+	for _, rec := range recs {
+		e := entityOf(d.record(rec).sub("n", true))
+		if d.err != nil {
+			return nil, d.err
+		}
+		if written[e.ID] {
+			continue
+		}
+		if err := w.knowSources(plan, storedSourceIDs(map[string]*kg.Entity{e.ID: e}, nil)); err != nil {
+			return nil, err
+		}
+		next, a := kg.RerankEntity(e, apply)
+		if a.Outcome != kg.Updated {
+			continue
+		}
+		props, err := entityProps(next, nil) // titles: retitle
+		retitle = append(retitle, next.ID)
+		if err != nil {
+			return nil, err
+		}
+		if err := w.record(a.Outcome, props, action, next.ID, "", a.Summary); err != nil {
+			return nil, err
+		}
+		rows = append(rows, map[string]any{"id": next.ID, "props": props})
+	}
+	if err := w.batches(rows, `
+		UNWIND $rows AS row
+		MATCH (n:Entity {id: row.id})
+		WITH n, row, n.createdIn AS createdIn
+		SET n = row.props
+		SET n.createdIn = createdIn`); err != nil {
+		return nil, err
+	}
+	recs, err = w.collect(`
+		MATCH (a:Entity)-[r]->(b:Entity)
+		WHERE r.claims IS NOT NULL AND any(s IN r.citationSources WHERE s IN $ids)
+		RETURN {type: type(r), from: a.id, to: b.id, props: r {.*}} AS relation
+		ORDER BY a.id, type(r), b.id`, map[string]any{"ids": redated})
+	if err != nil {
+		return nil, err
+	}
+	byType := map[string][]map[string]any{}
+	for _, rec := range recs {
+		r := relationOf(d.record(rec).sub("relation", true))
+		if d.err != nil {
+			return nil, d.err
+		}
+		typ, from, to := r.Type, r.From, r.To
+		if written[relKey(typ, from, to)] {
+			continue
+		}
+		if err := w.knowSources(plan, storedSourceIDs(nil, map[string]*kg.Relation{"": r})); err != nil {
+			return nil, err
+		}
+		next, a := kg.RerankRelation(r, apply)
+		if a.Outcome != kg.Updated {
+			continue
+		}
+		props, err := relationProps(next)
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(kg.TitledTypes, typ) {
+			retitle = append(retitle, from)
+		}
+		if err := w.record(a.Outcome, props, action, next.From, next.To, a.Summary); err != nil {
+			return nil, err
+		}
+		byType[typ] = append(byType[typ], map[string]any{"from": from, "to": to, "props": props})
+	}
+	for _, typ := range sortedKeys(byType) {
+		// typ is a relation type read from the database, which this store writes from kg.RelationSpecs.
+		if _, known := kg.RelationSpecs[typ]; !known {
+			return nil, fmt.Errorf("re-ranking: relationship type %q is not a relation type", typ)
+		}
+		if err := w.batches(byType[typ], `
+			UNWIND $rows AS row
+			MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
+			WITH r, row, r.createdIn AS createdIn
+			SET r = row.props
+			SET r.createdIn = createdIn`); err != nil {
+			return nil, err
+		}
+	}
+	return retitle, nil
+}
+
+// storedSourceIDs returns the sources the claims and citations of stored items name.
+func storedSourceIDs(es map[string]*kg.Entity, rs map[string]*kg.Relation) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(cites []kg.Citation, claims []kg.Claim) {
+		for _, c := range cites {
+			if !seen[c.Source] {
+				seen[c.Source] = true
+				out = append(out, c.Source)
+			}
+		}
+		for _, c := range claims {
+			if !seen[c.Source] {
+				seen[c.Source] = true
+				out = append(out, c.Source)
+			}
+		}
+	}
+	for _, e := range es {
+		add(e.Citations, e.Claims)
+	}
+	for _, r := range rs {
+		add(r.Citations, r.Claims)
+	}
+	return out
+}
+
+// knowSources reads the stored sources among ids that plan does not hold into its StoredSources,
+// so that the dates of every source whose claims a write ranks are known (kg.Plan.ApplyOptions).
+func (w *txWriter) knowSources(plan *kg.Plan, ids []string) error {
+	var missing []string
+	for _, id := range ids {
+		if !plan.KnowsSource(id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	srcs, err := txSnapshot{w: w}.Sources(w.ctx, missing)
+	if err != nil {
+		return err
+	}
+	for id, src := range srcs {
+		plan.StoredSources[id] = src
 	}
 	return nil
 }

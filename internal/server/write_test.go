@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -97,12 +98,14 @@ func (c keyClient) fails(query string, vars map[string]any) gqlError {
 
 const (
 	addSourceQ    = `mutation($in: SourceInput!) { addSource(input: $in) { id title text } }`
-	upsertEntityQ = `mutation($in: EntityInput!) { upsertEntity(input: $in) { id name aliases ... on Meeting { date ordinal } citations { quote source { id } } } }`
+	upsertEntityQ = `mutation($in: EntityInput!) { upsertEntity(input: $in) { id name aliases ... on Meeting { date ordinal } citations { quote basis note fields source { id } } } }`
 	addRelationQ  = `mutation($in: RelationInput!) { addRelation(input: $in) { type from { id } to { id } properties citations { quote } } }`
 	removeRelQ    = `mutation($t: String!, $f: ID!, $to: ID!) { removeRelation(type: $t, from: $f, to: $to) }`
 	deleteQ       = `mutation($id: ID!, $reason: String!) { deleteEntity(id: $id, reason: $reason) }`
 	importQ       = `mutation($b: JSON!, $dry: Boolean) { importBundle(bundle: $b, dryRun: $dry) { created updated unchanged errors { path message } } }`
-	changesQ      = `query($e: ID, $first: Int, $after: String) { changes(entity: $e, first: $first, after: $after) {
+	withdrawQ     = `mutation($s: ID!, $e: [ID!], $r: String!, $dry: Boolean) { withdrawSource(source: $s, entities: $e, reason: $r, dryRun: $dry) {
+		citationsRemoved entitiesUpdated entitiesDeleted relationsUpdated relationsDeleted } }`
+	changesQ = `query($e: ID, $first: Int, $after: String) { changes(entity: $e, first: $first, after: $after) {
 		totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id at actor action entity summary } } } }`
 )
 
@@ -115,7 +118,9 @@ func noteSourceVars() map[string]any {
 func talksVars() map[string]any {
 	return map[string]any{"in": map[string]any{"kind": "MEETING", "name": "2023 Border Talks",
 		"properties": map[string]any{"date": "2023-03-02", "ordinal": 1},
-		"citations":  []any{map[string]any{"source": "source:border-talks-note", "quote": "The 2023 Border Talks were held in Tijuana."}}}}
+		"citations": []any{map[string]any{"source": "source:border-talks-note", "quote": "The 2023 Border Talks were held in Tijuana."},
+			map[string]any{"source": "source:border-talks-note", "quote": "The 2023 Border Talks", "basis": "INFERRED",
+				"note": "the day is the note's, not the text's", "fields": []any{"properties.date"}}}}}
 }
 
 func ledVars() map[string]any {
@@ -143,6 +148,7 @@ func TestWrites(t *testing.T) {
 			t.Run("import", func(t *testing.T) { testImportBundle(t, s, editor) })
 			t.Run("changes", func(t *testing.T) { testChangesQuery(t, anonymous) })
 			t.Run("removals", func(t *testing.T) { testRemovals(t, editor) })
+			t.Run("disagreements", func(t *testing.T) { testDisagreements(t, s, editor, anonymous) })
 		})
 	}
 }
@@ -165,6 +171,7 @@ func testWritesRefused(t *testing.T, s kg.Store, analyst, reader, anonymous keyC
 		{"removeRelation", removeRelQ, map[string]any{"t": "ATTENDED", "f": "person:rachel-poynter", "to": "meeting:21cb-esc-14th-plenary"}},
 		{"deleteEntity", deleteQ, map[string]any{"id": "person:rachel-poynter", "reason": "test"}},
 		{"importBundle", importQ, map[string]any{"b": smallBundle()}},
+		{"withdrawSource", withdrawQ, map[string]any{"s": "source:fixture-briefing", "r": "test"}},
 	}
 	for _, m := range mutations {
 		t.Run(m.name, func(t *testing.T) {
@@ -202,15 +209,20 @@ func testWritesShow(t *testing.T, editor, anonymous keyClient) {
 			ID, Name, Date string
 			Ordinal        int
 			Citations      []struct {
-				Quote  string
-				Source struct{ ID string }
+				Quote, Basis string
+				Note         *string
+				Fields       []string
+				Source       struct{ ID string }
 			}
 		} `json:"upsertEntity"`
 	}
 	editor.ok(upsertEntityQ, talksVars(), &ent)
 	if e := ent.UpsertEntity; e.ID != "meeting:2023-border-talks" || e.Date != "2023-03-02" || e.Ordinal != 1 ||
-		len(e.Citations) != 1 || e.Citations[0].Source.ID != "source:border-talks-note" {
-		t.Errorf("upsertEntity = %+v, want the new meeting with its date, ordinal and citation", e)
+		len(e.Citations) != 2 || e.Citations[0].Source.ID != "source:border-talks-note" {
+		t.Errorf("upsertEntity = %+v, want the new meeting with its date, ordinal and citations", e)
+	} else if c0, c1 := e.Citations[0], e.Citations[1]; c0.Basis != "STATED" || c0.Note != nil || len(c0.Fields) != 0 ||
+		c1.Basis != "INFERRED" || c1.Note == nil || *c1.Note != "the day is the note's, not the text's" || !slices.Equal(c1.Fields, []string{"properties.date"}) {
+		t.Errorf("upsertEntity citations = %+v, want a STATED one and an INFERRED one with its note, for properties.date", e.Citations)
 	}
 	var rel struct {
 		AddRelation struct {
@@ -281,6 +293,10 @@ func testWritesBadInput(t *testing.T, s kg.Store, editor keyClient) {
 			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined the trilateral migration talks in 2022."}}}}, "input.properties.date"},
 		{"properties not an object", upsertEntityQ, map[string]any{"in": map[string]any{"kind": "MEETING", "name": "Bad", "properties": []any{"x"},
 			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined the trilateral migration talks in 2022."}}}}, "input.properties"},
+		{"inferred without a note", upsertEntityQ, map[string]any{"in": map[string]any{"kind": "TOPIC", "name": "Energy",
+			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined", "basis": "INFERRED"}}}}, "input.citations[0].note"},
+		{"citation for a value not given", upsertEntityQ, map[string]any{"in": map[string]any{"kind": "TOPIC", "name": "Energy",
+			"citations": []any{map[string]any{"source": "source:fixture-briefing", "quote": "Canada joined", "fields": []any{"description"}}}}}, "input.citations[0].fields[0]"},
 		{"delete without a reason", deleteQ, map[string]any{"id": "person:rachel-poynter", "reason": ""}, "reason"},
 	}
 	for _, tc := range cases {
@@ -362,6 +378,126 @@ func testImportBundle(t *testing.T, s kg.Store, editor keyClient) {
 	editor.ok(importQ, map[string]any{"b": smallBundle()}, &r)
 	if got := r.ImportBundle; got.Created != 0 || got.Updated != 0 || got.Unchanged != 2 {
 		t.Errorf("importBundle again = %+v, want 2 unchanged", got)
+	}
+}
+
+// testDisagreements imports a later source that gives David Okafor's position another title: the
+// report lists the disagreement, and the position serves both titles with their sources, the later
+// first, and its basis; the fixture's curated alias of Mexico says so.
+func testDisagreements(t *testing.T, s kg.Store, editor, anonymous keyClient) {
+	editor, anonymous = editor.on(t), anonymous.on(t)
+	const text = "David Okafor, Senior Adviser for Trade at the Department of State, briefed the press."
+	bundle := map[string]any{
+		"sources": []any{map[string]any{"id": "source:trade-briefing", "title": "Trade briefing", "published": "2023-08", "text": text}},
+		"relations": []any{map[string]any{"type": "HOLDS_POSITION", "from": "person:david-okafor", "to": "organization:department-of-state",
+			"properties": map[string]any{"title": "Senior Adviser for Trade"},
+			"citations":  []any{map[string]any{"source": "source:trade-briefing", "quote": "David Okafor, Senior Adviser for Trade at the Department of State"}}}},
+	}
+	const q = `mutation($b: JSON!, $dry: Boolean) { importBundle(bundle: $b, dryRun: $dry) {
+		created updated errors { path } disagreements { entity relation field values { value basis sources } } } }`
+	var r struct {
+		ImportBundle struct {
+			Created, Updated int
+			Errors           []struct{ Path string }
+			Disagreements    []struct {
+				Entity   string
+				Relation *string
+				Field    string
+				Values   []struct {
+					Value   any
+					Basis   string
+					Sources []string
+				}
+			}
+		} `json:"importBundle"`
+	}
+	for _, dry := range []bool{true, false} {
+		editor.ok(q, map[string]any{"b": bundle, "dry": dry}, &r)
+		got := r.ImportBundle
+		if got.Created != 1 || got.Updated != 1 || len(got.Errors) != 0 || len(got.Disagreements) != 1 {
+			t.Fatalf("importBundle(dry run %v) = %+v, want the source created, the position updated, one disagreement", dry, got)
+		}
+		d := got.Disagreements[0]
+		if d.Entity != "person:david-okafor" || d.Relation == nil || *d.Relation != "HOLDS_POSITION person:david-okafor -> organization:department-of-state" ||
+			d.Field != "properties.title" || len(d.Values) != 2 || d.Values[0].Value != "Senior Adviser for Trade" ||
+			!slices.Equal(d.Values[0].Sources, []string{"source:trade-briefing"}) || d.Values[1].Value != "Senior Advisor" || d.Values[1].Basis != "STATED" {
+			t.Errorf("disagreement (dry run %v) = %+v, want the title: the trade briefing's first, then the fixture's", dry, d)
+		}
+	}
+	var e struct {
+		Entity struct {
+			Positions []struct {
+				Title  string
+				Basis  string
+				Claims []struct {
+					Value   string
+					Shown   bool
+					Sources []struct{ ID string }
+				}
+				Alternatives []struct {
+					Field, Value string
+					Sources      []struct{ ID, Published string }
+				}
+			}
+		}
+		Mexico struct {
+			Basis  string
+			Claims []struct {
+				Value, Basis string
+				Shown        bool
+			}
+			Citations []struct{ Basis, Note string }
+		}
+	}
+	anonymous.ok(`{
+		entity(id: "person:david-okafor") { ... on Person { positions { title basis
+			claims(field: "properties.title") { value shown sources { id } }
+			alternatives { field value sources { id published } } } } }
+		mexico: entity(id: "country:mexico") { basis claims(field: "aliases") { value basis shown } citations { basis note } }
+	}`, nil, &e)
+	if ps := e.Entity.Positions; len(ps) != 1 || ps[0].Title != "Senior Adviser for Trade" || ps[0].Basis != "STATED" ||
+		len(ps[0].Claims) != 2 || !ps[0].Claims[0].Shown || ps[0].Claims[1].Shown || ps[0].Claims[1].Value != "Senior Advisor" ||
+		len(ps[0].Alternatives) != 1 || ps[0].Alternatives[0].Field != "properties.title" || ps[0].Alternatives[0].Sources[0].ID != "source:fixture-briefing" ||
+		ps[0].Alternatives[0].Sources[0].Published != "2023-02" {
+		t.Errorf("positions = %+v, want the later title shown, the fixture's as its alternative with its source", ps)
+	}
+	m := e.Mexico
+	// Withdrawing the trade briefing leaves the fixture's title, alone; a reader may not, and an
+	// unknown source is not found.
+	if e := anonymous.fails(withdrawQ, map[string]any{"s": "source:trade-briefing", "r": "retracted"}); e.Extensions.Code != kg.CodeUnauthenticated {
+		t.Errorf("withdrawSource without a key: %s, want %s", e.Extensions.Code, kg.CodeUnauthenticated)
+	}
+	if e := editor.fails(withdrawQ, map[string]any{"s": "source:nowhere", "r": "retracted"}); e.Extensions.Code != kg.CodeNotFound {
+		t.Errorf("withdrawSource(unknown source): %s (%s), want %s", e.Extensions.Code, e.Message, kg.CodeNotFound)
+	}
+	if e := editor.fails(withdrawQ, map[string]any{"s": "source:trade-briefing", "e": []any{"person:rachel-poynter"}, "r": "retracted"}); e.Extensions.Code != kg.CodeBadUserInput ||
+		len(e.Extensions.Problems) != 1 || e.Extensions.Problems[0].Path != "entities[0]" {
+		t.Errorf("withdrawSource(from an entity it does not support): %s %+v, want %s at entities[0]", e.Extensions.Code, e.Extensions.Problems, kg.CodeBadUserInput)
+	}
+	var wr struct {
+		WithdrawSource struct{ CitationsRemoved, EntitiesUpdated, EntitiesDeleted, RelationsUpdated, RelationsDeleted int } `json:"withdrawSource"`
+	}
+	editor.ok(withdrawQ, map[string]any{"s": "source:trade-briefing", "r": "retracted"}, &wr)
+	if got := wr.WithdrawSource; got.CitationsRemoved != 1 || got.RelationsUpdated != 1 || got.EntitiesUpdated+got.EntitiesDeleted+got.RelationsDeleted != 0 {
+		t.Errorf("withdrawSource = %+v, want 1 citation removed from 1 relation", got)
+	}
+	var after struct {
+		Entity struct {
+			Positions []struct {
+				Title        string
+				Alternatives []struct{ Value string }
+			}
+		}
+	}
+	anonymous.ok(`{ entity(id: "person:david-okafor") { ... on Person { positions { title alternatives { value } } } } }`, nil, &after)
+	if ps := after.Entity.Positions; len(ps) != 1 || ps[0].Title != "Senior Advisor" || len(ps[0].Alternatives) != 0 {
+		t.Errorf("positions after the withdrawal = %+v, want the fixture's title alone", ps)
+	}
+
+	// Claims rank the stated alias before the curated one.
+	if m.Basis != "STATED" || len(m.Claims) != 2 || m.Claims[1].Value != "México" || m.Claims[1].Basis != "CURATED" || !m.Claims[1].Shown ||
+		m.Claims[0].Basis != "STATED" || len(m.Citations) != 2 || m.Citations[1].Note != "the country's name in Spanish" {
+		t.Errorf("Mexico = %+v, want its stated alias, then its curated Spanish one with the citation's note", m)
 	}
 }
 

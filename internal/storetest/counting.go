@@ -12,6 +12,7 @@ var countedMethods = [...]string{
 	"Entities", "Sources", "Relations", "ListEntities", "ListSources", "Search", "Ping", "Close", "Import",
 	"ShortestPath", "Paths", "Neighborhood", "CommonConnections", "Timeline",
 	"AddSource", "UpsertEntity", "AddRelation", "RemoveRelation", "DeleteEntity", "Changes", "Expand",
+	"WithdrawSource",
 	"CitedEntities", "CitedRelations", "MergeEntities", "UndoMerge",
 }
 
@@ -37,6 +38,7 @@ const (
 	callDeleteEntity
 	callChanges
 	callExpand
+	callWithdrawSource
 	callCitedEntities
 	callCitedRelations
 	callMergeEntities
@@ -175,6 +177,11 @@ func (c *Counting) RemoveRelation(ctx context.Context, typ, from, to string) (bo
 func (c *Counting) DeleteEntity(ctx context.Context, id, reason string) (bool, error) {
 	c.calls[callDeleteEntity].Add(1)
 	return c.store.DeleteEntity(ctx, id, reason)
+}
+
+func (c *Counting) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.WithdrawReport, error) {
+	c.calls[callWithdrawSource].Add(1)
+	return c.store.WithdrawSource(ctx, w)
 }
 
 func (c *Counting) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {

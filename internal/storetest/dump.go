@@ -77,6 +77,7 @@ type canonEntity struct {
 	Description string         `json:"description,omitempty"`
 	Properties  map[string]any `json:"properties,omitempty"`
 	Citations   []kg.Citation  `json:"citations,omitempty"`
+	Claims      []kg.Claim     `json:"claims,omitempty"`
 }
 
 type canonRelation struct {
@@ -85,6 +86,7 @@ type canonRelation struct {
 	To         string         `json:"to"`
 	Properties map[string]any `json:"properties,omitempty"`
 	Citations  []kg.Citation  `json:"citations,omitempty"`
+	Claims     []kg.Claim     `json:"claims,omitempty"`
 }
 
 func entityLine(e *kg.Entity) string     { return "entity " + canonEntityJSON(e) }
@@ -97,7 +99,7 @@ func canonEntityJSON(e *kg.Entity) string {
 	}
 	return mustJSON(canonEntity{
 		ID: e.ID, Kind: e.Kind, Name: e.Name, Aliases: e.Aliases, Description: e.Description,
-		Properties: canonProps(e.Properties), Citations: e.Citations,
+		Properties: canonProps(e.Properties), Citations: e.Citations, Claims: canonClaims(e.Claims),
 	})
 }
 
@@ -106,7 +108,7 @@ func canonRelationJSON(r *kg.Relation) string {
 		return "null"
 	}
 	return mustJSON(canonRelation{
-		Type: r.Type, From: r.From, To: r.To, Properties: canonProps(r.Properties), Citations: r.Citations,
+		Type: r.Type, From: r.From, To: r.To, Properties: canonProps(r.Properties), Citations: r.Citations, Claims: canonClaims(r.Claims),
 	})
 }
 
@@ -115,6 +117,19 @@ func canonSourceJSON(s *kg.Source) string {
 		return "null"
 	}
 	return mustJSON(s)
+}
+
+// canonClaims gives claim values their typed form, as canonProps does for properties.
+func canonClaims(cs []kg.Claim) []kg.Claim {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]kg.Claim, len(cs))
+	for i, c := range cs {
+		c.Value = canonValue(c.Value)
+		out[i] = c
+	}
+	return out
 }
 
 func canonProps(props map[string]any) map[string]any {

@@ -80,8 +80,11 @@ func Fixture() *kg.Bundle {
 	f.entity(kg.Entity{ID: cCanada, Kind: kg.KindCountry, Name: "Canada",
 		Properties: props("code", "CA"),
 		Citations:  f.brief("Canada joined the trilateral migration talks in 2022.")})
+	// A curated alias: the briefing never spells the Spanish name.
 	f.entity(kg.Entity{ID: cMexico, Kind: kg.KindCountry, Name: "Mexico", Aliases: []string{"México", "United Mexican States"},
-		Description: "Federal republic in North America.", Properties: props("code", "MX"), Citations: bilateralMX})
+		Description: "Federal republic in North America.", Properties: props("code", "MX"),
+		Citations: append(slices.Clone(bilateralMX), kg.Citation{Source: srcBriefing, Quote: "Mexico, officially the United Mexican States",
+			Basis: kg.BasisCurated, Note: "the country's name in Spanish", Fields: []string{kg.AliasField("México")}})})
 	f.entity(kg.Entity{ID: cUS, Kind: kg.KindCountry, Name: "United States", Aliases: []string{"USA", "United States of America"},
 		Properties: props("code", "US"), Citations: bilateralUS})
 
@@ -147,7 +150,9 @@ func Fixture() *kg.Bundle {
 		Description: "Independent migration researcher.", Citations: solberg})
 	f.rel(kg.RelHoldsPosition, pNunez, oDHS, props("title", "Assistant Secretary for Border and Immigration Policy", "acting", true, "start", "2021-02"), nunez)
 	f.rel(kg.RelHoldsPosition, pPoynter, oWHA, props("title", "Deputy Assistant Secretary", "acting", false, "start", "2022-03"), poynter)
-	f.rel(kg.RelHoldsPosition, pOrtiz, oSRE, props("title", "Undersecretary for North America", "start", "2021-09"), ortiz)
+	f.rel(kg.RelHoldsPosition, pOrtiz, oSRE, props("title", "Undersecretary for North America", "start", "2021-09"),
+		append(slices.Clone(ortiz), kg.Citation{Source: srcBriefing, Quote: "led the Mexican delegation to both plenaries", Basis: kg.BasisInferred,
+			Note: "she held the post at both plenaries", Fields: []string{kg.PropertyField("start")}}))
 	f.rel(kg.RelHoldsPosition, pGarza, oSE, props("title", "Head of the Unit for North American Trade"), garza)
 	f.rel(kg.RelHoldsPosition, pTremblay, oGAC, props("title", "Director General for North America"), tremblay)
 	f.rel(kg.RelHoldsPosition, pRamirez, oSRE, props("title", "Director for Border Affairs", "start", "2019", "end", "2021-08"), ramirez)
@@ -171,8 +176,11 @@ func Fixture() *kg.Bundle {
 	hled := f.brief("The High-Level Economic Dialogue (HLED) was launched in September 2013 and was relaunched in 2021.")
 	f.entity(kg.Entity{ID: d21CB, Kind: kg.KindDialogue, Name: "Twenty-First Century Border Dialogue",
 		Properties: props("acronym", "21CB", "established", "2010-05", "working_languages", []any{"English", "Spanish"}), Citations: border})
+	// An inferred property: the briefing dates no ESC meeting before 2011 but never says so.
 	f.entity(kg.Entity{ID: dESC, Kind: kg.KindDialogue, Name: "21CB Executive Steering Committee",
-		Properties: props("acronym", "ESC", "established", "2011"), Citations: esc})
+		Properties: props("acronym", "ESC", "established", "2011"),
+		Citations: append(slices.Clone(esc), kg.Citation{Source: srcBriefing, Quote: "meets in plenary sessions", Basis: kg.BasisInferred,
+			Note: "a committee meeting since 2011 was established by then", Fields: []string{kg.PropertyField("established")}})})
 	f.entity(kg.Entity{ID: dHLED, Kind: kg.KindDialogue, Name: "High-Level Economic Dialogue",
 		Properties: props("acronym", "HLED", "established", "2013-09"), Citations: hled})
 	f.entity(kg.Entity{ID: dTrilateral, Kind: kg.KindDialogue, Name: "Trilateral Migration Dialogue", Citations: trilateral})

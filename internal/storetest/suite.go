@@ -23,6 +23,7 @@ func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	RunReads(t, open)
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("Write", func(t *testing.T) { testWrite(t, open) })
+	t.Run("Provenance", func(t *testing.T) { testProvenance(t, open) })
 }
 
 // RunReads runs the read-only part of the conformance suite: everything but the subtests that

@@ -9,7 +9,13 @@ import (
 // importStats imports b into s and returns its counts and error.
 func importStats(t *testing.T, s kg.Store, b *kg.Bundle) (kg.ImportStats, error) {
 	t.Helper()
-	rep, err := s.Import(t.Context(), b, kg.ImportOptions{})
+	return importStatsWith(t, s, b, kg.ImportOptions{})
+}
+
+// importStatsWith imports b into s with opts and returns its counts and error.
+func importStatsWith(t *testing.T, s kg.Store, b *kg.Bundle, opts kg.ImportOptions) (kg.ImportStats, error) {
+	t.Helper()
+	rep, err := s.Import(t.Context(), b, opts)
 	if rep == nil {
 		return kg.ImportStats{}, err
 	}
@@ -85,11 +91,12 @@ func testImport(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 		}
 	})
 
-	t.Run("updates, creates, and keeps what the bundle lacks", func(t *testing.T) {
+	t.Run("with replace, updates what its sources said, creates, and keeps what the bundle lacks", func(t *testing.T) {
 		s := open(t, Fixture())
 		b := Fixture()
 		// Update one entity (description, aliases, a property removed), one relation (a property
-		// changed) and one source (title); add a topic and a relation to it.
+		// changed) and one source (title); add a topic and a relation to it. The items cite the
+		// same sources as before: with Replace, what they say now is all those sources say.
 		var changed *kg.Entity
 		for i := range b.Entities {
 			if e := &b.Entities[i]; e.ID == m14th {
@@ -128,7 +135,7 @@ func testImport(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 			t.Fatalf("changed bundle does not validate: %v", ps)
 		}
 
-		stats, err := importStats(t, s, b)
+		stats, err := importStatsWith(t, s, b, kg.ImportOptions{Replace: true})
 		if err != nil {
 			t.Fatalf("Import(changed) error = %v", err)
 		}

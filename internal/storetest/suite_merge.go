@@ -318,4 +318,41 @@ func testUndoMerge(t *testing.T, s kg.Store) {
 	if got := relKeys(mustRelations(t, s, oUnit)); !slices.Equal(got, unitsBefore) {
 		t.Errorf("the unit's relations after both undos = %q, want %q", got, unitsBefore)
 	}
+
+	// A survivor whose sources disagree: the merge ranks the merged entity's values in among its
+	// claims; the undo gives back its claims, and those of its relations, as they were.
+	if _, err := s.Import(ctx, release2(), kg.ImportOptions{}); err != nil {
+		t.Fatalf("Import(release 2) error = %v", err)
+	}
+	const nunezDup = "person:b-nunez"
+	cite := []kg.Citation{{Source: srcRelease2, Quote: quoteRelease2}}
+	if _, err := s.Import(ctx, &kg.Bundle{
+		Entities: []kg.Entity{{ID: nunezDup, Kind: kg.KindPerson, Name: "B. Nunez", Citations: cite}},
+		Relations: []kg.Relation{
+			{Type: kg.RelAttended, From: nunezDup, To: m14th, Properties: props(kg.PropRole, "MEMBER", kg.PropDelegation, "US"), Citations: cite},
+			{Type: kg.RelHoldsPosition, From: nunezDup, To: oDHS, Properties: props(kg.PropTitle, "Assistant Secretary"), Citations: cite},
+		},
+	}, kg.ImportOptions{}); err != nil {
+		t.Fatalf("Import(%s) error = %v", nunezDup, err)
+	}
+	claimed := func() ([]kg.Claim, []kg.Claim) {
+		t.Helper()
+		es, err := s.Entities(t.Context(), []string{pNunez})
+		if err != nil || es[0] == nil {
+			t.Fatalf("Entities(%s) = %v, %v", pNunez, es, err)
+		}
+		return es[0].Claims, position(t, s, pNunez, oDHS).Claims
+	}
+	if e, r := claimed(); len(e) == 0 || len(r) == 0 {
+		t.Fatalf("after release 2, %s has claims %v and its position %v: the case needs both", pNunez, e, r)
+	}
+	held = mustDump(t, s)
+	c = merge(pNunez, nunezDup)
+	if got := mustDump(t, s); got == held {
+		t.Fatalf("merging %s into %s changed nothing", nunezDup, pNunez)
+	}
+	undo(c)
+	if got := mustDump(t, s); got != held {
+		t.Fatalf("the claims after merge and undo differ from before:\n%s", lineDiff(got, held))
+	}
 }

@@ -268,6 +268,43 @@ test('GraphiQL loads offline with the README examples and runs one', async () =>
   await page.screenshot({ path: join(shots, 'graphiql.png') });
 });
 
+test("Ken Salazar's role at the plenary is marked inferred, with the note", async () => {
+  await page.goto(`${base}/#entity=person:ken-salazar`);
+  await page.locator('#details-title', { hasText: 'Ken Salazar' }).waitFor();
+  await page.locator('#details .connections li button.link[title]', { hasText: 'ATTENDED' }).first().click();
+  await page.locator('#details-title', { hasText: 'ATTENDED' }).waitFor();
+  const role = page.locator('#details .facts dd', { hasText: 'MEMBER' });
+  assert.equal(await role.locator('.badge-inferred').count(), 1, 'the role has no "inferred" badge');
+  const basis = citations().getByTestId('citation-basis');
+  await basis.first().waitFor();
+  const text = await basis.first().textContent();
+  assert.match(text, /^inferred /, text);
+  assert.match(text, /alongside him/, text);
+  assert.match(text, /for role/, text);
+});
+
+test('after a later release names him Kenneth Salazar, both names show, with their sources', async () => {
+  const bundle = JSON.parse(readFileSync(process.env.RELEASE_BUNDLE, 'utf8'));
+  const res = await page.request.post(`${base}/graphql`, {
+    headers: { Authorization: `Bearer ${process.env.EDITOR_KEY}` },
+    data: { query: 'mutation($b: JSON!) { importBundle(bundle: $b) { created errors { path message } disagreements { field } } }', variables: { b: bundle } },
+  });
+  assert.equal(res.status(), 200);
+  const body = await res.json();
+  assert.deepEqual(body.errors, undefined, JSON.stringify(body.errors));
+  assert.deepEqual(body.data.importBundle.errors, []);
+  assert.ok(body.data.importBundle.disagreements.some((d) => d.field === 'name'), JSON.stringify(body.data.importBundle));
+  // A fresh page load: the explorer keeps what it fetched while the page lives.
+  await page.goto(`${base}/#entity=person:ken-salazar`);
+  await page.reload();
+  await page.locator('#details-title', { hasText: 'Kenneth Salazar' }).waitFor();
+  const differ = page.getByTestId('disagreements');
+  await differ.waitFor();
+  const text = await differ.textContent();
+  assert.match(text, /name: Kenneth Salazar \(15th Plenary Meeting.*2023-11-09\) shown; also Ken Salazar \(14th Plenary Meeting.*2022-12\)/, text);
+  await page.screenshot({ path: join(shots, 'explorer-disagreement.png') });
+});
+
 test('nothing left 127.0.0.1 and nothing failed in the pages', () => {
   assert.deepEqual(blocked, [], 'requests that left 127.0.0.1');
   assert.deepEqual(problems, [], 'page or console errors');

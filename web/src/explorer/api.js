@@ -41,8 +41,11 @@ export async function graphql(query, variables = {}, { signal } = {}) {
 }
 
 const NODE = `id kind name`;
-const CITATIONS = `citations { quote source { id title published url } }`;
-const RELATION = `type properties from { ${NODE} } to { ${NODE} } ${CITATIONS}`;
+const CITATIONS = `citations { quote basis note fields source { id title published url } }`;
+// Every value the sources give, with its basis: the panel marks what is not stated and shows
+// where sources disagree.
+const CLAIMS = `basis claims { field value basis shown sources { id title published } }`;
+const RELATION = `type properties from { ${NODE} } to { ${NODE} } ${CITATIONS} ${CLAIMS}`;
 
 /** search returns the entities best matching text, best first. */
 export async function search(text, { signal } = {}) {
@@ -61,7 +64,7 @@ export async function entity(id) {
   const data = await graphql(
     `query Entity($id: ID!) {
       entity(id: $id) {
-        ${NODE} aliases description ${CITATIONS}
+        ${NODE} aliases description ${CITATIONS} ${CLAIMS}
         ... on Organization { acronym classification country { name } }
         ... on Country { code }
         ... on Place { country { name } }

@@ -71,8 +71,10 @@ export class Panel {
       h('p', { className: 'kind' }, h('span', { className: 'dot', style: { background: look.color }, 'aria-hidden': 'true' }), look.label),
       h('h2', { id: 'details-title' }, e.name),
       h('p', { className: 'id' }, h('code', {}, e.id)),
-      e.description && h('p', {}, e.description),
+      itemBasis(e.basis, 'known'),
+      e.description && h('p', {}, e.description, valueBasis(e.claims, 'description')),
       facts.length > 0 && h('dl', { className: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      disagreements(e.claims),
       h(
         'div',
         { className: 'actions' },
@@ -151,7 +153,9 @@ export class Panel {
         ` —${r.type}→ `,
         h('button', { type: 'button', className: 'link', onclick: () => a.select(r.to.id) }, r.to.name),
       ),
-      props.length > 0 && h('dl', { className: 'facts' }, props.map(([k, v]) => [h('dt', {}, k), h('dd', {}, formatValue(v))])),
+      itemBasis(r.basis, 'holds'),
+      props.length > 0 && h('dl', { className: 'facts' }, props.map(([k, v]) => [h('dt', {}, k), h('dd', {}, formatValue(v), valueBasis(r.claims, `properties.${k}`))])),
+      disagreements(r.claims),
     );
     this.showCitations(r.citations);
   }
@@ -217,24 +221,104 @@ function citationList(citations) {
         'li',
         {},
         h('blockquote', {}, `“${c.quote}”`),
+        c.basis && c.basis !== 'STATED' &&
+          h(
+            'p',
+            { className: 'basis', dataset: { testid: 'citation-basis' } },
+            badge(c.basis),
+            c.note ? ` ${c.note}` : '',
+            c.fields?.length ? h('span', { className: 'for' }, ` (for ${c.fields.map(fieldLabel).join(', ')})`) : '',
+          ),
         h('p', { className: 'source' }, '— ', h('cite', {}, c.source.title), c.source.published ? ` (${c.source.published})` : ''),
       ),
     ),
   );
 }
 
+/** badge marks a basis other than STATED: "inferred", "curated". */
+function badge(basis) {
+  const b = basis.toLowerCase();
+  return h('span', { className: `badge badge-${b}`, title: BASIS_TITLES[basis] ?? '' }, b);
+}
+
+const BASIS_TITLES = {
+  INFERRED: 'The source does not say this; it follows from what the source says (see the note).',
+  CURATED: 'A curator added this about the quoted passage (see the note).',
+};
+
+/** itemBasis says, when it is not stated, how the entity's existence or the relation rests on its sources. */
+function itemBasis(basis, verb) {
+  if (!basis || basis === 'STATED') return null;
+  return h('p', { className: 'basis', dataset: { testid: 'item-basis' } }, badge(basis), ` ${verb} by ${basis === 'INFERRED' ? 'inference' : 'curation'}: see the notes of its citations`);
+}
+
+/** valueBasis marks the shown value of field when its best support is not a statement. */
+function valueBasis(claims, field, value) {
+  const c = claims?.find((x) => x.field === field && x.shown && (value === undefined || x.value === value));
+  if (!c || c.basis === 'STATED') return null;
+  return [' ', badge(c.basis)];
+}
+
+/** disagreements lists, field by field, the values sources give besides the shown one. */
+function disagreements(claims) {
+  const alt = (claims ?? []).filter((c) => !c.shown);
+  if (alt.length === 0) return null;
+  const byField = new Map();
+  for (const c of alt) byField.set(c.field, [...(byField.get(c.field) ?? []), c]);
+  const shown = (f) => claims.find((c) => c.field === f && c.shown);
+  return [
+    h('h3', {}, 'Where sources differ'),
+    h(
+      'ul',
+      { className: 'disagreements', dataset: { testid: 'disagreements' } },
+      [...byField].map(([field, values]) => {
+        const first = shown(field);
+        return h(
+          'li',
+          {},
+          h('span', { className: 'field' }, fieldLabel(field)),
+          ': ',
+          first && [h('strong', {}, formatValue(first.value)), ` (${sourceNames(first)})`, valueBadge(first), ' shown; '],
+          'also ',
+          values.map((v, i) => [i > 0 ? '; ' : '', h('em', {}, formatValue(v.value)), ` (${sourceNames(v)})`, valueBadge(v)]),
+        );
+      }),
+    ),
+  ];
+}
+
+function valueBadge(c) {
+  return c.basis === 'STATED' ? '' : [' ', badge(c.basis)];
+}
+
+function sourceNames(c) {
+  return c.sources.map((s) => (s.published ? `${s.title}, ${s.published}` : s.title)).join('; ');
+}
+
+/** fieldLabel names a field for people: properties.date is "date", aliases[X] is "alias X". */
+function fieldLabel(f) {
+  if (f.startsWith('properties.')) return f.slice('properties.'.length);
+  const alias = /^aliases\[(.*)\]$/.exec(f);
+  if (alias) return `alias ${alias[1]}`;
+  return f;
+}
+
 function entityFacts(e) {
   const f = [];
-  if (e.aliases?.length) f.push(['Also known as', e.aliases.join('; ')]);
-  if (e.acronym) f.push(['Acronym', e.acronym]);
-  if (e.classification) f.push(['Type', e.classification.toLowerCase()]);
-  if (e.code) f.push(['Code', e.code]);
+  const fact = (label, value, field) => f.push([label, [value, valueBasis(e.claims, field)]]);
+  if (e.claims?.some((c) => c.field === 'name' && c.shown && c.basis !== 'STATED')) fact('Name', e.name, 'name');
+  if (e.aliases?.length) {
+    f.push(['Also known as', e.aliases.map((a, i) => [i > 0 ? '; ' : '', a, valueBasis(e.claims, 'aliases', a)])]);
+  }
+  if (e.acronym) fact('Acronym', e.acronym, 'properties.acronym');
+  if (e.classification) fact('Type', e.classification.toLowerCase(), 'properties.classification');
+  if (e.code) fact('Code', e.code, 'properties.code');
   if (e.country?.name) f.push(['Country', e.country.name]);
-  if (e.date) f.push(['Date', e.date]);
-  if (e.ordinal) f.push(['Ordinal', String(e.ordinal)]);
+  if (e.date) fact('Date', e.date, 'properties.date');
+  if (e.ordinal) fact('Ordinal', String(e.ordinal), 'properties.ordinal');
   if (e.place?.name) f.push(['Place', e.place.name]);
   if (e.dialogue?.name) f.push(['Dialogue', e.dialogue.name]);
-  if (e.established) f.push(['Established', e.established]);
+  if (e.established) fact('Established', e.established, 'properties.established');
   return f;
 }
 
