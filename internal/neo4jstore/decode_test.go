@@ -54,7 +54,7 @@ func TestWrongShapedRowsFailLoudly(t *testing.T) {
 		{"ListEntities", func() error {
 			_, err := s.ListEntities(ctx, kg.ListQuery{Kind: kg.KindPerson, Limit: kg.NoLimit})
 			return err
-		}, "aliases[0]"},
+		}, "entity.claims"}, // Mateo Garza's claims: the first damaged person in the list's order
 		{"Relations", func() error {
 			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{person}, Types: []string{"HOLDS_POSITION"}, Limit: kg.NoLimit})
 			return err
