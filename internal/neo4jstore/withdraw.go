@@ -230,7 +230,7 @@ func (w *txWriter) withdrawItems(wd kg.Withdrawal) ([]*kg.Entity, []*kg.Relation
 			MATCH (a:Entity)-[r]->(b:Entity)
 			WHERE $src IN r.citationSources
 			RETURN {type: type(r), from: a.id, to: b.id, props: r {.*}} AS relation
-			ORDER BY from, type, to`, map[string]any{"src": wd.Source})
+			ORDER BY a.id, type(r), b.id`, map[string]any{"src": wd.Source})
 		return ents, rels, err
 	}
 	found, err := w.entities(`
