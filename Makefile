@@ -10,10 +10,13 @@ include tools/neo4j/neo4j.mk
 # The password the tests use for the Neo4j that `make test` starts (user neo4j; see NEO4J_AUTH).
 NEO4J_TEST_PASSWORD = $(patsubst neo4j/%,%,$(NEO4J_AUTH))
 
-.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps lint bench bench-build bench-go bench-quick bench-deps bench-import clean
+.PHONY: run build generate web web-deps e2e-deps screenshots test test-go audit-deps clients-deps lint bench bench-build bench-go bench-quick bench-deps bench-import clean
 
 # The graphql-http audit suite (npm, pinned by package-lock.json) that internal/server's tests run.
 AUDIT_DIR := tools/graphql-http-audit
+# The client suite (Apollo, urql, graphql-request, GraphQL Code Generator; npm, pinned by
+# package-lock.json) that internal/server's TestClientSuite runs.
+CLIENTS_DIR := tools/client-suite
 
 # Root installs Debian packages directly (CI runs as root on a fresh machine); others via sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -60,7 +63,7 @@ test: e2e-deps
 			$(MAKE) --no-print-directory test-go; \
 	fi
 
-test-go: audit-deps lint
+test-go: audit-deps clients-deps lint
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l . | grep -v '^tools/' || true)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) test -race -count=1 -timeout 20m ./...
@@ -115,6 +118,15 @@ audit-deps: $(AUDIT_DIR)/node_modules/.package-lock.json
 
 $(AUDIT_DIR)/node_modules/.package-lock.json: $(AUDIT_DIR)/package.json $(AUDIT_DIR)/package-lock.json
 	npm ci --prefix $(AUDIT_DIR) --no-audit --no-fund
+	@touch $@
+
+## clients-deps: install the client suite (npm ci) when missing or out of date
+clients-deps: $(CLIENTS_DIR)/node_modules/.package-lock.json
+
+# The go.mod keeps `go ... ./...` out of node_modules, should a package there ever ship Go files.
+$(CLIENTS_DIR)/node_modules/.package-lock.json: $(CLIENTS_DIR)/package.json $(CLIENTS_DIR)/package-lock.json
+	npm ci --prefix $(CLIENTS_DIR) --no-audit --no-fund
+	printf 'module ignored\n' > $(CLIENTS_DIR)/node_modules/go.mod
 	@touch $@
 
 ## bench-import: import throughput of generated 10k and 100k bundles on both stores (Neo4j with a

@@ -56,7 +56,7 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 	relBatch := loader.NewRelBatchWithEnds(r.Store, rels, batch)
 	out := make([]*model.Path, len(ps))
 	for i, p := range ps {
-		mp := &model.Path{Length: p.Length(), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]*model.Relation, len(p.Relations))}
+		mp := &model.Path{ID: model.PathID(p.Nodes, p.Relations), Length: p.Length(), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]*model.Relation, len(p.Relations))}
 		for j, e := range p.Nodes {
 			mp.Nodes[j] = model.WrapID(batch, e.ID)
 		}
@@ -72,7 +72,7 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 func (r *Resolver) wrapSubgraph(g *kg.Subgraph) *model.Subgraph {
 	batch := loader.NewBatch(r.Store, g.Nodes)
 	relBatch := loader.NewRelBatchWithEnds(r.Store, g.Relations, batch)
-	out := &model.Subgraph{Nodes: model.WrapAll(batch), Relations: make([]*model.Relation, len(g.Relations))}
+	out := &model.Subgraph{ID: model.SubgraphID(g.Nodes, g.Relations), Nodes: model.WrapAll(batch), Relations: make([]*model.Relation, len(g.Relations))}
 	for i, rel := range g.Relations {
 		out.Relations[i] = &model.Relation{Rel: rel, Batch: relBatch}
 	}

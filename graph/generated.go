@@ -51,6 +51,7 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		Delegation   func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Role         func(childComplexity int) int
@@ -80,6 +81,7 @@ type ComplexityRoot struct {
 	Citation struct {
 		Basis  func(childComplexity int) int
 		Fields func(childComplexity int) int
+		ID     func(childComplexity int) int
 		Note   func(childComplexity int) int
 		Quote  func(childComplexity int) int
 		Source func(childComplexity int) int
@@ -168,6 +170,35 @@ type ComplexityRoot struct {
 		Basis   func(childComplexity int) int
 		Sources func(childComplexity int) int
 		Value   func(childComplexity int) int
+	}
+
+	Draft struct {
+		Bundle      func(childComplexity int) int
+		Duplicates  func(childComplexity int) int
+		Inferences  func(childComplexity int) int
+		Unconnected func(childComplexity int) int
+	}
+
+	DraftDuplicate struct {
+		Candidates func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Matched    func(childComplexity int) int
+		Name       func(childComplexity int) int
+	}
+
+	DraftInference struct {
+		Basis func(childComplexity int) int
+		Field func(childComplexity int) int
+		Item  func(childComplexity int) int
+		Note  func(childComplexity int) int
+		Quote func(childComplexity int) int
+	}
+
+	DuplicateCandidate struct {
+		ID     func(childComplexity int) int
+		Name   func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Score  func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -265,6 +296,7 @@ type ComplexityRoot struct {
 		AddRelation    func(childComplexity int, input model.RelationInput) int
 		AddSource      func(childComplexity int, input model.SourceInput) int
 		DeleteEntity   func(childComplexity int, id string, reason string) int
+		DraftBundle    func(childComplexity int, text string, source *model.DraftSourceInput) int
 		ImportBundle   func(childComplexity int, bundle any, dryRun *bool, replace *bool) int
 		MergeEntities  func(childComplexity int, into string, from []string, reason string) int
 		RemoveRelation func(childComplexity int, typeArg string, from string, to string) int
@@ -310,6 +342,7 @@ type ComplexityRoot struct {
 		Basis        func(childComplexity int) int
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
+		ID           func(childComplexity int) int
 		Initiative   func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 	}
@@ -322,6 +355,7 @@ type ComplexityRoot struct {
 	}
 
 	Path struct {
+		ID        func(childComplexity int) int
 		Length    func(childComplexity int) int
 		Nodes     func(childComplexity int) int
 		Relations func(childComplexity int) int
@@ -385,6 +419,7 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		End          func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Organization func(childComplexity int) int
 		Person       func(childComplexity int) int
 		Start        func(childComplexity int) int
@@ -402,27 +437,28 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Changes            func(childComplexity int, entity *string, first *int, after *string) int
+		Changes            func(childComplexity int, entity *string, first *int, after *string, last *int, before *string) int
 		CommonConnections  func(childComplexity int, a string, b string, first *int) int
-		Countries          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Countries          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Cypher             func(childComplexity int, query string, params any, limit *int) int
-		Dialogues          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Dialogues          func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Entity             func(childComplexity int, id string) int
-		Initiatives        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Meetings           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Initiatives        func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
+		Meetings           func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Neighborhood       func(childComplexity int, id string, hops *int, first *int, types []string, kinds []model.EntityKind) int
 		Node               func(childComplexity int, id string) int
-		Organizations      func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Organizations      func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Paths              func(childComplexity int, from string, to string, maxHops *int, first *int, types []string, avoid []string) int
-		People             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
-		Places             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		People             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
+		Places             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		PossibleDuplicates func(childComplexity int, id string, first *int) int
 		RelationTypes      func(childComplexity int) int
 		Search             func(childComplexity int, query string, kinds []model.EntityKind, first *int) int
 		ShortestPath       func(childComplexity int, from string, to string, maxHops *int, types []string, avoid []string) int
-		Sources            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Sources            func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 		Timeline           func(childComplexity int, id *string, from *string, to *string, first *int, direct *bool) int
-		Topics             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string) int
+		Topics             func(childComplexity int, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) int
 	}
 
 	Relation struct {
@@ -431,6 +467,7 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		From         func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Properties   func(childComplexity int) int
 		To           func(childComplexity int) int
 		Type         func(childComplexity int) int
@@ -470,12 +507,14 @@ type ComplexityRoot struct {
 		Citations    func(childComplexity int) int
 		Claims       func(childComplexity int, field *string) int
 		Delegation   func(childComplexity int) int
+		ID           func(childComplexity int) int
 		Meeting      func(childComplexity int) int
 		Organization func(childComplexity int) int
 	}
 
 	SearchHit struct {
 		Entity func(childComplexity int) int
+		ID     func(childComplexity int) int
 		Score  func(childComplexity int) int
 	}
 
@@ -509,6 +548,7 @@ type ComplexityRoot struct {
 	}
 
 	Subgraph struct {
+		ID        func(childComplexity int) int
 		Nodes     func(childComplexity int) int
 		Relations func(childComplexity int) int
 	}
@@ -606,6 +646,7 @@ type MutationResolver interface {
 	DeleteEntity(ctx context.Context, id string, reason string) (bool, error)
 	ImportBundle(ctx context.Context, bundle any, dryRun *bool, replace *bool) (*model.ImportReport, error)
 	WithdrawSource(ctx context.Context, source string, entities []string, relations []*model.RelationKeyInput, reason string, dryRun *bool) (*model.WithdrawReport, error)
+	DraftBundle(ctx context.Context, text string, source *model.DraftSourceInput) (*model.Draft, error)
 	MergeEntities(ctx context.Context, into string, from []string, reason string) (*model.MergeResult, error)
 	UndoMerge(ctx context.Context, change string, reason string) (*model.UndoMergeResult, error)
 }
@@ -629,17 +670,18 @@ type PlaceResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
+	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
 	Entity(ctx context.Context, id string) (model.Entity, error)
 	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int) ([]*model.SearchHit, error)
-	People(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.PersonConnection, error)
-	Organizations(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.OrganizationConnection, error)
-	Countries(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CountryConnection, error)
-	Places(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.PlaceConnection, error)
-	Meetings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.MeetingConnection, error)
-	Dialogues(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.DialogueConnection, error)
-	Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.InitiativeConnection, error)
-	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TopicConnection, error)
-	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error)
+	People(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.PersonConnection, error)
+	Organizations(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error)
+	Countries(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.CountryConnection, error)
+	Places(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.PlaceConnection, error)
+	Meetings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.MeetingConnection, error)
+	Dialogues(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.DialogueConnection, error)
+	Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.InitiativeConnection, error)
+	Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.TopicConnection, error)
+	Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.SourceConnection, error)
 	Cypher(ctx context.Context, query string, params any, limit *int) (*model.CypherResult, error)
 	PossibleDuplicates(ctx context.Context, id string, first *int) ([]*model.SimilarEntity, error)
 	ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []string, avoid []string) (*model.Path, error)
@@ -647,7 +689,7 @@ type QueryResolver interface {
 	Neighborhood(ctx context.Context, id string, hops *int, first *int, types []string, kinds []model.EntityKind) (*model.Subgraph, error)
 	CommonConnections(ctx context.Context, a string, b string, first *int) ([]model.Entity, error)
 	Timeline(ctx context.Context, id *string, from *string, to *string, first *int, direct *bool) ([]*model.TimelineEntry, error)
-	Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error)
+	Changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error)
 	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
 }
 type SourceResolver interface {
@@ -716,6 +758,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attendance.Delegation(childComplexity), true
+	case "Attendance.id":
+		if e.ComplexityRoot.Attendance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.ID(childComplexity), true
 	case "Attendance.meeting":
 		if e.ComplexityRoot.Attendance.Meeting == nil {
 			break
@@ -822,6 +870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Fields(childComplexity), true
+	case "Citation.id":
+		if e.ComplexityRoot.Citation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.ID(childComplexity), true
 	case "Citation.note":
 		if e.ComplexityRoot.Citation.Note == nil {
 			break
@@ -1210,6 +1264,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DisagreementValue.Value(childComplexity), true
+
+	case "Draft.bundle":
+		if e.ComplexityRoot.Draft.Bundle == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Bundle(childComplexity), true
+	case "Draft.duplicates":
+		if e.ComplexityRoot.Draft.Duplicates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Duplicates(childComplexity), true
+	case "Draft.inferences":
+		if e.ComplexityRoot.Draft.Inferences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Inferences(childComplexity), true
+	case "Draft.unconnected":
+		if e.ComplexityRoot.Draft.Unconnected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Draft.Unconnected(childComplexity), true
+
+	case "DraftDuplicate.candidates":
+		if e.ComplexityRoot.DraftDuplicate.Candidates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.Candidates(childComplexity), true
+	case "DraftDuplicate.id":
+		if e.ComplexityRoot.DraftDuplicate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.ID(childComplexity), true
+	case "DraftDuplicate.matched":
+		if e.ComplexityRoot.DraftDuplicate.Matched == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.Matched(childComplexity), true
+	case "DraftDuplicate.name":
+		if e.ComplexityRoot.DraftDuplicate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftDuplicate.Name(childComplexity), true
+
+	case "DraftInference.basis":
+		if e.ComplexityRoot.DraftInference.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Basis(childComplexity), true
+	case "DraftInference.field":
+		if e.ComplexityRoot.DraftInference.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Field(childComplexity), true
+	case "DraftInference.item":
+		if e.ComplexityRoot.DraftInference.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Item(childComplexity), true
+	case "DraftInference.note":
+		if e.ComplexityRoot.DraftInference.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Note(childComplexity), true
+	case "DraftInference.quote":
+		if e.ComplexityRoot.DraftInference.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DraftInference.Quote(childComplexity), true
+
+	case "DuplicateCandidate.id":
+		if e.ComplexityRoot.DuplicateCandidate.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.ID(childComplexity), true
+	case "DuplicateCandidate.name":
+		if e.ComplexityRoot.DuplicateCandidate.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Name(childComplexity), true
+	case "DuplicateCandidate.reason":
+		if e.ComplexityRoot.DuplicateCandidate.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Reason(childComplexity), true
+	case "DuplicateCandidate.score":
+		if e.ComplexityRoot.DuplicateCandidate.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DuplicateCandidate.Score(childComplexity), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -1633,6 +1793,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["id"].(string), args["reason"].(string)), true
+	case "Mutation.draftBundle":
+		if e.ComplexityRoot.Mutation.DraftBundle == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_draftBundle_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DraftBundle(childComplexity, args["text"].(string), args["source"].(*model.DraftSourceInput)), true
 	case "Mutation.importBundle":
 		if e.ComplexityRoot.Mutation.ImportBundle == nil {
 			break
@@ -1890,6 +2061,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Outcome.Claims(childComplexity, args["field"].(*string)), true
+	case "Outcome.id":
+		if e.ComplexityRoot.Outcome.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Outcome.ID(childComplexity), true
 	case "Outcome.initiative":
 		if e.ComplexityRoot.Outcome.Initiative == nil {
 			break
@@ -1928,6 +2105,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Path.id":
+		if e.ComplexityRoot.Path.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.ID(childComplexity), true
 	case "Path.length":
 		if e.ComplexityRoot.Path.Length == nil {
 			break
@@ -2227,6 +2410,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.End(childComplexity), true
+	case "Position.id":
+		if e.ComplexityRoot.Position.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.ID(childComplexity), true
 	case "Position.organization":
 		if e.ComplexityRoot.Position.Organization == nil {
 			break
@@ -2305,7 +2494,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Changes(childComplexity, args["entity"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["entity"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.commonConnections":
 		if e.ComplexityRoot.Query.CommonConnections == nil {
 			break
@@ -2327,7 +2516,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Countries(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Countries(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.cypher":
 		if e.ComplexityRoot.Query.Cypher == nil {
 			break
@@ -2349,7 +2538,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Dialogues(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Dialogues(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -2371,7 +2560,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Initiatives(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Query.meetings":
 		if e.ComplexityRoot.Query.Meetings == nil {
@@ -2383,7 +2572,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Meetings(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Meetings(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -2406,6 +2595,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
 	case "Query.organizations":
 		if e.ComplexityRoot.Query.Organizations == nil {
 			break
@@ -2416,7 +2616,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Organizations(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -2438,7 +2638,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.People(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.People(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.places":
 		if e.ComplexityRoot.Query.Places == nil {
 			break
@@ -2449,7 +2649,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Places(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.possibleDuplicates":
 		if e.ComplexityRoot.Query.PossibleDuplicates == nil {
 			break
@@ -2499,7 +2699,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -2521,7 +2721,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Topics(childComplexity, args["where"].(map[string]any), args["sort"].([]map[string]any), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Relation.alternatives":
 		if e.ComplexityRoot.Relation.Alternatives == nil {
@@ -2563,6 +2763,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.From(childComplexity), true
+	case "Relation.id":
+		if e.ComplexityRoot.Relation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.ID(childComplexity), true
 	case "Relation.properties":
 		if e.ComplexityRoot.Relation.Properties == nil {
 			break
@@ -2722,6 +2928,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Representation.Delegation(childComplexity), true
+	case "Representation.id":
+		if e.ComplexityRoot.Representation.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Representation.ID(childComplexity), true
 	case "Representation.meeting":
 		if e.ComplexityRoot.Representation.Meeting == nil {
 			break
@@ -2741,6 +2953,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Entity(childComplexity), true
+	case "SearchHit.id":
+		if e.ComplexityRoot.SearchHit.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.ID(childComplexity), true
 	case "SearchHit.score":
 		if e.ComplexityRoot.SearchHit.Score == nil {
 			break
@@ -2864,6 +3082,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SourceEdge.Node(childComplexity), true
 
+	case "Subgraph.id":
+		if e.ComplexityRoot.Subgraph.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.ID(childComplexity), true
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -3097,6 +3321,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DialogueListFilter", ec.unmarshalInputDialogueListFilter),
 			graphql.NewInputUnmarshaler("DialogueSort", ec.unmarshalInputDialogueSort),
 			graphql.NewInputUnmarshaler("DialogueWhere", ec.unmarshalInputDialogueWhere),
+			graphql.NewInputUnmarshaler("DraftSourceInput", ec.unmarshalInputDraftSourceInput),
 			graphql.NewInputUnmarshaler("EntityInput", ec.unmarshalInputEntityInput),
 			graphql.NewInputUnmarshaler("IDFilter", ec.unmarshalInputIDFilter),
 			graphql.NewInputUnmarshaler("InitiativeListFilter", ec.unmarshalInputInitiativeListFilter),
@@ -3261,6 +3486,76 @@ extend type Query {
   cypher(query: String!, params: JSON, limit: Int = 100): CypherResult!
 }
 `, BuiltIn: false},
+	{Name: "../draft.graphqls", Input: `# Drafting a bundle from a document's text (internal/draft; docs/drafting.md).
+
+"""
+A draft bundle drafted from a document's text, for a person to review before importing it with
+` + "`" + `importBundle` + "`" + `. Nothing is written when drafting.
+"""
+type Draft {
+  "The draft in the bundle format: the source with its full text, the entities and the relations, each cited with the sentence it came from."
+  bundle: JSON!
+  "The drafted entities that may duplicate entities of the graph. A ` + "`" + `matched` + "`" + ` one already carries the existing id."
+  duplicates: [DraftDuplicate!]!
+  "The facts of the draft that the text does not state, each with why it was drawn."
+  inferences: [DraftInference!]!
+  "Names the rules found but could not connect to anything; they are not in the bundle."
+  unconnected: [String!]!
+}
+
+"A drafted entity and the existing entities it may duplicate, best first."
+type DraftDuplicate {
+  "The drafted entity's id: the existing entity's when ` + "`" + `matched` + "`" + `."
+  id: ID!
+  "The name the text gives it."
+  name: String!
+  "Whether the draft took the id of the one confident candidate."
+  matched: Boolean!
+  candidates: [DuplicateCandidate!]!
+}
+
+"An existing entity that a new one may duplicate, with a score in [0.5, 1] and the reason a person reads."
+type DuplicateCandidate {
+  id: ID!
+  name: String!
+  score: Float!
+  reason: String!
+}
+
+"A fact of a draft that its text does not state. The bundle cites it with this basis and note."
+type DraftInference {
+  "The entity id, or the relation as ` + "`" + `TYPE from -> to` + "`" + `."
+  item: String!
+  "What was inferred: ` + "`" + `relation` + "`" + ` (that the relation holds), ` + "`" + `properties.date` + "`" + `, ` + "`" + `properties.role` + "`" + `, ..."
+  field: String!
+  "INFERRED, or CURATED for what the drafting rules' own data know (a gazetteer place's country)."
+  basis: Basis!
+  "The sentence it was inferred from."
+  quote: String!
+  note: String!
+}
+
+"What is known of the document drafted; all optional."
+input DraftSourceInput {
+  "The source's id (` + "`" + `source:<slug>` + "`" + `); default: from the title."
+  id: ID
+  "Default: the text's first sentence."
+  title: String
+  publisher: String
+  "ISO 8601, possibly partial: the year of dates the text gives without one."
+  published: String
+  url: String
+}
+
+extend type Mutation {
+  """
+  Drafts a bundle from the plain text of a press release (editor). Entities the duplicate finder is
+  confident about take the id of the existing entity; others that may be duplicates are listed.
+  Writes nothing: review the bundle, then ` + "`" + `importBundle(bundle:, dryRun: true)` + "`" + ` and import it.
+  """
+  draftBundle(text: String!, source: DraftSourceInput): Draft!
+}
+`, BuiltIn: false},
 	{Name: "../duplicates.graphqls", Input: `# Possible duplicates: what an import (or its dry run) creates that resembles a stored entity.
 # The finder is internal/kg/duplicates.go; docs/merging.md says what to do about one.
 
@@ -3312,6 +3607,8 @@ A chain of relations from one entity to another. ` + "`" + `relations[i]` + "`" 
 its citations, so every hop can be quoted.
 """
 type Path {
+  "Stable: made of the ids of its nodes and relations."
+  id: ID!
   "The number of relations: 0 for the path from an entity to itself."
   length: Int!
   nodes: [Entity!]!
@@ -3320,6 +3617,8 @@ type Path {
 
 "A set of entities and every relation between two of them."
 type Subgraph {
+  "Stable: made of the ids of its nodes and relations."
+  id: ID!
   nodes: [Entity!]!
   relations: [Relation!]!
 }
@@ -3632,7 +3931,7 @@ type Mutation {
 
 extend type Query {
   "The audit trail, newest first: every change, or those that touched ` + "`" + `entity` + "`" + ` (at either end of a relation)."
-  changes(entity: ID, first: Int = 20, after: String): ChangeConnection!
+  changes(entity: ID, first: Int, after: String, last: Int, before: String): ChangeConnection!
 }
 `, BuiltIn: false},
 	{Name: "../relationtypes.graphqls", Input: `# The graph's vocabulary: the relation types, with the kinds each joins and the properties it
@@ -3684,7 +3983,12 @@ scalar Date
 "Any JSON value."
 scalar JSON
 
-"An object with a stable, readable id of the form ` + "`" + `<kind>:<slug>` + "`" + ` (or ` + "`" + `source:<slug>` + "`" + `)."
+"""
+An object with a stable id that ` + "`" + `node(id:)` + "`" + ` and ` + "`" + `nodes(ids:)` + "`" + ` find again: an entity
+(` + "`" + `<kind>:<slug>` + "`" + `), a source (` + "`" + `source:<slug>` + "`" + `), a relation, or a relation seen as a Position,
+Attendance, Representation or Outcome. Every id the API issues is unique across all types; treat
+ids as opaque (docs/frontend.md).
+"""
 interface Node {
   id: ID!
 }
@@ -3753,6 +4057,8 @@ enum Basis {
 
 "A verbatim quote from a source that supports facts, and how it supports them."
 type Citation {
+  "Stable and unique: the same quote of the same source for the same entity or relation."
+  id: ID!
   source: Source!
   quote: String!
   basis: Basis!
@@ -3784,7 +4090,9 @@ type Claim {
 }
 
 "A directed, typed edge between two entities."
-type Relation {
+type Relation implements Node {
+  "Stable: made of the relation's type and ends, which identify it."
+  id: ID!
   type: String!
   from: Entity!
   to: Entity!
@@ -3820,7 +4128,8 @@ type Person implements Node & Entity {
 }
 
 "A person holding a title in an organization (HOLDS_POSITION)."
-type Position {
+type Position implements Node {
+  id: ID!
   person: Person!
   organization: Organization!
   title: String!
@@ -3863,7 +4172,8 @@ type Organization implements Node & Entity {
 }
 
 "An organization represented at a meeting, in a country's delegation (REPRESENTED_AT)."
-type Representation {
+type Representation implements Node {
+  id: ID!
   organization: Organization!
   meeting: Meeting!
   delegation: Country
@@ -3944,7 +4254,8 @@ type Meeting implements Node & Entity {
 }
 
 "A person at a meeting, with their role and delegation (ATTENDED)."
-type Attendance {
+type Attendance implements Node {
+  id: ID!
   person: Person!
   meeting: Meeting!
   role: AttendanceRole!
@@ -3965,7 +4276,8 @@ enum AttendanceRole {
 }
 
 "What a meeting did with an initiative."
-type Outcome {
+type Outcome implements Node {
+  id: ID!
   meeting: Meeting!
   initiative: Initiative!
   action: OutcomeAction!
@@ -4055,6 +4367,8 @@ type Topic implements Node & Entity {
 }
 
 type SearchHit {
+  "Stable for this entity in a search for this query (the score belongs to the query)."
+  id: ID!
   entity: Entity!
   score: Float!
 }
@@ -4290,23 +4604,34 @@ type TopicConnection { edges: [TopicEdge!]! pageInfo: PageInfo! totalCount: Int!
 type SourceEdge { cursor: String! node: Source! }
 type SourceConnection { edges: [SourceEdge!]! pageInfo: PageInfo! totalCount: Int! }
 
+"""
+Lists page as the Relay cursor connection specification says: ` + "`" + `first` + "`" + ` items after the cursor
+` + "`" + `after` + "`" + `, or the ` + "`" + `last` + "`" + ` items before the cursor ` + "`" + `before` + "`" + ` (give ` + "`" + `first` + "`" + ` or ` + "`" + `last` + "`" + `, not both; at most
+100; neither gives the first 20). A cursor is opaque: it names an item's place in its list's
+order, never an offset, so a page read after a cursor neither repeats nor skips items when others
+are added or removed meanwhile. A cursor works only with the sort of the list it came from.
+` + "`" + `hasNextPage` + "`" + ` and ` + "`" + `hasPreviousPage` + "`" + ` tell whether items lie past the page's end and before its
+start; ` + "`" + `totalCount` + "`" + ` counts every item that matches ` + "`" + `where` + "`" + `.
+"""
 type Query {
   "The node with this id, or null."
   node(id: ID!): Node
+  "The nodes with these ids, index for index; null for an id that names nothing."
+  nodes(ids: [ID!]!): [Node]!
   "The entity with this id, or null."
   entity(id: ID!): Entity
   "Entities best matching ` + "`" + `query` + "`" + ` (case- and accent-insensitive, over names, aliases, acronyms and the titles of the positions people hold), best first."
   search(query: String!, kinds: [EntityKind!], first: Int = 10): [SearchHit!]!
 
-  people(where: PersonWhere, sort: [PersonSort!], first: Int = 20, after: String): PersonConnection!
-  organizations(where: OrganizationWhere, sort: [OrganizationSort!], first: Int = 20, after: String): OrganizationConnection!
-  countries(where: CountryWhere, sort: [CountrySort!], first: Int = 20, after: String): CountryConnection!
-  places(where: PlaceWhere, sort: [PlaceSort!], first: Int = 20, after: String): PlaceConnection!
-  meetings(where: MeetingWhere, sort: [MeetingSort!], first: Int = 20, after: String): MeetingConnection!
-  dialogues(where: DialogueWhere, sort: [DialogueSort!], first: Int = 20, after: String): DialogueConnection!
-  initiatives(where: InitiativeWhere, sort: [InitiativeSort!], first: Int = 20, after: String): InitiativeConnection!
-  topics(where: TopicWhere, sort: [TopicSort!], first: Int = 20, after: String): TopicConnection!
-  sources(where: SourceWhere, sort: [SourceSort!], first: Int = 20, after: String): SourceConnection!
+  people(where: PersonWhere, sort: [PersonSort!], first: Int, after: String, last: Int, before: String): PersonConnection!
+  organizations(where: OrganizationWhere, sort: [OrganizationSort!], first: Int, after: String, last: Int, before: String): OrganizationConnection!
+  countries(where: CountryWhere, sort: [CountrySort!], first: Int, after: String, last: Int, before: String): CountryConnection!
+  places(where: PlaceWhere, sort: [PlaceSort!], first: Int, after: String, last: Int, before: String): PlaceConnection!
+  meetings(where: MeetingWhere, sort: [MeetingSort!], first: Int, after: String, last: Int, before: String): MeetingConnection!
+  dialogues(where: DialogueWhere, sort: [DialogueSort!], first: Int, after: String, last: Int, before: String): DialogueConnection!
+  initiatives(where: InitiativeWhere, sort: [InitiativeSort!], first: Int, after: String, last: Int, before: String): InitiativeConnection!
+  topics(where: TopicWhere, sort: [TopicSort!], first: Int, after: String, last: Int, before: String): TopicConnection!
+  sources(where: SourceWhere, sort: [SourceSort!], first: Int, after: String, last: Int, before: String): SourceConnection!
 }
 `, BuiltIn: false},
 }
@@ -4318,6 +4643,8 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 func (ec *executionContext) childFields_Attendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Attendance_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Attendance_person(ctx, field)
 	case "meeting":
@@ -4382,6 +4709,8 @@ func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Citation_id(ctx, field)
 	case "source":
 		return ec.fieldContext_Citation_source(ctx, field)
 	case "quote":
@@ -4564,6 +4893,64 @@ func (ec *executionContext) childFields_DisagreementValue(ctx context.Context, f
 		return ec.fieldContext_DisagreementValue_sources(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DisagreementValue", field.Name)
+}
+
+func (ec *executionContext) childFields_Draft(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "bundle":
+		return ec.fieldContext_Draft_bundle(ctx, field)
+	case "duplicates":
+		return ec.fieldContext_Draft_duplicates(ctx, field)
+	case "inferences":
+		return ec.fieldContext_Draft_inferences(ctx, field)
+	case "unconnected":
+		return ec.fieldContext_Draft_unconnected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Draft", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftDuplicate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DraftDuplicate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DraftDuplicate_name(ctx, field)
+	case "matched":
+		return ec.fieldContext_DraftDuplicate_matched(ctx, field)
+	case "candidates":
+		return ec.fieldContext_DraftDuplicate_candidates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftDuplicate", field.Name)
+}
+
+func (ec *executionContext) childFields_DraftInference(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "item":
+		return ec.fieldContext_DraftInference_item(ctx, field)
+	case "field":
+		return ec.fieldContext_DraftInference_field(ctx, field)
+	case "basis":
+		return ec.fieldContext_DraftInference_basis(ctx, field)
+	case "quote":
+		return ec.fieldContext_DraftInference_quote(ctx, field)
+	case "note":
+		return ec.fieldContext_DraftInference_note(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DraftInference", field.Name)
+}
+
+func (ec *executionContext) childFields_DuplicateCandidate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DuplicateCandidate_id(ctx, field)
+	case "name":
+		return ec.fieldContext_DuplicateCandidate_name(ctx, field)
+	case "score":
+		return ec.fieldContext_DuplicateCandidate_score(ctx, field)
+	case "reason":
+		return ec.fieldContext_DuplicateCandidate_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DuplicateCandidate", field.Name)
 }
 
 func (ec *executionContext) childFields_EntityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4812,6 +5199,8 @@ func (ec *executionContext) childFields_OrganizationEdge(ctx context.Context, fi
 
 func (ec *executionContext) childFields_Outcome(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Outcome_id(ctx, field)
 	case "meeting":
 		return ec.fieldContext_Outcome_meeting(ctx, field)
 	case "initiative":
@@ -4846,6 +5235,8 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Path_id(ctx, field)
 	case "length":
 		return ec.fieldContext_Path_length(ctx, field)
 	case "nodes":
@@ -4960,6 +5351,8 @@ func (ec *executionContext) childFields_PlaceEdge(ctx context.Context, field gra
 
 func (ec *executionContext) childFields_Position(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Position_id(ctx, field)
 	case "person":
 		return ec.fieldContext_Position_person(ctx, field)
 	case "organization":
@@ -5006,6 +5399,8 @@ func (ec *executionContext) childFields_PossibleDuplicate(ctx context.Context, f
 
 func (ec *executionContext) childFields_Relation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Relation_id(ctx, field)
 	case "type":
 		return ec.fieldContext_Relation_type(ctx, field)
 	case "from":
@@ -5084,6 +5479,8 @@ func (ec *executionContext) childFields_RelationType(ctx context.Context, field 
 
 func (ec *executionContext) childFields_Representation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Representation_id(ctx, field)
 	case "organization":
 		return ec.fieldContext_Representation_organization(ctx, field)
 	case "meeting":
@@ -5104,6 +5501,8 @@ func (ec *executionContext) childFields_Representation(ctx context.Context, fiel
 
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_SearchHit_id(ctx, field)
 	case "entity":
 		return ec.fieldContext_SearchHit_entity(ctx, field)
 	case "score":
@@ -5172,6 +5571,8 @@ func (ec *executionContext) childFields_SourceEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Subgraph_id(ctx, field)
 	case "nodes":
 		return ec.fieldContext_Subgraph_nodes(ctx, field)
 	case "relations":
@@ -5708,6 +6109,28 @@ func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_draftBundle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "source",
+		func(ctx context.Context, v any) (*model.DraftSourceInput, error) {
+			return ec.unmarshalODraftSourceInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftSourceInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["source"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_importBundle_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6151,6 +6574,22 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -6219,6 +6658,22 @@ func (ec *executionContext) field_Query_countries_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6287,6 +6742,22 @@ func (ec *executionContext) field_Query_dialogues_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6339,6 +6810,22 @@ func (ec *executionContext) field_Query_initiatives_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6377,6 +6864,22 @@ func (ec *executionContext) field_Query_meetings_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6440,6 +6943,20 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_organizations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6475,6 +6992,22 @@ func (ec *executionContext) field_Query_organizations_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6567,6 +7100,22 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6605,6 +7154,22 @@ func (ec *executionContext) field_Query_places_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6741,6 +7306,22 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6825,6 +7406,22 @@ func (ec *executionContext) field_Query_topics_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -7075,6 +7672,29 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Attendance_id(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, true, false, "ID")
+}
 
 func (ec *executionContext) _Attendance_person(ctx context.Context, field graphql.CollectedField, obj *model.Attendance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -7639,6 +8259,29 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Citation_id(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
@@ -9298,6 +9941,424 @@ func (ec *executionContext) _DisagreementValue_sources(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_DisagreementValue_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DisagreementValue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Draft_bundle(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_bundle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bundle, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalNJSON2interface(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_bundle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Draft", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _Draft_duplicates(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_duplicates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Duplicates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DraftDuplicate) graphql.Marshaler {
+			return ec.marshalNDraftDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_duplicates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Draft",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftDuplicate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Draft_inferences(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_inferences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Inferences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DraftInference) graphql.Marshaler {
+			return ec.marshalNDraftInference2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInferenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_inferences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Draft",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DraftInference(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Draft_unconnected(ctx context.Context, field graphql.CollectedField, obj *model.Draft) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Draft_unconnected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unconnected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Draft_unconnected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Draft", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftDuplicate_id(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftDuplicate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DraftDuplicate_name(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftDuplicate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftDuplicate_matched(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_matched(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Matched, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_matched(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftDuplicate", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _DraftDuplicate_candidates(ctx context.Context, field graphql.CollectedField, obj *model.DraftDuplicate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftDuplicate_candidates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Candidates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DuplicateCandidate) graphql.Marshaler {
+			return ec.marshalNDuplicateCandidate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidateᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftDuplicate_candidates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DraftDuplicate",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DuplicateCandidate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DraftInference_item(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_field(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_basis(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
+			return ec.marshalNBasis2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "Basis")
+}
+
+func (ec *executionContext) _DraftInference_quote(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DraftInference_note(ctx context.Context, field graphql.CollectedField, obj *model.DraftInference) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DraftInference_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DraftInference_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DraftInference", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateCandidate_id(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DuplicateCandidate_name(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "String")
+}
+
+func (ec *executionContext) _DuplicateCandidate_score(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DuplicateCandidate_reason(ctx context.Context, field graphql.CollectedField, obj *model.DuplicateCandidate) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DuplicateCandidate_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DuplicateCandidate_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DuplicateCandidate", field, false, false, "String")
 }
 
 func (ec *executionContext) _EntityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EntityConnection) (ret graphql.Marshaler) {
@@ -11281,6 +12342,50 @@ func (ec *executionContext) fieldContext_Mutation_withdrawSource(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_draftBundle(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_draftBundle(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DraftBundle(ctx, fc.Args["text"].(string), fc.Args["source"].(*model.DraftSourceInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Draft) graphql.Marshaler {
+			return ec.marshalNDraft2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraft(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_draftBundle(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Draft(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_draftBundle_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_mergeEntities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12019,6 +13124,29 @@ func (ec *executionContext) fieldContext_OrganizationEdge_node(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Outcome_id(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Outcome_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Outcome_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Outcome", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Outcome_meeting(ctx context.Context, field graphql.CollectedField, obj *model.Outcome) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12339,6 +13467,29 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Path_id(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Path_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Path_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Path", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
@@ -13412,6 +14563,29 @@ func (ec *executionContext) fieldContext_PlaceEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Position_person(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13925,6 +15099,50 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_entity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14023,7 +15241,7 @@ func (ec *executionContext) _Query_people(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().People(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().People(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -14067,7 +15285,7 @@ func (ec *executionContext) _Query_organizations(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Organizations(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.OrganizationConnection) graphql.Marshaler {
@@ -14111,7 +15329,7 @@ func (ec *executionContext) _Query_countries(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Countries(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Countries(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CountryConnection) graphql.Marshaler {
@@ -14155,7 +15373,7 @@ func (ec *executionContext) _Query_places(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Places(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PlaceConnection) graphql.Marshaler {
@@ -14199,7 +15417,7 @@ func (ec *executionContext) _Query_meetings(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Meetings(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Meetings(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingConnection) graphql.Marshaler {
@@ -14243,7 +15461,7 @@ func (ec *executionContext) _Query_dialogues(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Dialogues(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Dialogues(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DialogueConnection) graphql.Marshaler {
@@ -14287,7 +15505,7 @@ func (ec *executionContext) _Query_initiatives(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Initiatives(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.InitiativeConnection) graphql.Marshaler {
@@ -14331,7 +15549,7 @@ func (ec *executionContext) _Query_topics(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Topics(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Topics(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TopicConnection) graphql.Marshaler {
@@ -14375,7 +15593,7 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["where"].(map[string]any), fc.Args["sort"].([]map[string]any), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
@@ -14733,7 +15951,7 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["entity"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["entity"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
@@ -14873,6 +16091,29 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Relation_type(ctx context.Context, field graphql.CollectedField, obj *model.Relation) (ret graphql.Marshaler) {
@@ -15532,6 +16773,29 @@ func (ec *executionContext) fieldContext_RelationType_properties(_ context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Representation_id(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Representation_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Representation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Representation", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Representation_organization(ctx context.Context, field graphql.CollectedField, obj *model.Representation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15769,6 +17033,29 @@ func (ec *executionContext) fieldContext_Representation_alternatives(ctx context
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchHit_id(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SearchHit_entity(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -16293,6 +17580,29 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Subgraph_id(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subgraph_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subgraph_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
@@ -18933,6 +20243,76 @@ func UnmarshalDialogueWhere(ctx context.Context, raw any) (map[string]any, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDraftSourceInput(ctx context.Context, obj any) (model.DraftSourceInput, error) {
+	var it model.DraftSourceInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "title", "publisher", "published", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "published":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("published"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Published = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDraftSourceInput unmarshals raw into the DraftSourceInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDraftSourceInput(ctx context.Context, raw any) (model.DraftSourceInput, error) {
+	var out model.DraftSourceInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DraftSourceInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj any) (model.EntityInput, error) {
 	var it model.EntityInput
 	if obj == nil {
@@ -21036,11 +22416,36 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Source(ctx, sel, obj)
+	case *model.Representation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Representation(ctx, sel, obj)
+	case *model.Relation:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Relation(ctx, sel, obj)
+	case *model.Position:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Position(ctx, sel, obj)
+	case *model.Outcome:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Outcome(ctx, sel, obj)
 	case model.Entity:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._Entity(ctx, sel, obj)
+	case *model.Attendance:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Attendance(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -21054,7 +22459,7 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
-var attendanceImplementors = []string{"Attendance"}
+var attendanceImplementors = []string{"Attendance", "Node"}
 
 func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSet, obj *model.Attendance) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceImplementors)
@@ -21065,6 +22470,11 @@ func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSe
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Attendance")
+		case "id":
+			out.Values[i] = ec._Attendance_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "person":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -21282,6 +22692,11 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Citation")
+		case "id":
+			out.Values[i] = ec._Citation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "source":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -21873,6 +23288,203 @@ func (ec *executionContext) _DisagreementValue(ctx context.Context, sel ast.Sele
 			}
 		case "sources":
 			out.Values[i] = ec._DisagreementValue_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var draftImplementors = []string{"Draft"}
+
+func (ec *executionContext) _Draft(ctx context.Context, sel ast.SelectionSet, obj *model.Draft) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Draft")
+		case "bundle":
+			out.Values[i] = ec._Draft_bundle(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "duplicates":
+			out.Values[i] = ec._Draft_duplicates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inferences":
+			out.Values[i] = ec._Draft_inferences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unconnected":
+			out.Values[i] = ec._Draft_unconnected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var draftDuplicateImplementors = []string{"DraftDuplicate"}
+
+func (ec *executionContext) _DraftDuplicate(ctx context.Context, sel ast.SelectionSet, obj *model.DraftDuplicate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftDuplicateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftDuplicate")
+		case "id":
+			out.Values[i] = ec._DraftDuplicate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DraftDuplicate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matched":
+			out.Values[i] = ec._DraftDuplicate_matched(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "candidates":
+			out.Values[i] = ec._DraftDuplicate_candidates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var draftInferenceImplementors = []string{"DraftInference"}
+
+func (ec *executionContext) _DraftInference(ctx context.Context, sel ast.SelectionSet, obj *model.DraftInference) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, draftInferenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DraftInference")
+		case "item":
+			out.Values[i] = ec._DraftInference_item(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._DraftInference_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._DraftInference_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quote":
+			out.Values[i] = ec._DraftInference_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._DraftInference_note(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var duplicateCandidateImplementors = []string{"DuplicateCandidate"}
+
+func (ec *executionContext) _DuplicateCandidate(ctx context.Context, sel ast.SelectionSet, obj *model.DuplicateCandidate) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, duplicateCandidateImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DuplicateCandidate")
+		case "id":
+			out.Values[i] = ec._DuplicateCandidate_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._DuplicateCandidate_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._DuplicateCandidate_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._DuplicateCandidate_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -22573,6 +24185,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "draftBundle":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_draftBundle(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "mergeEntities":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_mergeEntities(ctx, field)
@@ -22806,7 +24425,7 @@ func (ec *executionContext) _OrganizationEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
-var outcomeImplementors = []string{"Outcome"}
+var outcomeImplementors = []string{"Outcome", "Node"}
 
 func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, obj *model.Outcome) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, outcomeImplementors)
@@ -22817,6 +24436,11 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Outcome")
+		case "id":
+			out.Values[i] = ec._Outcome_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "meeting":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -22932,6 +24556,11 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Path")
+		case "id":
+			out.Values[i] = ec._Path_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "length":
 			out.Values[i] = ec._Path_length(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23306,7 +24935,7 @@ func (ec *executionContext) _PlaceEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var positionImplementors = []string{"Position"}
+var positionImplementors = []string{"Position", "Node"}
 
 func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *model.Position) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
@@ -23317,6 +24946,11 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Position")
+		case "id":
+			out.Values[i] = ec._Position_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "person":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23477,6 +25111,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
+				})
 		case "entity":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -23628,7 +25268,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
-var relationImplementors = []string{"Relation"}
+var relationImplementors = []string{"Relation", "Node"}
 
 func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *model.Relation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationImplementors)
@@ -23639,6 +25279,11 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Relation")
+		case "id":
+			out.Values[i] = ec._Relation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "type":
 			out.Values[i] = ec._Relation_type(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23892,7 +25537,7 @@ func (ec *executionContext) _RelationType(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var representationImplementors = []string{"Representation"}
+var representationImplementors = []string{"Representation", "Node"}
 
 func (ec *executionContext) _Representation(ctx context.Context, sel ast.SelectionSet, obj *model.Representation) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, representationImplementors)
@@ -23903,6 +25548,11 @@ func (ec *executionContext) _Representation(ctx context.Context, sel ast.Selecti
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Representation")
+		case "id":
+			out.Values[i] = ec._Representation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -23971,6 +25621,11 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
+		case "id":
+			out.Values[i] = ec._SearchHit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "entity":
 			out.Values[i] = ec._SearchHit_entity(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24209,6 +25864,11 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Subgraph")
+		case "id":
+			out.Values[i] = ec._Subgraph_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "nodes":
 			out.Values[i] = ec._Subgraph_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -25315,6 +26975,86 @@ func (ec *executionContext) marshalNDisagreementValue2ᚖgithubᚗcomᚋdiplogra
 	return ec._DisagreementValue(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDraft2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraft(ctx context.Context, sel ast.SelectionSet, v *model.Draft) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Draft!")
+		return graphql.Null
+	}
+	return ec._Draft(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDraftDuplicate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DraftDuplicate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDraftDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDraftDuplicate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftDuplicate(ctx context.Context, sel ast.SelectionSet, v *model.DraftDuplicate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DraftDuplicate!")
+		return graphql.Null
+	}
+	return ec._DraftDuplicate(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDraftInference2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInferenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DraftInference) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDraftInference2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInference(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDraftInference2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftInference(ctx context.Context, sel ast.SelectionSet, v *model.DraftInference) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DraftInference!")
+		return graphql.Null
+	}
+	return ec._DraftInference(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDuplicateCandidate2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidateᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DuplicateCandidate) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDuplicateCandidate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidate(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDuplicateCandidate2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDuplicateCandidate(ctx context.Context, sel ast.SelectionSet, v *model.DuplicateCandidate) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DuplicateCandidate!")
+		return graphql.Null
+	}
+	return ec._DuplicateCandidate(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Entity!")
@@ -25727,6 +27467,16 @@ func (ec *executionContext) marshalNMergeResult2ᚖgithubᚗcomᚋdiplographᚋd
 		return graphql.Null
 	}
 	return ec._MergeResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -26842,6 +28592,14 @@ func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋdiplographᚋdip
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODraftSourceInput2ᚖgithubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐDraftSourceInput(ctx context.Context, v any) (*model.DraftSourceInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDraftSourceInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOEntity2githubᚗcomᚋdiplographᚋdiplographᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {

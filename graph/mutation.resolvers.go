@@ -90,8 +90,8 @@ func (r *mutationResolver) WithdrawSource(ctx context.Context, source string, en
 }
 
 // Changes is the resolver for the changes field.
-func (r *queryResolver) Changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	return r.changes(ctx, entity, first, after)
+func (r *queryResolver) Changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error) {
+	return r.changes(ctx, entity, first, after, last, before)
 }
 
 // Mutation returns MutationResolver implementation.

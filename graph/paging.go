@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
-	"strconv"
-	"strings"
+	"encoding/json"
+	"fmt"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -18,48 +20,130 @@ import (
 const MaxFirst = 100
 
 // limit checks a `first` argument: nil means def, and values outside 0..MaxFirst are refused.
-func limit(first *int, def int) (int, error) {
-	if first == nil {
+func limit(first *int, def int) (int, error) { return limitArg("first", first, def) }
+
+// limitArg checks the page size argument name (first or last) as limit checks first.
+func limitArg(name string, n *int, def int) (int, error) {
+	if n == nil {
 		return def, nil
 	}
-	if *first < 0 || *first > MaxFirst {
-		return 0, badInput("first must be between 0 and %d, got %d", MaxFirst, *first)
+	if *n < 0 || *n > MaxFirst {
+		return 0, badInput("%s must be between 0 and %d, got %d", name, MaxFirst, *n)
 	}
-	return *first, nil
+	return *n, nil
 }
 
-// Cursors are opaque to clients; inside they are the absolute position of an edge in its list.
-const cursorPrefix = "pos:"
+// A cursor names a position in a list (kg.Position): the values of the list's sort fields for
+// one item and its id, with the sort fields themselves, so that a cursor of another sort is told
+// apart. Clients see it as opaque base64url; inside it is JSON. It never holds an offset, so a
+// page after it neither repeats nor skips items when others are added or removed meanwhile.
+const cursorVersion = "k1"
 
-func encodeCursor(pos int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(pos)))
+type cursorJSON struct {
+	V    string   `json:"v"`
+	Sort []string `json:"s,omitempty"`
+	Keys []any    `json:"k,omitempty"`
+	ID   string   `json:"id"`
 }
 
-func decodeCursor(after *string) (int, error) {
-	if after == nil || *after == "" {
-		return 0, nil
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(*after)
-	if err == nil {
-		if s, ok := strings.CutPrefix(string(raw), cursorPrefix); ok {
-			if n, err := strconv.Atoi(s); err == nil && n >= 0 {
-				return n + 1, nil
-			}
+func sortNames(sort []kg.SortField) []string {
+	out := make([]string, len(sort))
+	for i, f := range sort {
+		out[i] = f.Field
+		if f.Desc {
+			out[i] = "-" + f.Field
 		}
 	}
-	return 0, badInput("after is not a cursor this API issued: %q", *after)
+	return out
 }
 
-// pageArgs checks a connection's paging arguments: the page size (def when first is null, see
-// limit) and the offset of the page's first item (after the cursor after).
-func pageArgs(first *int, after *string, def int) (n, offset int, err error) {
-	if n, err = limit(first, def); err != nil {
-		return 0, 0, err
+// encodeCursor returns the cursor of position p in a list sorted by sort.
+func encodeCursor(sort []kg.SortField, p kg.Position) string {
+	raw, err := json.Marshal(cursorJSON{V: cursorVersion, Sort: sortNames(sort), Keys: p.Keys, ID: p.ID})
+	if err != nil {
+		// Sort values are strings, numbers, booleans and lists of them: always JSON.
+		panic(fmt.Sprintf("encoding a cursor: %v", err))
 	}
-	if offset, err = decodeCursor(after); err != nil {
-		return 0, 0, err
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// decodeCursor reads the cursor arg (after or before) of a list sorted by sort; nil when c is
+// nil or empty.
+func decodeCursor(arg string, c *string, sort []kg.SortField) (*kg.Position, error) {
+	if c == nil || *c == "" {
+		return nil, nil
 	}
-	return n, offset, nil
+	var cj cursorJSON
+	raw, err := base64.RawURLEncoding.DecodeString(*c)
+	if err == nil {
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		err = dec.Decode(&cj)
+	}
+	if err != nil || cj.V != cursorVersion || cj.ID == "" || len(cj.Keys) != len(cj.Sort) {
+		return nil, badInput("%s is not a cursor this API issued: %q", arg, *c)
+	}
+	if !slices.Equal(cj.Sort, sortNames(sort)) {
+		return nil, badInput("%s is a cursor of a list sorted by %v, not by %v: page with the sort it came from", arg, cj.Sort, sortNames(sort))
+	}
+	for i, k := range cj.Keys {
+		cj.Keys[i] = kg.NormalizeValue(k) // json.Numbers: int64 when integral, else float64
+	}
+	return &kg.Position{Keys: cj.Keys, ID: cj.ID}, nil
+}
+
+// pageArgs are a connection's paging arguments, checked: Relay's first/after or last/before.
+type pageArgs struct {
+	n             int
+	fromEnd       bool
+	after, before *kg.Position
+}
+
+// DefaultPage is the page size of a connection given neither first nor last.
+const DefaultPage = 20
+
+// readPageArgs checks first, after, last and before for a list sorted by sort.
+func readPageArgs(sort []kg.SortField, first *int, after *string, last *int, before *string) (*pageArgs, error) {
+	if first != nil && last != nil {
+		return nil, badInput("give first or last, not both")
+	}
+	a := &pageArgs{n: DefaultPage}
+	var err error
+	switch {
+	case last != nil:
+		a.fromEnd = true
+		a.n, err = limitArg("last", last, DefaultPage)
+	default:
+		a.n, err = limit(first, DefaultPage)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if a.after, err = decodeCursor("after", after, sort); err != nil {
+		return nil, err
+	}
+	if a.before, err = decodeCursor("before", before, sort); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// apply sets q's bounds and limit from a. A page of 0 items is read as a page of 1 and then
+// emptied (see settle), which tells what lies beyond it the same way for every page size.
+func (a *pageArgs) apply(q *kg.ListQuery) {
+	q.After, q.Before, q.FromEnd, q.Limit = a.after, a.before, a.fromEnd, max(a.n, 1)
+}
+
+// settle empties the page read for a page of 0 items: what was read then lies beyond the empty
+// page, at its far end.
+func (a *pageArgs) settle(n int, more, earlier bool) (keep int, hasNext, hasPrev bool) {
+	if a.n > 0 {
+		return n, more, earlier
+	}
+	if a.fromEnd {
+		return 0, more, earlier || n > 0
+	}
+	return 0, more || n > 0, earlier
 }
 
 // page is one page of a list field, ready to become a kind's Connection.
@@ -70,24 +154,19 @@ type page struct {
 	total   int
 }
 
-// pageCursors returns the cursors of a page of n items starting at offset, and its PageInfo;
-// more says whether items follow the page.
-func pageCursors(offset, n int, more bool) ([]string, *model.PageInfo) {
-	cursors := make([]string, n)
-	for i := range cursors {
-		cursors[i] = encodeCursor(offset + i)
-	}
-	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: offset > 0}
-	if n > 0 {
+func pageInfo(hasNext, hasPrev bool, cursors []string) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: hasNext, HasPreviousPage: hasPrev}
+	if n := len(cursors); n > 0 {
 		info.StartCursor, info.EndCursor = &cursors[0], &cursors[n-1]
 	}
-	return cursors, info
+	return info
 }
 
 // listPage runs a list field: checks paging arguments, compiles where and sort, and asks the store
 // for one page.
-func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]any, sort []map[string]any, first *int, after *string) (*page, error) {
-	n, offset, err := pageArgs(first, after, 20)
+func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*page, error) {
+	order := compileSort(sort)
+	args, err := readPageArgs(order, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -96,19 +175,55 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 		return nil, err
 	}
 	specs, total := connectionLookahead(ctx)
-	q := kg.ListQuery{Kind: kind, Where: f, Sort: compileSort(sort), Offset: offset, Limit: n, SkipTotal: !total,
-		Expand: loader.Selects(specs)}
+	q := kg.ListQuery{Kind: kind, Where: f, Sort: order, SkipTotal: !total, Expand: loader.Selects(specs)}
+	args.apply(&q)
+	if args.n == 0 {
+		q.Expand = nil
+	}
 	res, err := r.Store.ListEntities(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	keep, hasNext, hasPrev := args.settle(len(res.Entities), res.More, res.Earlier)
+	res.Entities = res.Entities[:keep]
 	batch := loader.NewBatch(r.Store, res.Entities)
-	if res.Expansion != nil {
+	if res.Expansion != nil && keep > 0 {
 		batch.Prefill(specs, res.Expansion)
 	}
 	p := &page{nodes: model.WrapAll(batch), total: res.Total}
-	p.cursors, p.info = pageCursors(offset, len(p.nodes), res.More)
+	for _, e := range res.Entities {
+		p.cursors = append(p.cursors, encodeCursor(order, kg.EntityPosition(e, order)))
+	}
+	p.info = pageInfo(hasNext, hasPrev, p.cursors)
 	return p, nil
+}
+
+// sourcePage runs the sources list field as listPage runs the entity lists.
+func (r *Resolver) sourcePage(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.SourceConnection, error) {
+	order := compileSort(sort)
+	args, err := readPageArgs(order, first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	f, err := compileWhere(sourceWhere, where)
+	if err != nil {
+		return nil, err
+	}
+	q := kg.ListQuery{Where: f, Sort: order}
+	args.apply(&q)
+	res, err := r.Store.ListSources(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	keep, hasNext, hasPrev := args.settle(len(res.Sources), res.More, res.Earlier)
+	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total}
+	cursors := make([]string, keep)
+	for i, s := range res.Sources[:keep] {
+		cursors[i] = encodeCursor(order, kg.SourcePosition(s, order))
+		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
+	}
+	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
+	return conn, nil
 }
 
 // connectionLookahead reads the selections of the connection field resolving in ctx: the specs of

@@ -160,14 +160,20 @@ func (r *placeResolver) Country(ctx context.Context, obj *model.Place) (*model.C
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
-	if kg.KindOfID(id) == "" {
-		ss, err := r.Store.Sources(ctx, []string{id})
-		if err != nil || len(ss) == 0 || ss[0] == nil {
-			return nil, err
-		}
-		return &model.Source{Source: ss[0]}, nil
+	if kg.KindOfID(id) != "" {
+		// With what the query reads below it, in the same store call.
+		return r.entity(ctx, id)
 	}
-	return r.Query().Entity(ctx, id)
+	ns, err := r.nodes(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	return ns[0], nil
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, error) {
+	return r.nodes(ctx, ids)
 }
 
 // Entity is the resolver for the entity field.
@@ -196,14 +202,14 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 	batch := loader.NewBatch(r.Store, es)
 	out := make([]*model.SearchHit, len(hits))
 	for i, h := range hits {
-		out[i] = &model.SearchHit{Entity: model.Wrap(h.Entity, batch), Score: h.Score}
+		out[i] = &model.SearchHit{ID: model.SearchHitID(query, h.Entity.ID), Entity: model.Wrap(h.Entity, batch), Score: h.Score}
 	}
 	return out, nil
 }
 
 // People is the resolver for the people field.
-func (r *queryResolver) People(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.PersonConnection, error) {
-	p, err := r.listPage(ctx, kg.KindPerson, where, sort, first, after)
+func (r *queryResolver) People(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.PersonConnection, error) {
+	p, err := r.listPage(ctx, kg.KindPerson, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -213,8 +219,8 @@ func (r *queryResolver) People(ctx context.Context, where map[string]any, sort [
 }
 
 // Organizations is the resolver for the organizations field.
-func (r *queryResolver) Organizations(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.OrganizationConnection, error) {
-	p, err := r.listPage(ctx, kg.KindOrganization, where, sort, first, after)
+func (r *queryResolver) Organizations(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.OrganizationConnection, error) {
+	p, err := r.listPage(ctx, kg.KindOrganization, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -224,8 +230,8 @@ func (r *queryResolver) Organizations(ctx context.Context, where map[string]any,
 }
 
 // Countries is the resolver for the countries field.
-func (r *queryResolver) Countries(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.CountryConnection, error) {
-	p, err := r.listPage(ctx, kg.KindCountry, where, sort, first, after)
+func (r *queryResolver) Countries(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.CountryConnection, error) {
+	p, err := r.listPage(ctx, kg.KindCountry, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -235,8 +241,8 @@ func (r *queryResolver) Countries(ctx context.Context, where map[string]any, sor
 }
 
 // Places is the resolver for the places field.
-func (r *queryResolver) Places(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.PlaceConnection, error) {
-	p, err := r.listPage(ctx, kg.KindPlace, where, sort, first, after)
+func (r *queryResolver) Places(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.PlaceConnection, error) {
+	p, err := r.listPage(ctx, kg.KindPlace, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -246,8 +252,8 @@ func (r *queryResolver) Places(ctx context.Context, where map[string]any, sort [
 }
 
 // Meetings is the resolver for the meetings field.
-func (r *queryResolver) Meetings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.MeetingConnection, error) {
-	p, err := r.listPage(ctx, kg.KindMeeting, where, sort, first, after)
+func (r *queryResolver) Meetings(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.MeetingConnection, error) {
+	p, err := r.listPage(ctx, kg.KindMeeting, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -257,8 +263,8 @@ func (r *queryResolver) Meetings(ctx context.Context, where map[string]any, sort
 }
 
 // Dialogues is the resolver for the dialogues field.
-func (r *queryResolver) Dialogues(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.DialogueConnection, error) {
-	p, err := r.listPage(ctx, kg.KindDialogue, where, sort, first, after)
+func (r *queryResolver) Dialogues(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.DialogueConnection, error) {
+	p, err := r.listPage(ctx, kg.KindDialogue, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -268,8 +274,8 @@ func (r *queryResolver) Dialogues(ctx context.Context, where map[string]any, sor
 }
 
 // Initiatives is the resolver for the initiatives field.
-func (r *queryResolver) Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.InitiativeConnection, error) {
-	p, err := r.listPage(ctx, kg.KindInitiative, where, sort, first, after)
+func (r *queryResolver) Initiatives(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.InitiativeConnection, error) {
+	p, err := r.listPage(ctx, kg.KindInitiative, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -279,8 +285,8 @@ func (r *queryResolver) Initiatives(ctx context.Context, where map[string]any, s
 }
 
 // Topics is the resolver for the topics field.
-func (r *queryResolver) Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.TopicConnection, error) {
-	p, err := r.listPage(ctx, kg.KindTopic, where, sort, first, after)
+func (r *queryResolver) Topics(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.TopicConnection, error) {
+	p, err := r.listPage(ctx, kg.KindTopic, where, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -290,25 +296,8 @@ func (r *queryResolver) Topics(ctx context.Context, where map[string]any, sort [
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string) (*model.SourceConnection, error) {
-	n, offset, err := pageArgs(first, after, 20)
-	if err != nil {
-		return nil, err
-	}
-	f, err := compileWhere(sourceWhere, where)
-	if err != nil {
-		return nil, err
-	}
-	res, err := r.Store.ListSources(ctx, kg.ListQuery{Where: f, Sort: compileSort(sort), Offset: offset, Limit: n})
-	if err != nil {
-		return nil, err
-	}
-	cursors, info := pageCursors(offset, len(res.Sources), offset+len(res.Sources) < res.Total)
-	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total, PageInfo: info}
-	for i, s := range res.Sources {
-		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
-	}
-	return conn, nil
+func (r *queryResolver) Sources(ctx context.Context, where map[string]any, sort []map[string]any, first *int, after *string, last *int, before *string) (*model.SourceConnection, error) {
+	return r.sourcePage(ctx, where, sort, first, after, last, before)
 }
 
 // Relations is the resolver for the relations field.

@@ -130,20 +130,36 @@ func (r *Resolver) importBundle(ctx context.Context, bundle any, opts kg.ImportO
 }
 
 // changes resolves the audit trail as a connection.
-func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string) (*model.ChangeConnection, error) {
-	n, offset, err := pageArgs(first, after, 20)
+func (r *Resolver) changes(ctx context.Context, entity *string, first *int, after *string, last *int, before *string) (*model.ChangeConnection, error) {
+	// The audit trail is newest first: a list sorted by sequence number, descending.
+	order := []kg.SortField{{Field: "seq", Desc: true}}
+	args, err := readPageArgs(order, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.Store.Changes(ctx, kg.ChangeQuery{Entity: deref(entity), Offset: offset, Limit: n})
+	q := kg.ChangeQuery{Entity: deref(entity), FromEnd: args.fromEnd, Limit: max(args.n, 1)}
+	for bound, p := range map[*int64]*kg.Position{&q.Below: args.after, &q.Above: args.before} {
+		if p == nil {
+			continue
+		}
+		seq, ok := p.Keys[0].(int64)
+		if !ok || seq <= 0 {
+			return nil, badInput("the cursor is not one of the audit trail")
+		}
+		*bound = seq
+	}
+	p, err := r.Store.Changes(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	cursors, info := pageCursors(offset, len(p.Changes), offset+len(p.Changes) < p.Total)
-	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total, PageInfo: info}
-	for i, c := range p.Changes {
+	keep, hasNext, hasPrev := args.settle(len(p.Changes), p.More, p.Earlier)
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, keep), TotalCount: p.Total}
+	cursors := make([]string, keep)
+	for i, c := range p.Changes[:keep] {
+		cursors[i] = encodeCursor(order, kg.Position{Keys: []any{c.Seq}, ID: c.ID()})
 		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
+	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
 	return conn, nil
 }
 

@@ -35,64 +35,35 @@ func importToServer(ctx context.Context, server, key string, bundleJSON []byte, 
 	if !json.Valid(bundleJSON) {
 		return errors.New("the bundle is not valid JSON")
 	}
-	body, err := json.Marshal(map[string]any{"query": importServerQuery,
-		"variables": map[string]any{"b": json.RawMessage(bundleJSON), "dry": dryRun, "replace": replace}})
-	if err != nil {
+	var out struct {
+		ImportBundle *struct {
+			Created, Updated, Unchanged int
+			Errors                      []kg.Problem
+			Duplicates                  []struct {
+				Path, ID, Name, ExistingID, Reason string
+				Existing                           *struct{ Name string }
+				Score                              float64
+			}
+			DuplicatesUnchecked int
+			Disagreements       []struct {
+				Entity   string
+				Relation *string
+				Field    string
+				Values   []struct {
+					Value   any
+					Basis   kg.Basis
+					Sources []string
+				}
+			}
+		} `json:"importBundle"`
+	}
+	vars := map[string]any{"b": json.RawMessage(bundleJSON), "dry": dryRun, "replace": replace}
+	if err := callServer(ctx, server, key, "the import", importServerQuery, vars, &out); err != nil {
 		return err
 	}
-	url := strings.TrimRight(server, "/") + "/graphql"
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("--server %q: %w", server, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+key)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return fmt.Errorf("cannot reach the server at %s: %w", url, err)
-	}
-	defer res.Body.Close()
-	var out struct {
-		Data struct {
-			ImportBundle *struct {
-				Created, Updated, Unchanged int
-				Errors                      []kg.Problem
-				Duplicates                  []struct {
-					Path, ID, Name, ExistingID, Reason string
-					Existing                           *struct{ Name string }
-					Score                              float64
-				}
-				DuplicatesUnchecked int
-				Disagreements       []struct {
-					Entity   string
-					Relation *string
-					Field    string
-					Values   []struct {
-						Value   any
-						Basis   kg.Basis
-						Sources []string
-					}
-				}
-			} `json:"importBundle"`
-		} `json:"data"`
-		Errors []struct {
-			Message    string `json:"message"`
-			Extensions struct {
-				Code string `json:"code"`
-			} `json:"extensions"`
-		} `json:"errors"`
-	}
-	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
-		return fmt.Errorf("the server at %s answered %s, not a GraphQL response", url, res.Status)
-	}
-	if len(out.Errors) > 0 {
-		return fmt.Errorf("the server at %s refused the import: %s (%s)", url, out.Errors[0].Message, out.Errors[0].Extensions.Code)
-	}
-	ib := out.Data.ImportBundle
+	ib := out.ImportBundle
 	if ib == nil {
-		return fmt.Errorf("the server at %s answered %s without a report", url, res.Status)
+		return fmt.Errorf("the server at %s answered without a report", server)
 	}
 	if len(ib.Errors) > 0 {
 		return problemsError(ib.Errors)
@@ -117,6 +88,52 @@ func importToServer(ctx context.Context, server, key string, bundleJSON []byte, 
 		rep.Disagreements = append(rep.Disagreements, kd)
 	}
 	return printReport(stdout, rep, "the server at "+server, dryRun)
+}
+
+// callServer posts one GraphQL operation (query, with vars) to the diplograph at server with
+// the API key key and decodes the answer's data into data. A GraphQL error is returned with its
+// message and code, what naming the operation ("the import").
+func callServer(ctx context.Context, server, key, what, query string, vars map[string]any, data any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return err
+	}
+	url := strings.TrimRight(server, "/") + "/graphql"
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("--server %q: %w", server, err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("cannot reach the server at %s: %w", url, err)
+	}
+	defer res.Body.Close()
+	var out struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message    string `json:"message"`
+			Extensions struct {
+				Code string `json:"code"`
+			} `json:"extensions"`
+		} `json:"errors"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&out); err != nil {
+		return fmt.Errorf("the server at %s answered %s, not a GraphQL response", url, res.Status)
+	}
+	if len(out.Errors) > 0 {
+		return fmt.Errorf("the server at %s refused %s: %s (%s)", url, what, out.Errors[0].Message, out.Errors[0].Extensions.Code)
+	}
+	if len(out.Data) == 0 {
+		return fmt.Errorf("the server at %s answered %s without data", url, res.Status)
+	}
+	if err := json.Unmarshal(out.Data, data); err != nil {
+		return fmt.Errorf("the server at %s answered %s with data that does not fit: %w", url, res.Status, err)
+	}
+	return nil
 }
 
 // readBundleBytes reads the bundle file path ("-": stdin) whole, as the server will decode it.

@@ -2,6 +2,7 @@
 //
 //	diplograph serve            serve the API (embedded store unless NEO4J_URI is set)
 //	diplograph import FILE      import a bundle into Neo4j or the data dir (--builtin: the built-in dataset)
+//	diplograph draft FILE       draft a bundle from a press release's plain text
 //	diplograph cypher QUERY     run one read-only Cypher statement against Neo4j
 //	diplograph export           write the whole graph as a bundle
 //	diplograph withdraw         withdraw what a source said (--source, --reason)
@@ -47,6 +48,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runServe(ctx, args, getenv, stderr)
 	case "import":
 		err = runImport(ctx, args, getenv, stdout, stderr)
+	case "draft":
+		err = runDraft(ctx, args, getenv, stdout, stderr)
 	case "cypher":
 		err = runCypher(ctx, args, getenv, os.Stdin, stdout, stderr)
 	case "export":
@@ -94,6 +97,7 @@ commands:
   serve [flags]                    serve the GraphQL API (the default command)
   import [flags] FILE | --builtin  import a bundle into Neo4j, the data dir or a running server
                                    (--server URL; --dry-run: check only)
+  draft [flags] FILE | -           draft a bundle from a press release's text (--out FILE)
   cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   export [--format bundle] [--out FILE]  write the whole graph as a bundle
   withdraw --source ID --reason TEXT [--entity ID]... [--dry-run]

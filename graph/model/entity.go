@@ -52,11 +52,7 @@ func (b *EntityBase) Description() *string { return optional(b.Entity.Descriptio
 
 // Citations returns the quotes that support the entity.
 func (b *EntityBase) Citations() []*Citation {
-	out := make([]*Citation, len(b.Entity.Citations))
-	for i, c := range b.Entity.Citations {
-		out[i] = &Citation{Citation: c, source: b.Batch.Source}
-	}
-	return out
+	return citations(b.Entity.ID, b.Entity.Citations, b.Batch.Source)
 }
 
 // RelationsOf returns the entity's relations that spec selects, batched over its siblings
@@ -219,8 +215,12 @@ func (s *Source) Text() string { return s.Source.Text }
 // Citation is a quote and the source it comes from, fetched with its siblings' sources.
 type Citation struct {
 	Citation kg.Citation
+	id       string
 	source   func(ctx context.Context, id string) (*kg.Source, error)
 }
+
+// ID returns the citation's id (see ids.go).
+func (c *Citation) ID() string { return c.id }
 
 // Quote returns the verbatim quote.
 func (c *Citation) Quote() string { return c.Citation.Quote }

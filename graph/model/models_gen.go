@@ -118,6 +118,63 @@ type DisagreementValue struct {
 	Sources []string `json:"sources"`
 }
 
+// A draft bundle drafted from a document's text, for a person to review before importing it with
+// `importBundle`. Nothing is written when drafting.
+type Draft struct {
+	// The draft in the bundle format: the source with its full text, the entities and the relations, each cited with the sentence it came from.
+	Bundle any `json:"bundle"`
+	// The drafted entities that may duplicate entities of the graph. A `matched` one already carries the existing id.
+	Duplicates []*DraftDuplicate `json:"duplicates"`
+	// The facts of the draft that the text does not state, each with why it was drawn.
+	Inferences []*DraftInference `json:"inferences"`
+	// Names the rules found but could not connect to anything; they are not in the bundle.
+	Unconnected []string `json:"unconnected"`
+}
+
+// A drafted entity and the existing entities it may duplicate, best first.
+type DraftDuplicate struct {
+	// The drafted entity's id: the existing entity's when `matched`.
+	ID string `json:"id"`
+	// The name the text gives it.
+	Name string `json:"name"`
+	// Whether the draft took the id of the one confident candidate.
+	Matched    bool                  `json:"matched"`
+	Candidates []*DuplicateCandidate `json:"candidates"`
+}
+
+// A fact of a draft that its text does not state. The bundle cites it with this basis and note.
+type DraftInference struct {
+	// The entity id, or the relation as `TYPE from -> to`.
+	Item string `json:"item"`
+	// What was inferred: `relation` (that the relation holds), `properties.date`, `properties.role`, ...
+	Field string `json:"field"`
+	// INFERRED, or CURATED for what the drafting rules' own data know (a gazetteer place's country).
+	Basis Basis `json:"basis"`
+	// The sentence it was inferred from.
+	Quote string `json:"quote"`
+	Note  string `json:"note"`
+}
+
+// What is known of the document drafted; all optional.
+type DraftSourceInput struct {
+	// The source's id (`source:<slug>`); default: from the title.
+	ID *string `json:"id"`
+	// Default: the text's first sentence.
+	Title     *string `json:"title"`
+	Publisher *string `json:"publisher"`
+	// ISO 8601, possibly partial: the year of dates the text gives without one.
+	Published *string `json:"published"`
+	URL       *string `json:"url"`
+}
+
+// An existing entity that a new one may duplicate, with a score in [0.5, 1] and the reason a person reads.
+type DuplicateCandidate struct {
+	ID     string  `json:"id"`
+	Name   string  `json:"name"`
+	Score  float64 `json:"score"`
+	Reason string  `json:"reason"`
+}
+
 type EntityConnection struct {
 	Edges      []*EntityEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -262,6 +319,8 @@ type PageInfo struct {
 // `nodes[i + 1]`, in whichever direction the relation itself goes (its `from` and `to`), and carries
 // its citations, so every hop can be quoted.
 type Path struct {
+	// Stable: made of the ids of its nodes and relations.
+	ID string `json:"id"`
 	// The number of relations: 0 for the path from an entity to itself.
 	Length    int         `json:"length"`
 	Nodes     []Entity    `json:"nodes"`
@@ -296,6 +355,13 @@ type PlaceEdge struct {
 	Node   *Place `json:"node"`
 }
 
+// Lists page as the Relay cursor connection specification says: `first` items after the cursor
+// `after`, or the `last` items before the cursor `before` (give `first` or `last`, not both; at most
+// 100; neither gives the first 20). A cursor is opaque: it names an item's place in its list's
+// order, never an offset, so a page read after a cursor neither repeats nor skips items when others
+// are added or removed meanwhile. A cursor works only with the sort of the list it came from.
+// `hasNextPage` and `hasPreviousPage` tell whether items lie past the page's end and before its
+// start; `totalCount` counts every item that matches `where`.
 type Query struct {
 }
 
@@ -357,6 +423,8 @@ type RelationType struct {
 }
 
 type SearchHit struct {
+	// Stable for this entity in a search for this query (the score belongs to the query).
+	ID     string  `json:"id"`
 	Entity Entity  `json:"entity"`
 	Score  float64 `json:"score"`
 }
@@ -400,6 +468,8 @@ type StringListFilter struct {
 
 // A set of entities and every relation between two of them.
 type Subgraph struct {
+	// Stable: made of the ids of its nodes and relations.
+	ID        string      `json:"id"`
 	Nodes     []Entity    `json:"nodes"`
 	Relations []*Relation `json:"relations"`
 }

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 
 	"github.com/diplograph/diplograph/graph/loader"
 	"github.com/diplograph/diplograph/internal/kg"
@@ -41,12 +42,14 @@ func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
 
 // Citations returns the quotes that support the relation.
 func (r *Relation) Citations() []*Citation {
-	out := make([]*Citation, len(r.Rel.Citations))
-	for i, c := range r.Rel.Citations {
-		out[i] = &Citation{Citation: c, source: r.Batch.Source}
-	}
-	return out
+	return citations(relationKey(r.Rel), r.Rel.Citations, r.Batch.Source)
 }
+
+// ID returns the relation's id (see ids.go).
+func (r *Relation) ID() string { return RelationViewID(RelationPrefix, r.Rel) }
+
+// IsNode marks relations as Nodes.
+func (*Relation) IsNode() {}
 
 func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
 	e, err := r.end(ctx, id)
@@ -61,6 +64,9 @@ func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
 
 // Position is a HOLDS_POSITION relation: a person's title in an organization.
 type Position struct{ Relation }
+
+// ID returns the position's id (see ids.go).
+func (p *Position) ID() string { return RelationViewID(PositionPrefix, p.Rel) }
 
 // Person returns the position holder.
 func (p *Position) Person(ctx context.Context) (*Person, error) {
@@ -94,6 +100,9 @@ func (p *Position) End() *string { return optional(p.Rel.Prop(kg.PropEnd)) }
 
 // Attendance is an ATTENDED relation: a person at a meeting.
 type Attendance struct{ Relation }
+
+// ID returns the attendance's id (see ids.go).
+func (a *Attendance) ID() string { return RelationViewID(AttendancePrefix, a.Rel) }
 
 // Person returns the attendee.
 func (a *Attendance) Person(ctx context.Context) (*Person, error) {
@@ -129,6 +138,9 @@ func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
 type Representation struct{ Relation }
 
+// ID returns the representation's id (see ids.go).
+func (r *Representation) ID() string { return RelationViewID(RepresentationPrefix, r.Rel) }
+
 // Organization returns the organization represented.
 func (r *Representation) Organization(ctx context.Context) (*Organization, error) {
 	b, err := r.entity(ctx, r.Rel.From)
@@ -155,6 +167,9 @@ func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
 // Outcome is a relation from a meeting to an initiative it adopted, affirmed, reviewed, advanced
 // or applauded.
 type Outcome struct{ Relation }
+
+// ID returns the outcome's id (see ids.go).
+func (o *Outcome) ID() string { return RelationViewID(OutcomePrefix, o.Rel) }
 
 // Meeting returns the meeting.
 func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
@@ -185,4 +200,38 @@ func (r *Relation) delegation(ctx context.Context) (*Country, error) {
 		return nil, err
 	}
 	return &Country{EntityBase{Entity: e, Batch: b}}, nil
+}
+
+// ViewFits reports whether relations of type typ may be seen as the type prefix names: a Position
+// is a HOLDS_POSITION, an Attendance an ATTENDED, a Representation a REPRESENTED_AT, an Outcome
+// one of kg.OutcomeTypes, and a Relation any.
+func ViewFits(prefix, typ string) bool {
+	switch prefix {
+	case PositionPrefix:
+		return typ == kg.RelHoldsPosition
+	case AttendancePrefix:
+		return typ == kg.RelAttended
+	case RepresentationPrefix:
+		return typ == kg.RelRepresentedAt
+	case OutcomePrefix:
+		return slices.Contains(kg.OutcomeTypes, typ)
+	}
+	return prefix == RelationPrefix
+}
+
+// RelationView wraps r, loaded with batch, as the type prefix names (RelationPrefix,
+// PositionPrefix, ...): the type whose ids carry that prefix.
+func RelationView(prefix string, r *kg.Relation, batch *loader.RelBatch) Node {
+	rel := Relation{Rel: r, Batch: batch}
+	switch prefix {
+	case PositionPrefix:
+		return &Position{rel}
+	case AttendancePrefix:
+		return &Attendance{rel}
+	case RepresentationPrefix:
+		return &Representation{rel}
+	case OutcomePrefix:
+		return &Outcome{rel}
+	}
+	return &rel
 }

@@ -2,6 +2,7 @@ package kg
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -77,7 +78,8 @@ func ApplyEntity(stored *Entity, w *EntityWrite, opts ApplyOptions) (*Entity, Ap
 		return stored, Applied{Outcome: Unchanged}
 	}
 	ds := entityDisagreements(stored, next, opts.Dates)
-	return next, Applied{Outcome: Updated, Summary: DiffEntities(stored, next) + disagreementSummary(ds), Disagreements: ds}
+	return next, Applied{Outcome: Updated, Summary: DiffEntities(stored, next) + disagreementSummary(ds) +
+		opts.replacedSummary(stored.Citations, stored.Claims), Disagreements: ds}
 }
 
 // ApplyRelation is ApplyEntity for relations: a stored relation is the sum of what it held and what
@@ -100,8 +102,39 @@ func ApplyRelation(stored, given *Relation, opts ApplyOptions) (*Relation, Appli
 		return stored, Applied{Outcome: Unchanged}
 	}
 	ds := relationDisagreements(stored, next, opts.Dates)
-	return next, Applied{Outcome: Updated, Summary: RelationName(next) + ": " + DiffRelations(stored, next) + disagreementSummary(ds),
-		Disagreements: ds}
+	return next, Applied{Outcome: Updated, Summary: RelationName(next) + ": " + DiffRelations(stored, next) + disagreementSummary(ds) +
+		opts.replacedSummary(stored.Citations, stored.Claims), Disagreements: ds}
+}
+
+// ReplaceSummary is what the change of a whole write with opts adds to its summary: the sources
+// whose say it replaces (ImportOptions.Replace), so that the audit trail shows a replace for what
+// it is; "" for a write that adds.
+func (opts ApplyOptions) ReplaceSummary() string {
+	if len(opts.Replace) == 0 {
+		return ""
+	}
+	return "; replacing what " + strings.Join(slices.Sorted(maps.Keys(opts.Replace)), ", ") + " said"
+}
+
+// replacedSummary is ReplaceSummary for one stored item that cites (cs) or claims the values of
+// some of the sources replaced: those only; "" when it held nothing of theirs.
+func (opts ApplyOptions) replacedSummary(cs []Citation, claims []Claim) string {
+	var ids []string
+	for _, c := range cs {
+		if opts.Replace[c.Source] {
+			ids = append(ids, c.Source)
+		}
+	}
+	for _, c := range claims {
+		if opts.Replace[c.Source] {
+			ids = append(ids, c.Source)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	slices.Sort(ids)
+	return "; replacing what " + strings.Join(slices.Compact(ids), ", ") + " said"
 }
 
 func disagreementSummary(ds []Disagreement) string {

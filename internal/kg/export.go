@@ -46,8 +46,10 @@ func WriteBundle(ctx context.Context, s Store, w io.Writer) (sources, entities, 
 	if err = section("sources", true); err != nil {
 		return
 	}
-	for off := 0; ; off += ExportPageSize {
-		p, e := s.ListSources(ctx, ListQuery{Offset: off, Limit: ExportPageSize})
+	// Pages follow each other by position, not offset: a write during the export neither
+	// repeats nor skips what was there before it.
+	for q := (ListQuery{Limit: ExportPageSize, SkipTotal: true}); ; {
+		p, e := s.ListSources(ctx, q)
 		if e != nil {
 			return sources, entities, relations, e
 		}
@@ -60,6 +62,7 @@ func WriteBundle(ctx context.Context, s Store, w io.Writer) (sources, entities, 
 		if len(p.Sources) < ExportPageSize {
 			break
 		}
+		q.After = &Position{ID: p.Sources[len(p.Sources)-1].ID}
 	}
 	if err = section("entities", false); err != nil {
 		return
@@ -112,8 +115,8 @@ func WriteBundle(ctx context.Context, s Store, w io.Writer) (sources, entities, 
 // kind in the order of Kinds, by id.
 func eachEntityPage(ctx context.Context, s Store, fn func([]*Entity) error) error {
 	for _, k := range Kinds {
-		for off := 0; ; off += ExportPageSize {
-			p, err := s.ListEntities(ctx, ListQuery{Kind: k, Offset: off, Limit: ExportPageSize})
+		for q := (ListQuery{Kind: k, Limit: ExportPageSize, SkipTotal: true}); ; {
+			p, err := s.ListEntities(ctx, q)
 			if err != nil {
 				return err
 			}
@@ -125,6 +128,7 @@ func eachEntityPage(ctx context.Context, s Store, fn func([]*Entity) error) erro
 			if len(p.Entities) < ExportPageSize {
 				break
 			}
+			q.After = &Position{ID: p.Entities[len(p.Entities)-1].ID}
 		}
 	}
 	return nil

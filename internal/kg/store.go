@@ -141,12 +141,21 @@ func FarEnds(ids []string, rels [][]*Relation) []string {
 }
 
 // ListQuery selects one page of entities (or sources) of one kind.
+//
+// The page holds, in the order of Sort then id, the first Limit matches of Where that lie after
+// After and before Before (both exclusive; nil: no bound), once Offset of them are skipped; with
+// FromEnd, the last Limit of them instead (Offset must then be 0). Positions keep a page in place
+// when entities are added or removed before it; an offset does not.
 type ListQuery struct {
 	Kind   Kind // ignored by ListSources
 	Where  *Filter
 	Sort   []SortField
-	Offset int
-	Limit  int // at most this many (0: none, with Total and More still answered); NoLimit: every one
+	After  *Position
+	Before *Position
+	// FromEnd takes the page from the end of the bounded matches: Relay's `last`.
+	FromEnd bool
+	Offset  int
+	Limit   int // at most this many (0: none, with Total and More still answered); NoLimit: every one
 
 	// SkipTotal leaves EntityPage.Total at -1 instead of counting every match, which takes a pass
 	// over all of them; EntityPage.More still says whether matches follow the page. ListEntities
@@ -165,18 +174,27 @@ type SortField struct {
 }
 
 // EntityPage is one page of a ListEntities answer.
+//
+// More and Earlier say whether matches of Where lie after and before the page, as Relay's
+// hasNextPage and hasPreviousPage do: a page read forwards (not FromEnd) counts for More only the
+// matches before its query's Before, and a page read backwards counts for Earlier only those after
+// its query's After; the other flag looks past the bound. An empty page has More false when read
+// forwards and Earlier false when read backwards.
 type EntityPage struct {
 	Entities []*Entity
-	Total    int  // -1 when the query asked to skip counting
-	More     bool // matches follow this page
+	Total    int // every match of Where, whatever the bounds; -1 when the query asked to skip counting
+	More     bool
+	Earlier  bool
 	// Expansion answers the query's Expand over Entities; nil when it had none.
 	Expansion *Expansion
 }
 
-// SourcePage is one page of a ListSources answer.
+// SourcePage is one page of a ListSources answer; its fields mean what EntityPage's do.
 type SourcePage struct {
 	Sources []*Source
 	Total   int
+	More    bool
+	Earlier bool
 }
 
 // SearchQuery is a full-text search over entities.

@@ -165,17 +165,25 @@ func (c *Change) Touches(id string) bool { return c.Entity == id || c.Other == i
 // ChangeTime formats t as a Change's At.
 func ChangeTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z07:00") }
 
-// ChangeQuery selects a page of the audit trail.
+// ChangeQuery selects a page of the audit trail, newest first: the first Limit changes (the last
+// Limit with FromEnd, when Offset must be 0) of those older than Below and newer than Above
+// (sequence numbers, exclusive; 0: no bound), once Offset of them are skipped.
 type ChangeQuery struct {
-	Entity string // "" means every change
-	Offset int
-	Limit  int // at most this many (0: none, with Total still counted); NoLimit: every one
+	Entity  string // "" means every change
+	Below   int64
+	Above   int64
+	FromEnd bool
+	Offset  int
+	Limit   int // at most this many (0: none, with Total still counted); NoLimit: every one
 }
 
-// ChangePage is one page of the audit trail, newest first, with the number of changes matching.
+// ChangePage is one page of the audit trail, newest first, with the number of changes matching
+// (whatever the bounds); More and Earlier mean what EntityPage's do.
 type ChangePage struct {
 	Changes []*Change
 	Total   int
+	More    bool
+	Earlier bool
 }
 
 // Actor returns the name a write by the caller of ctx records as its actor.

@@ -12,15 +12,10 @@ import (
 // CitedEntities returns one page of the entities with a citation from q.Source, as
 // kg.Store.CitedEntities says. It reads every entity of the kinds asked for: the store keeps no
 // index by source.
-func (s *Store) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEntityPage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEntityPage, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	kinds := q.Kinds
 	if len(kinds) == 0 {
 		kinds = kg.Kinds
@@ -51,15 +46,10 @@ func (s *Store) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEn
 
 // CitedRelations returns one page of the relations with a citation from q.Source, as
 // kg.Store.CitedRelations says. It reads every relation.
-func (s *Store) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedRelationPage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedRelationPage, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	var cited []*kg.Relation
 	for _, r := range s.relations {
 		if (len(q.Types) == 0 || slices.Contains(q.Types, r.Type)) && kg.Cites(r.Citations, q.Source) {

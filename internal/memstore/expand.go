@@ -10,15 +10,10 @@ import (
 // their far-end entities, and the expansions of the selects' Then below, all read under one lock
 // so that the whole tree is one consistent snapshot. An unknown Direction in any select is a
 // CodeBadUserInput error.
-func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
 	if err := checkSelects(q.Selects); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	ids := q.IDs
 	if q.WithEntities && len(s.redirects) > 0 {
 		// Asked for by id (node, entity): a merged id stands for its survivor, whose id the
@@ -53,7 +48,7 @@ func checkSelects(sels []kg.RelationSelect) error {
 }
 
 // expand answers selects for ids. The caller holds s.mu.
-func (s *Store) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion {
+func (s *graph) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion {
 	x := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(selects)), Ends: map[string]*kg.Entity{},
 		Then: make([]*kg.Expansion, len(selects))}
 	for si, sel := range selects {
@@ -88,7 +83,7 @@ func (s *Store) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion 
 
 // addDelegations adds to x.Delegations the countries the delegation codes of rels name. The
 // caller holds s.mu.
-func (s *Store) addDelegations(x *kg.Expansion, rels [][]*kg.Relation) {
+func (s *graph) addDelegations(x *kg.Expansion, rels [][]*kg.Relation) {
 	want := map[string]bool{}
 	for _, rs := range rels {
 		for _, r := range rs {

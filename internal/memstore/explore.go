@@ -19,7 +19,7 @@ import (
 const exploreCheckEvery = 256
 
 // walker is the state of one exploration: which relations and entities it may use, and the
-// sorted neighbour lists it has built so far. The caller holds Store.mu for reading.
+// sorted neighbour lists it has built so far. The caller holds graph.mu for reading.
 type walker struct {
 	ctx    context.Context
 	types  []string
@@ -30,7 +30,7 @@ type walker struct {
 	steps, checked int
 }
 
-func (s *Store) newWalker(ctx context.Context, types []string, kinds []kg.Kind, avoid []string) *walker {
+func (s *graph) newWalker(ctx context.Context, types []string, kinds []kg.Kind, avoid []string) *walker {
 	w := &walker{ctx: ctx, types: types, kinds: kinds, sorted: map[*node][]edge{}}
 	if len(avoid) > 0 {
 		w.avoid = map[*node]bool{}
@@ -122,15 +122,10 @@ func (w *walker) distances(start *node, maxDepth int, stop *node) (map[*node]int
 // (kg.ComparePaths), or nil. A breadth-first search from both ends finds the length of the
 // shortest paths, the entities on them are marked with their position, and a walk from q.From
 // takes at every step the first neighbour, in path order, one position further.
-func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, error) {
 	if err := q.Validate(false); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	from, to := s.nodes[q.From], s.nodes[q.To]
 	if from == nil || to == nil {
 		return nil, nil
@@ -246,15 +241,10 @@ func (w *walker) onShortestPaths(distA, distB map[*node]int, d int) (map[*node]i
 
 // Paths returns the first q.Limit simple paths from q.From to q.To in path order
 // (kg.ComparePaths).
-func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	if err := q.Validate(true); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	out := []*kg.Path{}
 	from, to := s.nodes[q.From], s.nodes[q.To]
 	if from == nil || to == nil {
@@ -338,15 +328,10 @@ func newPath(nodes []*node, rels []*kg.Relation) *kg.Path {
 
 // Neighborhood returns the entities within q.Hops of q.ID and the relations between them, as
 // kg.NeighborhoodQuery describes.
-func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	g := &kg.Subgraph{Nodes: []*kg.Entity{}, Relations: []*kg.Relation{}}
 	center := s.nodes[q.ID]
 	if center == nil {
@@ -389,15 +374,10 @@ func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 }
 
 // CommonConnections returns the entities related to both q.A and q.B, most connected first.
-func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.Entity, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.Entity, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	out := []*kg.Entity{}
 	a, b := s.nodes[q.A], s.nodes[q.B]
 	if a == nil || b == nil {
@@ -433,15 +413,10 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 
 // Timeline returns the meetings of q in timeline order (kg.CompareTimeline), each with the ways
 // the entity took part, as kg.TimelineQuery describes.
-func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.TimelineEntry, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.TimelineEntry, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	var entries []*kg.TimelineEntry
 	if q.ID == "" {
 		for _, m := range s.byKind[kg.KindMeeting] {
@@ -465,8 +440,8 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Timelin
 }
 
 // meetingsOf returns the meetings n took part in, each once with every way it did, as
-// kg.TimelineQuery describes; direct keeps the direct ways only. The caller holds Store.mu.
-func (s *Store) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
+// kg.TimelineQuery describes; direct keeps the direct ways only. The caller holds graph.mu.
+func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 	byMeeting := map[*node]*kg.TimelineEntry{}
 	var out []*kg.TimelineEntry
 	add := func(m *node, v kg.Via) {

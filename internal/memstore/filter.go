@@ -416,7 +416,7 @@ func sourceField(src *kg.Source, field string) (any, bool) {
 	return nil, false
 }
 
-// relHolds evaluates a relation condition on n. The caller holds Store.mu.
+// relHolds evaluates a relation condition on n. The caller holds graph.mu.
 func relHolds(n *node, rc *crel) bool {
 	result := rc.quantifier != kg.Some // no related entity: SOME fails, NONE and ALL hold
 	n.eachEdge(rc.useOut, rc.useIn, rc.types, func(e edge) bool {
@@ -445,7 +445,7 @@ func relHolds(n *node, rc *crel) bool {
 
 func nodeField(n *node, field string) (any, bool) { return entityField(n.entity, field) }
 
-// matchNode evaluates f on n's entity. The caller holds Store.mu.
+// matchNode evaluates f on n's entity. The caller holds graph.mu.
 func matchNode(n *node, f *cfilter) bool { return match(f, n, nodeField, relHolds) }
 
 // sourceRel evaluates a relation condition on a source, which has no relations.

@@ -20,16 +20,17 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
+	g := s.cur.Load()
 	st := kg.MergeState{Entities: map[string]*kg.Entity{}, Relations: map[string][]*kg.Relation{}, Dates: func(id string) string {
-		if src := s.sources[id]; src != nil {
+		if src := g.sources[id]; src != nil {
 			return src.Published
 		}
 		return ""
 	}}
 	for _, id := range append([]string{m.Into}, m.From...) {
-		n, ok := s.nodes[id]
+		n, ok := g.nodes[id]
 		if !ok {
 			continue
 		}
@@ -66,7 +67,7 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 		rep.Redirects++
 	}
 	var earlier []string // ids merged before into one merged now: they follow it
-	for from, to := range s.redirects {
+	for from, to := range g.redirects {
 		if slices.Contains(m.From, to) {
 			earlier = append(earlier, from)
 			if plan.Record.Redirected == nil {
@@ -81,7 +82,7 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 		rep.Redirects++
 	}
 	detail := plan.Record.JSON()
-	ch := s.newChanges(ctx, kg.ActionMergeEntities)
+	ch := s.newChanges(ctx, kg.ActionMergeEntities, g.seq)
 	for _, e := range plan.Deleted {
 		c := ch.add(m.Into, e.ID, kg.MergeSummary(plan, e))
 		c.Detail = detail
@@ -90,9 +91,9 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 	if err := s.commit(ops); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	rep.Into = cloneEntity(s.nodes[m.Into].entity)
-	s.mu.RUnlock()
+	g = s.read()
+	rep.Into = cloneEntity(g.nodes[m.Into].entity)
+	g.done()
 	return rep, nil
 }
 
@@ -105,26 +106,27 @@ func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoR
 	if err := s.ready(ctx); err != nil {
 		return nil, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
-	i, found := slices.BinarySearchFunc(s.changes, seq, func(c *kg.Change, seq int64) int { return cmp.Compare(c.Seq, seq) })
+	g := s.cur.Load()
+	i, found := slices.BinarySearchFunc(g.changes, seq, func(c *kg.Change, seq int64) int { return cmp.Compare(c.Seq, seq) })
 	if !found {
 		return nil, kg.Errorf(kg.CodeNotFound, "there is no change %s", u.Change)
 	}
-	c := s.changes[i]
+	c := g.changes[i]
 	rec, err := kg.MergeRecordOf(c)
 	if err != nil {
 		return nil, err
 	}
-	idx := s.changesTouching(c.Entity)
+	idx := g.changesTouching(c.Entity)
 	touching := make([]*kg.Change, 0, len(idx))
 	for k := len(idx) - 1; k >= 0; k-- {
-		touching = append(touching, s.changes[idx[k]])
+		touching = append(touching, g.changes[idx[k]])
 	}
 	if err := kg.CheckUndoable(c, touching); err != nil {
 		return nil, err
 	}
-	n, ok := s.nodes[rec.Into.ID]
+	n, ok := g.nodes[rec.Into.ID]
 	if !ok {
 		return nil, kg.Errorf(kg.CodeConflict, "the survivor %s of %s is gone", rec.Into.ID, u.Change)
 	}
@@ -151,7 +153,7 @@ func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoR
 	for _, from := range slices.Sorted(maps.Keys(plan.Redirected)) {
 		ops = append(ops, op{Redirect: &redirect{From: from, To: plan.Redirected[from]}})
 	}
-	ch := s.newChanges(ctx, kg.ActionUndoMerge)
+	ch := s.newChanges(ctx, kg.ActionUndoMerge, g.seq)
 	rep := &kg.UndoReport{Removed: len(plan.Removed), Written: len(plan.Written)}
 	detail := kg.UndoRecord{Undid: c.ID()}.JSON()
 	for _, e := range plan.Restored {
@@ -163,8 +165,8 @@ func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoR
 	if err := s.commit(ops); err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
-	rep.Into = cloneEntity(s.nodes[rec.Into.ID].entity)
-	s.mu.RUnlock()
+	g = s.read()
+	rep.Into = cloneEntity(g.nodes[rec.Into.ID].entity)
+	g.done()
 	return rep, nil
 }

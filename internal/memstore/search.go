@@ -14,7 +14,7 @@ import (
 )
 
 // searchIndex is an inverted index over the words (kg.SearchDoc.Words) of every entity: it finds
-// the entities a search may hit, which kg's ranking then ranks. The caller holds Store.mu.
+// the entities a search may hit, which kg's ranking then ranks. The caller holds graph.mu.
 //
 // Every list of documents in it is kept in the static order (compareDocs): the part of kg's
 // ranking that does not depend on the query. That lets a search with a page to fill take the
@@ -346,18 +346,13 @@ var fullRankLimit = 256
 var walkEvery = false
 
 // Search returns copies of the entities q finds, ranked by kg's search ranking (kg.Store.Search).
-func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+func (s *graph) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	return s.search(q), nil
 }
 
-// search is Search for a caller that holds Store.mu (a write's planning, which looks for
+// search is Search for a caller that holds graph.mu (a write's planning, which looks for
 // possible duplicates).
-func (s *Store) search(q kg.SearchQuery) []kg.SearchHit {
+func (s *graph) search(q kg.SearchQuery) []kg.SearchHit {
 	p := kg.PlanSearch(q.Text)
 	if len(p.Tokens) == 0 || q.Limit == 0 {
 		return []kg.SearchHit{}

@@ -1,8 +1,9 @@
 // Package memstore is the embedded, in-memory kg.Store: the zero-setup default when no Neo4j is
 // configured. It keeps the graph in maps with an adjacency index per entity, a sorted id list per
-// kind, a name-key index and a search index, all guarded by one RWMutex; a write plans and logs
-// under the read lock (so reads go on) and takes the write lock only to apply. It never hands out its
-// own values: every entity, relation and source it returns is a deep copy the caller may change.
+// kind, a name-key index and a search index, in two copies: reads read the current one, and a write
+// is applied to the other, which then becomes current (Store), so reads never wait for writes. It
+// never hands out its own values: every entity, relation and source it returns is a deep copy the
+// caller may change.
 //
 // A store opened on a data directory (Open) keeps every write in an append-only write-ahead log
 // there, synced before the write is acknowledged, and replays it when opened again (wal.go).
@@ -11,6 +12,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -20,13 +22,40 @@ import (
 )
 
 // Store is an in-memory graph. The zero value is not usable; call New, Load or Open. It is safe
-// for concurrent use: reads run in parallel, one write at a time, and a read waits for a write only
-// while the write applies what it planned, never while it plans or syncs the log.
+// for concurrent use: reads run in parallel, one write at a time, and a read never waits for a
+// write.
+//
+// It keeps its graph twice (the left-right scheme): readers read the current copy, which no write
+// changes while it is current, and the one writer applies a write to the other copy (the spare),
+// makes it current with one atomic store, waits for the reads of the copy it replaced to end and
+// applies the same write to that one, which becomes the spare. A read sees the graph before a
+// write or after it, never during, and never waits for one; the cost is a second copy of the
+// indexes (the values of entities, relations and sources are shared) and applying each write twice,
+// both off the readers' path.
 type Store struct {
-	// mu guards the graph: readers share it, and a write holds it alone only to apply what it has
-	// planned and logged. wmu lets one write at a time plan, log and apply (write.go).
+	cur   atomic.Pointer[graph] // what reads read (read)
+	spare *graph                // the other copy: the writer's, up to date between writes
+	// wmu lets one write at a time plan, log and apply (write.go); it guards spare.
+	wmu    sync.Mutex
+	closed atomic.Bool
+
+	// applying, when set (tests), is called while a write holds a copy alone: with "spare" once
+	// the spare has the write and is not yet current, with "previous" once it is current and
+	// before the copy it replaced has the write.
+	applying func(stage string)
+
+	log       *wal      // nil: in memory only
+	fresh     bool      // Open found no data
+	recovered *Recovery // what Open cut off the log's end
+	now       func() time.Time
+}
+
+// graph is one copy of the graph: maps with an adjacency index per entity, a sorted id list per
+// kind, a name-key index, a search index and the audit trail. While it is current, nothing changes
+// it; its writer holds mu alone to apply a write to it, and only while it is not current.
+type graph struct {
+	// mu: readers share it while they read the copy; the writer holds it alone to apply.
 	mu        sync.RWMutex
-	wmu       sync.Mutex
 	nodes     map[string]*node
 	sources   map[string]*kg.Source
 	relations map[relKey]*kg.Relation
@@ -35,7 +64,6 @@ type Store struct {
 	names     map[kg.NameKey][]string
 	index     searchIndex
 	redirects map[string]string // merged id -> the survivor (MergeEntities)
-	closed    atomic.Bool
 
 	changes       []*kg.Change     // the audit trail, oldest first (by seq)
 	changesOf     map[string][]int // entity or source id -> indexes into changes
@@ -45,11 +73,6 @@ type Store struct {
 	// orders caches kinds' nodes in list sort orders (list.go); apply clears it.
 	ordersMu sync.Mutex
 	orders   map[orderKey][]*node
-
-	log       *wal      // nil: in memory only
-	fresh     bool      // Open found no data
-	recovered *Recovery // what Open cut off the log's end
-	now       func() time.Time
 }
 
 // node is an entity with its adjacency: the relations it is the From of (out) and the To of
@@ -80,7 +103,13 @@ func compareRelations(a, b *kg.Relation) int {
 
 // New returns an empty store.
 func New() *Store {
-	return &Store{
+	s := &Store{spare: newGraph(), now: time.Now}
+	s.cur.Store(newGraph())
+	return s
+}
+
+func newGraph() *graph {
+	return &graph{
 		nodes:         map[string]*node{},
 		sources:       map[string]*kg.Source{},
 		relations:     map[relKey]*kg.Relation{},
@@ -90,7 +119,6 @@ func New() *Store {
 		redirects:     map[string]string{},
 		changesOf:     map[string][]int{},
 		sourceCreated: map[string]int64{},
-		now:           time.Now,
 	}
 }
 
@@ -114,8 +142,8 @@ func Load(b *kg.Bundle) (*Store, error) {
 
 // ready returns the error a call must fail with before doing anything: ctx done, or store closed.
 func (s *Store) ready(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return kg.Wrap(kg.CodeTimeout, "the request was cancelled or timed out", err)
+	if err := ctxError(ctx); err != nil {
+		return err
 	}
 	if s.closed.Load() {
 		return kg.Errorf(kg.CodeServiceUnavailable, "the store is closed")
@@ -123,15 +151,50 @@ func (s *Store) ready(ctx context.Context) error {
 	return nil
 }
 
+// ctxError returns the error a call must fail with once ctx is done.
+func ctxError(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return kg.Wrap(kg.CodeTimeout, "the request was cancelled or timed out", err)
+	}
+	return nil
+}
+
+// read returns the current copy of the graph, read-locked: the caller reads only it, and calls
+// done when it has finished. It never waits for a write: the writer locks a copy only while it is
+// not current, so a reader that finds the copy it loaded locked, or no longer current, loads again
+// and finds the one that replaced it.
+func (s *Store) read() *graph {
+	for {
+		g := s.cur.Load()
+		if g.mu.TryRLock() {
+			if s.cur.Load() == g {
+				return g
+			}
+			g.mu.RUnlock()
+		}
+		runtime.Gosched()
+	}
+}
+
+// done ends a read of s that Store.read began.
+func (s *graph) done() { s.mu.RUnlock() }
+
+// reading runs f on the current copy, for a read that ctx governs: one copy throughout, so f
+// sees the store before or after any write, never during one.
+func reading[T any](ctx context.Context, s *Store, f func(*graph) (T, error)) (T, error) {
+	if err := s.ready(ctx); err != nil {
+		var zero T
+		return zero, err
+	}
+	g := s.read()
+	defer g.done()
+	return f(g)
+}
+
 // Entities returns copies of the entities with the given ids, index for index; unknown ids give
 // nil entries.
-func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error) {
 	out := make([]*kg.Entity, len(ids))
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	for i, id := range ids {
 		if n, ok := s.nodes[s.resolve(id)]; ok {
 			out[i] = cloneEntity(n.entity)
@@ -141,8 +204,8 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 }
 
 // resolve returns the id of the entity id names: the survivor when id was merged into another
-// entity, else id. The caller holds Store.mu.
-func (s *Store) resolve(id string) string {
+// entity, else id. The caller holds graph.mu.
+func (s *graph) resolve(id string) string {
 	if to, ok := s.redirects[id]; ok {
 		return to
 	}
@@ -151,13 +214,8 @@ func (s *Store) resolve(id string) string {
 
 // Sources returns copies of the sources with the given ids, index for index; unknown ids give nil
 // entries.
-func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Sources(ctx context.Context, ids []string) ([]*kg.Source, error) {
 	out := make([]*kg.Source, len(ids))
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	for i, id := range ids {
 		if src, ok := s.sources[id]; ok {
 			out[i] = cloneSource(src)
@@ -168,17 +226,12 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 
 // Relations returns, per id, copies of the relations that touch it and match q, ordered by type,
 // From and To, at most q.Limit per id. An unknown Direction is a CodeBadUserInput error.
-func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Relation, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
+func (s *graph) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Relation, error) {
 	useOut, useIn, err := directions(q.Direction)
 	if err != nil {
 		return nil, err
 	}
 	out := make([][]*kg.Relation, len(q.IDs))
-	s.mu.RLock()
-	defer s.mu.RUnlock()
 	for i, id := range q.IDs {
 		if n, ok := s.nodes[id]; ok {
 			out[i] = n.relations(useOut, useIn, q.Types, q.Limit)
@@ -188,7 +241,7 @@ func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 }
 
 // relations returns copies of n's relations that go the asked ways and have one of types, in
-// (Type, From, To) order, at most limit (all for kg.NoLimit). The caller holds Store.mu.
+// (Type, From, To) order, at most limit (all for kg.NoLimit). The caller holds graph.mu.
 func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Relation {
 	var rs []*kg.Relation
 	if limit == 0 {
@@ -216,7 +269,7 @@ func directions(d kg.Direction) (useOut, useIn bool, err error) {
 
 // eachEdge calls yield with the edges of n, in (Type, From, To) order, that go the asked ways
 // and have one of types (any type if types is empty), until yield returns false. It merges the
-// sorted out and in lists, so BOTH costs no sort. The caller holds Store.mu.
+// sorted out and in lists, so BOTH costs no sort. The caller holds graph.mu.
 func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) bool) {
 	var outs, ins []edge
 	if useOut {

@@ -48,7 +48,8 @@ const (
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// wal is an open write-ahead log. Its methods are called under Store.mu.
+// wal is an open write-ahead log. Its methods are called under Store.wmu, or before the store is
+// shared.
 type wal struct {
 	dir  string
 	f    *os.File
@@ -86,7 +87,9 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := New()
-	rec, err := l.replay(s.apply)
+	cur := s.cur.Load()
+	// Both copies, before either is shared (Store).
+	rec, err := l.replay(func(ops []op) { cur.apply(ops); s.spare.apply(ops) })
 	if err == nil {
 		err = l.markOpen()
 	}

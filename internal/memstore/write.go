@@ -6,6 +6,7 @@ import (
 	"errors"
 	"maps"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -34,8 +35,8 @@ type redirect struct {
 	To   string `json:"to"`
 }
 
-// snapshot answers kg.Snapshot from the maps; the caller holds s.mu.
-type snapshot struct{ s *Store }
+// snapshot answers kg.Snapshot from a copy of the graph, which the caller is reading.
+type snapshot struct{ s *graph }
 
 func (v snapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Source, error) {
 	out := map[string]*kg.Source{}
@@ -57,7 +58,6 @@ func (v snapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.Ki
 	return out, nil
 }
 
-// Search searches the store without taking its lock: the write planning holds it.
 func (v snapshot) Search(_ context.Context, q kg.SearchQuery) ([]kg.SearchHit, error) {
 	return v.s.search(q), nil
 }
@@ -89,12 +89,26 @@ type written struct {
 	relation *kg.Relation
 }
 
+// own replaces w's items with copies: an unchanged item is the copy's own, which a later write may
+// overwrite in place once the caller has stopped reading the copy.
+func (w *written) own() {
+	if w.source != nil {
+		w.source = cloneSource(w.source)
+	}
+	if w.entity != nil {
+		w.entity = cloneEntity(w.entity)
+	}
+	if w.relation != nil {
+		w.relation = cloneRelation(w.relation)
+	}
+}
+
 // write plans b, and unless dryRun writes it, recording one change per item written with
 // action, plus, for imports, one for the whole import. Problems give a CodeBadUserInput error
 // (with the report) and write nothing.
 //
-// Reads go on while a write is planned and logged: only s.wmu keeps other writers out then, and
-// the write lock is taken just to apply what is already planned and durable.
+// Reads go on throughout: only s.wmu keeps other writers out, and the write is applied to the
+// spare copy, which no read reads (commit).
 func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, error) {
 	dryRun := opts.DryRun
 	if err := s.ready(ctx); err != nil {
@@ -117,23 +131,23 @@ func (s *Store) write(ctx context.Context, b *kg.Bundle, action string, opts kg.
 	return rep, out, nil
 }
 
-// prepare plans b against the store, under the read lock, and returns the report, the items as
-// they would be stored, and (unless dryRun) the ops that write them. A writer calls it holding
-// s.wmu, so what it read still holds when the ops are applied.
+// prepare plans b against the current copy and returns the report, the items as they would be
+// stored, and (unless dryRun) the ops that write them. A writer calls it holding s.wmu, so what it
+// read still holds when the ops are applied.
 func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts kg.ImportOptions) (*kg.ImportReport, *written, []op, error) {
 	dryRun := opts.DryRun
 	rep := &kg.ImportReport{DryRun: dryRun}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	g := s.read()
+	defer g.done()
 	if err := s.ready(ctx); err != nil {
 		return rep, nil, nil, err
 	}
-	plan, err := kg.PlanImport(ctx, b, snapshot{s})
+	plan, err := kg.PlanImport(ctx, b, snapshot{g})
 	if err != nil {
 		return rep, nil, nil, err
 	}
 	if opts.Duplicates {
-		if err := plan.FindDuplicates(ctx, snapshot{s}); err != nil {
+		if err := plan.FindDuplicates(ctx, snapshot{g}); err != nil {
 			return rep, nil, nil, err
 		}
 		rep.Duplicates, rep.DuplicatesUnchecked = plan.Duplicates, plan.DuplicatesUnchecked
@@ -143,7 +157,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		return rep, nil, nil, kg.ProblemsError("the bundle", plan.Problems)
 	}
 
-	ch := s.newChanges(ctx, action)
+	ch := s.newChanges(ctx, action, g.seq)
 	ops := make([]op, 0, 2*(len(plan.Sources)+len(plan.Entities)+len(plan.Relations))+1)
 	// An import's own change comes first; what it creates is attributed to it (kg.Writer.Import).
 	var imp *kg.Change
@@ -158,9 +172,9 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		ops = append(ops, op{Change: ch.add(entity, other, summary)})
 	}
 	var out written
-	apply := plan.ApplyOptions(opts.Replace, func(id string) *kg.Source { return s.sources[id] })
+	apply := plan.ApplyOptions(opts.Replace, func(id string) *kg.Source { return g.sources[id] })
 	for _, src := range plan.Sources {
-		next, o, summary := kg.ApplySource(s.sources[src.ID], src)
+		next, o, summary := kg.ApplySource(g.sources[src.ID], src)
 		rep.Count(o)
 		out.source = next
 		if o != kg.Unchanged && !dryRun {
@@ -170,7 +184,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 	}
 	for _, w := range plan.Entities {
 		var stored *kg.Entity
-		if n, ok := s.nodes[w.Entity.ID]; ok {
+		if n, ok := g.nodes[w.Entity.ID]; ok {
 			stored = n.entity
 		}
 		next, a := kg.ApplyEntity(stored, w, apply)
@@ -182,7 +196,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		}
 	}
 	for _, r := range plan.Relations {
-		next, a := kg.ApplyRelation(s.relations[keyOf(r)], r, apply)
+		next, a := kg.ApplyRelation(g.relations[keyOf(r)], r, apply)
 		rep.Add(a)
 		out.relation = next
 		if a.Outcome != kg.Unchanged && !dryRun {
@@ -191,20 +205,20 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		}
 	}
 	if !dryRun {
-		s.rerank(plan, apply, func(o op, a kg.Applied, entity, other string) {
+		g.rerank(plan, apply, func(o op, a kg.Applied, entity, other string) {
 			ops = append(ops, o)
 			record(a.Outcome, entity, other, a.Summary)
 		})
 	}
+	out.own()
 	if dryRun {
 		return rep, &out, nil, nil
 	}
 	if imp != nil {
 		if len(ops) == 1 { // nothing but its own change: nothing to record
-			s.seq--
 			return rep, &out, nil, nil
 		}
-		imp.Summary = kg.ImportSummary(rep.ImportStats)
+		imp.Summary = kg.ImportSummary(rep.ImportStats) + apply.ReplaceSummary()
 	}
 	return rep, &out, ops, nil
 }
@@ -212,7 +226,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 // rerank chooses again the values shown by the stored items the plan does not write whose claims
 // cite a source whose date it changes (kg.Plan.Redated), and emits the op and outcome of each that
 // changes. A scan of every item: a source's date rarely changes.
-func (s *Store) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a kg.Applied, entity, other string)) {
+func (s *graph) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a kg.Applied, entity, other string)) {
 	redated := plan.Redated()
 	if len(redated) == 0 {
 		return
@@ -241,32 +255,28 @@ func (s *Store) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a k
 	}
 }
 
-// changeMaker numbers and stamps the changes of one write.
+// changeMaker numbers and stamps the changes of one write, after last, the seq of the last
+// change of the copy it plans against. It takes numbers for itself: a write that fails leaves
+// nothing to give back.
 type changeMaker struct {
-	s             *Store
+	seq           int64 // of the last change made
 	at, actor, do string
 }
 
-func (s *Store) newChanges(ctx context.Context, action string) *changeMaker {
-	return &changeMaker{s: s, at: kg.ChangeTime(s.now()), actor: kg.Actor(ctx), do: action}
+func (s *Store) newChanges(ctx context.Context, action string, last int64) *changeMaker {
+	return &changeMaker{seq: last, at: kg.ChangeTime(s.now()), actor: kg.Actor(ctx), do: action}
 }
 
 func (c *changeMaker) add(entity, other, summary string) *kg.Change {
-	c.s.seq++
-	return &kg.Change{Seq: c.s.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
+	c.seq++
+	return &kg.Change{Seq: c.seq, At: c.at, Actor: c.actor, Action: c.do, Entity: entity, Other: other, Summary: summary}
 }
 
-// commit makes ops durable (when the store has a log) and applies them under the write lock. The
-// caller holds s.wmu, and not s.mu. On a log failure nothing is applied, and the change numbers
-// taken are given back.
+// commit makes ops durable (when the store has a log) and then applies them (publish). The caller
+// holds s.wmu. On a log failure nothing is applied.
 func (s *Store) commit(ops []op) error {
 	if s.log != nil {
 		if err := s.log.append(ops); err != nil {
-			for i := range ops {
-				if ops[i].Change != nil {
-					s.seq--
-				}
-			}
 			var full *DiskFullError
 			if errors.As(err, &full) {
 				return kg.Wrap(kg.CodeServiceUnavailable, "the disk is full: free space in the data directory; nothing was written", err)
@@ -274,16 +284,37 @@ func (s *Store) commit(ops []op) error {
 			return kg.Wrap(kg.CodeServiceUnavailable, "the write could not be saved to the data directory; nothing was written", err)
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.apply(ops)
+	s.publish(ops)
 	return nil
+}
+
+// publish applies ops to the spare copy, makes it current, waits for the reads of the copy it
+// replaced to end, and applies ops to that one too, which becomes the spare. The caller holds
+// s.wmu. Reads never wait: they read the current copy, which nothing changes.
+func (s *Store) publish(ops []op) {
+	next := s.spare
+	next.mu.Lock() // at once: only reads that found it no longer current can hold it, briefly
+	next.apply(ops)
+	if s.applying != nil {
+		s.applying("spare")
+	}
+	next.mu.Unlock()
+	prev := s.cur.Swap(next)
+	prev.mu.Lock() // waits for the reads that began before the swap
+	if s.applying != nil {
+		s.applying("previous")
+	}
+	prev.apply(ops)
+	prev.mu.Unlock()
+	s.spare = prev
 }
 
 // apply carries out ops on the maps; the caller holds s.mu (or is replaying the log before the
 // store is shared). When the ops are an import's (its change first), what they create is
-// attributed to that change.
-func (s *Store) apply(ops []op) {
+// attributed to that change. The graph keeps its own copy of each entity, relation and source (a
+// shallow one: what they hold is never changed in place), since it overwrites them in place and
+// the other copy applies the same ops.
+func (s *graph) apply(ops []op) {
 	s.clearOrders()
 	var (
 		indexed      []*kg.Entity
@@ -304,7 +335,8 @@ func (s *Store) apply(ops []op) {
 			if old, ok := s.sources[o.Source.ID]; ok {
 				*old = *o.Source
 			} else {
-				s.sources[o.Source.ID] = o.Source
+				c := *o.Source
+				s.sources[o.Source.ID] = &c
 				s.sourceIDs = append(s.sourceIDs, o.Source.ID)
 				newSources = true
 				if importSeq != 0 {
@@ -319,6 +351,8 @@ func (s *Store) apply(ops []op) {
 				*old.entity = *e
 				e = old.entity
 			} else {
+				c := *e
+				e = &c
 				n := &node{entity: e, createdIn: importSeq}
 				s.nodes[e.ID] = n
 				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
@@ -335,6 +369,8 @@ func (s *Store) apply(ops []op) {
 				*old = *r
 				continue
 			}
+			c := *r
+			r = &c
 			from, to := s.nodes[r.From], s.nodes[r.To]
 			s.relations[keyOf(r)] = r
 			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
@@ -389,7 +425,7 @@ func (s *Store) apply(ops []op) {
 
 // positionTitles returns the titles of e's positions (kg.PositionTitles), from its adjacency.
 // The caller holds s.mu.
-func (s *Store) positionTitles(e *kg.Entity) []string {
+func (s *graph) positionTitles(e *kg.Entity) []string {
 	n, ok := s.nodes[e.ID]
 	if !ok {
 		return nil
@@ -404,7 +440,7 @@ func (s *Store) positionTitles(e *kg.Entity) []string {
 }
 
 // name and unname keep s.names, the entity ids by name key, up to date.
-func (s *Store) name(e *kg.Entity) {
+func (s *graph) name(e *kg.Entity) {
 	for _, k := range kg.NameKeys(e) {
 		if !slices.Contains(s.names[k], e.ID) {
 			s.names[k] = append(s.names[k], e.ID)
@@ -412,7 +448,7 @@ func (s *Store) name(e *kg.Entity) {
 	}
 }
 
-func (s *Store) unname(e *kg.Entity) {
+func (s *graph) unname(e *kg.Entity) {
 	for _, k := range kg.NameKeys(e) {
 		ids := slices.DeleteFunc(s.names[k], func(id string) bool { return id == e.ID })
 		if len(ids) == 0 {
@@ -424,7 +460,7 @@ func (s *Store) unname(e *kg.Entity) {
 }
 
 // removeRelation deletes the relation k from the maps and both ends' adjacency.
-func (s *Store) removeRelation(k relKey) {
+func (s *graph) removeRelation(k relKey) {
 	r, ok := s.relations[k]
 	if !ok {
 		return
@@ -440,7 +476,7 @@ func (s *Store) removeRelation(k relKey) {
 }
 
 // removeEntity deletes entity id, its relations, and its place in every index.
-func (s *Store) removeEntity(id string) {
+func (s *graph) removeEntity(id string) {
 	n, ok := s.nodes[id]
 	if !ok {
 		return
@@ -458,7 +494,7 @@ func (s *Store) removeEntity(id string) {
 }
 
 // record appends c to the audit trail.
-func (s *Store) record(c *kg.Change) {
+func (s *graph) record(c *kg.Change) {
 	s.changes = append(s.changes, c)
 	i := len(s.changes) - 1
 	if c.Entity != "" {
@@ -532,13 +568,14 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
-	r, ok := s.relations[relKey{typ, from, to}]
+	g := s.cur.Load()
+	r, ok := g.relations[relKey{typ, from, to}]
 	if !ok {
 		return false, nil
 	}
-	ch := s.newChanges(ctx, kg.ActionRemoveRelation)
+	ch := s.newChanges(ctx, kg.ActionRemoveRelation, g.seq)
 	key := &kg.Relation{Type: typ, From: from, To: to}
 	if err := s.commit([]op{{DelRelation: key}, {Change: ch.add(from, to, kg.RemoveSummary(r))}}); err != nil {
 		return false, err
@@ -555,13 +592,14 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	if err := s.ready(ctx); err != nil {
 		return false, err
 	}
-	s.wmu.Lock() // the only writer: it reads the maps without s.mu, and commit applies under it
+	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
-	n, ok := s.nodes[id]
+	g := s.cur.Load()
+	n, ok := g.nodes[id]
 	if !ok {
 		return false, nil
 	}
-	ch := s.newChanges(ctx, kg.ActionDeleteEntity)
+	ch := s.newChanges(ctx, kg.ActionDeleteEntity, g.seq)
 	rels := slices.Concat(n.out, n.in)
 	ops := []op{{DelEntity: id}, {Change: ch.add(id, "", kg.DeleteSummary(n.entity, len(rels), reason))}}
 	for _, e := range rels {
@@ -586,11 +624,14 @@ func (s *Store) WithdrawSource(ctx context.Context, w kg.Withdrawal) (*kg.Withdr
 		s.wmu.Lock() // the only writer until it commits: what it reads below still holds then
 		defer s.wmu.Unlock()
 	}
-	rep, steps, err := s.withdrawSteps(w)
+	g := s.read()
+	rep, steps, err := g.withdrawSteps(w)
+	last := g.seq
+	g.done()
 	if err != nil || w.DryRun || len(steps) == 0 {
 		return rep, err
 	}
-	ch := s.newChanges(ctx, kg.ActionWithdraw)
+	ch := s.newChanges(ctx, kg.ActionWithdraw, last)
 	ops := []op{{Change: ch.add("", "", kg.WithdrawSummary(w, rep))}}
 	for _, st := range steps {
 		if st.o != nil {
@@ -611,10 +652,8 @@ type withdrawStep struct {
 	entity, other, summary string
 }
 
-// withdrawSteps works out, under the read lock, what withdrawing w does to each item.
-func (s *Store) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawStep, error) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+// withdrawSteps works out what withdrawing w does to each item. The caller holds s.mu (read).
+func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawStep, error) {
 	if _, ok := s.sources[w.Source]; !ok {
 		return nil, nil, kg.Errorf(kg.CodeNotFound, "no source %q", w.Source)
 	}
@@ -724,12 +763,7 @@ func compareRelKeys(a, b relKey) int {
 }
 
 // Changes returns one page of the audit trail, newest first, as kg.Writer.Changes says.
-func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
-	if err := s.ready(ctx); err != nil {
-		return nil, err
-	}
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+func (s *graph) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
 	total := len(s.changes)
 	at := func(i int) *kg.Change { return s.changes[total-1-i] }
 	if q.Entity != "" {
@@ -737,17 +771,41 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		total = len(idx)
 		at = func(i int) *kg.Change { return s.changes[idx[total-1-i]] }
 	}
+	if q.FromEnd && q.Offset > 0 {
+		return nil, kg.Errorf(kg.CodeBadUserInput, "a page taken from the end cannot skip an offset")
+	}
+	// Newest first, sequence numbers fall: the bounds are found by binary search.
+	lo, hi := 0, total
+	if q.Below > 0 {
+		lo = sort.Search(total, func(i int) bool { return at(i).Seq < q.Below })
+	}
+	if q.Above > 0 {
+		hi = max(lo, sort.Search(total, func(i int) bool { return at(i).Seq <= q.Above }))
+	}
+	start, end := min(lo+max(q.Offset, 0), hi), hi
+	if q.Limit >= 0 { // NoLimit: every change within the bounds
+		if q.FromEnd {
+			start = max(lo, hi-q.Limit)
+		} else {
+			end = min(hi, start+q.Limit)
+		}
+	}
 	page := &kg.ChangePage{Total: total, Changes: []*kg.Change{}}
-	for i := max(q.Offset, 0); i < total && (q.Limit < 0 || len(page.Changes) < q.Limit); i++ {
+	for i := start; i < end; i++ {
 		c := *at(i)
 		page.Changes = append(page.Changes, &c)
+	}
+	if q.FromEnd {
+		page.Earlier, page.More = start > lo, hi < total
+	} else {
+		page.Earlier, page.More = start > 0, end < hi
 	}
 	return page, nil
 }
 
 // changesTouching returns the indexes into s.changes, ascending, of the changes that touch id:
 // recorded for it, or the imports that created it or one of its present relations.
-func (s *Store) changesTouching(id string) []int {
+func (s *graph) changesTouching(id string) []int {
 	var seqs []int64
 	if n, ok := s.nodes[id]; ok {
 		seqs = append(seqs, n.createdIn)

@@ -263,6 +263,12 @@ func relPattern(v, r string, types []string, d kg.Direction, m string) (string, 
 
 // orderBy compiles sort fields over v into an ORDER BY list that ends with v.id.
 func (c *compiler) orderBy(v string, sorts []kg.SortField) (string, error) {
+	return c.order(v, sorts, false)
+}
+
+// order compiles sort fields over v into an ORDER BY list that ends with v.id, or into its exact
+// reverse (every direction turned, missing values with them).
+func (c *compiler) order(v string, sorts []kg.SortField, reverse bool) (string, error) {
 	var keys []string
 	for _, s := range sorts {
 		f, err := c.field(v, s.Field)
@@ -272,11 +278,15 @@ func (c *compiler) orderBy(v string, sorts []kg.SortField) (string, error) {
 		if f == "null" {
 			continue
 		}
-		if s.Desc {
+		if s.Desc != reverse {
 			f += " DESC"
 		}
 		keys = append(keys, f)
 	}
-	keys = append(keys, v+".id")
+	if reverse {
+		keys = append(keys, v+".id DESC")
+	} else {
+		keys = append(keys, v+".id")
+	}
 	return strings.Join(keys, ", "), nil
 }

@@ -3,6 +3,8 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -13,8 +15,8 @@ import (
 var sourceFields = []string{"id", "title", "publisher", "published", "url"}
 
 // ListEntities returns one page of the entities of q.Kind matching q.Where, sorted by q.Sort then
-// id, and the number of all matches, in one round trip: the count and the page are two
-// subqueries of one query.
+// id, and the number of all matches, in one round trip: the count, the page and what lies around
+// it are subqueries of one query.
 func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPage, error) {
 	if !q.Kind.Valid() {
 		return nil, badInput("unknown kind %q", q.Kind)
@@ -24,17 +26,15 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.list(ctx, c, "n:"+q.Kind.Label(), "{entity: n {.*}, selects: "+selects+"}", q)
+	var d decoder
+	res, err := s.list(ctx, &d, c, "n:"+q.Kind.Label(), "{entity: n {.*}, selects: "+selects+"}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list entities", err)
 	}
-	var d decoder
-	page := &kg.EntityPage{Entities: []*kg.Entity{}}
-	total, rows := pageOf(&d, recs)
-	page.Total, page.More, rows = total, more(q, total, rows), trim(q, rows)
-	expanded := make(map[string]row, len(rows))
-	ids := make([]string, 0, len(rows))
-	for _, r := range rows {
+	page := &kg.EntityPage{Entities: []*kg.Entity{}, Total: res.total, More: res.more, Earlier: res.earlier}
+	expanded := make(map[string]row, len(res.rows))
+	ids := make([]string, 0, len(res.rows))
+	for _, r := range res.rows {
 		e := entityOf(r.sub("entity", true))
 		page.Entities = append(page.Entities, e)
 		ids = append(ids, e.ID)
@@ -49,23 +49,6 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	return page, nil
 }
 
-// more says whether matches follow the page of rows: from the total, or, when the query skipped
-// counting, from the one row list fetched beyond the page.
-func more(q kg.ListQuery, total int, rows []row) bool {
-	if q.SkipTotal {
-		return q.Limit >= 0 && len(rows) > q.Limit
-	}
-	return max(q.Offset, 0)+len(rows) < total
-}
-
-// trim drops the row list fetched beyond the page to learn whether more follow.
-func trim(q kg.ListQuery, rows []row) []row {
-	if q.SkipTotal && q.Limit >= 0 && len(rows) > q.Limit {
-		return rows[:q.Limit]
-	}
-	return rows
-}
-
 // ListSources returns one page of the sources matching q.Where (fields id, title, publisher,
 // published, url; any other field is missing, and sources have no relations), sorted by q.Sort
 // then id, with the number of all matches, in one round trip.
@@ -73,15 +56,13 @@ func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage
 	c := newCompiler()
 	c.fields = sourceFields
 	q.SkipTotal, q.Expand = false, nil
-	recs, err := s.list(ctx, c, "n:Source", "{source: n {.*}}", q)
+	var d decoder
+	res, err := s.list(ctx, &d, c, "n:Source", "{source: n {.*}}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list sources", err)
 	}
-	var d decoder
-	page := &kg.SourcePage{Sources: []*kg.Source{}}
-	total, rows := pageOf(&d, recs)
-	page.Total = total
-	for _, r := range rows {
+	page := &kg.SourcePage{Sources: []*kg.Source{}, Total: res.total, More: res.more, Earlier: res.earlier}
+	for _, r := range res.rows {
 		page.Sources = append(page.Sources, sourceOf(r.sub("source", true)))
 	}
 	if d.err != nil {
@@ -90,26 +71,49 @@ func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage
 	return page, nil
 }
 
-// list runs the count-and-page query of q over the nodes matched by node ("n:Label"), returning
-// the records {total, page}: row, a map expression of n, for each node of the page. Without a count, total is -1 and the page
-// holds one row more than q.Limit when more matches follow.
-func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.ListQuery) ([]*neo4j.Record, error) {
+// listed is the answer of a list query: the page's rows in list order and what lies around them
+// (see kg.EntityPage).
+type listed struct {
+	rows          []row
+	total         int
+	more, earlier bool
+}
+
+// list runs the page query of q over the nodes matched by node ("n:Label"), returning row, a map
+// expression of n, for each node of the page, read with d (whose error the caller checks). The page is read with one row beyond q.Limit, in
+// reverse order when q.FromEnd, so that the row beyond tells whether matches lie further on; an
+// existential subquery looks past the page's other end. Without a count, total is -1.
+func (s *Store) list(ctx context.Context, d *decoder, c *compiler, node, row string, q kg.ListQuery) (*listed, error) {
+	if q.FromEnd && q.Offset > 0 {
+		return nil, badInput("a page taken from the end cannot skip an offset")
+	}
 	where, err := c.where("n", q.Where)
 	if err != nil {
 		return nil, err
 	}
-	order, err := c.orderBy("n", q.Sort)
+	order, err := c.order("n", q.Sort, q.FromEnd)
 	if err != nil {
 		return nil, err
+	}
+	bounds := []string{where}
+	var after, before string // nodes after q.After; nodes before q.Before
+	if q.After != nil {
+		if after, err = c.keyset("n", q.Sort, q.After, false); err != nil {
+			return nil, err
+		}
+		bounds = append(bounds, after)
+	}
+	if q.Before != nil {
+		if before, err = c.keyset("n", q.Sort, q.Before, true); err != nil {
+			return nil, err
+		}
+		bounds = append(bounds, before)
 	}
 	c.params["skip"] = int64(max(q.Offset, 0))
 	limit := ""
 	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
-		c.params["limit"] = int64(q.Limit)
-		if q.SkipTotal {
-			c.params["limit"] = int64(q.Limit) + 1
-		}
+		c.params["limit"] = int64(q.Limit) + 1
 	}
 	count := fmt.Sprintf(`CALL () {
 			MATCH (%[1]s)
@@ -118,6 +122,25 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 		}`, node, where)
 	if q.SkipTotal {
 		count = "WITH -1 AS total"
+	}
+	// Past the page's far end (its first row when read forwards, its last when backwards) lies a
+	// match when one lies on the other side of the bound, or, forwards, when an offset skipped one.
+	beyond := "false"
+	exists := func(cond string) string {
+		return fmt.Sprintf("EXISTS { MATCH (%s) WHERE %s AND %s }", node, where, cond)
+	}
+	switch {
+	case q.FromEnd && q.Before != nil:
+		beyond = exists("NOT " + before)
+	case !q.FromEnd && q.After != nil:
+		beyond = exists("NOT " + after)
+	}
+	if !q.FromEnd && q.Offset > 0 {
+		within := "true"
+		if q.After != nil {
+			within = after
+		}
+		beyond = "(" + beyond + " OR " + exists(within) + ")"
 	}
 	cypher := fmt.Sprintf(`
 		%[5]s
@@ -130,17 +153,44 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 			%[4]s
 			RETURN collect(%[6]s) AS page
 		}
-		RETURN total, page`, node, where, order, limit, count, row)
-	return s.read(ctx, cypher, c.params)
+		RETURN total, page, %[7]s AS beyond`, node, strings.Join(bounds, " AND "), order, limit, count, row, beyond)
+	recs, err := s.read(ctx, cypher, c.params)
+	if err != nil {
+		return nil, err
+	}
+	out := &listed{}
+	var past bool
+	out.total, out.rows, past = pageBeyond(d, recs)
+	further := q.Limit >= 0 && len(out.rows) > q.Limit
+	if further {
+		out.rows = out.rows[:q.Limit]
+	}
+	if q.FromEnd {
+		slices.Reverse(out.rows)
+		out.earlier, out.more = further, past
+	} else {
+		out.more, out.earlier = further, past
+	}
+	return out, nil
 }
 
-// pageOf reads the total and the rows of list's answer.
+// pageOf reads the one record {total, page} of a page query: the total and the rows of the page.
 func pageOf(d *decoder, recs []*neo4j.Record) (int, []row) {
 	if len(recs) != 1 {
 		d.fail("record", "%d records, want 1", len(recs))
 		return 0, nil
 	}
 	r := d.record(recs[0])
-	total := need[int64](r, "total")
-	return int(total), r.rows("page")
+	return int(need[int64](r, "total")), r.rows("page")
+}
+
+// pageBeyond reads the one record {total, page, beyond} of a page query that also says whether
+// matches lie past the page's far end.
+func pageBeyond(d *decoder, recs []*neo4j.Record) (int, []row, bool) {
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+		return 0, nil, false
+	}
+	r := d.record(recs[0])
+	return int(need[int64](r, "total")), r.rows("page"), need[bool](r, "beyond")
 }

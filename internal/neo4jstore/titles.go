@@ -148,21 +148,22 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 		if err != nil {
 			return s.mapError(ctx, "backfill search titles", err)
 		}
-		ids, _, err := neo4j.GetRecordValue[[]any](recs[0], "ids")
-		if err != nil {
-			return s.mapError(ctx, "backfill search titles", err)
+		var ids []string
+		if len(recs) != 1 {
+			d.fail("record", "%d records, want 1", len(recs))
+		} else {
+			ids = d.record(recs[0]).strings("ids")
+		}
+		if d.err != nil {
+			return s.mapError(ctx, "backfill search titles", d.err)
 		}
 		if len(ids) == 0 {
 			break
 		}
-		after, _ = ids[len(ids)-1].(string)
+		after = ids[len(ids)-1]
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			w := &txWriter{ctx: ctx, tx: tx}
-			strs := make([]string, len(ids))
-			for i, x := range ids {
-				strs[i], _ = x.(string)
-			}
-			return nil, w.retitle(strs)
+			return nil, w.retitle(ids)
 		})
 		if err != nil {
 			return s.mapError(ctx, "backfill search titles", err)

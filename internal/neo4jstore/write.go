@@ -181,11 +181,15 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 // all, or those whose entity or other end is q.Entity (each through its index) and those the
 // entity or source q.Entity and the entity's relationships name as createdIn, by seq.
 func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, error) {
-	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0))}
+	if q.FromEnd && q.Offset > 0 {
+		return nil, badInput("a page taken from the end cannot skip an offset")
+	}
+	params := map[string]any{"entity": q.Entity, "offset": int64(max(q.Offset, 0)), "below": q.Below, "above": q.Above}
 	limit := ""
 	if q.Limit >= 0 {
 		limit = "LIMIT $limit"
-		params["limit"] = int64(q.Limit)
+		// One beyond the page tells whether more lie further on.
+		params["limit"] = int64(q.Limit) + 1
 	}
 	match := `MATCH (c:Change) WHERE c.seq IS NOT NULL RETURN c`
 	if q.Entity != "" {
@@ -203,6 +207,10 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 			WITH DISTINCT r.createdIn AS seq WHERE seq IS NOT NULL
 			MATCH (c:Change {seq: seq}) RETURN c`
 	}
+	order, beyond := "DESC", "$offset > 0 OR ($below > 0 AND c.seq >= $below)"
+	if q.FromEnd {
+		order, beyond = "ASC", "$above > 0 AND c.seq <= $above"
+	}
 	recs, err := s.read(ctx, `
 		CALL () {
 			CALL () { `+match+` }
@@ -210,18 +218,34 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		}
 		CALL () {
 			CALL () { `+match+` }
-			WITH c ORDER BY c.seq DESC
+			WITH c WHERE ($below = 0 OR c.seq < $below) AND ($above = 0 OR c.seq > $above)
+			WITH c ORDER BY c.seq `+order+`
 			SKIP $offset `+limit+`
 			RETURN collect(c {.*}) AS page
 		}
-		RETURN total, page`, params)
+		CALL () {
+			CALL () { `+match+` }
+			WITH c WHERE `+beyond+`
+			RETURN count(c) > 0 AS beyond
+		}
+		RETURN total, page, beyond`, params)
 	if err != nil {
 		return nil, s.mapError(ctx, "changes", err)
 	}
 	out := &kg.ChangePage{Changes: []*kg.Change{}}
 	var d decoder
-	total, page := pageOf(&d, recs)
+	total, page, past := pageBeyond(&d, recs)
 	out.Total = total
+	further := q.Limit >= 0 && len(page) > q.Limit
+	if further {
+		page = page[:q.Limit]
+	}
+	if q.FromEnd {
+		slices.Reverse(page)
+		out.Earlier, out.More = further, past
+	} else {
+		out.More, out.Earlier = further, past
+	}
 	for _, r := range page {
 		out.Changes = append(out.Changes, changeOf(r))
 	}

@@ -246,7 +246,7 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, op
 		}
 		if w.importSeq != 0 {
 			w.changes = append(w.changes, map[string]any{"seq": w.importSeq, "at": w.at, "actor": w.actor,
-				"action": action, "summary": kg.ImportSummary(st)})
+				"action": action, "summary": kg.ImportSummary(st) + apply.ReplaceSummary()})
 		}
 		return res, w.finish()
 	})

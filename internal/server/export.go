@@ -182,10 +182,11 @@ func (x *exporter) graph() {
 	}
 }
 
-// pages calls f with each page of the entities of kind, in id order.
+// pages calls f with each page of the entities of kind, in id order. Each page starts after the
+// last one's last entity, so a write meanwhile neither repeats nor skips what was there before.
 func (x *exporter) pages(ctx context.Context, kind kg.Kind, f func([]*kg.Entity) error) error {
-	for offset := 0; ; offset += exportPage {
-		page, err := x.store.ListEntities(ctx, kg.ListQuery{Kind: kind, Offset: offset, Limit: exportPage})
+	for q := (kg.ListQuery{Kind: kind, Limit: exportPage, SkipTotal: true}); ; {
+		page, err := x.store.ListEntities(ctx, q)
 		if err != nil {
 			return err
 		}
@@ -197,6 +198,7 @@ func (x *exporter) pages(ctx context.Context, kind kg.Kind, f func([]*kg.Entity)
 		if len(page.Entities) < exportPage {
 			return nil
 		}
+		q.After = &kg.Position{ID: page.Entities[len(page.Entities)-1].ID}
 	}
 }
 

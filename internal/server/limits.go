@@ -311,18 +311,27 @@ func (w *costWalker) field(f *ast.Field, inConnection bool) cost {
 	return c
 }
 
-// first returns the value of f's `first` argument (given, or its default), and records a COST_LIMIT
+// first returns the value of f's `first` argument, or of a connection's `last` (given, or its
+// default: a connection given neither reads graph.DefaultPage items), and records a COST_LIMIT
 // error when a given value is over graph.MaxFirst. A default over it is the schema's business (the
 // resolver enforces it) and never refuses a query that did not ask.
 func (w *costWalker) first(f *ast.Field) (int, bool) {
 	if f.Definition == nil || f.Definition.Arguments.ForName("first") == nil {
 		return 0, false
 	}
-	v, ok := f.ArgumentMap(w.vars)["first"]
+	args := f.ArgumentMap(w.vars)
+	name := "first"
+	v, ok := args[name]
 	given := ok && v != nil
+	connection := f.Definition.Arguments.ForName("last") != nil
+	if lv, ok := args["last"]; !given && connection && ok && lv != nil {
+		name, v, given = "last", lv, true
+	}
 	if !given {
 		if def := f.Definition.Arguments.ForName("first").DefaultValue; def != nil {
 			v, _ = def.Value(nil)
+		} else if connection {
+			v = int64(graph.DefaultPage)
 		}
 	}
 	var n int64
@@ -345,7 +354,7 @@ func (w *costWalker) first(f *ast.Field) (int, bool) {
 	}
 	if given && n > graph.MaxFirst && w.firstErr == nil {
 		w.firstErr = costError(LimitFirst, graph.MaxFirst, int(min(n, math.MaxInt32)),
-			fmt.Sprintf("%s(first: %d) asks for more than %d items; page with `after` instead", f.Name, n, graph.MaxFirst))
+			fmt.Sprintf("%s(%s: %d) asks for more than %d items; page with cursors instead", f.Name, name, n, graph.MaxFirst))
 		// An argument out of its documented range is the client's input error, as the schema's
 		// own checks say; the other limits are about the operation's cost.
 		w.firstErr.Extensions["code"] = kg.CodeBadUserInput

@@ -87,7 +87,8 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		cfg.WriteRequestTimeout = time.Hour
 	}
 
-	gql := handler.New(graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}}))
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}})
+	gql := handler.New(schema)
 	gql.AddTransport(httpTransport{maxTokens: limits.MaxTokens, maxErrors: limits.MaxErrors})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	gql.SetDisableSuggestion(cfg.DisableSuggestions)
@@ -115,6 +116,14 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 			writeError(w, r, http.StatusMethodNotAllowed, CodeMethodNotAllowed, "use POST, or GET for queries")
 		}
 	})
+	if cfg.DisableIntrospection {
+		// The SDL would tell what introspection is turned off not to tell.
+		mux.Handle("GET /graphql/schema.graphql", schemaWithheld())
+		mux.Handle("GET /graphql/possible-types.json", schemaWithheld())
+	} else {
+		mux.Handle("GET /graphql/schema.graphql", staticHandler("text/plain; charset=utf-8", schemaSDL(schema.Schema())))
+		mux.Handle("GET /graphql/possible-types.json", staticHandler("application/json", possibleTypes(schema.Schema())))
+	}
 	mux.Handle("GET /export", exportHandler(store, cfg.ExploreTimeout, cfg.MaxGraphExports, log))
 	if cfg.UI == nil {
 		cfg.UI = web.Dist()

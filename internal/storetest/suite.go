@@ -21,6 +21,9 @@ import (
 func Run(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Helper()
 	RunReads(t, open)
+	// Keyset paging reads what ListEntities reads, which RunReads checks for any way of loading;
+	// its walks are many queries, so they run once per store.
+	t.Run("Keyset", func(t *testing.T) { testKeyset(t, open(t, Fixture())) })
 	t.Run("Import", func(t *testing.T) { testImport(t, open) })
 	t.Run("Write", func(t *testing.T) { testWrite(t, open) })
 	t.Run("Provenance", func(t *testing.T) { testProvenance(t, open) })

@@ -57,6 +57,7 @@ func testWrite(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("removals and the audit trail", func(t *testing.T) { testChanges(t, open(t, Fixture())) })
 	t.Run("export then import gives the same graph", func(t *testing.T) { testRoundTrip(t, open) })
 	t.Run("search sees every write", func(t *testing.T) { testSearchAfterWrites(t, open) })
+	t.Run("pages keep their place across writes", func(t *testing.T) { testKeysetWrites(t, open(t, Fixture())) })
 	t.Run("merges", func(t *testing.T) { testMerge(t, open(t, Fixture())) })
 	t.Run("undone merges", func(t *testing.T) { testUndoMerge(t, open(t, Fixture())) })
 	t.Run("possible duplicates", func(t *testing.T) { testDuplicates(t, open(t, Fixture())) })
@@ -522,10 +523,11 @@ func testImportAtomic(t *testing.T, s kg.Store) {
 	}
 	cs := changesOf(t, s, mTalks)
 	if len(cs) != 2 || cs[0].Action != kg.ActionImport || cs[0].Entity != mTalks ||
-		cs[0].Summary != `properties.date: "2023" -> "2023-03"; claims: +1 -1 (source:conformance-note-on-the-security-talks)` || cs[1].Seq != imp.Seq {
+		cs[0].Summary != `properties.date: "2023" -> "2023-03"; claims: +1 -1 (source:conformance-note-on-the-security-talks); `+
+			`replacing what source:conformance-note-on-the-security-talks said` || cs[1].Seq != imp.Seq {
 		t.Errorf("Changes(%s) after an updating import = %s, want the update, then the creating import", mTalks, mustJSON(cs))
 	}
-	if p, _ := s.Changes(t.Context(), kg.ChangeQuery{Limit: 2}); p.Changes[1].Summary != "import: 0 created, 1 updated, 4 unchanged" || p.Changes[1].Seq >= p.Changes[0].Seq {
+	if p, _ := s.Changes(t.Context(), kg.ChangeQuery{Limit: 2}); p.Changes[1].Summary != "import: 0 created, 1 updated, 4 unchanged; replacing what source:conformance-note-on-the-security-talks said" || p.Changes[1].Seq >= p.Changes[0].Seq {
 		t.Errorf("newest changes = %+v, want the update after its import's own change", p.Changes)
 	}
 }

@@ -40,7 +40,8 @@ export async function launch() {
 
 /**
  * guard makes page abort every request that leaves 127.0.0.1 (recorded in blocked) and records
- * uncaught page errors and console errors (CSP violations among them) in problems.
+ * uncaught page errors, console errors (CSP violations among them) and console warnings (a
+ * library's complaint, such as Cytoscape's about an edge it cannot draw) in problems.
  */
 export async function guard(page, { blocked, problems }) {
   await page.route('**/*', (route) => {
@@ -52,6 +53,6 @@ export async function guard(page, { blocked, problems }) {
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`console ${msg.type()}: ${msg.text()}`);
   });
 }

@@ -4,8 +4,8 @@
 //   DIPLOGRAPH_URL=http://127.0.0.1:8080 SCREENSHOTS=dir node e2e/explorer.spec.mjs
 //
 // (The Go test cmd/diplograph TestExplorerInBrowser starts the server and runs this.) Every
-// request that leaves 127.0.0.1 is aborted, and any blocked request, page error or console error
-// (a CSP violation among them) fails the run.
+// request that leaves 127.0.0.1 is aborted, and any blocked request, page error, console error (a
+// CSP violation among them) or console warning fails the run.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -202,20 +202,72 @@ test('export: a PNG of the view and the API downloads of the neighborhood', asyn
   }
 });
 
-test('at phone width the panels stack under the graph', async () => {
+test('at phone width the panels stack under the graph and nothing scrolls sideways', async () => {
   const phone = await browser.context.newPage();
   await guard(phone, { blocked, problems });
-  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.setViewportSize({ width: 360, height: 740 });
   await phone.goto(`${base}/#entity=${VELASCO}`);
   await phone.waitForFunction(() => Number(document.querySelector('[data-testid=graph-canvas]').dataset.nodeCount) >= 5);
   await phone.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
   const graph = await phone.getByTestId('graph-canvas').boundingBox();
   const panel = await phone.getByTestId('citation-panel').boundingBox();
-  assert.ok(graph.width <= 390 && panel.y >= graph.y + graph.height, `graph ${JSON.stringify(graph)}, panel ${JSON.stringify(panel)}`);
-  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(overflow <= 390, `page is ${overflow}px wide at 390px`);
+  assert.ok(graph.width <= 360 && panel.y >= graph.y + graph.height, `graph ${JSON.stringify(graph)}, panel ${JSON.stringify(panel)}`);
   await phone.screenshot({ path: join(shots, 'explorer-phone.png'), fullPage: true });
+  // Views with the longest names and ids of the data set: in the timeline's title, the panel and
+  // the path bar.
+  const views = [
+    `#entity=${VELASCO}`,
+    '#entity=meeting:21cb-esc-14th-plenary&hops=1',
+    '#entity=organization:secretariat-of-communications-and-transportation&hops=1',
+    `#entity=${HLED}&hops=1&from=${TOBIN}`,
+    `#from=${TOBIN}&to=${HLED}`,
+  ];
+  for (const hash of views) {
+    await phone.goto(`${base}/${hash}`);
+    await phone.waitForFunction(() => {
+      const c = document.querySelector('[data-testid=graph-canvas]');
+      return c.dataset.state === 'ready' && Number(c.dataset.nodeCount) >= 2;
+    });
+    await phone.locator('#timeline li').first().waitFor();
+    const wide = await phone.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      // What sticks out, to name the culprit when the page is too wide.
+      culprits: [...document.querySelectorAll('body *')]
+        .filter((e) => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}.${e.className}`),
+    }));
+    assert.ok(wide.page <= 360, `${hash}: page is ${wide.page}px wide at 360px; too wide: ${wide.culprits}`);
+  }
   await phone.close();
+});
+
+test('the search box names what the view shows', async () => {
+  const input = page.getByTestId('search-input');
+  await page.goto(`${base}/#entity=${VELASCO}`);
+  await waitForView('neighborhood', 5);
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=search-input]').value === 'Roberto Velasco');
+  // A connection followed from the panel.
+  const link = page.locator('#details .connections li button.link:not([title])').first();
+  const name = (await link.textContent()).trim();
+  await link.click();
+  await page.locator('#details-title', { hasText: name }).waitFor();
+  await page.waitForFunction((n) => document.querySelector('[data-testid=search-input]').value === n, name);
+  // The timeline opens a meeting.
+  await page.locator('#timeline button').first().click();
+  await waitForView('neighborhood', 2);
+  const meeting = (await page.locator('#details-title').textContent()).trim();
+  await page.waitForFunction((n) => document.querySelector('[data-testid=search-input]').value === n, meeting);
+  // Back to where the link led.
+  await page.goBack();
+  await page.locator('#details-title', { hasText: name }).waitFor();
+  await page.waitForFunction((n) => document.querySelector('[data-testid=search-input]').value === n, name);
+  // Text being typed stays while the view changes under it.
+  await input.fill('Tob');
+  await page.evaluate(() => { location.hash = '#entity=person:roberto-velasco'; });
+  await waitForView('neighborhood', 5);
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  assert.equal(await input.inputValue(), 'Tob');
 });
 
 // Late: it adds a person to the graph. An editor imports a release that writes "Kenneth
@@ -248,6 +300,20 @@ test('an entity page names the entities it may be the same as', async () => {
   assert.match(await dups.textContent(), /Ken Salazar.*Ken is a nickname of Kenneth/is);
   await dups.getByRole('button', { name: 'Ken Salazar' }).click();
   await page.locator('#details-title', { hasText: /^Ken Salazar$/ }).waitFor();
+});
+
+test('a relation shows the id the API fetches it by', async () => {
+  await page.goto(`${base}/#entity=${VELASCO}`);
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  await page.locator('#details .connections li button.link[title]').first().click();
+  const id = (await page.locator('#details p.id code').textContent()).trim();
+  const type = (await page.locator('#details-title').textContent()).trim();
+  assert.match(id, new RegExp(`^relation:${type}:`), `relation id ${id} of a ${type}`);
+  assert.ok(id.includes(VELASCO), `relation id ${id} does not name ${VELASCO}`);
+  const res = await page.request.post(`${base}/graphql`, {
+    data: { query: 'query($id: ID!) { node(id: $id) { id ... on Relation { type } } }', variables: { id } },
+  });
+  assert.deepEqual((await res.json()).data.node, { id, type });
 });
 
 test('GraphiQL loads offline with the README examples and runs one', async () => {
@@ -307,5 +373,5 @@ test('after a later release names him Kenneth Salazar, both names show, with the
 
 test('nothing left 127.0.0.1 and nothing failed in the pages', () => {
   assert.deepEqual(blocked, [], 'requests that left 127.0.0.1');
-  assert.deepEqual(problems, [], 'page or console errors');
+  assert.deepEqual(problems, [], 'page errors, console errors or warnings');
 });

@@ -45,7 +45,7 @@ const CITATIONS = `citations { quote basis note fields source { id title publish
 // Every value the sources give, with its basis: the panel marks what is not stated and shows
 // where sources disagree.
 const CLAIMS = `basis claims { field value basis shown sources { id title published } }`;
-const RELATION = `type properties from { ${NODE} } to { ${NODE} } ${CITATIONS} ${CLAIMS}`;
+const RELATION = `id type properties from { ${NODE} } to { ${NODE} } ${CITATIONS} ${CLAIMS}`;
 
 /** search returns the entities best matching text, best first. */
 export async function search(text, { signal } = {}) {

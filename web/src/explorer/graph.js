@@ -6,7 +6,7 @@ import { KINDS, kindOf } from './kinds.js';
 
 cytoscape.use(fcose);
 
-/** relationKey names a relation: the API has no relation ids, and (type, from, to) is unique. */
+/** relationKey names a relation's edge on the canvas: (type, from, to) identifies a relation. */
 export function relationKey(r) {
   return `${r.type}|${r.from.id}|${r.to.id}`;
 }
@@ -14,6 +14,19 @@ export function relationKey(r) {
 // Past this many nodes labels show only when zoomed in, so a big view stays readable and fast.
 const LABEL_ZOOM_NODES = 150;
 const MAX_FIT_ZOOM = 1.3;
+
+// Nodes added without a position would all sit on one point until the layout moves them, and
+// Cytoscape cannot draw (and warns about) an edge whose ends coincide when a layout measures the
+// graph first. So each new node gets a place of its own on a spiral around where it belongs.
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+const SPIRAL_STEP = 40;
+
+/** spiral returns the i-th of a sequence of points around center, each at least 40 px from the others and from center. */
+export function spiral(center, i) {
+  const r = SPIRAL_STEP * Math.sqrt(i + 1);
+  const a = (i + 1) * GOLDEN_ANGLE;
+  return { x: center.x + r * Math.cos(a), y: center.y + r * Math.sin(a) };
+}
 
 function style() {
   const s = [
@@ -81,7 +94,6 @@ export class GraphView {
     this.cy = cytoscape({
       container,
       style: style(),
-      wheelSensitivity: 0.3,
       minZoom: 0.05,
       maxZoom: 4,
       selectionType: 'single',
@@ -145,7 +157,8 @@ export class GraphView {
       // Nodes first, so a relation between two expansions finds both its ends.
       for (const { id, nodes } of expansions) {
         const at = this.cy.getElementById(id);
-        added += this.add(nodes, [], at.nonempty() ? at.position() : { x: 0, y: 0 });
+        // Around the node expanded, close to it: the layout starts from these places.
+        added += this.add(nodes, [], at.nonempty() ? { near: at.position(), i: 0 } : {});
         at.addClass('expanded');
       }
       for (const { relations } of expansions) added += this.add([], relations);
@@ -211,13 +224,15 @@ export class GraphView {
     return [...this.relations.values()].filter((r) => r.from.id === id || r.to.id === id);
   }
 
-  add(nodes, relations, near) {
+  /**
+   * add adds the nodes and relations not shown yet and returns how many it added. New nodes take
+   * the points of the spiral around near from its i-th on, so no two share a position.
+   */
+  add(nodes, relations, { near = { x: 0, y: 0 }, i = this.cy.nodes().length } = {}) {
     let added = 0;
     for (const n of nodes) {
       if (this.has(n.id)) continue;
-      const el = { group: 'nodes', data: { id: n.id, name: n.name, kind: n.kind } };
-      if (near) el.position = { x: near.x + (Math.random() - 0.5) * 80, y: near.y + (Math.random() - 0.5) * 80 };
-      this.cy.add(el);
+      this.cy.add({ group: 'nodes', data: { id: n.id, name: n.name, kind: n.kind }, position: spiral(near, i + added) });
       added++;
     }
     for (const r of relations) {

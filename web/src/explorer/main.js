@@ -58,7 +58,7 @@ const graph = new GraphView(el.graph, {
   onBackground: () => select(''),
 });
 
-new SearchBox($('search-input'), $('search-results'), {
+const searchBox = new SearchBox($('search-input'), $('search-results'), {
   find: async (text, opts) => {
     const found = await api.search(text, opts);
     for (const e of found) names.set(e.id, e.name);
@@ -147,6 +147,7 @@ async function apply(s) {
     graph.select(s.sel);
     await showDetails(s, stale);
     if (stale()) return;
+    searchBox.follow(focusName(s));
     await showTimeline(isPathView(s) ? s.from : s.entity);
   } catch (err) {
     if (stale()) return;
@@ -319,6 +320,15 @@ function record(view, t0, t1, layoutMs) {
   };
   draws.push(entry);
   performance.measure(`explorer:${view}`, { start: t0, end: t0 + total, detail: entry });
+}
+
+/**
+ * focusName is the name of what the view is about: the entity whose details show (the selected
+ * one, else the open one), or "" for a path view with nothing selected and the empty view.
+ */
+function focusName(s) {
+  const id = s.sel || (isPathView(s) ? '' : s.entity);
+  return id ? names.get(id) ?? '' : '';
 }
 
 function remember(nodes) {

@@ -146,6 +146,8 @@ export class Panel {
       this.details,
       h('p', { className: 'kind' }, 'Relation'),
       h('h2', { id: 'details-title' }, r.type),
+      // The id the API knows it by: node(id:) fetches it again, as it does an entity's.
+      r.id && h('p', { className: 'id' }, h('code', {}, r.id)),
       h(
         'p',
         { className: 'ends' },

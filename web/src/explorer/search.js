@@ -20,8 +20,12 @@ export class SearchBox {
     this.active = -1;
     this.timer = 0;
     this.pending = null;
+    this.typing = false; // the text is the user's, not the name of what the view shows
 
-    input.addEventListener('input', () => this.schedule());
+    input.addEventListener('input', () => {
+      this.typing = true;
+      this.schedule();
+    });
     input.addEventListener('keydown', (e) => this.key(e));
     input.addEventListener('focus', () => {
       if (this.results.length) this.open(true);
@@ -30,6 +34,24 @@ export class SearchBox {
     input.addEventListener('blur', () => setTimeout(() => {
       if (!this.list.contains(document.activeElement)) this.open(false);
     }, 150));
+  }
+
+  /**
+   * follow puts text, the name of what the view now shows, in the box (closing any results), so
+   * the box never names an entity the page has moved away from. Text someone is typing into the
+   * box stays.
+   */
+  follow(text) {
+    if (this.typing && document.activeElement === this.input) return;
+    this.typing = false;
+    clearTimeout(this.timer);
+    this.pending?.abort();
+    this.pending = null;
+    this.input.value = text;
+    this.results = [];
+    this.active = -1;
+    this.input.removeAttribute('aria-activedescendant');
+    this.open(false);
   }
 
   schedule() {
@@ -136,6 +158,7 @@ export class SearchBox {
     const e = this.results[i];
     if (!e) return;
     this.open(false);
+    this.typing = false;
     this.input.value = e.name;
     this.choose(e);
   }
