@@ -90,6 +90,7 @@ type ComplexityRoot struct {
 	Claim struct {
 		Basis   func(childComplexity int) int
 		Field   func(childComplexity int) int
+		ID      func(childComplexity int) int
 		Shown   func(childComplexity int) int
 		Sources func(childComplexity int) int
 		Value   func(childComplexity int) int
@@ -907,6 +908,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Claim.Field(childComplexity), true
+	case "Claim.id":
+		if e.ComplexityRoot.Claim.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Claim.ID(childComplexity), true
 	case "Claim.shown":
 		if e.ComplexityRoot.Claim.Shown == nil {
 			break
@@ -4078,6 +4085,8 @@ relation is the sum of what its sources say; where they disagree, each value is 
 first (docs/provenance.md says which).
 """
 type Claim {
+  "Stable and unique: this value of this field of its entity or relation."
+  id: ID!
   "name, aliases, description, or properties.<key>"
   field: String!
   value: JSON!
@@ -4727,6 +4736,8 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 
 func (ec *executionContext) childFields_Claim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "id":
+		return ec.fieldContext_Claim_id(ctx, field)
 	case "field":
 		return ec.fieldContext_Claim_field(ctx, field)
 	case "value":
@@ -8406,6 +8417,29 @@ func (ec *executionContext) _Citation_fields(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Citation_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, true, false, "String")
+}
+
+func (ec *executionContext) _Claim_id(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Claim_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Claim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Claim", field, true, false, "ID")
 }
 
 func (ec *executionContext) _Claim_field(ctx context.Context, field graphql.CollectedField, obj *model.Claim) (ret graphql.Marshaler) {
@@ -22751,6 +22785,11 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Claim")
+		case "id":
+			out.Values[i] = ec._Claim_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "field":
 			out.Values[i] = ec._Claim_field(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

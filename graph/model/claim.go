@@ -10,8 +10,12 @@ import (
 // (kg.Value), its sources fetched with those of its siblings.
 type Claim struct {
 	V      kg.Value
+	id     string
 	source func(ctx context.Context, id string) (*kg.Source, error)
 }
+
+// ID returns the claim's id (see ids.go).
+func (c *Claim) ID() string { return c.id }
 
 // Field returns the field the value is of.
 func (c *Claim) Field() string { return c.V.Field }
@@ -42,8 +46,9 @@ func (c *Claim) Sources(ctx context.Context) ([]*Source, error) {
 
 // claims returns the values item claims give (kg.RankValues), ranked with the publication dates of
 // the sources source fetches; only those of field when it is set; only the values not shown when
-// alternatives.
-func claims(ctx context.Context, claims []kg.Claim, field *string, alternatives bool,
+// alternatives. owner is the item's id (an entity id or a relation key), which the claims' ids
+// carry.
+func claims(ctx context.Context, owner string, claims []kg.Claim, field *string, alternatives bool,
 	source func(ctx context.Context, id string) (*kg.Source, error)) ([]*Claim, error) {
 	var dateErr error
 	dates := func(id string) string {
@@ -65,7 +70,7 @@ func claims(ctx context.Context, claims []kg.Claim, field *string, alternatives 
 		if (field != nil && v.Field != *field) || (alternatives && v.Shown) {
 			continue
 		}
-		out = append(out, &Claim{V: v, source: source})
+		out = append(out, &Claim{V: v, id: claimID(owner, v.Field, v.Value), source: source})
 	}
 	return out, nil
 }
@@ -75,12 +80,12 @@ func (b *EntityBase) Basis() Basis { return Basis(kg.ItemBasis(b.Entity.Citation
 
 // Claims returns every value the entity's sources give (of field, when set), shown values first.
 func (b *EntityBase) Claims(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, b.Entity.ItemClaims(), field, false, b.Batch.Source)
+	return claims(ctx, b.Entity.ID, b.Entity.ItemClaims(), field, false, b.Batch.Source)
 }
 
 // Alternatives returns the values the entity's sources give that it does not show.
 func (b *EntityBase) Alternatives(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, b.Entity.ItemClaims(), field, true, b.Batch.Source)
+	return claims(ctx, b.Entity.ID, b.Entity.ItemClaims(), field, true, b.Batch.Source)
 }
 
 // Basis returns how the relation's citations support that it holds.
@@ -88,10 +93,10 @@ func (r *Relation) Basis() Basis { return Basis(kg.ItemBasis(r.Rel.Citations)) }
 
 // Claims returns every value the relation's sources give (of field, when set), shown values first.
 func (r *Relation) Claims(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, r.Rel.ItemClaims(), field, false, r.Batch.Source)
+	return claims(ctx, relationKey(r.Rel), r.Rel.ItemClaims(), field, false, r.Batch.Source)
 }
 
 // Alternatives returns the values the relation's sources give that it does not show.
 func (r *Relation) Alternatives(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, r.Rel.ItemClaims(), field, true, r.Batch.Source)
+	return claims(ctx, relationKey(r.Rel), r.Rel.ItemClaims(), field, true, r.Batch.Source)
 }

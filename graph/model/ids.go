@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"strings"
@@ -20,6 +21,8 @@ import (
 //	citation:<owner>#<hash>               a quote of a source cited by the entity or relation
 //	                                      owner (its id, or TYPE:from:to): the same quote cites
 //	                                      other facts on other grounds
+//	claim:<owner>#<hash>                  one value of one field of the entity or relation
+//	                                      owner, with the sources that give it
 //	hit:<hash of the query>:<entity>      a search hit: its score belongs to its query
 //	path:<hash>, subgraph:<hash>          of the ids of their nodes and relations, in order
 //
@@ -84,6 +87,17 @@ func citations(owner string, cs []kg.Citation, source func(ctx context.Context, 
 		out[i] = &Citation{Citation: c, id: id, source: source}
 	}
 	return out
+}
+
+// claimID returns the id of the value of field of owner (an entity id or a relation key). A value
+// is told apart by its JSON form, as kg.RankValues groups them.
+func claimID(owner, field string, value any) string {
+	raw, err := json.Marshal(value)
+	if err != nil {
+		// Claimed values come from JSON bundles and GraphQL JSON: always JSON again.
+		raw = []byte(fmt.Sprint(value))
+	}
+	return "claim:" + owner + "#" + hash(field, string(raw))
 }
 
 // SearchHitID returns the id of the hit of entity in a search for query.

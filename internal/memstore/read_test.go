@@ -1,7 +1,9 @@
 package memstore
 
 import (
+	"fmt"
 	"testing"
+	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/storetest"
@@ -68,4 +70,59 @@ func TestReadsGoOnWhileAWriteApplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	reads("after a second write", true)
+}
+
+// TestCloneSharesNothingAWriteChanges clones a loaded store's graph (as its first write does),
+// checks that the clone answers as the original, then writes to the clone (an entity created,
+// one updated, one deleted with its relations) while the original is read: the original answers
+// as before. Run with -race, a write reaching into the original is also a race.
+func TestCloneSharesNothingAWriteChanges(t *testing.T) {
+	s, err := Load(storetest.Fixture())
+	if err != nil {
+		t.Fatal(err)
+	}
+	look := func(s *Store) string {
+		t.Helper()
+		hits, err := s.Search(t.Context(), kg.SearchQuery{Text: "poynter migration", Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := state(t, s)
+		for _, h := range hits {
+			out += fmt.Sprintf("\nhit %s %s %v %.4f", h.Entity.ID, h.Entity.Name, h.Entity.Aliases, h.Score)
+		}
+		return out
+	}
+	before := look(s)
+	c := &Store{now: time.Now}
+	c.cur.Store(s.cur.Load().clone())
+	if got := look(c); got != before {
+		t.Fatalf("the clone answers otherwise than the original:\n%s", firstDiff(got, before))
+	}
+
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			look(s)
+		}
+	}()
+	ctx := editorCtx(t)
+	if _, err := c.UpsertEntity(ctx, &kg.Entity{Kind: kg.KindTopic, Name: "Energy", Citations: cite}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpsertEntity(ctx, &kg.Entity{ID: "person:rachel-poynter", Kind: kg.KindPerson, Name: "Rachel Poynter",
+		Aliases: []string{"R. Poynter"}, Citations: cite}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.DeleteEntity(ctx, "person:rachel-poynter", "a test of the clone"); err != nil || !ok {
+		t.Fatalf("DeleteEntity() = %v, %v", ok, err)
+	}
+	<-done
+	if got := look(s); got != before {
+		t.Errorf("after writes to the clone, the original answers otherwise:\n%s", firstDiff(got, before))
+	}
+	if look(c) == before {
+		t.Errorf("the writes to the clone changed nothing it answers")
+	}
 }

@@ -25,16 +25,20 @@ import (
 // for concurrent use: reads run in parallel, one write at a time, and a read never waits for a
 // write.
 //
-// It keeps its graph twice (the left-right scheme): readers read the current copy, which no write
-// changes while it is current, and the one writer applies a write to the other copy (the spare),
-// makes it current with one atomic store, waits for the reads of the copy it replaced to end and
-// applies the same write to that one, which becomes the spare. A read sees the graph before a
-// write or after it, never during, and never waits for one; the cost is a second copy of the
-// indexes (the values of entities, relations and sources are shared) and applying each write twice,
-// both off the readers' path.
+// From its first write on, it keeps its graph twice (the left-right scheme): readers read the
+// current copy, which no write changes while it is current, and the one writer applies a write to
+// the other copy (the spare), makes it current with one atomic store, waits for the reads of the
+// copy it replaced to end and applies the same write to that one, which becomes the spare. A read
+// sees the graph before a write or after it, never during, and never waits for one; the cost is a
+// second copy of the indexes (the values of entities, relations and sources are shared) and
+// applying each write twice, both off the readers' path. A store that is only read (loaded or
+// opened, never written) keeps one copy.
 type Store struct {
 	cur   atomic.Pointer[graph] // what reads read (read)
-	spare *graph                // the other copy: the writer's, up to date between writes
+	spare *graph                // the other copy: the writer's, up to date between writes; nil
+	// until the first write (publish makes it), so a store that is only read holds one copy.
+	// solo: nothing reads the store yet (Load), so a write applies to the current copy alone.
+	solo bool
 	// wmu lets one write at a time plan, log and apply (write.go); it guards spare.
 	wmu    sync.Mutex
 	closed atomic.Bool
@@ -103,7 +107,7 @@ func compareRelations(a, b *kg.Relation) int {
 
 // New returns an empty store.
 func New() *Store {
-	s := &Store{spare: newGraph(), now: time.Now}
+	s := &Store{now: time.Now}
 	s.cur.Store(newGraph())
 	return s
 }
@@ -134,9 +138,11 @@ func Load(b *kg.Bundle) (*Store, error) {
 		return s, nil
 	}
 	ctx := kg.WithPrincipal(context.Background(), kg.Principal{Role: kg.RoleAdmin, Name: LoadActor, Authenticated: true})
+	s.solo = true
 	if _, err := s.Import(ctx, b, kg.ImportOptions{}); err != nil {
 		return nil, err
 	}
+	s.solo = false
 	return s, nil
 }
 

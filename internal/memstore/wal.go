@@ -87,9 +87,8 @@ func Open(dir string) (*Store, error) {
 		return nil, err
 	}
 	s := New()
-	cur := s.cur.Load()
-	// Both copies, before either is shared (Store).
-	rec, err := l.replay(func(ops []op) { cur.apply(ops); s.spare.apply(ops) })
+	// One copy, before the store is shared: the first write makes the other (Store.publish).
+	rec, err := l.replay(s.cur.Load().apply)
 	if err == nil {
 		err = l.markOpen()
 	}

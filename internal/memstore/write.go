@@ -290,8 +290,17 @@ func (s *Store) commit(ops []op) error {
 
 // publish applies ops to the spare copy, makes it current, waits for the reads of the copy it
 // replaced to end, and applies ops to that one too, which becomes the spare. The caller holds
-// s.wmu. Reads never wait: they read the current copy, which nothing changes.
+// s.wmu. Reads never wait: they read the current copy, which nothing changes. The first write
+// makes the spare, a clone of the current copy (which readers may read meanwhile: cloning only
+// reads it).
 func (s *Store) publish(ops []op) {
+	if s.solo {
+		s.cur.Load().apply(ops)
+		return
+	}
+	if s.spare == nil {
+		s.spare = s.cur.Load().clone()
+	}
 	next := s.spare
 	next.mu.Lock() // at once: only reads that found it no longer current can hold it, briefly
 	next.apply(ops)

@@ -102,7 +102,7 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 		AccessMode:   neo4j.AccessModeRead,
 		FetchSize:    min(q.Limit+1, maxFetch),
 	})
-	defer session.Close(context.WithoutCancel(ctx))
+	defer s.closeSession(ctx, session)
 	tx, err := session.BeginTransaction(ctx, neo4j.WithTxTimeout(timeout),
 		neo4j.WithTxMetadata(map[string]any{"app": "diplograph", "purpose": "ad hoc cypher", "statement": id}))
 	if err != nil {

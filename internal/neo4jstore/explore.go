@@ -310,14 +310,16 @@ func (s *Store) explore(ctx context.Context, op string, cypher string, params ma
 		timeout = min(timeout, left)
 	}
 	s.roundTrips.Add(1)
+	bctx, cancel, limit := s.bounded(ctx, timeout, false)
+	defer cancel()
 	start := time.Now()
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+	res, err := neo4j.ExecuteQuery(bctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(timeout)))
 	s.observe(ctx, opRead, start, err)
 	if err != nil {
-		err = s.mapError(ctx, op, err)
+		err = s.mapError(ctx, op, s.overdue(ctx, bctx, limit, false, err))
 		if kg.ErrorCode(err) == kg.CodeTimeout {
 			return nil, kg.OutOfTime(err)
 		}

@@ -110,6 +110,7 @@ type Store struct {
 	closed     atomic.Bool
 	done       chan struct{} // closed by Close, to end the probe
 	down       atomic.Bool   // the breaker is open: Neo4j was found unreachable (see breaker.go)
+	trial      atomic.Int32  // > 0: the breaker is half-closed for this many more round trips
 }
 
 var (
@@ -220,6 +221,11 @@ func (s *Store) observe(ctx context.Context, op string, start time.Time, err err
 	if s.cfg.Observer != nil {
 		s.cfg.Observer(op, time.Since(start), err)
 	}
+	// Only queries count towards closing a half-closed breaker: pings and probes say nothing of how
+	// Neo4j copes with them.
+	if err == nil && (op == opRead || op == opWrite) && s.trial.Load() > 0 {
+		s.trial.Add(-1)
+	}
 	if ctx.Err() == nil {
 		s.trip(err)
 	}
@@ -254,14 +260,16 @@ func (s *Store) read(ctx context.Context, cypher string, params map[string]any) 
 		return nil, err
 	}
 	s.roundTrips.Add(1)
+	bctx, cancel, limit := s.bounded(ctx, s.cfg.QueryTimeout, true)
+	defer cancel()
 	start := time.Now()
-	res, err := neo4j.ExecuteQuery(ctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
+	res, err := neo4j.ExecuteQuery(bctx, s.driver, cypher, params, neo4j.EagerResultTransformer,
 		neo4j.ExecuteQueryWithReadersRouting(),
 		neo4j.ExecuteQueryWithDatabase(s.cfg.Database),
 		neo4j.ExecuteQueryWithTransactionConfig(neo4j.WithTxTimeout(s.cfg.QueryTimeout)))
 	s.observe(ctx, opRead, start, err)
 	if err != nil {
-		return nil, err
+		return nil, s.overdue(ctx, bctx, limit, false, err)
 	}
 	return res.Records, nil
 }
@@ -278,15 +286,25 @@ func (s *Store) writeWithin(ctx context.Context, timeout time.Duration, work neo
 		return nil, err
 	}
 	s.roundTrips.Add(1)
-	session := s.driver.NewSession(ctx, neo4j.SessionConfig{
+	bctx, cancel, limit := s.bounded(ctx, timeout, false)
+	defer cancel()
+	session := s.driver.NewSession(bctx, neo4j.SessionConfig{
 		DatabaseName: s.cfg.Database,
 		AccessMode:   neo4j.AccessModeWrite,
 	})
-	defer session.Close(context.WithoutCancel(ctx))
+	defer s.closeSession(ctx, session)
 	start := time.Now()
-	res, err := session.ExecuteWrite(ctx, work, neo4j.WithTxTimeout(timeout))
+	res, err := session.ExecuteWrite(bctx, work, neo4j.WithTxTimeout(timeout))
 	s.observe(ctx, opWrite, start, err)
-	return res, err
+	return res, s.overdue(ctx, bctx, limit, true, err)
+}
+
+// closeSession closes session, giving its connection back, within ConnectTimeout (a connection
+// whose Neo4j stopped answering is not waited on).
+func (s *Store) closeSession(ctx context.Context, session neo4j.SessionWithContext) {
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ConnectTimeout)
+	defer cancel()
+	_ = session.Close(cctx)
 }
 
 // DeleteAll removes every node and relationship of the database, in batches of auto-committed
@@ -300,7 +318,7 @@ func (s *Store) DeleteAll(ctx context.Context) error {
 		DatabaseName: s.cfg.Database,
 		AccessMode:   neo4j.AccessModeWrite,
 	})
-	defer session.Close(context.WithoutCancel(ctx))
+	defer s.closeSession(ctx, session)
 	// CALL { ... } IN TRANSACTIONS only runs in an auto-commit transaction, hence session.Run.
 	start := time.Now()
 	res, err := session.Run(ctx, `

@@ -172,16 +172,23 @@ func TestCacheIDs(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			c, _, _, _ := newKeyClients(t, open(t))
 			const q = `{ entity(id: "meeting:21cb-esc-14th-plenary") { id citations { id }
+				claims { id field } named: claims(field: "name") { id field }
 				... on Meeting { attendances { id person { id } citations { id } }
 					outcomes { id action } representations { id }
-					relations(first: 100) { id type from { id } to { id } citations { id } } } } }`
+					relations(first: 100) { id type from { id } to { id } citations { id } claims { id } } } } }`
 			type withID struct {
 				ID string `json:"id"`
 			}
+			type claimRef struct {
+				ID    string `json:"id"`
+				Field string `json:"field"`
+			}
 			var a, b struct {
 				Entity struct {
-					ID          string   `json:"id"`
-					Citations   []withID `json:"citations"`
+					ID          string     `json:"id"`
+					Citations   []withID   `json:"citations"`
+					Claims      []claimRef `json:"claims"`
+					Named       []claimRef `json:"named"`
 					Attendances []struct {
 						ID        string   `json:"id"`
 						Person    withID   `json:"person"`
@@ -195,6 +202,7 @@ func TestCacheIDs(t *testing.T) {
 						From      withID   `json:"from"`
 						To        withID   `json:"to"`
 						Citations []withID `json:"citations"`
+						Claims    []withID `json:"claims"`
 					} `json:"relations"`
 				} `json:"entity"`
 			}
@@ -214,6 +222,19 @@ func TestCacheIDs(t *testing.T) {
 			for _, ci := range a.Entity.Citations {
 				unique("citation", ci.ID)
 			}
+			// A claim is the same object whichever claims field lists it: its id does not depend
+			// on the field argument.
+			for _, cl := range a.Entity.Claims {
+				unique("claim", cl.ID)
+			}
+			if len(a.Entity.Named) == 0 || len(a.Entity.Claims) <= len(a.Entity.Named) {
+				t.Errorf("the plenary's claims: %d, of its name: %d; want some of other fields too", len(a.Entity.Claims), len(a.Entity.Named))
+			}
+			for _, n := range a.Entity.Named {
+				if !slices.Contains(a.Entity.Claims, n) {
+					t.Errorf("claims(field: \"name\") has %+v, which claims lacks", n)
+				}
+			}
 			for _, at := range a.Entity.Attendances {
 				unique("attendance", at.ID)
 				views = append(views, at.ID)
@@ -232,6 +253,9 @@ func TestCacheIDs(t *testing.T) {
 			for _, r := range a.Entity.Relations {
 				unique("relation", r.ID)
 				views = append(views, r.ID)
+				for _, cl := range r.Claims {
+					unique("relation claim", cl.ID)
+				}
 			}
 			if len(a.Entity.Attendances) == 0 || len(a.Entity.Outcomes) == 0 || len(a.Entity.Relations) == 0 {
 				t.Fatalf("the plenary has no attendances, outcomes or relations: %v", a)

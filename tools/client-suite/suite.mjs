@@ -120,6 +120,24 @@ const PATH = gql`
     }
   }
 `;
+// Two shapes of the same claims (what each source gives for each field): a cache that could not
+// tell one claim from another would let either query overwrite the other's fields.
+const CLAIM_VALUES = gql`
+  query ClaimValues($id: ID!) {
+    entity(id: $id) {
+      id claims { id field value }
+      ... on Meeting { relations(first: 5) { id claims { id field value } } }
+    }
+  }
+`;
+const CLAIM_SOURCES = gql`
+  query ClaimSources($id: ID!) {
+    entity(id: $id) {
+      id claims { id basis shown sources { id title } }
+      ... on Meeting { relations(first: 5) { id claims { id basis sources { id } } } }
+    }
+  }
+`;
 const ADD_PERSON = gql`
   mutation AddPerson($in: EntityInput!) { upsertEntity(input: $in) { id name } }
 `;
@@ -235,6 +253,16 @@ await check('Apollo: search and a path', async () => {
   const vars = { from: 'person:katie-tobin', to: 'dialogue:us-mexico-high-level-economic-dialogue' };
   await apolloQuery(client, PATH, vars);
   apolloComplete(client, PATH, vars, await truth(PATH, vars));
+});
+
+await check('Apollo: claims read in two shapes', async () => {
+  const client = apolloClient();
+  const vars = { id: plenary };
+  const values = await apolloQuery(client, CLAIM_VALUES, vars);
+  assert.ok(values.entity.claims.length > 1, `the plenary has ${values.entity.claims.length} claims`);
+  await apolloQuery(client, CLAIM_SOURCES, vars);
+  apolloComplete(client, CLAIM_VALUES, vars, await truth(CLAIM_VALUES, vars));
+  apolloComplete(client, CLAIM_SOURCES, vars, await truth(CLAIM_SOURCES, vars));
 });
 
 // walk pages through people with fetchMore, forwards (first/after) or backwards (last/before),
@@ -353,6 +381,15 @@ await check('urql: lists with nested relations, overlapping queries, fragments, 
   await urqlComplete(client, NODE, { id: attendance }, await truth(NODE, { id: attendance }));
   await urqlComplete(client, SEARCH, { q: 'poynter' }, await truth(SEARCH, { q: 'poynter' }));
   await urqlComplete(client, PATH, vars, await truth(PATH, vars));
+});
+
+await check('urql: claims read in two shapes', async () => {
+  const client = urqlClient();
+  const vars = { id: plenary };
+  await urqlQuery(client, CLAIM_VALUES, vars);
+  await urqlQuery(client, CLAIM_SOURCES, vars);
+  await urqlComplete(client, CLAIM_VALUES, vars, await truth(CLAIM_VALUES, vars));
+  await urqlComplete(client, CLAIM_SOURCES, vars, await truth(CLAIM_SOURCES, vars));
 });
 
 // urqlWalk pages through people as apolloWalk does; relayPagination merges the pages into the

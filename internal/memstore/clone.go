@@ -1,0 +1,114 @@
+package memstore
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// clone returns a copy of s that shares nothing a write changes: new maps, lists and nodes, and
+// shallow copies of the entities, relations and sources (what they hold is never changed in
+// place); the changes themselves, never changed, are shared. The caller reads s: no write applies
+// to it meanwhile. The store makes its spare this way at its first write (Store.publish), which
+// costs a pass over the graph, less than applying the writes that made it again.
+func (s *graph) clone() *graph {
+	c := &graph{
+		nodes:         make(map[string]*node, len(s.nodes)),
+		sources:       make(map[string]*kg.Source, len(s.sources)),
+		relations:     make(map[relKey]*kg.Relation, len(s.relations)),
+		byKind:        make(map[kg.Kind][]*node, len(s.byKind)),
+		sourceIDs:     slices.Clone(s.sourceIDs),
+		names:         make(map[kg.NameKey][]string, len(s.names)),
+		redirects:     maps.Clone(s.redirects),
+		changes:       slices.Clone(s.changes),
+		changesOf:     make(map[string][]int, len(s.changesOf)),
+		seq:           s.seq,
+		sourceCreated: maps.Clone(s.sourceCreated),
+	}
+	for id, src := range s.sources {
+		x := *src
+		c.sources[id] = &x
+	}
+	// The copies of s's nodes, entities and relations, by the originals, to point edges, kind
+	// lists and search documents at them.
+	nodes := make(map[*node]*node, len(s.nodes))
+	ents := make(map[*kg.Entity]*kg.Entity, len(s.nodes))
+	for id, n := range s.nodes {
+		e := *n.entity
+		m := &node{entity: &e, createdIn: n.createdIn}
+		c.nodes[id] = m
+		nodes[n] = m
+		ents[n.entity] = &e
+	}
+	rels := make(map[*kg.Relation]*kg.Relation, len(s.relations))
+	for k, r := range s.relations {
+		x := *r
+		c.relations[k] = &x
+		rels[r] = &x
+	}
+	edges := func(es []edge) []edge {
+		out := make([]edge, len(es))
+		for i, e := range es {
+			out[i] = edge{rel: rels[e.rel], other: nodes[e.other], createdIn: e.createdIn}
+		}
+		return out
+	}
+	for n, m := range nodes {
+		m.out, m.in = edges(n.out), edges(n.in)
+	}
+	for k, ns := range s.byKind {
+		l := make([]*node, len(ns))
+		for i, n := range ns {
+			l[i] = nodes[n]
+		}
+		c.byKind[k] = l
+	}
+	for k, ids := range s.names {
+		c.names[k] = slices.Clone(ids)
+	}
+	for id, is := range s.changesOf {
+		c.changesOf[id] = slices.Clone(is)
+	}
+	c.index = s.index.clone(ents)
+	return c
+}
+
+// clone returns a copy of ix whose documents point at ents[their entity], sharing nothing a
+// write changes (kg.SearchDocs, never changed, are shared).
+func (ix *searchIndex) clone(ents map[*kg.Entity]*kg.Entity) searchIndex {
+	docs := make(map[*searchDoc]*searchDoc, len(ix.docs))
+	c := searchIndex{
+		docs:        make(map[string]*searchDoc, len(ix.docs)),
+		vocab:       slices.Clone(ix.vocab),
+		shapes:      make(map[wordShape][]string, len(ix.shapes)),
+		shapeList:   slices.Clone(ix.shapeList),
+		shapesDirty: ix.shapesDirty,
+	}
+	for id, d := range ix.docs {
+		x := *d
+		x.entity = ents[d.entity]
+		c.docs[id] = &x
+		docs[d] = &x
+	}
+	c.postings = cloneDocLists(ix.postings, docs)
+	c.names = cloneDocLists(ix.names, docs)
+	c.others = cloneDocLists(ix.others, docs)
+	c.kinds = cloneDocLists(ix.kinds, docs)
+	for k, ws := range ix.shapes {
+		c.shapes[k] = slices.Clone(ws)
+	}
+	return c
+}
+
+func cloneDocLists[K comparable](m map[K][]*searchDoc, docs map[*searchDoc]*searchDoc) map[K][]*searchDoc {
+	c := make(map[K][]*searchDoc, len(m))
+	for k, ds := range m {
+		l := make([]*searchDoc, len(ds))
+		for i, d := range ds {
+			l[i] = docs[d]
+		}
+		c[k] = l
+	}
+	return c
+}
