@@ -128,22 +128,10 @@ func readPageArgs(sort []kg.SortField, first *int, after *string, last *int, bef
 	return a, nil
 }
 
-// apply sets q's bounds and limit from a. A page of 0 items is read as a page of 1 and then
-// emptied (see settle), which tells what lies beyond it the same way for every page size.
+// apply sets q's bounds and limit from a. A page of 0 items is asked of the store as Limit 0,
+// which still says whether items lie beyond it.
 func (a *pageArgs) apply(q *kg.ListQuery) {
-	q.After, q.Before, q.FromEnd, q.Limit = a.after, a.before, a.fromEnd, max(a.n, 1)
-}
-
-// settle empties the page read for a page of 0 items: what was read then lies beyond the empty
-// page, at its far end.
-func (a *pageArgs) settle(n int, more, earlier bool) (keep int, hasNext, hasPrev bool) {
-	if a.n > 0 {
-		return n, more, earlier
-	}
-	if a.fromEnd {
-		return 0, more, earlier || n > 0
-	}
-	return 0, more || n > 0, earlier
+	q.After, q.Before, q.FromEnd, q.Limit = a.after, a.before, a.fromEnd, a.n
 }
 
 // page is one page of a list field, ready to become a kind's Connection.
@@ -184,17 +172,15 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	if err != nil {
 		return nil, err
 	}
-	keep, hasNext, hasPrev := args.settle(len(res.Entities), res.More, res.Earlier)
-	res.Entities = res.Entities[:keep]
 	batch := loader.NewBatch(r.Store, res.Entities)
-	if res.Expansion != nil && keep > 0 {
+	if res.Expansion != nil {
 		batch.Prefill(specs, res.Expansion)
 	}
 	p := &page{nodes: model.WrapAll(batch), total: res.Total}
 	for _, e := range res.Entities {
 		p.cursors = append(p.cursors, encodeCursor(order, kg.EntityPosition(e, order)))
 	}
-	p.info = pageInfo(hasNext, hasPrev, p.cursors)
+	p.info = pageInfo(res.More, res.Earlier, p.cursors)
 	return p, nil
 }
 
@@ -215,14 +201,13 @@ func (r *Resolver) sourcePage(ctx context.Context, where map[string]any, sort []
 	if err != nil {
 		return nil, err
 	}
-	keep, hasNext, hasPrev := args.settle(len(res.Sources), res.More, res.Earlier)
 	conn := &model.SourceConnection{Edges: []*model.SourceEdge{}, TotalCount: res.Total}
-	cursors := make([]string, keep)
-	for i, s := range res.Sources[:keep] {
+	cursors := make([]string, len(res.Sources))
+	for i, s := range res.Sources {
 		cursors[i] = encodeCursor(order, kg.SourcePosition(s, order))
 		conn.Edges = append(conn.Edges, &model.SourceEdge{Cursor: cursors[i], Node: &model.Source{Source: s}})
 	}
-	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
+	conn.PageInfo = pageInfo(res.More, res.Earlier, cursors)
 	return conn, nil
 }
 

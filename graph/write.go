@@ -137,7 +137,7 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 	if err != nil {
 		return nil, err
 	}
-	q := kg.ChangeQuery{Entity: deref(entity), FromEnd: args.fromEnd, Limit: max(args.n, 1)}
+	q := kg.ChangeQuery{Entity: deref(entity), FromEnd: args.fromEnd, Limit: args.n}
 	for bound, p := range map[*int64]*kg.Position{&q.Below: args.after, &q.Above: args.before} {
 		if p == nil {
 			continue
@@ -152,14 +152,13 @@ func (r *Resolver) changes(ctx context.Context, entity *string, first *int, afte
 	if err != nil {
 		return nil, err
 	}
-	keep, hasNext, hasPrev := args.settle(len(p.Changes), p.More, p.Earlier)
-	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, keep), TotalCount: p.Total}
-	cursors := make([]string, keep)
-	for i, c := range p.Changes[:keep] {
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(p.Changes)), TotalCount: p.Total}
+	cursors := make([]string, len(p.Changes))
+	for i, c := range p.Changes {
 		cursors[i] = encodeCursor(order, kg.Position{Keys: []any{c.Seq}, ID: c.ID()})
 		conn.Edges[i] = &model.ChangeEdge{Cursor: cursors[i], Node: &model.Change{Change: c}}
 	}
-	conn.PageInfo = pageInfo(hasNext, hasPrev, cursors)
+	conn.PageInfo = pageInfo(p.More, p.Earlier, cursors)
 	return conn, nil
 }
 
