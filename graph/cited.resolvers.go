@@ -14,16 +14,11 @@ import (
 )
 
 // Entities is the resolver for the entities field.
-func (r *sourceResolver) Entities(ctx context.Context, obj *model.Source, kinds []model.EntityKind, first *int, after *string) (*model.EntityConnection, error) {
-	n, err := limit(first, 20)
-	if err != nil {
+func (r *sourceResolver) Entities(ctx context.Context, obj *model.Source, kinds []model.EntityKind, first *int, after *string, last *int, before *string) (*model.EntityConnection, error) {
+	q := kg.CitedQuery{Source: obj.Source.ID}
+	if err := citedArgs(&q, first, after, last, before, nil); err != nil {
 		return nil, err
 	}
-	start, err := decodeCitedCursor(after)
-	if err != nil {
-		return nil, err
-	}
-	q := kg.CitedQuery{Source: obj.Source.ID, After: start, Limit: n}
 	for _, k := range kinds {
 		q.Kinds = append(q.Kinds, k.Kind())
 	}
@@ -38,26 +33,18 @@ func (r *sourceResolver) Entities(ctx context.Context, obj *model.Source, kinds 
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: c, Node: e})
 	}
-	conn.PageInfo = citedPageInfo(start, p.More, cursors)
+	conn.PageInfo = pageInfo(p.More, p.Earlier, cursors)
 	return conn, nil
 }
 
 // Relations is the resolver for the relations field.
-func (r *sourceResolver) Relations(ctx context.Context, obj *model.Source, types []string, first *int, after *string) (*model.RelationConnection, error) {
-	n, err := limit(first, 20)
-	if err != nil {
+func (r *sourceResolver) Relations(ctx context.Context, obj *model.Source, types []string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	q := kg.CitedQuery{Source: obj.Source.ID, Types: types}
+	isKey := func(key string) bool { _, _, _, ok := kg.ParseRelationKey(key); return ok }
+	if err := citedArgs(&q, first, after, last, before, isKey); err != nil {
 		return nil, err
 	}
-	start, err := decodeCitedCursor(after)
-	if err != nil {
-		return nil, err
-	}
-	if start != "" {
-		if _, _, _, ok := kg.ParseRelationKey(start); !ok {
-			return nil, badInput("after is not a cursor of this list: %q", *after)
-		}
-	}
-	p, err := r.Store.CitedRelations(ctx, kg.CitedQuery{Source: obj.Source.ID, Types: types, After: start, Limit: n})
+	p, err := r.Store.CitedRelations(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +56,6 @@ func (r *sourceResolver) Relations(ctx context.Context, obj *model.Source, types
 		cursors = append(cursors, c)
 		conn.Edges = append(conn.Edges, &model.RelationEdge{Cursor: c, Node: &model.Relation{Rel: rel, Batch: batch}})
 	}
-	conn.PageInfo = citedPageInfo(start, p.More, cursors)
+	conn.PageInfo = pageInfo(p.More, p.Earlier, cursors)
 	return conn, nil
 }

@@ -527,11 +527,11 @@ type ComplexityRoot struct {
 	}
 
 	Source struct {
-		Entities  func(childComplexity int, kinds []model.EntityKind, first *int, after *string) int
+		Entities  func(childComplexity int, kinds []model.EntityKind, first *int, after *string, last *int, before *string) int
 		ID        func(childComplexity int) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
-		Relations func(childComplexity int, types []string, first *int, after *string) int
+		Relations func(childComplexity int, types []string, first *int, after *string, last *int, before *string) int
 		Text      func(childComplexity int) int
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
@@ -694,8 +694,8 @@ type QueryResolver interface {
 	RelationTypes(ctx context.Context) ([]*model.RelationType, error)
 }
 type SourceResolver interface {
-	Entities(ctx context.Context, obj *model.Source, kinds []model.EntityKind, first *int, after *string) (*model.EntityConnection, error)
-	Relations(ctx context.Context, obj *model.Source, types []string, first *int, after *string) (*model.RelationConnection, error)
+	Entities(ctx context.Context, obj *model.Source, kinds []model.EntityKind, first *int, after *string, last *int, before *string) (*model.EntityConnection, error)
+	Relations(ctx context.Context, obj *model.Source, types []string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
 }
 type TopicResolver interface {
 	Relations(ctx context.Context, obj *model.Topic, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
@@ -3008,7 +3008,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Entities(childComplexity, args["kinds"].([]model.EntityKind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Entities(childComplexity, args["kinds"].([]model.EntityKind), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Source.id":
 		if e.ComplexityRoot.Source.ID == nil {
 			break
@@ -3037,7 +3037,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Relations(childComplexity, args["types"].([]string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Relations(childComplexity, args["types"].([]string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Source.text":
 		if e.ComplexityRoot.Source.Text == nil {
 			break
@@ -3436,10 +3436,16 @@ var sources = []*ast.Source{
 # citedBy filter of the entity lists (schema.graphqls).
 
 extend type Source {
-  "The entities with a citation from this source, by id; ` + "`" + `kinds` + "`" + ` keeps those kinds. At most ` + "`" + `first` + "`" + ` (<= 100) a page."
-  entities(kinds: [EntityKind!], first: Int = 20, after: String): EntityConnection!
-  "The relations with a citation from this source, by type, from and to; ` + "`" + `types` + "`" + ` keeps those types. At most ` + "`" + `first` + "`" + ` (<= 100) a page."
-  relations(types: [String!], first: Int = 20, after: String): RelationConnection!
+  """
+  The entities with a citation from this source, by id; ` + "`" + `kinds` + "`" + ` keeps those kinds. Paged as every
+  connection is: ` + "`" + `first` + "`" + ` after ` + "`" + `after` + "`" + `, or ` + "`" + `last` + "`" + ` before ` + "`" + `before` + "`" + ` (<= 100; neither: 20).
+  """
+  entities(kinds: [EntityKind!], first: Int, after: String, last: Int, before: String): EntityConnection!
+  """
+  The relations with a citation from this source, by type, from and to; ` + "`" + `types` + "`" + ` keeps those types.
+  Paged as ` + "`" + `entities` + "`" + `.
+  """
+  relations(types: [String!], first: Int, after: String, last: Int, before: String): RelationConnection!
 }
 
 type EntityEdge { cursor: String! node: Entity! }
@@ -7519,6 +7525,22 @@ func (ec *executionContext) field_Source_entities_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -7549,6 +7571,22 @@ func (ec *executionContext) field_Source_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -17396,7 +17434,7 @@ func (ec *executionContext) _Source_entities(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Source().Entities(ctx, obj, fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Source().Entities(ctx, obj, fc.Args["kinds"].([]model.EntityKind), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -17440,7 +17478,7 @@ func (ec *executionContext) _Source_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Source().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Source().Relations(ctx, obj, fc.Args["types"].([]string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {

@@ -22,9 +22,29 @@ type CitedQuery struct {
 	Kinds  []Kind   // CitedEntities: only these kinds; empty: every kind
 	Types  []string // CitedRelations: only these types; empty: every type
 	// After is where the page starts: after the entity with this id, or after the relation with
-	// this RelationKey; "" from the first.
-	After string
-	Limit int // 0..MaxCitedPage (no NoLimit: a source may cite thousands)
+	// this RelationKey; "" from the first. Before, of the same form, bounds it at the other end:
+	// the page holds only what comes before it; "" to the last.
+	After  string
+	Before string
+	// FromEnd takes the last Limit of those between After and Before instead of the first:
+	// Relay's `last`.
+	FromEnd bool
+	Limit   int // 0..MaxCitedPage (no NoLimit: a source may cite thousands)
+}
+
+// CitedWindow returns the page of q in a list of n items in order, given lo, the index of the
+// first item after q.After (0 without it), and hi, that of the first item at or past q.Before (n
+// without it): the page is items[start:end]; earlier and more tell whether items lie before and
+// after it. Paging forwards, more looks only up to Before; backwards, earlier only back to After
+// (as Relay's cursor connections specify).
+func (q CitedQuery) CitedWindow(n, lo, hi int) (start, end int, earlier, more bool) {
+	hi = max(lo, hi)
+	if q.FromEnd {
+		start, end = max(lo, hi-q.Limit), hi
+		return start, end, start > lo, end < n
+	}
+	start, end = lo, min(hi, lo+q.Limit)
+	return start, end, start > 0, end < hi
 }
 
 // Validate returns a CodeBadUserInput error naming the first thing wrong with q, or nil.
@@ -44,6 +64,7 @@ func (q CitedQuery) Validate() error {
 type CitedEntityPage struct {
 	Entities []*Entity
 	More     bool // entities follow this page
+	Earlier  bool // entities come before this page
 	Total    int  // every entity the query selects, on every page
 }
 
@@ -51,6 +72,7 @@ type CitedEntityPage struct {
 type CitedRelationPage struct {
 	Relations []*Relation
 	More      bool
+	Earlier   bool
 	Total     int
 }
 

@@ -29,18 +29,18 @@ func (s *graph) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEn
 		}
 	}
 	slices.SortFunc(cited, func(a, b *kg.Entity) int { return strings.Compare(a.ID, b.ID) })
-	start, _ := slices.BinarySearchFunc(cited, q.After, func(e *kg.Entity, id string) int {
-		if c := strings.Compare(e.ID, id); c != 0 {
-			return c
-		}
-		return -1 // an entity with id After comes before the page
+	lo, _ := slices.BinarySearchFunc(cited, q.After, func(e *kg.Entity, id string) int {
+		return cmp.Or(strings.Compare(e.ID, id), -1) // an entity with id After comes before the page
 	})
-	page := &kg.CitedEntityPage{Total: len(cited), Entities: []*kg.Entity{}}
-	end := min(start+q.Limit, len(cited))
+	hi := len(cited)
+	if q.Before != "" {
+		hi, _ = slices.BinarySearchFunc(cited, q.Before, func(e *kg.Entity, id string) int { return strings.Compare(e.ID, id) })
+	}
+	start, end, earlier, more := q.CitedWindow(len(cited), lo, hi)
+	page := &kg.CitedEntityPage{Total: len(cited), Entities: []*kg.Entity{}, Earlier: earlier, More: more}
 	for _, e := range cited[start:end] {
 		page.Entities = append(page.Entities, cloneEntity(e))
 	}
-	page.More = end < len(cited)
 	return page, nil
 }
 
@@ -57,17 +57,21 @@ func (s *graph) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 		}
 	}
 	slices.SortFunc(cited, compareRelations)
-	start := 0
+	lo, hi := 0, len(cited)
 	if q.After != "" {
-		start, _ = slices.BinarySearchFunc(cited, q.After, func(r *kg.Relation, key string) int {
+		lo, _ = slices.BinarySearchFunc(cited, q.After, func(r *kg.Relation, key string) int {
 			return cmp.Or(strings.Compare(kg.RelationKey(r), key), -1)
 		})
 	}
-	page := &kg.CitedRelationPage{Total: len(cited), Relations: []*kg.Relation{}}
-	end := min(start+q.Limit, len(cited))
+	if q.Before != "" {
+		hi, _ = slices.BinarySearchFunc(cited, q.Before, func(r *kg.Relation, key string) int {
+			return strings.Compare(kg.RelationKey(r), key)
+		})
+	}
+	start, end, earlier, more := q.CitedWindow(len(cited), lo, hi)
+	page := &kg.CitedRelationPage{Total: len(cited), Relations: []*kg.Relation{}, Earlier: earlier, More: more}
 	for _, r := range cited[start:end] {
 		page.Relations = append(page.Relations, cloneRelation(r))
 	}
-	page.More = end < len(cited)
 	return page, nil
 }

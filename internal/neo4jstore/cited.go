@@ -2,6 +2,7 @@ package neo4jstore
 
 import (
 	"context"
+	"slices"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -28,25 +29,28 @@ func (s *Store) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEn
 		CALL () {
 			MATCH (n:Entity)
 			WHERE $source IN n.citationSources AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-			  AND n.id > $after
-			WITH n ORDER BY n.id
+			  AND n.id > $after AND ($before = '' OR n.id < $before)
+			WITH n ORDER BY n.id `+citedOrder(q)+`
 			LIMIT $limit
 			RETURN collect(n {.*}) AS page
 		}
-		RETURN total, page`, map[string]any{"source": q.Source, "labels": labels, "after": q.After, "limit": int64(q.Limit + 1)})
+		RETURN total, page,
+			$after <> '' AND EXISTS { MATCH (n:Entity)
+				WHERE $source IN n.citationSources AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
+				  AND n.id <= $after } AS behind,
+			$before <> '' AND EXISTS { MATCH (n:Entity)
+				WHERE $source IN n.citationSources AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
+				  AND n.id >= $before } AS ahead`,
+		map[string]any{"source": q.Source, "labels": labels, "after": q.After, "before": q.Before, "limit": int64(q.Limit + 1)})
 	if err != nil {
 		return nil, s.mapError(ctx, "cited entities", err)
 	}
-	total, page, err := citedPage(recs)
+	c, err := citedPage(recs, q)
 	if err != nil {
 		return nil, s.mapError(ctx, "cited entities", err)
 	}
-	out := &kg.CitedEntityPage{Total: total, Entities: []*kg.Entity{}}
-	for i, x := range page {
-		if i == q.Limit {
-			out.More = true
-			break
-		}
+	out := &kg.CitedEntityPage{Total: c.total, Entities: []*kg.Entity{}, Earlier: c.earlier, More: c.more}
+	for _, x := range c.page {
 		m, _ := x.(map[string]any)
 		out.Entities = append(out.Entities, entityFromMap(m))
 	}
@@ -66,6 +70,13 @@ func (s *Store) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 			return nil, badInput("the page's start is not a relation key")
 		}
 	}
+	btyp, bfrom, bto := "", "", ""
+	if q.Before != "" {
+		var ok bool
+		if btyp, bfrom, bto, ok = kg.ParseRelationKey(q.Before); !ok {
+			return nil, badInput("the page's end is not a relation key")
+		}
+	}
 	types := q.Types
 	if types == nil {
 		types = []string{}
@@ -80,26 +91,30 @@ func (s *Store) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 			MATCH (a:Entity)-[r]->(b:Entity)
 			WHERE $source IN r.citationSources AND (size($types) = 0 OR type(r) IN $types)
 			  AND (type(r) > $type OR type(r) = $type AND (a.id > $from OR a.id = $from AND b.id > $to))
+			  AND (NOT $bounded OR type(r) < $btype OR type(r) = $btype AND (a.id < $bfrom OR a.id = $bfrom AND b.id < $bto))
 			WITH type(r) AS type, a.id AS from, b.id AS to, r
-			ORDER BY type, from, to
+			ORDER BY type `+citedOrder(q)+`, from `+citedOrder(q)+`, to `+citedOrder(q)+`
 			LIMIT $limit
 			RETURN collect({type: type, from: from, to: to, props: r {.*}}) AS page
 		}
-		RETURN total, page`, map[string]any{"source": q.Source, "types": types, "type": typ, "from": from, "to": to,
-		"limit": int64(q.Limit + 1)})
+		RETURN total, page,
+			$type <> '' AND EXISTS { MATCH (a:Entity)-[r]->(b:Entity)
+				WHERE $source IN r.citationSources AND (size($types) = 0 OR type(r) IN $types)
+				  AND NOT (type(r) > $type OR type(r) = $type AND (a.id > $from OR a.id = $from AND b.id > $to)) } AS behind,
+			$bounded AND EXISTS { MATCH (a:Entity)-[r]->(b:Entity)
+				WHERE $source IN r.citationSources AND (size($types) = 0 OR type(r) IN $types)
+				  AND NOT (type(r) < $btype OR type(r) = $btype AND (a.id < $bfrom OR a.id = $bfrom AND b.id < $bto)) } AS ahead`,
+		map[string]any{"source": q.Source, "types": types, "type": typ, "from": from, "to": to,
+			"bounded": q.Before != "", "btype": btyp, "bfrom": bfrom, "bto": bto, "limit": int64(q.Limit + 1)})
 	if err != nil {
 		return nil, s.mapError(ctx, "cited relations", err)
 	}
-	total, page, err := citedPage(recs)
+	c, err := citedPage(recs, q)
 	if err != nil {
 		return nil, s.mapError(ctx, "cited relations", err)
 	}
-	out := &kg.CitedRelationPage{Total: total, Relations: []*kg.Relation{}}
-	for i, x := range page {
-		if i == q.Limit {
-			out.More = true
-			break
-		}
+	out := &kg.CitedRelationPage{Total: c.total, Relations: []*kg.Relation{}, Earlier: c.earlier, More: c.more}
+	for _, x := range c.page {
 		m, _ := x.(map[string]any)
 		t, _ := m["type"].(string)
 		f, _ := m["from"].(string)
@@ -110,15 +125,55 @@ func (s *Store) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 	return out, nil
 }
 
-// citedPage reads the one row of a cited query: the total and the page (one more than asked).
-func citedPage(recs []*neo4j.Record) (int, []any, error) {
+// citedOrder is the order a cited page is read in: backwards for a page taken from the end.
+func citedOrder(q kg.CitedQuery) string {
+	if q.FromEnd {
+		return "DESC"
+	}
+	return "ASC"
+}
+
+// cited is one page of a cited query, in list order.
+type cited struct {
+	total         int
+	page          []any
+	earlier, more bool
+}
+
+// citedPage reads the one row of a cited query of q: the total, the page (read in citedOrder, one
+// more than asked: that one says more lie on), and whether matches lie behind After (behind) and
+// at or past Before (ahead).
+func citedPage(recs []*neo4j.Record, q kg.CitedQuery) (*cited, error) {
+	out := &cited{}
 	if len(recs) != 1 {
-		return 0, nil, nil
+		return out, nil
 	}
 	total, _, err := neo4j.GetRecordValue[int64](recs[0], "total")
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	page, _, err := neo4j.GetRecordValue[[]any](recs[0], "page")
-	return int(total), page, err
+	if err != nil {
+		return nil, err
+	}
+	behind, _, err := neo4j.GetRecordValue[bool](recs[0], "behind")
+	if err != nil {
+		return nil, err
+	}
+	ahead, _, err := neo4j.GetRecordValue[bool](recs[0], "ahead")
+	if err != nil {
+		return nil, err
+	}
+	further := len(page) > q.Limit
+	if further {
+		page = page[:q.Limit]
+	}
+	out.total, out.page = int(total), page
+	if q.FromEnd {
+		slices.Reverse(out.page)
+		out.earlier, out.more = further, ahead
+	} else {
+		out.earlier, out.more = behind, further
+	}
+	return out, nil
 }

@@ -128,6 +128,67 @@ func TestCited(t *testing.T) {
 			if code := c.errorCode(`{ sources { edges { node { entities(after: "nonsense") { totalCount } } } } }`, nil); code != "BAD_USER_INPUT" {
 				t.Errorf("Source.entities(after: nonsense) error code = %s, want BAD_USER_INPUT", code)
 			}
+
+			// Backwards: last/before from the end give the same entities, hasPreviousPage exact.
+			var back []string
+			var before *string
+			for pages := 0; ; pages++ {
+				var data struct {
+					Node struct {
+						Entities struct {
+							PageInfo struct {
+								HasPreviousPage bool    `json:"hasPreviousPage"`
+								HasNextPage     bool    `json:"hasNextPage"`
+								StartCursor     *string `json:"startCursor"`
+							} `json:"pageInfo"`
+							Edges []struct {
+								Node struct {
+									ID string `json:"id"`
+								} `json:"node"`
+							} `json:"edges"`
+						} `json:"entities"`
+					} `json:"node"`
+				}
+				c.query(`query($id: ID!, $before: String) { node(id: $id) { ... on Source {
+					entities(last: 15, before: $before) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { node { id } } } } } }`,
+					map[string]any{"id": src, "before": before}, &data)
+				es := data.Node.Entities
+				var ids []string
+				for _, e := range es.Edges {
+					ids = append(ids, e.Node.ID)
+				}
+				back = append(ids, back...)
+				if pages > len(wantEntities)/15+1 || es.PageInfo.HasNextPage != (before != nil) || es.PageInfo.HasPreviousPage != (len(back) < len(wantEntities)) {
+					t.Fatalf("Source.entities(last: 15) page %d: %d entities, %+v; want hasNextPage %v, hasPreviousPage %v",
+						pages, len(ids), es.PageInfo, before != nil, len(back) < len(wantEntities))
+				}
+				if !es.PageInfo.HasPreviousPage {
+					break
+				}
+				before = es.PageInfo.StartCursor
+			}
+			if !slices.Equal(back, wantEntities) {
+				t.Errorf("Source.entities paged backwards by 15 = %q, want %q", back, wantEntities)
+			}
+			var entityCursor struct {
+				Node struct {
+					Entities struct {
+						PageInfo struct {
+							EndCursor string `json:"endCursor"`
+						} `json:"pageInfo"`
+					} `json:"entities"`
+				} `json:"node"`
+			}
+			c.query(`query($id: ID!) { node(id: $id) { ... on Source { entities(first: 1) { pageInfo { endCursor } } } } }`, map[string]any{"id": src}, &entityCursor)
+			for q, vars := range map[string]map[string]any{
+				`query($id: ID!) { node(id: $id) { ... on Source { entities(first: 1, last: 1) { totalCount } } } }`:                {"id": src},
+				`query($id: ID!, $c: String) { node(id: $id) { ... on Source { relations(last: 1, before: $c) { totalCount } } } }`: {"id": src, "c": entityCursor.Node.Entities.PageInfo.EndCursor},
+				`query($id: ID!) { node(id: $id) { ... on Source { relations(last: 101) { totalCount } } } }`:                       {"id": src},
+			} {
+				if code := c.errorCode(q, vars); code != "BAD_USER_INPUT" {
+					t.Errorf("%s %v: error code %s, want BAD_USER_INPUT", q, vars, code)
+				}
+			}
 		})
 	}
 }

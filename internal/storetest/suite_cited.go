@@ -122,6 +122,7 @@ func testCited(t *testing.T, s kg.Store, fx *kg.Bundle) {
 			}
 		})
 	}
+	t.Run("backwards and between bounds", func(t *testing.T) { testCitedWindows(t, s, fx) })
 	t.Run("bad input", func(t *testing.T) {
 		for _, q := range []kg.CitedQuery{
 			{Source: srcJoint, Limit: kg.NoLimit},
@@ -137,4 +138,84 @@ func testCited(t *testing.T, s kg.Store, fx *kg.Bundle) {
 			}
 		}
 	})
+}
+
+// citedKeys runs q on the entities or the relations (rels) of s and returns the page's keys
+// (entity ids, kg.RelationKeys) with its Earlier and More.
+func citedKeys(t *testing.T, s kg.Store, q kg.CitedQuery, rels bool) (keys []string, earlier, more bool) {
+	t.Helper()
+	if rels {
+		p, err := s.CitedRelations(t.Context(), q)
+		if err != nil {
+			t.Fatalf("CitedRelations(%+v) error = %v", q, err)
+		}
+		for _, r := range p.Relations {
+			keys = append(keys, kg.RelationKey(r))
+		}
+		return keys, p.Earlier, p.More
+	}
+	p, err := s.CitedEntities(t.Context(), q)
+	if err != nil {
+		t.Fatalf("CitedEntities(%+v) error = %v", q, err)
+	}
+	return entityIDs(p.Entities), p.Earlier, p.More
+}
+
+// testCitedWindows checks Relay's last/before on what a source says (FromEnd, Before): a walk
+// from the end gives the same items as one from the start, and a page between two cursors holds
+// what lies between them; Earlier and More are exact (paging forwards, More looks up to Before;
+// backwards, Earlier back to After).
+func testCitedWindows(t *testing.T, s kg.Store, fx *kg.Bundle) {
+	for _, rels := range []bool{false, true} {
+		for _, src := range fx.Sources {
+			base := kg.CitedQuery{Source: src.ID, Limit: kg.MaxCitedPage}
+			all, _, _ := citedKeys(t, s, base, rels)
+			if len(all) < 3 {
+				continue
+			}
+			for _, limit := range []int{1, 2} {
+				var got []string
+				q := kg.CitedQuery{Source: src.ID, Limit: limit, FromEnd: true}
+				for pages := 0; ; pages++ {
+					keys, earlier, more := citedKeys(t, s, q, rels)
+					at := len(all) - len(got) - len(keys) // where the page starts in all
+					if pages > len(all) || len(keys) == 0 || !slices.Equal(keys, all[at:at+len(keys)]) {
+						t.Fatalf("cited (relations %v) %+v = %q, want the %d before %q of %d", rels, q, keys, limit, q.Before, len(all))
+					}
+					if more != (q.Before != "") || earlier != (at > 0) {
+						t.Errorf("cited (relations %v) %+v: earlier %v, more %v; want %v, %v", rels, q, earlier, more, at > 0, q.Before != "")
+					}
+					got = append(slices.Clone(keys), got...)
+					if !earlier {
+						break
+					}
+					q.Before = keys[0]
+				}
+				if !slices.Equal(got, all) {
+					t.Errorf("cited (relations %v) of %s backwards by %d = %d keys, not the %d forwards in order", rels, src.ID, limit, len(got), len(all))
+				}
+			}
+			// Between the first and the last: the rest, both ways, bounded at both ends.
+			inner := all[1 : len(all)-1]
+			for _, fromEnd := range []bool{false, true} {
+				q := kg.CitedQuery{Source: src.ID, After: all[0], Before: all[len(all)-1], Limit: kg.MaxCitedPage, FromEnd: fromEnd}
+				// The whole inside: paging forwards nothing lies on up to Before, backwards nothing
+				// back to After; past the cursors lie the first and the last.
+				keys, earlier, more := citedKeys(t, s, q, rels)
+				if !slices.Equal(keys, inner) || earlier != !fromEnd || more != fromEnd {
+					t.Errorf("cited (relations %v) %+v = %d keys, earlier %v, more %v; want the %d between, %v, %v", rels, q, len(keys), earlier, more, len(inner), !fromEnd, fromEnd)
+				}
+				q.Limit = 1
+				keys, earlier, more = citedKeys(t, s, q, rels)
+				want := inner[:1]
+				if fromEnd {
+					want = inner[len(inner)-1:]
+				}
+				// Paging forwards More looks up to Before; backwards Earlier back to After.
+				if wantMore, wantEarlier := len(inner) > 1 || fromEnd, len(inner) > 1 || !fromEnd; !slices.Equal(keys, want) || earlier != wantEarlier || more != wantMore {
+					t.Errorf("cited (relations %v) %+v = %q, earlier %v, more %v; want %q, %v, %v", rels, q, keys, earlier, more, want, wantEarlier, wantMore)
+				}
+			}
+		}
+	}
 }
