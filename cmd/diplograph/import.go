@@ -28,6 +28,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	dryRun := fs.Bool("dry-run", false, "check the bundle against the store (Neo4j, the data dir, else the built-in dataset) and report what would change; write nothing")
 	replace := fs.Bool("replace", false, "on every item the bundle names, replace what the bundle's sources said before instead of adding to it")
 	bulk := fs.Bool("bulk", false, "first load of a large bundle into an EMPTY Neo4j database, many times faster (refused if the database holds anything)")
+	adminFiles := fs.String("admin-files", "", "write the bundle into `DIR` as files for neo4j-admin's offline import into an EMPTY, stopped Neo4j database, and print the command; the fastest first load")
 	server := fs.String("server", "", "import into (or with --dry-run check against) the running diplograph at this URL, e.g. http://127.0.0.1:8080, with an editor's key from DIPLOGRAPH_API_KEY")
 	apiKey := fs.String("api-key", getenv("DIPLOGRAPH_API_KEY"), "the editor's API key --server sends (DIPLOGRAPH_API_KEY)")
 	if err := fs.Parse(args); err != nil {
@@ -39,6 +40,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if *server != "" {
 		if *bulk {
 			return fmt.Errorf("--bulk and --server do not go together: a bulk load writes into Neo4j directly")
+		}
+		if *adminFiles != "" {
+			return fmt.Errorf("--admin-files and --server do not go together: --admin-files writes files and touches no store")
 		}
 		var raw []byte
 		var err error
@@ -61,6 +65,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if *bulk && *dryRun {
 		return fmt.Errorf("--bulk and --dry-run do not go together: a dry run checks against what the store holds, and a bulk load needs it empty")
 	}
+	if *adminFiles != "" && (*bulk || *dryRun) {
+		return fmt.Errorf("--admin-files goes with neither --bulk nor --dry-run: it writes files and touches no store")
+	}
 	var b *kg.Bundle
 	var err error
 	switch {
@@ -76,6 +83,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	if *bulk {
 		return bulkLoad(ctx, cfg, b, stdout)
+	}
+	if *adminFiles != "" {
+		return writeAdminFiles(ctx, cfg, b, *adminFiles, stdout)
 	}
 	s, where, err := openWriteTarget(ctx, cfg, *dryRun, stderr)
 	if err != nil {
@@ -172,6 +182,33 @@ func bulkLoad(ctx context.Context, cfg Config, b *kg.Bundle, stdout io.Writer) e
 		return fmt.Errorf("bulk load into %s: %s", where, kg.ErrorMessage(err))
 	}
 	_, err = fmt.Fprintf(stdout, "bulk-loaded into %s: %d created\n", where, st.Created)
+	return err
+}
+
+// writeAdminFiles writes the files of neo4j-admin's offline import of b into dir and prints the
+// command that imports them into the database cfg names (stopped, and replaced whole);
+// `diplograph serve` then builds the schema.
+func writeAdminFiles(ctx context.Context, cfg Config, b *kg.Bundle, dir string, stdout io.Writer) error {
+	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: CLIActor, Authenticated: true})
+	f, err := neo4jstore.WriteImportFiles(ctx, b, dir)
+	if err != nil {
+		var kerr *kg.Error
+		if errors.As(err, &kerr) && len(kerr.Problems) > 0 {
+			return problemsError(kerr.Problems)
+		}
+		if kerr != nil {
+			return errors.New(kerr.Message)
+		}
+		return err
+	}
+	args := f.AdminArgs(cfg.Neo4jDatabase)
+	for i, a := range args {
+		if strings.ContainsAny(a, " '\"$\\") {
+			args[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+	}
+	_, err = fmt.Fprintf(stdout, "wrote %d created in %d files to %s; with Neo4j stopped, import them (this replaces the database) with:\nneo4j-admin %s\n",
+		f.Stats.Created, len(f.Nodes)+len(f.Relationships), dir, strings.Join(args, " "))
 	return err
 }
 

@@ -45,14 +45,14 @@ func (s *Store) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEn
 	if err != nil {
 		return nil, s.mapError(ctx, "cited entities", err)
 	}
-	c, err := citedPage(recs, q)
-	if err != nil {
-		return nil, s.mapError(ctx, "cited entities", err)
-	}
+	var d decoder
+	c := citedPage(&d, recs, q)
 	out := &kg.CitedEntityPage{Total: c.total, Entities: []*kg.Entity{}, Earlier: c.earlier, More: c.more}
-	for _, x := range c.page {
-		m, _ := x.(map[string]any)
-		out.Entities = append(out.Entities, entityFromMap(m))
+	for _, r := range c.page {
+		out.Entities = append(out.Entities, entityOf(r))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "cited entities", d.err)
 	}
 	return out, nil
 }
@@ -109,18 +109,14 @@ func (s *Store) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 	if err != nil {
 		return nil, s.mapError(ctx, "cited relations", err)
 	}
-	c, err := citedPage(recs, q)
-	if err != nil {
-		return nil, s.mapError(ctx, "cited relations", err)
-	}
+	var d decoder
+	c := citedPage(&d, recs, q)
 	out := &kg.CitedRelationPage{Total: c.total, Relations: []*kg.Relation{}, Earlier: c.earlier, More: c.more}
-	for _, x := range c.page {
-		m, _ := x.(map[string]any)
-		t, _ := m["type"].(string)
-		f, _ := m["from"].(string)
-		tt, _ := m["to"].(string)
-		props, _ := m["props"].(map[string]any)
-		out.Relations = append(out.Relations, relationFromMap(t, f, tt, props))
+	for _, r := range c.page {
+		out.Relations = append(out.Relations, relationOf(r))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "cited relations", d.err)
 	}
 	return out, nil
 }
@@ -136,44 +132,31 @@ func citedOrder(q kg.CitedQuery) string {
 // cited is one page of a cited query, in list order.
 type cited struct {
 	total         int
-	page          []any
+	page          []row
 	earlier, more bool
 }
 
-// citedPage reads the one row of a cited query of q: the total, the page (read in citedOrder, one
-// more than asked: that one says more lie on), and whether matches lie behind After (behind) and
-// at or past Before (ahead).
-func citedPage(recs []*neo4j.Record, q kg.CitedQuery) (*cited, error) {
+// citedPage reads, with d, the one record of a cited query of q: the total, the page (read in
+// citedOrder, one more than asked: that one says more lie on), and whether matches lie behind
+// After (behind) and at or past Before (ahead).
+func citedPage(d *decoder, recs []*neo4j.Record, q kg.CitedQuery) *cited {
 	out := &cited{}
 	if len(recs) != 1 {
-		return out, nil
+		d.fail("record", "%d records, want 1", len(recs))
+		return out
 	}
-	total, _, err := neo4j.GetRecordValue[int64](recs[0], "total")
-	if err != nil {
-		return nil, err
-	}
-	page, _, err := neo4j.GetRecordValue[[]any](recs[0], "page")
-	if err != nil {
-		return nil, err
-	}
-	behind, _, err := neo4j.GetRecordValue[bool](recs[0], "behind")
-	if err != nil {
-		return nil, err
-	}
-	ahead, _, err := neo4j.GetRecordValue[bool](recs[0], "ahead")
-	if err != nil {
-		return nil, err
-	}
-	further := len(page) > q.Limit
+	r := d.record(recs[0])
+	out.total, out.page = int(need[int64](r, "total")), r.rows("page")
+	behind, ahead := need[bool](r, "behind"), need[bool](r, "ahead")
+	further := len(out.page) > q.Limit
 	if further {
-		page = page[:q.Limit]
+		out.page = out.page[:q.Limit]
 	}
-	out.total, out.page = int(total), page
 	if q.FromEnd {
 		slices.Reverse(out.page)
 		out.earlier, out.more = further, ahead
 	} else {
 		out.earlier, out.more = behind, further
 	}
-	return out, nil
+	return out
 }

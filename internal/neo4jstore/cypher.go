@@ -160,6 +160,9 @@ func (s *Store) cypher(ctx context.Context, q kg.CypherQuery, layers cypherLayer
 	if err := res.Err(); err != nil {
 		return nil, s.cypherError(ctx, err, 0)
 	}
+	if conv.d.err != nil {
+		return nil, s.mapError(ctx, "cypher", conv.d.err)
+	}
 	if err := conv.resolveEnds(ctx, tx); err != nil {
 		return nil, s.cypherError(ctx, err, 0)
 	}
@@ -291,6 +294,7 @@ func errorPosition(nerr *neo4j.Neo4jError) (line, col, off int, ok bool) {
 type converter struct {
 	ids     map[string]string // element id -> id, of the entity and source nodes seen
 	pending []pendingEnds
+	d       decoder // the first entity or source node it could not read
 }
 
 type pendingEnds struct {
@@ -361,18 +365,19 @@ func (c *converter) props(m map[string]any) map[string]any {
 // (without our labels or id) to *kg.CypherNode.
 func (c *converter) node(n dbtype.Node) any {
 	props := c.props(n.Props)
-	id, _ := props[keyID].(string)
+	r := row{d: &c.d, name: "node " + n.ElementId, m: props}
+	id, _ := props[keyID].(string) // nodes not written by the store may have any id, or none
 	switch {
 	case id != "" && slices.Contains(n.Labels, "Entity"):
 		c.ids[n.ElementId] = id
-		e := entityFromMap(props)
+		e := entityOf(r)
 		if e.Citations == nil {
 			e.Citations = []kg.Citation{} // JSON [] as in the rest of the API, not null
 		}
 		return e
 	case id != "" && slices.Contains(n.Labels, "Source"):
 		c.ids[n.ElementId] = id
-		return sourceFromMap(props)
+		return sourceOf(r)
 	}
 	labels := n.Labels
 	if labels == nil {
@@ -383,7 +388,8 @@ func (c *converter) node(n dbtype.Node) any {
 
 // relation converts a relationship to a *kg.Relation whose ends resolveEnds names later.
 func (c *converter) relation(r dbtype.Relationship) *kg.Relation {
-	rel := relationFromMap(r.Type, "", "", c.props(r.Props))
+	props := row{d: &c.d, name: "relationship " + r.ElementId, m: c.props(r.Props)}
+	rel := &kg.Relation{Type: r.Type, Citations: citationsOf(props), Properties: propertiesOf(props)}
 	if rel.Citations == nil {
 		rel.Citations = []kg.Citation{}
 	}
@@ -411,13 +417,14 @@ func (c *converter) resolveEnds(ctx context.Context, tx neo4j.ExplicitTransactio
 			return err
 		}
 		for res.Next(ctx) {
-			rec := res.Record()
-			eid, _ := rec.Values[0].(string)
-			id, _ := rec.Values[1].(string)
-			c.ids[eid] = id
+			r := c.d.record(res.Record())
+			c.ids[need[string](r, "elementId")] = need[string](r, "id")
 		}
 		if err := res.Err(); err != nil {
 			return err
+		}
+		if c.d.err != nil {
+			return c.d.err
 		}
 	}
 	for _, p := range c.pending {

@@ -44,6 +44,9 @@ func mapErrorAt(ctx context.Context, uri, op string, err error) error {
 	if errors.As(err, &kerr) {
 		return err
 	}
+	if isRowError(err) {
+		return kg.Wrap(kg.CodeInternal, "Neo4j answered in a shape the store cannot read ("+op+")", err)
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
 		return kg.Wrap(kg.CodeTimeout, "Neo4j did not answer in time ("+op+")", err)
 	}

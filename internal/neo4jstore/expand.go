@@ -14,14 +14,15 @@ import (
 // reaches it; Go keeps one copy.
 func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, error) {
 	params := map[string]any{"ids": distinct(q.IDs)}
-	cols, err := selectColumns("n", "", q.Selects, params)
+	selects, err := selectColumns("n", "", q.Selects, params)
 	if err != nil {
 		return nil, err
 	}
-	rows := map[string][]any{}
+	rows := map[string]row{}
 	entities := map[string]*kg.Entity{}
 	ids := q.IDs
-	if len(q.IDs) > 0 && (len(cols) > 0 || q.WithEntities) {
+	var d decoder
+	if len(q.IDs) > 0 && (len(q.Selects) > 0 || q.WithEntities) {
 		node, match := "null", "MATCH (n:Entity {id: id})"
 		if q.WithEntities {
 			// Asked for by id (node, entity): a merged id (a :Redirect) stands for its survivor,
@@ -32,19 +33,19 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 		recs, err := s.read(ctx, `
 			UNWIND $ids AS id
 			`+match+`
-			RETURN id, n.id AS resolved, `+node+` AS n, [`+strings.Join(cols, ",\n")+`] AS selects`, params)
+			RETURN id, n.id AS resolved, `+node+` AS entity, `+selects+` AS selects`, params)
 		if err != nil {
 			return nil, s.mapError(ctx, "expand", err)
 		}
 		resolved := map[string]string{}
 		for _, rec := range recs {
-			id, _ := rec.Values[0].(string)
-			rid, _ := rec.Values[1].(string)
+			r := d.record(rec)
+			id, rid := need[string](r, "id"), need[string](r, "resolved")
 			resolved[id] = rid
-			if m, ok := rec.Values[2].(map[string]any); ok {
-				entities[rid] = entityFromMap(m)
+			if q.WithEntities {
+				entities[rid] = entityOf(r.sub("entity", true))
 			}
-			rows[rid], _ = rec.Values[3].([]any)
+			rows[rid] = r.sub("selects", true)
 		}
 		if q.WithEntities {
 			ids = make([]string, len(q.IDs))
@@ -55,7 +56,10 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 			}
 		}
 	}
-	x := expansion(ids, q.Selects, rows)
+	x := expansion(ids, "", q.Selects, rows)
+	if d.err != nil {
+		return nil, s.mapError(ctx, "expand", d.err)
+	}
 	if q.WithEntities {
 		x.Entities = make([]*kg.Entity, len(ids))
 		for i, id := range ids {
@@ -65,11 +69,15 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 	return x, nil
 }
 
-// selectColumns returns one COLLECT subquery per select over the entity in variable near. Each
-// collects, per relation, [type, from, to, relation properties, far end properties, [the far
-// end's Then columns]]. Variables are suffixed with the select's path in the tree, since a
-// subquery may not reuse a name its outer scope declares.
-func selectColumns(near, path string, sels []kg.RelationSelect, params map[string]any) ([]string, error) {
+// selectKey names the column of the select at path in the tree of selects.
+func selectKey(path string) string { return "s" + path }
+
+// selectColumns returns a Cypher map with one COLLECT subquery per select over the entity in
+// variable near, keyed by selectKey. Each collects, per relation, {type, from, to, props (the
+// relation's properties), far (the far end's), then (the far end's selects, a map as this one),
+// delegation (the country its delegation code names, when asked)}. Variables are suffixed with
+// the select's path in the tree, since a subquery may not reuse a name its outer scope declares.
+func selectColumns(near, path string, sels []kg.RelationSelect, params map[string]any) (string, error) {
 	var cols []string
 	for i, sel := range sels {
 		p := fmt.Sprintf("%s_%d", path, i)
@@ -77,16 +85,14 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 		types, none := relTypes(sel.Types)
 		pattern, err := relPattern(near, r, types, sel.Direction, m)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		then := []string{}
-		if len(sel.Then) > 0 {
-			if then, err = selectColumns(m, p, sel.Then, params); err != nil {
-				return nil, err
-			}
+		then, err := selectColumns(m, p, sel.Then, params)
+		if err != nil {
+			return "", err
 		}
 		if none {
-			cols = append(cols, "[]")
+			cols = append(cols, selectKey(p)+": []")
 			continue
 		}
 		// The country a delegation code names: the one with the least id, as a list filter by
@@ -104,62 +110,51 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 			limit = "LIMIT $limit" + p
 			params["limit"+p] = int64(sel.Limit)
 		}
-		cols = append(cols, fmt.Sprintf(`COLLECT {
+		cols = append(cols, fmt.Sprintf(`%[9]s: COLLECT {
 				MATCH %[1]s
 				WITH %[2]s, %[3]s, startNode(%[2]s).id AS %[4]s, endNode(%[2]s).id AS %[5]s
 				ORDER BY type(%[2]s), %[4]s, %[5]s
 				%[6]s
-				RETURN [type(%[2]s), %[4]s, %[5]s, %[2]s {.*}, %[3]s {.*}, [%[7]s], %[8]s]
-			}`, pattern, r, m, from, to, limit, strings.Join(then, ",\n"), delegation))
+				RETURN {type: type(%[2]s), from: %[4]s, to: %[5]s, props: %[2]s {.*}, far: %[3]s {.*},
+					then: %[7]s, delegation: %[8]s}
+			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p)))
 	}
-	return cols, nil
+	return "{" + strings.Join(cols, ",\n") + "}", nil
 }
 
-// expansion builds the Expansion of sels over ids from rows: per entity id, the values of the
-// select columns selectColumns made.
-func expansion(ids []string, sels []kg.RelationSelect, rows map[string][]any) *kg.Expansion {
+// expansion builds the Expansion of sels (at path in the tree of selects) over ids from rows: per
+// entity id, the map of select columns selectColumns made. Errors go to the rows' decoder.
+func expansion(ids []string, path string, sels []kg.RelationSelect, rows map[string]row) *kg.Expansion {
 	x := &kg.Expansion{IDs: ids, Relations: make([][][]*kg.Relation, len(sels)), Ends: map[string]*kg.Entity{},
 		Then: make([]*kg.Expansion, len(sels))}
 	for si, sel := range sels {
+		p := fmt.Sprintf("%s_%d", path, si)
 		perID := make([][]*kg.Relation, len(ids))
-		next := map[string][]any{}
+		next := map[string]row{}
 		for i, id := range ids {
-			cols := rows[id]
-			if si >= len(cols) {
-				continue
+			cols, ok := rows[id]
+			if !ok {
+				continue // no such entity
 			}
-			items, _ := cols[si].([]any)
+			items := cols.rows(selectKey(p))
 			rels := make([]*kg.Relation, 0, len(items))
 			for _, item := range items {
-				c, _ := item.([]any)
-				if len(c) != 7 {
-					continue
-				}
-				typ, _ := c[0].(string)
-				from, _ := c[1].(string)
-				to, _ := c[2].(string)
-				props, _ := c[3].(map[string]any)
-				r := relationFromMap(typ, from, to, props)
+				r := relationOf(item)
 				rels = append(rels, r)
 				other := r.Other(id)
 				if x.Ends[other] == nil {
-					if m, ok := c[4].(map[string]any); ok {
-						x.Ends[other] = entityFromMap(m)
-					}
+					x.Ends[other] = entityOf(item.sub("far", true))
 				}
 				if _, done := next[other]; !done {
-					next[other], _ = c[5].([]any)
+					next[other] = item.sub("then", true)
 				}
-				if cs, ok := c[6].([]any); ok && r.Prop(kg.PropDelegation) != "" {
+				if code := r.Prop(kg.PropDelegation); sel.Delegations && code != "" {
 					if x.Delegations == nil {
 						x.Delegations = map[string]*kg.Entity{}
 					}
-					code := r.Prop(kg.PropDelegation)
 					x.Delegations[code] = nil
-					if len(cs) == 1 {
-						if cm, ok := cs[0].(map[string]any); ok {
-							x.Delegations[code] = entityFromMap(cm)
-						}
+					if cs := item.rows("delegation"); len(cs) == 1 {
+						x.Delegations[code] = entityOf(cs[0])
 					}
 				}
 			}
@@ -167,7 +162,7 @@ func expansion(ids []string, sels []kg.RelationSelect, rows map[string][]any) *k
 		}
 		x.Relations[si] = perID
 		if len(sel.Then) > 0 {
-			x.Then[si] = expansion(kg.FarEnds(ids, perID), sel.Then, next)
+			x.Then[si] = expansion(kg.FarEnds(ids, perID), p, sel.Then, next)
 		}
 	}
 	return x

@@ -34,7 +34,7 @@ const hopsKey = `[i IN range(0, length(p) - 1) | [
 
 // pathColumns returns a path's entities and relations.
 const pathColumns = `[n IN nodes(p) | n {.*}] AS nodes,
-		[r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id, r {.*}]] AS rels`
+		[r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: r {.*}}] AS relations`
 
 // hopPredicate is the inline predicate of one hop of a walk: the relation is of $types (any when
 // empty) and the entity reached is not one of $avoid.
@@ -62,13 +62,18 @@ func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
-	return pathFromRecord(recs[0]), nil
+	var d decoder
+	p := pathOf(d.record(recs[0]))
+	if d.err != nil {
+		return nil, s.mapError(ctx, "shortest path", d.err)
+	}
+	return p, nil
 }
 
 // samePath is the query of a path from an entity to itself: the entity alone.
 const samePath = `
 		MATCH (a:Entity {id: $from})
-		RETURN [a {.*}] AS nodes, [] AS rels`
+		RETURN [a {.*}] AS nodes, [] AS relations`
 
 // Paths returns the first q.Limit simple paths from q.From to q.To in path order
 // (kg.ComparePaths), in one round trip. It asks for every path of at most q.MaxHops relations as
@@ -97,9 +102,13 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 	if err != nil {
 		return nil, err
 	}
+	var d decoder
 	out := make([]*kg.Path, len(recs))
 	for i, rec := range recs {
-		out[i] = pathFromRecord(rec)
+		out[i] = pathOf(d.record(rec))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "paths", d.err)
 	}
 	return out, nil
 }
@@ -108,79 +117,79 @@ func pathParams(q kg.PathQuery) map[string]any {
 	return map[string]any{"from": q.From, "to": q.To, "types": stringsOrEmpty(q.Types), "avoid": q.AvoidSet()}
 }
 
-func pathFromRecord(rec *neo4j.Record) *kg.Path {
-	nodes, _ := rec.Values[0].([]any)
-	rels, _ := rec.Values[1].([]any)
-	p := &kg.Path{Nodes: make([]*kg.Entity, 0, len(nodes)), Relations: make([]*kg.Relation, 0, len(rels))}
-	for _, n := range nodes {
-		m, _ := n.(map[string]any)
-		p.Nodes = append(p.Nodes, entityFromMap(m))
+// pathOf reads a path from a record {nodes, relations} (pathColumns).
+func pathOf(r row) *kg.Path {
+	nodes, rels := r.rows("nodes"), r.rows("relations")
+	p := &kg.Path{Nodes: make([]*kg.Entity, len(nodes)), Relations: make([]*kg.Relation, len(rels))}
+	for i, n := range nodes {
+		p.Nodes[i] = entityOf(n)
 	}
-	for _, r := range rels {
-		p.Relations = append(p.Relations, relationFromRow(r))
+	for i, rel := range rels {
+		p.Relations[i] = relationOf(rel)
 	}
 	return p
 }
 
-// relationFromRow builds a relation from a [type, from, to, properties] row.
-func relationFromRow(row any) *kg.Relation {
-	cols, _ := row.([]any)
-	if len(cols) != 4 {
-		return &kg.Relation{}
-	}
-	typ, _ := cols[0].(string)
-	from, _ := cols[1].(string)
-	to, _ := cols[2].(string)
-	props, _ := cols[3].(map[string]any)
-	return relationFromMap(typ, from, to, props)
-}
-
 // Neighborhood returns the entities within q.Hops of q.ID and the relations between them, as
-// kg.NeighborhoodQuery describes, in one round trip: one shortest path to every entity in reach
-// gives its distance, a COUNT subquery its degree, and each kept entity brings its outgoing
-// relations, of which those that end at another kept entity are the subgraph's.
+// kg.NeighborhoodQuery describes, in one round trip. It ranks the entities in reach on what is
+// cheap, node by node: one shortest path to each gives its distance, and its degree comes from
+// the relationship counts Neo4j keeps per node (read, not walked, unless a kinds filter needs the
+// far ends' labels); the id breaks ties. Only the kept entities are then read whole, with the
+// relations between them.
 func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.Subgraph, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
 	labels, _ := kindLabels(q.Kinds)
-	params := map[string]any{"id": q.ID, "types": stringsOrEmpty(q.Types), "labels": labels, "limit": int64(q.Limit)}
-	const usable = `($types = [] OR type(r) IN $types) AND ($labels = [] OR any(l IN labels(%[1]s) WHERE l IN $labels))`
+	types, _ := relTypes(q.Types) // Validate checked them: known types, or none
+	params := map[string]any{"id": q.ID, "labels": labels, "limit": int64(q.Limit)}
+	// Types come from kg.RelationSpecs (relTypes), so they are written into the patterns, where
+	// Neo4j follows only relationships of those types and reads a node's count of them instead of
+	// walking them; only a kinds filter needs a predicate, on the labels of the entity reached.
+	hop, err := relPattern("", "r", types, kg.Both, "x")
+	if err != nil {
+		return nil, err
+	}
+	out, _ := relPattern("n", "r", types, kg.Out, "m")
+	degree, _ := relPattern("n", "", types, kg.Both, "")
+	degree = "COUNT { " + degree + " }"
+	if len(labels) > 0 {
+		hop += " WHERE any(l IN labels(x) WHERE l IN $labels)"
+		degree = "COUNT { (n)" + strings.TrimPrefix(hop, "()") + " }"
+	}
 	recs, err := s.explore(ctx, "neighborhood", fmt.Sprintf(`
 		MATCH (c:Entity {id: $id})
 		CALL (c) {
 			RETURN c AS n, 0 AS d
 			UNION
-			MATCH p = ANY SHORTEST (c) (()-[r]-(x) WHERE %[1]s){1,%[3]d} (n)
+			MATCH p = ANY SHORTEST (c) (%[1]s){1,%[3]d} (n)
 			WHERE n <> c
 			RETURN n, length(p) AS d
 		}
-		WITH n, d, COUNT { (n)-[r]-(m) WHERE %[2]s } AS degree
+		WITH n, d, %[2]s AS degree
 		ORDER BY d, degree DESC, n.id
 		LIMIT $limit
-		RETURN n {.*} AS n, COLLECT {
-			MATCH (n)-[r]->(m)
-			WHERE $types = [] OR type(r) IN $types
-			RETURN [type(r), n.id, m.id, r {.*}]
-		} AS out`, fmt.Sprintf(usable, "x"), fmt.Sprintf(usable, "m"), q.Hops), params)
+		WITH collect(n) AS kept
+		UNWIND kept AS n
+		RETURN n {.*} AS entity, COLLECT {
+			MATCH %[4]s
+			WHERE m IN kept
+			RETURN %[5]s
+		} AS relations`, hop, degree, q.Hops, out, relationColumns("r")), params)
 	if err != nil {
 		return nil, err
 	}
-	g := &kg.Subgraph{Nodes: make([]*kg.Entity, 0, len(recs)), Relations: []*kg.Relation{}}
-	kept := make(map[string]bool, len(recs))
-	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		e := entityFromMap(m)
-		kept[e.ID] = true
-		g.Nodes = append(g.Nodes, e)
-	}
-	for _, rec := range recs {
-		rows, _ := rec.Values[1].([]any)
-		for _, row := range rows {
-			if r := relationFromRow(row); kept[r.To] {
-				g.Relations = append(g.Relations, r)
-			}
+	var d decoder
+	g := &kg.Subgraph{Nodes: make([]*kg.Entity, len(recs)), Relations: []*kg.Relation{}}
+	for i, rec := range recs {
+		r := d.record(rec)
+		g.Nodes[i] = entityOf(r.sub("entity", true))
+		for _, rel := range r.rows("relations") {
+			g.Relations = append(g.Relations, relationOf(rel))
 		}
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "neighborhood", d.err)
 	}
 	sortRelations(g.Relations)
 	return g, nil
@@ -199,11 +208,11 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 		WITH x, count(DISTINCT ra) + count(DISTINCT rb) AS relations
 		ORDER BY relations DESC, x.name, x.id
 		LIMIT $limit
-		RETURN x {.*} AS x`, map[string]any{"a": q.A, "b": q.B, "limit": int64(q.Limit)})
+		RETURN x {.*} AS entity`, map[string]any{"a": q.A, "b": q.B, "limit": int64(q.Limit)})
 	if err != nil {
 		return nil, err
 	}
-	return entitiesOf(recs), nil
+	return s.entitiesOf(ctx, "common connections", recs)
 }
 
 // Timeline returns the meetings of q in timeline order (kg.CompareTimeline), each with the ways
@@ -248,43 +257,41 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Timelin
 		WITH m, collect(DISTINCT via) AS via
 		WHERE ($from IS NULL OR left(m.date, size($from)) >= left($from, size(m.date)))
 		  AND ($to IS NULL OR left(m.date, size($to)) <= left($to, size(m.date)))
-		RETURN m {.*} AS m, via
+		RETURN m {.*} AS entity, via
 		ORDER BY m.date IS NULL, m.date, m.name, m.id
 		LIMIT $limit`, params)
 	if err != nil {
 		return nil, err
 	}
+	var d decoder
 	out := make([]*kg.TimelineEntry, 0, len(recs))
 	for _, rec := range recs {
-		m, _, err := neo4j.GetRecordValue[map[string]any](rec, "m")
-		if err != nil {
-			return nil, s.mapError(ctx, "timeline", err)
-		}
-		list, _, err := neo4j.GetRecordValue[[]any](rec, "via")
-		if err != nil {
-			return nil, s.mapError(ctx, "timeline", err)
-		}
-		e := &kg.TimelineEntry{Meeting: entityFromMap(m)}
-		for _, x := range list {
-			v, _ := x.(map[string]any)
-			way, _ := v["way"].(string)
-			rel, _ := v["relation"].(string)
-			through, _ := v["through"].(string)
-			e.Via = append(e.Via, kg.Via{Way: kg.Way(way), Relation: rel, Through: through})
+		r := d.record(rec)
+		e := &kg.TimelineEntry{Meeting: entityOf(r.sub("entity", true))}
+		for _, v := range r.rows("via") {
+			e.Via = append(e.Via, kg.Via{Way: kg.Way(need[string](v, "way")), Relation: maybe[string](v, "relation"),
+				Through: maybe[string](v, "through")})
 		}
 		e.Via = kg.SortVias(e.Via)
 		out = append(out, e)
 	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "timeline", d.err)
+	}
 	return out, nil
 }
 
-func entitiesOf(recs []*neo4j.Record) []*kg.Entity {
-	out := make([]*kg.Entity, 0, len(recs))
-	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		out = append(out, entityFromMap(m))
+// entitiesOf reads the column entity of each of recs, for operation op.
+func (s *Store) entitiesOf(ctx context.Context, op string, recs []*neo4j.Record) ([]*kg.Entity, error) {
+	var d decoder
+	out := make([]*kg.Entity, len(recs))
+	for i, rec := range recs {
+		out[i] = entityOf(d.record(rec).sub("entity", true))
 	}
-	return out
+	if d.err != nil {
+		return nil, s.mapError(ctx, op, d.err)
+	}
+	return out, nil
 }
 
 // explore runs one read query of an exploration as one round trip (reported to the observer as a

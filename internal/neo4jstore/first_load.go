@@ -52,38 +52,17 @@ const bulkLoadIndexWait = 3600
 // (DeleteAll) and load again. No other writer should run meanwhile: the change log is not held
 // locked between transactions.
 func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions) (kg.ImportStats, error) {
-	var st kg.ImportStats
-	if b == nil {
-		return st, badInput("no bundle to import")
-	}
 	if opts.ItemsPerTx <= 0 {
 		opts.ItemsPerTx = DefaultBulkLoadItems
 	}
 	if opts.Progress == nil {
 		opts.Progress = func(BulkProgress) {}
 	}
-	plan, err := kg.PlanImport(ctx, b, emptySnapshot{})
+	plan, st, err := planBulkLoad(ctx, b, true)
 	if err != nil {
 		return st, err
 	}
-	if len(plan.Problems) > 0 {
-		return st, kg.ProblemsError("the bundle", plan.Problems)
-	}
 	l := &bulkLoad{s: s, plan: plan, perTx: opts.ItemsPerTx, progress: opts.Progress}
-	// Properties are checked before anything is written (entityProps refuses reserved and
-	// malformed property names); they are computed again batch by batch when written, so memory
-	// holds the bundle and one batch, not every item's properties.
-	for _, w := range plan.Entities {
-		if _, err := entityProps(w.Entity, nil); err != nil {
-			return st, err
-		}
-	}
-	for _, r := range plan.Relations {
-		if _, err := relationProps(r); err != nil {
-			return st, err
-		}
-	}
-	st.Created = len(plan.Sources) + len(plan.Entities) + len(plan.Relations)
 	if st.Created == 0 {
 		return st, nil // as Import: a write that changes nothing leaves no trace
 	}
@@ -113,6 +92,42 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions
 		return kg.ImportStats{}, err
 	}
 	return st, nil
+}
+
+// planBulkLoad plans b as Import would against an empty store and, when checkProps, checks every
+// item's properties, for BulkLoad and WriteImportFiles: any problem is a CodeBadUserInput error.
+// The properties are computed again item by item when written, so memory holds the bundle and a
+// batch, not every item's properties; a writer that can undo what it wrote checks them then.
+func planBulkLoad(ctx context.Context, b *kg.Bundle, checkProps bool) (*kg.Plan, kg.ImportStats, error) {
+	var st kg.ImportStats
+	if b == nil {
+		return nil, st, badInput("no bundle to import")
+	}
+	plan, err := kg.PlanImport(ctx, b, emptySnapshot{})
+	if err != nil {
+		return nil, st, err
+	}
+	if len(plan.Problems) > 0 {
+		return nil, st, kg.ProblemsError("the bundle", plan.Problems)
+	}
+	for _, w := range plan.Entities {
+		if !checkProps {
+			break
+		}
+		if _, err := entityProps(w.Entity, nil); err != nil {
+			return nil, st, err
+		}
+	}
+	for _, r := range plan.Relations {
+		if !checkProps {
+			break
+		}
+		if _, err := relationProps(r); err != nil {
+			return nil, st, err
+		}
+	}
+	st.Created = len(plan.Sources) + len(plan.Entities) + len(plan.Relations)
+	return plan, st, nil
 }
 
 // bulkLoadNeeds reports whether the schema statement stmt must hold before BulkLoad writes: the
@@ -176,7 +191,12 @@ func (l *bulkLoad) claim(ctx context.Context, summary string) error {
 		if err != nil {
 			return nil, err
 		}
-		if n, _ := rec.Values[0].(int64); n > 0 {
+		var d decoder
+		n := need[int64](d.record(rec), "nodes")
+		if d.err != nil {
+			return nil, d.err
+		}
+		if n > 0 {
 			return nil, kg.Errorf(kg.CodeConflict, "the database is not empty (%d nodes): a bulk load is only "+
 				"for an empty database; import into it instead, or empty it first", n)
 		}

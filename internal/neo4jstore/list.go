@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -20,38 +22,29 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 		return nil, badInput("unknown kind %q", q.Kind)
 	}
 	c := newCompiler()
-	cols, err := selectColumns("n", "", q.Expand, c.params)
+	selects, err := selectColumns("n", "", q.Expand, c.params)
 	if err != nil {
 		return nil, err
 	}
-	row := "n {.*}"
-	if len(q.Expand) > 0 {
-		row = "[n {.*}, [" + strings.Join(cols, ",\n") + "]]"
-	}
-	res, err := s.list(ctx, c, "n:"+q.Kind.Label(), row, q)
+	var d decoder
+	res, err := s.list(ctx, &d, c, "n:"+q.Kind.Label(), "{entity: n {.*}, selects: "+selects+"}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list entities", err)
 	}
 	page := &kg.EntityPage{Entities: []*kg.Entity{}, Total: res.total, More: res.more, Earlier: res.earlier}
-	expanded := map[string][]any{}
-	var ids []string
+	expanded := make(map[string]row, len(res.rows))
+	ids := make([]string, 0, len(res.rows))
 	for _, r := range res.rows {
-		m, _ := r.(map[string]any)
-		var selects []any
-		if len(q.Expand) > 0 {
-			pair, _ := r.([]any)
-			if len(pair) == 2 {
-				m, _ = pair[0].(map[string]any)
-				selects, _ = pair[1].([]any)
-			}
-		}
-		e := entityFromMap(m)
+		e := entityOf(r.sub("entity", true))
 		page.Entities = append(page.Entities, e)
 		ids = append(ids, e.ID)
-		expanded[e.ID] = selects
+		expanded[e.ID] = r.sub("selects", true)
 	}
 	if len(q.Expand) > 0 {
-		page.Expansion = expansion(ids, q.Expand, expanded)
+		page.Expansion = expansion(ids, "", q.Expand, expanded)
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "list entities", d.err)
 	}
 	return page, nil
 }
@@ -63,14 +56,17 @@ func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage
 	c := newCompiler()
 	c.fields = sourceFields
 	q.SkipTotal, q.Expand = false, nil
-	res, err := s.list(ctx, c, "n:Source", "n {.*}", q)
+	var d decoder
+	res, err := s.list(ctx, &d, c, "n:Source", "{source: n {.*}}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list sources", err)
 	}
 	page := &kg.SourcePage{Sources: []*kg.Source{}, Total: res.total, More: res.more, Earlier: res.earlier}
-	for _, row := range res.rows {
-		m, _ := row.(map[string]any)
-		page.Sources = append(page.Sources, sourceFromMap(m))
+	for _, r := range res.rows {
+		page.Sources = append(page.Sources, sourceOf(r.sub("source", true)))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "list sources", d.err)
 	}
 	return page, nil
 }
@@ -78,16 +74,16 @@ func (s *Store) ListSources(ctx context.Context, q kg.ListQuery) (*kg.SourcePage
 // listed is the answer of a list query: the page's rows in list order and what lies around them
 // (see kg.EntityPage).
 type listed struct {
-	rows          []any
+	rows          []row
 	total         int
 	more, earlier bool
 }
 
-// list runs the page query of q over the nodes matched by node ("n:Label"), returning row, an
-// expression of n, for each node of the page. The page is read with one row beyond q.Limit, in
+// list runs the page query of q over the nodes matched by node ("n:Label"), returning row, a map
+// expression of n, for each node of the page, read with d (whose error the caller checks). The page is read with one row beyond q.Limit, in
 // reverse order when q.FromEnd, so that the row beyond tells whether matches lie further on; an
 // existential subquery looks past the page's other end. Without a count, total is -1.
-func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.ListQuery) (*listed, error) {
+func (s *Store) list(ctx context.Context, d *decoder, c *compiler, node, row string, q kg.ListQuery) (*listed, error) {
 	if q.FromEnd && q.Offset > 0 {
 		return nil, badInput("a page taken from the end cannot skip an offset")
 	}
@@ -163,14 +159,8 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 		return nil, err
 	}
 	out := &listed{}
-	if len(recs) == 0 || len(recs[0].Values) < 3 {
-		return out, nil
-	}
-	vals := recs[0].Values
-	total, _ := vals[0].(int64)
-	out.total = int(total)
-	out.rows, _ = vals[1].([]any)
-	past, _ := vals[2].(bool)
+	var past bool
+	out.total, out.rows, past = pageBeyond(d, recs)
 	further := q.Limit >= 0 && len(out.rows) > q.Limit
 	if further {
 		out.rows = out.rows[:q.Limit]
@@ -182,4 +172,25 @@ func (s *Store) list(ctx context.Context, c *compiler, node, row string, q kg.Li
 		out.more, out.earlier = further, past
 	}
 	return out, nil
+}
+
+// pageOf reads the one record {total, page} of a page query: the total and the rows of the page.
+func pageOf(d *decoder, recs []*neo4j.Record) (int, []row) {
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+		return 0, nil
+	}
+	r := d.record(recs[0])
+	return int(need[int64](r, "total")), r.rows("page")
+}
+
+// pageBeyond reads the one record {total, page, beyond} of a page query that also says whether
+// matches lie past the page's far end.
+func pageBeyond(d *decoder, recs []*neo4j.Record) (int, []row, bool) {
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+		return 0, nil, false
+	}
+	r := d.record(recs[0])
+	return int(need[int64](r, "total")), r.rows("page"), need[bool](r, "beyond")
 }

@@ -57,25 +57,17 @@ func (w *txWriter) mergeState(ids []string) (kg.MergeState, error) {
 	if err != nil {
 		return st, err
 	}
+	var d decoder
 	for _, rec := range recs {
-		m, _, err := neo4j.GetRecordValue[map[string]any](rec, "n")
-		if err != nil {
-			return st, err
-		}
-		rels, _, err := neo4j.GetRecordValue[[]any](rec, "rels")
-		if err != nil {
-			return st, err
-		}
-		e := entityFromMap(m)
+		r := d.record(rec)
+		e := entityOf(r.sub("n", true))
 		st.Entities[e.ID] = e
-		for _, x := range rels {
-			r, _ := x.(map[string]any)
-			typ, _ := r["type"].(string)
-			from, _ := r["from"].(string)
-			to, _ := r["to"].(string)
-			props, _ := r["props"].(map[string]any)
-			st.Relations[e.ID] = append(st.Relations[e.ID], relationFromMap(typ, from, to, props))
+		for _, rr := range r.rows("rels") {
+			st.Relations[e.ID] = append(st.Relations[e.ID], relationOf(rr))
 		}
+	}
+	if d.err != nil {
+		return st, d.err
 	}
 	// The dates of the sources they cite rank the values the merged entities disagree on.
 	rs := map[string]*kg.Relation{}
@@ -381,11 +373,9 @@ func (w *txWriter) changeBySeq(seq int64) (*kg.Change, error) {
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
-	m, _, err := neo4j.GetRecordValue[map[string]any](recs[0], "c")
-	if err != nil {
-		return nil, err
-	}
-	return changeFromMap(m), nil
+	var d decoder
+	c := changeOf(d.record(recs[0]).sub("c", true))
+	return c, d.err
 }
 
 // changesTouching returns the changes from seq on that touch id as Changes(entity: id) finds them,
@@ -411,12 +401,9 @@ func (w *txWriter) changesTouching(id string, seq int64) ([]*kg.Change, error) {
 		return nil, err
 	}
 	out := make([]*kg.Change, 0, len(recs))
+	var d decoder
 	for _, rec := range recs {
-		m, _, err := neo4j.GetRecordValue[map[string]any](rec, "c")
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, changeFromMap(m))
+		out = append(out, changeOf(d.record(rec).sub("c", true)))
 	}
-	return out, nil
+	return out, d.err
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -183,27 +184,6 @@ func addClaims(p map[string]any, cs []kg.Claim) error {
 	return nil
 }
 
-// decodeClaims reads what addClaims wrote. It fails only on a property something other than this
-// store wrote; the item then reads as having no claims beyond its values (ItemClaims), and the
-// caller learns why.
-func decodeClaims(m map[string]any) ([]kg.Claim, error) {
-	s, ok := m[keyClaims].(string)
-	if !ok {
-		if m[keyClaims] != nil {
-			return nil, fmt.Errorf("property %s is a %T, not a JSON string", keyClaims, m[keyClaims])
-		}
-		return nil, nil
-	}
-	dec := json.NewDecoder(strings.NewReader(s))
-	dec.UseNumber()
-	var cs []kg.Claim
-	if err := dec.Decode(&cs); err != nil {
-		return nil, fmt.Errorf("property %s: %w", keyClaims, err)
-	}
-	kg.NormalizeClaims(cs)
-	return cs, nil
-}
-
 // storable checks that v can be a Neo4j property value: a string, bool, int64, float64, or a list
 // of one of those (Neo4j lists are homogeneous).
 func storable(v any) (any, error) {
@@ -277,114 +257,125 @@ func searchBand(n int) string {
 	return fmt.Sprintf("_____%02d", n)
 }
 
-// entityFromMap builds an entity from a node's map projection (n {.*}).
-func entityFromMap(m map[string]any) *kg.Entity {
-	e := &kg.Entity{}
-	e.ID, _ = m[keyID].(string)
+// entityOf reads an entity from an entity node's map projection (n {.*}).
+func entityOf(r row) *kg.Entity {
+	e := &kg.Entity{ID: need[string](r, keyID)}
 	e.Kind = kg.KindOfID(e.ID)
-	e.Name, _ = m[keyName].(string)
-	e.Aliases = stringList(m[keyAliases])
-	e.Description, _ = m[keyDescription].(string)
-	e.Citations = citations(m)
-	// A read serves the values even if the claims are damaged; a write refuses (storedEntity).
-	e.Claims, _ = decodeClaims(m)
-	for k, v := range m {
-		if isReserved(k) || v == nil {
-			continue
-		}
-		if e.Properties == nil {
-			e.Properties = map[string]any{}
-		}
-		e.Properties[k] = v
-	}
+	e.Name = need[string](r, keyName)
+	e.Aliases = r.strings(keyAliases)
+	e.Description = maybe[string](r, keyDescription)
+	e.Citations = citationsOf(r)
+	e.Claims = claimsOf(r)
+	e.Properties = propertiesOf(r)
 	return e
 }
 
-// storedEntity is entityFromMap for the write path: damaged claims are an error, so that a write
-// never replaces them with less.
-func storedEntity(m map[string]any) (*kg.Entity, error) {
-	if _, err := decodeClaims(m); err != nil {
-		id, _ := m[keyID].(string)
-		return nil, fmt.Errorf("entity %s: %w", id, err)
-	}
-	return entityFromMap(m), nil
+// relationOf reads a relation from a row {type, from, to, props: r {.*}}.
+func relationOf(r row) *kg.Relation {
+	props := r.sub("props", true)
+	return &kg.Relation{Type: need[string](r, "type"), From: need[string](r, "from"), To: need[string](r, "to"),
+		Citations: citationsOf(props), Claims: claimsOf(props), Properties: propertiesOf(props)}
 }
 
-// storedRelation is storedEntity for relations.
-func storedRelation(typ, from, to string, m map[string]any) (*kg.Relation, error) {
-	if _, err := decodeClaims(m); err != nil {
-		return nil, fmt.Errorf("relation %s %s -> %s: %w", typ, from, to, err)
-	}
-	return relationFromMap(typ, from, to, m), nil
+// relationColumns is the Cypher map a relation r is read from (relationOf).
+func relationColumns(r string) string {
+	return "{type: type(" + r + "), from: startNode(" + r + ").id, to: endNode(" + r + ").id, props: " + r + " {.*}}"
 }
 
-// relationFromMap builds a relation from its type, ends and map projection (r {.*}).
-func relationFromMap(typ, from, to string, m map[string]any) *kg.Relation {
-	r := &kg.Relation{Type: typ, From: from, To: to, Citations: citations(m)}
-	r.Claims, _ = decodeClaims(m) // as for entities
-	for k, v := range m {
+// propertiesOf returns the properties of a node or relationship projection that are not the
+// store's own, nil when there are none.
+func propertiesOf(r row) map[string]any {
+	var out map[string]any
+	for k, v := range r.m {
 		if isReserved(k) || v == nil {
 			continue
 		}
-		if r.Properties == nil {
-			r.Properties = map[string]any{}
+		if out == nil {
+			out = map[string]any{}
 		}
-		r.Properties[k] = v
+		out[k] = v
 	}
-	return r
+	return out
 }
 
-// sourceFromMap builds a source from a :Source node's map projection.
-func sourceFromMap(m map[string]any) *kg.Source {
-	s := &kg.Source{}
-	s.ID, _ = m[keyID].(string)
-	s.Title, _ = m["title"].(string)
-	s.Publisher, _ = m["publisher"].(string)
-	s.Published, _ = m["published"].(string)
-	s.Text, _ = m["text"].(string)
-	if u, ok := m["url"].(string); ok {
+// sourceOf reads a source from a :Source node's map projection.
+func sourceOf(r row) *kg.Source {
+	s := &kg.Source{
+		ID:        need[string](r, keyID),
+		Title:     need[string](r, "title"),
+		Publisher: maybe[string](r, "publisher"),
+		Published: maybe[string](r, "published"),
+		Text:      need[string](r, "text"),
+	}
+	if r.m["url"] != nil {
+		u := need[string](r, "url")
 		s.URL = &u
 	}
 	return s
 }
 
-func citations(m map[string]any) []kg.Citation {
-	srcs, quotes := stringList(m[keyCitationSources]), stringList(m[keyCitationQuotes])
+// citationsOf reads the parallel citation lists of a projection (addCitations): sources and
+// quotes always, bases when written since citations had one (none reads as STATED), notes and
+// fields when a citation has one. A list whose length is not the sources', or a basis kg does not
+// know, is an error.
+func citationsOf(r row) []kg.Citation {
+	srcs := r.strings(keyCitationSources)
+	quotes, bases := r.strings(keyCitationQuotes), r.strings(keyCitationBases)
+	notes, fields := r.strings(keyCitationNotes), r.strings(keyCitationFields)
+	for _, l := range []struct {
+		key  string
+		list []string
+		may  bool // may be missing
+	}{{keyCitationQuotes, quotes, false}, {keyCitationBases, bases, true}, {keyCitationNotes, notes, true}, {keyCitationFields, fields, true}} {
+		if len(l.list) != len(srcs) && (!l.may || r.m[l.key] != nil) {
+			r.d.fail(r.key(l.key), "%d values for %d sources", len(l.list), len(srcs))
+			return nil
+		}
+	}
 	if len(srcs) == 0 {
 		return nil
 	}
-	bases, notes, fields := stringList(m[keyCitationBases]), stringList(m[keyCitationNotes]), stringList(m[keyCitationFields])
 	out := make([]kg.Citation, len(srcs))
 	for i := range srcs {
-		out[i].Source = srcs[i]
-		if i < len(quotes) {
-			out[i].Quote = quotes[i]
-		}
-		if i < len(bases) && bases[i] != string(kg.BasisStated) {
+		out[i] = kg.Citation{Source: srcs[i], Quote: quotes[i]}
+		if bases != nil && bases[i] != string(kg.BasisStated) {
 			out[i].Basis = kg.Basis(bases[i])
+			if !out[i].Basis.Valid() || out[i].Basis == "" {
+				r.d.fail(r.key(keyCitationBases)+"["+strconv.Itoa(i)+"]", "basis %q, want one of %v", bases[i], kg.Bases)
+				return nil
+			}
 		}
-		if i < len(notes) {
+		if notes != nil {
 			out[i].Note = notes[i]
 		}
-		if i < len(fields) && fields[i] != "" {
+		if fields != nil && fields[i] != "" {
 			out[i].Fields = strings.Split(fields[i], "\n")
 		}
 	}
 	return out
 }
 
-func stringList(v any) []string {
-	l, _ := v.([]any)
-	if len(l) == 0 {
+// claimsOf reads the claims addClaims wrote as JSON. A value that is not such JSON fails the read,
+// naming the key, as any other wrong shape does: a read must not serve the values as if nothing
+// else were claimed, nor a write replace the claims with less.
+func claimsOf(r row) []kg.Claim {
+	s := maybe[string](r, keyClaims)
+	if _, ok := r.m[keyClaims].(string); !ok {
 		return nil
 	}
-	out := make([]string, 0, len(l))
-	for _, x := range l {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var cs []kg.Claim
+	if err := dec.Decode(&cs); err != nil {
+		r.d.fail(r.key(keyClaims), "not a JSON list of claims: %v", err)
+		return nil
 	}
-	return out
+	if dec.More() {
+		r.d.fail(r.key(keyClaims), "not a JSON list of claims: more after the list")
+		return nil
+	}
+	kg.NormalizeClaims(cs)
+	return cs
 }
 
 // kindLabels returns the labels of the valid kinds among kinds, sorted and without duplicates;

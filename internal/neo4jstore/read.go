@@ -19,15 +19,18 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 		UNWIND $ids AS id
 		OPTIONAL MATCH (d:Redirect {id: id})
 		MATCH (n:Entity {id: coalesce(d.to, id)})
-		RETURN id, n {.*} AS n`, map[string]any{"ids": distinct(ids)})
+		RETURN id, n {.*} AS entity`, map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, s.mapError(ctx, "entities", err)
 	}
 	byID := make(map[string]*kg.Entity, len(recs))
+	var d decoder
 	for _, rec := range recs {
-		id, _ := rec.Values[0].(string)
-		m, _ := rec.Values[1].(map[string]any)
-		byID[id] = entityFromMap(m)
+		r := d.record(rec)
+		byID[need[string](r, "id")] = entityOf(r.sub("entity", true))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "entities", d.err)
 	}
 	for i, id := range ids {
 		out[i] = byID[id]
@@ -45,15 +48,18 @@ func (s *Store) Sources(ctx context.Context, ids []string) ([]*kg.Source, error)
 	recs, err := s.read(ctx, `
 		UNWIND $ids AS id
 		MATCH (n:Source {id: id})
-		RETURN n {.*} AS n`, map[string]any{"ids": distinct(ids)})
+		RETURN n {.*} AS source`, map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, s.mapError(ctx, "sources", err)
 	}
 	byID := make(map[string]*kg.Source, len(recs))
+	var d decoder
 	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		src := sourceFromMap(m)
+		src := sourceOf(d.record(rec).sub("source", true))
 		byID[src.ID] = src
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "sources", d.err)
 	}
 	for i, id := range ids {
 		out[i] = byID[id]
@@ -91,28 +97,24 @@ func (s *Store) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 			WITH r, startNode(r).id AS from, endNode(r).id AS to
 			ORDER BY type(r), from, to
 			%s
-			RETURN [type(r), from, to, r {.*}]
-		} AS rels`, pattern, limit), params)
+			RETURN {type: type(r), from: from, to: to, props: r {.*}}
+		} AS relations`, pattern, limit), params)
 	if err != nil {
 		return nil, s.mapError(ctx, "relations", err)
 	}
 	byID := make(map[string][]*kg.Relation, len(recs))
+	var d decoder
 	for _, rec := range recs {
-		id, _ := rec.Values[0].(string)
-		rows, _ := rec.Values[1].([]any)
-		rels := make([]*kg.Relation, 0, len(rows))
-		for _, row := range rows {
-			cols, _ := row.([]any)
-			if len(cols) != 4 {
-				continue
-			}
-			typ, _ := cols[0].(string)
-			from, _ := cols[1].(string)
-			to, _ := cols[2].(string)
-			props, _ := cols[3].(map[string]any)
-			rels = append(rels, relationFromMap(typ, from, to, props))
+		r := d.record(rec)
+		rows := r.rows("relations")
+		rels := make([]*kg.Relation, len(rows))
+		for i, row := range rows {
+			rels[i] = relationOf(row)
 		}
-		byID[id] = rels
+		byID[need[string](r, "id")] = rels
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "relations", d.err)
 	}
 	for i, id := range q.IDs {
 		out[i] = byID[id]

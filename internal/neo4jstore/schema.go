@@ -108,7 +108,7 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 		recs, err := s.read(ctx, `
 			MATCH (n:Entity)
 			WHERE n.identityKeys IS NULL OR n.searchKeys IS NULL OR n.searchOrder IS NULL
-			RETURN n {.*} AS n
+			RETURN n {.*} AS entity
 			LIMIT 5000`, nil)
 		if err != nil {
 			return s.mapError(ctx, "backfill derived properties", err)
@@ -117,12 +117,15 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 			return nil
 		}
 		rows := make([]map[string]any, len(recs))
+		var d decoder
 		for i, rec := range recs {
-			m, _ := rec.Values[0].(map[string]any)
-			e := entityFromMap(m)
+			e := entityOf(d.record(rec).sub("entity", true))
 			sp := searchPropsOf(e, nil) // backfillTitles adds the titles
 			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": sp.keys,
 				"order": sp.order, "text": sp.text}
+		}
+		if d.err != nil {
+			return s.mapError(ctx, "backfill derived properties", d.err)
 		}
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			res, err := tx.Run(ctx, `

@@ -9,49 +9,9 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// How a search finds its hits in Neo4j, in one round trip.
-//
-// The full-text index (searchIndex) holds every entity's searchText: the tokens of its name,
-// aliases and acronym (kg.SearchTokens), space-separated, one key a line. Its analyzer splits on
-// white space only, so the index's terms are exactly kg's words.
-//
-// For each query token the search asks the index, through probes, for the entities with a word
-// the token matches in each of kg's classes: exactly (a term query), as a prefix (a prefix query)
-// and, when kg allows the token typos, one edit away (a disjunction of the terms and
-// single-character wildcards that spell every word one edit from the token: each deletion and
-// swap of two adjacent runes as a term, each replacement and insertion as "?") and two edits away
-// (the same for two edits, in disjunctions of at most maxClauses clauses). Each probe excludes the
-// entities a better probe of the same token finds ("-token*"), so an entity is found once per
-// token it matches, in its best class: exactly kg.SearchPlan.Classes. The probes find every such
-// entity: term, prefix and wildcard queries enumerate the index's terms without a cap. Lucene's
-// own fuzzy query (token~1) would not do: it keeps only the 50 closest terms, so a token with
-// more neighbours in the index (a common short word, a number among thousands) would silently
-// lose hits.
-//
-// From the classes and its searchText the query computes each entity's rank as
-// kg.SearchPlan.RankClasses does (tier, matched tokens, quality), sorts by it, then by
-// searchOrder (name tokens, then kg.SearchTieKey, as kg.CompareSearchHits orders equals), and
-// returns the first q.Limit entities. The order must be known in Cypher, not only in Go: the page
-// boundary often falls inside a large group of equals (a generated graph of 100,000 entities has
-// a thousand people named García), so a page chosen by any coarser order could miss hits.
-//
-// This reads every hit, so its cost grows with the graph. A search for a page (q.Limit > 0)
-// takes another way first, which reads only what the page needs (search_page.go), and falls back
-// to this one where that way does not apply. Go then ranks the entities returned with kg
-// itself, which sets the scores; the conformance suite checks that both agree with a brute-force
-// ranking of every entity.
-//
-// Two-edit probes are costly (hundreds of wildcard patterns for a long token), and a match two
-// edits away is the weakest there is: a hit that needs one has tier kg.TierTypo at best and a
-// quality of at most typoCeiling. So the query first checks whether the other probes fill the
-// page with hits that rank above that (searchTypo2Evidence), in which case the two-edit probes
-// cannot change the page and are left out.
-//
-// The Cypher mirrors kg's tier rules and the order of the rank's parts; the classes and tiers it
-// uses come from kg as parameters.
-
-// maxClauses is the most clauses one probe holds: Lucene refuses queries of more than 1024.
-const maxClauses = 1000
+// Search asks Neo4j's full-text index for the entities each query word matches and ranks them as
+// kg does: a page by the page search (search_page.go), which reads only what the page needs, and
+// otherwise every hit, ranked in one statement (below). How and why: docs/search.md.
 
 // Cypher fragments of the search query, in the order the query runs them.
 const (
@@ -143,7 +103,7 @@ WITH node, size(codes) AS matched,
   reduce(w = $classes, c IN codes | CASE WHEN c % $classes < w THEN c % $classes ELSE w END) AS weakest`
 
 	searchPage = `
-RETURN node {.*} AS n`
+RETURN node {.*} AS entity`
 )
 
 // Search returns the hits of q as kg.Store.Search says, in one round trip (see above).
@@ -166,7 +126,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	}
 	params := map[string]any{
 		"index":          searchIndex,
-		"probes":         probes,
+		"probes":         probeParams(probes),
 		"labels":         labels,
 		"key":            p.Key,
 		"tokens":         int64(len(p.Tokens)),
@@ -183,7 +143,7 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	cypher := searchEvidence + searchRanked + searchPage
 	if len(typo2) > 0 {
 		cypher = searchTypo2Evidence + searchRanked + searchPage
-		params["typo2Probes"] = typo2
+		params["typo2Probes"] = probeParams(typo2)
 		params["typoCeiling"] = typoCeiling(p)
 		params["classes"] = int64(kg.ExactMatch) + 1
 		params["allTokens"] = allTokensQuery(p)
@@ -192,23 +152,37 @@ func (s *Store) Search(ctx context.Context, q kg.SearchQuery) ([]kg.SearchHit, e
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	nodes := make([]map[string]any, len(recs))
+	var d decoder
+	fs := make([]*found, len(recs))
 	for i, rec := range recs {
-		nodes[i], _ = rec.Values[0].(map[string]any)
+		fs[i] = foundOf(d.record(rec).sub("entity", true))
 	}
-	return rankedHits(p, nodes), nil
+	if d.err != nil {
+		return nil, s.mapError(ctx, "search", d.err)
+	}
+	return rankedHits(p, fs), nil
 }
 
-// rankedHits returns the entities of nodes (map projections) as hits, scored and ordered by kg
-// from their searchText (which holds the titles of their positions, as the entity does not). An
-// entity kg does not find (a searchText written before the current tokenization) is left out
-// rather than ranked.
-func rankedHits(p *kg.SearchPlan, nodes []map[string]any) []kg.SearchHit {
-	hits := make([]kg.SearchHit, 0, len(nodes))
-	for _, m := range nodes {
-		e := entityFromMap(m)
-		text, _ := m[keySearchText].(string)
-		if r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(text, "\n"))); ok {
+// found is an entity a search read, with its searchText, which holds the titles of its positions
+// as the entity does not.
+type found struct {
+	entity *kg.Entity
+	text   string
+}
+
+// foundOf reads a found entity from an entity node's map projection (n {.*}).
+func foundOf(r row) *found {
+	return &found{entity: entityOf(r), text: maybe[string](r, keySearchText)}
+}
+
+// rankedHits returns fs as hits, scored and ordered by kg from their searchText. An entity kg
+// does not find (a searchText written before the current tokenization) is left out rather than
+// ranked.
+func rankedHits(p *kg.SearchPlan, fs []*found) []kg.SearchHit {
+	hits := make([]kg.SearchHit, 0, len(fs))
+	for _, f := range fs {
+		e := f.entity
+		if r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(f.text, "\n"))); ok {
 			hits = append(hits, kg.SearchHit{Entity: e, Score: p.Score(r)})
 		}
 	}
@@ -234,99 +208,6 @@ func typoCeiling(p *kg.SearchPlan) int64 {
 	return int64(len(p.Tokens)-1)*int64(kg.ExactMatch) + int64(kg.Typo2Match)
 }
 
-// searchProbes returns the full-text queries of plan p, each a map {token: its index, class: the
-// kg.MatchClass of what it finds, query: Lucene query text}: for each token, one query per way it
-// may match (exact, prefix, one edit), and apart, the two-edit queries. Each query of a token
-// excludes what its better ones find.
-func searchProbes(p *kg.SearchPlan) (probes, typo2 []map[string]any) {
-	probe := func(i int, c kg.MatchClass, query string) map[string]any {
-		return map[string]any{"token": int64(i), "class": int64(c), "query": query}
-	}
-	for i, t := range p.Tokens {
-		tok := escapeLucene(t.Text)
-		probes = append(probes, probe(i, kg.ExactMatch, tok))
-		better := "-" + tok // what the token's better probes find
-		if t.Prefix {
-			probes = append(probes, probe(i, kg.PrefixMatch, tok+"* "+better))
-			better = "-" + tok + "*"
-		}
-		if t.MaxEdits < 1 {
-			continue
-		}
-		one := editPatterns(t.Text, 1)
-		probes = append(probes, probe(i, kg.TypoMatch, "("+strings.Join(one, " ")+") "+better))
-		if t.MaxEdits < 2 {
-			continue
-		}
-		better += " -(" + strings.Join(one, " ") + ")"
-		two, room := editPatterns(t.Text, 2), maxClauses-len(one)-1
-		for len(two) > 0 {
-			n := min(len(two), room)
-			typo2 = append(typo2, probe(i, kg.Typo2Match, "("+strings.Join(two[:n], " ")+") "+better))
-			two = two[n:]
-		}
-	}
-	return probes, typo2
-}
-
-// editPatterns returns Lucene terms and wildcard patterns ("?" is any one character) that together
-// match exactly the words k edits from t, as kg counts edits (kg.Edits), and some words closer to
-// t: t with runes deleted, replaced, inserted, or swapped with the next, for k = 1 (about 4n
-// patterns for n runes) and k = 2 (about 8n², without those of k = 1). t must hold only letters
-// and digits, which Lucene's query syntax never treats specially.
-func editPatterns(t string, k int) []string {
-	all := map[string]bool{}
-	var edit func(head string, rest []rune, k int)
-	edit = func(head string, rest []rune, k int) {
-		all[head+string(rest)] = true
-		if k == 0 {
-			return
-		}
-		for i := 0; i <= len(rest); i++ {
-			h := head + string(rest[:i])
-			edit(h+"?", rest[i:], k-1) // insertion before rest[i]
-			if i == len(rest) {
-				break
-			}
-			edit(h, rest[i+1:], k-1)     // deletion of rest[i]
-			edit(h+"?", rest[i+1:], k-1) // replacement of rest[i]
-			if i+1 < len(rest) && rest[i] != rest[i+1] {
-				edit(h+string(rest[i+1])+string(rest[i]), rest[i+2:], k-1) // swap
-			}
-		}
-	}
-	edit("", []rune(t), k)
-	if k > 1 {
-		for _, p := range editPatterns(t, k-1) {
-			delete(all, p)
-		}
-	}
-	out := make([]string, 0, len(all))
-	for p := range all {
-		out = append(out, p)
-	}
-	slices.Sort(out)
-	return out
-}
-
-// escapeLucene escapes every character that Lucene's classic query parser treats specially.
-func escapeLucene(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`+-&|!(){}[]^"~*?:\/`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
-	// Bare AND, OR and NOT are operators; lower-case tokens never are, but be safe.
-	switch out {
-	case "AND", "OR", "NOT":
-		return `\` + out
-	}
-	return out
-}
-
 // dropStaleSearchIndex drops searchIndex if it exists with another analyzer than searchAnalyzer
 // (databases set up before search ranked with kg used a standard analyzer, which splits some
 // words kg keeps whole), so that EnsureSchema creates it anew. Neo4j then indexes every entity
@@ -339,7 +220,15 @@ func (s *Store) dropStaleSearchIndex(ctx context.Context) error {
 	if err != nil {
 		return s.mapError(ctx, "ensure schema", err)
 	}
-	if len(recs) == 0 || recs[0].Values[0] == searchAnalyzer {
+	if len(recs) == 0 {
+		return nil
+	}
+	var d decoder
+	analyzer := maybe[string](d.record(recs[0]), "analyzer")
+	if d.err != nil {
+		return s.mapError(ctx, "ensure schema", d.err)
+	}
+	if analyzer == searchAnalyzer {
 		return nil
 	}
 	return s.schemaCommand(ctx, "DROP INDEX "+searchIndex+" IF EXISTS")

@@ -45,10 +45,10 @@ func TestEditPatterns(t *testing.T) {
 
 func TestSearchProbes(t *testing.T) {
 	p := kg.PlanSearch("de poyntr 2023 telecommunications ab")
-	render := func(ps []map[string]any) []string {
+	render := func(ps []searchQueryProbe) []string {
 		var out []string
 		for _, pr := range ps {
-			out = append(out, fmt.Sprintf("%d %d %s", pr["token"], pr["class"], pr["query"]))
+			out = append(out, fmt.Sprintf("%d %d %s", pr.token, pr.class, pr.query))
 		}
 		return out
 	}
@@ -71,12 +71,12 @@ func TestSearchProbes(t *testing.T) {
 	}
 	var joined []string
 	for _, pr := range typo2 {
-		q := pr["query"].(string)
+		q := pr.query
 		patterns, better, ok := strings.Cut(strings.TrimPrefix(q, "("), ") ")
-		if pr["token"] != int64(3) || pr["class"] != int64(kg.Typo2Match) || !ok ||
+		if pr.token != 3 || pr.class != kg.Typo2Match || !ok ||
 			better != "-telecommunications* -"+one("telecommunications") || len(strings.Fields(q)) > maxClauses {
 			t.Errorf("two-edit probe %v %v %.80q..., want token 3, class %d, excluding the better probes, at most %d clauses",
-				pr["token"], pr["class"], q, kg.Typo2Match, maxClauses)
+				pr.token, pr.class, q, kg.Typo2Match, maxClauses)
 		}
 		joined = append(joined, strings.Fields(patterns)...)
 	}

@@ -11,64 +11,14 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// How a search takes a page without reading every entity its words match.
-//
-// kg ranks hits by a group, (tier, matched tokens, quality), then by the name's token count (the
-// band), then by kg.SearchTieKey; searchOrder is the band and the tie key in one string. The full
-// ranking in search.go finds every entity a query token matches and sorts them all: its cost
-// grows with the graph, since a common word ("garcia", "trade") matches a few percent of all
-// entities. A page needs only the best groups, and of the last group it reaches only the first
-// entities by searchOrder.
-//
-// So the search sorts its probes (search.go: the entities whose best match of one token is one
-// class) into small ones, which find at most searchCap entities, and large ones, asking the
-// full-text index for at most searchCap entities each. It also looks the query up as a whole key
-// (searchKeysIndex), which finds the hits of tiers TierName and TierAlias.
-//
-//   - Every entity a small probe finds is a candidate. kg ranks each exactly, from its searchText.
-//   - An entity no small probe finds matches each token in the class of a large probe or not at
-//     all: its classes are a vector over the large probes. For each such vector the search asks
-//     the index for the entities that match so (a conjunction of the probes; each token the
-//     vector leaves out excluded, but for its two-edit probes). A vector with at most searchCap
-//     entities adds them to the candidates. A larger one holds at least a page, so the page ends
-//     in the best group with such a vector, if not before: for the vectors of that group the
-//     search asks again per band (searchText holds the band as a word), and a band with more
-//     than searchCap entities is left uncovered. The groups below need no bands; should the page
-//     reach one after all (a kinds filter leaves too few), the search falls back.
-//
-// The vectors over all probes are known before the probes run; when there are at most
-// maxVectors, the first round trip runs the probes and then the vectors whose probes all turned
-// out large. Otherwise a second round trip runs the vectors over the large probes.
-//
-// Every group and band is then either covered, all its entities candidates, or uncovered. The
-// page takes them best first: a covered one's candidates in searchOrder, and an uncovered one's
-// first entities by walking the range index on searchOrder within the band and keeping those
-// whose exact rank (computed in Cypher from searchText, as kg does) falls in the group (one round
-// trip per group walked, which also reads the page's entities found before; the first walk
-// usually fills the page). The tie key is a hash, so the entities of a group spread evenly over
-// the band: a walk reads about page size x band size / the group's entities in the band, and an
-// uncovered band holds more than searchCap of them. A common word needs a few thousand index
-// entries, each checked first as a substring. The page's entities not read yet are read last (a
-// round trip when there are any). A search is 2 round trips (probes and vectors; the walk or the
-// page's entities), 3 or 4 when it has many vectors or walks twice.
-//
-// Two-edit probes are costly, as in search.go, and a hit that needs one ranks at most
-// (TierTypo, every token, typoCeiling). The search first leaves them out; if the page is full of
-// hits that rank above that bound, they cannot change it (entities whose only matches are two
-// edits away rank below it, and the walk's ranks are exact whatever probes ran). Otherwise it
-// starts again with them.
-//
-// A search that cannot be put so falls back to the full ranking: every hit asked for (no limit),
-// more than searchCap entities with the query as a key, more vectors over large probes than
-// maxVectors, a large two-edit probe of several queries (no vector can hold it), a vector whose
-// query exceeds Lucene's clause limit, or a page that reaches a group without bands.
+// The page search: a page of hits without reading every entity the words match. Small probes
+// and vectors give candidates that kg ranks exactly; a group too large to read whole is walked in
+// searchOrder within its band. A search that cannot be put so falls back to ranking every hit
+// (docs/search.md).
 
 // searchCap is the most entities a probe or vector may find for the search to read them all. A
 // variable so that tests can make probes large on a small graph.
 var searchCap = 1000
-
-// maxVectors bounds the vectors over large probes a search asks the index about.
-const maxVectors = 64
 
 // searchPageProbe is one probe of the page search: the entities whose best match of token is
 // class, found by queries (several when a two-edit probe needs more clauses than one query may
@@ -84,10 +34,10 @@ type searchPageProbe struct {
 // candidate is an entity the page search has read: enough to rank it and place it in its group,
 // and the entity itself once read whole (a walk reads it so).
 type candidate struct {
-	id     string
-	order  string
-	rank   kg.SearchRank
-	entity map[string]any
+	id    string
+	order string
+	rank  kg.SearchRank
+	found *found
 }
 
 // groupKey is a group of equal hits: (tier, matched, quality) as kg ranks them, and the band, the
@@ -112,7 +62,7 @@ const (
 	// candidates ends a list comprehension over nodes n: those of the kinds asked for, each as
 	// [id, searchText, searchOrder], what addCandidates reads.
 	candidates = `WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-      [n.id, n.searchText, n.searchOrder]]`
+      {id: n.id, text: n.searchText, order: n.searchOrder}]`
 
 	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
 	// probe how many entities its fullest query found (a query that reaches the cap may have found
@@ -131,58 +81,11 @@ CALL (probe) {
   RETURN found, CASE WHEN found >= $cap THEN [] ELSE
     [n IN nodes ` + candidates + ` END AS nodes
 }
-WITH collect([probe.i, found, nodes]) AS probes
+WITH collect({i: probe.i, found: found, nodes: nodes}) AS probes
 CALL (probes) {
-  WITH [p IN probes WHERE p[1] >= $cap | p[0]] AS large
+  WITH [p IN probes WHERE p.found >= $cap | p.i] AS large
   UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large)] AS v` + searchPageVectorRuns + `
 RETURN probes,` + searchPageVectorResults
-
-	// searchPageVectors runs every vector of $vectors (searchPageVectorRuns).
-	searchPageVectors = `
-CALL () {
-  UNWIND $vectors AS v` + searchPageVectorRuns + `
-RETURN` + searchPageVectorResults
-
-	// searchPageVectorRuns asks for each vector v (a Lucene query) for at most $cap entities,
-	// unless v is known to reach it (v.known). Then, for the vectors that reach it and rank best
-	// (v.points), whose group the page ends in unless better groups fill it, it asks again for
-	// each band up to the longest name of the graph (the last entity by searchOrder). Groups below
-	// need no bands: the page cannot reach them.
-	searchPageVectorRuns = `
-  CALL (v) {
-    WITH v WHERE NOT v.known
-    CALL db.index.fulltext.queryNodes($index, v.query, {limit: $cap}) YIELD node
-    RETURN count(*) AS found, collect(node) AS nodes
-  }
-  RETURN collect({v: v, found: found, nodes: nodes}) AS runs
-}
-CALL (runs) {
-  WITH runs, reduce(best = -1, r IN runs |
-    CASE WHEN (r.v.known OR r.found >= $cap) AND r.v.points > best THEN r.v.points ELSE best END) AS best
-  UNWIND [r IN runs WHERE (r.v.known OR r.found >= $cap) AND r.v.points = best] AS r
-  CALL () {
-    MATCH (n:Entity)
-    WHERE n.searchOrder >= ''
-    RETURN toInteger(left(n.searchOrder, 2)) AS longest
-    ORDER BY n.searchOrder DESC
-    LIMIT 1
-  }
-  UNWIND [b IN $bands WHERE b.band <= longest] AS b
-  CALL (r, b) {
-    CALL db.index.fulltext.queryNodes($index, r.v.query + ' +' + b.term, {limit: $cap}) YIELD node
-    RETURN count(*) AS inBand, collect(node) AS bandNodes
-  }
-  RETURN collect([r.v.i, b.band, inBand, CASE WHEN inBand >= $cap THEN [] ELSE
-    [n IN bandNodes ` + candidates + ` END]) AS banded
-}`
-
-	// searchPageVectorResults returns, for each vector run, [i, found, entities] (entities below
-	// the cap only; found 0 when known), and the bands asked: [i, band, found, entities].
-	searchPageVectorResults = `
-  [r IN runs | [r.v.i, CASE WHEN r.v.known THEN $cap ELSE r.found END,
-    CASE WHEN r.v.known OR r.found >= $cap THEN [] ELSE
-      [n IN r.nodes ` + candidates + ` END]] AS vectors,
-  banded`
 
 	// searchPageWalk walks the entities of one band (name length) in searchOrder and returns the
 	// first $limit whose rank, as kg computes it (kg.SearchPlan.Classes and RankClasses, from
@@ -225,17 +128,17 @@ CALL () {
   RETURN n
   LIMIT $limit
 }
-RETURN n {.*} AS n, true AS walked
+RETURN n {.*} AS entity, true AS walked
 UNION ALL
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n {.*} AS n, false AS walked`
+RETURN n {.*} AS entity, false AS walked`
 
 	// searchPageEntities reads the page's entities.
 	searchPageEntities = `
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n {.*} AS n`
+RETURN n {.*} AS entity`
 )
 
 // searchPage returns the page of q's hits as Search does, by the page search above. It returns
@@ -262,164 +165,230 @@ func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPl
 
 // searchPageWith ranks the page of q from probes and typo2 (two-edit probes, or none) and returns
 // its candidates in rank order: the page of q if typo2 holds the two-edit probes, else the page
-// ranked without them.
+// ranked without them. It runs the probes (and, when they are few, the vectors) in one round
+// trip, the vectors over the large probes in a second when they were not, and walks the groups
+// the page reaches that no query could read whole.
 func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string,
-	probes, typo2 []map[string]any) ([]candidate, bool, error) {
-	var all []*searchPageProbe
-	byTokenClass := map[[2]int]*searchPageProbe{}
-	for _, pr := range append(slices.Clone(probes), typo2...) {
-		i, c := int(pr["token"].(int64)), kg.MatchClass(pr["class"].(int64))
-		sp := byTokenClass[[2]int{i, int(c)}]
-		if sp == nil {
-			sp = &searchPageProbe{token: i, class: c, index: int64(len(all))}
-			byTokenClass[[2]int{i, int(c)}] = sp
-			all = append(all, sp)
-		}
-		sp.queries = append(sp.queries, pr["query"].(string))
+	probes, typo2 []searchQueryProbe) ([]candidate, bool, error) {
+	ps := newPageSearch(q, p, labels, probes, typo2)
+	ok, err := s.runProbes(ctx, ps)
+	if err != nil || !ok {
+		return nil, ok, err
 	}
-	keyProbe := &searchPageProbe{token: -1, index: int64(len(all)), queries: []string{`"` + escapePhrase(p.Key) + `"`}}
-	all = append(all, keyProbe)
-	rows := make([]map[string]any, len(all))
-	for i, sp := range all {
+	if ok, err = s.runLargeVectors(ctx, ps); err != nil || !ok {
+		return nil, ok, err
+	}
+	if err := ps.cover(); err != nil {
+		return nil, false, s.mapError(ctx, "search", err)
+	}
+	return s.takePage(ctx, ps)
+}
+
+// pageSearch is one page search under way: its probes, its vectors and what they found.
+type pageSearch struct {
+	q      kg.SearchQuery
+	p      *kg.SearchPlan
+	labels []string
+	cap    int64 // the most entities a query reads; one that finds as many may have found more
+
+	all          []*searchPageProbe
+	byToken      [][]*searchPageProbe // the probes of each token
+	byTokenClass map[[2]int]*searchPageProbe
+	keyProbe     *searchPageProbe // the query as a whole key
+	vectors      []searchVector
+	early        bool // the vectors ran with the probes
+
+	cands        map[string]candidate
+	runs, banded []row // the vectors' answers, and their bands'
+
+	partial   map[groupKey]bool // groups (band 0) a vector found more of than it read, asked no bands
+	uncovered map[groupKey]bool // groups, by band, with more entities than a query reads
+
+	d decoder // of the answers' rows
+}
+
+// newPageSearch groups the queries of probes and typo2 by token and class (a two-edit probe may
+// be several queries), adds the whole-key lookup, and the vectors over every probe, when they
+// are few enough to run with the probes.
+func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes, typo2 []searchQueryProbe) *pageSearch {
+	ps := &pageSearch{q: q, p: p, labels: labels, cap: int64(max(searchCap, q.Limit)),
+		byTokenClass: map[[2]int]*searchPageProbe{}, byToken: make([][]*searchPageProbe, len(p.Tokens)),
+		cands: map[string]candidate{}, partial: map[groupKey]bool{}, uncovered: map[groupKey]bool{}}
+	for _, pr := range append(slices.Clone(probes), typo2...) {
+		k := [2]int{pr.token, int(pr.class)}
+		sp := ps.byTokenClass[k]
+		if sp == nil {
+			sp = &searchPageProbe{token: pr.token, class: pr.class, index: int64(len(ps.all))}
+			ps.byTokenClass[k] = sp
+			ps.all = append(ps.all, sp)
+			ps.byToken[pr.token] = append(ps.byToken[pr.token], sp)
+		}
+		sp.queries = append(sp.queries, pr.query)
+	}
+	ps.keyProbe = &searchPageProbe{token: -1, index: int64(len(ps.all)), queries: []string{`"` + escapePhrase(p.Key) + `"`}}
+	ps.all = append(ps.all, ps.keyProbe)
+	ps.vectors, ps.early = pageVectors(p, ps.byToken, ps.byTokenClass)
+	return ps
+}
+
+// runProbes runs the probes, and the vectors when early, in one round trip. It returns false when
+// the page search does not apply.
+func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
+	rows := make([]map[string]any, len(ps.all))
+	for i, sp := range ps.all {
 		index := searchIndex
 		if sp.token < 0 {
 			index = searchKeysIndex
 		}
 		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries)}
 	}
-	// The vectors over every probe, when they are few: the first round trip runs those whose
-	// probes all turn out large. Otherwise a second round trip runs those over the large probes.
-	byToken := make([][]*searchPageProbe, len(p.Tokens))
-	for _, sp := range all {
-		if sp.token >= 0 {
-			byToken[sp.token] = append(byToken[sp.token], sp)
-		}
-	}
-	vectors, early := pageVectors(p, byToken, byTokenClass)
-	params := map[string]any{"probes": rows, "cap": int64(max(searchCap, q.Limit)), "labels": labels,
+	params := map[string]any{"probes": rows, "cap": ps.cap, "labels": ps.labels,
 		"index": searchIndex, "bands": bands, "vectors": []any{}}
-	if early {
-		params["vectors"] = vectorRows(p, vectors)
+	if ps.early {
+		params["vectors"] = vectorRows(ps.p, ps.vectors)
 	}
 	recs, err := s.read(ctx, searchPageProbes, params)
 	if err != nil {
-		return nil, false, searchPageError(ctx, s, err)
+		return false, searchPageError(ctx, s, err)
 	}
-	probeCap := params["cap"].(int64)
-	cands := map[string]candidate{}
-	var runs, banded []any
-	if len(recs) == 1 && len(recs[0].Values) == 3 {
-		for _, row := range asList(recs[0].Values[0]) {
-			f := asList(row)
-			if len(f) != 3 {
-				continue
-			}
-			i, _ := f[0].(int64)
-			found, _ := f[1].(int64)
-			all[i].large = found >= probeCap
-			if !all[i].large {
-				addCandidates(cands, p, f[2])
-			}
+	d := &ps.d
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+		return false, s.mapError(ctx, "search", d.err)
+	}
+	r := d.record(recs[0])
+	for _, pr := range r.rows("probes") {
+		i := need[int64](pr, "i")
+		if i < 0 || i >= int64(len(ps.all)) {
+			d.fail(pr.key("i"), "probe %d of %d", i, len(ps.all))
+			break
 		}
-		runs, banded = asList(recs[0].Values[1]), asList(recs[0].Values[2])
+		ps.all[i].large = need[int64](pr, "found") >= ps.cap
+		if !ps.all[i].large {
+			addCandidates(ps.cands, ps.p, pr.rows("nodes"))
+		}
 	}
-	if keyProbe.large {
+	ps.runs, ps.banded = r.rows("vectors"), r.rows("banded")
+	if d.err != nil {
+		return false, s.mapError(ctx, "search", d.err)
+	}
+	if ps.keyProbe.large {
 		// More than searchCap entities have the query as a key: rare enough to rank every hit.
-		return nil, false, nil
+		return false, nil
 	}
-	for _, sp := range all {
+	for _, sp := range ps.all {
 		if sp.large && len(sp.queries) > 1 {
-			return nil, false, nil // a vector with it would exceed Lucene's clause limit
+			return false, nil // a vector with it would exceed Lucene's clause limit
 		}
 	}
-	if !early {
-		// The vectors over the large probes only.
-		for i := range byToken {
-			byToken[i] = slices.DeleteFunc(byToken[i], func(sp *searchPageProbe) bool { return !sp.large })
-		}
-		if vectors, early = pageVectors(p, byToken, byTokenClass); !early {
-			return nil, false, nil
-		}
-		if len(vectors) > 0 {
-			recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(p, vectors), "cap": probeCap,
-				"labels": labels, "index": searchIndex, "bands": bands})
-			if err != nil {
-				return nil, false, searchPageError(ctx, s, err)
-			}
-			if len(recs) == 1 && len(recs[0].Values) == 2 {
-				runs, banded = asList(recs[0].Values[0]), asList(recs[0].Values[1])
-			}
-		}
-	}
-	// A vector that reached the cap leaves its group uncovered: in the bands asked for it, or
-	// wholly (partial) if it was not asked for bands, which the page must then not reach.
-	partial := map[groupKey]bool{}
-	for _, run := range runs {
-		f := asList(run)
-		if len(f) != 3 {
-			continue
-		}
-		i, _ := f[0].(int64)
-		found, _ := f[1].(int64)
-		if found >= probeCap {
-			partial[groupOf(vectors[i].rank)] = true
-		} else {
-			addCandidates(cands, p, f[2])
-		}
-	}
-	uncovered := map[groupKey]bool{}
-	for _, b := range banded {
-		f := asList(b)
-		if len(f) != 4 {
-			continue
-		}
-		i, _ := f[0].(int64)
-		band, _ := f[1].(int64)
-		found, _ := f[2].(int64)
-		r := vectors[i].rank
-		delete(partial, groupOf(r))
-		if found >= probeCap {
-			r.NameTokens = int(band)
-			uncovered[groupOf(r)] = true
-		} else {
-			addCandidates(cands, p, f[3])
-		}
-	}
+	return true, nil
+}
 
-	// The page: groups best first.
+// runLargeVectors runs, unless they ran with the probes, the vectors over the large probes only,
+// in a round trip of their own. It returns false when there are too many.
+func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, error) {
+	if ps.early {
+		return true, nil
+	}
+	for i := range ps.byToken {
+		ps.byToken[i] = slices.DeleteFunc(ps.byToken[i], func(sp *searchPageProbe) bool { return !sp.large })
+	}
+	if ps.vectors, ps.early = pageVectors(ps.p, ps.byToken, ps.byTokenClass); !ps.early {
+		return false, nil
+	}
+	if len(ps.vectors) == 0 {
+		return true, nil
+	}
+	recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(ps.p, ps.vectors), "cap": ps.cap,
+		"labels": ps.labels, "index": searchIndex, "bands": bands})
+	if err != nil {
+		return false, searchPageError(ctx, s, err)
+	}
+	if len(recs) != 1 {
+		ps.d.fail("record", "%d records, want 1", len(recs))
+		return false, s.mapError(ctx, "search", ps.d.err)
+	}
+	r := ps.d.record(recs[0])
+	ps.runs, ps.banded = r.rows("vectors"), r.rows("banded")
+	return true, nil
+}
+
+// cover adds the entities of the vectors and bands that read all theirs to the candidates, and
+// records the groups they leave uncovered: a vector that reached the cap, in the bands asked for
+// it, or wholly (partial) if it was not asked for bands, which the page must then not reach.
+func (ps *pageSearch) cover() error {
+	vector := func(r row) (searchVector, bool) {
+		i := need[int64](r, "i")
+		if i < 0 || i >= int64(len(ps.vectors)) {
+			ps.d.fail(r.key("i"), "vector %d of %d", i, len(ps.vectors))
+			return searchVector{}, false
+		}
+		return ps.vectors[i], true
+	}
+	for _, run := range ps.runs {
+		v, ok := vector(run)
+		if !ok {
+			break
+		}
+		if need[int64](run, "found") >= ps.cap {
+			ps.partial[groupOf(v.rank)] = true
+		} else {
+			addCandidates(ps.cands, ps.p, run.rows("nodes"))
+		}
+	}
+	for _, b := range ps.banded {
+		v, ok := vector(b)
+		if !ok {
+			break
+		}
+		r := v.rank
+		delete(ps.partial, groupOf(r))
+		if need[int64](b, "found") >= ps.cap {
+			r.NameTokens = int(need[int64](b, "band"))
+			ps.uncovered[groupOf(r)] = true
+		} else {
+			addCandidates(ps.cands, ps.p, b.rows("nodes"))
+		}
+	}
+	return ps.d.err
+}
+
+// takePage takes the groups best first: a covered one's candidates in searchOrder, an uncovered
+// one's first entities by walking it (walkGroup), until the page is full.
+func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool, error) {
 	byGroup := map[groupKey][]candidate{}
-	for _, c := range cands {
+	for _, c := range ps.cands {
 		g := groupOf(c.rank)
 		byGroup[g] = append(byGroup[g], c)
 	}
-	groups := make([]groupKey, 0, len(byGroup)+len(uncovered))
+	groups := make([]groupKey, 0, len(byGroup)+len(ps.uncovered))
 	for g := range byGroup {
 		groups = append(groups, g)
 	}
-	for g := range uncovered {
+	for g := range ps.uncovered {
 		if _, ok := byGroup[g]; !ok {
 			groups = append(groups, g)
 		}
 	}
-	for g := range partial {
-		if _, ok := byGroup[g]; !ok && !uncovered[g] {
+	for g := range ps.partial {
+		if _, ok := byGroup[g]; !ok && !ps.uncovered[g] {
 			groups = append(groups, g)
 		}
 	}
 	slices.SortFunc(groups, func(a, b groupKey) int { return compareGroups(b, a) })
 	var page []candidate
 	for _, g := range groups {
-		need := q.Limit - len(page)
+		need := ps.q.Limit - len(page)
 		if need <= 0 {
 			break
 		}
-		if partial[groupKey{g.tier, g.matched, g.quality, 0}] {
+		if ps.partial[groupKey{g.tier, g.matched, g.quality, 0}] {
 			// Better groups and this one's bands did not fill the page (too few entities of the
 			// kinds asked for, or a vector that found more than its group): rank every hit.
 			return nil, false, errFallBack
 		}
-		if uncovered[g] {
-			walked, err := s.walkGroup(ctx, p, labels, g, need, page)
+		if ps.uncovered[g] {
+			walked, err := s.walkGroup(ctx, ps.p, ps.labels, g, need, page)
 			if err != nil {
 				return nil, false, err
 			}
@@ -431,68 +400,6 @@ func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.Sear
 		page = append(page, members[:min(need, len(members))]...)
 	}
 	return page, true, nil
-}
-
-// searchVector is a vector of the page search: a Lucene query, the probes it needs large (their
-// indexes), and the group its entities rank in but for the band.
-type searchVector struct {
-	query  string
-	probes []any
-	rank   kg.SearchRank
-	known  bool // the query is its one probe's
-}
-
-// pageVectors returns the vectors over the probes of byToken (each token in the class of one of
-// them, or unmatched), or false if there are more than maxVectors or one cannot be put as a query.
-func pageVectors(p *kg.SearchPlan, byToken [][]*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe) ([]searchVector, bool) {
-	combos := [][]*searchPageProbe{{}}
-	for i := range p.Tokens {
-		var next [][]*searchPageProbe
-		for _, v := range combos {
-			next = append(next, append(slices.Clone(v), nil)) // token i unmatched
-			for _, sp := range byToken[i] {
-				if len(sp.queries) == 1 { // a two-edit probe of several queries fits no vector
-					next = append(next, append(slices.Clone(v), sp))
-				}
-			}
-		}
-		combos = next
-		if len(combos) > maxVectors+1 {
-			return nil, false
-		}
-	}
-	var out []searchVector
-	for _, v := range combos {
-		classes := make([]kg.MatchClass, len(v))
-		var probes []any
-		for i, sp := range v {
-			if sp != nil {
-				classes[i] = sp.class
-				probes = append(probes, sp.index)
-			}
-		}
-		r, ok := p.ClassRank(classes)
-		if !ok {
-			continue // every token unmatched
-		}
-		query, ok := vectorQuery(v, byTokenClass)
-		if !ok {
-			return nil, false
-		}
-		// With one token a vector is its probe: large when it runs.
-		out = append(out, searchVector{query: query, probes: probes, rank: r, known: len(p.Tokens) == 1})
-	}
-	return out, true
-}
-
-// vectorRows returns the vectors as searchPageVectorRuns takes them; points orders their groups.
-func vectorRows(p *kg.SearchPlan, vs []searchVector) []any {
-	out := make([]any, len(vs))
-	for i, v := range vs {
-		out[i] = map[string]any{"i": int64(i), "query": v.query, "probes": v.probes, "known": v.known,
-			"points": p.Points(v.rank)}
-	}
-	return out
 }
 
 // searchPageError maps an error of the page search. Lucene counts the terms a wildcard stands for
@@ -508,26 +415,16 @@ func searchPageError(ctx context.Context, s *Store, err error) error {
 // errFallBack tells Search to rank every hit.
 var errFallBack = errors.New("the page search does not apply")
 
-func asList(v any) []any {
-	l, _ := v.([]any)
-	return l
-}
-
-// addCandidates adds the entities of one probe's row ([id, searchText, searchOrder] each) to cands,
-// ranked by kg.
-func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes any) {
-	list, _ := nodes.([]any)
-	for _, n := range list {
-		f, _ := n.([]any)
-		if len(f) != 3 {
-			continue
-		}
-		id, _ := f[0].(string)
+// addCandidates adds the entities of one probe's row ({id, text: searchText, order: searchOrder}
+// each) to cands, ranked by kg.
+func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes []row) {
+	for _, n := range nodes {
+		id := need[string](n, "id")
 		if _, seen := cands[id]; seen {
 			continue
 		}
-		text, _ := f[1].(string)
-		order, _ := f[2].(string)
+		// Either may be missing on an entity written before the current tokenization.
+		text, order := maybe[string](n, "text"), maybe[string](n, "order")
 		r, ok := p.Rank(kg.SearchDocOfKeys(strings.Split(text, "\n")))
 		if !ok || order == "" {
 			// A searchText or searchOrder written before the current tokenization: leave it out,
@@ -537,46 +434,6 @@ func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes any) {
 		cands[id] = candidate{id: id, order: order, rank: r}
 	}
 }
-
-// vectorQuery returns the Lucene query for the entities whose classes are exactly v (nil: the
-// token unmatched), and false if it would hold more clauses than Lucene allows.
-func vectorQuery(v []*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe) (string, bool) {
-	var b strings.Builder
-	clauses := 0
-	for i, sp := range v {
-		if sp != nil {
-			if len(sp.queries) != 1 {
-				return "", false
-			}
-			b.WriteString(" +(" + sp.queries[0] + ")")
-			clauses += strings.Count(sp.queries[0], " ") + 1
-			continue
-		}
-		// Unmatched: none of the token's exact, prefix and one-edit probes finds the entity. Two-edit
-		// probes are too large to exclude: the query may then find more than the vector's
-		// entities, which costs a larger candidate set or walk but changes no rank.
-		for _, c := range []kg.MatchClass{kg.ExactMatch, kg.PrefixMatch, kg.TypoMatch} {
-			other := byTokenClass[[2]int{i, int(c)}]
-			if other == nil {
-				continue
-			}
-			for _, q := range other.queries {
-				b.WriteString(" -(" + q + ")")
-				clauses += strings.Count(q, " ") + 1
-			}
-		}
-	}
-	return strings.TrimSpace(b.String()), clauses <= maxClauses
-}
-
-// bands are each band and its searchBand term, for searchPageVectorRuns.
-var bands = func() []any {
-	out := make([]any, kg.MaxRankedNameTokens+1)
-	for n := range out {
-		out[n] = map[string]any{"band": int64(n), "term": searchBand(n)}
-	}
-	return out
-}()
 
 // walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk), read
 // whole, and reads the entities of page that are not yet, in the same round trip.
@@ -613,22 +470,27 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
-	read := map[string]map[string]any{}
+	read := map[string]*found{}
 	var out []candidate
+	var d decoder
 	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		id, _ := m[keyID].(string)
-		if walked, _ := rec.Values[1].(bool); walked {
-			order, _ := m[keySearchOrder].(string)
-			out = append(out, candidate{id: id, order: order, entity: m,
+		r := d.record(rec)
+		er := r.sub("entity", true)
+		f := foundOf(er)
+		e := f.entity
+		if need[bool](r, "walked") {
+			out = append(out, candidate{id: e.ID, order: need[string](er, keySearchOrder), found: f,
 				rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
 			continue
 		}
-		read[id] = m
+		read[e.ID] = f
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "search", d.err)
 	}
 	for i := range page {
 		if m, ok := read[page[i].id]; ok {
-			page[i].entity = m
+			page[i].found = m
 		}
 	}
 	return out, nil
@@ -638,27 +500,20 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 func unread(page []candidate) []any {
 	ids := []any{}
 	for _, c := range page {
-		if c.entity == nil {
+		if c.found == nil {
 			ids = append(ids, c.id)
 		}
 	}
 	return ids
 }
 
-// editRegexp turns edit patterns (editPatterns: "?" is any one character) into one Java regular
-// expression that matches a whole word as one of them does. Patterns hold only letters, digits
-// and "?", none special in a regular expression but "?", which becomes ".".
-func editRegexp(patterns []string) string {
-	return "(?:" + strings.ReplaceAll(strings.Join(patterns, "|"), "?", ".") + ")"
-}
-
 // pageEntities reads the page's entities not read yet (a round trip only if there are any) and
 // returns them all as hits, ranked by kg. An entity deleted since the search found it is left out.
 func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candidate) ([]kg.SearchHit, bool, error) {
-	nodes := make([]map[string]any, 0, len(page))
+	fs := make([]*found, 0, len(page))
 	for _, c := range page {
-		if c.entity != nil {
-			nodes = append(nodes, c.entity)
+		if c.found != nil {
+			fs = append(fs, c.found)
 		}
 	}
 	if ids := unread(page); len(ids) > 0 {
@@ -666,10 +521,13 @@ func (s *Store) pageEntities(ctx context.Context, p *kg.SearchPlan, page []candi
 		if err != nil {
 			return nil, false, s.mapError(ctx, "search", err)
 		}
+		var d decoder
 		for _, rec := range recs {
-			m, _ := rec.Values[0].(map[string]any)
-			nodes = append(nodes, m)
+			fs = append(fs, foundOf(d.record(rec).sub("entity", true)))
+		}
+		if d.err != nil {
+			return nil, false, s.mapError(ctx, "search", d.err)
 		}
 	}
-	return rankedHits(p, nodes), true, nil
+	return rankedHits(p, fs), true, nil
 }

@@ -13,8 +13,8 @@ import (
 // properties (searchText, searchKeys) depend on its relationships of kg.TitledTypes as well as on
 // the node. entityProps writes them without titles; every write that may change an entity's
 // titles, or rewrites an entity that may hold some, sets them again from the node and its
-// relationships as they stand in the write's transaction (retitle). BulkLoad, which knows every
-// relation up front, writes them with the titles at once.
+// relationships as they stand in the write's transaction (retitle). BulkLoad and WriteImportFiles,
+// which know every relation up front, write them with the titles at once.
 //
 // Databases written before titles were searchable lack them: EnsureSchema sets them once
 // (backfillTitles) and marks the change log with keyTitlesIndexed, which every change log created
@@ -68,30 +68,24 @@ const titledEntitiesQuery = `
 // for each entity whose search properties differ from what it and its titles give.
 func titledRows(recs []*neo4j.Record) ([]map[string]any, error) {
 	var rows []map[string]any
+	var d decoder
 	for _, rec := range recs {
-		m, _, err := neo4j.GetRecordValue[map[string]any](rec, "n")
-		if err != nil {
-			return nil, err
-		}
-		list, _, err := neo4j.GetRecordValue[[]any](rec, "titled")
-		if err != nil {
-			return nil, err
-		}
-		e := entityFromMap(m)
-		rels := make([]*kg.Relation, 0, len(list))
-		for _, x := range list {
-			r, _ := x.(map[string]any)
-			typ, _ := r["type"].(string)
-			props, _ := r["props"].(map[string]any)
-			rels = append(rels, relationFromMap(typ, e.ID, "", props))
+		r := d.record(rec)
+		n := r.sub("n", true)
+		e := entityOf(n)
+		var rels []*kg.Relation
+		for _, t := range r.rows("titled") {
+			props := t.sub("props", true)
+			rels = append(rels, &kg.Relation{Type: need[string](t, "type"), From: e.ID,
+				Citations: citationsOf(props), Properties: propertiesOf(props)})
 		}
 		sp := searchPropsOf(e, kg.PositionTitles(e.ID, rels))
-		if text, _ := m[keySearchText].(string); text == sp.text {
+		if maybe[string](n, keySearchText) == sp.text {
 			continue
 		}
 		rows = append(rows, map[string]any{"id": e.ID, "text": sp.text, "keys": sp.keys})
 	}
-	return rows, nil
+	return rows, d.err
 }
 
 // setTitlesQuery writes the rows of titledRows.
@@ -133,8 +127,14 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 	if err != nil {
 		return s.mapError(ctx, "backfill search titles", err)
 	}
-	if n, _ := recs[0].Values[0].(int64); n == 0 {
+	var d decoder
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+	} else if need[int64](d.record(recs[0]), "n") == 0 {
 		return nil
+	}
+	if d.err != nil {
+		return s.mapError(ctx, "backfill search titles", d.err)
 	}
 	after := ""
 	for {
@@ -148,21 +148,22 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 		if err != nil {
 			return s.mapError(ctx, "backfill search titles", err)
 		}
-		ids, _, err := neo4j.GetRecordValue[[]any](recs[0], "ids")
-		if err != nil {
-			return s.mapError(ctx, "backfill search titles", err)
+		var ids []string
+		if len(recs) != 1 {
+			d.fail("record", "%d records, want 1", len(recs))
+		} else {
+			ids = d.record(recs[0]).strings("ids")
+		}
+		if d.err != nil {
+			return s.mapError(ctx, "backfill search titles", d.err)
 		}
 		if len(ids) == 0 {
 			break
 		}
-		after, _ = ids[len(ids)-1].(string)
+		after = ids[len(ids)-1]
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			w := &txWriter{ctx: ctx, tx: tx}
-			strs := make([]string, len(ids))
-			for i, x := range ids {
-				strs[i], _ = x.(string)
-			}
-			return nil, w.retitle(strs)
+			return nil, w.retitle(ids)
 		})
 		if err != nil {
 			return s.mapError(ctx, "backfill search titles", err)

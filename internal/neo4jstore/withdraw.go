@@ -112,10 +112,13 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			var id, typ, from, to string
-			for i, p := range []*string{&id, &typ, &from, &to} {
-				*p, _ = rec.Values[i].(string)
+			r := d.record(rec)
+			id, typ := need[string](r, "id"), need[string](r, "type")
+			from, to := need[string](r, "from"), need[string](r, "to")
+			if d.err != nil {
+				return nil, d.err
 			}
 			if k := relKey(typ, from, to); !removed[k] {
 				removed[k] = true
@@ -226,8 +229,8 @@ func (w *txWriter) withdrawItems(wd kg.Withdrawal) ([]*kg.Entity, []*kg.Relation
 		rels, err := w.relations(`
 			MATCH (a:Entity)-[r]->(b:Entity)
 			WHERE $src IN r.citationSources
-			RETURN type(r) AS type, a.id AS from, b.id AS to, r {.*} AS r
-			ORDER BY from, type, to`, map[string]any{"src": wd.Source})
+			RETURN {type: type(r), from: a.id, to: b.id, props: r {.*}} AS relation
+			ORDER BY a.id, type(r), b.id`, map[string]any{"src": wd.Source})
 		return ents, rels, err
 	}
 	found, err := w.entities(`
@@ -253,7 +256,7 @@ func (w *txWriter) withdrawItems(wd kg.Withdrawal) ([]*kg.Entity, []*kg.Relation
 		UNWIND $rels AS rel
 		MATCH (a:Entity {id: rel.from})-[r]->(b:Entity {id: rel.to})
 		WHERE type(r) = rel.type
-		RETURN type(r) AS type, a.id AS from, b.id AS to, r {.*} AS r`, map[string]any{"rels": keys})
+		RETURN {type: type(r), from: a.id, to: b.id, props: r {.*}} AS relation`, map[string]any{"rels": keys})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -275,37 +278,25 @@ func (w *txWriter) entities(cypher string, params map[string]any) ([]*kg.Entity,
 		return nil, err
 	}
 	out := make([]*kg.Entity, 0, len(recs))
+	var d decoder
 	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		e, err := storedEntity(m)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+		out = append(out, entityOf(d.record(rec).sub("n", true)))
 	}
-	return out, nil
+	return out, d.err
 }
 
-// relations runs a statement that returns type, from, to and the relationship's map, decoded as
-// the write path does.
+// relations runs a statement that returns relations as relation ({type, from, to, props}).
 func (w *txWriter) relations(cypher string, params map[string]any) ([]*kg.Relation, error) {
 	recs, err := w.collect(cypher, params)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*kg.Relation, 0, len(recs))
+	var d decoder
 	for _, rec := range recs {
-		typ, _ := rec.Values[0].(string)
-		from, _ := rec.Values[1].(string)
-		to, _ := rec.Values[2].(string)
-		m, _ := rec.Values[3].(map[string]any)
-		r, err := storedRelation(typ, from, to, m)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
+		out = append(out, relationOf(d.record(rec).sub("relation", true)))
 	}
-	return out, nil
+	return out, d.err
 }
 
 // sourceDates returns the publication dates of the sources the items cite.

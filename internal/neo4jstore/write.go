@@ -92,7 +92,12 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 		if err != nil {
 			return nil, err
 		}
-		if n, _ := recs[0].Values[0].(int64); n == 0 {
+		var d decoder
+		n := need[int64](d.record(recs[0]), "n")
+		if d.err != nil {
+			return nil, d.err
+		}
+		if n == 0 {
 			return nil, rollback{&txResult{}}
 		}
 		r := &kg.Relation{Type: typ, From: from, To: to}
@@ -124,36 +129,36 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 		}
 		recs, err := w.collect(`
 			MATCH (n:Entity {id: $id})
-			RETURN n {.*} AS n, COLLECT {
+			RETURN n {.*} AS entity, COLLECT {
 				MATCH (n)-[r]-()
-				RETURN [type(r), startNode(r).id, endNode(r).id]
-			} AS rels`, map[string]any{"id": id})
+				RETURN {type: type(r), from: startNode(r).id, to: endNode(r).id}
+			} AS relations`, map[string]any{"id": id})
 		if err != nil {
 			return nil, err
 		}
 		if len(recs) == 0 {
 			return nil, rollback{&txResult{}}
 		}
-		m, _ := recs[0].Values[0].(map[string]any)
-		rels, _ := recs[0].Values[1].([]any)
+		var d decoder
+		rec := d.record(recs[0])
+		e := entityOf(rec.sub("entity", true))
+		var rels []*kg.Relation
+		for _, r := range rec.rows("relations") {
+			rels = append(rels, &kg.Relation{Type: need[string](r, "type"), From: need[string](r, "from"), To: need[string](r, "to")})
+		}
+		if d.err != nil {
+			return nil, d.err
+		}
 		if err := w.exec(`
 			MATCH (n:Entity {id: $id})
 			DETACH DELETE n`, map[string]any{"id": id}); err != nil {
 			return nil, err
 		}
-		if err := w.change(kg.ActionDeleteEntity, id, "", kg.DeleteSummary(entityFromMap(m), len(rels), reason)); err != nil {
+		if err := w.change(kg.ActionDeleteEntity, id, "", kg.DeleteSummary(e, len(rels), reason)); err != nil {
 			return nil, err
 		}
 		var retitled []string // the holders of positions at the entity lose their titles
-		for _, x := range rels {
-			cols, _ := x.([]any)
-			if len(cols) != 3 {
-				continue
-			}
-			r := &kg.Relation{}
-			r.Type, _ = cols[0].(string)
-			r.From, _ = cols[1].(string)
-			r.To, _ = cols[2].(string)
+		for _, r := range rels {
 			if err := w.change(kg.ActionDeleteEntity, r.From, r.To, kg.RemovedWithSummary(r, id)); err != nil {
 				return nil, err
 			}
@@ -228,13 +233,9 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 		return nil, s.mapError(ctx, "changes", err)
 	}
 	out := &kg.ChangePage{Changes: []*kg.Change{}}
-	if len(recs) == 0 {
-		return out, nil
-	}
-	total, _ := recs[0].Values[0].(int64)
-	out.Total = int(total)
-	page, _ := recs[0].Values[1].([]any)
-	past, _ := recs[0].Values[2].(bool)
+	var d decoder
+	total, page, past := pageBeyond(&d, recs)
+	out.Total = total
 	further := q.Limit >= 0 && len(page) > q.Limit
 	if further {
 		page = page[:q.Limit]
@@ -245,23 +246,25 @@ func (s *Store) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 	} else {
 		out.More, out.Earlier = further, past
 	}
-	for _, x := range page {
-		m, _ := x.(map[string]any)
-		out.Changes = append(out.Changes, changeFromMap(m))
+	for _, r := range page {
+		out.Changes = append(out.Changes, changeOf(r))
+	}
+	if d.err != nil {
+		return nil, s.mapError(ctx, "changes", d.err)
 	}
 	return out, nil
 }
 
-// changeFromMap builds a change from a :Change node's map projection.
-func changeFromMap(m map[string]any) *kg.Change {
-	c := &kg.Change{}
-	c.Seq, _ = m["seq"].(int64)
-	c.At, _ = m["at"].(string)
-	c.Actor, _ = m["actor"].(string)
-	c.Action, _ = m["action"].(string)
-	c.Entity, _ = m["entity"].(string)
-	c.Other, _ = m["other"].(string)
-	c.Summary, _ = m["summary"].(string)
-	c.Detail, _ = m["detail"].(string)
-	return c
+// changeOf reads a change from a :Change node's map projection.
+func changeOf(r row) *kg.Change {
+	return &kg.Change{
+		Seq:     need[int64](r, "seq"),
+		At:      need[string](r, "at"),
+		Actor:   maybe[string](r, "actor"),
+		Action:  need[string](r, "action"),
+		Entity:  maybe[string](r, "entity"),
+		Other:   maybe[string](r, "other"),
+		Summary: maybe[string](r, "summary"),
+		Detail:  maybe[string](r, "detail"),
+	}
 }

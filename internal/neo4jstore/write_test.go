@@ -19,8 +19,9 @@ func TestImportFailingLateWritesNothing(t *testing.T) {
 	b := graphgen.Generate(3 * neo4jstore.BatchSize)
 	last := b.Entities[len(b.Entities)-1]
 	// A node with the last entity's label and id but not :Entity: the store does not see it as an
-	// entity, plans to create one, and the person_id constraint refuses the creation.
-	if err := s.Exec(t.Context(), "CREATE (:"+last.Kind.Label()+" {id: $id})", map[string]any{"id": last.ID}); err != nil {
+	// entity, plans to create one, and the person_id constraint refuses the creation. It has a
+	// name, as lists of the label read one from every node they match.
+	if err := s.Exec(t.Context(), "CREATE (:"+last.Kind.Label()+" {id: $id, name: 'obstacle'})", map[string]any{"id": last.ID}); err != nil {
 		t.Fatal(err)
 	}
 	count := func() int64 {

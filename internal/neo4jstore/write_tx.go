@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -102,7 +101,11 @@ func (w *txWriter) lock() error {
 	if err != nil {
 		return err
 	}
-	w.seq, _ = rec.Values[0].(int64)
+	var d decoder
+	w.seq = need[int64](d.record(rec), "seq")
+	if d.err != nil {
+		return d.err
+	}
 	w.at = kg.ChangeTime(timeNow())
 	return nil
 }
@@ -298,17 +301,17 @@ func (w *txWriter) writeEntities(plan *kg.Plan, apply kg.ApplyOptions, res *txRe
 			recs, err := w.collect(`
 				UNWIND $ids AS id
 				MATCH (n:Entity {id: id})
-				RETURN n {.*} AS n`, map[string]any{"ids": ids})
+				RETURN n {.*} AS entity`, map[string]any{"ids": ids})
 			if err != nil {
 				return err
 			}
+			var d decoder
 			for _, rec := range recs {
-				m, _ := rec.Values[0].(map[string]any)
-				e, err := storedEntity(m)
-				if err != nil {
-					return err
-				}
+				e := entityOf(d.record(rec).sub("entity", true))
 				stored[e.ID] = e
+			}
+			if d.err != nil {
+				return d.err
 			}
 			if err := w.knowSources(plan, storedSourceIDs(stored, nil)); err != nil {
 				return err
@@ -379,20 +382,17 @@ func (w *txWriter) writeRelations(plan *kg.Plan, apply kg.ApplyOptions, res *txR
 				UNWIND $rels AS rel
 				MATCH (:Entity {id: rel.from})-[r]->(:Entity {id: rel.to})
 				WHERE type(r) = rel.type
-				RETURN type(r), rel.from, rel.to, r {.*}`, map[string]any{"rels": keys})
+				RETURN {type: type(r), from: rel.from, to: rel.to, props: r {.*}} AS relation`, map[string]any{"rels": keys})
 			if err != nil {
 				return err
 			}
+			var d decoder
 			for _, rec := range recs {
-				typ, _ := rec.Values[0].(string)
-				from, _ := rec.Values[1].(string)
-				to, _ := rec.Values[2].(string)
-				props, _ := rec.Values[3].(map[string]any)
-				r, err := storedRelation(typ, from, to, props)
-				if err != nil {
-					return err
-				}
-				stored[relKey(typ, from, to)] = r
+				r := relationOf(d.record(rec).sub("relation", true))
+				stored[relKey(r.Type, r.From, r.To)] = r
+			}
+			if d.err != nil {
+				return d.err
 			}
 			if err := w.knowSources(plan, storedSourceIDs(nil, stored)); err != nil {
 				return err
@@ -473,11 +473,11 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) (
 		return nil, err
 	}
 	var rows []map[string]any
+	var d decoder
 	for _, rec := range recs {
-		m, _ := rec.Values[0].(map[string]any)
-		e, err := storedEntity(m)
-		if err != nil {
-			return nil, err
+		e := entityOf(d.record(rec).sub("n", true))
+		if d.err != nil {
+			return nil, d.err
 		}
 		if written[e.ID] {
 			continue
@@ -510,23 +510,20 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) (
 	recs, err = w.collect(`
 		MATCH (a:Entity)-[r]->(b:Entity)
 		WHERE r.claims IS NOT NULL AND any(s IN r.citationSources WHERE s IN $ids)
-		RETURN type(r) AS type, a.id AS from, b.id AS to, r {.*} AS r
-		ORDER BY from, type, to`, map[string]any{"ids": redated})
+		RETURN {type: type(r), from: a.id, to: b.id, props: r {.*}} AS relation
+		ORDER BY a.id, type(r), b.id`, map[string]any{"ids": redated})
 	if err != nil {
 		return nil, err
 	}
 	byType := map[string][]map[string]any{}
 	for _, rec := range recs {
-		typ, _ := rec.Values[0].(string)
-		from, _ := rec.Values[1].(string)
-		to, _ := rec.Values[2].(string)
-		m, _ := rec.Values[3].(map[string]any)
+		r := relationOf(d.record(rec).sub("relation", true))
+		if d.err != nil {
+			return nil, d.err
+		}
+		typ, from, to := r.Type, r.From, r.To
 		if written[relKey(typ, from, to)] {
 			continue
-		}
-		r, err := storedRelation(typ, from, to, m)
-		if err != nil {
-			return nil, err
 		}
 		if err := w.knowSources(plan, storedSourceIDs(nil, map[string]*kg.Relation{"": r})); err != nil {
 			return nil, err
@@ -644,14 +641,17 @@ func (v txSnapshot) Sources(_ context.Context, ids []string) (map[string]*kg.Sou
 		recs, err := v.w.collect(`
 			UNWIND $ids AS id
 			MATCH (n:Source {id: id})
-			RETURN n {.*} AS n`, map[string]any{"ids": ids[start:min(start+lookupBatch, len(ids))]})
+			RETURN n {.*} AS source`, map[string]any{"ids": ids[start:min(start+lookupBatch, len(ids))]})
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			m, _ := rec.Values[0].(map[string]any)
-			src := sourceFromMap(m)
+			src := sourceOf(d.record(rec).sub("source", true))
 			out[src.ID] = src
+		}
+		if d.err != nil {
+			return nil, d.err
 		}
 	}
 	return out, nil
@@ -667,9 +667,13 @@ func (v txSnapshot) EntityKinds(_ context.Context, ids []string) (map[string]kg.
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			id, _ := rec.Values[0].(string)
+			id := need[string](d.record(rec), "id")
 			out[id] = kg.KindOfID(id)
+		}
+		if d.err != nil {
+			return nil, d.err
 		}
 	}
 	return out, nil
@@ -695,11 +699,14 @@ func (v txSnapshot) MatchNames(_ context.Context, keys []kg.NameKey) (map[kg.Nam
 		if err != nil {
 			return nil, err
 		}
+		var d decoder
 		for _, rec := range recs {
-			key, _ := rec.Values[0].(string)
-			id, _ := rec.Values[1].(string)
-			nk := byKey[key]
-			out[nk] = append(out[nk], id)
+			r := d.record(rec)
+			nk := byKey[need[string](r, "key")]
+			out[nk] = append(out[nk], need[string](r, "id"))
+		}
+		if d.err != nil {
+			return nil, d.err
 		}
 	}
 	for k := range out {
@@ -719,12 +726,6 @@ func identityKeys(e *kg.Entity) []any {
 		out[i] = identityKey(k)
 	}
 	return out
-}
-
-// escapePhrase escapes s for a quoted Lucene phrase: only the quote and the backslash are special
-// there.
-func escapePhrase(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
 }
 
 func relKey(typ, from, to string) string { return "R\x00" + typ + "\x00" + from + "\x00" + to }

@@ -56,9 +56,14 @@ type Load struct {
 	Relations      int     `json:"relations"`
 	GenerateS      float64 `json:"generate_s"`
 	GenerateHeapMB float64 `json:"generate_heap_mb"` // Go heap holding the generated bundle
-	// Neo4j: neo4jstore.BulkLoad into a new, empty database; its entities and relations steps, and
-	// the indexes built after them.
+	// Neo4j: loading a new, empty database, in all (Neo4jLoadS) and by step: with -load admin the
+	// import files written (FilesS), neo4j-admin's import (ImportS, the entities and relations
+	// per second over it) and the indexes built once Neo4j is up again; with -load bolt
+	// neo4jstore.BulkLoad's entities and relations steps and indexes.
+	LoadWith      string  `json:"neo4j_load_with"`
 	Neo4jLoadS    float64 `json:"neo4j_load_s"`
+	FilesS        float64 `json:"neo4j_files_s,omitempty"`
+	ImportS       float64 `json:"neo4j_import_s,omitempty"`
 	EntitiesPerS  float64 `json:"neo4j_entities_per_s"`
 	RelationsPerS float64 `json:"neo4j_relations_per_s"`
 	IndexesS      float64 `json:"neo4j_indexes_s"`
@@ -95,7 +100,8 @@ func main() {
 	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here; must be free)")
 	flag.StringVar(&cfg.neo4jHeap, "neo4j-heap", "2g", "JVM heap of the benchmark's Neo4j (NEO4J_HEAP of tools/neo4j/start.sh)")
 	flag.StringVar(&cfg.neo4jPageCache, "neo4j-pagecache", "3g", "page cache of the benchmark's Neo4j (NEO4J_PAGECACHE): size L's store is about 2.5 GB")
-	flag.IntVar(&cfg.loadBatch, "load-batch", 0, "items per transaction of the bulk load (0: neo4jstore.DefaultBulkLoadItems)")
+	flag.StringVar(&cfg.loadWith, "load", "admin", "how an empty Neo4j is loaded: admin (neo4j-admin database import on the stopped database, from neo4jstore.WriteImportFiles) or bolt (neo4jstore.BulkLoad)")
+	flag.IntVar(&cfg.loadBatch, "load-batch", 0, "items per transaction of -load bolt (0: neo4jstore.DefaultBulkLoadItems)")
 	flag.Parse()
 	if err := run(cfg); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrun:", err)
@@ -104,7 +110,7 @@ func main() {
 }
 
 type config struct {
-	sizes, queries, systems, out             string
+	sizes, queries, systems, out, loadWith   string
 	conc, rounds, rate, neo4jPort, loadBatch int
 	neo4jHeap, neo4jPageCache                string
 	dur                                      time.Duration
@@ -168,6 +174,10 @@ func run(cfg config) error {
 		for _, k := range kids {
 			k.stop()
 		}
+		// What the sizes so far measured, in case a later one does not finish.
+		if err := writeJSON(cfg.out, results, loads); err != nil {
+			return err
+		}
 	}
 	printTable(results)
 	printLoads(loads)
@@ -217,7 +227,7 @@ func load(cfg config, db *neo4jProc, b *kg.Bundle, ld *Load) error {
 		fmt.Fprintf(os.Stderr, "Neo4j holds the graph already (%d entities, %d relations): not loaded\n", entities, relations)
 		return nil
 	}
-	if nodes > 0 {
+	if nodes > 0 && cfg.loadWith != "admin" { // neo4j-admin replaces the database itself
 		db.stop()
 		if err := os.RemoveAll(db.dir); err != nil {
 			return err
@@ -226,6 +236,68 @@ func load(cfg config, db *neo4jProc, b *kg.Bundle, ld *Load) error {
 			return err
 		}
 	}
+	ld.LoadWith = cfg.loadWith
+	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: "benchrun", Authenticated: true})
+	switch cfg.loadWith {
+	case "admin":
+		return loadAdmin(ctx, db, b, ld)
+	case "bolt":
+		return loadBolt(ctx, cfg, db, b, ld)
+	}
+	return fmt.Errorf("unknown -load %q: admin or bolt", cfg.loadWith)
+}
+
+// loadAdmin loads b into the empty database of db as an operator would a new deployment: the
+// import files (neo4jstore.WriteImportFiles), neo4j-admin's offline import into the stopped
+// database (tools/neo4j/admin.sh), then Neo4j started and the schema built (EnsureSchema).
+func loadAdmin(ctx context.Context, db *neo4jProc, b *kg.Bundle, ld *Load) error {
+	t0 := time.Now()
+	dir, err := os.MkdirTemp("", "benchrun-import-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	files, err := neo4jstore.WriteImportFiles(ctx, b, dir)
+	if err != nil {
+		return fmt.Errorf("import files: %w", err)
+	}
+	t1 := time.Now()
+	db.stop()
+	// The importer's default memory is 90% of what is free, which a busy machine leaves little of.
+	args := append(files.AdminArgs(""), "--max-off-heap-memory=2G", "--verbose")
+	admin := exec.Command("bash", append([]string{"tools/neo4j/admin.sh"}, args...)...)
+	admin.Env = append(db.env, "NEO4J_ADMIN_HEAP=2g")
+	if out, err := admin.CombinedOutput(); err != nil {
+		// A failed import leaves store files Neo4j cannot start on: the next run starts afresh.
+		_ = os.RemoveAll(db.dir)
+		return fmt.Errorf("neo4j-admin database import: %w\n%s", err, out)
+	}
+	t2 := time.Now()
+	if err := db.start(); err != nil {
+		return err
+	}
+	t3 := time.Now()
+	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: db.uri(), QueryTimeout: time.Hour})
+	if err != nil {
+		return err
+	}
+	defer s.Close(ctx)
+	if err := s.EnsureSchema(ctx); err != nil {
+		return fmt.Errorf("building the schema: %w", err)
+	}
+	end := time.Now()
+	ld.Neo4jLoadS, ld.FilesS, ld.ImportS = end.Sub(t0).Seconds(), t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds()
+	ld.EntitiesPerS = float64(len(b.Entities)) / ld.ImportS
+	ld.RelationsPerS = float64(len(b.Relations)) / ld.ImportS
+	ld.IndexesS = end.Sub(t3).Seconds()
+	fmt.Fprintf(os.Stderr, "loaded Neo4j in %.1f s: files %.1f s, neo4j-admin import %.1f s, start %.1f s, indexes %.1f s\n",
+		ld.Neo4jLoadS, ld.FilesS, ld.ImportS, t3.Sub(t2).Seconds(), ld.IndexesS)
+	return nil
+}
+
+// loadBolt loads b into the empty database of db with neo4jstore.BulkLoad: batched UNWIND
+// transactions over Bolt, the way to load a database that is up.
+func loadBolt(ctx context.Context, cfg config, db *neo4jProc, b *kg.Bundle, ld *Load) error {
 	s, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: db.uri(), ImportTimeout: time.Hour})
 	if err != nil {
 		return err
@@ -239,7 +311,6 @@ func load(cfg config, db *neo4jProc, b *kg.Bundle, ld *Load) error {
 			fmt.Fprintf(os.Stderr, "  bulk load: %s (%d) after %.1f s\n", p.Step, p.Total, time.Since(t0).Seconds())
 		}
 	}
-	ctx = kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleAdmin, Name: "benchrun", Authenticated: true})
 	if _, err := s.BulkLoad(ctx, b, neo4jstore.BulkLoadOptions{ItemsPerTx: cfg.loadBatch, Progress: progress}); err != nil {
 		return fmt.Errorf("loading Neo4j: %w", err)
 	}
@@ -532,10 +603,10 @@ func printTable(rs []Result) {
 // printLoads writes the generation and load times of each size to stdout.
 func printLoads(ls []Load) {
 	tw := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "size\tentities\trelations\tgenerate s\theap MB\tNeo4j load s\tentities/s\trelations/s\tindexes s\tembedded generate s\tembedded load s\t")
+	fmt.Fprintln(tw, "size\tentities\trelations\tgenerate s\theap MB\tNeo4j load\ts\tfiles s\timport s\tentities/s\trelations/s\tindexes s\tembedded generate s\tembedded load s\t")
 	for _, l := range ls {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%.1f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t\n", l.Size, l.Entities, l.Relations,
-			l.GenerateS, l.GenerateHeapMB, l.Neo4jLoadS, l.EntitiesPerS, l.RelationsPerS, l.IndexesS, l.EmbeddedGenerateS, l.EmbeddedLoadS)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.0f\t%s\t%.1f\t%.1f\t%.1f\t%.0f\t%.0f\t%.1f\t%.1f\t%.1f\t\n", l.Size, l.Entities, l.Relations,
+			l.GenerateS, l.GenerateHeapMB, l.LoadWith, l.Neo4jLoadS, l.FilesS, l.ImportS, l.EntitiesPerS, l.RelationsPerS, l.IndexesS, l.EmbeddedGenerateS, l.EmbeddedLoadS)
 	}
 	tw.Flush()
 }
