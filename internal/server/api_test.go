@@ -56,6 +56,14 @@ type client struct {
 	h http.Handler
 }
 
+// on returns c reporting to t. A subtest gives its helpers c.on(t): a failure of the subtest
+// must stop it, not its parent (FailNow on a parent from a subtest ends the whole run with
+// "subtest may have called FailNow on a parent test").
+func (c client) on(t *testing.T) client {
+	c.t = t
+	return c
+}
+
 type gqlResponse struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []struct {
@@ -131,17 +139,17 @@ func TestAPI(t *testing.T) {
 	for name, open := range stores(t, builtin(t)) {
 		t.Run(name, func(t *testing.T) {
 			c := newClient(t, open(t))
-			t.Run("delegation leads", func(t *testing.T) { testDelegationLeads(t, c) })
-			t.Run("adopted plans and the dialogues they support", func(t *testing.T) { testAdopted(t, c) })
-			t.Run("agencies represented", func(t *testing.T) { testRepresented(t, c) })
-			t.Run("positions", func(t *testing.T) { testPositions(t, c) })
-			t.Run("meeting place and dialogue", func(t *testing.T) { testMeetingContext(t, c) })
-			t.Run("search", func(t *testing.T) { testSearch(t, c) })
-			t.Run("lists, filters and paging", func(t *testing.T) { testLists(t, c) })
-			t.Run("node and entity", func(t *testing.T) { testNode(t, c) })
-			t.Run("relations field", func(t *testing.T) { testRelations(t, c) })
-			t.Run("first: 0", func(t *testing.T) { testFirstZero(t, c) })
-			t.Run("bad input", func(t *testing.T) { testBadInput(t, c) })
+			t.Run("delegation leads", func(t *testing.T) { testDelegationLeads(t, c.on(t)) })
+			t.Run("adopted plans and the dialogues they support", func(t *testing.T) { testAdopted(t, c.on(t)) })
+			t.Run("agencies represented", func(t *testing.T) { testRepresented(t, c.on(t)) })
+			t.Run("positions", func(t *testing.T) { testPositions(t, c.on(t)) })
+			t.Run("meeting place and dialogue", func(t *testing.T) { testMeetingContext(t, c.on(t)) })
+			t.Run("search", func(t *testing.T) { testSearch(t, c.on(t)) })
+			t.Run("lists, filters and paging", func(t *testing.T) { testLists(t, c.on(t)) })
+			t.Run("node and entity", func(t *testing.T) { testNode(t, c.on(t)) })
+			t.Run("relations field", func(t *testing.T) { testRelations(t, c.on(t)) })
+			t.Run("first: 0", func(t *testing.T) { testFirstZero(t, c.on(t)) })
+			t.Run("bad input", func(t *testing.T) { testBadInput(t, c.on(t)) })
 		})
 	}
 }
@@ -473,7 +481,7 @@ func testLists(t *testing.T, c client) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var data struct{ Meetings connection }
-			c.query(`{ meetings(where: `+tc.where+`, sort: `+tc.sort+`) { totalCount edges { node { name } } } }`, nil, &data)
+			c.on(t).query(`{ meetings(where: `+tc.where+`, sort: `+tc.sort+`) { totalCount edges { node { name } } } }`, nil, &data)
 			got := data.Meetings.names()
 			if got == nil {
 				got = []string{}
@@ -654,7 +662,7 @@ func testBadInput(t *testing.T, c client) {
 		{"syntax error", `{ people {`, nil, "GRAPHQL_PARSE_FAILED"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := c.errorCode(tc.query, tc.vars); got != tc.want {
+			if got := c.on(t).errorCode(tc.query, tc.vars); got != tc.want {
 				t.Errorf("%s: code = %q, want %q", tc.query, got, tc.want)
 			}
 		})

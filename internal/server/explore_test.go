@@ -36,13 +36,13 @@ func TestExplore(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := open(t)
 			c := newClient(t, s)
-			t.Run("shortest path with a quote on every hop", func(t *testing.T) { testShortestPathQuoted(t, c) })
-			t.Run("paths", func(t *testing.T) { testPathsQuoted(t, c) })
-			t.Run("neighborhood of the 14th plenary", func(t *testing.T) { testPlenaryNeighborhood(t, c) })
-			t.Run("common connections", func(t *testing.T) { testCommonConnections(t, c) })
-			t.Run("timelines", func(t *testing.T) { testTimelines(t, c) })
-			t.Run("fuzzy search", func(t *testing.T) { testFuzzySearch(t, c) })
-			t.Run("bad input and unknown ids", func(t *testing.T) { testExploreBadInput(t, c) })
+			t.Run("shortest path with a quote on every hop", func(t *testing.T) { testShortestPathQuoted(t, c.on(t)) })
+			t.Run("paths", func(t *testing.T) { testPathsQuoted(t, c.on(t)) })
+			t.Run("neighborhood of the 14th plenary", func(t *testing.T) { testPlenaryNeighborhood(t, c.on(t)) })
+			t.Run("common connections", func(t *testing.T) { testCommonConnections(t, c.on(t)) })
+			t.Run("timelines", func(t *testing.T) { testTimelines(t, c.on(t)) })
+			t.Run("fuzzy search", func(t *testing.T) { testFuzzySearch(t, c.on(t)) })
+			t.Run("bad input and unknown ids", func(t *testing.T) { testExploreBadInput(t, c.on(t)) })
 			t.Run("store calls", func(t *testing.T) { testExploreStoreCalls(t, s) })
 			t.Run("exports", func(t *testing.T) { testExports(t, s) })
 		})
@@ -464,7 +464,7 @@ func testExploreBadInput(t *testing.T, c client) {
 		{"timeline first negative", `{ timeline(first: -1) { meeting { id } } }`, kg.CodeBadUserInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := c.errorCode(tc.query, nil); got != tc.want {
+			if got := c.on(t).errorCode(tc.query, nil); got != tc.want {
 				t.Errorf("%s: code %s, want %s", tc.query, got, tc.want)
 			}
 		})
