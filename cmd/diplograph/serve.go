@@ -67,11 +67,13 @@ func (m *Main) Open(ctx context.Context) error {
 	m.listener = ln
 	scfg := m.Config.ServerConfig()
 	scfg.Metrics = m.Metrics
+	// A reader's request ends in time to write its TIMEOUT answer before the write timeout.
+	scfg.ReadRequestTimeout = httpWriteTimeout - 5*time.Second
 	m.server = &http.Server{
 		Handler:           server.New(scfg, store, m.Log),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
+		WriteTimeout:      httpWriteTimeout,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
@@ -93,6 +95,10 @@ func (m *Main) Serve() error {
 	}
 	return nil
 }
+
+// httpWriteTimeout is how long the server has to answer a request from reading its headers
+// (editors' requests get server.Config.WriteRequestTimeout).
+const httpWriteTimeout = 60 * time.Second
 
 // Close stops accepting requests, lets in-flight ones finish (up to Config.ShutdownTimeout,
 // default 15s), and then closes the store.

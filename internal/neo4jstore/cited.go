@@ -32,7 +32,7 @@ func (s *Store) CitedEntities(ctx context.Context, q kg.CitedQuery) (*kg.CitedEn
 			  AND n.id > $after AND ($before = '' OR n.id < $before)
 			WITH n ORDER BY n.id `+citedOrder(q)+`
 			LIMIT $limit
-			RETURN collect(n {.*}) AS page
+			RETURN collect(`+entityMap("n")+`) AS page
 		}
 		RETURN total, page,
 			$after <> '' AND EXISTS { MATCH (n:Entity)

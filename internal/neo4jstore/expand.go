@@ -27,7 +27,7 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 		if q.WithEntities {
 			// Asked for by id (node, entity): a merged id (a :Redirect) stands for its survivor,
 			// whose id the expansion carries.
-			node = "n {.*}"
+			node = entityMap("n")
 			match = "OPTIONAL MATCH (d:Redirect {id: id}) MATCH (n:Entity {id: coalesce(d.to, id)})"
 		}
 		recs, err := s.read(ctx, `
@@ -102,8 +102,8 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 			delegation = fmt.Sprintf(`COLLECT {
 					MATCH (c%[1]s:Country {code: %[2]s.delegation})
 					WITH c%[1]s ORDER BY c%[1]s.id LIMIT 1
-					RETURN c%[1]s {.*}
-				}`, p, r)
+					RETURN %[3]s
+				}`, p, r, entityMap("c"+p))
 		}
 		limit := ""
 		if sel.Limit >= 0 {
@@ -115,9 +115,9 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 				WITH %[2]s, %[3]s, startNode(%[2]s).id AS %[4]s, endNode(%[2]s).id AS %[5]s
 				ORDER BY type(%[2]s), %[4]s, %[5]s
 				%[6]s
-				RETURN {type: type(%[2]s), from: %[4]s, to: %[5]s, props: %[2]s {.*}, far: %[3]s {.*},
+				RETURN {type: type(%[2]s), from: %[4]s, to: %[5]s, props: %[2]s {.*}, far: %[10]s,
 					then: %[7]s, delegation: %[8]s}
-			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p)))
+			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p), entityMap(m)))
 	}
 	return "{" + strings.Join(cols, ",\n") + "}", nil
 }

@@ -33,7 +33,7 @@ const hopsKey = `[i IN range(0, length(p) - 1) | [
 			endNode(relationships(p)[i]).id]]`
 
 // pathColumns returns a path's entities and relations.
-const pathColumns = `[n IN nodes(p) | n {.*}] AS nodes,
+var pathColumns = `[n IN nodes(p) | ` + entityMap("n") + `] AS nodes,
 		[r IN relationships(p) | {type: type(r), from: startNode(r).id, to: endNode(r).id, props: r {.*}}] AS relations`
 
 // hopPredicate is the inline predicate of one hop of a walk: the relation is of $types (any when
@@ -71,9 +71,9 @@ func (s *Store) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 }
 
 // samePath is the query of a path from an entity to itself: the entity alone.
-const samePath = `
+var samePath = `
 		MATCH (a:Entity {id: $from})
-		RETURN [a {.*}] AS nodes, [] AS relations`
+		RETURN [` + entityMap("a") + `] AS nodes, [] AS relations`
 
 // Paths returns the first q.Limit simple paths from q.From to q.To in path order
 // (kg.ComparePaths), in one round trip. It asks for every path of at most q.MaxHops relations as
@@ -171,11 +171,11 @@ func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 		LIMIT $limit
 		WITH collect(n) AS kept
 		UNWIND kept AS n
-		RETURN n {.*} AS entity, COLLECT {
+		RETURN %[6]s AS entity, COLLECT {
 			MATCH %[4]s
 			WHERE m IN kept
 			RETURN %[5]s
-		} AS relations`, hop, degree, q.Hops, out, relationColumns("r")), params)
+		} AS relations`, hop, degree, q.Hops, out, relationColumns("r"), entityMap("n")), params)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +208,7 @@ func (s *Store) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 		WITH x, count(DISTINCT ra) + count(DISTINCT rb) AS relations
 		ORDER BY relations DESC, x.name, x.id
 		LIMIT $limit
-		RETURN x {.*} AS entity`, map[string]any{"a": q.A, "b": q.B, "limit": int64(q.Limit)})
+		RETURN `+entityMap("x")+` AS entity`, map[string]any{"a": q.A, "b": q.B, "limit": int64(q.Limit)})
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +257,7 @@ func (s *Store) Timeline(ctx context.Context, q kg.TimelineQuery) ([]*kg.Timelin
 		WITH m, collect(DISTINCT via) AS via
 		WHERE ($from IS NULL OR left(m.date, size($from)) >= left($from, size(m.date)))
 		  AND ($to IS NULL OR left(m.date, size($to)) <= left($to, size(m.date)))
-		RETURN m {.*} AS entity, via
+		RETURN `+entityMap("m")+` AS entity, via
 		ORDER BY m.date IS NULL, m.date, m.name, m.id
 		LIMIT $limit`, params)
 	if err != nil {

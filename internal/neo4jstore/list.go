@@ -27,7 +27,7 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 		return nil, err
 	}
 	var d decoder
-	res, err := s.list(ctx, &d, c, "n:"+q.Kind.Label(), "{entity: n {.*}, selects: "+selects+"}", q)
+	res, err := s.list(ctx, &d, c, "n:"+q.Kind.Label(), "{entity: "+entityMap("n")+", selects: "+selects+"}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list entities", err)
 	}

@@ -19,7 +19,7 @@ func (s *Store) Entities(ctx context.Context, ids []string) ([]*kg.Entity, error
 		UNWIND $ids AS id
 		OPTIONAL MATCH (d:Redirect {id: id})
 		MATCH (n:Entity {id: coalesce(d.to, id)})
-		RETURN id, n {.*} AS entity`, map[string]any{"ids": distinct(ids)})
+		RETURN id, `+entityMap("n")+` AS entity`, map[string]any{"ids": distinct(ids)})
 	if err != nil {
 		return nil, s.mapError(ctx, "entities", err)
 	}

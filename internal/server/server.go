@@ -39,6 +39,11 @@ type Config struct {
 	// answered, overriding the http.Server's read and write timeouts: a large import takes
 	// minutes. Default 1h.
 	WriteRequestTimeout time.Duration
+	// ReadRequestTimeout is how long a GraphQL request of a caller below editor may run: then its
+	// context ends, the store gives up and the client gets a coded TIMEOUT, before the
+	// http.Server's write timeout would close the connection without an answer. Default
+	// DefaultReadRequestTimeout.
+	ReadRequestTimeout time.Duration
 	// APIKeys grant roles to bearer tokens; without a key a caller is an anonymous reader.
 	APIKeys []APIKey
 	// Limits bound the cost of one operation; zero fields take their defaults.
@@ -61,6 +66,10 @@ type Config struct {
 	// with 429 and Retry-After. Each reads every entity and relation of the store. Default 2.
 	MaxGraphExports int
 }
+
+// DefaultReadRequestTimeout is Config.ReadRequestTimeout's default: 5 s inside the write timeout
+// (60 s) that cmd/diplograph gives its http.Server, to write the answer.
+const DefaultReadRequestTimeout = 55 * time.Second
 
 // DefaultExploreTimeout is Config.ExploreTimeout's default.
 const DefaultExploreTimeout = 10 * time.Second
@@ -86,6 +95,9 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	if cfg.WriteRequestTimeout <= 0 {
 		cfg.WriteRequestTimeout = time.Hour
 	}
+	if cfg.ReadRequestTimeout <= 0 {
+		cfg.ReadRequestTimeout = DefaultReadRequestTimeout
+	}
 
 	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &graph.Resolver{Store: store, ExploreTimeout: cfg.ExploreTimeout}})
 	gql := handler.New(schema)
@@ -107,6 +119,11 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 		markGraphQL(r.Context())
 		switch r.Method {
 		case http.MethodGet, http.MethodPost:
+			if kg.Require(r.Context(), kg.RoleEditor) != nil {
+				ctx, cancel := context.WithTimeout(r.Context(), cfg.ReadRequestTimeout)
+				defer cancel()
+				r = r.WithContext(ctx)
+			}
 			gql.ServeHTTP(w, r)
 		case http.MethodOptions:
 			w.Header().Set("Allow", "GET, POST, OPTIONS")
