@@ -97,7 +97,7 @@ commands:
   serve [flags]                    serve the GraphQL API (the default command)
   import [flags] FILE | --builtin  import a bundle into Neo4j, the data dir or a running server
                                    (--server URL; --dry-run: check only)
-  draft [flags] FILE | -           draft a bundle from a press release's text (--out FILE)
+  draft [flags] FILE | -           draft a bundle from a press release's text (--out FILE; --server URL)
   cypher [flags] QUERY | -         run one read-only Cypher statement against Neo4j
   export [--format bundle] [--out FILE]  write the whole graph as a bundle
   withdraw --source ID --reason TEXT [--entity ID]... [--dry-run]
