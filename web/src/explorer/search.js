@@ -20,30 +20,30 @@ export class SearchBox {
     this.active = -1;
     this.timer = 0;
     this.pending = null;
-    this.typing = false; // the text is the user's, not the name of what the view shows
 
-    input.addEventListener('input', () => {
-      this.typing = true;
-      this.schedule();
-    });
+    input.addEventListener('input', () => this.schedule());
     input.addEventListener('keydown', (e) => this.key(e));
     input.addEventListener('focus', () => {
       if (this.results.length) this.open(true);
     });
-    // Close when focus leaves the box for anything but one of its own results.
+    // Close when focus leaves the box for anything but one of its own results, and has not come
+    // back meanwhile: a box refocused within the delay (a click elsewhere, then typing again)
+    // keeps the results it is showing.
     input.addEventListener('blur', () => setTimeout(() => {
-      if (!this.list.contains(document.activeElement)) this.open(false);
+      const at = document.activeElement;
+      if (at !== this.input && !this.list.contains(at)) this.open(false);
     }, 150));
   }
 
   /**
    * follow puts text, the name of what the view now shows, in the box (closing any results), so
-   * the box never names an entity the page has moved away from. Text someone is typing into the
-   * box stays.
+   * the box never names an entity the page has moved away from. A box that has focus is left
+   * alone: someone is in it, and text put there between their click and their first keystroke
+   * would be typed after (a view that finished loading then made "Biden" a search for
+   * "<meeting name>Biden").
    */
   follow(text) {
-    if (this.typing && document.activeElement === this.input) return;
-    this.typing = false;
+    if (document.activeElement === this.input) return;
     clearTimeout(this.timer);
     this.pending?.abort();
     this.pending = null;
@@ -158,7 +158,6 @@ export class SearchBox {
     const e = this.results[i];
     if (!e) return;
     this.open(false);
-    this.typing = false;
     this.input.value = e.name;
     this.choose(e);
   }
