@@ -26,6 +26,12 @@ func TestWrongShapedRowsFailLoudly(t *testing.T) {
 		SET r.citationBases = [x IN r.citationSources | 'GUESSED']`, map[string]any{"id": claimed}); err != nil {
 		t.Fatal(err)
 	}
+	const relClaimed = "person:ana-lucia-ortiz" // damaged provenance: the claims of its relations
+	if err := s.Exec(ctx, `
+		MATCH (:Entity {id: $id})-[r]-()
+		SET r.claims = '{"field": 1}'`, map[string]any{"id": relClaimed}); err != nil {
+		t.Fatal(err)
+	}
 	srcs, err := s.Query(ctx, `MATCH (n:Entity {id: $id}) RETURN n.citationSources[0] AS source`, map[string]any{"id": claimed})
 	if err != nil || len(srcs) != 1 || srcs[0]["source"] == nil {
 		t.Fatalf("the source citing %s: %v, %v", claimed, srcs, err)
@@ -86,6 +92,21 @@ func TestWrongShapedRowsFailLoudly(t *testing.T) {
 			}
 			e.Description = "A new description."
 			_, err := s.UpsertEntity(kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleEditor, Name: "test", Authenticated: true}), &e)
+			return err
+		}, "claims"},
+		{"Relations/claims", func() error {
+			_, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{relClaimed}, Limit: kg.NoLimit})
+			return err
+		}, "claims"},
+		// Writes that read what they change refuse damaged claims rather than write less.
+		{"MergeEntities/claims", func() error {
+			_, err := s.MergeEntities(kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleEditor, Name: "test", Authenticated: true}),
+				kg.MergeRequest{Into: claimed, From: []string{relClaimed}, Reason: "test"})
+			return err
+		}, "claims"},
+		{"WithdrawSource/claims", func() error {
+			_, err := s.WithdrawSource(kg.WithPrincipal(ctx, kg.Principal{Role: kg.RoleEditor, Name: "test", Authenticated: true}),
+				kg.Withdrawal{Source: source, Entities: []string{claimed}, Reason: "test", DryRun: true})
 			return err
 		}, "claims"},
 		{"Cypher", func() error {
