@@ -29,7 +29,7 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/diplograph
 
-## generate: regenerate the GraphQL executor from schema.graphqls
+## generate: regenerate the GraphQL executor from graph/schema/*.graphqls
 generate:
 	$(GO) tool gqlgen generate
 

@@ -8,7 +8,7 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// Defaults of the exploration fields' arguments, as explore.graphqls declares them; they apply
+// Defaults of the exploration fields' arguments, as graph/schema/explore.graphqls declares them; they apply
 // when a client passes null.
 const (
 	defaultShortestHops = 6

@@ -54,7 +54,7 @@ func relation(d relationDef) loader.RelSpec {
 	return spec
 }
 
-// The relations of the schema (schema.graphqls), by entity type.
+// The relations of the schema (graph/schema/schema.graphqls), by entity type.
 var (
 	dialogueParent = relation(relationDef{kind: kg.KindDialogue, field: "parent", where: "parent", one: true,
 		dir: kg.Out, types: []string{kg.RelPartOf}, to: kg.KindDialogue})

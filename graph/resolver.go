@@ -1,4 +1,4 @@
-// Package graph is the GraphQL layer: the executor gqlgen generates from schema.graphqls, and thin
+// Package graph is the GraphQL layer: the executor gqlgen generates from graph/schema/*.graphqls, and thin
 // resolvers that turn arguments into kg calls and wrap the answers in graph/model types.
 package graph
 
