@@ -23,25 +23,8 @@ import (
 // the outage test's own Neo4j (DIPLOGRAPH_OUTAGE_NEO4J_PORT), which it may stop and replace: the
 // tests of one package run one at a time.
 func TestImportAdminFiles(t *testing.T) {
-	port := os.Getenv("DIPLOGRAPH_OUTAGE_NEO4J_PORT")
-	if port == "" {
-		port = defaultOutagePort
-	}
-	if port == "7687" {
-		t.Fatal("DIPLOGRAPH_OUTAGE_NEO4J_PORT must not be the shared test Neo4j's port 7687: this test replaces its database")
-	}
-	dir, err := filepath.Abs("../../tools/neo4j")
-	if err != nil {
-		t.Fatal(err)
-	}
-	neo := neo4jLauncher{t: t, port: port, dir: dir}
-	t.Cleanup(func() {
-		cmd := exec.Command("bash", filepath.Join(dir, "stop.sh"))
-		cmd.Env = append(os.Environ(), "NEO4J_PORT="+port)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("stopping the test's Neo4j: %v\n%s", err, out)
-		}
-	})
+	neo := outageNeo4j(t)
+	port, dir := neo.port, neo.dir
 
 	b := adminBundle()
 	files := t.TempDir()

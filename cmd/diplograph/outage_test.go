@@ -39,6 +39,32 @@ type neo4jLauncher struct {
 	dir  string
 }
 
+// outageNeo4j is the launcher of the Neo4j on DIPLOGRAPH_OUTAGE_NEO4J_PORT, which the tests that
+// stop, restart or replace a Neo4j use (never the shared test Neo4j: a package's tests run one at
+// a time, so they share it). It is stopped when the test ends.
+func outageNeo4j(t *testing.T) neo4jLauncher {
+	t.Helper()
+	port := os.Getenv("DIPLOGRAPH_OUTAGE_NEO4J_PORT")
+	if port == "" {
+		port = defaultOutagePort
+	}
+	if port == "7687" {
+		t.Fatal("DIPLOGRAPH_OUTAGE_NEO4J_PORT must not be the shared test Neo4j's port 7687: this test stops its Neo4j")
+	}
+	dir, err := filepath.Abs("../../tools/neo4j")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd := exec.Command("bash", filepath.Join(dir, "stop.sh"))
+		cmd.Env = append(os.Environ(), "NEO4J_PORT="+port)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("stopping the Neo4j on port %s: %v\n%s", port, err, out)
+		}
+	})
+	return neo4jLauncher{t: t, port: port, dir: dir}
+}
+
 func (l neo4jLauncher) run(script string) {
 	l.t.Helper()
 	start := time.Now()
@@ -72,27 +98,9 @@ type requestRecord struct {
 // gets a coded SERVICE_UNAVAILABLE or TIMEOUT error, quickly; liveness stays up, readiness goes down
 // and comes back; the server recovers by itself, and the data is intact.
 func TestNeo4jOutage(t *testing.T) {
-	port := os.Getenv("DIPLOGRAPH_OUTAGE_NEO4J_PORT")
-	if port == "" {
-		port = defaultOutagePort
-	}
-	if port == "7687" {
-		t.Fatal("DIPLOGRAPH_OUTAGE_NEO4J_PORT must not be the shared test Neo4j's port 7687: this test stops its Neo4j")
-	}
-	dir, err := filepath.Abs("../../tools/neo4j")
-	if err != nil {
-		t.Fatal(err)
-	}
-	neo := neo4jLauncher{t: t, port: port, dir: dir}
-	t.Cleanup(func() {
-		cmd := exec.Command("bash", filepath.Join(dir, "stop.sh"))
-		cmd.Env = append(os.Environ(), "NEO4J_PORT="+port)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Errorf("stopping the outage test's Neo4j: %v\n%s", err, out)
-		}
-	})
+	neo := outageNeo4j(t)
 	neo.start()
-	uri := "bolt://127.0.0.1:" + port
+	uri := "bolt://127.0.0.1:" + neo.port
 
 	// Load the built-in dataset into a clean database and fingerprint it.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)

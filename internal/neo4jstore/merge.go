@@ -128,26 +128,9 @@ func (w *txWriter) writeMerge(m kg.MergeRequest, plan *kg.MergePlan) (*kg.MergeR
 			created[r.Type] = append(created[r.Type], row)
 		}
 	}
-	// typ is a relation type the store held: a key of kg.RelationSpecs.
-	for _, typ := range sortedKeys(created) {
-		if err := w.exec(`
-			UNWIND $rows AS row
-			MATCH (a:Entity {id: row.from})
-			MATCH (b:Entity {id: row.to})
-			CREATE (a)-[r:`+typ+`]->(b)
-			SET r = row.props`, map[string]any{"rows": created[typ]}); err != nil {
-			return nil, err
-		}
-	}
-	for _, typ := range sortedKeys(updated) {
-		if err := w.exec(`
-			UNWIND $rows AS row
-			MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
-			WITH r, row, r.createdIn AS createdIn
-			SET r = row.props
-			SET r.createdIn = createdIn`, map[string]any{"rows": updated[typ]}); err != nil {
-			return nil, err
-		}
+	// Each type is one the store held: a key of kg.RelationSpecs.
+	if err := w.writeRelationRows(created, updated); err != nil {
+		return nil, err
 	}
 	// The redirects to a merged entity follow it to the survivor: the record keeps where they
 	// pointed, for an undo.
@@ -157,19 +140,11 @@ func (w *txWriter) writeMerge(m kg.MergeRequest, plan *kg.MergePlan) (*kg.MergeR
 	if err != nil {
 		return nil, err
 	}
-	for _, rec := range earlier {
-		id, _, err := neo4j.GetRecordValue[string](rec, "id")
-		if err != nil {
+	if len(earlier) > 0 {
+		plan.Record.Redirected = map[string]string{}
+		if err := redirectRows(earlier, plan.Record.Redirected); err != nil {
 			return nil, err
 		}
-		to, _, err := neo4j.GetRecordValue[string](rec, "to")
-		if err != nil {
-			return nil, err
-		}
-		if plan.Record.Redirected == nil {
-			plan.Record.Redirected = map[string]string{}
-		}
-		plan.Record.Redirected[id] = to
 	}
 	recs, err := w.collect(`
 		UNWIND $from AS id
@@ -211,16 +186,8 @@ func (v txSnapshot) Redirects(_ context.Context, ids []string) (map[string]strin
 		if err != nil {
 			return nil, err
 		}
-		for _, rec := range recs {
-			id, _, err := neo4j.GetRecordValue[string](rec, "id")
-			if err != nil {
-				return nil, err
-			}
-			to, _, err := neo4j.GetRecordValue[string](rec, "to")
-			if err != nil {
-				return nil, err
-			}
-			out[id] = to
+		if err := redirectRows(recs, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
@@ -406,4 +373,20 @@ func (w *txWriter) changesTouching(id string, seq int64) ([]*kg.Change, error) {
 		out = append(out, changeOf(d.record(rec).sub("c", true)))
 	}
 	return out, d.err
+}
+
+// redirectRows adds each row's id -> to (a merged id and its survivor) to into.
+func redirectRows(recs []*neo4j.Record, into map[string]string) error {
+	for _, rec := range recs {
+		id, _, err := neo4j.GetRecordValue[string](rec, "id")
+		if err != nil {
+			return err
+		}
+		to, _, err := neo4j.GetRecordValue[string](rec, "to")
+		if err != nil {
+			return err
+		}
+		into[id] = to
+	}
+	return nil
 }

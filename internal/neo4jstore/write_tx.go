@@ -421,27 +421,37 @@ func (w *txWriter) writeRelations(plan *kg.Plan, apply kg.ApplyOptions, res *txR
 				updated[next.Type] = append(updated[next.Type], row)
 			}
 		}
-		// typ is a key of kg.RelationSpecs: the plan checked it. As for entities, what the plan
-		// found absent is created without MERGE's search through the ends' relationships.
-		for _, typ := range sortedKeys(created) {
-			if err := w.exec(`
-				UNWIND $rows AS row
-				MATCH (a:Entity {id: row.from})
-				MATCH (b:Entity {id: row.to})
-				CREATE (a)-[r:`+typ+`]->(b)
-				SET r = row.props`, map[string]any{"rows": created[typ]}); err != nil {
-				return err
-			}
+		// As for entities, what the plan found absent is created without MERGE's search through
+		// the ends' relationships.
+		if err := w.writeRelationRows(created, updated); err != nil {
+			return err
 		}
-		for _, typ := range sortedKeys(updated) {
-			if err := w.exec(`
-				UNWIND $rows AS row
-				MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
-				WITH r, row, r.createdIn AS createdIn
-				SET r = row.props
-				SET r.createdIn = createdIn`, map[string]any{"rows": updated[typ]}); err != nil {
-				return err
-			}
+	}
+	return nil
+}
+
+// writeRelationRows creates the relations of created and overwrites those of updated (keeping
+// each one's createdIn), one statement per type. Rows are {from, to, props}; each key is a
+// relation type the caller checked against kg.RelationSpecs, as it is written into the statement.
+func (w *txWriter) writeRelationRows(created, updated map[string][]map[string]any) error {
+	for _, typ := range sortedKeys(created) {
+		if err := w.exec(`
+			UNWIND $rows AS row
+			MATCH (a:Entity {id: row.from})
+			MATCH (b:Entity {id: row.to})
+			CREATE (a)-[r:`+typ+`]->(b)
+			SET r = row.props`, map[string]any{"rows": created[typ]}); err != nil {
+			return err
+		}
+	}
+	for _, typ := range sortedKeys(updated) {
+		if err := w.exec(`
+			UNWIND $rows AS row
+			MATCH (:Entity {id: row.from})-[r:`+typ+`]->(:Entity {id: row.to})
+			WITH r, row, r.createdIn AS createdIn
+			SET r = row.props
+			SET r.createdIn = createdIn`, map[string]any{"rows": updated[typ]}); err != nil {
+			return err
 		}
 	}
 	return nil
