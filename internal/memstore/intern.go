@@ -1,11 +1,9 @@
 package memstore
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -23,7 +21,8 @@ type interner struct {
 	strs  map[string]string
 	props map[string]map[string]any
 	cites map[string][]kg.Citation
-	key   strings.Builder
+	key   []byte // the key being built, reused: a look-up that finds it allocates nothing
+	names []string
 }
 
 func newInterner() *interner {
@@ -63,46 +62,54 @@ func (in *interner) properties(p map[string]any) map[string]any {
 	if len(p) == 0 {
 		return p
 	}
-	in.key.Reset()
-	for _, k := range slices.Sorted(maps.Keys(p)) {
-		if !in.writeValue(k, p[k]) {
+	in.names = in.names[:0]
+	for k := range p {
+		in.names = append(in.names, k)
+	}
+	slices.Sort(in.names)
+	in.key = in.key[:0]
+	for _, k := range in.names {
+		if !in.addValue(k, p[k]) {
 			return p
 		}
 	}
-	if c, ok := in.props[in.key.String()]; ok {
+	if c, ok := in.props[string(in.key)]; ok {
 		return c
 	}
-	in.props[in.key.String()] = p
+	in.props[string(in.key)] = p
 	return p
 }
 
-// writeValue adds k and v to the key being built, and reports whether v is a scalar.
-func (in *interner) writeValue(k string, v any) bool {
-	b := &in.key
-	b.WriteString(strconv.Itoa(len(k)))
-	b.WriteByte(':')
-	b.WriteString(k)
+// addValue adds k and v to the key being built, and reports whether v is a scalar.
+func (in *interner) addValue(k string, v any) bool {
+	in.addString(k)
 	switch x := v.(type) {
 	case string:
-		b.WriteByte('s')
-		b.WriteString(strconv.Itoa(len(x)))
-		b.WriteByte(':')
-		b.WriteString(x)
+		in.key = append(in.key, 's')
+		in.addString(x)
 	case bool:
-		b.WriteString(strconv.FormatBool(x))
+		in.key = append(in.key, 'b')
+		in.key = strconv.AppendBool(in.key, x)
 	case int64:
-		b.WriteByte('i')
-		b.WriteString(strconv.FormatInt(x, 10))
+		in.key = append(in.key, 'i')
+		in.key = strconv.AppendInt(in.key, x, 10)
 	case float64:
-		b.WriteByte('f')
-		b.WriteString(strconv.FormatUint(math.Float64bits(x), 16))
+		in.key = append(in.key, 'f')
+		in.key = strconv.AppendUint(in.key, math.Float64bits(x), 16)
 	case nil:
-		b.WriteByte('n')
+		in.key = append(in.key, 'n')
 	default:
 		return false
 	}
-	b.WriteByte(';')
+	in.key = append(in.key, ';')
 	return true
+}
+
+// addString adds s to the key, prefixed by its length, so that no two lists of strings give one key.
+func (in *interner) addString(s string) {
+	in.key = strconv.AppendInt(in.key, int64(len(s)), 10)
+	in.key = append(in.key, ':')
+	in.key = append(in.key, s...)
 }
 
 // citations returns the list equal to cs that the write has met first, with its strings shared.
@@ -110,16 +117,18 @@ func (in *interner) citations(cs []kg.Citation) []kg.Citation {
 	if len(cs) == 0 {
 		return cs
 	}
-	in.key.Reset()
+	in.key = in.key[:0]
 	for _, c := range cs {
-		for _, s := range append([]string{c.Source, c.Quote, string(c.Basis), c.Note}, c.Fields...) {
-			in.key.WriteString(strconv.Itoa(len(s)))
-			in.key.WriteByte(':')
-			in.key.WriteString(s)
+		in.addString(c.Source)
+		in.addString(c.Quote)
+		in.addString(string(c.Basis))
+		in.addString(c.Note)
+		for _, f := range c.Fields {
+			in.addString(f)
 		}
-		in.key.WriteByte(';')
+		in.key = append(in.key, ';')
 	}
-	if c, ok := in.cites[in.key.String()]; ok {
+	if c, ok := in.cites[string(in.key)]; ok {
 		return c
 	}
 	out := slices.Clip(slices.Clone(cs)) // clipped: an append to it never writes into the shared list
@@ -127,6 +136,6 @@ func (in *interner) citations(cs []kg.Citation) []kg.Citation {
 		c := &out[i]
 		c.Source, c.Quote, c.Basis, c.Note = in.str(c.Source), in.str(c.Quote), kg.Basis(in.str(string(c.Basis))), in.str(c.Note)
 	}
-	in.cites[in.key.String()] = out
+	in.cites[string(in.key)] = out
 	return out
 }

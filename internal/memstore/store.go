@@ -74,8 +74,8 @@ type graph struct {
 	seq           int64            // of the last change
 	sourceCreated map[string]int64 // source id -> seq of the import's change that created it
 
-	// pending, while apply runs, holds the nodes whose out list it has appended to, with the
-	// length of the list's sorted prefix (apply sorts the lists at its end); nil otherwise.
+	// pending, while apply runs, holds the nodes whose adjacency it has appended to, with the
+	// length of the out list's sorted prefix (apply sorts the lists at its end); nil otherwise.
 	pending map[*node]int
 
 	// orders caches kinds' nodes in list sort orders (list.go); apply clears it.

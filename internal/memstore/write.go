@@ -337,7 +337,6 @@ func (s *graph) applyShared(ops []op, in *interner) {
 		indexed      []*kg.Entity
 		kindsTouched = map[kg.Kind]bool{}
 		newSources   bool
-		touched      = map[*node]bool{}
 		importSeq    int64
 		// Entities whose position titles, which search finds them by, may have changed.
 		retitled = map[string]bool{}
@@ -394,12 +393,10 @@ func (s *graph) applyShared(ops []op, in *interner) {
 			c := *r
 			r = &c
 			in.relation(r, from, to)
-			if _, ok := s.pending[from]; !ok {
-				s.pending[from] = len(from.out)
-			}
+			s.touch(from)
+			s.touch(to)
 			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
 			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
-			touched[from], touched[to] = true, true
 		case o.DelRelation != nil:
 			if slices.Contains(kg.TitledTypes, o.DelRelation.Type) {
 				retitled[o.DelRelation.From] = true
@@ -428,7 +425,7 @@ func (s *graph) applyShared(ops []op, in *interner) {
 	for k := range kindsTouched {
 		slices.SortFunc(s.byKind[k], func(a, b *node) int { return strings.Compare(a.entity.ID, b.entity.ID) })
 	}
-	for n := range touched {
+	for n := range s.pending {
 		if _, live := s.nodes[n.entity.ID]; live {
 			n.out, n.in = sortEdges(n.out), sortEdges(n.in)
 		}
@@ -482,6 +479,14 @@ func (s *graph) unname(e *kg.Entity) {
 	}
 }
 
+// touch notes that apply appends to n's adjacency, with the length of its out list's sorted
+// prefix (graph.pending).
+func (s *graph) touch(n *node) {
+	if _, ok := s.pending[n]; !ok {
+		s.pending[n] = len(n.out)
+	}
+}
+
 // sortEdges sorts es by (Type, From, To) and keeps, of edges with one key, the last added
 // (apply appends each relation of a write once, so there are none unless a write named one
 // twice, when the later wins as an overwrite in place would).
@@ -495,6 +500,10 @@ func sortEdges(es []edge) []edge {
 		out = append(out, e)
 	}
 	clear(es[len(out):])
+	if cap(out)-len(out) > len(out)/4 {
+		// Appends left room that later writes may never use (a load leaves it in every list).
+		out = slices.Clip(slices.Clone(out))
+	}
 	return out
 }
 
