@@ -6,6 +6,8 @@ package graphgen
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -84,12 +86,24 @@ func Generate(n int) *kg.Bundle {
 	}
 
 	seen := map[[3]string]bool{}
+	// Relations with equal properties share one map, as they share one citation list: a store
+	// must not change what a bundle holds, and at a million entities a map per relation would make
+	// the bundle, which the embedded bench process holds while it loads, larger than the graph.
+	shared := map[string]map[string]any{}
 	rel := func(t, from, to string, p map[string]any) {
 		k := [3]string{t, from, to}
 		if from == to || seen[k] {
 			return
 		}
 		seen[k] = true
+		if p != nil {
+			key := propsKey(p)
+			if q, ok := shared[key]; ok {
+				p = q
+			} else {
+				shared[key] = p
+			}
+		}
 		b.Relations = append(b.Relations, kg.Relation{Type: t, From: from, To: to, Properties: p, Citations: cite})
 	}
 	for i, id := range ids[kg.KindPlace] {
@@ -153,6 +167,16 @@ func Generate(n int) *kg.Bundle {
 		rel(kg.RelAddresses, id, ids[kg.KindTopic][i%len(ids[kg.KindTopic])], nil)
 	}
 	return b
+}
+
+// propsKey returns a key equal for equal maps of the scalar properties Generate gives relations.
+func propsKey(p map[string]any) string {
+	var parts []string
+	for k, v := range p {
+		parts = append(parts, fmt.Sprintf("%q=%T:%v", k, v, v))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ";")
 }
 
 // coprimeStride returns a stride near 0.6 n that is coprime with n, so i*stride%n visits every
