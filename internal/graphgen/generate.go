@@ -22,7 +22,10 @@ func Generate(n int) *kg.Bundle {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const text = "Generated fact for benchmarks."
 	cite := []kg.Citation{{Source: "source:generated", Quote: text}}
-	b := &kg.Bundle{Sources: []kg.Source{{ID: "source:generated", Title: "Generated graph", Text: text}}}
+	// Sized up front (about 4.95n relations are made): growing lists of millions by doubling
+	// would hold two copies at once.
+	b := &kg.Bundle{Sources: []kg.Source{{ID: "source:generated", Title: "Generated graph", Text: text}},
+		Entities: make([]kg.Entity, 0, n), Relations: make([]kg.Relation, 0, 5*n)}
 
 	counts := map[kg.Kind]int{
 		kg.KindCountry: max(n/200, 3), kg.KindPlace: max(n/50, 3), kg.KindTopic: max(n/70, 3),
@@ -85,7 +88,7 @@ func Generate(n int) *kg.Bundle {
 		add(kg.KindPerson, i, first+" "+last, aliases, nil)
 	}
 
-	seen := map[[3]string]bool{}
+	seen := make(map[[3]string]bool, 5*n)
 	// Relations with equal properties share one map, as they share one citation list: a store
 	// must not change what a bundle holds, and at a million entities a map per relation would make
 	// the bundle, which the embedded bench process holds while it loads, larger than the graph.

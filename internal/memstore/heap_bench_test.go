@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/graphgen"
@@ -15,7 +16,11 @@ import (
 // afterwards (live bytes after a collection, the bundle dropped) as heap-MB, beside the load's
 // time: what the embedded store costs at a size where memory, not time, is the limit.
 func BenchmarkLoadHeap(b *testing.B) {
-	for _, n := range []int{100_000} {
+	sizes := []int{100_000}
+	if n, err := strconv.Atoi(os.Getenv("MEMSTORE_LOAD_ENTITIES")); err == nil {
+		sizes = []int{n} // e.g. 1000000, once, on a machine with the memory for it
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("entities=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()

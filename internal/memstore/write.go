@@ -333,6 +333,7 @@ func (s *graph) applyShared(ops []op, in *interner) {
 	s.clearOrders()
 	s.pending = map[*node]int{}
 	defer func() { s.pending = nil }()
+	need := edgesNeeded(ops)
 	var (
 		indexed      []*kg.Entity
 		kindsTouched = map[kg.Kind]bool{}
@@ -393,8 +394,8 @@ func (s *graph) applyShared(ops []op, in *interner) {
 			c := *r
 			r = &c
 			in.relation(r, from, to)
-			s.touch(from)
-			s.touch(to)
+			s.touch(from, need)
+			s.touch(to, need)
 			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
 			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
 		case o.DelRelation != nil:
@@ -480,11 +481,32 @@ func (s *graph) unname(e *kg.Entity) {
 }
 
 // touch notes that apply appends to n's adjacency, with the length of its out list's sorted
-// prefix (graph.pending).
-func (s *graph) touch(n *node) {
+// prefix (graph.pending), and at the first append grows its lists by what the write adds to
+// them (need), at once: a load appending millions of edges one by one would leave up to half of
+// each list unused and the garbage of every list it outgrew.
+func (s *graph) touch(n *node, need map[string][2]int) {
 	if _, ok := s.pending[n]; !ok {
 		s.pending[n] = len(n.out)
+		k := need[n.entity.ID]
+		n.out, n.in = slices.Grow(n.out, k[0]), slices.Grow(n.in, k[1])
 	}
+}
+
+// edgesNeeded counts, per entity id, the relations ops add to it, out and in (at most: some may
+// be updates).
+func edgesNeeded(ops []op) map[string][2]int {
+	need := map[string][2]int{}
+	for i := range ops {
+		if r := ops[i].Relation; r != nil {
+			k := need[r.From]
+			k[0]++
+			need[r.From] = k
+			k = need[r.To]
+			k[1]++
+			need[r.To] = k
+		}
+	}
+	return need
 }
 
 // sortEdges sorts es by (Type, From, To) and keeps, of edges with one key, the last added
@@ -500,10 +522,6 @@ func sortEdges(es []edge) []edge {
 		out = append(out, e)
 	}
 	clear(es[len(out):])
-	if cap(out)-len(out) > len(out)/4 {
-		// Appends left room that later writes may never use (a load leaves it in every list).
-		out = slices.Clip(slices.Clone(out))
-	}
 	return out
 }
 
