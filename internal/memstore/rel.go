@@ -35,7 +35,10 @@ func (r *rel) view() *kg.Relation {
 }
 
 // relation returns r as a kg.Relation that shares nothing with the store.
-func (r *rel) relation() *kg.Relation { return cloneRelation(r.view()) }
+func (r *rel) relation() *kg.Relation {
+	return &kg.Relation{Type: r.typ, From: r.from.entity.ID, To: r.to.entity.ID, Properties: cloneProps(r.attrs.props),
+		Citations: cloneCitations(r.attrs.cites), Claims: cloneClaims(r.attrs.claims)}
+}
 
 // prop returns the string property key of r, or "" if it is absent or not a string.
 func (r *rel) prop(key string) string {
