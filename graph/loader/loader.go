@@ -220,7 +220,7 @@ func (b *Batch) results(ctx context.Context, specs []RelSpec, x *kg.Expansion) [
 				}
 			}
 		}
-		rb := NewRelBatch(b.store, flat)
+		rb := NewRelBatch(ctx, b.store, flat)
 		rb.near, rb.far = b, NewBatchIn(ctx, b.store, far)
 		if then := x.Then[si]; then != nil && len(spec.Then) > 0 {
 			rb.far.Prefill(spec.Then, then)
@@ -340,6 +340,9 @@ func (b *Batch) Source(ctx context.Context, id string) (*kg.Source, error) {
 type RelBatch struct {
 	store     kg.Store
 	relations []*kg.Relation
+	// ctx is the request's: the accessors of a relation's ends take no context, so that gqlgen
+	// runs them inline (a goroutine each otherwise), and a batch lives for one request.
+	ctx context.Context
 	// near and far, when set, hold the relations' ends: the batch whose relations they are, and
 	// the far ends fetched with them. Ends found in neither are fetched together into ends.
 	near, far *Batch
@@ -348,22 +351,22 @@ type RelBatch struct {
 	countries lazy[map[string]*Batch]
 }
 
-// NewRelBatch returns the batch of relations rs served from store.
-func NewRelBatch(store kg.Store, rs []*kg.Relation) *RelBatch {
-	return &RelBatch{store: store, relations: rs}
+// NewRelBatch returns the batch of relations rs served from store for the request of ctx.
+func NewRelBatch(ctx context.Context, store kg.Store, rs []*kg.Relation) *RelBatch {
+	return &RelBatch{store: store, relations: rs, ctx: ctx}
 }
 
 // NewRelBatchWithEnds returns the batch of relations rs whose ends are all entities of ends, so
 // that a relation's from and to cost no store call and share ends' batch for their own fields.
-func NewRelBatchWithEnds(store kg.Store, rs []*kg.Relation, ends *Batch) *RelBatch {
-	rb := NewRelBatch(store, rs)
+func NewRelBatchWithEnds(ctx context.Context, store kg.Store, rs []*kg.Relation, ends *Batch) *RelBatch {
+	rb := NewRelBatch(ctx, store, rs)
 	rb.ends.once.Do(func() { rb.ends.val = ends })
 	return rb
 }
 
 // Entity returns the entity id at an end of a relation of rb and the batch it belongs to, fetching
 // every end of every relation in rb at once; a nil entity when there is none.
-func (rb *RelBatch) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, error) {
+func (rb *RelBatch) Entity(id string) (*kg.Entity, *Batch, error) {
 	for _, b := range []*Batch{rb.far, rb.near} {
 		if b == nil {
 			continue
@@ -383,11 +386,11 @@ func (rb *RelBatch) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, 
 				}
 			}
 		}
-		es, err := rb.store.Entities(ctx, ids)
+		es, err := rb.store.Entities(rb.ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		return NewBatch(rb.store, es), nil
+		return NewBatchIn(rb.ctx, rb.store, es), nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -432,7 +435,7 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 			es = append(es, country)
 		}
 	}
-	batch := NewBatch(rb.store, es)
+	batch := NewBatchIn(rb.ctx, rb.store, es)
 	m := make(map[string]*Batch, len(codes))
 	for _, c := range codes {
 		m[c] = batch
@@ -442,7 +445,7 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 
 // Country returns the country whose ISO code is a delegation of a relation of rb, and its batch,
 // fetching every delegation country of rb at once; a nil country when there is none.
-func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batch, error) {
+func (rb *RelBatch) Country(code string) (*kg.Entity, *Batch, error) {
 	if code == "" {
 		return nil, nil, nil
 	}
@@ -459,7 +462,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batc
 		if len(codes) == 0 {
 			return out, nil
 		}
-		page, err := rb.store.ListEntities(ctx, kg.ListQuery{
+		page, err := rb.store.ListEntities(rb.ctx, kg.ListQuery{
 			Kind:  kg.KindCountry,
 			Where: &kg.Filter{Conds: []kg.Cond{{Field: kg.PropCode, Op: kg.OpIn, Value: codes}}},
 			Limit: kg.NoLimit,
@@ -467,7 +470,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batc
 		if err != nil {
 			return nil, err
 		}
-		batch := NewBatch(rb.store, page.Entities)
+		batch := NewBatchIn(rb.ctx, rb.store, page.Entities)
 		for _, e := range page.Entities {
 			out[e.Prop(kg.PropCode)] = batch
 		}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"slices"
 
 	"github.com/diplograph/diplograph/graph/loader"
@@ -26,14 +25,14 @@ func (r *Relation) Properties() any {
 }
 
 // From returns the entity the relation starts at.
-func (r *Relation) From(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.From) }
+func (r *Relation) From() (Entity, error) { return r.end(r.Rel.From) }
 
 // To returns the entity the relation ends at.
-func (r *Relation) To(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.To) }
+func (r *Relation) To() (Entity, error) { return r.end(r.Rel.To) }
 
 // end returns the relation's end id as its API type; nil when the store has no such entity.
-func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
-	e, b, err := r.Batch.Entity(ctx, id)
+func (r *Relation) end(id string) (Entity, error) {
+	e, b, err := r.Batch.Entity(id)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +50,8 @@ func (r *Relation) ID() string { return RelationViewID(RelationPrefix, r.Rel) }
 // IsNode marks relations as Nodes.
 func (*Relation) IsNode() {}
 
-func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
-	e, err := r.end(ctx, id)
+func (r *Relation) entity(id string) (EntityBase, error) {
+	e, err := r.end(id)
 	if err != nil || e == nil {
 		if err == nil {
 			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.Rel.Type)
@@ -69,8 +68,8 @@ type Position struct{ Relation }
 func (p *Position) ID() string { return RelationViewID(PositionPrefix, p.Rel) }
 
 // Person returns the position holder.
-func (p *Position) Person(ctx context.Context) (*Person, error) {
-	b, err := p.entity(ctx, p.Rel.From)
+func (p *Position) Person() (*Person, error) {
+	b, err := p.entity(p.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +77,8 @@ func (p *Position) Person(ctx context.Context) (*Person, error) {
 }
 
 // Organization returns the organization the position is in.
-func (p *Position) Organization(ctx context.Context) (*Organization, error) {
-	b, err := p.entity(ctx, p.Rel.To)
+func (p *Position) Organization() (*Organization, error) {
+	b, err := p.entity(p.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +104,8 @@ type Attendance struct{ Relation }
 func (a *Attendance) ID() string { return RelationViewID(AttendancePrefix, a.Rel) }
 
 // Person returns the attendee.
-func (a *Attendance) Person(ctx context.Context) (*Person, error) {
-	b, err := a.entity(ctx, a.Rel.From)
+func (a *Attendance) Person() (*Person, error) {
+	b, err := a.entity(a.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +113,8 @@ func (a *Attendance) Person(ctx context.Context) (*Person, error) {
 }
 
 // Meeting returns the meeting attended.
-func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := a.entity(ctx, a.Rel.To)
+func (a *Attendance) Meeting() (*Meeting, error) {
+	b, err := a.entity(a.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -131,8 +130,8 @@ func (a *Attendance) Role() AttendanceRole {
 }
 
 // Delegation returns the country whose delegation the attendee was part of, nil when unknown.
-func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
-	return a.delegation(ctx)
+func (a *Attendance) Delegation() (*Country, error) {
+	return a.delegation()
 }
 
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
@@ -142,8 +141,8 @@ type Representation struct{ Relation }
 func (r *Representation) ID() string { return RelationViewID(RepresentationPrefix, r.Rel) }
 
 // Organization returns the organization represented.
-func (r *Representation) Organization(ctx context.Context) (*Organization, error) {
-	b, err := r.entity(ctx, r.Rel.From)
+func (r *Representation) Organization() (*Organization, error) {
+	b, err := r.entity(r.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +150,8 @@ func (r *Representation) Organization(ctx context.Context) (*Organization, error
 }
 
 // Meeting returns the meeting.
-func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := r.entity(ctx, r.Rel.To)
+func (r *Representation) Meeting() (*Meeting, error) {
+	b, err := r.entity(r.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +159,8 @@ func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
 }
 
 // Delegation returns the country whose delegation included the organization, nil when unknown.
-func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
-	return r.delegation(ctx)
+func (r *Representation) Delegation() (*Country, error) {
+	return r.delegation()
 }
 
 // Outcome is a relation from a meeting to an initiative it adopted, affirmed, reviewed, advanced
@@ -172,8 +171,8 @@ type Outcome struct{ Relation }
 func (o *Outcome) ID() string { return RelationViewID(OutcomePrefix, o.Rel) }
 
 // Meeting returns the meeting.
-func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := o.entity(ctx, o.Rel.From)
+func (o *Outcome) Meeting() (*Meeting, error) {
+	b, err := o.entity(o.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -181,8 +180,8 @@ func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
 }
 
 // Initiative returns the initiative.
-func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
-	b, err := o.entity(ctx, o.Rel.To)
+func (o *Outcome) Initiative() (*Initiative, error) {
+	b, err := o.entity(o.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +193,8 @@ func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.Rel.Type) }
 
 // delegation returns the country of the relation's delegation code, nil when it has none or no
 // country has that code.
-func (r *Relation) delegation(ctx context.Context) (*Country, error) {
-	e, b, err := r.Batch.Country(ctx, r.Rel.Prop(kg.PropDelegation))
+func (r *Relation) delegation() (*Country, error) {
+	e, b, err := r.Batch.Country(r.Rel.Prop(kg.PropDelegation))
 	if err != nil || e == nil {
 		return nil, err
 	}
