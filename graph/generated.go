@@ -6622,7 +6622,7 @@ func (ec *executionContext) _Attendance_role(ctx context.Context, field graphql.
 			return ec.fieldContext_Attendance_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role(), nil
+			return obj.Role()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.AttendanceRole) graphql.Marshaler {
@@ -6677,7 +6677,7 @@ func (ec *executionContext) _Attendance_citations(ctx context.Context, field gra
 			return ec.fieldContext_Attendance_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -6709,7 +6709,7 @@ func (ec *executionContext) _Attendance_basis(ctx context.Context, field graphql
 			return ec.fieldContext_Attendance_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -12119,7 +12119,7 @@ func (ec *executionContext) _Outcome_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Outcome_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -12151,7 +12151,7 @@ func (ec *executionContext) _Outcome_basis(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Outcome_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -13535,7 +13535,7 @@ func (ec *executionContext) _Position_title(ctx context.Context, field graphql.C
 			return ec.fieldContext_Position_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(), nil
+			return obj.Title()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13558,7 +13558,7 @@ func (ec *executionContext) _Position_acting(ctx context.Context, field graphql.
 			return ec.fieldContext_Position_acting(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acting(), nil
+			return obj.Acting()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -13581,7 +13581,7 @@ func (ec *executionContext) _Position_start(ctx context.Context, field graphql.C
 			return ec.fieldContext_Position_start(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Start(), nil
+			return obj.Start()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13604,7 +13604,7 @@ func (ec *executionContext) _Position_end(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Position_end(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.End(), nil
+			return obj.End()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13627,7 +13627,7 @@ func (ec *executionContext) _Position_citations(ctx context.Context, field graph
 			return ec.fieldContext_Position_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -13659,7 +13659,7 @@ func (ec *executionContext) _Position_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Position_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -15088,7 +15088,7 @@ func (ec *executionContext) _Relation_properties(ctx context.Context, field grap
 			return ec.fieldContext_Relation_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties(), nil
+			return obj.Properties()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
@@ -15111,7 +15111,7 @@ func (ec *executionContext) _Relation_citations(ctx context.Context, field graph
 			return ec.fieldContext_Relation_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -15143,7 +15143,7 @@ func (ec *executionContext) _Relation_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Relation_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -15777,7 +15777,7 @@ func (ec *executionContext) _Representation_citations(ctx context.Context, field
 			return ec.fieldContext_Representation_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -15809,7 +15809,7 @@ func (ec *executionContext) _Representation_basis(ctx context.Context, field gra
 			return ec.fieldContext_Representation_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {

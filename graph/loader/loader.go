@@ -92,6 +92,9 @@ type RelSpec struct {
 	Delegations bool
 	// Fields is what the query reads of the far ends (kg.RelationSelect.Fields); nil: every field.
 	Fields []string
+	// RelationFields is what the query reads of the relations (kg.RelationSelect.RelationFields);
+	// nil: every field.
+	RelationFields []string
 }
 
 type relKey struct {
@@ -197,7 +200,7 @@ func Selects(specs []RelSpec) []kg.RelationSelect {
 	out := make([]kg.RelationSelect, len(specs))
 	for i, s := range specs {
 		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: Selects(s.Then),
-			Delegations: s.Delegations, Fields: s.Fields}
+			Delegations: s.Delegations, Fields: s.Fields, RelationFields: s.RelationFields}
 	}
 	return out
 }
@@ -349,6 +352,54 @@ type RelBatch struct {
 	ends      lazy[*Batch]
 	sources   lazy[map[string]*kg.Source]
 	countries lazy[map[string]*Batch]
+	// whole and wholeSources serve the relations of rb loaded in part (Whole).
+	whole        lazy[map[relationKey]*kg.Relation]
+	wholeSources lazy[map[string]*kg.Source]
+}
+
+type relationKey struct{ typ, from, to string }
+
+// Whole returns relation r of rb with every field. The first time a relation of rb lacks a field
+// the query reads, every relation of rb loaded in part is fetched whole, in one store call.
+func (rb *RelBatch) Whole(r *kg.Relation) (*kg.Relation, error) {
+	if r.Loaded == nil {
+		return r, nil
+	}
+	m, err := rb.whole.get(func() (map[relationKey]*kg.Relation, error) {
+		seenFrom, seenType := map[string]bool{}, map[string]bool{}
+		var froms, types []string
+		for _, x := range rb.relations {
+			if x.Loaded == nil {
+				continue
+			}
+			if !seenFrom[x.From] {
+				seenFrom[x.From] = true
+				froms = append(froms, x.From)
+			}
+			if !seenType[x.Type] {
+				seenType[x.Type] = true
+				types = append(types, x.Type)
+			}
+		}
+		lists, err := rb.store.Relations(rb.ctx, kg.RelationQuery{IDs: froms, Types: types, Direction: kg.Out, Limit: kg.NoLimit})
+		if err != nil {
+			return nil, err
+		}
+		out := map[relationKey]*kg.Relation{}
+		for _, l := range lists {
+			for _, x := range l {
+				out[relationKey{x.Type, x.From, x.To}] = x
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if w := m[relationKey{r.Type, r.From, r.To}]; w != nil {
+		return w, nil
+	}
+	return nil, kg.Errorf(kg.CodeNotFound, "%s relation from %q to %q was removed while the query read it", r.Type, r.From, r.To)
 }
 
 // NewRelBatch returns the batch of relations rs served from store for the request of ctx.
@@ -408,6 +459,23 @@ func (rb *RelBatch) Source(ctx context.Context, id string) (*kg.Source, error) {
 		}
 		return fetchSources(ctx, rb.store, cs)
 	})
+	if err != nil || m[id] != nil {
+		return m[id], err
+	}
+	// Cited by a relation whose citations were read with Whole: the sources of those, at once.
+	m, err = rb.wholeSources.get(func() (map[string]*kg.Source, error) {
+		var cs [][]kg.Citation
+		for _, r := range rb.relations {
+			if !r.Holds(kg.LoadCitations) {
+				w, err := rb.Whole(r)
+				if err != nil {
+					return nil, err
+				}
+				cs = append(cs, w.Citations)
+			}
+		}
+		return fetchSources(ctx, rb.store, cs)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -421,6 +489,9 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 	var codes []string
 	seen := map[string]bool{}
 	for _, r := range rb.relations {
+		if !r.Holds(kg.PropDelegation) {
+			return // loaded without it: Country will ask
+		}
 		c := r.Prop(kg.PropDelegation)
 		if c == "" || seen[c] {
 			continue
@@ -453,7 +524,9 @@ func (rb *RelBatch) Country(code string) (*kg.Entity, *Batch, error) {
 		seen := map[string]bool{}
 		var codes []any
 		for _, r := range rb.relations {
-			if c := r.Prop(kg.PropDelegation); c != "" && !seen[c] {
+			if r, err := rb.Whole(r); err != nil {
+				return nil, err
+			} else if c := r.Prop(kg.PropDelegation); c != "" && !seen[c] {
 				seen[c] = true
 				codes = append(codes, c)
 			}

@@ -16,12 +16,31 @@ type Relation struct {
 // Type returns the relation type.
 func (r *Relation) Type() string { return r.Rel.Type }
 
-// Properties returns the relation's properties, nil when it has none.
-func (r *Relation) Properties() any {
-	if len(r.Rel.Properties) == 0 {
-		return nil
+// holding returns the relation with field loaded: r.Rel, or, when the query's lookahead asked for
+// fewer fields than the query reads, the relation fetched whole (with its batch, once).
+func (r *Relation) holding(field string) (*kg.Relation, error) {
+	if r.Rel.Holds(field) {
+		return r.Rel, nil
 	}
-	return r.Rel.Properties
+	return r.Batch.Whole(r.Rel)
+}
+
+// prop returns the string property key of the relation, "" when it has none.
+func (r *Relation) prop(key string) (string, error) {
+	rel, err := r.holding(key)
+	if err != nil {
+		return "", err
+	}
+	return rel.Prop(key), nil
+}
+
+// Properties returns the relation's properties, nil when it has none.
+func (r *Relation) Properties() (any, error) {
+	rel, err := r.Batch.Whole(r.Rel)
+	if err != nil || len(rel.Properties) == 0 {
+		return nil, err
+	}
+	return rel.Properties, nil
 }
 
 // From returns the entity the relation starts at.
@@ -40,8 +59,12 @@ func (r *Relation) end(id string) (Entity, error) {
 }
 
 // Citations returns the quotes that support the relation.
-func (r *Relation) Citations() []*Citation {
-	return citations(relationKey(r.Rel), r.Rel.Citations, r.Batch.Source)
+func (r *Relation) Citations() ([]*Citation, error) {
+	rel, err := r.holding(kg.LoadCitations)
+	if err != nil {
+		return nil, err
+	}
+	return citations(relationKey(rel), rel.Citations, r.Batch.Source), nil
 }
 
 // ID returns the relation's id (see ids.go).
@@ -86,16 +109,28 @@ func (p *Position) Organization() (*Organization, error) {
 }
 
 // Title returns the position's title.
-func (p *Position) Title() string { return p.Rel.Prop(kg.PropTitle) }
+func (p *Position) Title() (string, error) { return p.prop(kg.PropTitle) }
 
 // Acting reports whether the title is held in an acting capacity.
-func (p *Position) Acting() bool { return p.Rel.BoolProp(kg.PropActing) }
+func (p *Position) Acting() (bool, error) {
+	rel, err := p.holding(kg.PropActing)
+	if err != nil {
+		return false, err
+	}
+	return rel.BoolProp(kg.PropActing), nil
+}
 
 // Start returns when the position began, nil when unknown.
-func (p *Position) Start() *string { return optional(p.Rel.Prop(kg.PropStart)) }
+func (p *Position) Start() (*string, error) {
+	s, err := p.prop(kg.PropStart)
+	return optional(s), err
+}
 
 // End returns when the position ended, nil when unknown or ongoing.
-func (p *Position) End() *string { return optional(p.Rel.Prop(kg.PropEnd)) }
+func (p *Position) End() (*string, error) {
+	s, err := p.prop(kg.PropEnd)
+	return optional(s), err
+}
 
 // Attendance is an ATTENDED relation: a person at a meeting.
 type Attendance struct{ Relation }
@@ -122,11 +157,15 @@ func (a *Attendance) Meeting() (*Meeting, error) {
 }
 
 // Role returns the attendee's role.
-func (a *Attendance) Role() AttendanceRole {
-	if r := a.Rel.Prop(kg.PropRole); r != "" {
-		return AttendanceRole(r)
+func (a *Attendance) Role() (AttendanceRole, error) {
+	r, err := a.prop(kg.PropRole)
+	if err != nil {
+		return "", err
 	}
-	return "PARTICIPANT"
+	if r != "" {
+		return AttendanceRole(r), nil
+	}
+	return "PARTICIPANT", nil
 }
 
 // Delegation returns the country whose delegation the attendee was part of, nil when unknown.
@@ -194,7 +233,11 @@ func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.Rel.Type) }
 // delegation returns the country of the relation's delegation code, nil when it has none or no
 // country has that code.
 func (r *Relation) delegation() (*Country, error) {
-	e, b, err := r.Batch.Country(r.Rel.Prop(kg.PropDelegation))
+	code, err := r.prop(kg.PropDelegation)
+	if err != nil {
+		return nil, err
+	}
+	e, b, err := r.Batch.Country(code)
 	if err != nil || e == nil {
 		return nil, err
 	}
