@@ -16,7 +16,6 @@ func (s *graph) clone() *graph {
 	c := &graph{
 		nodes:         make(map[string]*node, len(s.nodes)),
 		sources:       make(map[string]*kg.Source, len(s.sources)),
-		relations:     make(map[relKey]*kg.Relation, len(s.relations)),
 		byKind:        make(map[kg.Kind][]*node, len(s.byKind)),
 		sourceIDs:     slices.Clone(s.sourceIDs),
 		names:         make(map[kg.NameKey][]string, len(s.names)),
@@ -41,11 +40,16 @@ func (s *graph) clone() *graph {
 		nodes[n] = m
 		ents[n.entity] = &e
 	}
-	rels := make(map[*kg.Relation]*kg.Relation, len(s.relations))
-	for k, r := range s.relations {
-		x := *r
-		c.relations[k] = &x
-		rels[r] = &x
+	var count int
+	for _, n := range s.nodes {
+		count += len(n.out)
+	}
+	rels := make(map[*kg.Relation]*kg.Relation, count)
+	for _, n := range s.nodes {
+		for _, e := range n.out {
+			x := *e.rel
+			rels[e.rel] = &x
+		}
 	}
 	edges := func(es []edge) []edge {
 		out := make([]edge, len(es))
