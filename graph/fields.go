@@ -43,46 +43,113 @@ func lookahead(ctx context.Context) func() []loader.RelSpec {
 }
 
 // specsOn returns the specs of the relation fields that sel selects on objects of GraphQL type
-// object, with their Then, depth levels deep.
+// object, with their Then, depth levels deep, each with the fields it reads of its far ends.
 func specsOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, depth int) []loader.RelSpec {
+	specs, _ := levelOn(oc, sel, object, depth)
+	return specs
+}
+
+// levelOn returns specsOn's specs and the entity fields sel reads of the objects themselves
+// (kg.Entity.Loaded; nil: every field), including through the relations it selects on them (the
+// meeting of an attendance read from a meeting is that meeting).
+func levelOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, depth int) ([]loader.RelSpec, []string) {
 	if depth == 0 {
-		return nil
+		return nil, nil
 	}
 	var specs []loader.RelSpec
+	fields := []string{}
 	for _, f := range graphql.CollectFields(oc, sel, []string{object, "Node", "Entity"}) {
 		if f.Name == "relations" {
 			// Its far ends can be of any type; what is read of them is fetched level by level.
 			if s, ok := relationsArgs(f.ArgumentMap(oc.Variables)); ok {
 				specs = append(specs, s)
 			}
+			// Either end can be this object.
+			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{"Relation", "Node"}) {
+				if sub.Name == "from" || sub.Name == "to" {
+					fields = unionFields(fields, readOn(oc, sub.Selections, object))
+				}
+			}
 			continue
 		}
 		def, ok := relFields[object+"."+f.Name]
 		if !ok {
+			fields = unionFields(fields, entityFields(object, f.Name))
 			continue
 		}
 		s := def.spec
 		farType := f.Definition.Type.Name()
 		if def.far == "" {
-			s.Then = specsOn(oc, f.Selections, farType, depth-1)
+			s.Then, s.Fields = levelOn(oc, f.Selections, farType, depth-1)
 		} else {
 			var farSel ast.SelectionSet
-			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{farType}) {
-				switch sub.Name {
-				case def.far:
+			relType := farType
+			for _, sub := range graphql.CollectFields(oc, f.Selections, []string{relType, "Node"}) {
+				switch {
+				case sub.Name == def.far:
 					farSel = append(farSel, sub.Selections...)
 					farType = sub.Definition.Type.Name()
-				case "delegation":
+				case sub.Name == "delegation":
 					s.Delegations = true
+				case sub.Definition.Type.Name() == object:
+					fields = unionFields(fields, readOn(oc, sub.Selections, object))
 				}
 			}
-			if farSel != nil {
-				s.Then = specsOn(oc, farSel, farType, depth-1)
-			}
+			s.Then, s.Fields = levelOn(oc, farSel, farType, depth-1)
 		}
 		specs = append(specs, s)
 	}
-	return mergeSpecs(specs)
+	return mergeSpecs(specs), fields
+}
+
+// readOn returns the entity fields sel reads of objects of type object (see levelOn).
+func readOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string) []string {
+	_, fields := levelOn(oc, sel, object, 1)
+	return fields
+}
+
+// entityFields returns the fields an entity is loaded with (kg.Entity.Loaded) that field name of
+// GraphQL type object reads; nil (every field) for any field not listed, so that a field added to
+// the schema is never answered from a part of its entity.
+func entityFields(object, name string) []string {
+	switch name {
+	case "__typename", "id", "kind", "name":
+		return []string{}
+	case "aliases":
+		return []string{kg.LoadAliases}
+	case "description":
+		return []string{kg.LoadDescription}
+	case "citations", "basis":
+		return []string{kg.LoadCitations}
+	}
+	if p, ok := propertyFields[object+"."+name]; ok {
+		return []string{p}
+	}
+	return nil
+}
+
+// propertyFields maps the "Type.field"s of the schema that read one entity property to it.
+var propertyFields = map[string]string{
+	"Organization.acronym":        kg.PropAcronym,
+	"Organization.classification": kg.PropClassification,
+	"Country.code":                kg.PropCode,
+	"Meeting.date":                kg.PropDate,
+	"Meeting.ordinal":             kg.PropOrdinal,
+	"Dialogue.acronym":            kg.PropAcronym,
+	"Dialogue.established":        kg.PropEstablished,
+}
+
+// unionFields returns the fields of a and b; nil (every field) when either is nil.
+func unionFields(a, b []string) []string {
+	if a == nil || b == nil {
+		return nil
+	}
+	for _, f := range b {
+		if !slices.Contains(a, f) {
+			a = append(a, f)
+		}
+	}
+	return a
 }
 
 // mergeSpecs merges specs that read the same relations (the same field under two aliases, say)
@@ -93,6 +160,7 @@ func mergeSpecs(specs []loader.RelSpec) []loader.RelSpec {
 		if i := slices.IndexFunc(out, s.SameRelations); i >= 0 {
 			out[i].Then = mergeSpecs(append(slices.Clip(out[i].Then), s.Then...))
 			out[i].Delegations = out[i].Delegations || s.Delegations
+			out[i].Fields = unionFields(slices.Clip(out[i].Fields), s.Fields)
 			continue
 		}
 		out = append(out, s)
@@ -205,27 +273,28 @@ func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec l
 
 // entity fetches entity id and, in the same store call, what the query reads below it.
 func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
-	specs := entityLookahead(ctx, kg.KindOfID(id))
-	x, err := r.Store.Expand(ctx, kg.ExpandQuery{IDs: []string{id}, Selects: loader.Selects(specs), WithEntities: true})
+	specs, fields := entityLookahead(ctx, kg.KindOfID(id))
+	x, err := r.Store.Expand(ctx, kg.ExpandQuery{IDs: []string{id}, Selects: loader.Selects(specs), WithEntities: true,
+		Fields: fields})
 	if err != nil || len(x.Entities) == 0 || x.Entities[0] == nil {
 		return nil, err
 	}
-	b := loader.NewBatch(r.Store, x.Entities)
+	b := loader.NewBatchIn(ctx, r.Store, x.Entities)
 	b.Prefill(specs, x)
 	return model.Wrap(x.Entities[0], b), nil
 }
 
 // entityLookahead returns the specs of the relation fields the field resolving in ctx selects
-// on the entity of kind it returns.
-func entityLookahead(ctx context.Context, kind kg.Kind) []loader.RelSpec {
+// on the entity of kind it returns, and the fields it reads of that entity (nil: every one).
+func entityLookahead(ctx context.Context, kind kg.Kind) ([]loader.RelSpec, []string) {
 	if !graphql.HasOperationContext(ctx) || !kind.Valid() {
-		return nil
+		return nil, nil
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil {
-		return nil
+		return nil, nil
 	}
-	return specsOn(graphql.GetOperationContext(ctx), fc.Field.Selections, typeOf(kind), maxLookahead)
+	return levelOn(graphql.GetOperationContext(ctx), fc.Field.Selections, typeOf(kind), maxLookahead)
 }
 
 // typeOf returns the GraphQL type of entities of kind k (PERSON: Person).

@@ -7486,7 +7486,7 @@ func (ec *executionContext) _Country_aliases(ctx context.Context, field graphql.
 			return ec.fieldContext_Country_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -7509,7 +7509,7 @@ func (ec *executionContext) _Country_description(ctx context.Context, field grap
 			return ec.fieldContext_Country_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7532,7 +7532,7 @@ func (ec *executionContext) _Country_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Country_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -7564,7 +7564,7 @@ func (ec *executionContext) _Country_basis(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Country_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -7719,7 +7719,7 @@ func (ec *executionContext) _Country_code(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Country_code(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Code(), nil
+			return obj.Code()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -8045,7 +8045,7 @@ func (ec *executionContext) _Dialogue_aliases(ctx context.Context, field graphql
 			return ec.fieldContext_Dialogue_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -8068,7 +8068,7 @@ func (ec *executionContext) _Dialogue_description(ctx context.Context, field gra
 			return ec.fieldContext_Dialogue_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8091,7 +8091,7 @@ func (ec *executionContext) _Dialogue_citations(ctx context.Context, field graph
 			return ec.fieldContext_Dialogue_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -8123,7 +8123,7 @@ func (ec *executionContext) _Dialogue_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Dialogue_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -8278,7 +8278,7 @@ func (ec *executionContext) _Dialogue_acronym(ctx context.Context, field graphql
 			return ec.fieldContext_Dialogue_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym(), nil
+			return obj.Acronym()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8301,7 +8301,7 @@ func (ec *executionContext) _Dialogue_established(ctx context.Context, field gra
 			return ec.fieldContext_Dialogue_established(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Established(), nil
+			return obj.Established()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9691,7 +9691,7 @@ func (ec *executionContext) _Initiative_aliases(ctx context.Context, field graph
 			return ec.fieldContext_Initiative_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -9714,7 +9714,7 @@ func (ec *executionContext) _Initiative_description(ctx context.Context, field g
 			return ec.fieldContext_Initiative_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9737,7 +9737,7 @@ func (ec *executionContext) _Initiative_citations(ctx context.Context, field gra
 			return ec.fieldContext_Initiative_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -9769,7 +9769,7 @@ func (ec *executionContext) _Initiative_basis(ctx context.Context, field graphql
 			return ec.fieldContext_Initiative_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -10231,7 +10231,7 @@ func (ec *executionContext) _Meeting_aliases(ctx context.Context, field graphql.
 			return ec.fieldContext_Meeting_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -10254,7 +10254,7 @@ func (ec *executionContext) _Meeting_description(ctx context.Context, field grap
 			return ec.fieldContext_Meeting_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10277,7 +10277,7 @@ func (ec *executionContext) _Meeting_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Meeting_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -10309,7 +10309,7 @@ func (ec *executionContext) _Meeting_basis(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Meeting_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -10464,7 +10464,7 @@ func (ec *executionContext) _Meeting_date(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Meeting_date(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Date(), nil
+			return obj.Date()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -10519,7 +10519,7 @@ func (ec *executionContext) _Meeting_ordinal(ctx context.Context, field graphql.
 			return ec.fieldContext_Meeting_ordinal(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Ordinal(), nil
+			return obj.Ordinal()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
@@ -11428,7 +11428,7 @@ func (ec *executionContext) _Organization_aliases(ctx context.Context, field gra
 			return ec.fieldContext_Organization_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -11451,7 +11451,7 @@ func (ec *executionContext) _Organization_description(ctx context.Context, field
 			return ec.fieldContext_Organization_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11474,7 +11474,7 @@ func (ec *executionContext) _Organization_citations(ctx context.Context, field g
 			return ec.fieldContext_Organization_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -11506,7 +11506,7 @@ func (ec *executionContext) _Organization_basis(ctx context.Context, field graph
 			return ec.fieldContext_Organization_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -11661,7 +11661,7 @@ func (ec *executionContext) _Organization_acronym(ctx context.Context, field gra
 			return ec.fieldContext_Organization_acronym(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acronym(), nil
+			return obj.Acronym()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11684,7 +11684,7 @@ func (ec *executionContext) _Organization_classification(ctx context.Context, fi
 			return ec.fieldContext_Organization_classification(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Classification(), nil
+			return obj.Classification()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12533,7 +12533,7 @@ func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.C
 			return ec.fieldContext_Person_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -12556,7 +12556,7 @@ func (ec *executionContext) _Person_description(ctx context.Context, field graph
 			return ec.fieldContext_Person_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -12579,7 +12579,7 @@ func (ec *executionContext) _Person_citations(ctx context.Context, field graphql
 			return ec.fieldContext_Person_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -12611,7 +12611,7 @@ func (ec *executionContext) _Person_basis(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Person_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -13041,7 +13041,7 @@ func (ec *executionContext) _Place_aliases(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Place_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -13064,7 +13064,7 @@ func (ec *executionContext) _Place_description(ctx context.Context, field graphq
 			return ec.fieldContext_Place_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13087,7 +13087,7 @@ func (ec *executionContext) _Place_citations(ctx context.Context, field graphql.
 			return ec.fieldContext_Place_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -13119,7 +13119,7 @@ func (ec *executionContext) _Place_basis(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Place_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -16788,7 +16788,7 @@ func (ec *executionContext) _Topic_aliases(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Topic_aliases(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Aliases(), nil
+			return obj.Aliases()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
@@ -16811,7 +16811,7 @@ func (ec *executionContext) _Topic_description(ctx context.Context, field graphq
 			return ec.fieldContext_Topic_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Description(), nil
+			return obj.Description()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -16834,7 +16834,7 @@ func (ec *executionContext) _Topic_citations(ctx context.Context, field graphql.
 			return ec.fieldContext_Topic_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -16866,7 +16866,7 @@ func (ec *executionContext) _Topic_basis(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Topic_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {

@@ -162,8 +162,9 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	if err != nil {
 		return nil, err
 	}
-	specs, total := connectionLookahead(ctx)
-	q := kg.ListQuery{Kind: kind, Where: f, Sort: order, SkipTotal: !total, Expand: loader.Selects(specs)}
+	specs, fields, total := connectionLookahead(ctx)
+	q := kg.ListQuery{Kind: kind, Where: f, Sort: order, SkipTotal: !total, Expand: loader.Selects(specs),
+		Fields: fields}
 	args.apply(&q)
 	if args.n == 0 {
 		q.Expand = nil
@@ -172,7 +173,7 @@ func (r *Resolver) listPage(ctx context.Context, kind kg.Kind, where map[string]
 	if err != nil {
 		return nil, err
 	}
-	batch := loader.NewBatch(r.Store, res.Entities)
+	batch := loader.NewBatchIn(ctx, r.Store, res.Entities)
 	if res.Expansion != nil {
 		batch.Prefill(specs, res.Expansion)
 	}
@@ -212,15 +213,16 @@ func (r *Resolver) sourcePage(ctx context.Context, where map[string]any, sort []
 }
 
 // connectionLookahead reads the selections of the connection field resolving in ctx: the specs of
-// the relation fields its edges' nodes select (with what is read below them), and whether it asks
-// for totalCount, which costs a count of every match.
-func connectionLookahead(ctx context.Context) (specs []loader.RelSpec, total bool) {
+// the relation fields its edges' nodes select (with what is read below them), the fields read of
+// the nodes (nil: every one), and whether it asks for totalCount, which costs a count of every
+// match.
+func connectionLookahead(ctx context.Context) (specs []loader.RelSpec, fields []string, total bool) {
 	if !graphql.HasOperationContext(ctx) {
-		return nil, true
+		return nil, nil, true
 	}
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || fc.Field.Field == nil || fc.Field.Definition == nil {
-		return nil, true
+		return nil, nil, true
 	}
 	oc := graphql.GetOperationContext(ctx)
 	var nodeSel ast.SelectionSet
@@ -239,9 +241,10 @@ func connectionLookahead(ctx context.Context) (specs []loader.RelSpec, total boo
 		}
 	}
 	if nodeType == "" {
-		return nil, total
+		return nil, nil, total
 	}
-	return specsOn(oc, nodeSel, nodeType, maxLookahead), total
+	specs, fields = levelOn(oc, nodeSel, nodeType, maxLookahead)
+	return specs, fields, total
 }
 
 // edges builds a kind's edges from p with newEdge.

@@ -49,10 +49,16 @@ type Batch struct {
 	store    kg.Store
 	entities []*kg.Entity
 	index    map[string]int
+	// ctx is the request's, kept for whole: an accessor of a field its entity was not loaded with
+	// takes no context (so that gqlgen runs it inline), and a batch lives for one request.
+	ctx   context.Context
+	whole lazy[map[string]*kg.Entity]
 
 	mu      sync.Mutex
 	rels    map[relKey]relEntry
 	sources lazy[map[string]*kg.Source]
+	// wholeSources are the sources cited by entities of b loaded without their citations.
+	wholeSources lazy[map[string]*kg.Source]
 }
 
 // relEntry finds one spec's result in the group of specs fetched with it.
@@ -84,6 +90,8 @@ type RelSpec struct {
 	Then  []RelSpec
 	// Delegations: the query reads the countries of the relations' delegations.
 	Delegations bool
+	// Fields is what the query reads of the far ends (kg.RelationSelect.Fields); nil: every field.
+	Fields []string
 }
 
 type relKey struct {
@@ -97,9 +105,15 @@ func (s RelSpec) key() relKey { return relKey{strings.Join(s.Types, ","), s.Dir,
 // SameRelations reports whether s and o read the same relations (whatever they read below them).
 func (s RelSpec) SameRelations(o RelSpec) bool { return s.key() == o.key() }
 
-// NewBatch returns the batch of entities es (nil entries are dropped) served from store.
+// NewBatch returns the batch of whole entities es (nil entries are dropped) served from store.
 func NewBatch(store kg.Store, es []*kg.Entity) *Batch {
-	b := &Batch{store: store, index: make(map[string]int, len(es)), rels: map[relKey]relEntry{}}
+	return NewBatchIn(context.Background(), store, es)
+}
+
+// NewBatchIn returns the batch of entities es, which a read may have loaded in part
+// (kg.Entity.Loaded), served from store for the request of ctx.
+func NewBatchIn(ctx context.Context, store kg.Store, es []*kg.Entity) *Batch {
+	b := &Batch{store: store, ctx: ctx, index: make(map[string]int, len(es)), rels: map[relKey]relEntry{}}
 	for _, e := range es {
 		if e == nil {
 			continue
@@ -175,7 +189,7 @@ func (b *Batch) expand(ctx context.Context, specs []RelSpec) ([]relResult, error
 	if err != nil {
 		return nil, err
 	}
-	return b.results(specs, x), nil
+	return b.results(ctx, specs, x), nil
 }
 
 // Selects returns specs as the store's selects.
@@ -183,7 +197,7 @@ func Selects(specs []RelSpec) []kg.RelationSelect {
 	out := make([]kg.RelationSelect, len(specs))
 	for i, s := range specs {
 		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: Selects(s.Then),
-			Delegations: s.Delegations}
+			Delegations: s.Delegations, Fields: s.Fields}
 	}
 	return out
 }
@@ -191,7 +205,7 @@ func Selects(specs []RelSpec) []kg.RelationSelect {
 // results turns x, the expansion of specs over b, into one result per spec. Each spec's relations
 // form their own RelBatch, whose far ends form their own Batch (the siblings of the next level
 // down), given the results of the spec's Then as if that Batch had fetched them itself.
-func (b *Batch) results(specs []RelSpec, x *kg.Expansion) []relResult {
+func (b *Batch) results(ctx context.Context, specs []RelSpec, x *kg.Expansion) []relResult {
 	out := make([]relResult, len(specs))
 	for si, spec := range specs {
 		var flat []*kg.Relation
@@ -207,7 +221,7 @@ func (b *Batch) results(specs []RelSpec, x *kg.Expansion) []relResult {
 			}
 		}
 		rb := NewRelBatch(b.store, flat)
-		rb.near, rb.far = b, NewBatch(b.store, far)
+		rb.near, rb.far = b, NewBatchIn(ctx, b.store, far)
 		if then := x.Then[si]; then != nil && len(spec.Then) > 0 {
 			rb.far.Prefill(spec.Then, then)
 		}
@@ -243,7 +257,7 @@ func (b *Batch) Prefill(specs []RelSpec, x *kg.Expansion) {
 		}
 	}
 	g := &relGroup{specs: specs}
-	g.once.Do(func() { g.val = b.results(specs, re) })
+	g.once.Do(func() { g.val = b.results(b.ctx, specs, re) })
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i, s := range specs {
@@ -253,6 +267,41 @@ func (b *Batch) Prefill(specs []RelSpec, x *kg.Expansion) {
 	}
 }
 
+// Whole returns entity id of b with every field. The first time an entity of b lacks a field the
+// query reads (its lookahead asked for fewer than it reads), every entity of b loaded in part is
+// fetched whole, in one store call: a wrong projection costs a round trip, never a wrong answer.
+func (b *Batch) Whole(id string) (*kg.Entity, error) {
+	if e := b.Entity(id); e != nil && e.Loaded == nil {
+		return e, nil
+	}
+	m, err := b.whole.get(func() (map[string]*kg.Entity, error) {
+		var ids []string
+		for _, e := range b.entities {
+			if e.Loaded != nil {
+				ids = append(ids, e.ID)
+			}
+		}
+		es, err := b.store.Entities(b.ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*kg.Entity, len(es))
+		for _, e := range es {
+			if e != nil {
+				out[e.ID] = e
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if e := m[id]; e != nil {
+		return e, nil
+	}
+	return nil, kg.Errorf(kg.CodeNotFound, "entity %q was removed while the query read it", id)
+}
+
 // Source returns the source id cited by an entity of b, fetching every source cited in b at once;
 // nil when there is none.
 func (b *Batch) Source(ctx context.Context, id string) (*kg.Source, error) {
@@ -260,6 +309,23 @@ func (b *Batch) Source(ctx context.Context, id string) (*kg.Source, error) {
 		var cs [][]kg.Citation
 		for _, e := range b.entities {
 			cs = append(cs, e.Citations)
+		}
+		return fetchSources(ctx, b.store, cs)
+	})
+	if err != nil || m[id] != nil {
+		return m[id], err
+	}
+	// Cited by an entity whose citations were read with Whole: the sources of those, at once.
+	m, err = b.wholeSources.get(func() (map[string]*kg.Source, error) {
+		var cs [][]kg.Citation
+		for _, e := range b.entities {
+			if !e.Holds(kg.LoadCitations) {
+				w, err := b.Whole(e.ID)
+				if err != nil {
+					return nil, err
+				}
+				cs = append(cs, w.Citations)
+			}
 		}
 		return fetchSources(ctx, b.store, cs)
 	})

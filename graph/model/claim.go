@@ -76,16 +76,30 @@ func claims(ctx context.Context, owner string, claims []kg.Claim, field *string,
 }
 
 // Basis returns how the entity's citations support that it exists.
-func (b *EntityBase) Basis() Basis { return Basis(kg.ItemBasis(b.Entity.Citations)) }
+func (b *EntityBase) Basis() (Basis, error) {
+	e, err := b.holding(kg.LoadCitations)
+	if err != nil {
+		return "", err
+	}
+	return Basis(kg.ItemBasis(e.Citations)), nil
+}
 
 // Claims returns every value the entity's sources give (of field, when set), shown values first.
 func (b *EntityBase) Claims(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, b.Entity.ID, b.Entity.ItemClaims(), field, false, b.Batch.Source)
+	e, err := b.whole()
+	if err != nil {
+		return nil, err
+	}
+	return claims(ctx, e.ID, e.ItemClaims(), field, false, b.Batch.Source)
 }
 
 // Alternatives returns the values the entity's sources give that it does not show.
 func (b *EntityBase) Alternatives(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, b.Entity.ID, b.Entity.ItemClaims(), field, true, b.Batch.Source)
+	e, err := b.whole()
+	if err != nil {
+		return nil, err
+	}
+	return claims(ctx, e.ID, e.ItemClaims(), field, true, b.Batch.Source)
 }
 
 // Basis returns how the relation's citations support that it holds.

@@ -39,20 +39,57 @@ func (b *EntityBase) Kind() EntityKind { return EntityKind(b.Entity.Kind) }
 // Name returns the entity's name.
 func (b *EntityBase) Name() string { return b.Entity.Name }
 
-// Aliases returns the entity's aliases, never nil.
-func (b *EntityBase) Aliases() []string {
-	if b.Entity.Aliases == nil {
-		return []string{}
+// holding returns the entity with field loaded: b.Entity, or, when the query's lookahead asked for
+// fewer fields than the query reads, the entity fetched whole (with its batch, once).
+func (b *EntityBase) holding(field string) (*kg.Entity, error) {
+	if b.Entity.Holds(field) {
+		return b.Entity, nil
 	}
-	return b.Entity.Aliases
+	return b.Batch.Whole(b.Entity.ID)
+}
+
+// whole returns the entity with every field (see holding).
+func (b *EntityBase) whole() (*kg.Entity, error) {
+	if b.Entity.Loaded == nil {
+		return b.Entity, nil
+	}
+	return b.Batch.Whole(b.Entity.ID)
+}
+
+// prop returns the string property key of the entity, nil when it has none.
+func (b *EntityBase) prop(key string) (*string, error) {
+	e, err := b.holding(key)
+	if err != nil {
+		return nil, err
+	}
+	return optional(e.Prop(key)), nil
+}
+
+// Aliases returns the entity's aliases, never nil.
+func (b *EntityBase) Aliases() ([]string, error) {
+	e, err := b.holding(kg.LoadAliases)
+	if err != nil || e.Aliases == nil {
+		return []string{}, err
+	}
+	return e.Aliases, nil
 }
 
 // Description returns the entity's description, nil when it has none.
-func (b *EntityBase) Description() *string { return optional(b.Entity.Description) }
+func (b *EntityBase) Description() (*string, error) {
+	e, err := b.holding(kg.LoadDescription)
+	if err != nil {
+		return nil, err
+	}
+	return optional(e.Description), nil
+}
 
 // Citations returns the quotes that support the entity.
-func (b *EntityBase) Citations() []*Citation {
-	return citations(b.Entity.ID, b.Entity.Citations, b.Batch.Source)
+func (b *EntityBase) Citations() ([]*Citation, error) {
+	e, err := b.holding(kg.LoadCitations)
+	if err != nil {
+		return nil, err
+	}
+	return citations(e.ID, e.Citations, b.Batch.Source), nil
 }
 
 // RelationsOf returns the entity's relations that spec selects, batched over its siblings
@@ -102,18 +139,22 @@ type Person struct{ EntityBase }
 type Organization struct{ EntityBase }
 
 // Acronym returns the organization's acronym, nil when it has none.
-func (o *Organization) Acronym() *string { return optional(o.Entity.Prop(kg.PropAcronym)) }
+func (o *Organization) Acronym() (*string, error) { return o.prop(kg.PropAcronym) }
 
 // Classification returns the organization's classification, nil when it has none.
-func (o *Organization) Classification() *string {
-	return optional(o.Entity.Prop(kg.PropClassification))
-}
+func (o *Organization) Classification() (*string, error) { return o.prop(kg.PropClassification) }
 
 // Country is a COUNTRY entity.
 type Country struct{ EntityBase }
 
 // Code returns the country's ISO 3166-1 alpha-2 code.
-func (c *Country) Code() string { return c.Entity.Prop(kg.PropCode) }
+func (c *Country) Code() (string, error) {
+	e, err := c.holding(kg.PropCode)
+	if err != nil {
+		return "", err
+	}
+	return e.Prop(kg.PropCode), nil
+}
 
 // Place is a PLACE entity.
 type Place struct{ EntityBase }
@@ -122,26 +163,30 @@ type Place struct{ EntityBase }
 type Meeting struct{ EntityBase }
 
 // Date returns the meeting's date, nil when unknown.
-func (m *Meeting) Date() *string { return optional(m.Entity.Prop(kg.PropDate)) }
+func (m *Meeting) Date() (*string, error) { return m.prop(kg.PropDate) }
 
 // Ordinal returns the meeting's ordinal (14 for the 14th plenary), nil when it has none.
-func (m *Meeting) Ordinal() *int {
-	n, ok := m.Entity.IntProp(kg.PropOrdinal)
+func (m *Meeting) Ordinal() (*int, error) {
+	e, err := m.holding(kg.PropOrdinal)
+	if err != nil {
+		return nil, err
+	}
+	n, ok := e.IntProp(kg.PropOrdinal)
 	if !ok {
-		return nil
+		return nil, nil
 	}
 	i := int(n)
-	return &i
+	return &i, nil
 }
 
 // Dialogue is a DIALOGUE entity.
 type Dialogue struct{ EntityBase }
 
 // Acronym returns the dialogue's acronym, nil when it has none.
-func (d *Dialogue) Acronym() *string { return optional(d.Entity.Prop(kg.PropAcronym)) }
+func (d *Dialogue) Acronym() (*string, error) { return d.prop(kg.PropAcronym) }
 
 // Established returns when the dialogue was established, nil when unknown.
-func (d *Dialogue) Established() *string { return optional(d.Entity.Prop(kg.PropEstablished)) }
+func (d *Dialogue) Established() (*string, error) { return d.prop(kg.PropEstablished) }
 
 // Initiative is an INITIATIVE entity.
 type Initiative struct{ EntityBase }

@@ -41,6 +41,9 @@ type Entity struct {
 	// nil when the values and citations say it all (ItemClaims derives them): an entity one
 	// bundle item wrote carries none.
 	Claims []Claim `json:"claims,omitempty"`
+	// Loaded names the fields a read loaded when it was asked for some (Holds); nil: every one.
+	// Never stored or exported.
+	Loaded []string `json:"-"`
 }
 
 // Relation is a directed, typed edge. A relation is identified by (Type, From, To): the graph holds

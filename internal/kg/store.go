@@ -89,6 +89,9 @@ type ExpandQuery struct {
 	Selects []RelationSelect
 	// WithEntities also returns the entities of IDs (Expansion.Entities), in the same call.
 	WithEntities bool
+	// Fields, when not nil, is all a caller reads of Expansion.Entities (see Entity.Loaded): a
+	// store may load only these, and says so in each entity's Loaded.
+	Fields []string
 }
 
 // RelationSelect is a RelationQuery without its ids: one kind of relation an ExpandQuery reads,
@@ -100,6 +103,9 @@ type RelationSelect struct {
 	Then      []RelationSelect
 	// Delegations also returns the countries the relations' delegation codes name.
 	Delegations bool
+	// Fields, when not nil, is all a caller reads of the far ends (see Entity.Loaded). A far end
+	// reached by two selects holds what either asked for.
+	Fields []string
 }
 
 // Expansion is the answer to an ExpandQuery (or to one select's Then).
@@ -164,6 +170,9 @@ type ListQuery struct {
 	// Expand reads below the page's entities what an ExpandQuery of these selects would, in the
 	// same call (EntityPage.Expansion). ListEntities only.
 	Expand []RelationSelect
+	// Fields, when not nil, is all a caller reads of the listed entities besides the sort fields,
+	// which are always loaded (see Entity.Loaded). ListEntities only.
+	Fields []string
 }
 
 // SortField orders by one field (a name Filter conditions accept). Ascending order puts missing

@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -27,7 +28,9 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 		if q.WithEntities {
 			// Asked for by id (node, entity): a merged id (a :Redirect) stands for its survivor,
 			// whose id the expansion carries.
-			node = entityMap("n")
+			if node, err = entityProjection("n", q.Fields); err != nil {
+				return nil, err
+			}
 			match = "OPTIONAL MATCH (d:Redirect {id: id}) MATCH (n:Entity {id: coalesce(d.to, id)})"
 		}
 		recs, err := s.read(ctx, `
@@ -43,7 +46,7 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 			id, rid := need[string](r, "id"), need[string](r, "resolved")
 			resolved[id] = rid
 			if q.WithEntities {
-				entities[rid] = entityOf(r.sub("entity", true))
+				entities[rid] = partialOf(r.sub("entity", true), q.Fields)
 			}
 			rows[rid] = r.sub("selects", true)
 		}
@@ -91,6 +94,10 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 		if err != nil {
 			return "", err
 		}
+		far, err := entityProjection(m, sel.Fields)
+		if err != nil {
+			return "", err
+		}
 		if none {
 			cols = append(cols, selectKey(p)+": []")
 			continue
@@ -117,7 +124,7 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 				%[6]s
 				RETURN {type: type(%[2]s), from: %[4]s, to: %[5]s, props: %[2]s {.*}, far: %[10]s,
 					then: %[7]s, delegation: %[8]s}
-			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p), entityMap(m)))
+			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p), far))
 	}
 	return "{" + strings.Join(cols, ",\n") + "}", nil
 }
@@ -142,8 +149,11 @@ func expansion(ids []string, path string, sels []kg.RelationSelect, rows map[str
 				r := relationOf(item)
 				rels = append(rels, r)
 				other := r.Other(id)
-				if x.Ends[other] == nil {
-					x.Ends[other] = entityOf(item.sub("far", true))
+				// A far end two selects reach holds what either loaded (kg.RelationSelect.Fields).
+				if have := x.Ends[other]; have == nil {
+					x.Ends[other] = partialOf(item.sub("far", true), sel.Fields)
+				} else if have.Loaded != nil && !slices.Equal(have.Loaded, loaded(sel.Fields)) {
+					x.Ends[other] = have.Widen(partialOf(item.sub("far", true), sel.Fields))
 				}
 				if _, done := next[other]; !done {
 					next[other] = item.sub("then", true)

@@ -26,8 +26,20 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	if err != nil {
 		return nil, err
 	}
+	// The sort fields are loaded too: a cursor is made of their values.
+	fields := q.Fields
+	if fields != nil {
+		fields = slices.Clone(fields)
+		for _, f := range q.Sort {
+			fields = append(fields, f.Field)
+		}
+	}
+	entity, err := entityProjection("n", fields)
+	if err != nil {
+		return nil, err
+	}
 	var d decoder
-	res, err := s.list(ctx, &d, c, "n:"+q.Kind.Label(), "{entity: "+entityMap("n")+", selects: "+selects+"}", q)
+	res, err := s.list(ctx, &d, c, "n:"+q.Kind.Label(), "{entity: "+entity+", selects: "+selects+"}", q)
 	if err != nil {
 		return nil, s.mapError(ctx, "list entities", err)
 	}
@@ -35,7 +47,7 @@ func (s *Store) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 	expanded := make(map[string]row, len(res.rows))
 	ids := make([]string, 0, len(res.rows))
 	for _, r := range res.rows {
-		e := entityOf(r.sub("entity", true))
+		e := partialOf(r.sub("entity", true), fields)
 		page.Entities = append(page.Entities, e)
 		ids = append(ids, e.ID)
 		expanded[e.ID] = r.sub("selects", true)

@@ -275,6 +275,64 @@ func entityMap(v string) string {
 	return b.String()
 }
 
+// entityProjection is the map projection of entity node v that loads fields (kg.Entity.Loaded):
+// entityMap when fields is nil, else the id, the name and the properties behind fields only, so
+// that Neo4j reads no other property (citations are five lists, often the largest part of a node).
+// A field that is not a property key is refused, as filters refuse it.
+func entityProjection(v string, fields []string) (string, error) {
+	if fields == nil {
+		return entityMap(v), nil
+	}
+	keys := []string{keyID, keyName}
+	for _, f := range fields {
+		switch f {
+		case kg.LoadName, "id":
+		case kg.LoadAliases:
+			keys = append(keys, keyAliases)
+		case kg.LoadDescription:
+			keys = append(keys, keyDescription)
+		case kg.LoadCitations:
+			keys = append(keys, keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields)
+		case kg.LoadClaims:
+			keys = append(keys, keyClaims)
+		default:
+			k, err := propertyKey(f)
+			if err != nil {
+				return "", err
+			}
+			if isReserved(f) {
+				return "", badInput("%q is not a field of entities", f)
+			}
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	return v + " {." + strings.Join(keys, ", .") + "}", nil
+}
+
+// loaded returns what entityProjection(v, fields) loads, as kg.Entity.Loaded names it.
+func loaded(fields []string) []string {
+	if fields == nil {
+		return nil
+	}
+	out := make([]string, 0, len(fields)+1)
+	out = append(out, kg.LoadName)
+	for _, f := range fields {
+		if f != kg.LoadName && f != "id" && !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// partialOf reads an entity that entityProjection(v, fields) projected.
+func partialOf(r row, fields []string) *kg.Entity {
+	e := entityOf(r)
+	e.Loaded = loaded(fields)
+	return e
+}
+
 // entityOf reads an entity from an entity node's map projection (n {.*}, or entityMap).
 func entityOf(r row) *kg.Entity {
 	e := &kg.Entity{ID: need[string](r, keyID)}

@@ -45,6 +45,7 @@ func RunReads(t *testing.T, open func(t *testing.T, b *kg.Bundle) kg.Store) {
 	t.Run("Sources", func(t *testing.T) { testSources(t, s, fx) })
 	t.Run("Relations", func(t *testing.T) { testRelations(t, s, fx) })
 	t.Run("Expand", func(t *testing.T) { testExpand(t, s) })
+	t.Run("Fields", func(t *testing.T) { testFields(t, s) })
 	t.Run("Limits", func(t *testing.T) { testLimits(t, s) })
 	t.Run("ListEntities", func(t *testing.T) { testListEntities(t, s) })
 	t.Run("ListSources", func(t *testing.T) { testListSources(t, s) })
