@@ -49,7 +49,7 @@ func (r *sourceResolver) Relations(ctx context.Context, obj *model.Source, types
 		return nil, err
 	}
 	conn := &model.RelationConnection{TotalCount: p.Total, Edges: []*model.RelationEdge{}}
-	batch := loader.NewRelBatch(r.Store, p.Relations)
+	batch := loader.NewRelBatch(ctx, r.Store, p.Relations)
 	var cursors []string
 	for _, rel := range p.Relations {
 		c := encodeCitedCursor(kg.RelationKey(rel))

@@ -44,8 +44,9 @@ func stringArg(v *string) string {
 }
 
 // wrapPaths turns the store's paths into API paths that share one batch of entities and one of
-// relations, so that a field asked of any node or relation is fetched for all of them at once.
-func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
+// relations, so that a field asked of any node or relation is fetched for all of them at once,
+// under ctx, the request's.
+func (r *Resolver) wrapPaths(ctx context.Context, ps []*kg.Path) []*model.Path {
 	var nodes []*kg.Entity
 	var rels []*kg.Relation
 	for _, p := range ps {
@@ -53,7 +54,7 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 		rels = append(rels, p.Relations...)
 	}
 	batch := loader.NewBatch(r.Store, nodes)
-	relBatch := loader.NewRelBatchWithEnds(r.Store, rels, batch)
+	relBatch := loader.NewRelBatchWithEnds(ctx, r.Store, rels, batch)
 	out := make([]*model.Path, len(ps))
 	for i, p := range ps {
 		mp := &model.Path{ID: model.PathID(p.Nodes, p.Relations), Length: p.Length(), Nodes: make([]model.Entity, len(p.Nodes)), Relations: make([]*model.Relation, len(p.Relations))}
@@ -69,9 +70,9 @@ func (r *Resolver) wrapPaths(ps []*kg.Path) []*model.Path {
 }
 
 // wrapSubgraph turns the store's subgraph into the API's, batched as wrapPaths does.
-func (r *Resolver) wrapSubgraph(g *kg.Subgraph) *model.Subgraph {
+func (r *Resolver) wrapSubgraph(ctx context.Context, g *kg.Subgraph) *model.Subgraph {
 	batch := loader.NewBatch(r.Store, g.Nodes)
-	relBatch := loader.NewRelBatchWithEnds(r.Store, g.Relations, batch)
+	relBatch := loader.NewRelBatchWithEnds(ctx, r.Store, g.Relations, batch)
 	out := &model.Subgraph{ID: model.SubgraphID(g.Nodes, g.Relations), Nodes: model.WrapAll(batch), Relations: make([]*model.Relation, len(g.Relations))}
 	for i, rel := range g.Relations {
 		out.Relations[i] = &model.Relation{Rel: rel, Batch: relBatch}

@@ -15,13 +15,13 @@ import (
 
 // ShortestPath is the resolver for the shortestPath field.
 func (r *queryResolver) ShortestPath(ctx context.Context, from string, to string, maxHops *int, types []string, avoid []string) (*model.Path, error) {
-	ctx, cancel := r.exploreContext(ctx)
+	sctx, cancel := r.exploreContext(ctx)
 	defer cancel()
-	p, err := r.Store.ShortestPath(ctx, kg.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, defaultShortestHops), Types: types, Avoid: avoid})
+	p, err := r.Store.ShortestPath(sctx, kg.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, defaultShortestHops), Types: types, Avoid: avoid})
 	if err != nil || p == nil {
 		return nil, err
 	}
-	return r.wrapPaths([]*kg.Path{p})[0], nil
+	return r.wrapPaths(ctx, []*kg.Path{p})[0], nil
 }
 
 // Paths is the resolver for the paths field.
@@ -31,13 +31,13 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 		return nil, err
 	}
 	q := kg.PathQuery{From: from, To: to, MaxHops: intArg(maxHops, defaultPathHops), Types: types, Avoid: avoid, Limit: n}
-	ctx, cancel := r.exploreContext(ctx)
+	sctx, cancel := r.exploreContext(ctx)
 	defer cancel()
-	ps, err := r.Store.Paths(ctx, q)
+	ps, err := r.Store.Paths(sctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return r.wrapPaths(ps), nil
+	return r.wrapPaths(ctx, ps), nil
 }
 
 // Neighborhood is the resolver for the neighborhood field.
@@ -50,13 +50,13 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, hops *int, 
 	for _, k := range kinds {
 		q.Kinds = append(q.Kinds, k.Kind())
 	}
-	ctx, cancel := r.exploreContext(ctx)
+	sctx, cancel := r.exploreContext(ctx)
 	defer cancel()
-	g, err := r.Store.Neighborhood(ctx, q)
+	g, err := r.Store.Neighborhood(sctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return r.wrapSubgraph(g), nil
+	return r.wrapSubgraph(ctx, g), nil
 }
 
 // CommonConnections is the resolver for the commonConnections field.

@@ -79,6 +79,8 @@ func levelOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, 
 		}
 		s := def.spec
 		farType := f.Definition.Type.Name()
+		// A field that returns the far ends reads nothing of the relations but their ends.
+		s.RelationFields = []string{}
 		if def.far == "" {
 			s.Then, s.Fields = levelOn(oc, f.Selections, farType, depth-1)
 		} else {
@@ -91,8 +93,11 @@ func levelOn(oc *graphql.OperationContext, sel ast.SelectionSet, object string, 
 					farType = sub.Definition.Type.Name()
 				case sub.Name == "delegation":
 					s.Delegations = true
+					s.RelationFields = unionFields(s.RelationFields, []string{kg.PropDelegation})
 				case sub.Definition.Type.Name() == object:
 					fields = unionFields(fields, readOn(oc, sub.Selections, object))
+				default:
+					s.RelationFields = unionFields(s.RelationFields, relationFields(sub.Name))
 				}
 			}
 			s.Then, s.Fields = levelOn(oc, farSel, farType, depth-1)
@@ -124,6 +129,21 @@ func entityFields(object, name string) []string {
 	}
 	if p, ok := propertyFields[object+"."+name]; ok {
 		return []string{p}
+	}
+	return nil
+}
+
+// relationFields returns the fields a relation is loaded with (kg.Relation.Loaded) that field
+// name of a relation type (Position, Attendance, Representation, Outcome) reads; nil (every
+// field) for any field not listed. Their ends and delegation are read elsewhere (levelOn).
+func relationFields(name string) []string {
+	switch name {
+	case "__typename", "id", "action":
+		return []string{}
+	case "title", "acting", "start", "end", "role":
+		return []string{name}
+	case "citations", "basis":
+		return []string{kg.LoadCitations}
 	}
 	return nil
 }
@@ -161,6 +181,7 @@ func mergeSpecs(specs []loader.RelSpec) []loader.RelSpec {
 			out[i].Then = mergeSpecs(append(slices.Clip(out[i].Then), s.Then...))
 			out[i].Delegations = out[i].Delegations || s.Delegations
 			out[i].Fields = unionFields(slices.Clip(out[i].Fields), s.Fields)
+			out[i].RelationFields = unionFields(slices.Clip(out[i].RelationFields), s.RelationFields)
 			continue
 		}
 		out = append(out, s)

@@ -6558,7 +6558,7 @@ func (ec *executionContext) _Attendance_person(ctx context.Context, field graphq
 			return ec.fieldContext_Attendance_person(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Person(ctx)
+			return obj.Person()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
@@ -6590,7 +6590,7 @@ func (ec *executionContext) _Attendance_meeting(ctx context.Context, field graph
 			return ec.fieldContext_Attendance_meeting(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Meeting(ctx)
+			return obj.Meeting()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
@@ -6622,7 +6622,7 @@ func (ec *executionContext) _Attendance_role(ctx context.Context, field graphql.
 			return ec.fieldContext_Attendance_role(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Role(), nil
+			return obj.Role()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.AttendanceRole) graphql.Marshaler {
@@ -6645,7 +6645,7 @@ func (ec *executionContext) _Attendance_delegation(ctx context.Context, field gr
 			return ec.fieldContext_Attendance_delegation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Delegation(ctx)
+			return obj.Delegation()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -6677,7 +6677,7 @@ func (ec *executionContext) _Attendance_citations(ctx context.Context, field gra
 			return ec.fieldContext_Attendance_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -6709,7 +6709,7 @@ func (ec *executionContext) _Attendance_basis(ctx context.Context, field graphql
 			return ec.fieldContext_Attendance_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -12032,7 +12032,7 @@ func (ec *executionContext) _Outcome_meeting(ctx context.Context, field graphql.
 			return ec.fieldContext_Outcome_meeting(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Meeting(ctx)
+			return obj.Meeting()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
@@ -12064,7 +12064,7 @@ func (ec *executionContext) _Outcome_initiative(ctx context.Context, field graph
 			return ec.fieldContext_Outcome_initiative(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Initiative(ctx)
+			return obj.Initiative()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Initiative) graphql.Marshaler {
@@ -12119,7 +12119,7 @@ func (ec *executionContext) _Outcome_citations(ctx context.Context, field graphq
 			return ec.fieldContext_Outcome_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -12151,7 +12151,7 @@ func (ec *executionContext) _Outcome_basis(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Outcome_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -13471,7 +13471,7 @@ func (ec *executionContext) _Position_person(ctx context.Context, field graphql.
 			return ec.fieldContext_Position_person(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Person(ctx)
+			return obj.Person()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
@@ -13503,7 +13503,7 @@ func (ec *executionContext) _Position_organization(ctx context.Context, field gr
 			return ec.fieldContext_Position_organization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Organization(ctx)
+			return obj.Organization()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -13535,7 +13535,7 @@ func (ec *executionContext) _Position_title(ctx context.Context, field graphql.C
 			return ec.fieldContext_Position_title(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Title(), nil
+			return obj.Title()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -13558,7 +13558,7 @@ func (ec *executionContext) _Position_acting(ctx context.Context, field graphql.
 			return ec.fieldContext_Position_acting(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Acting(), nil
+			return obj.Acting()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
@@ -13581,7 +13581,7 @@ func (ec *executionContext) _Position_start(ctx context.Context, field graphql.C
 			return ec.fieldContext_Position_start(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Start(), nil
+			return obj.Start()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13604,7 +13604,7 @@ func (ec *executionContext) _Position_end(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Position_end(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.End(), nil
+			return obj.End()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -13627,7 +13627,7 @@ func (ec *executionContext) _Position_citations(ctx context.Context, field graph
 			return ec.fieldContext_Position_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -13659,7 +13659,7 @@ func (ec *executionContext) _Position_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Position_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -15024,7 +15024,7 @@ func (ec *executionContext) _Relation_from(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Relation_from(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.From(ctx)
+			return obj.From()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -15056,7 +15056,7 @@ func (ec *executionContext) _Relation_to(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Relation_to(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.To(ctx)
+			return obj.To()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -15088,7 +15088,7 @@ func (ec *executionContext) _Relation_properties(ctx context.Context, field grap
 			return ec.fieldContext_Relation_properties(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Properties(), nil
+			return obj.Properties()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
@@ -15111,7 +15111,7 @@ func (ec *executionContext) _Relation_citations(ctx context.Context, field graph
 			return ec.fieldContext_Relation_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -15143,7 +15143,7 @@ func (ec *executionContext) _Relation_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Relation_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -15681,7 +15681,7 @@ func (ec *executionContext) _Representation_organization(ctx context.Context, fi
 			return ec.fieldContext_Representation_organization(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Organization(ctx)
+			return obj.Organization()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -15713,7 +15713,7 @@ func (ec *executionContext) _Representation_meeting(ctx context.Context, field g
 			return ec.fieldContext_Representation_meeting(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Meeting(ctx)
+			return obj.Meeting()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Meeting) graphql.Marshaler {
@@ -15745,7 +15745,7 @@ func (ec *executionContext) _Representation_delegation(ctx context.Context, fiel
 			return ec.fieldContext_Representation_delegation(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Delegation(ctx)
+			return obj.Delegation()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -15777,7 +15777,7 @@ func (ec *executionContext) _Representation_citations(ctx context.Context, field
 			return ec.fieldContext_Representation_citations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Citations(), nil
+			return obj.Citations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -15809,7 +15809,7 @@ func (ec *executionContext) _Representation_basis(ctx context.Context, field gra
 			return ec.fieldContext_Representation_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Basis(), nil
+			return obj.Basis()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.Basis) graphql.Marshaler {
@@ -21352,28 +21352,25 @@ func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "person":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Attendance_person(ctx, field, obj)
-				})
+			out.Values[i] = ec._Attendance_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "meeting":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Attendance_meeting(ctx, field, obj)
-				})
+			out.Values[i] = ec._Attendance_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "role":
 			out.Values[i] = ec._Attendance_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "delegation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Attendance_delegation(ctx, field, obj)
-				})
+			out.Values[i] = ec._Attendance_delegation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "citations":
 			out.Values[i] = ec._Attendance_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23323,17 +23320,15 @@ func (ec *executionContext) _Outcome(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "meeting":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Outcome_meeting(ctx, field, obj)
-				})
+			out.Values[i] = ec._Outcome_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "initiative":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Outcome_initiative(ctx, field, obj)
-				})
+			out.Values[i] = ec._Outcome_initiative(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "action":
 			out.Values[i] = ec._Outcome_action(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23833,17 +23828,15 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "person":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Position_person(ctx, field, obj)
-				})
+			out.Values[i] = ec._Position_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Position_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._Position_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "title":
 			out.Values[i] = ec._Position_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -24171,17 +24164,15 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relation_from(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relation_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relation_to(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relation_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "properties":
 			out.Values[i] = ec._Relation_properties(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -24435,23 +24426,20 @@ func (ec *executionContext) _Representation(ctx context.Context, sel ast.Selecti
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Representation_organization(ctx, field, obj)
-				})
+			out.Values[i] = ec._Representation_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "meeting":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Representation_meeting(ctx, field, obj)
-				})
+			out.Values[i] = ec._Representation_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "delegation":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Representation_delegation(ctx, field, obj)
-				})
+			out.Values[i] = ec._Representation_delegation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "citations":
 			out.Values[i] = ec._Representation_citations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

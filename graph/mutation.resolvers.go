@@ -54,7 +54,7 @@ func (r *mutationResolver) AddRelation(ctx context.Context, input model.Relation
 	if err != nil {
 		return nil, inputError(err)
 	}
-	return &model.Relation{Rel: rel, Batch: loader.NewRelBatch(r.Store, []*kg.Relation{rel})}, nil
+	return &model.Relation{Rel: rel, Batch: loader.NewRelBatch(ctx, r.Store, []*kg.Relation{rel})}, nil
 }
 
 // RemoveRelation is the resolver for the removeRelation field.

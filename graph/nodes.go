@@ -84,7 +84,7 @@ func (r *Resolver) nodes(ctx context.Context, ids []string) ([]model.Node, error
 		for _, rs := range rels {
 			found = append(found, rs...)
 		}
-		batch := loader.NewRelBatch(r.Store, found)
+		batch := loader.NewRelBatch(ctx, r.Store, found)
 		for _, v := range views {
 			i := slices.IndexFunc(found, func(rel *kg.Relation) bool {
 				return rel.Type == v.typ && rel.From == v.from && rel.To == v.to

@@ -92,6 +92,9 @@ type RelSpec struct {
 	Delegations bool
 	// Fields is what the query reads of the far ends (kg.RelationSelect.Fields); nil: every field.
 	Fields []string
+	// RelationFields is what the query reads of the relations (kg.RelationSelect.RelationFields);
+	// nil: every field.
+	RelationFields []string
 }
 
 type relKey struct {
@@ -197,7 +200,7 @@ func Selects(specs []RelSpec) []kg.RelationSelect {
 	out := make([]kg.RelationSelect, len(specs))
 	for i, s := range specs {
 		out[i] = kg.RelationSelect{Types: s.Types, Direction: s.Dir, Limit: s.Limit, Then: Selects(s.Then),
-			Delegations: s.Delegations, Fields: s.Fields}
+			Delegations: s.Delegations, Fields: s.Fields, RelationFields: s.RelationFields}
 	}
 	return out
 }
@@ -220,7 +223,7 @@ func (b *Batch) results(ctx context.Context, specs []RelSpec, x *kg.Expansion) [
 				}
 			}
 		}
-		rb := NewRelBatch(b.store, flat)
+		rb := NewRelBatch(ctx, b.store, flat)
 		rb.near, rb.far = b, NewBatchIn(ctx, b.store, far)
 		if then := x.Then[si]; then != nil && len(spec.Then) > 0 {
 			rb.far.Prefill(spec.Then, then)
@@ -340,30 +343,81 @@ func (b *Batch) Source(ctx context.Context, id string) (*kg.Source, error) {
 type RelBatch struct {
 	store     kg.Store
 	relations []*kg.Relation
+	// ctx is the request's: the accessors of a relation's ends take no context, so that gqlgen
+	// runs them inline (a goroutine each otherwise), and a batch lives for one request.
+	ctx context.Context
 	// near and far, when set, hold the relations' ends: the batch whose relations they are, and
 	// the far ends fetched with them. Ends found in neither are fetched together into ends.
 	near, far *Batch
 	ends      lazy[*Batch]
 	sources   lazy[map[string]*kg.Source]
 	countries lazy[map[string]*Batch]
+	// whole and wholeSources serve the relations of rb loaded in part (Whole).
+	whole        lazy[map[relationKey]*kg.Relation]
+	wholeSources lazy[map[string]*kg.Source]
 }
 
-// NewRelBatch returns the batch of relations rs served from store.
-func NewRelBatch(store kg.Store, rs []*kg.Relation) *RelBatch {
-	return &RelBatch{store: store, relations: rs}
+type relationKey struct{ typ, from, to string }
+
+// Whole returns relation r of rb with every field. The first time a relation of rb lacks a field
+// the query reads, every relation of rb loaded in part is fetched whole, in one store call.
+func (rb *RelBatch) Whole(r *kg.Relation) (*kg.Relation, error) {
+	if r.Loaded == nil {
+		return r, nil
+	}
+	m, err := rb.whole.get(func() (map[relationKey]*kg.Relation, error) {
+		seenFrom, seenType := map[string]bool{}, map[string]bool{}
+		var froms, types []string
+		for _, x := range rb.relations {
+			if x.Loaded == nil {
+				continue
+			}
+			if !seenFrom[x.From] {
+				seenFrom[x.From] = true
+				froms = append(froms, x.From)
+			}
+			if !seenType[x.Type] {
+				seenType[x.Type] = true
+				types = append(types, x.Type)
+			}
+		}
+		lists, err := rb.store.Relations(rb.ctx, kg.RelationQuery{IDs: froms, Types: types, Direction: kg.Out, Limit: kg.NoLimit})
+		if err != nil {
+			return nil, err
+		}
+		out := map[relationKey]*kg.Relation{}
+		for _, l := range lists {
+			for _, x := range l {
+				out[relationKey{x.Type, x.From, x.To}] = x
+			}
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if w := m[relationKey{r.Type, r.From, r.To}]; w != nil {
+		return w, nil
+	}
+	return nil, kg.Errorf(kg.CodeNotFound, "%s relation from %q to %q was removed while the query read it", r.Type, r.From, r.To)
+}
+
+// NewRelBatch returns the batch of relations rs served from store for the request of ctx.
+func NewRelBatch(ctx context.Context, store kg.Store, rs []*kg.Relation) *RelBatch {
+	return &RelBatch{store: store, relations: rs, ctx: ctx}
 }
 
 // NewRelBatchWithEnds returns the batch of relations rs whose ends are all entities of ends, so
 // that a relation's from and to cost no store call and share ends' batch for their own fields.
-func NewRelBatchWithEnds(store kg.Store, rs []*kg.Relation, ends *Batch) *RelBatch {
-	rb := NewRelBatch(store, rs)
+func NewRelBatchWithEnds(ctx context.Context, store kg.Store, rs []*kg.Relation, ends *Batch) *RelBatch {
+	rb := NewRelBatch(ctx, store, rs)
 	rb.ends.once.Do(func() { rb.ends.val = ends })
 	return rb
 }
 
 // Entity returns the entity id at an end of a relation of rb and the batch it belongs to, fetching
 // every end of every relation in rb at once; a nil entity when there is none.
-func (rb *RelBatch) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, error) {
+func (rb *RelBatch) Entity(id string) (*kg.Entity, *Batch, error) {
 	for _, b := range []*Batch{rb.far, rb.near} {
 		if b == nil {
 			continue
@@ -383,11 +437,11 @@ func (rb *RelBatch) Entity(ctx context.Context, id string) (*kg.Entity, *Batch, 
 				}
 			}
 		}
-		es, err := rb.store.Entities(ctx, ids)
+		es, err := rb.store.Entities(rb.ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		return NewBatch(rb.store, es), nil
+		return NewBatchIn(rb.ctx, rb.store, es), nil
 	})
 	if err != nil {
 		return nil, nil, err
@@ -405,6 +459,23 @@ func (rb *RelBatch) Source(ctx context.Context, id string) (*kg.Source, error) {
 		}
 		return fetchSources(ctx, rb.store, cs)
 	})
+	if err != nil || m[id] != nil {
+		return m[id], err
+	}
+	// Cited by a relation whose citations were read with Whole: the sources of those, at once.
+	m, err = rb.wholeSources.get(func() (map[string]*kg.Source, error) {
+		var cs [][]kg.Citation
+		for _, r := range rb.relations {
+			if !r.Holds(kg.LoadCitations) {
+				w, err := rb.Whole(r)
+				if err != nil {
+					return nil, err
+				}
+				cs = append(cs, w.Citations)
+			}
+		}
+		return fetchSources(ctx, rb.store, cs)
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -418,6 +489,9 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 	var codes []string
 	seen := map[string]bool{}
 	for _, r := range rb.relations {
+		if !r.Holds(kg.PropDelegation) {
+			return // loaded without it: Country will ask
+		}
 		c := r.Prop(kg.PropDelegation)
 		if c == "" || seen[c] {
 			continue
@@ -432,7 +506,7 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 			es = append(es, country)
 		}
 	}
-	batch := NewBatch(rb.store, es)
+	batch := NewBatchIn(rb.ctx, rb.store, es)
 	m := make(map[string]*Batch, len(codes))
 	for _, c := range codes {
 		m[c] = batch
@@ -442,7 +516,7 @@ func (rb *RelBatch) prefillCountries(countries map[string]*kg.Entity) {
 
 // Country returns the country whose ISO code is a delegation of a relation of rb, and its batch,
 // fetching every delegation country of rb at once; a nil country when there is none.
-func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batch, error) {
+func (rb *RelBatch) Country(code string) (*kg.Entity, *Batch, error) {
 	if code == "" {
 		return nil, nil, nil
 	}
@@ -450,7 +524,9 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batc
 		seen := map[string]bool{}
 		var codes []any
 		for _, r := range rb.relations {
-			if c := r.Prop(kg.PropDelegation); c != "" && !seen[c] {
+			if r, err := rb.Whole(r); err != nil {
+				return nil, err
+			} else if c := r.Prop(kg.PropDelegation); c != "" && !seen[c] {
 				seen[c] = true
 				codes = append(codes, c)
 			}
@@ -459,7 +535,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batc
 		if len(codes) == 0 {
 			return out, nil
 		}
-		page, err := rb.store.ListEntities(ctx, kg.ListQuery{
+		page, err := rb.store.ListEntities(rb.ctx, kg.ListQuery{
 			Kind:  kg.KindCountry,
 			Where: &kg.Filter{Conds: []kg.Cond{{Field: kg.PropCode, Op: kg.OpIn, Value: codes}}},
 			Limit: kg.NoLimit,
@@ -467,7 +543,7 @@ func (rb *RelBatch) Country(ctx context.Context, code string) (*kg.Entity, *Batc
 		if err != nil {
 			return nil, err
 		}
-		batch := NewBatch(rb.store, page.Entities)
+		batch := NewBatchIn(rb.ctx, rb.store, page.Entities)
 		for _, e := range page.Entities {
 			out[e.Prop(kg.PropCode)] = batch
 		}

@@ -103,14 +103,28 @@ func (b *EntityBase) Alternatives(ctx context.Context, field *string) ([]*Claim,
 }
 
 // Basis returns how the relation's citations support that it holds.
-func (r *Relation) Basis() Basis { return Basis(kg.ItemBasis(r.Rel.Citations)) }
+func (r *Relation) Basis() (Basis, error) {
+	rel, err := r.holding(kg.LoadCitations)
+	if err != nil {
+		return "", err
+	}
+	return Basis(kg.ItemBasis(rel.Citations)), nil
+}
 
 // Claims returns every value the relation's sources give (of field, when set), shown values first.
 func (r *Relation) Claims(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, relationKey(r.Rel), r.Rel.ItemClaims(), field, false, r.Batch.Source)
+	rel, err := r.Batch.Whole(r.Rel)
+	if err != nil {
+		return nil, err
+	}
+	return claims(ctx, relationKey(rel), rel.ItemClaims(), field, false, r.Batch.Source)
 }
 
 // Alternatives returns the values the relation's sources give that it does not show.
 func (r *Relation) Alternatives(ctx context.Context, field *string) ([]*Claim, error) {
-	return claims(ctx, relationKey(r.Rel), r.Rel.ItemClaims(), field, true, r.Batch.Source)
+	rel, err := r.Batch.Whole(r.Rel)
+	if err != nil {
+		return nil, err
+	}
+	return claims(ctx, relationKey(rel), rel.ItemClaims(), field, true, r.Batch.Source)
 }

@@ -121,7 +121,7 @@ func (b *EntityBase) Related(ctx context.Context, spec loader.RelSpec, lookahead
 			continue
 		}
 		seen[id] = true
-		e, eb, err := rb.Entity(ctx, id)
+		e, eb, err := rb.Entity(id)
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"context"
 	"slices"
 
 	"github.com/diplograph/diplograph/graph/loader"
@@ -17,23 +16,42 @@ type Relation struct {
 // Type returns the relation type.
 func (r *Relation) Type() string { return r.Rel.Type }
 
-// Properties returns the relation's properties, nil when it has none.
-func (r *Relation) Properties() any {
-	if len(r.Rel.Properties) == 0 {
-		return nil
+// holding returns the relation with field loaded: r.Rel, or, when the query's lookahead asked for
+// fewer fields than the query reads, the relation fetched whole (with its batch, once).
+func (r *Relation) holding(field string) (*kg.Relation, error) {
+	if r.Rel.Holds(field) {
+		return r.Rel, nil
 	}
-	return r.Rel.Properties
+	return r.Batch.Whole(r.Rel)
+}
+
+// prop returns the string property key of the relation, "" when it has none.
+func (r *Relation) prop(key string) (string, error) {
+	rel, err := r.holding(key)
+	if err != nil {
+		return "", err
+	}
+	return rel.Prop(key), nil
+}
+
+// Properties returns the relation's properties, nil when it has none.
+func (r *Relation) Properties() (any, error) {
+	rel, err := r.Batch.Whole(r.Rel)
+	if err != nil || len(rel.Properties) == 0 {
+		return nil, err
+	}
+	return rel.Properties, nil
 }
 
 // From returns the entity the relation starts at.
-func (r *Relation) From(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.From) }
+func (r *Relation) From() (Entity, error) { return r.end(r.Rel.From) }
 
 // To returns the entity the relation ends at.
-func (r *Relation) To(ctx context.Context) (Entity, error) { return r.end(ctx, r.Rel.To) }
+func (r *Relation) To() (Entity, error) { return r.end(r.Rel.To) }
 
 // end returns the relation's end id as its API type; nil when the store has no such entity.
-func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
-	e, b, err := r.Batch.Entity(ctx, id)
+func (r *Relation) end(id string) (Entity, error) {
+	e, b, err := r.Batch.Entity(id)
 	if err != nil {
 		return nil, err
 	}
@@ -41,8 +59,12 @@ func (r *Relation) end(ctx context.Context, id string) (Entity, error) {
 }
 
 // Citations returns the quotes that support the relation.
-func (r *Relation) Citations() []*Citation {
-	return citations(relationKey(r.Rel), r.Rel.Citations, r.Batch.Source)
+func (r *Relation) Citations() ([]*Citation, error) {
+	rel, err := r.holding(kg.LoadCitations)
+	if err != nil {
+		return nil, err
+	}
+	return citations(relationKey(rel), rel.Citations, r.Batch.Source), nil
 }
 
 // ID returns the relation's id (see ids.go).
@@ -51,8 +73,8 @@ func (r *Relation) ID() string { return RelationViewID(RelationPrefix, r.Rel) }
 // IsNode marks relations as Nodes.
 func (*Relation) IsNode() {}
 
-func (r *Relation) entity(ctx context.Context, id string) (EntityBase, error) {
-	e, err := r.end(ctx, id)
+func (r *Relation) entity(id string) (EntityBase, error) {
+	e, err := r.end(id)
 	if err != nil || e == nil {
 		if err == nil {
 			err = kg.Errorf(kg.CodeNotFound, "entity %q referenced by a %s relation was not found", id, r.Rel.Type)
@@ -69,8 +91,8 @@ type Position struct{ Relation }
 func (p *Position) ID() string { return RelationViewID(PositionPrefix, p.Rel) }
 
 // Person returns the position holder.
-func (p *Position) Person(ctx context.Context) (*Person, error) {
-	b, err := p.entity(ctx, p.Rel.From)
+func (p *Position) Person() (*Person, error) {
+	b, err := p.entity(p.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -78,8 +100,8 @@ func (p *Position) Person(ctx context.Context) (*Person, error) {
 }
 
 // Organization returns the organization the position is in.
-func (p *Position) Organization(ctx context.Context) (*Organization, error) {
-	b, err := p.entity(ctx, p.Rel.To)
+func (p *Position) Organization() (*Organization, error) {
+	b, err := p.entity(p.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -87,16 +109,28 @@ func (p *Position) Organization(ctx context.Context) (*Organization, error) {
 }
 
 // Title returns the position's title.
-func (p *Position) Title() string { return p.Rel.Prop(kg.PropTitle) }
+func (p *Position) Title() (string, error) { return p.prop(kg.PropTitle) }
 
 // Acting reports whether the title is held in an acting capacity.
-func (p *Position) Acting() bool { return p.Rel.BoolProp(kg.PropActing) }
+func (p *Position) Acting() (bool, error) {
+	rel, err := p.holding(kg.PropActing)
+	if err != nil {
+		return false, err
+	}
+	return rel.BoolProp(kg.PropActing), nil
+}
 
 // Start returns when the position began, nil when unknown.
-func (p *Position) Start() *string { return optional(p.Rel.Prop(kg.PropStart)) }
+func (p *Position) Start() (*string, error) {
+	s, err := p.prop(kg.PropStart)
+	return optional(s), err
+}
 
 // End returns when the position ended, nil when unknown or ongoing.
-func (p *Position) End() *string { return optional(p.Rel.Prop(kg.PropEnd)) }
+func (p *Position) End() (*string, error) {
+	s, err := p.prop(kg.PropEnd)
+	return optional(s), err
+}
 
 // Attendance is an ATTENDED relation: a person at a meeting.
 type Attendance struct{ Relation }
@@ -105,8 +139,8 @@ type Attendance struct{ Relation }
 func (a *Attendance) ID() string { return RelationViewID(AttendancePrefix, a.Rel) }
 
 // Person returns the attendee.
-func (a *Attendance) Person(ctx context.Context) (*Person, error) {
-	b, err := a.entity(ctx, a.Rel.From)
+func (a *Attendance) Person() (*Person, error) {
+	b, err := a.entity(a.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -114,8 +148,8 @@ func (a *Attendance) Person(ctx context.Context) (*Person, error) {
 }
 
 // Meeting returns the meeting attended.
-func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := a.entity(ctx, a.Rel.To)
+func (a *Attendance) Meeting() (*Meeting, error) {
+	b, err := a.entity(a.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -123,16 +157,20 @@ func (a *Attendance) Meeting(ctx context.Context) (*Meeting, error) {
 }
 
 // Role returns the attendee's role.
-func (a *Attendance) Role() AttendanceRole {
-	if r := a.Rel.Prop(kg.PropRole); r != "" {
-		return AttendanceRole(r)
+func (a *Attendance) Role() (AttendanceRole, error) {
+	r, err := a.prop(kg.PropRole)
+	if err != nil {
+		return "", err
 	}
-	return "PARTICIPANT"
+	if r != "" {
+		return AttendanceRole(r), nil
+	}
+	return "PARTICIPANT", nil
 }
 
 // Delegation returns the country whose delegation the attendee was part of, nil when unknown.
-func (a *Attendance) Delegation(ctx context.Context) (*Country, error) {
-	return a.delegation(ctx)
+func (a *Attendance) Delegation() (*Country, error) {
+	return a.delegation()
 }
 
 // Representation is a REPRESENTED_AT relation: an organization at a meeting.
@@ -142,8 +180,8 @@ type Representation struct{ Relation }
 func (r *Representation) ID() string { return RelationViewID(RepresentationPrefix, r.Rel) }
 
 // Organization returns the organization represented.
-func (r *Representation) Organization(ctx context.Context) (*Organization, error) {
-	b, err := r.entity(ctx, r.Rel.From)
+func (r *Representation) Organization() (*Organization, error) {
+	b, err := r.entity(r.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -151,8 +189,8 @@ func (r *Representation) Organization(ctx context.Context) (*Organization, error
 }
 
 // Meeting returns the meeting.
-func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := r.entity(ctx, r.Rel.To)
+func (r *Representation) Meeting() (*Meeting, error) {
+	b, err := r.entity(r.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +198,8 @@ func (r *Representation) Meeting(ctx context.Context) (*Meeting, error) {
 }
 
 // Delegation returns the country whose delegation included the organization, nil when unknown.
-func (r *Representation) Delegation(ctx context.Context) (*Country, error) {
-	return r.delegation(ctx)
+func (r *Representation) Delegation() (*Country, error) {
+	return r.delegation()
 }
 
 // Outcome is a relation from a meeting to an initiative it adopted, affirmed, reviewed, advanced
@@ -172,8 +210,8 @@ type Outcome struct{ Relation }
 func (o *Outcome) ID() string { return RelationViewID(OutcomePrefix, o.Rel) }
 
 // Meeting returns the meeting.
-func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
-	b, err := o.entity(ctx, o.Rel.From)
+func (o *Outcome) Meeting() (*Meeting, error) {
+	b, err := o.entity(o.Rel.From)
 	if err != nil {
 		return nil, err
 	}
@@ -181,8 +219,8 @@ func (o *Outcome) Meeting(ctx context.Context) (*Meeting, error) {
 }
 
 // Initiative returns the initiative.
-func (o *Outcome) Initiative(ctx context.Context) (*Initiative, error) {
-	b, err := o.entity(ctx, o.Rel.To)
+func (o *Outcome) Initiative() (*Initiative, error) {
+	b, err := o.entity(o.Rel.To)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +232,12 @@ func (o *Outcome) Action() OutcomeAction { return OutcomeAction(o.Rel.Type) }
 
 // delegation returns the country of the relation's delegation code, nil when it has none or no
 // country has that code.
-func (r *Relation) delegation(ctx context.Context) (*Country, error) {
-	e, b, err := r.Batch.Country(ctx, r.Rel.Prop(kg.PropDelegation))
+func (r *Relation) delegation() (*Country, error) {
+	code, err := r.prop(kg.PropDelegation)
+	if err != nil {
+		return nil, err
+	}
+	e, b, err := r.Batch.Country(code)
 	if err != nil || e == nil {
 		return nil, err
 	}

@@ -67,3 +67,47 @@ func TestFieldOutsideWhatWasLoaded(t *testing.T) {
 		t.Errorf("Entities calls = %d, want 1 for the whole batch (calls: %v)", n, counting.Calls())
 	}
 }
+
+// A relation field read of a relation loaded without it is answered from the relation fetched
+// whole, as an entity's is.
+func TestRelationFieldOutsideWhatWasLoaded(t *testing.T) {
+	b, err := dataset.Bundle()
+	if err != nil {
+		t.Fatalf("dataset.Bundle: %v", err)
+	}
+	s, err := memstore.Load(b)
+	if err != nil {
+		t.Fatalf("memstore.Load: %v", err)
+	}
+	ctx := t.Context()
+	lists, err := s.Relations(ctx, kg.RelationQuery{IDs: []string{"meeting:21cb-esc-14th-plenary"}, Types: []string{kg.RelAttended},
+		Direction: kg.In, Limit: kg.NoLimit})
+	if err != nil || len(lists) != 1 || len(lists[0]) < 2 {
+		t.Fatalf("Relations() = %v, %v: want attendances of the plenary", lists, err)
+	}
+	whole := lists[0]
+	var parts []*kg.Relation
+	for _, r := range whole {
+		parts = append(parts, &kg.Relation{Type: r.Type, From: r.From, To: r.To, Loaded: []string{}})
+	}
+	counting := storetest.NewCounting(s)
+	rb := loader.NewRelBatch(ctx, counting, parts)
+	for i, w := range whole {
+		a := model.RelationView(model.AttendancePrefix, parts[i], rb).(*model.Attendance)
+		role, err := a.Role()
+		if want := w.Prop(kg.PropRole); err != nil || string(role) != want {
+			t.Errorf("%s: Role() = %q, %v, want %q", w.From, role, err, want)
+		}
+		cs, err := a.Citations()
+		if err != nil || len(cs) != len(w.Citations) || len(cs) == 0 {
+			t.Fatalf("%s: Citations() = %d, %v, want %d", w.From, len(cs), err, len(w.Citations))
+		}
+		src, err := cs[0].Source(ctx)
+		if err != nil || src == nil || src.ID() != w.Citations[0].Source {
+			t.Errorf("%s: citation source = %v, %v, want %s", w.From, src, err, w.Citations[0].Source)
+		}
+	}
+	if n := counting.Calls()["Relations"]; n != 1 {
+		t.Errorf("Relations calls = %d, want 1 for the whole batch (calls: %v)", n, counting.Calls())
+	}
+}

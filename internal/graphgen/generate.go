@@ -6,6 +6,8 @@ package graphgen
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -20,7 +22,10 @@ func Generate(n int) *kg.Bundle {
 	rng := rand.New(rand.NewPCG(1, 2))
 	const text = "Generated fact for benchmarks."
 	cite := []kg.Citation{{Source: "source:generated", Quote: text}}
-	b := &kg.Bundle{Sources: []kg.Source{{ID: "source:generated", Title: "Generated graph", Text: text}}}
+	// Sized up front (about 4.95n relations are made): growing lists of millions by doubling
+	// would hold two copies at once.
+	b := &kg.Bundle{Sources: []kg.Source{{ID: "source:generated", Title: "Generated graph", Text: text}},
+		Entities: make([]kg.Entity, 0, n), Relations: make([]kg.Relation, 0, 5*n)}
 
 	counts := map[kg.Kind]int{
 		kg.KindCountry: max(n/200, 3), kg.KindPlace: max(n/50, 3), kg.KindTopic: max(n/70, 3),
@@ -83,13 +88,25 @@ func Generate(n int) *kg.Bundle {
 		add(kg.KindPerson, i, first+" "+last, aliases, nil)
 	}
 
-	seen := map[[3]string]bool{}
+	seen := make(map[[3]string]bool, 5*n)
+	// Relations with equal properties share one map, as they share one citation list: a store
+	// must not change what a bundle holds, and at a million entities a map per relation would make
+	// the bundle, which the embedded bench process holds while it loads, larger than the graph.
+	shared := map[string]map[string]any{}
 	rel := func(t, from, to string, p map[string]any) {
 		k := [3]string{t, from, to}
 		if from == to || seen[k] {
 			return
 		}
 		seen[k] = true
+		if p != nil {
+			key := propsKey(p)
+			if q, ok := shared[key]; ok {
+				p = q
+			} else {
+				shared[key] = p
+			}
+		}
 		b.Relations = append(b.Relations, kg.Relation{Type: t, From: from, To: to, Properties: p, Citations: cite})
 	}
 	for i, id := range ids[kg.KindPlace] {
@@ -153,6 +170,16 @@ func Generate(n int) *kg.Bundle {
 		rel(kg.RelAddresses, id, ids[kg.KindTopic][i%len(ids[kg.KindTopic])], nil)
 	}
 	return b
+}
+
+// propsKey returns a key equal for equal maps of the scalar properties Generate gives relations.
+func propsKey(p map[string]any) string {
+	var parts []string
+	for k, v := range p {
+		parts = append(parts, fmt.Sprintf("%q=%T:%v", k, v, v))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ";")
 }
 
 // coprimeStride returns a stride near 0.6 n that is coprime with n, so i*stride%n visits every

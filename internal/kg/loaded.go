@@ -4,7 +4,8 @@ import "slices"
 
 // What a read can be asked to load of an entity (ListQuery.Fields, ExpandQuery.Fields,
 // RelationSelect.Fields): these names, or a property key (PropDate, ...). The id, and so the
-// kind, is always loaded; so is the name, which every entity has.
+// kind, is always loaded; so is the name, which every entity has. Of a relation
+// (RelationSelect.RelationFields): LoadCitations, LoadClaims or a property key.
 const (
 	LoadName        = "name"
 	LoadAliases     = "aliases"
@@ -17,6 +18,12 @@ const (
 // every field of a whole entity (Loaded nil). A field e does not hold is unknown, not empty.
 func (e *Entity) Holds(field string) bool {
 	return e.Loaded == nil || field == "id" || field == LoadName || slices.Contains(e.Loaded, field)
+}
+
+// Holds reports whether r was loaded with field (a property key, LoadCitations or LoadClaims):
+// true for every field of a whole relation (Loaded nil). Its type and ends are always loaded.
+func (r *Relation) Holds(field string) bool {
+	return r.Loaded == nil || slices.Contains(r.Loaded, field)
 }
 
 // Widen returns an entity holding what e or o (the same entity, loaded twice with different

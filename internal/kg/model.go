@@ -56,6 +56,8 @@ type Relation struct {
 	Citations  []Citation     `json:"citations"`
 	// Claims are as an Entity's.
 	Claims []Claim `json:"claims,omitempty"`
+	// Loaded is as an Entity's (Holds).
+	Loaded []string `json:"-"`
 }
 
 // Other returns the id of the end of r that is not id.

@@ -106,6 +106,9 @@ type RelationSelect struct {
 	// Fields, when not nil, is all a caller reads of the far ends (see Entity.Loaded). A far end
 	// reached by two selects holds what either asked for.
 	Fields []string
+	// RelationFields, when not nil, is all a caller reads of the relations besides their type and
+	// ends (see Relation.Loaded); with Delegations, the delegation is loaded too.
+	RelationFields []string
 }
 
 // Expansion is the answer to an ExpandQuery (or to one select's Then).

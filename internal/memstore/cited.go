@@ -51,9 +51,11 @@ func (s *graph) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 		return nil, err
 	}
 	var cited []*kg.Relation
-	for _, r := range s.relations {
-		if (len(q.Types) == 0 || slices.Contains(q.Types, r.Type)) && kg.Cites(r.Citations, q.Source) {
-			cited = append(cited, r)
+	for _, n := range s.nodes {
+		for _, e := range n.out {
+			if r := e.rel; (len(q.Types) == 0 || slices.Contains(q.Types, r.typ)) && kg.Cites(r.attrs.cites, q.Source) {
+				cited = append(cited, r.view())
+			}
 		}
 	}
 	slices.SortFunc(cited, compareRelations)

@@ -16,7 +16,6 @@ func (s *graph) clone() *graph {
 	c := &graph{
 		nodes:         make(map[string]*node, len(s.nodes)),
 		sources:       make(map[string]*kg.Source, len(s.sources)),
-		relations:     make(map[relKey]*kg.Relation, len(s.relations)),
 		byKind:        make(map[kg.Kind][]*node, len(s.byKind)),
 		sourceIDs:     slices.Clone(s.sourceIDs),
 		names:         make(map[kg.NameKey][]string, len(s.names)),
@@ -41,16 +40,22 @@ func (s *graph) clone() *graph {
 		nodes[n] = m
 		ents[n.entity] = &e
 	}
-	rels := make(map[*kg.Relation]*kg.Relation, len(s.relations))
-	for k, r := range s.relations {
-		x := *r
-		c.relations[k] = &x
-		rels[r] = &x
+	var count int
+	for _, n := range s.nodes {
+		count += len(n.out)
+	}
+	rels := make(map[*rel]*rel, count)
+	for n, m := range nodes {
+		for _, e := range n.out {
+			x := *e.rel // attrs, never changed, are shared
+			x.from, x.to = m, nodes[e.other]
+			rels[e.rel] = &x
+		}
 	}
 	edges := func(es []edge) []edge {
 		out := make([]edge, len(es))
 		for i, e := range es {
-			out[i] = edge{rel: rels[e.rel], other: nodes[e.other], createdIn: e.createdIn}
+			out[i] = edge{rel: rels[e.rel], other: nodes[e.other]}
 		}
 		return out
 	}

@@ -12,6 +12,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -62,7 +63,6 @@ type graph struct {
 	mu        sync.RWMutex
 	nodes     map[string]*node
 	sources   map[string]*kg.Source
-	relations map[relKey]*kg.Relation
 	byKind    map[kg.Kind][]*node // sorted by id
 	sourceIDs []string            // sorted
 	names     map[kg.NameKey][]string
@@ -74,6 +74,10 @@ type graph struct {
 	seq           int64            // of the last change
 	sourceCreated map[string]int64 // source id -> seq of the import's change that created it
 
+	// pending, while apply runs, holds the nodes whose adjacency it has appended to, with the
+	// length of the out list's sorted prefix (apply sorts the lists at its end); nil otherwise.
+	pending map[*node]int
+
 	// orders caches kinds' nodes in list sort orders (list.go); apply clears it.
 	ordersMu sync.Mutex
 	orders   map[orderKey][]*node
@@ -82,7 +86,9 @@ type graph struct {
 // node is an entity with its adjacency: the relations it is the From of (out) and the To of
 // (in), each sorted by (Type, From, To) and pointing straight at the node at the other end, so
 // walking the graph needs no map look-ups. An update overwrites the entity and relations in
-// place, so these pointers stay valid.
+// place, so these pointers stay valid. The out lists are also the relations' only index: a
+// relation is found by a binary search of its From's out list (graph.relation), which saves a
+// map keyed by three strings per relation, the largest index of the store.
 type node struct {
 	entity    *kg.Entity
 	out, in   []edge
@@ -90,12 +96,11 @@ type node struct {
 }
 
 type edge struct {
-	rel       *kg.Relation
-	other     *node
-	createdIn int64 // seq of the import's change that created the relation; 0: none
+	rel   *rel
+	other *node
 }
 
-func compareEdges(a, b edge) int { return compareRelations(a.rel, b.rel) }
+func compareEdges(a, b edge) int { return compareRels(a.rel, b.rel) }
 
 type relKey struct{ typ, from, to string }
 
@@ -116,7 +121,6 @@ func newGraph() *graph {
 	return &graph{
 		nodes:         map[string]*node{},
 		sources:       map[string]*kg.Source{},
-		relations:     map[relKey]*kg.Relation{},
 		byKind:        map[kg.Kind][]*node{},
 		names:         map[kg.NameKey][]string{},
 		index:         newSearchIndex(),
@@ -254,7 +258,7 @@ func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Re
 		return rs
 	}
 	n.eachEdge(useOut, useIn, types, func(e edge) bool {
-		rs = append(rs, cloneRelation(e.rel))
+		rs = append(rs, e.rel.relation())
 		return limit < 0 || len(rs) < limit
 	})
 	return rs
@@ -286,12 +290,12 @@ func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) boo
 	}
 	for len(outs) > 0 || len(ins) > 0 {
 		var e edge
-		if len(ins) == 0 || (len(outs) > 0 && compareRelations(outs[0].rel, ins[0].rel) <= 0) {
+		if len(ins) == 0 || (len(outs) > 0 && compareRels(outs[0].rel, ins[0].rel) <= 0) {
 			e, outs = outs[0], outs[1:]
 		} else {
 			e, ins = ins[0], ins[1:]
 		}
-		if len(types) > 0 && !slices.Contains(types, e.rel.Type) {
+		if len(types) > 0 && !slices.Contains(types, e.rel.typ) {
 			continue
 		}
 		if !yield(e) {
@@ -386,3 +390,49 @@ func cloneValue(v any) any {
 }
 
 var _ kg.Store = (*Store)(nil)
+
+// relation returns the relation (typ, from, to), or nil when there is none.
+func (s *graph) relation(typ, from, to string) *rel {
+	n, ok := s.nodes[from]
+	if !ok {
+		return nil
+	}
+	if i, ok := s.outIndex(n, typ, to, true); ok {
+		return n.out[i].rel
+	}
+	return nil
+}
+
+// outIndex returns the index in n.out of n's relation of type typ to to, and whether there is one.
+// Outside apply the list is sorted by (Type, To) (From is n's id) and searched by halves; while
+// apply runs, only the prefix it had before is, and the relations apply has appended after it are
+// scanned when tail is set (apply adds each relation once per write: it need not scan them).
+func (s *graph) outIndex(n *node, typ, to string, tail bool) (int, bool) {
+	sorted := len(n.out)
+	if k, ok := s.pending[n]; ok {
+		sorted = k
+	}
+	if i, found := slices.BinarySearchFunc(n.out[:sorted], relKey{typ: typ, to: to}, func(e edge, k relKey) int {
+		return cmp.Or(cmp.Compare(e.rel.typ, k.typ), cmp.Compare(e.rel.to.entity.ID, k.to))
+	}); found {
+		return i, true
+	}
+	for i := sorted; tail && i < len(n.out); i++ {
+		if r := n.out[i].rel; r.typ == typ && r.to.entity.ID == to {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// eachRelation calls yield with every relation, From by From in id order and each From's in
+// (Type, To) order, until yield returns false.
+func (s *graph) eachRelation(yield func(*rel) bool) {
+	for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
+		for _, e := range s.nodes[id].out {
+			if !yield(e.rel) {
+				return
+			}
+		}
+	}
+}

@@ -196,7 +196,11 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		}
 	}
 	for _, r := range plan.Relations {
-		next, a := kg.ApplyRelation(g.relations[keyOf(r)], r, apply)
+		var stored *kg.Relation
+		if old := g.relation(r.Type, r.From, r.To); old != nil {
+			stored = old.view()
+		}
+		next, a := kg.ApplyRelation(stored, r, apply)
 		rep.Add(a)
 		out.relation = next
 		if a.Outcome != kg.Unchanged && !dryRun {
@@ -246,13 +250,14 @@ func (s *graph) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a k
 			}
 		}
 	}
-	for _, k := range slices.SortedFunc(maps.Keys(s.relations), compareRelKeys) {
-		if r := s.relations[k]; !writtenRel[k] && kg.ClaimsCite(r.Claims, redated) {
+	s.eachRelation(func(sr *rel) bool {
+		if r := sr.view(); !writtenRel[keyOf(r)] && kg.ClaimsCite(r.Claims, redated) {
 			if next, a := kg.RerankRelation(r, apply); a.Outcome == kg.Updated {
 				emit(op{Relation: next}, a, r.From, r.To)
 			}
 		}
-	}
+		return true
+	})
 }
 
 // changeMaker numbers and stamps the changes of one write, after last, the seq of the last
@@ -302,8 +307,9 @@ func (s *Store) publish(ops []op) {
 		s.spare = s.cur.Load().clone()
 	}
 	next := s.spare
+	in := newInterner()
 	next.mu.Lock() // at once: only reads that found it no longer current can hold it, briefly
-	next.apply(ops)
+	next.applyShared(ops, in)
 	if s.applying != nil {
 		s.applying("spare")
 	}
@@ -313,7 +319,7 @@ func (s *Store) publish(ops []op) {
 	if s.applying != nil {
 		s.applying("previous")
 	}
-	prev.apply(ops)
+	prev.applyShared(ops, in)
 	prev.mu.Unlock()
 	s.spare = prev
 }
@@ -323,13 +329,19 @@ func (s *Store) publish(ops []op) {
 // attributed to that change. The graph keeps its own copy of each entity, relation and source (a
 // shallow one: what they hold is never changed in place), since it overwrites them in place and
 // the other copy applies the same ops.
-func (s *graph) apply(ops []op) {
+func (s *graph) apply(ops []op) { s.applyShared(ops, newInterner()) }
+
+// applyShared is apply with the interner of the write (publish applies a write to both copies
+// with one, so that they share what it interns).
+func (s *graph) applyShared(ops []op, in *interner) {
 	s.clearOrders()
+	s.pending = map[*node]int{}
+	defer func() { s.pending = nil }()
+	need := edgesNeeded(ops)
 	var (
 		indexed      []*kg.Entity
 		kindsTouched = map[kg.Kind]bool{}
 		newSources   bool
-		touched      = map[*node]bool{}
 		importSeq    int64
 		// Entities whose position titles, which search finds them by, may have changed.
 		retitled = map[string]bool{}
@@ -359,9 +371,11 @@ func (s *graph) apply(ops []op) {
 				s.unname(old.entity)
 				*old.entity = *e
 				e = old.entity
+				in.entity(e)
 			} else {
 				c := *e
 				e = &c
+				in.entity(e)
 				n := &node{entity: e, createdIn: importSeq}
 				s.nodes[e.ID] = n
 				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
@@ -374,17 +388,16 @@ func (s *graph) apply(ops []op) {
 			if slices.Contains(kg.TitledTypes, r.Type) {
 				retitled[r.From] = true
 			}
-			if old, ok := s.relations[keyOf(r)]; ok {
-				*old = *r
+			from, to := s.nodes[r.From], s.nodes[r.To]
+			if i, ok := s.outIndex(from, r.Type, r.To, false); ok {
+				from.out[i].rel.attrs = in.attrs(r) // in place: both edges point at it
 				continue
 			}
-			c := *r
-			r = &c
-			from, to := s.nodes[r.From], s.nodes[r.To]
-			s.relations[keyOf(r)] = r
-			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
-			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
-			touched[from], touched[to] = true, true
+			sr := &rel{typ: in.str(r.Type), from: from, to: to, attrs: in.attrs(r), createdIn: importSeq}
+			s.touch(from, need)
+			s.touch(to, need)
+			from.out = append(from.out, edge{rel: sr, other: to})
+			to.in = append(to.in, edge{rel: sr, other: from})
 		case o.DelRelation != nil:
 			if slices.Contains(kg.TitledTypes, o.DelRelation.Type) {
 				retitled[o.DelRelation.From] = true
@@ -393,8 +406,8 @@ func (s *graph) apply(ops []op) {
 		case o.DelEntity != "":
 			if n, ok := s.nodes[o.DelEntity]; ok {
 				for _, e := range n.in {
-					if slices.Contains(kg.TitledTypes, e.rel.Type) {
-						retitled[e.rel.From] = true
+					if slices.Contains(kg.TitledTypes, e.rel.typ) {
+						retitled[e.other.entity.ID] = true
 					}
 				}
 			}
@@ -413,10 +426,9 @@ func (s *graph) apply(ops []op) {
 	for k := range kindsTouched {
 		slices.SortFunc(s.byKind[k], func(a, b *node) int { return strings.Compare(a.entity.ID, b.entity.ID) })
 	}
-	for n := range touched {
+	for n := range s.pending {
 		if _, live := s.nodes[n.entity.ID]; live {
-			slices.SortFunc(n.out, compareEdges)
-			slices.SortFunc(n.in, compareEdges)
+			n.out, n.in = sortEdges(n.out), sortEdges(n.in)
 		}
 	}
 	for _, e := range indexed {
@@ -441,8 +453,8 @@ func (s *graph) positionTitles(e *kg.Entity) []string {
 	}
 	var rels []*kg.Relation
 	for _, ed := range n.out {
-		if slices.Contains(kg.TitledTypes, ed.rel.Type) {
-			rels = append(rels, ed.rel)
+		if slices.Contains(kg.TitledTypes, ed.rel.typ) {
+			rels = append(rels, ed.rel.view())
 		}
 	}
 	return kg.PositionTitles(e.ID, rels)
@@ -468,20 +480,67 @@ func (s *graph) unname(e *kg.Entity) {
 	}
 }
 
-// removeRelation deletes the relation k from the maps and both ends' adjacency.
+// touch notes that apply appends to n's adjacency, with the length of its out list's sorted
+// prefix (graph.pending), and at the first append grows its lists by what the write adds to
+// them (need), at once: a load appending millions of edges one by one would leave up to half of
+// each list unused and the garbage of every list it outgrew.
+func (s *graph) touch(n *node, need map[string][2]int) {
+	if _, ok := s.pending[n]; !ok {
+		s.pending[n] = len(n.out)
+		k := need[n.entity.ID]
+		n.out, n.in = slices.Grow(n.out, k[0]), slices.Grow(n.in, k[1])
+	}
+}
+
+// edgesNeeded counts, per entity id, the relations ops add to it, out and in (at most: some may
+// be updates).
+func edgesNeeded(ops []op) map[string][2]int {
+	need := map[string][2]int{}
+	for i := range ops {
+		if r := ops[i].Relation; r != nil {
+			k := need[r.From]
+			k[0]++
+			need[r.From] = k
+			k = need[r.To]
+			k[1]++
+			need[r.To] = k
+		}
+	}
+	return need
+}
+
+// sortEdges sorts es by (Type, From, To) and keeps, of edges with one key, the last added
+// (apply appends each relation of a write once, so there are none unless a write named one
+// twice, when the later wins as an overwrite in place would).
+func sortEdges(es []edge) []edge {
+	slices.SortStableFunc(es, compareEdges)
+	out := es[:0]
+	for i, e := range es {
+		if i+1 < len(es) && compareEdges(e, es[i+1]) == 0 {
+			continue
+		}
+		out = append(out, e)
+	}
+	clear(es[len(out):])
+	return out
+}
+
+// removeRelation deletes the relation k from both ends' adjacency, its only index.
 func (s *graph) removeRelation(k relKey) {
-	r, ok := s.relations[k]
+	from, ok := s.nodes[k.from]
 	if !ok {
 		return
 	}
-	delete(s.relations, k)
-	drop := func(es []edge) []edge { return slices.DeleteFunc(es, func(e edge) bool { return e.rel == r }) }
-	if n, ok := s.nodes[r.From]; ok {
-		n.out = drop(n.out)
+	i, ok := s.outIndex(from, k.typ, k.to, true)
+	if !ok {
+		return
 	}
-	if n, ok := s.nodes[r.To]; ok {
-		n.in = drop(n.in)
+	r := from.out[i].rel
+	from.out = slices.Delete(from.out, i, i+1)
+	if p, ok := s.pending[from]; ok && i < p {
+		s.pending[from] = p - 1 // the sorted prefix is one shorter
 	}
+	r.to.in = slices.DeleteFunc(r.to.in, func(e edge) bool { return e.rel == r })
 }
 
 // removeEntity deletes entity id, its relations, and its place in every index.
@@ -491,7 +550,7 @@ func (s *graph) removeEntity(id string) {
 		return
 	}
 	for _, e := range slices.Concat(n.out, n.in) {
-		s.removeRelation(keyOf(e.rel))
+		s.removeRelation(e.rel.key())
 	}
 	delete(s.nodes, id)
 	list := s.byKind[n.entity.Kind]
@@ -580,10 +639,11 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
 	g := s.cur.Load()
-	r, ok := g.relations[relKey{typ, from, to}]
-	if !ok {
+	sr := g.relation(typ, from, to)
+	if sr == nil {
 		return false, nil
 	}
+	r := sr.view()
 	ch := s.newChanges(ctx, kg.ActionRemoveRelation, g.seq)
 	key := &kg.Relation{Type: typ, From: from, To: to}
 	if err := s.commit([]op{{DelRelation: key}, {Change: ch.add(from, to, kg.RemoveSummary(r))}}); err != nil {
@@ -612,7 +672,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	rels := slices.Concat(n.out, n.in)
 	ops := []op{{DelEntity: id}, {Change: ch.add(id, "", kg.DeleteSummary(n.entity, len(rels), reason))}}
 	for _, e := range rels {
-		ops = append(ops, op{Change: ch.add(e.rel.From, e.rel.To, kg.RemovedWithSummary(e.rel, id))})
+		r := e.rel.view()
+		ops = append(ops, op{Change: ch.add(r.From, r.To, kg.RemovedWithSummary(r, id))})
 	}
 	if err := s.commit(ops); err != nil {
 		return false, err
@@ -677,7 +738,9 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		}
 		namedRels := make([]*kg.Relation, len(w.Relations))
 		for i, k := range w.Relations {
-			namedRels[i] = s.relations[relKey{k.Type, k.From, k.To}]
+			if r := s.relation(k.Type, k.From, k.To); r != nil {
+				namedRels[i] = r.view()
+			}
 		}
 		if err := kg.WithdrawNotCited(w, named, namedRels); err != nil {
 			return nil, nil, err
@@ -689,11 +752,12 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 				ents = append(ents, e)
 			}
 		}
-		for _, k := range slices.SortedFunc(maps.Keys(s.relations), compareRelKeys) {
-			if r := s.relations[k]; cites(r.Citations, w.Source) {
-				rels = append(rels, r)
+		s.eachRelation(func(r *rel) bool {
+			if cites(r.attrs.cites, w.Source) {
+				rels = append(rels, r.view())
 			}
-		}
+			return true
+		})
 	}
 
 	rep := &kg.WithdrawReport{DryRun: w.DryRun}
@@ -717,10 +781,11 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		steps = append(steps, withdrawStep{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
 		n := s.nodes[e.ID]
 		for _, ed := range slices.Concat(n.out, n.in) {
-			if k := keyOf(ed.rel); !removed[k] {
+			if k := ed.rel.key(); !removed[k] {
 				removed[k] = true
 				rep.RelationsDeleted++
-				steps = append(steps, withdrawStep{nil, ed.rel.From, ed.rel.To, kg.WithdrawnWithSummary(ed.rel, e.ID, w.Source, w.Reason)})
+				r := ed.rel.view()
+				steps = append(steps, withdrawStep{nil, r.From, r.To, kg.WithdrawnWithSummary(r, e.ID, w.Source, w.Reason)})
 			}
 		}
 	}
@@ -757,18 +822,15 @@ func uniqueEntities(es []*kg.Entity) []*kg.Entity {
 	return out
 }
 
+// uniqueRelations drops the relations named again (by key: each is a view of its own).
 func uniqueRelations(rs []*kg.Relation) []*kg.Relation {
 	var out []*kg.Relation
 	for _, r := range rs {
-		if !slices.Contains(out, r) {
+		if !slices.ContainsFunc(out, func(o *kg.Relation) bool { return o == r || (o != nil && r != nil && keyOf(o) == keyOf(r)) }) {
 			out = append(out, r)
 		}
 	}
 	return out
-}
-
-func compareRelKeys(a, b relKey) int {
-	return cmp.Or(strings.Compare(a.from, b.from), strings.Compare(a.typ, b.typ), strings.Compare(a.to, b.to))
 }
 
 // Changes returns one page of the audit trail, newest first, as kg.Writer.Changes says.
@@ -819,10 +881,10 @@ func (s *graph) changesTouching(id string) []int {
 	if n, ok := s.nodes[id]; ok {
 		seqs = append(seqs, n.createdIn)
 		for _, e := range n.out {
-			seqs = append(seqs, e.createdIn)
+			seqs = append(seqs, e.rel.createdIn)
 		}
 		for _, e := range n.in {
-			seqs = append(seqs, e.createdIn)
+			seqs = append(seqs, e.rel.createdIn)
 		}
 	}
 	seqs = append(seqs, s.sourceCreated[id])

@@ -72,6 +72,18 @@ func (s *Store) Expand(ctx context.Context, q kg.ExpandQuery) (*kg.Expansion, er
 	return x, nil
 }
 
+// relationFields returns what sel loads of its relations (kg.RelationSelect.RelationFields and
+// the delegation it looks up); nil: everything.
+func relationFields(sel kg.RelationSelect) []string {
+	if sel.RelationFields == nil {
+		return nil
+	}
+	if sel.Delegations && !slices.Contains(sel.RelationFields, kg.PropDelegation) {
+		return append(slices.Clip(sel.RelationFields), kg.PropDelegation)
+	}
+	return sel.RelationFields
+}
+
 // selectKey names the column of the select at path in the tree of selects.
 func selectKey(path string) string { return "s" + path }
 
@@ -95,6 +107,10 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 			return "", err
 		}
 		far, err := entityProjection(m, sel.Fields)
+		if err != nil {
+			return "", err
+		}
+		props, err := relationProjection(r, relationFields(sel))
 		if err != nil {
 			return "", err
 		}
@@ -122,9 +138,9 @@ func selectColumns(near, path string, sels []kg.RelationSelect, params map[strin
 				WITH %[2]s, %[3]s, startNode(%[2]s).id AS %[4]s, endNode(%[2]s).id AS %[5]s
 				ORDER BY type(%[2]s), %[4]s, %[5]s
 				%[6]s
-				RETURN {type: type(%[2]s), from: %[4]s, to: %[5]s, props: %[2]s {.*}, far: %[10]s,
+				RETURN {type: type(%[2]s), from: %[4]s, to: %[5]s, props: %[11]s, far: %[10]s,
 					then: %[7]s, delegation: %[8]s}
-			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p), far))
+			}`, pattern, r, m, from, to, limit, then, delegation, selectKey(p), far, props))
 	}
 	return "{" + strings.Join(cols, ",\n") + "}", nil
 }
@@ -147,6 +163,9 @@ func expansion(ids []string, path string, sels []kg.RelationSelect, rows map[str
 			rels := make([]*kg.Relation, 0, len(items))
 			for _, item := range items {
 				r := relationOf(item)
+				if fields := relationFields(sel); fields != nil {
+					r.Loaded = fields
+				}
 				rels = append(rels, r)
 				other := r.Other(id)
 				// A far end two selects reach holds what either loaded (kg.RelationSelect.Fields).

@@ -326,6 +326,37 @@ func loaded(fields []string) []string {
 	return out
 }
 
+// relationProjection is the map projection of relationship r's properties that loads fields
+// (kg.Relation.Loaded): every property when fields is nil.
+func relationProjection(r string, fields []string) (string, error) {
+	if fields == nil {
+		return r + " {.*}", nil
+	}
+	var keys []string
+	for _, f := range fields {
+		switch f {
+		case kg.LoadCitations:
+			keys = append(keys, keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields)
+		case kg.LoadClaims:
+			keys = append(keys, keyClaims)
+		default:
+			k, err := propertyKey(f)
+			if err != nil {
+				return "", err
+			}
+			if isReserved(f) {
+				return "", badInput("%q is not a field of relations", f)
+			}
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return "{}", nil
+	}
+	slices.Sort(keys)
+	return r + " {." + strings.Join(slices.Compact(keys), ", .") + "}", nil
+}
+
 // partialOf reads an entity that entityProjection(v, fields) projected.
 func partialOf(r row, fields []string) *kg.Entity {
 	e := entityOf(r)

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/metrics"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/graphgen"
@@ -44,8 +45,8 @@ var nestedQueries = []struct{ name, query string }{
 }
 
 // BenchmarkNestedMeetings serves the nested meeting queries through the HTTP handler over both
-// stores holding graphgen.Generate(10000), and reports store calls per query and, for Neo4j,
-// round trips per query.
+// stores holding graphgen.Generate(10000), and reports store calls and goroutines started per
+// query and, for Neo4j, round trips per query.
 func BenchmarkNestedMeetings(b *testing.B) {
 	bundle := graphgen.Generate(benchEntities)
 	mem, err := memstore.Load(bundle)
@@ -69,6 +70,7 @@ func BenchmarkNestedMeetings(b *testing.B) {
 					trips0 = n.RoundTrips()
 				}
 				b.ReportAllocs()
+				created := goroutinesCreated()
 				b.ResetTimer()
 				for b.Loop() {
 					req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
@@ -80,6 +82,7 @@ func BenchmarkNestedMeetings(b *testing.B) {
 					}
 				}
 				b.StopTimer()
+				b.ReportMetric(float64(goroutinesCreated()-created)/float64(b.N), "goroutines/op")
 				calls := 0
 				for _, n := range counting.Calls() {
 					calls += n
@@ -91,6 +94,15 @@ func BenchmarkNestedMeetings(b *testing.B) {
 			})
 		}
 	}
+}
+
+// goroutinesCreated returns how many goroutines the program has started: gqlgen starts one for
+// each field it resolves concurrently (a resolver, or a model method taking a context) and each
+// element of a list of objects.
+func goroutinesCreated() uint64 {
+	s := []metrics.Sample{{Name: "/sched/goroutines-created:goroutines"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // checkMeetingsAnswer runs body once and fails unless it answers 20 meetings without errors and

@@ -106,6 +106,71 @@ func testFields(t *testing.T, s kg.Store) {
 		}
 		check(t, "Expand far ends of a Then", countries, []string{kg.PropCode})
 	})
+
+	t.Run("Expand relation fields", func(t *testing.T) {
+		ids := []string{m14th, m13th, mHLED2021, oSRE}
+		for _, sel := range []kg.RelationSelect{
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit, RelationFields: []string{kg.PropRole}},
+			{Types: []string{kg.RelAttended}, Direction: kg.In, Limit: kg.NoLimit, RelationFields: []string{}, Delegations: true},
+			{Types: []string{kg.RelHoldsPosition}, Direction: kg.In, Limit: kg.NoLimit, RelationFields: []string{kg.PropTitle, kg.LoadCitations}},
+			{Direction: kg.Both, Limit: kg.NoLimit, RelationFields: []string{}},
+		} {
+			x, err := s.Expand(ctx, kg.ExpandQuery{IDs: ids, Selects: []kg.RelationSelect{sel}})
+			if err != nil {
+				t.Fatalf("Expand(%+v) error = %v", sel, err)
+			}
+			whole, err := s.Relations(ctx, kg.RelationQuery{IDs: ids, Types: sel.Types, Direction: sel.Direction, Limit: sel.Limit})
+			if err != nil {
+				t.Fatalf("Relations() error = %v", err)
+			}
+			want := slices.Clone(sel.RelationFields)
+			if sel.Delegations {
+				want = append(want, kg.PropDelegation)
+			}
+			n := 0
+			for i := range ids {
+				if len(x.Relations[0][i]) != len(whole[i]) {
+					t.Fatalf("Expand(%+v) gave %d relations of %s, Relations %d", sel, len(x.Relations[0][i]), ids[i], len(whole[i]))
+				}
+				for j, r := range x.Relations[0][i] {
+					n++
+					if msg := relationHeldDiffers(r, whole[i][j], want); msg != "" {
+						t.Errorf("Expand(%+v): %s", sel, msg)
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatalf("Expand(%+v): no relations, nothing checked", sel)
+			}
+		}
+	})
+}
+
+// relationHeldDiffers describes how r, loaded with fields want, differs from the whole relation
+// w where r holds a field; "" when it does not.
+func relationHeldDiffers(r, w *kg.Relation, want []string) string {
+	if r.Type != w.Type || r.From != w.From || r.To != w.To {
+		return fmt.Sprintf("relation %s %s->%s, want %s %s->%s", r.Type, r.From, r.To, w.Type, w.From, w.To)
+	}
+	for _, f := range want {
+		if !r.Holds(f) {
+			return fmt.Sprintf("%s %s->%s does not hold %q, which was asked for (loaded %v)", r.Type, r.From, r.To, f, r.Loaded)
+		}
+	}
+	if r.Holds(kg.LoadCitations) && (len(r.Citations) > 0 || len(w.Citations) > 0) && !reflect.DeepEqual(r.Citations, w.Citations) {
+		return fmt.Sprintf("%s %s->%s holds citations %v, want %v", r.Type, r.From, r.To, r.Citations, w.Citations)
+	}
+	for k, v := range w.Properties {
+		if r.Holds(k) && !reflect.DeepEqual(r.Properties[k], v) {
+			return fmt.Sprintf("%s %s->%s holds %s = %v, want %v", r.Type, r.From, r.To, k, r.Properties[k], v)
+		}
+	}
+	for k := range r.Properties {
+		if _, ok := w.Properties[k]; !ok {
+			return fmt.Sprintf("%s %s->%s has property %s, which the whole relation lacks", r.Type, r.From, r.To, k)
+		}
+	}
+	return ""
 }
 
 // heldDiffers describes how a field e holds differs from the whole entity w; "" when none does.
