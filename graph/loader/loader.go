@@ -145,6 +145,13 @@ func (b *Batch) Attach(ctx context.Context, key any, ahead Ahead) {
 	b.aheads = append(b.aheads, ahead)
 }
 
+// Attached reports whether Attach has recorded key and given b a context.
+func (b *Batch) Attached(key any) bool {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	return b.ctx != nil && b.by[key]
+}
+
 // context returns the request's context for b's store calls.
 func (b *Batch) context() context.Context {
 	b.amu.Lock()
