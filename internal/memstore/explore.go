@@ -85,7 +85,10 @@ func (w *walker) neighbours(n *node) []edge {
 	var es []edge
 	w.each(n, func(e edge) { es = append(es, e) })
 	slices.SortFunc(es, func(a, b edge) int {
-		return cmp.Or(strings.Compare(a.other.entity.ID, b.other.entity.ID), compareRels(a.rel, b.rel))
+		if a.other != b.other {
+			return strings.Compare(a.other.entity.ID, b.other.entity.ID)
+		}
+		return compareRels(a.rel, b.rel)
 	})
 	w.sorted[n] = es
 	return es
