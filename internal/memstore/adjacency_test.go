@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"testing"
-	"unsafe"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -40,7 +39,7 @@ func TestAdjacencyIsTheRelationIndex(t *testing.T) {
 		name := k.typ + " " + k.from + " " + k.to
 		got := ""
 		if r := g.relation(k.typ, k.from, k.to); r != nil {
-			got = r.Prop("role")
+			got = r.prop("role")
 		}
 		if got != want[name] {
 			t.Errorf("relation(%s) role = %q, want %q (\"\": none)", name, got, want[name])
@@ -48,7 +47,8 @@ func TestAdjacencyIsTheRelationIndex(t *testing.T) {
 	}
 	var outs []string
 	for _, e := range g.nodes["a"].out {
-		outs = append(outs, fmt.Sprintf("%s %s %s", e.rel.Type, e.rel.To, e.rel.Prop("role")))
+		r := e.rel.view()
+		outs = append(outs, fmt.Sprintf("%s %s %s", r.Type, r.To, r.Prop("role")))
 	}
 	if w := []string{"R2 c 1", "R3 d 2", "R5 b 2"}; !slices.Equal(outs, w) {
 		t.Errorf("a's out list = %q, want %q", outs, w)
@@ -59,8 +59,8 @@ func TestAdjacencyIsTheRelationIndex(t *testing.T) {
 			t.Errorf("%s has %d relations in, want %d", id, len(in), want)
 		}
 		for _, e := range in {
-			if r := g.relation(e.rel.Type, e.rel.From, e.rel.To); r != e.rel {
-				t.Errorf("%s's in list holds %s %s %s, not the relation its From lists", id, e.rel.Type, e.rel.From, e.rel.To)
+			if r := e.rel.view(); g.relation(r.Type, r.From, r.To) != e.rel || e.other != e.rel.from {
+				t.Errorf("%s's in list holds %s %s %s, not the relation its From lists", id, r.Type, r.From, r.To)
 			}
 		}
 	}
@@ -69,8 +69,8 @@ func TestAdjacencyIsTheRelationIndex(t *testing.T) {
 	}
 }
 
-// One write's equal property maps and citation lists are one value in the graph, and a relation's
-// ends are its nodes' id strings.
+// One write's equal property maps and citation lists are one value in the graph, and relations
+// holding equal ones share their attrs.
 func TestOneWriteSharesEqualValues(t *testing.T) {
 	g := newGraph()
 	ops := []op{
@@ -78,7 +78,7 @@ func TestOneWriteSharesEqualValues(t *testing.T) {
 		{Entity: &kg.Entity{ID: "b", Kind: kg.KindPerson, Name: "B", Citations: []kg.Citation{{Source: "s", Quote: "q"}}}},
 	}
 	for i := range 3 {
-		ops = append(ops, op{Relation: &kg.Relation{Type: "R" + fmt.Sprint(i), From: string([]byte("a")), To: string([]byte("b")),
+		ops = append(ops, op{Relation: &kg.Relation{Type: "R" + fmt.Sprint(i), From: "a", To: "b",
 			Properties: map[string]any{"role": "LEAD", "n": int64(1)}, Citations: []kg.Citation{{Source: "s", Quote: "q"}}}})
 	}
 	ops = append(ops, op{Relation: &kg.Relation{Type: "R9", From: "a", To: "b",
@@ -88,27 +88,21 @@ func TestOneWriteSharesEqualValues(t *testing.T) {
 	a := g.nodes["a"]
 	first := a.out[0].rel
 	for _, e := range a.out[1:3] {
-		r := e.rel
-		if fmt.Sprintf("%p", r.Properties) != fmt.Sprintf("%p", first.Properties) || &r.Citations[0] != &first.Citations[0] {
-			t.Errorf("%s does not share the equal properties and citations of %s", r.Type, first.Type)
-		}
-		if cap(r.Citations) != len(r.Citations) {
-			t.Errorf("%s's shared citations have room to append into (cap %d, len %d)", r.Type, cap(r.Citations), len(r.Citations))
+		if e.rel.attrs != first.attrs {
+			t.Errorf("%s does not share the equal properties and citations of %s", e.rel.typ, first.typ)
 		}
 	}
-	if &first.Citations[0] != &a.entity.Citations[0] {
+	if cs := first.attrs.cites; cap(cs) != len(cs) {
+		t.Errorf("shared citations have room to append into (cap %d, len %d)", cap(cs), len(cs))
+	}
+	if &first.attrs.cites[0] != &a.entity.Citations[0] {
 		t.Errorf("the relation does not share the entity's equal citations")
 	}
-	last := a.out[3].rel
+	last := a.out[3].rel.view()
 	if last.Prop("role") != "LEAD" || last.Properties["n"] != int64(2) || last.Citations[0].Quote != "other" {
 		t.Errorf("R9 = %+v, want its own properties and quote", last)
 	}
-	if fmt.Sprintf("%p", last.Properties) == fmt.Sprintf("%p", first.Properties) {
-		t.Errorf("unequal property maps are shared")
-	}
-	if unsafeData(first.From) != unsafeData(a.entity.ID) || unsafeData(first.To) != unsafeData(g.nodes["b"].entity.ID) {
-		t.Errorf("the relation's ends are not its nodes' id strings")
+	if a.out[3].rel.attrs == first.attrs || fmt.Sprintf("%p", last.Properties) == fmt.Sprintf("%p", first.attrs.props) {
+		t.Errorf("unequal properties are shared")
 	}
 }
-
-func unsafeData(s string) *byte { return unsafe.StringData(s) }

@@ -44,17 +44,18 @@ func (s *graph) clone() *graph {
 	for _, n := range s.nodes {
 		count += len(n.out)
 	}
-	rels := make(map[*kg.Relation]*kg.Relation, count)
-	for _, n := range s.nodes {
+	rels := make(map[*rel]*rel, count)
+	for n, m := range nodes {
 		for _, e := range n.out {
-			x := *e.rel
+			x := *e.rel // attrs, never changed, are shared
+			x.from, x.to = m, nodes[e.other]
 			rels[e.rel] = &x
 		}
 	}
 	edges := func(es []edge) []edge {
 		out := make([]edge, len(es))
 		for i, e := range es {
-			out[i] = edge{rel: rels[e.rel], other: nodes[e.other], createdIn: e.createdIn}
+			out[i] = edge{rel: rels[e.rel], other: nodes[e.other]}
 		}
 		return out
 	}

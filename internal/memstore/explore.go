@@ -85,7 +85,10 @@ func (w *walker) neighbours(n *node) []edge {
 	var es []edge
 	w.each(n, func(e edge) { es = append(es, e) })
 	slices.SortFunc(es, func(a, b edge) int {
-		return cmp.Or(strings.Compare(a.other.entity.ID, b.other.entity.ID), compareRelations(a.rel, b.rel))
+		if a.other != b.other {
+			return strings.Compare(a.other.entity.ID, b.other.entity.ID)
+		}
+		return compareRels(a.rel, b.rel)
 	})
 	w.sorted[n] = es
 	return es
@@ -142,7 +145,7 @@ func (s *graph) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 	if err != nil {
 		return nil, err
 	}
-	nodes, rels := []*node{from}, []*kg.Relation{}
+	nodes, rels := []*node{from}, []*rel{}
 	for cur, k := from, 0; k < d; k++ {
 		for _, e := range w.neighbours(cur) {
 			if p, ok := pos[e.other]; ok && p == k+1 {
@@ -282,7 +285,7 @@ type enumeration struct {
 	limit  int
 	onPath map[*node]bool
 	nodes  []*node
-	rels   []*kg.Relation
+	rels   []*rel
 	out    []*kg.Path
 }
 
@@ -315,13 +318,13 @@ func (e *enumeration) walk(u *node, left int) error {
 	return nil
 }
 
-func newPath(nodes []*node, rels []*kg.Relation) *kg.Path {
+func newPath(nodes []*node, rels []*rel) *kg.Path {
 	p := &kg.Path{Nodes: make([]*kg.Entity, len(nodes)), Relations: make([]*kg.Relation, len(rels))}
 	for i, n := range nodes {
 		p.Nodes[i] = cloneEntity(n.entity)
 	}
 	for i, r := range rels {
-		p.Relations[i] = cloneRelation(r)
+		p.Relations[i] = r.relation()
 	}
 	return p
 }
@@ -364,7 +367,7 @@ func (s *graph) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 	for _, r := range rs {
 		r.n.eachEdge(true, false, q.Types, func(e edge) bool {
 			if kept[e.other] {
-				g.Relations = append(g.Relations, cloneRelation(e.rel))
+				g.Relations = append(g.Relations, e.rel.relation())
 			}
 			return true
 		})
@@ -467,7 +470,7 @@ func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 		add(n, kg.Via{Way: kg.WayDirect})
 	}
 	n.eachEdge(true, true, nil, func(e edge) bool {
-		add(e.other, kg.Via{Way: kg.WayDirect, Relation: e.rel.Type})
+		add(e.other, kg.Via{Way: kg.WayDirect, Relation: e.rel.typ})
 		return true
 	})
 	if direct {
@@ -486,8 +489,8 @@ func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 		if code := n.entity.Prop(kg.PropCode); code != "" {
 			for _, m := range s.byKind[kg.KindMeeting] {
 				m.eachEdge(false, true, []string{kg.RelAttended, kg.RelRepresentedAt}, func(e edge) bool {
-					if e.rel.Prop(kg.PropDelegation) == code {
-						add(m, kg.Via{Way: kg.WayDelegation, Relation: e.rel.Type, Through: e.other.entity.ID})
+					if e.rel.prop(kg.PropDelegation) == code {
+						add(m, kg.Via{Way: kg.WayDelegation, Relation: e.rel.typ, Through: e.other.entity.ID})
 					}
 					return true
 				})

@@ -21,25 +21,37 @@ type interner struct {
 	strs  map[string]string
 	props map[string]map[string]any
 	cites map[string][]kg.Citation
-	key   []byte // the key being built, reused: a look-up that finds it allocates nothing
-	names []string
+	// shared holds the relAttrs of the write by their properties' and citations' keys.
+	shared map[string]*relAttrs
+	key    []byte // the key being built, reused: a look-up that finds it allocates nothing
+	akey   []byte // attrs' key, built from the keys properties and citations leave in key
+	scalar bool   // properties' last map held scalars only (its key is in key)
+	names  []string
 }
 
 func newInterner() *interner {
-	return &interner{strs: map[string]string{}, props: map[string]map[string]any{}, cites: map[string][]kg.Citation{}}
+	return &interner{strs: map[string]string{}, props: map[string]map[string]any{}, cites: map[string][]kg.Citation{},
+		shared: map[string]*relAttrs{}}
 }
 
-// relation makes r, the graph's own copy, share its ends' ids and what it holds.
-func (in *interner) relation(r *kg.Relation, from, to *node) {
-	if from != nil {
-		r.From = from.entity.ID
+// attrs returns what r holds, shared with the relations of the write that hold the same: equal
+// properties (of scalars) and citations and no claims give one relAttrs.
+func (in *interner) attrs(r *kg.Relation) *relAttrs {
+	a := relAttrs{props: in.properties(r.Properties)}
+	scalar := in.scalar
+	in.akey = append(in.akey[:0], in.key...)
+	a.cites = in.citations(r.Citations)
+	a.claims = r.Claims
+	if a.claims != nil || !scalar {
+		return &a
 	}
-	if to != nil {
-		r.To = to.entity.ID
+	in.akey = append(in.akey, '|')
+	in.akey = append(in.akey, in.key...)
+	if c, ok := in.shared[string(in.akey)]; ok {
+		return c
 	}
-	r.Type = in.str(r.Type)
-	r.Properties = in.properties(r.Properties)
-	r.Citations = in.citations(r.Citations)
+	in.shared[string(in.akey)] = &a
+	return &a
 }
 
 // entity makes e, the graph's own copy, share what it holds.
@@ -59,6 +71,7 @@ func (in *interner) str(s string) string {
 // properties returns the map equal to p that the write has met first. Maps holding lists or maps
 // are kept as they are: rare, and costly to compare.
 func (in *interner) properties(p map[string]any) map[string]any {
+	in.key, in.scalar = in.key[:0], true
 	if len(p) == 0 {
 		return p
 	}
@@ -67,9 +80,9 @@ func (in *interner) properties(p map[string]any) map[string]any {
 		in.names = append(in.names, k)
 	}
 	slices.Sort(in.names)
-	in.key = in.key[:0]
 	for _, k := range in.names {
 		if !in.addValue(k, p[k]) {
+			in.scalar = false
 			return p
 		}
 	}
@@ -114,10 +127,10 @@ func (in *interner) addString(s string) {
 
 // citations returns the list equal to cs that the write has met first, with its strings shared.
 func (in *interner) citations(cs []kg.Citation) []kg.Citation {
+	in.key = in.key[:0]
 	if len(cs) == 0 {
 		return cs
 	}
-	in.key = in.key[:0]
 	for _, c := range cs {
 		in.addString(c.Source)
 		in.addString(c.Quote)

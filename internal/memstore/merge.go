@@ -36,7 +36,7 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 		}
 		st.Entities[id] = n.entity
 		n.eachEdge(true, true, nil, func(e edge) bool {
-			st.Relations[id] = append(st.Relations[id], e.rel)
+			st.Relations[id] = append(st.Relations[id], e.rel.view())
 			return true
 		})
 	}
@@ -132,7 +132,7 @@ func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoR
 	}
 	var current []*kg.Relation
 	n.eachEdge(true, true, nil, func(e edge) bool {
-		current = append(current, e.rel)
+		current = append(current, e.rel.view())
 		return true
 	})
 	plan := kg.PlanUndoMerge(rec, current)

@@ -96,12 +96,11 @@ type node struct {
 }
 
 type edge struct {
-	rel       *kg.Relation
-	other     *node
-	createdIn int64 // seq of the import's change that created the relation; 0: none
+	rel   *rel
+	other *node
 }
 
-func compareEdges(a, b edge) int { return compareRelations(a.rel, b.rel) }
+func compareEdges(a, b edge) int { return compareRels(a.rel, b.rel) }
 
 type relKey struct{ typ, from, to string }
 
@@ -259,7 +258,7 @@ func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Re
 		return rs
 	}
 	n.eachEdge(useOut, useIn, types, func(e edge) bool {
-		rs = append(rs, cloneRelation(e.rel))
+		rs = append(rs, e.rel.relation())
 		return limit < 0 || len(rs) < limit
 	})
 	return rs
@@ -291,12 +290,12 @@ func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) boo
 	}
 	for len(outs) > 0 || len(ins) > 0 {
 		var e edge
-		if len(ins) == 0 || (len(outs) > 0 && compareRelations(outs[0].rel, ins[0].rel) <= 0) {
+		if len(ins) == 0 || (len(outs) > 0 && compareRels(outs[0].rel, ins[0].rel) <= 0) {
 			e, outs = outs[0], outs[1:]
 		} else {
 			e, ins = ins[0], ins[1:]
 		}
-		if len(types) > 0 && !slices.Contains(types, e.rel.Type) {
+		if len(types) > 0 && !slices.Contains(types, e.rel.typ) {
 			continue
 		}
 		if !yield(e) {
@@ -393,7 +392,7 @@ func cloneValue(v any) any {
 var _ kg.Store = (*Store)(nil)
 
 // relation returns the relation (typ, from, to), or nil when there is none.
-func (s *graph) relation(typ, from, to string) *kg.Relation {
+func (s *graph) relation(typ, from, to string) *rel {
 	n, ok := s.nodes[from]
 	if !ok {
 		return nil
@@ -414,12 +413,12 @@ func (s *graph) outIndex(n *node, typ, to string, tail bool) (int, bool) {
 		sorted = k
 	}
 	if i, found := slices.BinarySearchFunc(n.out[:sorted], relKey{typ: typ, to: to}, func(e edge, k relKey) int {
-		return cmp.Or(cmp.Compare(e.rel.Type, k.typ), cmp.Compare(e.rel.To, k.to))
+		return cmp.Or(cmp.Compare(e.rel.typ, k.typ), cmp.Compare(e.rel.to.entity.ID, k.to))
 	}); found {
 		return i, true
 	}
 	for i := sorted; tail && i < len(n.out); i++ {
-		if r := n.out[i].rel; r.Type == typ && r.To == to {
+		if r := n.out[i].rel; r.typ == typ && r.to.entity.ID == to {
 			return i, true
 		}
 	}
@@ -428,7 +427,7 @@ func (s *graph) outIndex(n *node, typ, to string, tail bool) (int, bool) {
 
 // eachRelation calls yield with every relation, From by From in id order and each From's in
 // (Type, To) order, until yield returns false.
-func (s *graph) eachRelation(yield func(*kg.Relation) bool) {
+func (s *graph) eachRelation(yield func(*rel) bool) {
 	for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
 		for _, e := range s.nodes[id].out {
 			if !yield(e.rel) {

@@ -196,7 +196,11 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		}
 	}
 	for _, r := range plan.Relations {
-		next, a := kg.ApplyRelation(g.relation(r.Type, r.From, r.To), r, apply)
+		var stored *kg.Relation
+		if old := g.relation(r.Type, r.From, r.To); old != nil {
+			stored = old.view()
+		}
+		next, a := kg.ApplyRelation(stored, r, apply)
 		rep.Add(a)
 		out.relation = next
 		if a.Outcome != kg.Unchanged && !dryRun {
@@ -246,8 +250,8 @@ func (s *graph) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a k
 			}
 		}
 	}
-	s.eachRelation(func(r *kg.Relation) bool {
-		if !writtenRel[keyOf(r)] && kg.ClaimsCite(r.Claims, redated) {
+	s.eachRelation(func(sr *rel) bool {
+		if r := sr.view(); !writtenRel[keyOf(r)] && kg.ClaimsCite(r.Claims, redated) {
 			if next, a := kg.RerankRelation(r, apply); a.Outcome == kg.Updated {
 				emit(op{Relation: next}, a, r.From, r.To)
 			}
@@ -386,18 +390,14 @@ func (s *graph) applyShared(ops []op, in *interner) {
 			}
 			from, to := s.nodes[r.From], s.nodes[r.To]
 			if i, ok := s.outIndex(from, r.Type, r.To, false); ok {
-				old := from.out[i].rel
-				*old = *r
-				in.relation(old, from, to)
+				from.out[i].rel.attrs = in.attrs(r) // in place: both edges point at it
 				continue
 			}
-			c := *r
-			r = &c
-			in.relation(r, from, to)
+			sr := &rel{typ: in.str(r.Type), from: from, to: to, attrs: in.attrs(r), createdIn: importSeq}
 			s.touch(from, need)
 			s.touch(to, need)
-			from.out = append(from.out, edge{rel: r, other: to, createdIn: importSeq})
-			to.in = append(to.in, edge{rel: r, other: from, createdIn: importSeq})
+			from.out = append(from.out, edge{rel: sr, other: to})
+			to.in = append(to.in, edge{rel: sr, other: from})
 		case o.DelRelation != nil:
 			if slices.Contains(kg.TitledTypes, o.DelRelation.Type) {
 				retitled[o.DelRelation.From] = true
@@ -406,8 +406,8 @@ func (s *graph) applyShared(ops []op, in *interner) {
 		case o.DelEntity != "":
 			if n, ok := s.nodes[o.DelEntity]; ok {
 				for _, e := range n.in {
-					if slices.Contains(kg.TitledTypes, e.rel.Type) {
-						retitled[e.rel.From] = true
+					if slices.Contains(kg.TitledTypes, e.rel.typ) {
+						retitled[e.other.entity.ID] = true
 					}
 				}
 			}
@@ -453,8 +453,8 @@ func (s *graph) positionTitles(e *kg.Entity) []string {
 	}
 	var rels []*kg.Relation
 	for _, ed := range n.out {
-		if slices.Contains(kg.TitledTypes, ed.rel.Type) {
-			rels = append(rels, ed.rel)
+		if slices.Contains(kg.TitledTypes, ed.rel.typ) {
+			rels = append(rels, ed.rel.view())
 		}
 	}
 	return kg.PositionTitles(e.ID, rels)
@@ -540,9 +540,7 @@ func (s *graph) removeRelation(k relKey) {
 	if p, ok := s.pending[from]; ok && i < p {
 		s.pending[from] = p - 1 // the sorted prefix is one shorter
 	}
-	if n, ok := s.nodes[r.To]; ok {
-		n.in = slices.DeleteFunc(n.in, func(e edge) bool { return e.rel == r })
-	}
+	r.to.in = slices.DeleteFunc(r.to.in, func(e edge) bool { return e.rel == r })
 }
 
 // removeEntity deletes entity id, its relations, and its place in every index.
@@ -552,7 +550,7 @@ func (s *graph) removeEntity(id string) {
 		return
 	}
 	for _, e := range slices.Concat(n.out, n.in) {
-		s.removeRelation(keyOf(e.rel))
+		s.removeRelation(e.rel.key())
 	}
 	delete(s.nodes, id)
 	list := s.byKind[n.entity.Kind]
@@ -641,10 +639,11 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	s.wmu.Lock() // the only writer: the current copy stays as it is until commit
 	defer s.wmu.Unlock()
 	g := s.cur.Load()
-	r := g.relation(typ, from, to)
-	if r == nil {
+	sr := g.relation(typ, from, to)
+	if sr == nil {
 		return false, nil
 	}
+	r := sr.view()
 	ch := s.newChanges(ctx, kg.ActionRemoveRelation, g.seq)
 	key := &kg.Relation{Type: typ, From: from, To: to}
 	if err := s.commit([]op{{DelRelation: key}, {Change: ch.add(from, to, kg.RemoveSummary(r))}}); err != nil {
@@ -673,7 +672,8 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	rels := slices.Concat(n.out, n.in)
 	ops := []op{{DelEntity: id}, {Change: ch.add(id, "", kg.DeleteSummary(n.entity, len(rels), reason))}}
 	for _, e := range rels {
-		ops = append(ops, op{Change: ch.add(e.rel.From, e.rel.To, kg.RemovedWithSummary(e.rel, id))})
+		r := e.rel.view()
+		ops = append(ops, op{Change: ch.add(r.From, r.To, kg.RemovedWithSummary(r, id))})
 	}
 	if err := s.commit(ops); err != nil {
 		return false, err
@@ -738,7 +738,9 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		}
 		namedRels := make([]*kg.Relation, len(w.Relations))
 		for i, k := range w.Relations {
-			namedRels[i] = s.relation(k.Type, k.From, k.To)
+			if r := s.relation(k.Type, k.From, k.To); r != nil {
+				namedRels[i] = r.view()
+			}
 		}
 		if err := kg.WithdrawNotCited(w, named, namedRels); err != nil {
 			return nil, nil, err
@@ -750,9 +752,9 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 				ents = append(ents, e)
 			}
 		}
-		s.eachRelation(func(r *kg.Relation) bool {
-			if cites(r.Citations, w.Source) {
-				rels = append(rels, r)
+		s.eachRelation(func(r *rel) bool {
+			if cites(r.attrs.cites, w.Source) {
+				rels = append(rels, r.view())
 			}
 			return true
 		})
@@ -779,10 +781,11 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		steps = append(steps, withdrawStep{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
 		n := s.nodes[e.ID]
 		for _, ed := range slices.Concat(n.out, n.in) {
-			if k := keyOf(ed.rel); !removed[k] {
+			if k := ed.rel.key(); !removed[k] {
 				removed[k] = true
 				rep.RelationsDeleted++
-				steps = append(steps, withdrawStep{nil, ed.rel.From, ed.rel.To, kg.WithdrawnWithSummary(ed.rel, e.ID, w.Source, w.Reason)})
+				r := ed.rel.view()
+				steps = append(steps, withdrawStep{nil, r.From, r.To, kg.WithdrawnWithSummary(r, e.ID, w.Source, w.Reason)})
 			}
 		}
 	}
@@ -819,10 +822,11 @@ func uniqueEntities(es []*kg.Entity) []*kg.Entity {
 	return out
 }
 
+// uniqueRelations drops the relations named again (by key: each is a view of its own).
 func uniqueRelations(rs []*kg.Relation) []*kg.Relation {
 	var out []*kg.Relation
 	for _, r := range rs {
-		if !slices.Contains(out, r) {
+		if !slices.ContainsFunc(out, func(o *kg.Relation) bool { return o == r || (o != nil && r != nil && keyOf(o) == keyOf(r)) }) {
 			out = append(out, r)
 		}
 	}
@@ -877,10 +881,10 @@ func (s *graph) changesTouching(id string) []int {
 	if n, ok := s.nodes[id]; ok {
 		seqs = append(seqs, n.createdIn)
 		for _, e := range n.out {
-			seqs = append(seqs, e.createdIn)
+			seqs = append(seqs, e.rel.createdIn)
 		}
 		for _, e := range n.in {
-			seqs = append(seqs, e.createdIn)
+			seqs = append(seqs, e.rel.createdIn)
 		}
 	}
 	seqs = append(seqs, s.sourceCreated[id])

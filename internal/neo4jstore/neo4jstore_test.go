@@ -15,9 +15,8 @@ func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, b *kg.Bundle) kg.Store { return neo4jtest.Store(t, b) })
 }
 
-// TestRoundTrips checks that every Store call, whatever the size of its batch, is one round trip,
-// but Search, which takes two where no probe is large (search_page.go: the probes, then the page's
-// entities).
+// TestRoundTrips checks that every Store call, whatever the size of its batch, is one round trip
+// (Search's page: search_prefetch.go).
 func TestRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	s := neo4jtest.Store(t, storetest.Fixture())
@@ -57,12 +56,8 @@ func TestRoundTrips(t *testing.T) {
 		if err := c.call(); err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		want := int64(1)
-		if c.name == "Search" {
-			want = 2
-		}
-		if got := s.RoundTrips() - before; got != want {
-			t.Errorf("%s took %d round trips, want %d", c.name, got, want)
+		if got := s.RoundTrips() - before; got != 1 {
+			t.Errorf("%s took %d round trips, want 1", c.name, got)
 		}
 	}
 }

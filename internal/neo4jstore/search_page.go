@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf16"
 
 	"github.com/diplograph/diplograph/internal/kg"
 )
@@ -58,11 +59,12 @@ func compareClasses(a, b groupKey) int {
 	return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.matched, b.matched), cmp.Compare(a.quality, b.quality))
 }
 
-const (
+var (
 	// candidates ends a list comprehension over nodes n: those of the kinds asked for, each as
-	// [id, searchText, searchOrder], what addCandidates reads.
+	// {id, text: searchText, order: searchOrder}, what addCandidates reads, and the node itself
+	// (n), which searchPagePrefetch ranks and leaves out of the answer.
 	candidates = `WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
-      {id: n.id, text: n.searchText, order: n.searchOrder}]`
+      {id: n.id, text: n.searchText, order: n.searchOrder, n: n}]`
 
 	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
 	// probe how many entities its fullest query found (a query that reaches the cap may have found
@@ -81,40 +83,84 @@ CALL (probe) {
   RETURN found, CASE WHEN found >= $cap THEN [] ELSE
     [n IN nodes ` + candidates + ` END AS nodes
 }
-WITH collect({i: probe.i, found: found, nodes: nodes}) AS probes
+WITH collect({i: probe.i, token: probe.token, class: probe.class, found: found, nodes: nodes}) AS probes
 CALL (probes) {
   WITH [p IN probes WHERE p.found >= $cap | p.i] AS large
   UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large)] AS v` + searchPageVectorRuns + `
-RETURN probes,` + searchPageVectorResults
+WITH probes,` + searchPageVectorResults + searchPagePrefetch
 
-	// searchPageWalk walks the entities of one band (name length) in searchOrder and returns the
-	// first $limit whose rank, as kg computes it (kg.SearchPlan.Classes and RankClasses, from
-	// searchText), falls in the group $group. A group of tier TierAllTokens or better needs every
-	// token to start some word, which is cheap to test first (cheaper still as a substring of
-	// searchText, before it is split into words); the regular expressions of one- and two-edit
-	// matches are the patterns of the probes'. It also reads the entities $ids (page entities found
-	// before), so that the page needs no round trip of its own.
+	// searchPageEntities reads the page's entities.
+	searchPageEntities = `
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n {.*} AS entity`
+)
+
+var (
+	// searchPageWalk walks the group $group (searchGroupWalk) and also reads the entities $ids
+	// (page entities found before), so that the page needs no round trip of its own.
 	searchPageWalk = `
 CALL () {
+  WITH $group AS grp` + searchGroupWalk + `
+}
+RETURN n {.*} AS entity, true AS walked
+UNION ALL
+UNWIND $ids AS id
+MATCH (n:Entity {id: id})
+RETURN n {.*} AS entity, false AS walked`
+
+	// searchGroupWalk walks the entities of the band (name length) of the group grp ({tier,
+	// matched, quality, prefix: the band as searchOrder starts}) in searchOrder and returns the
+	// first $limit whose rank, as kg computes it (searchRankWords, searchRankClasses), falls in
+	// the group. A group of tier TierAllTokens or better needs every token to start some word,
+	// which is cheap to test first (cheaper still as a substring of searchText, before it is
+	// split into words).
+	searchGroupWalk = `
   MATCH (n:Entity)
-  WHERE n.searchOrder STARTS WITH $band
+  WHERE n.searchOrder STARTS WITH grp.prefix
     AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-  WITH n ORDER BY n.searchOrder
-  WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE n.searchText CONTAINS t.text)
-  WITH n, split(n.searchText, '\n') AS keys
-  WITH n, keys, reduce(ws = [], k IN keys | ws + split(k, ' ')) AS ws
-  WHERE $group.tier < $tierAllTokens OR all(t IN $tokens WHERE any(w IN ws WHERE w STARTS WITH t.text))
+  WITH n, grp ORDER BY n.searchOrder
+  WHERE grp.tier < $tierAllTokens OR all(t IN $tokens WHERE n.searchText CONTAINS t.text)` +
+		searchRankWords(", grp") + `
+  WHERE grp.tier < $tierAllTokens OR all(t IN $tokens WHERE any(w IN ws WHERE w STARTS WITH t.text))` +
+		searchRankClasses(", grp") + `
+  WHERE tier = grp.tier AND matched = grp.matched AND quality = grp.quality
+  RETURN n
+  LIMIT $limit`
+)
+
+// searchRankWords splits the searchText of the entity n into its keys and its words (with
+// repeats, which change no class), for searchRankClasses; carry (", v, ...") lists the caller's variables its WITHs keep.
+func searchRankWords(carry string) string {
+	return `
+  WITH n, split(n.searchText, '\n') AS keys, split(replace(n.searchText, '\n', ' '), ' ') AS ws` + carry
+}
+
+// searchRankClasses ranks the entity n from its keys and words (searchRankWords) as kg does
+// (kg.SearchPlan.Classes and RankClasses): tier (-1 when no token matches), matched and quality.
+// The regular expressions of one- and two-edit matches are the patterns of the probes'
+// ($tokens: rankParams), tried only on words of a length within the edits (in UTF-16 units, as
+// Cypher counts: an edit changes at most two). carry (", v, ...") lists the caller's variables
+// its WITHs keep.
+func searchRankClasses(carry string) string {
+	return `
   WITH n, keys, [t IN $tokens |
     CASE
       WHEN t.text IN ws THEN $exactClass
       WHEN t.prefix AND any(w IN ws WHERE w STARTS WITH t.text) THEN $prefixClass
-      WHEN t.one IS NOT NULL AND any(w IN ws WHERE w =~ t.one) THEN $typoClass
-      WHEN t.two IS NOT NULL AND any(w IN ws WHERE w =~ t.two) THEN $typo2Class
+      WHEN t.one IS NOT NULL AND any(w IN ws WHERE abs(size(w) - t.units) <= 2 AND w =~ t.one) THEN $typoClass
+      WHEN t.two IS NOT NULL AND any(w IN ws WHERE abs(size(w) - t.units) <= 4 AND w =~ t.two) THEN $typo2Class
       ELSE 0
-    END] AS classes
+    END] AS classes` + carry + searchRankTier(carry)
+}
+
+// searchRankTier follows a WITH of n, keys and classes (each token's class) and adds tier (-1
+// when no token matches), matched and quality, as kg.SearchPlan.RankClasses does.
+func searchRankTier(carry string) string {
+	return `
   WITH n, keys, size([c IN classes WHERE c > 0]) AS matched,
     reduce(q = 0, c IN classes | q + c) AS quality,
-    reduce(w = $exactClass, c IN classes | CASE WHEN c < w THEN c ELSE w END) AS weakest
+    reduce(w = $exactClass, c IN classes | CASE WHEN c < w THEN c ELSE w END) AS weakest` + carry + `
   WITH n, matched, quality,
     CASE
       WHEN matched = 0 THEN -1
@@ -123,23 +169,8 @@ CALL () {
       WHEN matched = size($tokens) AND weakest >= $prefixClass THEN $tierAllTokens
       WHEN matched = size($tokens) THEN $tierTypo
       ELSE $tierSomeTokens
-    END AS tier
-  WHERE tier = $group.tier AND matched = $group.matched AND quality = $group.quality
-  RETURN n
-  LIMIT $limit
+    END AS tier` + carry
 }
-RETURN n {.*} AS entity, true AS walked
-UNION ALL
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN n {.*} AS entity, false AS walked`
-
-	// searchPageEntities reads the page's entities.
-	searchPageEntities = `
-UNWIND $ids AS id
-MATCH (n:Entity {id: id})
-RETURN n {.*} AS entity`
-)
 
 // searchPage returns the page of q's hits as Search does, by the page search above. It returns
 // false when the search cannot be put so, and Search then ranks every hit.
@@ -204,6 +235,9 @@ type pageSearch struct {
 	partial   map[groupKey]bool // groups (band 0) a vector found more of than it read, asked no bands
 	uncovered map[groupKey]bool // groups, by band, with more entities than a query reads
 
+	pre    map[string]*found        // candidates read whole ahead (searchPagePrefetch)
+	walked map[groupKey][]candidate // the first entities of an uncovered group, walked ahead
+
 	d decoder // of the answers' rows
 }
 
@@ -213,7 +247,8 @@ type pageSearch struct {
 func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes, typo2 []searchQueryProbe) *pageSearch {
 	ps := &pageSearch{q: q, p: p, labels: labels, cap: int64(max(searchCap, q.Limit)),
 		byTokenClass: map[[2]int]*searchPageProbe{}, byToken: make([][]*searchPageProbe, len(p.Tokens)),
-		cands: map[string]candidate{}, partial: map[groupKey]bool{}, uncovered: map[groupKey]bool{}}
+		cands: map[string]candidate{}, partial: map[groupKey]bool{}, uncovered: map[groupKey]bool{},
+		pre: map[string]*found{}, walked: map[groupKey][]candidate{}}
 	for _, pr := range append(slices.Clone(probes), typo2...) {
 		k := [2]int{pr.token, int(pr.class)}
 		sp := ps.byTokenClass[k]
@@ -240,10 +275,11 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		if sp.token < 0 {
 			index = searchKeysIndex
 		}
-		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries)}
+		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries),
+			"token": int64(sp.token), "class": int64(sp.class)}
 	}
-	params := map[string]any{"probes": rows, "cap": ps.cap, "labels": ps.labels,
-		"index": searchIndex, "bands": bands, "vectors": []any{}}
+	params := rankParams(ps.p, ps.labels, ps.q.Limit)
+	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
 	if ps.early {
 		params["vectors"] = vectorRows(ps.p, ps.vectors)
 	}
@@ -269,6 +305,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		}
 	}
 	ps.runs, ps.banded = r.rows("vectors"), r.rows("banded")
+	ps.readAhead(r)
 	if d.err != nil {
 		return false, s.mapError(ctx, "search", d.err)
 	}
@@ -299,8 +336,9 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	if len(ps.vectors) == 0 {
 		return true, nil
 	}
-	recs, err := s.read(ctx, searchPageVectors, map[string]any{"vectors": vectorRows(ps.p, ps.vectors), "cap": ps.cap,
-		"labels": ps.labels, "index": searchIndex, "bands": bands})
+	params := rankParams(ps.p, ps.labels, ps.q.Limit)
+	params["vectors"], params["cap"], params["index"], params["bands"] = vectorRows(ps.p, ps.vectors), ps.cap, searchIndex, bands
+	recs, err := s.read(ctx, searchPageVectors, params)
 	if err != nil {
 		return false, searchPageError(ctx, s, err)
 	}
@@ -310,6 +348,10 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	}
 	r := ps.d.record(recs[0])
 	ps.runs, ps.banded = r.rows("vectors"), r.rows("banded")
+	ps.readAhead(r)
+	if ps.d.err != nil {
+		return false, s.mapError(ctx, "search", ps.d.err)
+	}
 	return true, nil
 }
 
@@ -388,6 +430,12 @@ func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool
 			return nil, false, errFallBack
 		}
 		if ps.uncovered[g] {
+			if ahead, ok := ps.walked[g]; ok {
+				delete(ps.walked, g)
+				page = append(page, ahead[:min(need, len(ahead))]...)
+				continue
+			}
+			ps.attachReadAhead(page)
 			walked, err := s.walkGroup(ctx, ps.p, ps.labels, g, need, page)
 			if err != nil {
 				return nil, false, err
@@ -399,6 +447,7 @@ func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool
 		slices.SortFunc(members, func(a, b candidate) int { return strings.Compare(a.order, b.order) })
 		page = append(page, members[:min(need, len(members))]...)
 	}
+	ps.attachReadAhead(page)
 	return page, true, nil
 }
 
@@ -438,35 +487,11 @@ func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes []row) {
 // walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk), read
 // whole, and reads the entities of page that are not yet, in the same round trip.
 func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string, g groupKey, limit int, page []candidate) ([]candidate, error) {
-	tokens := make([]map[string]any, len(p.Tokens))
-	for i, t := range p.Tokens {
-		tm := map[string]any{"text": t.Text, "prefix": t.Prefix, "one": nil, "two": nil}
-		if t.MaxEdits >= 1 {
-			tm["one"] = editRegexp(editPatterns(t.Text, 1))
-		}
-		if t.MaxEdits >= 2 {
-			tm["two"] = editRegexp(editPatterns(t.Text, 2))
-		}
-		tokens[i] = tm
-	}
-	recs, err := s.read(ctx, searchPageWalk, map[string]any{
-		"ids":            unread(page),
-		"labels":         labels,
-		"tokens":         tokens,
-		"key":            p.Key,
-		"group":          map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality)},
-		"band":           fmt.Sprintf("%02d", g.band),
-		"limit":          int64(limit),
-		"exactClass":     int64(kg.ExactMatch),
-		"prefixClass":    int64(kg.PrefixMatch),
-		"typoClass":      int64(kg.TypoMatch),
-		"typo2Class":     int64(kg.Typo2Match),
-		"tierName":       int64(kg.TierName),
-		"tierAlias":      int64(kg.TierAlias),
-		"tierAllTokens":  int64(kg.TierAllTokens),
-		"tierTypo":       int64(kg.TierTypo),
-		"tierSomeTokens": int64(kg.TierSomeTokens),
-	})
+	params := rankParams(p, labels, limit)
+	params["ids"] = unread(page)
+	params["group"] = map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
+		"prefix": bandPrefix(g.band)}
+	recs, err := s.read(ctx, searchPageWalk, params)
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
 	}
@@ -494,6 +519,49 @@ func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string
 		}
 	}
 	return out, nil
+}
+
+// bandPrefix is how the searchOrder of the entities of band starts.
+func bandPrefix(band int) string { return fmt.Sprintf("%02d", band) }
+
+// rankParams returns the parameters of the statements that rank entities in Cypher
+// (searchRankClasses) and order them as kg.SearchPlan.Points does: p's tokens, each with the
+// regular expressions of its one- and two-edit matches, its key, kg's classes and tiers, labels
+// (the kinds asked for) and limit.
+func rankParams(p *kg.SearchPlan, labels []string, limit int) map[string]any {
+	tokens := make([]map[string]any, len(p.Tokens))
+	for i, t := range p.Tokens {
+		tm := map[string]any{"text": t.Text, "prefix": t.Prefix, "one": nil, "two": nil,
+			"units": int64(len(utf16.Encode([]rune(t.Text))))}
+		if t.MaxEdits >= 1 {
+			tm["one"] = editRegexp(editPatterns(t.Text, 1))
+		}
+		if t.MaxEdits >= 2 {
+			tm["two"] = editRegexp(editPatterns(t.Text, 2))
+		}
+		tokens[i] = tm
+	}
+	m := int64(len(p.Tokens))
+	return map[string]any{
+		"labels":         labels,
+		"tokens":         tokens,
+		"key":            p.Key,
+		"limit":          int64(limit),
+		"exactClass":     int64(kg.ExactMatch),
+		"prefixClass":    int64(kg.PrefixMatch),
+		"typoClass":      int64(kg.TypoMatch),
+		"typo2Class":     int64(kg.Typo2Match),
+		"tierName":       int64(kg.TierName),
+		"tierAlias":      int64(kg.TierAlias),
+		"tierAllTokens":  int64(kg.TierAllTokens),
+		"tierTypo":       int64(kg.TierTypo),
+		"tierSomeTokens": int64(kg.TierSomeTokens),
+		// The factors of kg.SearchPlan.Points.
+		"pointsMatched": m + 1,
+		"pointsQuality": int64(kg.ExactMatch)*m + 1,
+		"maxBand":       int64(kg.MaxRankedNameTokens),
+		"classes":       int64(kg.ExactMatch) + 1,
+	}
 }
 
 // unread returns the ids of the candidates of page not read whole yet.

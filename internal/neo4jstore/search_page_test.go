@@ -3,6 +3,7 @@ package neo4jstore_test
 import (
 	"testing"
 
+	"github.com/diplograph/diplograph/internal/graphgen"
 	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/neo4jstore"
 	"github.com/diplograph/diplograph/internal/neo4jtest"
@@ -72,4 +73,39 @@ func sameHits(a, b []kg.SearchHit) bool {
 		}
 	}
 	return true
+}
+
+// TestSearchOneRoundTrip checks that a page of search hits is one statement, whether the page
+// comes from the entities its probes read (the probes' own cap) or from walking a group too large
+// to read (a cap of one entity): the statement that runs the probes also reads the page's
+// entities and walks the group the page ends in (search_prefetch.go). The hits are the reference
+// ranking's (TestSearchWalks checks that for every search of the conformance suite). A search
+// still takes more where docs/search.md says: a page that two-edit typos may reach, or that
+// spans several groups too large to read.
+func TestSearchOneRoundTrip(t *testing.T) {
+	ctx := t.Context()
+	s := neo4jtest.Store(t, graphgen.Generate(2000))
+	tests := []struct {
+		cap int
+		q   kg.SearchQuery
+	}{
+		{1000, kg.SearchQuery{Text: "garcia", Limit: 10}},
+		{1000, kg.SearchQuery{Text: "maria gar", Limit: 10}},
+		{1000, kg.SearchQuery{Text: "poyntr", Limit: 10}},
+		{1000, kg.SearchQuery{Text: "trade", Kinds: []kg.Kind{kg.KindInitiative}, Limit: 10}},
+		{1, kg.SearchQuery{Text: "garcia", Limit: 10}},
+		{1, kg.SearchQuery{Text: "maria gar", Limit: 10}},
+		{1, kg.SearchQuery{Text: "poyntr", Limit: 10}},
+	}
+	for _, tc := range tests {
+		neo4jstore.SetSearchCap(t, tc.cap)
+		before := s.RoundTrips()
+		hits, err := s.Search(ctx, tc.q)
+		if err != nil || len(hits) == 0 {
+			t.Fatalf("cap %d: Search(%q) = %d hits, %v; want hits", tc.cap, tc.q.Text, len(hits), err)
+		}
+		if got := s.RoundTrips() - before; got != 1 {
+			t.Errorf("cap %d: Search(%q) took %d round trips, want 1", tc.cap, tc.q.Text, got)
+		}
+	}
 }

@@ -72,7 +72,8 @@ func vectorRows(p *kg.SearchPlan, vs []searchVector) []any {
 	out := make([]any, len(vs))
 	for i, v := range vs {
 		out[i] = map[string]any{"i": int64(i), "query": v.query, "probes": v.probes, "known": v.known,
-			"points": p.Points(v.rank)}
+			"points": p.Points(v.rank), "tier": int64(v.rank.Tier), "matched": int64(v.rank.Matched),
+			"quality": int64(v.rank.Quality)}
 	}
 	return out
 }
@@ -112,17 +113,17 @@ func vectorQuery(v []*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe)
 var bands = func() []any {
 	out := make([]any, kg.MaxRankedNameTokens+1)
 	for n := range out {
-		out[n] = map[string]any{"band": int64(n), "term": searchBand(n)}
+		out[n] = map[string]any{"band": int64(n), "term": searchBand(n), "prefix": bandPrefix(n)}
 	}
 	return out
 }()
 
-const (
+var (
 	// searchPageVectors runs every vector of $vectors (searchPageVectorRuns).
 	searchPageVectors = `
 CALL () {
   UNWIND $vectors AS v` + searchPageVectorRuns + `
-RETURN` + searchPageVectorResults
+WITH [] AS probes,` + searchPageVectorResults + searchPagePrefetch
 
 	// searchPageVectorRuns asks for each vector v (a Lucene query) for at most $cap entities,
 	// unless v is known to reach it (v.known). Then, for the vectors that reach it and rank best
@@ -154,11 +155,14 @@ CALL (runs) {
     RETURN count(*) AS inBand, collect(node) AS bandNodes
   }
   RETURN collect({i: r.v.i, band: b.band, found: inBand, nodes: CASE WHEN inBand >= $cap THEN [] ELSE
-    [n IN bandNodes ` + candidates + ` END}) AS banded
+    [n IN bandNodes ` + candidates + ` END,
+    points: r.v.points - b.band, tier: r.v.tier, matched: r.v.matched, quality: r.v.quality,
+    prefix: b.prefix}) AS banded
 }`
 
-	// searchPageVectorResults returns, for each vector run, {i, found, nodes} (entities below
-	// the cap only; found $cap when known), and the bands asked: {i, band, found, nodes}.
+	// searchPageVectorResults gives, for each vector run, {i, found, nodes} (entities below
+	// the cap only; found $cap when known), and the bands asked: {i, band, found, nodes} and the
+	// group's points, tier, matched, quality and prefix (searchPagePrefetch).
 	searchPageVectorResults = `
   [r IN runs | {i: r.v.i, found: CASE WHEN r.v.known THEN $cap ELSE r.found END,
     nodes: CASE WHEN r.v.known OR r.found >= $cap THEN [] ELSE
