@@ -252,46 +252,6 @@ func relationsField(ctx context.Context, b *model.EntityBase, types []string, di
 	return b.RelationsOf(ctx, spec, lookahead(ctx))
 }
 
-// relationsAs returns an entity's relations that spec selects as API type T.
-func relationsAs[T any](ctx context.Context, b *model.EntityBase, spec loader.RelSpec, as func(model.Relation) T) ([]T, error) {
-	rs, err := b.RelationsOf(ctx, spec, lookahead(ctx))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(rs))
-	for i, r := range rs {
-		out[i] = as(*r)
-	}
-	return out, nil
-}
-
-// relatedAs returns the entities of API type T at the far end of an entity's relations that spec
-// selects.
-func relatedAs[T model.Entity](ctx context.Context, b *model.EntityBase, spec loader.RelSpec) ([]T, error) {
-	es, err := b.Related(ctx, spec, lookahead(ctx))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, 0, len(es))
-	for _, e := range es {
-		if t, ok := e.(T); ok {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
-
-// relatedOne returns the first entity of API type T at the far end of an entity's relations that
-// spec selects, or the zero T (nil) when there is none.
-func relatedOne[T model.Entity](ctx context.Context, b *model.EntityBase, spec loader.RelSpec) (T, error) {
-	var zero T
-	ts, err := relatedAs[T](ctx, b, spec)
-	if err != nil || len(ts) == 0 {
-		return zero, err
-	}
-	return ts[0], nil
-}
-
 // entity fetches entity id and, in the same store call, what the query reads below it.
 func (r *Resolver) entity(ctx context.Context, id string) (model.Entity, error) {
 	specs, fields := entityLookahead(ctx, kg.KindOfID(id))

@@ -616,29 +616,12 @@ type CountryResolver interface {
 }
 type DialogueResolver interface {
 	Relations(ctx context.Context, obj *model.Dialogue, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
-
-	Parent(ctx context.Context, obj *model.Dialogue) (*model.Dialogue, error)
-	Children(ctx context.Context, obj *model.Dialogue) ([]*model.Dialogue, error)
-	Meetings(ctx context.Context, obj *model.Dialogue) ([]*model.Meeting, error)
-	Initiatives(ctx context.Context, obj *model.Dialogue) ([]*model.Initiative, error)
-	Countries(ctx context.Context, obj *model.Dialogue) ([]*model.Country, error)
-	Topics(ctx context.Context, obj *model.Dialogue) ([]*model.Topic, error)
 }
 type InitiativeResolver interface {
 	Relations(ctx context.Context, obj *model.Initiative, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
-	Supports(ctx context.Context, obj *model.Initiative) ([]*model.Dialogue, error)
-	Outcomes(ctx context.Context, obj *model.Initiative) ([]*model.Outcome, error)
-	Topics(ctx context.Context, obj *model.Initiative) ([]*model.Topic, error)
 }
 type MeetingResolver interface {
 	Relations(ctx context.Context, obj *model.Meeting, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
-
-	Place(ctx context.Context, obj *model.Meeting) (*model.Place, error)
-
-	Dialogue(ctx context.Context, obj *model.Meeting) (*model.Dialogue, error)
-	Attendances(ctx context.Context, obj *model.Meeting) ([]*model.Attendance, error)
-	Representations(ctx context.Context, obj *model.Meeting) ([]*model.Representation, error)
-	Outcomes(ctx context.Context, obj *model.Meeting) ([]*model.Outcome, error)
 }
 type MutationResolver interface {
 	AddSource(ctx context.Context, input model.SourceInput) (*model.Source, error)
@@ -654,21 +637,12 @@ type MutationResolver interface {
 }
 type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
-
-	Country(ctx context.Context, obj *model.Organization) (*model.Country, error)
-	Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error)
-	Children(ctx context.Context, obj *model.Organization) ([]*model.Organization, error)
-	Positions(ctx context.Context, obj *model.Organization) ([]*model.Position, error)
-	Representations(ctx context.Context, obj *model.Organization) ([]*model.Representation, error)
 }
 type PersonResolver interface {
 	Relations(ctx context.Context, obj *model.Person, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
-	Positions(ctx context.Context, obj *model.Person) ([]*model.Position, error)
-	Attendances(ctx context.Context, obj *model.Person) ([]*model.Attendance, error)
 }
 type PlaceResolver interface {
 	Relations(ctx context.Context, obj *model.Place, types []string, direction *model.Direction, first *int) ([]*model.Relation, error)
-	Country(ctx context.Context, obj *model.Place) (*model.Country, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
@@ -8324,7 +8298,7 @@ func (ec *executionContext) _Dialogue_parent(ctx context.Context, field graphql.
 			return ec.fieldContext_Dialogue_parent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dialogue().Parent(ctx, obj)
+			return obj.Parent()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Dialogue) graphql.Marshaler {
@@ -8339,7 +8313,7 @@ func (ec *executionContext) fieldContext_Dialogue_parent(_ context.Context, fiel
 		Object:     "Dialogue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Dialogue(ctx, field)
 		},
@@ -8356,7 +8330,7 @@ func (ec *executionContext) _Dialogue_children(ctx context.Context, field graphq
 			return ec.fieldContext_Dialogue_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dialogue().Children(ctx, obj)
+			return obj.Children()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Dialogue) graphql.Marshaler {
@@ -8371,7 +8345,7 @@ func (ec *executionContext) fieldContext_Dialogue_children(_ context.Context, fi
 		Object:     "Dialogue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Dialogue(ctx, field)
 		},
@@ -8388,7 +8362,7 @@ func (ec *executionContext) _Dialogue_meetings(ctx context.Context, field graphq
 			return ec.fieldContext_Dialogue_meetings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dialogue().Meetings(ctx, obj)
+			return obj.Meetings()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Meeting) graphql.Marshaler {
@@ -8403,7 +8377,7 @@ func (ec *executionContext) fieldContext_Dialogue_meetings(_ context.Context, fi
 		Object:     "Dialogue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Meeting(ctx, field)
 		},
@@ -8420,7 +8394,7 @@ func (ec *executionContext) _Dialogue_initiatives(ctx context.Context, field gra
 			return ec.fieldContext_Dialogue_initiatives(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dialogue().Initiatives(ctx, obj)
+			return obj.Initiatives()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Initiative) graphql.Marshaler {
@@ -8435,7 +8409,7 @@ func (ec *executionContext) fieldContext_Dialogue_initiatives(_ context.Context,
 		Object:     "Dialogue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Initiative(ctx, field)
 		},
@@ -8452,7 +8426,7 @@ func (ec *executionContext) _Dialogue_countries(ctx context.Context, field graph
 			return ec.fieldContext_Dialogue_countries(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dialogue().Countries(ctx, obj)
+			return obj.Countries()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
@@ -8467,7 +8441,7 @@ func (ec *executionContext) fieldContext_Dialogue_countries(_ context.Context, f
 		Object:     "Dialogue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -8484,7 +8458,7 @@ func (ec *executionContext) _Dialogue_topics(ctx context.Context, field graphql.
 			return ec.fieldContext_Dialogue_topics(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dialogue().Topics(ctx, obj)
+			return obj.Topics()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Topic) graphql.Marshaler {
@@ -8499,7 +8473,7 @@ func (ec *executionContext) fieldContext_Dialogue_topics(_ context.Context, fiel
 		Object:     "Dialogue",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Topic(ctx, field)
 		},
@@ -9924,7 +9898,7 @@ func (ec *executionContext) _Initiative_supports(ctx context.Context, field grap
 			return ec.fieldContext_Initiative_supports(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Supports(ctx, obj)
+			return obj.Supports()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Dialogue) graphql.Marshaler {
@@ -9939,7 +9913,7 @@ func (ec *executionContext) fieldContext_Initiative_supports(_ context.Context, 
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Dialogue(ctx, field)
 		},
@@ -9956,7 +9930,7 @@ func (ec *executionContext) _Initiative_outcomes(ctx context.Context, field grap
 			return ec.fieldContext_Initiative_outcomes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Outcomes(ctx, obj)
+			return obj.Outcomes()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
@@ -9971,7 +9945,7 @@ func (ec *executionContext) fieldContext_Initiative_outcomes(_ context.Context, 
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Outcome(ctx, field)
 		},
@@ -9988,7 +9962,7 @@ func (ec *executionContext) _Initiative_topics(ctx context.Context, field graphq
 			return ec.fieldContext_Initiative_topics(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Initiative().Topics(ctx, obj)
+			return obj.Topics()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Topic) graphql.Marshaler {
@@ -10003,7 +9977,7 @@ func (ec *executionContext) fieldContext_Initiative_topics(_ context.Context, fi
 		Object:     "Initiative",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Topic(ctx, field)
 		},
@@ -10487,7 +10461,7 @@ func (ec *executionContext) _Meeting_place(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Meeting_place(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Place(ctx, obj)
+			return obj.Place()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Place) graphql.Marshaler {
@@ -10502,7 +10476,7 @@ func (ec *executionContext) fieldContext_Meeting_place(_ context.Context, field 
 		Object:     "Meeting",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Place(ctx, field)
 		},
@@ -10542,7 +10516,7 @@ func (ec *executionContext) _Meeting_dialogue(ctx context.Context, field graphql
 			return ec.fieldContext_Meeting_dialogue(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Dialogue(ctx, obj)
+			return obj.Dialogue()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Dialogue) graphql.Marshaler {
@@ -10557,7 +10531,7 @@ func (ec *executionContext) fieldContext_Meeting_dialogue(_ context.Context, fie
 		Object:     "Meeting",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Dialogue(ctx, field)
 		},
@@ -10574,7 +10548,7 @@ func (ec *executionContext) _Meeting_attendances(ctx context.Context, field grap
 			return ec.fieldContext_Meeting_attendances(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Attendances(ctx, obj)
+			return obj.Attendances()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attendance) graphql.Marshaler {
@@ -10589,7 +10563,7 @@ func (ec *executionContext) fieldContext_Meeting_attendances(_ context.Context, 
 		Object:     "Meeting",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Attendance(ctx, field)
 		},
@@ -10606,7 +10580,7 @@ func (ec *executionContext) _Meeting_representations(ctx context.Context, field 
 			return ec.fieldContext_Meeting_representations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Representations(ctx, obj)
+			return obj.Representations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Representation) graphql.Marshaler {
@@ -10621,7 +10595,7 @@ func (ec *executionContext) fieldContext_Meeting_representations(_ context.Conte
 		Object:     "Meeting",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Representation(ctx, field)
 		},
@@ -10638,7 +10612,7 @@ func (ec *executionContext) _Meeting_outcomes(ctx context.Context, field graphql
 			return ec.fieldContext_Meeting_outcomes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Meeting().Outcomes(ctx, obj)
+			return obj.Outcomes()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Outcome) graphql.Marshaler {
@@ -10653,7 +10627,7 @@ func (ec *executionContext) fieldContext_Meeting_outcomes(_ context.Context, fie
 		Object:     "Meeting",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Outcome(ctx, field)
 		},
@@ -11707,7 +11681,7 @@ func (ec *executionContext) _Organization_country(ctx context.Context, field gra
 			return ec.fieldContext_Organization_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Country(ctx, obj)
+			return obj.Country()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -11722,7 +11696,7 @@ func (ec *executionContext) fieldContext_Organization_country(_ context.Context,
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -11739,7 +11713,7 @@ func (ec *executionContext) _Organization_parent(ctx context.Context, field grap
 			return ec.fieldContext_Organization_parent(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Parent(ctx, obj)
+			return obj.Parent()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
@@ -11754,7 +11728,7 @@ func (ec *executionContext) fieldContext_Organization_parent(_ context.Context, 
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
 		},
@@ -11771,7 +11745,7 @@ func (ec *executionContext) _Organization_children(ctx context.Context, field gr
 			return ec.fieldContext_Organization_children(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Children(ctx, obj)
+			return obj.Children()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -11786,7 +11760,7 @@ func (ec *executionContext) fieldContext_Organization_children(_ context.Context
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Organization(ctx, field)
 		},
@@ -11803,7 +11777,7 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 			return ec.fieldContext_Organization_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Positions(ctx, obj)
+			return obj.Positions()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Position) graphql.Marshaler {
@@ -11818,7 +11792,7 @@ func (ec *executionContext) fieldContext_Organization_positions(_ context.Contex
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
@@ -11835,7 +11809,7 @@ func (ec *executionContext) _Organization_representations(ctx context.Context, f
 			return ec.fieldContext_Organization_representations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Organization().Representations(ctx, obj)
+			return obj.Representations()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Representation) graphql.Marshaler {
@@ -11850,7 +11824,7 @@ func (ec *executionContext) fieldContext_Organization_representations(_ context.
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Representation(ctx, field)
 		},
@@ -12766,7 +12740,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 			return ec.fieldContext_Person_positions(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Positions(ctx, obj)
+			return obj.Positions()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Position) graphql.Marshaler {
@@ -12781,7 +12755,7 @@ func (ec *executionContext) fieldContext_Person_positions(_ context.Context, fie
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
@@ -12798,7 +12772,7 @@ func (ec *executionContext) _Person_attendances(ctx context.Context, field graph
 			return ec.fieldContext_Person_attendances(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Person().Attendances(ctx, obj)
+			return obj.Attendances()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Attendance) graphql.Marshaler {
@@ -12813,7 +12787,7 @@ func (ec *executionContext) fieldContext_Person_attendances(_ context.Context, f
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Attendance(ctx, field)
 		},
@@ -13274,7 +13248,7 @@ func (ec *executionContext) _Place_country(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Place_country(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Place().Country(ctx, obj)
+			return obj.Country()
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
@@ -13289,7 +13263,7 @@ func (ec *executionContext) fieldContext_Place_country(_ context.Context, field 
 		Object:     "Place",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Country(ctx, field)
 		},
@@ -21962,41 +21936,35 @@ func (ec *executionContext) _Dialogue(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dialogue_parent(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dialogue_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "children":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dialogue_children(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dialogue_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "meetings":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dialogue_meetings(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dialogue_meetings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "initiatives":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dialogue_initiatives(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dialogue_initiatives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "countries":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dialogue_countries(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dialogue_countries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "topics":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dialogue_topics(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dialogue_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22630,23 +22598,20 @@ func (ec *executionContext) _Initiative(ctx context.Context, sel ast.SelectionSe
 					return ec._Initiative_relations(ctx, field, obj)
 				})
 		case "supports":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_supports(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_supports(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "outcomes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_outcomes(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "topics":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Initiative_topics(ctx, field, obj)
-				})
+			out.Values[i] = ec._Initiative_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22815,40 +22780,35 @@ func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "place":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Meeting_place(ctx, field, obj)
-				})
+			out.Values[i] = ec._Meeting_place(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "ordinal":
 			out.Values[i] = ec._Meeting_ordinal(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "dialogue":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Meeting_dialogue(ctx, field, obj)
-				})
+			out.Values[i] = ec._Meeting_dialogue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "attendances":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Meeting_attendances(ctx, field, obj)
-				})
+			out.Values[i] = ec._Meeting_attendances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "representations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Meeting_representations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Meeting_representations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "outcomes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Meeting_outcomes(ctx, field, obj)
-				})
+			out.Values[i] = ec._Meeting_outcomes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23176,35 +23136,30 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "country":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_country(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "parent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_parent(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_parent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "children":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_children(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_children(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_positions(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "representations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Organization_representations(ctx, field, obj)
-				})
+			out.Values[i] = ec._Organization_representations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23534,17 +23489,15 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Person_relations(ctx, field, obj)
 				})
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Person_positions(ctx, field, obj)
-				})
+			out.Values[i] = ec._Person_positions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "attendances":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Person_attendances(ctx, field, obj)
-				})
+			out.Values[i] = ec._Person_attendances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23708,11 +23661,10 @@ func (ec *executionContext) _Place(ctx context.Context, sel ast.SelectionSet, ob
 					return ec._Place_relations(ctx, field, obj)
 				})
 		case "country":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Place_country(ctx, field, obj)
-				})
+			out.Values[i] = ec._Place_country(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

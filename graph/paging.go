@@ -257,10 +257,3 @@ func edges[N model.Entity, E any](p *page, newEdge func(cursor string, node N) E
 	}
 	return out
 }
-
-func asPosition(r model.Relation) *model.Position     { return &model.Position{Relation: r} }
-func asAttendance(r model.Relation) *model.Attendance { return &model.Attendance{Relation: r} }
-func asRepresentation(r model.Relation) *model.Representation {
-	return &model.Representation{Relation: r}
-}
-func asOutcome(r model.Relation) *model.Outcome { return &model.Outcome{Relation: r} }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"github.com/diplograph/diplograph/graph/loader"
+	"github.com/diplograph/diplograph/graph/model"
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
@@ -43,6 +44,7 @@ func relation(d relationDef) loader.RelSpec {
 	spec := loader.RelSpec{Types: d.types, Dir: d.dir, Limit: kg.NoLimit}
 	if d.field != "" {
 		relFields[typeOf(d.kind)+"."+d.field] = relFieldDef{spec: spec, far: d.far}
+		model.RelationSpecs[typeOf(d.kind)+"."+d.field] = spec
 	}
 	if d.where != "" {
 		k := string(d.kind)
@@ -56,56 +58,56 @@ func relation(d relationDef) loader.RelSpec {
 
 // The relations of the schema (graph/schema/schema.graphqls), by entity type.
 var (
-	dialogueParent = relation(relationDef{kind: kg.KindDialogue, field: "parent", where: "parent", one: true,
+	_ = relation(relationDef{kind: kg.KindDialogue, field: "parent", where: "parent", one: true,
 		dir: kg.Out, types: []string{kg.RelPartOf}, to: kg.KindDialogue})
-	dialogueChildren = relation(relationDef{kind: kg.KindDialogue, field: "children",
+	_ = relation(relationDef{kind: kg.KindDialogue, field: "children",
 		dir: kg.In, types: []string{kg.RelPartOf}, to: kg.KindDialogue})
-	dialogueMeetings = relation(relationDef{kind: kg.KindDialogue, field: "meetings", where: "meetings",
+	_ = relation(relationDef{kind: kg.KindDialogue, field: "meetings", where: "meetings",
 		dir: kg.In, types: []string{kg.RelSessionOf}, to: kg.KindMeeting})
-	dialogueInitiatives = relation(relationDef{kind: kg.KindDialogue, field: "initiatives", where: "initiatives",
+	_ = relation(relationDef{kind: kg.KindDialogue, field: "initiatives", where: "initiatives",
 		dir: kg.In, types: []string{kg.RelSupports}, to: kg.KindInitiative})
-	dialogueCountries = relation(relationDef{kind: kg.KindDialogue, field: "countries", where: "countries",
+	_ = relation(relationDef{kind: kg.KindDialogue, field: "countries", where: "countries",
 		dir: kg.In, types: []string{kg.RelPartyTo}, to: kg.KindCountry})
-	dialogueTopics = relation(relationDef{kind: kg.KindDialogue, field: "topics", where: "topics",
+	_ = relation(relationDef{kind: kg.KindDialogue, field: "topics", where: "topics",
 		dir: kg.Out, types: []string{kg.RelAddresses}, to: kg.KindTopic})
 
-	initiativeSupports = relation(relationDef{kind: kg.KindInitiative, field: "supports", where: "supports",
+	_ = relation(relationDef{kind: kg.KindInitiative, field: "supports", where: "supports",
 		dir: kg.Out, types: []string{kg.RelSupports}, to: kg.KindDialogue})
-	initiativeOutcomes = relation(relationDef{kind: kg.KindInitiative, field: "outcomes", far: "meeting", where: "meetings",
+	_ = relation(relationDef{kind: kg.KindInitiative, field: "outcomes", far: "meeting", where: "meetings",
 		dir: kg.In, types: kg.OutcomeTypes, to: kg.KindMeeting})
-	initiativeTopics = relation(relationDef{kind: kg.KindInitiative, field: "topics", where: "topics",
+	_ = relation(relationDef{kind: kg.KindInitiative, field: "topics", where: "topics",
 		dir: kg.Out, types: []string{kg.RelAddresses}, to: kg.KindTopic})
 
-	meetingPlace = relation(relationDef{kind: kg.KindMeeting, field: "place", where: "place", one: true,
+	_ = relation(relationDef{kind: kg.KindMeeting, field: "place", where: "place", one: true,
 		dir: kg.Out, types: []string{kg.RelHeldIn}, to: kg.KindPlace})
-	meetingDialogue = relation(relationDef{kind: kg.KindMeeting, field: "dialogue", where: "dialogue", one: true,
+	_ = relation(relationDef{kind: kg.KindMeeting, field: "dialogue", where: "dialogue", one: true,
 		dir: kg.Out, types: []string{kg.RelSessionOf}, to: kg.KindDialogue})
-	meetingAttendances = relation(relationDef{kind: kg.KindMeeting, field: "attendances", far: "person", where: "attendees",
+	_ = relation(relationDef{kind: kg.KindMeeting, field: "attendances", far: "person", where: "attendees",
 		dir: kg.In, types: []string{kg.RelAttended}, to: kg.KindPerson})
-	meetingRepresentations = relation(relationDef{kind: kg.KindMeeting, field: "representations", far: "organization", where: "organizations",
+	_ = relation(relationDef{kind: kg.KindMeeting, field: "representations", far: "organization", where: "organizations",
 		dir: kg.In, types: []string{kg.RelRepresentedAt}, to: kg.KindOrganization})
-	meetingOutcomes = relation(relationDef{kind: kg.KindMeeting, field: "outcomes", far: "initiative", where: "initiatives",
+	_ = relation(relationDef{kind: kg.KindMeeting, field: "outcomes", far: "initiative", where: "initiatives",
 		dir: kg.Out, types: kg.OutcomeTypes, to: kg.KindInitiative})
 	// A filter only: Meeting has no topics field.
 	_ = relation(relationDef{kind: kg.KindMeeting, where: "topics",
 		dir: kg.Out, types: []string{kg.RelAddresses}, to: kg.KindTopic})
 
-	organizationCountry = relation(relationDef{kind: kg.KindOrganization, field: "country", where: "country", one: true,
+	_ = relation(relationDef{kind: kg.KindOrganization, field: "country", where: "country", one: true,
 		dir: kg.Out, types: []string{kg.RelBelongsTo}, to: kg.KindCountry})
-	organizationParent = relation(relationDef{kind: kg.KindOrganization, field: "parent", where: "parent", one: true,
+	_ = relation(relationDef{kind: kg.KindOrganization, field: "parent", where: "parent", one: true,
 		dir: kg.Out, types: []string{kg.RelPartOf}, to: kg.KindOrganization})
-	organizationChildren = relation(relationDef{kind: kg.KindOrganization, field: "children",
+	_ = relation(relationDef{kind: kg.KindOrganization, field: "children",
 		dir: kg.In, types: []string{kg.RelPartOf}, to: kg.KindOrganization})
-	organizationPositions = relation(relationDef{kind: kg.KindOrganization, field: "positions", far: "person", where: "people",
+	_ = relation(relationDef{kind: kg.KindOrganization, field: "positions", far: "person", where: "people",
 		dir: kg.In, types: []string{kg.RelHoldsPosition}, to: kg.KindPerson})
-	organizationRepresentations = relation(relationDef{kind: kg.KindOrganization, field: "representations", far: "meeting", where: "meetings",
+	_ = relation(relationDef{kind: kg.KindOrganization, field: "representations", far: "meeting", where: "meetings",
 		dir: kg.Out, types: []string{kg.RelRepresentedAt}, to: kg.KindMeeting})
 
-	personPositions = relation(relationDef{kind: kg.KindPerson, field: "positions", far: "organization", where: "organizations",
+	_ = relation(relationDef{kind: kg.KindPerson, field: "positions", far: "organization", where: "organizations",
 		dir: kg.Out, types: []string{kg.RelHoldsPosition}, to: kg.KindOrganization})
-	personAttendances = relation(relationDef{kind: kg.KindPerson, field: "attendances", far: "meeting", where: "meetings",
+	_ = relation(relationDef{kind: kg.KindPerson, field: "attendances", far: "meeting", where: "meetings",
 		dir: kg.Out, types: []string{kg.RelAttended}, to: kg.KindMeeting})
 
-	placeCountry = relation(relationDef{kind: kg.KindPlace, field: "country", where: "country", one: true,
+	_ = relation(relationDef{kind: kg.KindPlace, field: "country", where: "country", one: true,
 		dir: kg.Out, types: []string{kg.RelLocatedIn}, to: kg.KindCountry})
 )

@@ -23,54 +23,9 @@ func (r *dialogueResolver) Relations(ctx context.Context, obj *model.Dialogue, t
 	return relationsField(ctx, obj.Base(), types, direction, first)
 }
 
-// Parent is the resolver for the parent field.
-func (r *dialogueResolver) Parent(ctx context.Context, obj *model.Dialogue) (*model.Dialogue, error) {
-	return relatedOne[*model.Dialogue](ctx, obj.Base(), dialogueParent)
-}
-
-// Children is the resolver for the children field.
-func (r *dialogueResolver) Children(ctx context.Context, obj *model.Dialogue) ([]*model.Dialogue, error) {
-	return relatedAs[*model.Dialogue](ctx, obj.Base(), dialogueChildren)
-}
-
-// Meetings is the resolver for the meetings field.
-func (r *dialogueResolver) Meetings(ctx context.Context, obj *model.Dialogue) ([]*model.Meeting, error) {
-	return relatedAs[*model.Meeting](ctx, obj.Base(), dialogueMeetings)
-}
-
-// Initiatives is the resolver for the initiatives field.
-func (r *dialogueResolver) Initiatives(ctx context.Context, obj *model.Dialogue) ([]*model.Initiative, error) {
-	return relatedAs[*model.Initiative](ctx, obj.Base(), dialogueInitiatives)
-}
-
-// Countries is the resolver for the countries field.
-func (r *dialogueResolver) Countries(ctx context.Context, obj *model.Dialogue) ([]*model.Country, error) {
-	return relatedAs[*model.Country](ctx, obj.Base(), dialogueCountries)
-}
-
-// Topics is the resolver for the topics field.
-func (r *dialogueResolver) Topics(ctx context.Context, obj *model.Dialogue) ([]*model.Topic, error) {
-	return relatedAs[*model.Topic](ctx, obj.Base(), dialogueTopics)
-}
-
 // Relations is the resolver for the relations field.
 func (r *initiativeResolver) Relations(ctx context.Context, obj *model.Initiative, types []string, direction *model.Direction, first *int) ([]*model.Relation, error) {
 	return relationsField(ctx, obj.Base(), types, direction, first)
-}
-
-// Supports is the resolver for the supports field.
-func (r *initiativeResolver) Supports(ctx context.Context, obj *model.Initiative) ([]*model.Dialogue, error) {
-	return relatedAs[*model.Dialogue](ctx, obj.Base(), initiativeSupports)
-}
-
-// Outcomes is the resolver for the outcomes field.
-func (r *initiativeResolver) Outcomes(ctx context.Context, obj *model.Initiative) ([]*model.Outcome, error) {
-	return relationsAs(ctx, obj.Base(), initiativeOutcomes, asOutcome)
-}
-
-// Topics is the resolver for the topics field.
-func (r *initiativeResolver) Topics(ctx context.Context, obj *model.Initiative) ([]*model.Topic, error) {
-	return relatedAs[*model.Topic](ctx, obj.Base(), initiativeTopics)
 }
 
 // Relations is the resolver for the relations field.
@@ -78,59 +33,9 @@ func (r *meetingResolver) Relations(ctx context.Context, obj *model.Meeting, typ
 	return relationsField(ctx, obj.Base(), types, direction, first)
 }
 
-// Place is the resolver for the place field.
-func (r *meetingResolver) Place(ctx context.Context, obj *model.Meeting) (*model.Place, error) {
-	return relatedOne[*model.Place](ctx, obj.Base(), meetingPlace)
-}
-
-// Dialogue is the resolver for the dialogue field.
-func (r *meetingResolver) Dialogue(ctx context.Context, obj *model.Meeting) (*model.Dialogue, error) {
-	return relatedOne[*model.Dialogue](ctx, obj.Base(), meetingDialogue)
-}
-
-// Attendances is the resolver for the attendances field.
-func (r *meetingResolver) Attendances(ctx context.Context, obj *model.Meeting) ([]*model.Attendance, error) {
-	return relationsAs(ctx, obj.Base(), meetingAttendances, asAttendance)
-}
-
-// Representations is the resolver for the representations field.
-func (r *meetingResolver) Representations(ctx context.Context, obj *model.Meeting) ([]*model.Representation, error) {
-	return relationsAs(ctx, obj.Base(), meetingRepresentations, asRepresentation)
-}
-
-// Outcomes is the resolver for the outcomes field.
-func (r *meetingResolver) Outcomes(ctx context.Context, obj *model.Meeting) ([]*model.Outcome, error) {
-	return relationsAs(ctx, obj.Base(), meetingOutcomes, asOutcome)
-}
-
 // Relations is the resolver for the relations field.
 func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, types []string, direction *model.Direction, first *int) ([]*model.Relation, error) {
 	return relationsField(ctx, obj.Base(), types, direction, first)
-}
-
-// Country is the resolver for the country field.
-func (r *organizationResolver) Country(ctx context.Context, obj *model.Organization) (*model.Country, error) {
-	return relatedOne[*model.Country](ctx, obj.Base(), organizationCountry)
-}
-
-// Parent is the resolver for the parent field.
-func (r *organizationResolver) Parent(ctx context.Context, obj *model.Organization) (*model.Organization, error) {
-	return relatedOne[*model.Organization](ctx, obj.Base(), organizationParent)
-}
-
-// Children is the resolver for the children field.
-func (r *organizationResolver) Children(ctx context.Context, obj *model.Organization) ([]*model.Organization, error) {
-	return relatedAs[*model.Organization](ctx, obj.Base(), organizationChildren)
-}
-
-// Positions is the resolver for the positions field.
-func (r *organizationResolver) Positions(ctx context.Context, obj *model.Organization) ([]*model.Position, error) {
-	return relationsAs(ctx, obj.Base(), organizationPositions, asPosition)
-}
-
-// Representations is the resolver for the representations field.
-func (r *organizationResolver) Representations(ctx context.Context, obj *model.Organization) ([]*model.Representation, error) {
-	return relationsAs(ctx, obj.Base(), organizationRepresentations, asRepresentation)
 }
 
 // Relations is the resolver for the relations field.
@@ -138,24 +43,9 @@ func (r *personResolver) Relations(ctx context.Context, obj *model.Person, types
 	return relationsField(ctx, obj.Base(), types, direction, first)
 }
 
-// Positions is the resolver for the positions field.
-func (r *personResolver) Positions(ctx context.Context, obj *model.Person) ([]*model.Position, error) {
-	return relationsAs(ctx, obj.Base(), personPositions, asPosition)
-}
-
-// Attendances is the resolver for the attendances field.
-func (r *personResolver) Attendances(ctx context.Context, obj *model.Person) ([]*model.Attendance, error) {
-	return relationsAs(ctx, obj.Base(), personAttendances, asAttendance)
-}
-
 // Relations is the resolver for the relations field.
 func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, types []string, direction *model.Direction, first *int) ([]*model.Relation, error) {
 	return relationsField(ctx, obj.Base(), types, direction, first)
-}
-
-// Country is the resolver for the country field.
-func (r *placeResolver) Country(ctx context.Context, obj *model.Place) (*model.Country, error) {
-	return relatedOne[*model.Country](ctx, obj.Base(), placeCountry)
 }
 
 // Node is the resolver for the node field.

@@ -49,10 +49,16 @@ type Batch struct {
 	store    kg.Store
 	entities []*kg.Entity
 	index    map[string]int
-	// ctx is the request's, kept for whole: an accessor of a field its entity was not loaded with
-	// takes no context (so that gqlgen runs it inline), and a batch lives for one request.
+	// ctx is the request's, kept for whole and RelationsOf: the accessors of an entity's fields
+	// take no context (so that gqlgen runs them inline), and a batch lives for one request. Nil
+	// until Attach when the batch was made without one (NewBatch).
 	ctx   context.Context
 	whole lazy[map[string]*kg.Entity]
+
+	// aheads are what the fields that returned b's entities select on them (Attach).
+	amu    sync.Mutex
+	aheads []Ahead
+	by     map[any]bool // the keys of aheads
 
 	mu      sync.Mutex
 	rels    map[relKey]relEntry
@@ -108,15 +114,89 @@ func (s RelSpec) key() relKey { return relKey{strings.Join(s.Types, ","), s.Dir,
 // SameRelations reports whether s and o read the same relations (whatever they read below them).
 func (s RelSpec) SameRelations(o RelSpec) bool { return s.key() == o.key() }
 
-// NewBatch returns the batch of whole entities es (nil entries are dropped) served from store.
+// NewBatch returns the batch of whole entities es (nil entries are dropped) served from store;
+// Attach gives it the request's context.
 func NewBatch(store kg.Store, es []*kg.Entity) *Batch {
-	return NewBatchIn(context.Background(), store, es)
+	return newBatch(store, es)
+}
+
+// Ahead returns the specs of the relation fields a query selects on the entities of kinds of a
+// batch, each with what it reads below (the lookahead of RelationsOf).
+type Ahead func(kinds []kg.Kind) []RelSpec
+
+// Attach records that a field of the request of ctx returned entities of b and selects ahead on
+// them: the relation fields of b's entities (RelationsOf) fetch what every such field selects in
+// the store call of the first. It gives b ctx if b has none. A field is attached once, by key (the
+// field of the query, which returns b's entities once per element of a list above). Attach is
+// safe to call concurrently.
+func (b *Batch) Attach(ctx context.Context, key any, ahead Ahead) {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	if b.ctx == nil {
+		b.ctx = ctx
+	}
+	if b.by[key] {
+		return
+	}
+	if b.by == nil {
+		b.by = map[any]bool{}
+	}
+	b.by[key] = true
+	b.aheads = append(b.aheads, ahead)
+}
+
+// Attached reports whether Attach has recorded key and given b a context.
+func (b *Batch) Attached(key any) bool {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	return b.ctx != nil && b.by[key]
+}
+
+// context returns the request's context for b's store calls.
+func (b *Batch) context() context.Context {
+	b.amu.Lock()
+	defer b.amu.Unlock()
+	if b.ctx == nil {
+		return context.Background()
+	}
+	return b.ctx
+}
+
+// ahead returns what the fields that returned b's entities select on them, whatever their kinds.
+func (b *Batch) ahead() []RelSpec {
+	b.amu.Lock()
+	aheads := slices.Clip(b.aheads)
+	b.amu.Unlock()
+	var kinds []kg.Kind
+	for _, e := range b.entities {
+		if !slices.Contains(kinds, e.Kind) {
+			kinds = append(kinds, e.Kind)
+		}
+	}
+	var specs []RelSpec
+	for _, a := range aheads {
+		specs = append(specs, a(kinds)...)
+	}
+	return specs
+}
+
+// RelationsOf is Relations for a relation field that takes no context (so that gqlgen runs it
+// inline): entity id reads spec in b's request, with what Attach recorded as lookahead. When the
+// level above prefetched spec (Prefill), it is served from memory.
+func (b *Batch) RelationsOf(id string, spec RelSpec) ([]*kg.Relation, *RelBatch, error) {
+	return b.Relations(b.context(), id, spec, b.ahead)
 }
 
 // NewBatchIn returns the batch of entities es, which a read may have loaded in part
 // (kg.Entity.Loaded), served from store for the request of ctx.
 func NewBatchIn(ctx context.Context, store kg.Store, es []*kg.Entity) *Batch {
-	b := &Batch{store: store, ctx: ctx, index: make(map[string]int, len(es)), rels: map[relKey]relEntry{}}
+	b := newBatch(store, es)
+	b.ctx = ctx
+	return b
+}
+
+func newBatch(store kg.Store, es []*kg.Entity) *Batch {
+	b := &Batch{store: store, index: make(map[string]int, len(es)), rels: map[relKey]relEntry{}}
 	for _, e := range es {
 		if e == nil {
 			continue
@@ -260,7 +340,8 @@ func (b *Batch) Prefill(specs []RelSpec, x *kg.Expansion) {
 		}
 	}
 	g := &relGroup{specs: specs}
-	g.once.Do(func() { g.val = b.results(b.ctx, specs, re) })
+	ctx := b.context()
+	g.once.Do(func() { g.val = b.results(ctx, specs, re) })
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for i, s := range specs {
@@ -284,7 +365,7 @@ func (b *Batch) Whole(id string) (*kg.Entity, error) {
 				ids = append(ids, e.ID)
 			}
 		}
-		es, err := b.store.Entities(b.ctx, ids)
+		es, err := b.store.Entities(b.context(), ids)
 		if err != nil {
 			return nil, err
 		}

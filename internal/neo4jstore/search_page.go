@@ -130,7 +130,8 @@ RETURN n {.*} AS entity, false AS walked`
 )
 
 // searchRankWords splits the searchText of the entity n into its keys and its words (with
-// repeats, which change no class), for searchRankClasses; carry (", v, ...") lists the caller's variables its WITHs keep.
+// repeats, which change no class), for searchRankClasses; carry (", v, ...") lists the caller's
+// variables its WITHs keep.
 func searchRankWords(carry string) string {
 	return `
   WITH n, split(n.searchText, '\n') AS keys, split(replace(n.searchText, '\n', ' '), ' ') AS ws` + carry

@@ -19,27 +19,31 @@ import (
 // candidate (its evidence, token * $classes + class), so that no regular expression of edits
 // runs on thousands of candidates. A candidate that a probe too large to read matches with a
 // typo ranks lower here than in kg, which costs at most the round trip that reads the page's
-// entities. It follows searchPageVectorResults (probes, vectors and banded, whose nodes
-// keep the node as n) and returns them without the nodes, with pre (the candidates that rank
-// first, read whole) and, when the page reaches a group only a walk can take, walked (its first
+// entities. It ranks from the searchText and searchOrder the candidates' rows hold already, so
+// that only the entities it returns are read again.
+//
+// It follows searchPageVectorResults (probes, vectors and banded, whose nodes keep the node as
+// n) and returns them without the nodes, with pre (the candidates that rank first, read whole)
+// and, when the page reaches a group only a walk can take, walked (its first
 // $limit entities in searchOrder, read whole) and walkedGroups (that group: [] when it was not
 // walked).
 var searchPagePrefetch = `
 CALL (probes, vectors, banded) {
   UNWIND probes + [r IN vectors + banded | {token: -1, class: 0, nodes: r.nodes}] AS run
   UNWIND run.nodes AS c
-  WITH c.n AS n, collect(run.token * $classes + run.class) AS evidence
-  WHERE n.searchOrder IS NOT NULL` + searchRankWords(", evidence") + `
-  WITH n, keys, [i IN range(0, size($tokens) - 1) |
+  WITH c.n AS n, c.text AS text, c.order AS order, collect(run.token * $classes + run.class) AS evidence
+  WHERE text IS NOT NULL AND order IS NOT NULL
+  WITH n, order, evidence, split(text, '\n') AS keys, split(replace(text, '\n', ' '), ' ') AS ws
+  WITH n, order, keys, [i IN range(0, size($tokens) - 1) |
     CASE
       WHEN $tokens[i].text IN ws THEN $exactClass
       WHEN $tokens[i].prefix AND any(w IN ws WHERE w STARTS WITH $tokens[i].text) THEN $prefixClass
       ELSE reduce(best = 0, e IN evidence | CASE WHEN e / $classes = i AND e % $classes > best THEN e % $classes ELSE best END)
-    END] AS classes` + searchRankTier("") + `
+    END] AS classes` + searchRankTier(", order") + `
   WHERE tier >= 0
-  WITH n, ((tier * $pointsMatched + matched) * $pointsQuality + quality) * ($maxBand + 1)
-    + $maxBand - toInteger(left(n.searchOrder, 2)) AS points
-  ORDER BY points DESC, n.searchOrder
+  WITH n, order, ((tier * $pointsMatched + matched) * $pointsQuality + quality) * ($maxBand + 1)
+    + $maxBand - toInteger(left(order, 2)) AS points
+  ORDER BY points DESC, order
   RETURN collect({n: n, points: points}) AS ranked
 }
 WITH probes, vectors, banded, ranked,

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/graphgen"
@@ -116,6 +117,75 @@ func TestLookaheadBelowOneEntity(t *testing.T) {
 			}
 			if calls := counting.Calls(); !equalCalls(calls, map[string]int{"Expand": 2}) {
 				t.Errorf("store calls = %v, want one Expand for each of node and entity", calls)
+			}
+		})
+	}
+}
+
+// Relation fields take no context (gqlgen runs them inline), so what a field selects below the
+// entities it returns reaches their batch through graph.AttachLookahead, whatever made the batch:
+// a search, nodes, a path, a neighborhood, common connections. Each still reads every level below
+// in one store call and answers as a read one field at a time does.
+func TestLookaheadBelowEveryBatch(t *testing.T) {
+	const below = `... on Meeting { name place { name country { code } } dialogue { name }
+		attendances { role person { name positions { title organization { name } } } } }
+		... on Person { name positions { title organization { name country { code } } } attendances { meeting { name } } }
+		... on Organization { name country { code } positions { person { name } } }`
+	queries := map[string]string{
+		"search":             `{ search(query: "plenary", first: 5) { entity { id ` + below + ` } } }`,
+		"nodes":              `{ nodes(ids: ["` + plenary + `", "person:rachel-poynter"]) { ... on Entity { id ` + below + ` } } }`,
+		"paths":              `{ paths(from: "person:rachel-poynter", to: "` + plenary + `", maxHops: 2, first: 3) { nodes { id ` + below + ` } } }`,
+		"neighborhood":       `{ neighborhood(id: "` + plenary + `", first: 20) { nodes { id ` + below + ` } } }`,
+		"common connections": `{ commonConnections(a: "person:rachel-poynter", b: "` + plenary + `") { id ` + below + ` } }`,
+	}
+	for name, open := range stores(t, builtin(t)) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			counting := storetest.NewCounting(s)
+			ahead, alone := newClient(t, counting), newClient(t, oneAtATime{s})
+			for name, q := range queries {
+				counting.Reset()
+				got, want := ahead.do(q, nil), alone.do(q, nil)
+				if len(got.Errors) > 0 || len(want.Errors) > 0 {
+					t.Fatalf("%s: errors %+v / %+v", name, got.Errors, want.Errors)
+				}
+				if string(got.Data) != string(want.Data) {
+					t.Errorf("%s: answer with lookahead differs from the answer read one field at a time:\n%s\nwant\n%s", name, got.Data, want.Data)
+				}
+				if !strings.Contains(string(got.Data), `"positions":[{`) {
+					t.Errorf("%s: answer reads no relation below its entities, so it proves nothing: %s", name, got.Data)
+				}
+				if got := counting.Calls()["Expand"]; got != 1 {
+					t.Errorf("%s: %d Expand calls, want 1: every relation field and level below the entities (calls: %v)", name, got, counting.Calls())
+				}
+			}
+		})
+	}
+}
+
+// failingExpand fails every Expand as a store that has gone away does.
+type failingExpand struct{ kg.Store }
+
+func (failingExpand) Expand(context.Context, kg.ExpandQuery) (*kg.Expansion, error) {
+	return nil, kg.Errorf(kg.CodeServiceUnavailable, "the store is unavailable")
+}
+
+// A relation field that fails (now a method without a context) still answers a GraphQL error with
+// its code, on the field that failed.
+func TestRelationFieldErrorKeepsItsCode(t *testing.T) {
+	for name, open := range stores(t, builtin(t)) {
+		t.Run(name, func(t *testing.T) {
+			c := newClient(t, failingExpand{open(t)})
+			res := c.do(`{ nodes(ids: ["`+plenary+`"]) { ... on Meeting { name place { name } } } }`, nil)
+			if len(res.Errors) == 0 {
+				t.Fatalf("errors = none, want SERVICE_UNAVAILABLE (data %s)", res.Data)
+			}
+			e := res.Errors[0]
+			if code, _ := e.Extensions["code"].(string); code != kg.CodeServiceUnavailable {
+				t.Errorf("code = %q, want %s (error %+v)", code, kg.CodeServiceUnavailable, e)
+			}
+			if !strings.Contains(string(res.Data), `"name":"`) || !strings.Contains(string(res.Data), `"place":null`) {
+				t.Errorf("data = %s, want the meeting's name and a null place: the error is the field's", res.Data)
 			}
 		})
 	}

@@ -111,6 +111,8 @@ func New(cfg Config, store kg.Store, log *slog.Logger) http.Handler {
 	// After the persisted-query extension, so that the tokens of a persisted query are counted too.
 	gql.Use(costLimits{limits: limits, introspection: !cfg.DisableIntrospection, checked: lru.New[struct{}](1000)})
 	gql.Use(textBudget{max: int64(limits.MaxTextBytes)})
+	// Relation fields run inline (no goroutine each); this tells them what the query selects.
+	gql.AroundFields(graph.AttachLookahead)
 	gql.SetErrorPresenter(graph.ErrorPresenter(log, RequestID))
 	gql.SetRecoverFunc(graph.Recover(log, RequestID))
 
