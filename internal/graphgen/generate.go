@@ -5,6 +5,7 @@ package graphgen
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -18,14 +19,44 @@ import (
 // organizations, a topic and an outcome; dialogues, initiatives and topics. Names repeat (ids do
 // not), so search sees realistic collisions. It is meant for benchmarks and load tests.
 func Generate(n int) *kg.Bundle {
+	var whole *kg.Bundle
+	generate(n, 0, func(b *kg.Bundle) bool { whole = b; return true })
+	return whole
+}
+
+// GenerateParts yields Generate(n) in parts of about size items (entities and relations; at most
+// size plus the 17 relations one meeting may add), in order: the source and the entities first,
+// then the relations, so that each part refers only to what it or the parts before it hold
+// (memstore.LoadParts). The parts joined are Generate(n), item for item; a caller that lets each
+// part go never holds the whole bundle.
+func GenerateParts(n, size int) iter.Seq[*kg.Bundle] {
+	return func(yield func(*kg.Bundle) bool) { generate(n, max(size, 1), yield) }
+}
+
+// generate makes Generate(n) and yields it in parts of about size items (0: one part), until
+// yield returns false.
+func generate(n, size int, yield func(*kg.Bundle) bool) {
 	n = max(n, 100)
 	rng := rand.New(rand.NewPCG(1, 2))
 	const text = "Generated fact for benchmarks."
 	cite := []kg.Citation{{Source: "source:generated", Quote: text}}
-	// Sized up front (about 4.95n relations are made): growing lists of millions by doubling
-	// would hold two copies at once.
-	b := &kg.Bundle{Sources: []kg.Source{{ID: "source:generated", Title: "Generated graph", Text: text}},
-		Entities: make([]kg.Entity, 0, n), Relations: make([]kg.Relation, 0, 5*n)}
+	b := &kg.Bundle{Sources: []kg.Source{{ID: "source:generated", Title: "Generated graph", Text: text}}}
+	if size == 0 {
+		// Sized up front (about 4.95n relations are made): growing lists of millions by doubling
+		// would hold two copies at once.
+		b.Entities, b.Relations = make([]kg.Entity, 0, n), make([]kg.Relation, 0, 5*n)
+	}
+	stopped := false
+	// group begins the items of one entity's loop turn: a part ends only between turns, so the
+	// duplicates a turn may draw (the same attendee twice) are found within the turn.
+	groupStart := 0
+	group := func() {
+		if size > 0 && !stopped && len(b.Entities)+len(b.Relations) >= size {
+			stopped = !yield(b)
+			b = &kg.Bundle{}
+		}
+		groupStart = len(b.Relations)
+	}
 
 	counts := map[kg.Kind]int{
 		kg.KindCountry: max(n/200, 3), kg.KindPlace: max(n/50, 3), kg.KindTopic: max(n/70, 3),
@@ -40,6 +71,7 @@ func Generate(n int) *kg.Bundle {
 	}
 	ids := map[kg.Kind][]string{}
 	add := func(k kg.Kind, i int, name string, aliases []string, p map[string]any) {
+		group()
 		id := fmt.Sprintf("%s-%d", kg.NewID(k, name), i)
 		ids[k] = append(ids[k], id)
 		b.Entities = append(b.Entities, kg.Entity{ID: id, Kind: k, Name: name, Aliases: aliases, Properties: p, Citations: cite})
@@ -88,17 +120,19 @@ func Generate(n int) *kg.Bundle {
 		add(kg.KindPerson, i, first+" "+last, aliases, nil)
 	}
 
-	seen := make(map[[3]string]bool, 5*n)
 	// Relations with equal properties share one map, as they share one citation list: a store
 	// must not change what a bundle holds, and at a million entities a map per relation would make
 	// the bundle, which the embedded bench process holds while it loads, larger than the graph.
 	shared := map[string]map[string]any{}
 	rel := func(t, from, to string, p map[string]any) {
-		k := [3]string{t, from, to}
-		if from == to || seen[k] {
+		if from == to {
 			return
 		}
-		seen[k] = true
+		for i := groupStart; i < len(b.Relations); i++ { // a turn draws a few at most
+			if r := &b.Relations[i]; r.Type == t && r.From == from && r.To == to {
+				return
+			}
+		}
 		if p != nil {
 			key := propsKey(p)
 			if q, ok := shared[key]; ok {
@@ -110,22 +144,27 @@ func Generate(n int) *kg.Bundle {
 		b.Relations = append(b.Relations, kg.Relation{Type: t, From: from, To: to, Properties: p, Citations: cite})
 	}
 	for i, id := range ids[kg.KindPlace] {
+		group()
 		rel(kg.RelLocatedIn, id, ids[kg.KindCountry][i%len(ids[kg.KindCountry])], nil)
 	}
 	for i, id := range ids[kg.KindCountry] {
+		group()
 		rel(kg.RelPartyTo, id, ids[kg.KindDialogue][i%len(ids[kg.KindDialogue])], nil)
 	}
 	for i, id := range ids[kg.KindDialogue] {
+		group()
 		rel(kg.RelAddresses, id, ids[kg.KindTopic][i%len(ids[kg.KindTopic])], nil)
 		if i > 0 && i%5 == 0 {
 			rel(kg.RelPartOf, id, ids[kg.KindDialogue][i-1], nil)
 		}
 	}
 	for i, id := range ids[kg.KindInitiative] {
+		group()
 		rel(kg.RelSupports, id, ids[kg.KindDialogue][i%len(ids[kg.KindDialogue])], nil)
 	}
 	orgs := ids[kg.KindOrganization]
 	for i, id := range orgs {
+		group()
 		if i%3 == 1 {
 			rel(kg.RelPartOf, id, orgs[i-1], nil)
 		} else {
@@ -134,6 +173,7 @@ func Generate(n int) *kg.Bundle {
 	}
 	people := ids[kg.KindPerson]
 	for i, id := range people {
+		group()
 		rel(kg.RelHoldsPosition, id, orgs[i%len(orgs)], map[string]any{"title": "Director", "acting": i%7 == 0, "start": fmt.Sprintf("%d", 2000+i%24)})
 		if i%3 == 0 {
 			rel(kg.RelHoldsPosition, id, orgs[rng.IntN(len(orgs))], map[string]any{"title": "Advisor"})
@@ -151,6 +191,7 @@ func Generate(n int) *kg.Bundle {
 	}
 	topics := ids[kg.KindTopic]
 	for i, id := range ids[kg.KindMeeting] {
+		group()
 		rel(kg.RelSessionOf, id, ids[kg.KindDialogue][i%len(ids[kg.KindDialogue])], nil)
 		rel(kg.RelHeldIn, id, ids[kg.KindPlace][i%len(ids[kg.KindPlace])], nil)
 		rel(kg.OutcomeTypes[i%len(kg.OutcomeTypes)], id, ids[kg.KindInitiative][i%len(ids[kg.KindInitiative])], nil)
@@ -167,9 +208,12 @@ func Generate(n int) *kg.Bundle {
 		}
 	}
 	for i, id := range ids[kg.KindInitiative] {
+		group()
 		rel(kg.RelAddresses, id, ids[kg.KindTopic][i%len(ids[kg.KindTopic])], nil)
 	}
-	return b
+	if !stopped && (len(b.Entities) > 0 || len(b.Relations) > 0 || size == 0) {
+		yield(b)
+	}
 }
 
 // propsKey returns a key equal for equal maps of the scalar properties Generate gives relations.

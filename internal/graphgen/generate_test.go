@@ -3,11 +3,13 @@ package graphgen_test
 import (
 	"fmt"
 	"os/exec"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/graphgen"
+	"github.com/diplograph/diplograph/internal/kg"
 	"github.com/diplograph/diplograph/internal/storetest"
 )
 
@@ -64,5 +66,39 @@ func TestGenerateSharesEqualProperties(t *testing.T) {
 	}
 	if len(distinct) != len(maps) || len(maps) < 2 {
 		t.Errorf("%d maps for %d distinct property sets", len(distinct), len(maps))
+	}
+}
+
+// The parts joined are Generate(n) item for item, each part ends within one meeting's relations of the
+// size asked, and entities come before the relations that refer to them.
+func TestGeneratePartsJoinedAreGenerate(t *testing.T) {
+	const n, size = 3000, 700
+	whole := graphgen.Generate(n)
+	var joined kg.Bundle
+	parts := 0
+	for p := range graphgen.GenerateParts(n, size) {
+		parts++
+		if items := len(p.Entities) + len(p.Relations); items > size+17 {
+			t.Errorf("part %d has %d items, want at most %d", parts, items, size+17)
+		}
+		if len(p.Entities) > 0 && len(joined.Relations) > 0 {
+			t.Errorf("part %d has entities after relations", parts)
+		}
+		joined.Sources = append(joined.Sources, p.Sources...)
+		joined.Entities = append(joined.Entities, p.Entities...)
+		joined.Relations = append(joined.Relations, p.Relations...)
+	}
+	if parts < (len(whole.Entities)+len(whole.Relations))/size {
+		t.Errorf("%d parts of about %d items for %d items", parts, size, len(whole.Entities)+len(whole.Relations))
+	}
+	if !reflect.DeepEqual(&joined, whole) {
+		t.Errorf("GenerateParts(%d, %d) joined differs from Generate(%d): %d/%d/%d items, want %d/%d/%d", n, size, n,
+			len(joined.Sources), len(joined.Entities), len(joined.Relations), len(whole.Sources), len(whole.Entities), len(whole.Relations))
+	}
+	stopped := 0
+	for range graphgen.GenerateParts(n, size) {
+		if stopped++; stopped == 2 {
+			break
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
+	"syscall"
 	"testing"
 
 	"github.com/diplograph/diplograph/internal/graphgen"
@@ -39,6 +40,7 @@ func BenchmarkLoadHeap(b *testing.B) {
 				var after runtime.MemStats
 				runtime.ReadMemStats(&after)
 				b.ReportMetric(float64(after.HeapAlloc)/1e6, "heap-MB")
+				b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
 				if path := os.Getenv("MEMSTORE_HEAP_PROFILE"); path != "" {
 					writeHeapProfile(b, path)
 				}
@@ -48,6 +50,44 @@ func BenchmarkLoadHeap(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkLoadPartsHeap is BenchmarkLoadHeap for a graph generated and loaded in parts of
+// 100k items (memstore.LoadParts, as bench's serve-embedded loads): the time is generating and
+// loading together, and peak-RSS-MB is the process's peak so far (run it alone, once, for the
+// load's peak).
+func BenchmarkLoadPartsHeap(b *testing.B) {
+	sizes := []int{100_000}
+	if n, err := strconv.Atoi(os.Getenv("MEMSTORE_LOAD_ENTITIES")); err == nil {
+		sizes = []int{n}
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("entities=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				s, err := memstore.LoadParts(graphgen.GenerateParts(n, 100_000))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				runtime.GC()
+				var after runtime.MemStats
+				runtime.ReadMemStats(&after)
+				b.ReportMetric(float64(after.HeapAlloc)/1e6, "heap-MB")
+				b.ReportMetric(float64(peakRSS())/1e6, "peak-RSS-MB")
+				runtime.KeepAlive(s)
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+// peakRSS returns the process's peak resident set so far, in bytes (Linux reports kilobytes).
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024
 }
 
 // writeHeapProfile writes the live heap to path, for `go tool pprof -sample_index=inuse_space`.

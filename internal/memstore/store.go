@@ -12,6 +12,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"iter"
 	"maps"
 	"runtime"
 	"slices"
@@ -38,8 +39,9 @@ type Store struct {
 	cur   atomic.Pointer[graph] // what reads read (read)
 	spare *graph                // the other copy: the writer's, up to date between writes; nil
 	// until the first write (publish makes it), so a store that is only read holds one copy.
-	// solo: nothing reads the store yet (Load), so a write applies to the current copy alone.
-	solo bool
+	// load: nothing reads the store yet (Load, LoadParts), so a write applies to the current copy
+	// alone; nil once the store is shared.
+	load *loading
 	// wmu lets one write at a time plan, log and apply (write.go); it guards spare.
 	wmu    sync.Mutex
 	closed atomic.Bool
@@ -68,6 +70,8 @@ type graph struct {
 	names     map[kg.NameKey][]string
 	index     searchIndex
 	redirects map[string]string // merged id -> the survivor (MergeEntities)
+	// indexLater: a write leaves the search index alone (LoadParts indexes every entity at the end).
+	indexLater bool
 
 	changes       []*kg.Change     // the audit trail, oldest first (by seq)
 	changesOf     map[string][]int // entity or source id -> indexes into changes
@@ -137,17 +141,59 @@ const LoadActor = "system:load"
 // a CodeBadUserInput *kg.Error listing the bundle's problems; a nil b gives an empty store. The
 // store keeps b's items.
 func Load(b *kg.Bundle) (*Store, error) {
-	s := New()
 	if b == nil {
-		return s, nil
+		return New(), nil
 	}
+	return LoadParts(func(yield func(*kg.Bundle) bool) { yield(b) })
+}
+
+// LoadParts is Load of the bundle made of the parts parts yields, in turn: each part is planned
+// against what the parts before it wrote, applied, and let go of, so the caller need not hold the
+// whole bundle, and the load's peak is the graph plus one part (docs/embedded-store.md). A part
+// may refer to the sources and entities of the parts before it, not after; an item given in two
+// parts is written twice, as two imports would. The store afterwards is the one Load of the parts
+// joined gives: one import change for the whole load, counting every part, to which what the load
+// creates is attributed. The first part with problems fails the load, with its problems.
+func LoadParts(parts iter.Seq[*kg.Bundle]) (*Store, error) {
+	s := New()
 	ctx := kg.WithPrincipal(context.Background(), kg.Principal{Role: kg.RoleAdmin, Name: LoadActor, Authenticated: true})
-	s.solo = true
-	if _, err := s.Import(ctx, b, kg.ImportOptions{}); err != nil {
-		return nil, err
+	l := &loading{in: newInterner()}
+	s.load = l
+	g := s.cur.Load()
+	// Indexed once, at the end: a part's entities indexed one by one into a large index cost
+	// what the index holds, each (searchIndex.update), and planning a load searches nothing.
+	g.indexLater = true
+	for b := range parts {
+		if b == nil {
+			continue
+		}
+		rep, err := s.Import(ctx, b, kg.ImportOptions{})
+		if err != nil {
+			return nil, err
+		}
+		l.stats.Created += rep.Created
+		l.stats.Updated += rep.Updated
+		l.stats.Unchanged += rep.Unchanged
+		if l.imp == nil && len(g.changes) > 0 {
+			l.imp = g.changes[0] // a new store: its first change is the load's
+		}
 	}
-	s.solo = false
+	if l.imp != nil {
+		l.imp.Summary = kg.ImportSummary(l.stats)
+	}
+	g.indexLater = false
+	g.indexAll()
+	s.load = nil
 	return s, nil
+}
+
+// loading is what a Load keeps from one part to the next: one interner, so that the parts share
+// what one write of the whole bundle would, the load's import change (nil until a part writes
+// something) and the counts of every part so far.
+type loading struct {
+	in    *interner
+	imp   *kg.Change
+	stats kg.ImportStats
 }
 
 // ready returns the error a call must fail with before doing anything: ctx done, or store closed.

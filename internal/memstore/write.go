@@ -161,7 +161,13 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 	ops := make([]op, 0, 2*(len(plan.Sources)+len(plan.Entities)+len(plan.Relations))+1)
 	// An import's own change comes first; what it creates is attributed to it (kg.Writer.Import).
 	var imp *kg.Change
-	if action == kg.ActionImport && !dryRun {
+	// A part of a load after the one that wrote first adds to the load's change (LoadParts).
+	continued := s.load != nil && s.load.imp != nil
+	switch {
+	case action != kg.ActionImport || dryRun:
+	case continued:
+		imp = s.load.imp
+	default:
 		imp = ch.add("", "", "")
 		ops = append(ops, op{Change: imp})
 	}
@@ -217,6 +223,9 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 	out.own()
 	if dryRun {
 		return rep, &out, nil, nil
+	}
+	if continued {
+		return rep, &out, ops, nil // LoadParts sums the load's change up at the end
 	}
 	if imp != nil {
 		if len(ops) == 1 { // nothing but its own change: nothing to record
@@ -299,8 +308,12 @@ func (s *Store) commit(ops []op) error {
 // makes the spare, a clone of the current copy (which readers may read meanwhile: cloning only
 // reads it).
 func (s *Store) publish(ops []op) {
-	if s.solo {
-		s.cur.Load().apply(ops)
+	if s.load != nil {
+		seq := importOf(ops)
+		if seq == 0 && s.load.imp != nil {
+			seq = s.load.imp.Seq // a later part of a load
+		}
+		s.cur.Load().applyShared(ops, s.load.in, seq)
 		return
 	}
 	if s.spare == nil {
@@ -309,7 +322,7 @@ func (s *Store) publish(ops []op) {
 	next := s.spare
 	in := newInterner()
 	next.mu.Lock() // at once: only reads that found it no longer current can hold it, briefly
-	next.applyShared(ops, in)
+	next.applyShared(ops, in, importOf(ops))
 	if s.applying != nil {
 		s.applying("spare")
 	}
@@ -319,7 +332,7 @@ func (s *Store) publish(ops []op) {
 	if s.applying != nil {
 		s.applying("previous")
 	}
-	prev.applyShared(ops, in)
+	prev.applyShared(ops, in, importOf(ops))
 	prev.mu.Unlock()
 	s.spare = prev
 }
@@ -329,11 +342,20 @@ func (s *Store) publish(ops []op) {
 // attributed to that change. The graph keeps its own copy of each entity, relation and source (a
 // shallow one: what they hold is never changed in place), since it overwrites them in place and
 // the other copy applies the same ops.
-func (s *graph) apply(ops []op) { s.applyShared(ops, newInterner()) }
+func (s *graph) apply(ops []op) { s.applyShared(ops, newInterner(), importOf(ops)) }
+
+// importOf returns the seq of the import change ops begin with; 0 when they begin with none.
+func importOf(ops []op) int64 {
+	if len(ops) > 0 && ops[0].Change != nil && ops[0].Change.Action == kg.ActionImport && ops[0].Change.Entity == "" {
+		return ops[0].Change.Seq
+	}
+	return 0
+}
 
 // applyShared is apply with the interner of the write (publish applies a write to both copies
-// with one, so that they share what it interns).
-func (s *graph) applyShared(ops []op, in *interner) {
+// with one, so that they share what it interns), attributing what it creates to the import
+// change importSeq (0: none).
+func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 	s.clearOrders()
 	s.pending = map[*node]int{}
 	defer func() { s.pending = nil }()
@@ -342,13 +364,9 @@ func (s *graph) applyShared(ops []op, in *interner) {
 		indexed      []*kg.Entity
 		kindsTouched = map[kg.Kind]bool{}
 		newSources   bool
-		importSeq    int64
 		// Entities whose position titles, which search finds them by, may have changed.
 		retitled = map[string]bool{}
 	)
-	if len(ops) > 0 && ops[0].Change != nil && ops[0].Change.Action == kg.ActionImport && ops[0].Change.Entity == "" {
-		importSeq = ops[0].Change.Seq
-	}
 	for i := range ops {
 		o := &ops[i]
 		switch {
@@ -439,9 +457,18 @@ func (s *graph) applyShared(ops []op, in *interner) {
 			indexed = append(indexed, n.entity)
 		}
 	}
-	if len(indexed) > 0 {
+	if len(indexed) > 0 && !s.indexLater {
 		s.index.update(indexed, s.positionTitles)
 	}
+}
+
+// indexAll indexes every entity for search, as one write of them all would.
+func (s *graph) indexAll() {
+	es := make([]*kg.Entity, 0, len(s.nodes))
+	for _, n := range s.nodes {
+		es = append(es, n.entity)
+	}
+	s.index.update(es, s.positionTitles)
 }
 
 // positionTitles returns the titles of e's positions (kg.PositionTitles), from its adjacency.
