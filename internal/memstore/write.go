@@ -26,6 +26,9 @@ type op struct {
 	DelRelation *kg.Relation `json:"delRelation,omitempty"` // Type, From, To only
 	Change      *kg.Change   `json:"change,omitempty"`
 	Redirect    *redirect    `json:"redirect,omitempty"`
+	// newRelation: the write that made the op found no stored relation of Relation's key, so
+	// applying it need not look (a replayed log, which lacks it, looks).
+	newRelation bool
 }
 
 // redirect makes a merged id resolve to the survivor (MergeEntities); without To, it removes the
@@ -210,7 +213,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 		rep.Add(a)
 		out.relation = next
 		if a.Outcome != kg.Unchanged && !dryRun {
-			ops = append(ops, op{Relation: next})
+			ops = append(ops, op{Relation: next, newRelation: stored == nil})
 			record(a.Outcome, r.From, r.To, a.Summary)
 		}
 	}
@@ -407,9 +410,11 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 				retitled[r.From] = true
 			}
 			from, to := s.nodes[r.From], s.nodes[r.To]
-			if i, ok := s.outIndex(from, r.Type, r.To, false); ok {
-				from.out[i].rel.attrs = in.attrs(r) // in place: both edges point at it
-				continue
+			if !o.newRelation {
+				if i, ok := s.outIndex(from, r.Type, r.To, false); ok {
+					from.out[i].rel.attrs = in.attrs(r) // in place: both edges point at it
+					continue
+				}
 			}
 			sr := &rel{typ: in.str(r.Type), from: from, to: to, attrs: in.attrs(r), createdIn: importSeq}
 			s.touch(from, need)
