@@ -459,6 +459,10 @@ func SearchTieKey(id string) string {
 	return fmt.Sprintf("%016x", tieHash(id)) + id
 }
 
+// SearchTieHash is the hash SearchTieKey(id) begins with: ordering by it, then by id, is ordering
+// by SearchTieKey, for a store that keeps 8 bytes per entity rather than the key.
+func SearchTieHash(id string) uint64 { return tieHash(id) }
+
 func tieHash(id string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(id))

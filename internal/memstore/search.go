@@ -39,10 +39,10 @@ type searchIndex struct {
 // not be read from the entity.
 type searchDoc struct {
 	entity     *kg.Entity
-	doc        *kg.SearchDoc
+	doc        kg.SearchDoc // held, not pointed to: one allocation per entity, not two
 	kind       kg.Kind
 	nameTokens int    // min(doc.NameTokens, kg.MaxRankedNameTokens): longer names rank alike
-	tie        string // kg.SearchTieKey(id)
+	tie        uint64 // kg.SearchTieHash(id): with the id (which an update keeps), kg.SearchTieKey's order
 }
 
 func newSearchIndex() searchIndex {
@@ -55,14 +55,14 @@ func newSearchIndex() searchIndex {
 
 func newSearchDoc(e *kg.Entity, titles []string) *searchDoc {
 	d := kg.NewSearchDoc(e, titles)
-	return &searchDoc{entity: e, doc: d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), tie: kg.SearchTieKey(e.ID)}
+	return &searchDoc{entity: e, doc: *d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), tie: kg.SearchTieHash(e.ID)}
 }
 
 // compareDocs is the static order: the order kg's ranking gives hits of equal tier, matched tokens
 // and quality (kg's package notes): fewest name tokens (as far as the ranking tells them apart),
 // then kg.SearchTieKey.
 func compareDocs(a, b *searchDoc) int {
-	return cmp.Or(cmp.Compare(a.nameTokens, b.nameTokens), strings.Compare(a.tie, b.tie))
+	return cmp.Or(cmp.Compare(a.nameTokens, b.nameTokens), cmp.Compare(a.tie, b.tie), strings.Compare(a.entity.ID, b.entity.ID))
 }
 
 // otherKeys returns d's alias and acronym keys, each once and none equal to its name key: a
@@ -414,7 +414,7 @@ func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) 
 	}
 	top := topHits{limit: q.Limit}
 	for k, d := range docs {
-		if r, ok := p.RankClasses(d.doc, classes[k*m:(k+1)*m]); ok {
+		if r, ok := p.RankClasses(&d.doc, classes[k*m:(k+1)*m]); ok {
 			top.add(kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
 		}
 	}

@@ -44,7 +44,7 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 	cs := make([]kg.MatchClass, 0, m)
 	add := func(d *searchDoc) {
 		cs = classes(tws, d, cs)
-		r, _ := p.RankClasses(d.doc, cs)
+		r, _ := p.RankClasses(&d.doc, cs)
 		hits = append(hits, kg.SearchHit{Entity: d.entity, Score: p.Score(r)})
 	}
 
