@@ -53,7 +53,8 @@ func BenchmarkLoadHeap(b *testing.B) {
 }
 
 // BenchmarkLoadPartsHeap is BenchmarkLoadHeap for a graph generated and loaded in parts of
-// 100k items (memstore.LoadParts, as bench's serve-embedded loads): the time is generating and
+// 100k items (MEMSTORE_LOAD_PART for another size; memstore.LoadParts, as bench's serve-embedded
+// loads): the time is generating and
 // loading together, and peak-RSS-MB is the process's peak so far (run it alone, once, for the
 // load's peak).
 func BenchmarkLoadPartsHeap(b *testing.B) {
@@ -61,10 +62,14 @@ func BenchmarkLoadPartsHeap(b *testing.B) {
 	if n, err := strconv.Atoi(os.Getenv("MEMSTORE_LOAD_ENTITIES")); err == nil {
 		sizes = []int{n}
 	}
+	part := 100_000
+	if p, err := strconv.Atoi(os.Getenv("MEMSTORE_LOAD_PART")); err == nil {
+		part = p // items a part
+	}
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("entities=%d", n), func(b *testing.B) {
 			for b.Loop() {
-				s, err := memstore.LoadParts(graphgen.GenerateParts(n, 100_000))
+				s, err := memstore.LoadParts(graphgen.GenerateParts(n, part))
 				if err != nil {
 					b.Fatal(err)
 				}

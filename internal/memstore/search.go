@@ -38,11 +38,12 @@ type searchIndex struct {
 // overwrites an updated entity in place before it reindexes it, so the old place in the lists must
 // not be read from the entity.
 type searchDoc struct {
-	entity     *kg.Entity
-	doc        kg.SearchDoc // held, not pointed to: one allocation per entity, not two
-	kind       kg.Kind
+	// The static order first, in the first cache line with the entity and kind.
 	nameTokens int    // min(doc.NameTokens, kg.MaxRankedNameTokens): longer names rank alike
 	tie        uint64 // kg.SearchTieHash(id): with the id (which an update keeps), kg.SearchTieKey's order
+	entity     *kg.Entity
+	kind       kg.Kind
+	doc        kg.SearchDoc // held, not pointed to: one allocation per entity, not two
 }
 
 func newSearchIndex() searchIndex {
