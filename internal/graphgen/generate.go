@@ -72,6 +72,9 @@ func generate(n, size int, yield func(*kg.Bundle) bool) {
 	ids := map[kg.Kind][]string{}
 	add := func(k kg.Kind, i int, name string, aliases []string, p map[string]any) {
 		group()
+		if b.Entities == nil {
+			b.Entities = make([]kg.Entity, 0, min(size, n)) // a part's, grown by doubling, would be garbage twice
+		}
 		id := fmt.Sprintf("%s-%d", kg.NewID(k, name), i)
 		ids[k] = append(ids[k], id)
 		b.Entities = append(b.Entities, kg.Entity{ID: id, Kind: k, Name: name, Aliases: aliases, Properties: p, Citations: cite})
@@ -140,6 +143,9 @@ func generate(n, size int, yield func(*kg.Bundle) bool) {
 			} else {
 				shared[key] = p
 			}
+		}
+		if b.Relations == nil {
+			b.Relations = make([]kg.Relation, 0, max(size-len(b.Entities), 0)+17)
 		}
 		b.Relations = append(b.Relations, kg.Relation{Type: t, From: from, To: to, Properties: p, Citations: cite})
 	}

@@ -36,6 +36,9 @@ type ApplyOptions struct {
 	// Replace holds the sources whose claims and citations on each item written are replaced by
 	// what the write says (ImportOptions.Replace); none: what the write says is added.
 	Replace map[string]bool
+	// NoCreatedSummary: the caller records no change of its own for a created item (an import,
+	// whose one change stands for what it creates), so ApplyRelation makes no summary for one.
+	NoCreatedSummary bool
 }
 
 // Applied is what writing one item did: its outcome, the summary the audit trail records ("" when
@@ -87,7 +90,10 @@ func ApplyEntity(stored *Entity, w *EntityWrite, opts ApplyOptions) (*Entity, Ap
 func ApplyRelation(stored, given *Relation, opts ApplyOptions) (*Relation, Applied) {
 	next := canonicalRelation(given)
 	if stored == nil {
-		a := Applied{Outcome: Created, Summary: "created " + RelationName(next)}
+		a := Applied{Outcome: Created}
+		if !opts.NoCreatedSummary {
+			a.Summary = "created " + RelationName(next)
+		}
 		if next.Claims != nil {
 			next = resolveRelation(next, next.Claims, opts.Dates)
 			a.Disagreements = relationDisagreements(nil, next, opts.Dates)

@@ -320,3 +320,21 @@ func TestPlanImportResolvesToLaterEntities(t *testing.T) {
 		t.Errorf("problems at %q, want %q", paths, want)
 	}
 }
+
+// An import records no change of its own for what it creates: with NoCreatedSummary a created
+// relation gets none made; a write that records one still gets it, and an update always does.
+func TestNoCreatedSummary(t *testing.T) {
+	r := &Relation{Type: RelHoldsPosition, From: "person:a", To: "organization:b",
+		Properties: map[string]any{"title": "Director"}, Citations: []Citation{{Source: "source:s", Quote: "q"}}}
+	if _, a := ApplyRelation(nil, r, ApplyOptions{}); a.Outcome != Created || a.Summary != "created "+RelationName(r) {
+		t.Errorf("ApplyRelation(nil, r) = %v %q, want Created %q", a.Outcome, a.Summary, "created "+RelationName(r))
+	}
+	if _, a := ApplyRelation(nil, r, ApplyOptions{NoCreatedSummary: true}); a.Outcome != Created || a.Summary != "" {
+		t.Errorf("ApplyRelation(nil, r, NoCreatedSummary) = %v %q, want Created and no summary", a.Outcome, a.Summary)
+	}
+	changed := *r
+	changed.Properties = map[string]any{"title": "Advisor"}
+	if _, a := ApplyRelation(r, &changed, ApplyOptions{NoCreatedSummary: true}); a.Outcome != Updated || a.Summary == "" {
+		t.Errorf("ApplyRelation(r, changed, NoCreatedSummary) = %v %q, want Updated with a summary", a.Outcome, a.Summary)
+	}
+}

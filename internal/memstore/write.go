@@ -182,6 +182,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 	}
 	var out written
 	apply := plan.ApplyOptions(opts.Replace, func(id string) *kg.Source { return g.sources[id] })
+	apply.NoCreatedSummary = imp != nil // record drops created items' changes
 	for _, src := range plan.Sources {
 		next, o, summary := kg.ApplySource(g.sources[src.ID], src)
 		rep.Count(o)
