@@ -291,24 +291,37 @@ func entityProjection(v string, fields []string) (string, error) {
 			keys = append(keys, keyAliases)
 		case kg.LoadDescription:
 			keys = append(keys, keyDescription)
-		case kg.LoadCitations:
-			keys = append(keys, keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields)
-		case kg.LoadClaims:
-			keys = append(keys, keyClaims)
 		default:
-			k, err := propertyKey(f)
+			ks, err := storedKeys(f, "entities")
 			if err != nil {
 				return "", err
 			}
-			if isReserved(f) {
-				return "", badInput("%q is not a field of entities", f)
-			}
-			keys = append(keys, k)
+			keys = append(keys, ks...)
 		}
 	}
 	slices.Sort(keys)
 	keys = slices.Compact(keys)
 	return v + " {." + strings.Join(keys, ", .") + "}", nil
+}
+
+// storedKeys returns the property keys that hold field f of an item (of: "entities" or
+// "relations", for the error): the five citation lists, the claims, or f itself when it is a
+// property key that is not reserved.
+func storedKeys(f, of string) ([]string, error) {
+	switch f {
+	case kg.LoadCitations:
+		return []string{keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields}, nil
+	case kg.LoadClaims:
+		return []string{keyClaims}, nil
+	}
+	k, err := propertyKey(f)
+	if err != nil {
+		return nil, err
+	}
+	if isReserved(f) {
+		return nil, badInput("%q is not a field of %s", f, of)
+	}
+	return []string{k}, nil
 }
 
 // loaded returns what entityProjection(v, fields) loads, as kg.Entity.Loaded names it.
@@ -334,21 +347,11 @@ func relationProjection(r string, fields []string) (string, error) {
 	}
 	var keys []string
 	for _, f := range fields {
-		switch f {
-		case kg.LoadCitations:
-			keys = append(keys, keyCitationSources, keyCitationQuotes, keyCitationBases, keyCitationNotes, keyCitationFields)
-		case kg.LoadClaims:
-			keys = append(keys, keyClaims)
-		default:
-			k, err := propertyKey(f)
-			if err != nil {
-				return "", err
-			}
-			if isReserved(f) {
-				return "", badInput("%q is not a field of relations", f)
-			}
-			keys = append(keys, k)
+		ks, err := storedKeys(f, "relations")
+		if err != nil {
+			return "", err
 		}
+		keys = append(keys, ks...)
 	}
 	if len(keys) == 0 {
 		return "{}", nil
