@@ -106,32 +106,6 @@ func (b *EntityBase) RelationsOf(ctx context.Context, spec loader.RelSpec, looka
 	return out, nil
 }
 
-// Related returns the entities at the far end of the entity's relations that spec selects, in
-// relation order, each once.
-func (b *EntityBase) Related(ctx context.Context, spec loader.RelSpec, lookahead func() []loader.RelSpec) ([]Entity, error) {
-	rs, rb, err := b.Batch.Relations(ctx, b.Entity.ID, spec, lookahead)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	var out []Entity
-	for _, r := range rs {
-		id := r.Other(b.Entity.ID)
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		e, eb, err := rb.Entity(id)
-		if err != nil {
-			return nil, err
-		}
-		if e != nil {
-			out = append(out, Wrap(e, eb))
-		}
-	}
-	return out, nil
-}
-
 // Person is a PERSON entity.
 type Person struct{ EntityBase }
 
