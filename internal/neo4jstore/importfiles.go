@@ -114,7 +114,7 @@ func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFil
 func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportStats) error {
 	now := timeNow()
 	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano)),
-		keyTitlesIndexed: true}
+		keyTitlesIndexed: true, keyWordsIndexed: true}
 	if err := w.node("changelog", "ChangeLog", []any{"ChangeLog"}, changeLog, false); err != nil {
 		return err
 	}
@@ -132,6 +132,7 @@ func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportSta
 	}
 	titles := bulkTitles(plan)
 	apply := plan.ApplyOptions(false, nil) // an empty database: every source is in the bundle
+	words := map[string]struct{}{}
 	for _, ew := range plan.Entities {
 		next, _ := kg.ApplyEntity(nil, ew, apply)
 		props, err := entityProps(next, titles[next.ID])
@@ -139,12 +140,13 @@ func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportSta
 			return err
 		}
 		props[keyCreatedIn] = bulkSeq
+		searchWordsOf(words, props[keySearchKeys].([]any))
 		label := next.Kind.Label()
 		if err := w.node("entity-"+strings.ToLower(label), "Entity", []any{"Entity", label}, props, true); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.searchWords(words)
 }
 
 // relationships writes the relations of plan.
