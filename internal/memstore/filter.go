@@ -446,7 +446,12 @@ func (s *graph) relHolds(n *node, rc *crel) bool {
 func nodeField(n *node, field string) (any, bool) { return entityField(n.entity, field) }
 
 // matchNode evaluates f on n's entity. The caller holds graph.mu.
-func (s *graph) matchNode(n *node, f *cfilter) bool { return match(f, n, nodeField, s.relHolds) }
+func (s *graph) matchNode(n *node, f *cfilter) bool {
+	if f == nil {
+		return true // before making the method value: a page without a filter calls this per entity
+	}
+	return match(f, n, nodeField, s.relHolds)
+}
 
 // sourceRel evaluates a relation condition on a source, which has no relations.
 func sourceRel(_ *kg.Source, rc *crel) bool { return rc.quantifier != kg.Some }
