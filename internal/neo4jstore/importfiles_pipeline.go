@@ -24,6 +24,12 @@ type importChunk struct {
 	sig    []byte         // scratch of line
 }
 
+// reset empties c for another run of items, keeping its buffers.
+func (c *importChunk) reset() {
+	c.shapes, c.lines, c.buf, c.err = c.shapes[:0], c.lines[:0], c.buf[:0], nil
+	clear(c.bySig)
+}
+
 // importLine is one line of a chunk: its file's shape and where its text ends in the buffer.
 type importLine struct{ shape, end int }
 
@@ -103,11 +109,18 @@ func (w *importWriter) write(ctx context.Context, n, per int, render func(c *imp
 	// The chunks under way, in order: a bound on what is held at once.
 	pending := make(chan chan *importChunk, 2*workers)
 	done := make(chan struct{})
+	// Chunks written out are used again, so their buffers are grown once per pipeline.
+	free := make(chan *importChunk, cap(pending)+workers)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for j := range jobs {
-				c := &importChunk{bySig: map[string]int{}}
+				var c *importChunk
+				select {
+				case c = <-free:
+				default:
+					c = &importChunk{bySig: map[string]int{}}
+				}
 				for i := j.i * per; i < min(n, (j.i+1)*per); i++ {
 					if c.err = render(c, i); c.err != nil {
 						break
@@ -142,6 +155,11 @@ func (w *importWriter) write(ctx context.Context, n, per int, render func(c *imp
 		}
 		if err != nil {
 			break
+		}
+		c.reset()
+		select {
+		case free <- c:
+		default:
 		}
 	}
 	close(done)
