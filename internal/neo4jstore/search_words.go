@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -237,18 +238,25 @@ func (l *bulkLoad) writeWords(ctx context.Context, words map[string]struct{}) er
 	return nil
 }
 
-// searchWords writes the vocabulary of an offline import (words: of every entity it holds) as
-// one node file.
-func (w *importWriter) searchWords(words map[string]struct{}) error {
-	for _, row := range wordRows(words) {
-		file, err := w.file("searchword", []string{"word:ID(SearchWord)", ":LABEL"},
-			map[string]any{"rword": row["rword"]}, "", false, false)
-		if err != nil {
-			return err
-		}
-		if err := file.row([]any{row["word"], []any{"SearchWord"}}, map[string]any{"rword": row["rword"]}); err != nil {
-			return err
-		}
-	}
-	return nil
+// importWords gathers the search words of the entities an offline import writes, from the
+// pipeline's workers at once.
+type importWords struct {
+	mu  sync.Mutex
+	set map[string]struct{}
+}
+
+func (iw *importWords) add(searchKeys []any) {
+	iw.mu.Lock()
+	defer iw.mu.Unlock()
+	searchWordsOf(iw.set, searchKeys)
+}
+
+// searchWords writes the vocabulary of an offline import (words: of every entity it holds), in
+// the id space SearchWord, the word its id.
+func (w *importWriter) searchWords(ctx context.Context, words map[string]struct{}) error {
+	rows := wordRows(words)
+	return w.write(ctx, len(rows), importEntitiesPerChunk, func(c *importChunk, i int) error {
+		return c.line("searchword", "word:ID(SearchWord),:LABEL", []any{rows[i]["word"], []any{"SearchWord"}},
+			map[string]any{"rword": rows[i]["rword"]}, "", false)
+	})
 }
