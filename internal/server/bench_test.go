@@ -22,9 +22,16 @@ import (
 // benchEntities is the size of the generated graph the benchmarks query.
 const benchEntities = 10_000
 
-// nestedQueries are the frontend's shapes of the meeting list: the core issue's nested query, and
-// a whole page of meeting cards.
+// nestedQueries are the frontend's shapes of the meeting list: the bench's nested page, the core
+// issue's nested query, and a whole page of meeting cards.
 var nestedQueries = []struct{ name, query string }{
+	// The document `make bench` times as "nested" (bench/cmd/benchrun/queries.go), against the
+	// hand-written Cypher floor.
+	{"bench nested", `query Nested { meetings(where: {date: {exists: true}}, sort: [{date: ASC}, {id: ASC}], first: 20) { edges { node {
+		id name date place { id name } dialogue { id name }
+		attendances { role person { id name positions { title organization { id name } } } }
+		representations { organization { id name } }
+		outcomes { action initiative { id name } } } } } }`},
 	{"nested", `{
   meetings(first: 20) { edges { node { attendances { person { positions { organization { name } } } } } } }
 }`},
