@@ -125,6 +125,28 @@ func Supporting(cs []Citation, field string, value any) []Citation {
 	return support(cs, names)
 }
 
+// unsupportedFields returns the fields of values that no citation of cs supports: deriveClaims's
+// second result without making the claims (an import checks every item it plans this way).
+func unsupportedFields(values []fieldValue, cs []Citation) []string {
+	var out []string
+	for _, v := range values {
+		if !supported(cs, v.names) {
+			out = append(out, v.names[len(v.names)-1])
+		}
+	}
+	return out
+}
+
+// supported reports whether support(cs, names) has a citation, without collecting them.
+func supported(cs []Citation, names []string) bool {
+	for _, c := range cs {
+		if len(c.Fields) == 0 || slices.ContainsFunc(c.Fields, func(f string) bool { return slices.Contains(names, f) }) {
+			return true
+		}
+	}
+	return false
+}
+
 // deriveClaims attributes each of values to the sources of the citations that support it, with
 // the strongest basis each source's citations give it. It also returns the fields of the values
 // no citation supports.

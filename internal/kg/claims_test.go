@@ -185,3 +185,32 @@ func TestPlanChecksClaimsAndSupport(t *testing.T) {
 		})
 	}
 }
+
+// unsupportedFields is deriveClaims's second result, without the claims: for values with no
+// citation, with citations naming other fields, with a general citation, and with some named.
+func TestUnsupportedFieldsIsDeriveClaims(t *testing.T) {
+	e := &Entity{ID: "organization:sre", Kind: KindOrganization, Name: "Secretariat of Foreign Relations",
+		Aliases: []string{"SRE", "Secretaría de Relaciones Exteriores"}, Properties: map[string]any{"acronym": "SRE", "established": "1821"}}
+	named := []Citation{
+		{Source: "source:a", Quote: "SRE", Fields: []string{AliasField("SRE"), PropertyField("acronym")}},
+		{Source: "source:b", Quote: "1821", Fields: []string{PropertyField("established")}},
+	}
+	for _, tc := range []struct {
+		name string
+		cs   []Citation
+	}{
+		{"no citations", nil},
+		{"one general citation", []Citation{{Source: "source:a", Quote: "the SRE"}}},
+		{"citations naming some fields", named},
+		{"named and general", append(slices.Clone(named), Citation{Source: "source:c", Quote: "the SRE"})},
+		{"naming the aliases field", []Citation{{Source: "source:a", Quote: "SRE", Fields: []string{FieldAliases}}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			values := entityValues(e)
+			_, want := deriveClaims(values, tc.cs)
+			if got := unsupportedFields(values, tc.cs); !slices.Equal(got, want) {
+				t.Errorf("unsupportedFields = %q, want deriveClaims's %q", got, want)
+			}
+		})
+	}
+}

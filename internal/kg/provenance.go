@@ -234,7 +234,7 @@ func (p *problems) checkClaims(path string, kind Kind, relType string, values []
 		return // checkCitations says so
 	}
 	if claims == nil {
-		if _, unsupported := deriveClaims(values, cs); len(unsupported) > 0 {
+		if unsupported := unsupportedFields(values, cs); len(unsupported) > 0 {
 			for _, f := range unsupported {
 				p.add(path+".citations", "no citation supports %s: every citation names other fields; cite it, or drop fields from one", f)
 			}

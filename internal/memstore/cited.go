@@ -53,8 +53,8 @@ func (s *graph) CitedRelations(ctx context.Context, q kg.CitedQuery) (*kg.CitedR
 	var cited []*kg.Relation
 	for _, n := range s.nodes {
 		for _, e := range n.out {
-			if r := e.rel; (len(q.Types) == 0 || slices.Contains(q.Types, r.typ)) && kg.Cites(r.attrs.cites, q.Source) {
-				cited = append(cited, r.view())
+			if r := s.rel(e.rel); (len(q.Types) == 0 || slices.Contains(q.Types, s.typeName(r))) && kg.Cites(r.attrs.cites, q.Source) {
+				cited = append(cited, s.view(r))
 			}
 		}
 	}

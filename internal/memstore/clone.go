@@ -29,43 +29,28 @@ func (s *graph) clone() *graph {
 		x := *src
 		c.sources[id] = &x
 	}
-	// The copies of s's nodes, entities and relations, by the originals, to point edges, kind
-	// lists and search documents at them.
-	nodes := make(map[*node]*node, len(s.nodes))
+	// The tables keep their indexes, so edges and relations are copied as they are (the
+	// relations' attrs, never changed, are shared); each node gets its own entity and lists.
 	ents := make(map[*kg.Entity]*kg.Entity, len(s.nodes))
+	c.nodeTab = s.nodeTab.clone(func(dst, src *node) {
+		*dst = node{created: src.created, idx: src.idx, out: slices.Clone(src.out), in: slices.Clone(src.in)}
+		if src.entity != nil {
+			e := *src.entity
+			dst.entity = &e
+			ents[src.entity] = &e
+		}
+	})
+	c.relTab = s.relTab.clone(nil)
+	c.typeNames = slices.Clone(s.typeNames)
+	c.typeIDs = maps.Clone(s.typeIDs)
+	c.imports = slices.Clone(s.imports)
 	for id, n := range s.nodes {
-		e := *n.entity
-		m := &node{entity: &e, createdIn: n.createdIn}
-		c.nodes[id] = m
-		nodes[n] = m
-		ents[n.entity] = &e
-	}
-	var count int
-	for _, n := range s.nodes {
-		count += len(n.out)
-	}
-	rels := make(map[*rel]*rel, count)
-	for n, m := range nodes {
-		for _, e := range n.out {
-			x := *e.rel // attrs, never changed, are shared
-			x.from, x.to = m, nodes[e.other]
-			rels[e.rel] = &x
-		}
-	}
-	edges := func(es []edge) []edge {
-		out := make([]edge, len(es))
-		for i, e := range es {
-			out[i] = edge{rel: rels[e.rel], other: nodes[e.other]}
-		}
-		return out
-	}
-	for n, m := range nodes {
-		m.out, m.in = edges(n.out), edges(n.in)
+		c.nodes[id] = c.node(n.idx)
 	}
 	for k, ns := range s.byKind {
 		l := make([]*node, len(ns))
 		for i, n := range ns {
-			l[i] = nodes[n]
+			l[i] = c.node(n.idx)
 		}
 		c.byKind[k] = l
 	}

@@ -59,7 +59,7 @@ func (s *graph) expand(ids []string, selects []kg.RelationSelect) *kg.Expansion 
 			if !ok {
 				continue
 			}
-			rs := n.relations(out, in, sel.Types, sel.Limit)
+			rs := s.relations(n, out, in, sel.Types, sel.Limit)
 			for _, r := range rs {
 				other := r.Other(id)
 				if _, done := x.Ends[other]; !done {

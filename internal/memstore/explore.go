@@ -21,17 +21,18 @@ const exploreCheckEvery = 256
 // walker is the state of one exploration: which relations and entities it may use, and the
 // sorted neighbour lists it has built so far. The caller holds graph.mu for reading.
 type walker struct {
+	g      *graph
 	ctx    context.Context
 	types  []string
 	kinds  []kg.Kind
 	avoid  map[*node]bool
-	sorted map[*node][]edge
+	sorted map[*node][]link
 	// steps counts the relations looked at, checked the count at the last deadline check.
 	steps, checked int
 }
 
 func (s *graph) newWalker(ctx context.Context, types []string, kinds []kg.Kind, avoid []string) *walker {
-	w := &walker{ctx: ctx, types: types, kinds: kinds, sorted: map[*node][]edge{}}
+	w := &walker{g: s, ctx: ctx, types: types, kinds: kinds, sorted: map[*node][]link{}}
 	if len(avoid) > 0 {
 		w.avoid = map[*node]bool{}
 		for _, id := range avoid {
@@ -66,8 +67,8 @@ func (w *walker) allowed(n *node) bool {
 }
 
 // each calls yield with every edge of n the walk may take, in no particular order.
-func (w *walker) each(n *node, yield func(edge)) {
-	n.eachEdge(true, true, w.types, func(e edge) bool {
+func (w *walker) each(n *node, yield func(link)) {
+	w.g.eachEdge(n, true, true, w.types, func(e link) bool {
 		w.steps++
 		if w.allowed(e.other) {
 			yield(e)
@@ -78,17 +79,17 @@ func (w *walker) each(n *node, yield func(edge)) {
 
 // neighbours returns the edges of n the walk may take in path order: by the id of the entity at
 // the other end, then by relation (type, From, To).
-func (w *walker) neighbours(n *node) []edge {
+func (w *walker) neighbours(n *node) []link {
 	if es, ok := w.sorted[n]; ok {
 		return es
 	}
-	var es []edge
-	w.each(n, func(e edge) { es = append(es, e) })
-	slices.SortFunc(es, func(a, b edge) int {
+	var es []link
+	w.each(n, func(e link) { es = append(es, e) })
+	slices.SortFunc(es, func(a, b link) int {
 		if a.other != b.other {
 			return strings.Compare(a.other.entity.ID, b.other.entity.ID)
 		}
-		return compareRels(a.rel, b.rel)
+		return w.g.compareRels(a.rel, b.rel)
 	})
 	w.sorted[n] = es
 	return es
@@ -106,7 +107,7 @@ func (w *walker) distances(start *node, maxDepth int, stop *node) (map[*node]int
 			if err := w.tick(); err != nil {
 				return nil, err
 			}
-			w.each(n, func(e edge) {
+			w.each(n, func(e link) {
 				if _, seen := dist[e.other]; !seen {
 					dist[e.other] = d
 					next = append(next, e.other)
@@ -134,7 +135,7 @@ func (s *graph) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 		return nil, nil
 	}
 	if from == to {
-		return newPath([]*node{from}, nil), nil
+		return s.newPath([]*node{from}, nil), nil
 	}
 	w := s.newWalker(ctx, q.Types, nil, q.AvoidSet())
 	distFrom, distTo, d, err := w.meet(from, to, q.MaxHops)
@@ -154,7 +155,7 @@ func (s *graph) ShortestPath(ctx context.Context, q kg.PathQuery) (*kg.Path, err
 			}
 		}
 	}
-	return newPath(nodes, rels), nil
+	return s.newPath(nodes, rels), nil
 }
 
 // meet runs breadth-first searches from a and from b, a whole level at a time on the side with
@@ -179,7 +180,7 @@ func (w *walker) meet(a, b *node, maxHops int) (distA, distB map[*node]int, d in
 			if err := w.tick(); err != nil {
 				return nil, nil, -1, err
 			}
-			w.each(n, func(e edge) {
+			w.each(n, func(e link) {
 				if _, seen := mine[e.other]; seen {
 					return
 				}
@@ -218,7 +219,7 @@ func (w *walker) onShortestPaths(distA, distB map[*node]int, d int) (map[*node]i
 			if err := w.tick(); err != nil {
 				return err
 			}
-			w.each(n, func(e edge) {
+			w.each(n, func(e link) {
 				if dd, ok := dist[e.other]; ok && dd == want {
 					if _, done := pos[e.other]; !done {
 						pos[e.other] = q
@@ -254,7 +255,7 @@ func (s *graph) Paths(ctx context.Context, q kg.PathQuery) ([]*kg.Path, error) {
 		return out, nil
 	}
 	if from == to {
-		return append(out, newPath([]*node{from}, nil)), nil
+		return append(out, s.newPath([]*node{from}, nil)), nil
 	}
 	w := s.newWalker(ctx, q.Types, nil, q.AvoidSet())
 	// Distances to To bound the search: a step may go only where To is still within reach.
@@ -297,7 +298,7 @@ func (e *enumeration) walk(u *node, left int) error {
 	}
 	if u == e.to || left == 0 {
 		if u == e.to && left == 0 {
-			e.out = append(e.out, newPath(e.nodes, e.rels))
+			e.out = append(e.out, e.w.g.newPath(e.nodes, e.rels))
 		}
 		return nil
 	}
@@ -318,13 +319,13 @@ func (e *enumeration) walk(u *node, left int) error {
 	return nil
 }
 
-func newPath(nodes []*node, rels []*rel) *kg.Path {
+func (s *graph) newPath(nodes []*node, rels []*rel) *kg.Path {
 	p := &kg.Path{Nodes: make([]*kg.Entity, len(nodes)), Relations: make([]*kg.Relation, len(rels))}
 	for i, n := range nodes {
 		p.Nodes[i] = cloneEntity(n.entity)
 	}
 	for i, r := range rels {
-		p.Relations[i] = r.relation()
+		p.Relations[i] = s.relationOf(r)
 	}
 	return p
 }
@@ -352,7 +353,7 @@ func (s *graph) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 	rs := make([]ranked, 0, len(dist))
 	for n, d := range dist {
 		degree := 0
-		w.each(n, func(edge) { degree++ })
+		w.each(n, func(link) { degree++ })
 		rs = append(rs, ranked{n, d, degree})
 	}
 	slices.SortFunc(rs, func(a, b ranked) int {
@@ -365,9 +366,9 @@ func (s *graph) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (*kg.S
 		g.Nodes = append(g.Nodes, cloneEntity(r.n.entity))
 	}
 	for _, r := range rs {
-		r.n.eachEdge(true, false, q.Types, func(e edge) bool {
+		s.eachEdge(r.n, true, false, q.Types, func(e link) bool {
 			if kept[e.other] {
-				g.Relations = append(g.Relations, e.rel.relation())
+				g.Relations = append(g.Relations, s.relationOf(e.rel))
 			}
 			return true
 		})
@@ -388,7 +389,7 @@ func (s *graph) CommonConnections(ctx context.Context, q kg.CommonQuery) ([]*kg.
 	}
 	count := func(n *node) map[*node]int {
 		m := map[*node]int{}
-		n.eachEdge(true, true, nil, func(e edge) bool {
+		s.eachEdge(n, true, true, nil, func(e link) bool {
 			m[e.other]++
 			return true
 		})
@@ -460,8 +461,8 @@ func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 		e.Via = append(e.Via, v)
 	}
 	// follow calls f with the edges of n's relations of type typ in dir.
-	follow := func(n *node, typ string, dir kg.Direction, f func(edge)) {
-		n.eachEdge(dir != kg.In, dir != kg.Out, []string{typ}, func(e edge) bool {
+	follow := func(n *node, typ string, dir kg.Direction, f func(link)) {
+		s.eachEdge(n, dir != kg.In, dir != kg.Out, []string{typ}, func(e link) bool {
 			f(e)
 			return true
 		})
@@ -469,28 +470,28 @@ func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 	if n.entity.Kind == kg.KindMeeting {
 		add(n, kg.Via{Way: kg.WayDirect})
 	}
-	n.eachEdge(true, true, nil, func(e edge) bool {
-		add(e.other, kg.Via{Way: kg.WayDirect, Relation: e.rel.typ})
+	s.eachEdge(n, true, true, nil, func(e link) bool {
+		add(e.other, kg.Via{Way: kg.WayDirect, Relation: s.typeName(e.rel)})
 		return true
 	})
 	if direct {
 		return out
 	}
 	represented := func(org *node) {
-		follow(org, kg.RelRepresentedAt, kg.Out, func(e edge) {
+		follow(org, kg.RelRepresentedAt, kg.Out, func(e link) {
 			add(e.other, kg.Via{Way: kg.WayOrganization, Relation: kg.RelRepresentedAt, Through: org.entity.ID})
 		})
 	}
 	switch n.entity.Kind {
 	case kg.KindPerson:
-		follow(n, kg.RelHoldsPosition, kg.Out, func(e edge) { represented(e.other) })
+		follow(n, kg.RelHoldsPosition, kg.Out, func(e link) { represented(e.other) })
 	case kg.KindCountry:
-		follow(n, kg.RelBelongsTo, kg.In, func(e edge) { represented(e.other) })
+		follow(n, kg.RelBelongsTo, kg.In, func(e link) { represented(e.other) })
 		if code := n.entity.Prop(kg.PropCode); code != "" {
 			for _, m := range s.byKind[kg.KindMeeting] {
-				m.eachEdge(false, true, []string{kg.RelAttended, kg.RelRepresentedAt}, func(e edge) bool {
+				s.eachEdge(m, false, true, []string{kg.RelAttended, kg.RelRepresentedAt}, func(e link) bool {
 					if e.rel.prop(kg.PropDelegation) == code {
-						add(m, kg.Via{Way: kg.WayDelegation, Relation: e.rel.typ, Through: e.other.entity.ID})
+						add(m, kg.Via{Way: kg.WayDelegation, Relation: s.typeName(e.rel), Through: e.other.entity.ID})
 					}
 					return true
 				})
@@ -503,11 +504,11 @@ func (s *graph) meetingsOf(n *node, direct bool) []*kg.TimelineEntry {
 			d := queue[0]
 			queue = queue[1:]
 			if d != n {
-				follow(d, kg.RelSessionOf, kg.In, func(e edge) {
+				follow(d, kg.RelSessionOf, kg.In, func(e link) {
 					add(e.other, kg.Via{Way: kg.WayDialogue, Relation: kg.RelSessionOf, Through: d.entity.ID})
 				})
 			}
-			follow(d, kg.RelPartOf, kg.In, func(e edge) {
+			follow(d, kg.RelPartOf, kg.In, func(e link) {
 				if !parts[e.other] {
 					parts[e.other] = true
 					queue = append(queue, e.other)

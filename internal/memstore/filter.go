@@ -417,10 +417,10 @@ func sourceField(src *kg.Source, field string) (any, bool) {
 }
 
 // relHolds evaluates a relation condition on n. The caller holds graph.mu.
-func relHolds(n *node, rc *crel) bool {
+func (s *graph) relHolds(n *node, rc *crel) bool {
 	result := rc.quantifier != kg.Some // no related entity: SOME fails, NONE and ALL hold
-	n.eachEdge(rc.useOut, rc.useIn, rc.types, func(e edge) bool {
-		m := matchNode(e.other, rc.where)
+	s.eachEdge(n, rc.useOut, rc.useIn, rc.types, func(e link) bool {
+		m := s.matchNode(e.other, rc.where)
 		switch rc.quantifier {
 		case kg.Some:
 			if m {
@@ -446,7 +446,12 @@ func relHolds(n *node, rc *crel) bool {
 func nodeField(n *node, field string) (any, bool) { return entityField(n.entity, field) }
 
 // matchNode evaluates f on n's entity. The caller holds graph.mu.
-func matchNode(n *node, f *cfilter) bool { return match(f, n, nodeField, relHolds) }
+func (s *graph) matchNode(n *node, f *cfilter) bool {
+	if f == nil {
+		return true // before making the method value: a page without a filter calls this per entity
+	}
+	return match(f, n, nodeField, s.relHolds)
+}
 
 // sourceRel evaluates a relation condition on a source, which has no relations.
 func sourceRel(_ *kg.Source, rc *crel) bool { return rc.quantifier != kg.Some }

@@ -29,7 +29,7 @@ func (s *graph) ListEntities(ctx context.Context, q kg.ListQuery) (*kg.EntityPag
 		return nil, err
 	}
 	nodes := s.ordered(q.Kind, q.Sort)
-	w, err := window(ctx, nodes, q, func(n *node) bool { return matchNode(n, f) },
+	w, err := window(ctx, nodes, q, func(n *node) bool { return s.matchNode(n, f) },
 		func(n *node, p *kg.Position) int {
 			return comparePosition(q.Sort, n.entity.ID, p, func(f string) any { return kg.EntitySortValue(n.entity, f) })
 		})

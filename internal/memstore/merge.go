@@ -35,8 +35,8 @@ func (s *Store) MergeEntities(ctx context.Context, m kg.MergeRequest) (*kg.Merge
 			continue
 		}
 		st.Entities[id] = n.entity
-		n.eachEdge(true, true, nil, func(e edge) bool {
-			st.Relations[id] = append(st.Relations[id], e.rel.view())
+		g.eachEdge(n, true, true, nil, func(e link) bool {
+			st.Relations[id] = append(st.Relations[id], g.view(e.rel))
 			return true
 		})
 	}
@@ -131,8 +131,8 @@ func (s *Store) UndoMerge(ctx context.Context, u kg.UndoMergeRequest) (*kg.UndoR
 		return nil, kg.Errorf(kg.CodeConflict, "the survivor %s of %s is gone", rec.Into.ID, u.Change)
 	}
 	var current []*kg.Relation
-	n.eachEdge(true, true, nil, func(e edge) bool {
-		current = append(current, e.rel.view())
+	g.eachEdge(n, true, true, nil, func(e link) bool {
+		current = append(current, g.view(e.rel))
 		return true
 	})
 	plan := kg.PlanUndoMerge(rec, current)

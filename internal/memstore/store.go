@@ -16,6 +16,7 @@ import (
 	"maps"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -82,29 +83,32 @@ type graph struct {
 	// length of the out list's sorted prefix (apply sorts the lists at its end); nil otherwise.
 	pending map[*node]int
 
+	// The flat tables the adjacency lists index: nodes, relations, relation type names (a fixed
+	// set, kg.RelationSpecs) and the seqs of the imports that created entities and relations
+	// (imports[0] = 0: none). Edges and relations hold indexes into them, not pointers (rel.go).
+	nodeTab   table[node]
+	relTab    table[rel]
+	typeNames []string
+	typeIDs   map[string]uint16
+	imports   []int64
+
 	// orders caches kinds' nodes in list sort orders (list.go); apply clears it.
 	ordersMu sync.Mutex
 	orders   map[orderKey][]*node
 }
 
 // node is an entity with its adjacency: the relations it is the From of (out) and the To of
-// (in), each sorted by (Type, From, To) and pointing straight at the node at the other end, so
-// walking the graph needs no map look-ups. An update overwrites the entity and relations in
-// place, so these pointers stay valid. The out lists are also the relations' only index: a
-// relation is found by a binary search of its From's out list (graph.relation), which saves a
-// map keyed by three strings per relation, the largest index of the store.
+// (in), each sorted by (Type, From, To) and naming the node at the other end by its index in the
+// graph's node table, so walking the graph needs no map look-ups. An update overwrites the entity
+// and relations in place, so these indexes stay valid. The out lists are also the relations'
+// only index: a relation is found by a binary search of its From's out list (graph.relation),
+// which saves a map keyed by three strings per relation, the largest index of the store.
 type node struct {
-	entity    *kg.Entity
-	out, in   []edge
-	createdIn int64 // seq of the import's change that created the entity; 0: none
+	entity  *kg.Entity
+	out, in []edge
+	created uint32 // index into graph.imports of the import that created the entity; 0: none
+	idx     int32  // in graph.nodeTab
 }
-
-type edge struct {
-	rel   *rel
-	other *node
-}
-
-func compareEdges(a, b edge) int { return compareRels(a.rel, b.rel) }
 
 type relKey struct{ typ, from, to string }
 
@@ -131,6 +135,8 @@ func newGraph() *graph {
 		redirects:     map[string]string{},
 		changesOf:     map[string][]int{},
 		sourceCreated: map[string]int64{},
+		typeIDs:       map[string]uint16{},
+		imports:       []int64{0},
 	}
 }
 
@@ -290,7 +296,7 @@ func (s *graph) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 	out := make([][]*kg.Relation, len(q.IDs))
 	for i, id := range q.IDs {
 		if n, ok := s.nodes[id]; ok {
-			out[i] = n.relations(useOut, useIn, q.Types, q.Limit)
+			out[i] = s.relations(n, useOut, useIn, q.Types, q.Limit)
 		}
 	}
 	return out, nil
@@ -298,13 +304,13 @@ func (s *graph) Relations(ctx context.Context, q kg.RelationQuery) ([][]*kg.Rela
 
 // relations returns copies of n's relations that go the asked ways and have one of types, in
 // (Type, From, To) order, at most limit (all for kg.NoLimit). The caller holds graph.mu.
-func (n *node) relations(useOut, useIn bool, types []string, limit int) []*kg.Relation {
+func (s *graph) relations(n *node, useOut, useIn bool, types []string, limit int) []*kg.Relation {
 	var rs []*kg.Relation
 	if limit == 0 {
 		return rs
 	}
-	n.eachEdge(useOut, useIn, types, func(e edge) bool {
-		rs = append(rs, e.rel.relation())
+	s.eachEdge(n, useOut, useIn, types, func(e link) bool {
+		rs = append(rs, s.relationOf(e.rel))
 		return limit < 0 || len(rs) < limit
 	})
 	return rs
@@ -326,7 +332,7 @@ func directions(d kg.Direction) (useOut, useIn bool, err error) {
 // eachEdge calls yield with the edges of n, in (Type, From, To) order, that go the asked ways
 // and have one of types (any type if types is empty), until yield returns false. It merges the
 // sorted out and in lists, so BOTH costs no sort. The caller holds graph.mu.
-func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) bool) {
+func (s *graph) eachEdge(n *node, useOut, useIn bool, types []string, yield func(link) bool) {
 	var outs, ins []edge
 	if useOut {
 		outs = n.out
@@ -336,15 +342,16 @@ func (n *node) eachEdge(useOut, useIn bool, types []string, yield func(edge) boo
 	}
 	for len(outs) > 0 || len(ins) > 0 {
 		var e edge
-		if len(ins) == 0 || (len(outs) > 0 && compareRels(outs[0].rel, ins[0].rel) <= 0) {
+		if len(ins) == 0 || (len(outs) > 0 && s.compareEdges(outs[0], ins[0]) <= 0) {
 			e, outs = outs[0], outs[1:]
 		} else {
 			e, ins = ins[0], ins[1:]
 		}
-		if len(types) > 0 && !slices.Contains(types, e.rel.typ) {
+		r := s.rel(e.rel)
+		if len(types) > 0 && !slices.Contains(types, s.typeName(r)) {
 			continue
 		}
-		if !yield(e) {
+		if !yield(link{rel: r, other: s.node(e.other)}) {
 			return
 		}
 	}
@@ -444,7 +451,7 @@ func (s *graph) relation(typ, from, to string) *rel {
 		return nil
 	}
 	if i, ok := s.outIndex(n, typ, to, true); ok {
-		return n.out[i].rel
+		return s.rel(n.out[i].rel)
 	}
 	return nil
 }
@@ -454,17 +461,25 @@ func (s *graph) relation(typ, from, to string) *rel {
 // apply runs, only the prefix it had before is, and the relations apply has appended after it are
 // scanned when tail is set (apply adds each relation once per write: it need not scan them).
 func (s *graph) outIndex(n *node, typ, to string, tail bool) (int, bool) {
+	t, ok := s.typeIndex(typ)
+	if !ok {
+		return 0, false // no relation has the type
+	}
 	sorted := len(n.out)
 	if k, ok := s.pending[n]; ok {
 		sorted = k
 	}
 	if i, found := slices.BinarySearchFunc(n.out[:sorted], relKey{typ: typ, to: to}, func(e edge, k relKey) int {
-		return cmp.Or(cmp.Compare(e.rel.typ, k.typ), cmp.Compare(e.rel.to.entity.ID, k.to))
+		r := s.rel(e.rel)
+		if r.typ != t {
+			return strings.Compare(s.typeNames[r.typ], k.typ)
+		}
+		return strings.Compare(s.node(r.to).entity.ID, k.to)
 	}); found {
 		return i, true
 	}
 	for i := sorted; tail && i < len(n.out); i++ {
-		if r := n.out[i].rel; r.typ == typ && r.to.entity.ID == to {
+		if r := s.rel(n.out[i].rel); r.typ == t && s.node(r.to).entity.ID == to {
 			return i, true
 		}
 	}
@@ -476,7 +491,7 @@ func (s *graph) outIndex(n *node, typ, to string, tail bool) (int, bool) {
 func (s *graph) eachRelation(yield func(*rel) bool) {
 	for _, id := range slices.Sorted(maps.Keys(s.nodes)) {
 		for _, e := range s.nodes[id].out {
-			if !yield(e.rel) {
+			if !yield(s.rel(e.rel)) {
 				return
 			}
 		}

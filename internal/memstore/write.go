@@ -208,7 +208,7 @@ func (s *Store) prepare(ctx context.Context, b *kg.Bundle, action string, opts k
 	for _, r := range plan.Relations {
 		var stored *kg.Relation
 		if old := g.relation(r.Type, r.From, r.To); old != nil {
-			stored = old.view()
+			stored = g.view(old)
 		}
 		next, a := kg.ApplyRelation(stored, r, apply)
 		rep.Add(a)
@@ -264,7 +264,7 @@ func (s *graph) rerank(plan *kg.Plan, apply kg.ApplyOptions, emit func(o op, a k
 		}
 	}
 	s.eachRelation(func(sr *rel) bool {
-		if r := sr.view(); !writtenRel[keyOf(r)] && kg.ClaimsCite(r.Claims, redated) {
+		if r := s.view(sr); !writtenRel[keyOf(r)] && kg.ClaimsCite(r.Claims, redated) {
 			if next, a := kg.RerankRelation(r, apply); a.Outcome == kg.Updated {
 				emit(op{Relation: next}, a, r.From, r.To)
 			}
@@ -389,7 +389,7 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 		case o.Entity != nil:
 			e := o.Entity
 			if old, ok := s.nodes[e.ID]; ok {
-				// Overwrite in place: edges and the search index point at this entity.
+				// Overwrite in place: the search index points at this entity.
 				s.unname(old.entity)
 				*old.entity = *e
 				e = old.entity
@@ -398,7 +398,9 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 				c := *e
 				e = &c
 				in.entity(e)
-				n := &node{entity: e, createdIn: importSeq}
+				i := s.nodeTab.add()
+				n := s.node(i)
+				*n = node{entity: e, created: s.importIndex(importSeq), idx: i}
 				s.nodes[e.ID] = n
 				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
 				kindsTouched[e.Kind] = true
@@ -413,15 +415,16 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 			from, to := s.nodes[r.From], s.nodes[r.To]
 			if !o.newRelation {
 				if i, ok := s.outIndex(from, r.Type, r.To, false); ok {
-					from.out[i].rel.attrs = in.attrs(r) // in place: both edges point at it
+					s.rel(from.out[i].rel).attrs = in.attrs(r) // in place: both edges name it
 					continue
 				}
 			}
-			sr := &rel{typ: in.str(r.Type), from: from, to: to, attrs: in.attrs(r), createdIn: importSeq}
+			ri := s.relTab.add()
+			*s.rel(ri) = rel{typ: s.typeOf(r.Type), from: from.idx, to: to.idx, attrs: in.attrs(r), created: s.importIndex(importSeq)}
 			s.touch(from, need)
 			s.touch(to, need)
-			from.out = append(from.out, edge{rel: sr, other: to})
-			to.in = append(to.in, edge{rel: sr, other: from})
+			from.out = append(from.out, edge{rel: ri, other: to.idx})
+			to.in = append(to.in, edge{rel: ri, other: from.idx})
 		case o.DelRelation != nil:
 			if slices.Contains(kg.TitledTypes, o.DelRelation.Type) {
 				retitled[o.DelRelation.From] = true
@@ -430,8 +433,8 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 		case o.DelEntity != "":
 			if n, ok := s.nodes[o.DelEntity]; ok {
 				for _, e := range n.in {
-					if slices.Contains(kg.TitledTypes, e.rel.typ) {
-						retitled[e.other.entity.ID] = true
+					if slices.Contains(kg.TitledTypes, s.typeName(s.rel(e.rel))) {
+						retitled[s.node(e.other).entity.ID] = true
 					}
 				}
 			}
@@ -450,11 +453,18 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 	for k := range kindsTouched {
 		slices.SortFunc(s.byKind[k], func(a, b *node) int { return strings.Compare(a.entity.ID, b.entity.ID) })
 	}
+	var dropped []int32
 	for n := range s.pending {
-		if _, live := s.nodes[n.entity.ID]; live {
-			n.out, n.in = sortEdges(n.out), sortEdges(n.in)
+		if n.entity != nil {
+			n.out, dropped = s.sortEdges(n.out, dropped)
+			n.in, _ = s.sortEdges(n.in, nil)
 		}
 	}
+	for _, ri := range dropped {
+		s.relTab.release(ri)
+	}
+	s.nodeTab.settle()
+	s.relTab.settle()
 	for _, e := range indexed {
 		delete(retitled, e.ID)
 	}
@@ -486,8 +496,8 @@ func (s *graph) positionTitles(e *kg.Entity) []string {
 	}
 	var rels []*kg.Relation
 	for _, ed := range n.out {
-		if slices.Contains(kg.TitledTypes, ed.rel.typ) {
-			rels = append(rels, ed.rel.view())
+		if r := s.rel(ed.rel); slices.Contains(kg.TitledTypes, s.typeName(r)) {
+			rels = append(rels, s.view(r))
 		}
 	}
 	return kg.PositionTitles(e.ID, rels)
@@ -544,18 +554,21 @@ func edgesNeeded(ops []op) map[string][2]int {
 
 // sortEdges sorts es by (Type, From, To) and keeps, of edges with one key, the last added
 // (apply appends each relation of a write once, so there are none unless a write named one
-// twice, when the later wins as an overwrite in place would).
-func sortEdges(es []edge) []edge {
-	slices.SortStableFunc(es, compareEdges)
+// twice, when the later wins as an overwrite in place would). It appends the relations of the
+// edges it drops to dropped, for the caller to free once every list is sorted (the in lists
+// hold the same).
+func (s *graph) sortEdges(es []edge, dropped []int32) ([]edge, []int32) {
+	slices.SortStableFunc(es, s.compareEdges)
 	out := es[:0]
 	for i, e := range es {
-		if i+1 < len(es) && compareEdges(e, es[i+1]) == 0 {
+		if i+1 < len(es) && s.compareEdges(e, es[i+1]) == 0 {
+			dropped = append(dropped, e.rel)
 			continue
 		}
 		out = append(out, e)
 	}
 	clear(es[len(out):])
-	return out
+	return out, dropped
 }
 
 // removeRelation deletes the relation k from both ends' adjacency, its only index.
@@ -568,12 +581,14 @@ func (s *graph) removeRelation(k relKey) {
 	if !ok {
 		return
 	}
-	r := from.out[i].rel
+	ri := from.out[i].rel
 	from.out = slices.Delete(from.out, i, i+1)
 	if p, ok := s.pending[from]; ok && i < p {
 		s.pending[from] = p - 1 // the sorted prefix is one shorter
 	}
-	r.to.in = slices.DeleteFunc(r.to.in, func(e edge) bool { return e.rel == r })
+	to := s.node(s.rel(ri).to)
+	to.in = slices.DeleteFunc(to.in, func(e edge) bool { return e.rel == ri })
+	s.relTab.release(ri)
 }
 
 // removeEntity deletes entity id, its relations, and its place in every index.
@@ -583,7 +598,9 @@ func (s *graph) removeEntity(id string) {
 		return
 	}
 	for _, e := range slices.Concat(n.out, n.in) {
-		s.removeRelation(e.rel.key())
+		if r := s.rel(e.rel); r.attrs != nil { // not removed already (a relation to itself)
+			s.removeRelation(s.key(r))
+		}
 	}
 	delete(s.nodes, id)
 	list := s.byKind[n.entity.Kind]
@@ -592,6 +609,7 @@ func (s *graph) removeEntity(id string) {
 	}
 	s.unname(n.entity)
 	s.index.remove(id)
+	s.nodeTab.release(n.idx)
 }
 
 // record appends c to the audit trail.
@@ -676,7 +694,7 @@ func (s *Store) RemoveRelation(ctx context.Context, typ, from, to string) (bool,
 	if sr == nil {
 		return false, nil
 	}
-	r := sr.view()
+	r := g.view(sr)
 	ch := s.newChanges(ctx, kg.ActionRemoveRelation, g.seq)
 	key := &kg.Relation{Type: typ, From: from, To: to}
 	if err := s.commit([]op{{DelRelation: key}, {Change: ch.add(from, to, kg.RemoveSummary(r))}}); err != nil {
@@ -705,7 +723,7 @@ func (s *Store) DeleteEntity(ctx context.Context, id, reason string) (bool, erro
 	rels := slices.Concat(n.out, n.in)
 	ops := []op{{DelEntity: id}, {Change: ch.add(id, "", kg.DeleteSummary(n.entity, len(rels), reason))}}
 	for _, e := range rels {
-		r := e.rel.view()
+		r := g.view(g.rel(e.rel))
 		ops = append(ops, op{Change: ch.add(r.From, r.To, kg.RemovedWithSummary(r, id))})
 	}
 	if err := s.commit(ops); err != nil {
@@ -772,7 +790,7 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		namedRels := make([]*kg.Relation, len(w.Relations))
 		for i, k := range w.Relations {
 			if r := s.relation(k.Type, k.From, k.To); r != nil {
-				namedRels[i] = r.view()
+				namedRels[i] = s.view(r)
 			}
 		}
 		if err := kg.WithdrawNotCited(w, named, namedRels); err != nil {
@@ -787,7 +805,7 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		}
 		s.eachRelation(func(r *rel) bool {
 			if cites(r.attrs.cites, w.Source) {
-				rels = append(rels, r.view())
+				rels = append(rels, s.view(r))
 			}
 			return true
 		})
@@ -814,10 +832,10 @@ func (s *graph) withdrawSteps(w kg.Withdrawal) (*kg.WithdrawReport, []withdrawSt
 		steps = append(steps, withdrawStep{&op{DelEntity: e.ID}, e.ID, "", wd.Summary})
 		n := s.nodes[e.ID]
 		for _, ed := range slices.Concat(n.out, n.in) {
-			if k := ed.rel.key(); !removed[k] {
+			if k := s.key(s.rel(ed.rel)); !removed[k] {
 				removed[k] = true
 				rep.RelationsDeleted++
-				r := ed.rel.view()
+				r := s.view(s.rel(ed.rel))
 				steps = append(steps, withdrawStep{nil, r.From, r.To, kg.WithdrawnWithSummary(r, e.ID, w.Source, w.Reason)})
 			}
 		}
@@ -912,12 +930,12 @@ func (s *graph) Changes(ctx context.Context, q kg.ChangeQuery) (*kg.ChangePage, 
 func (s *graph) changesTouching(id string) []int {
 	var seqs []int64
 	if n, ok := s.nodes[id]; ok {
-		seqs = append(seqs, n.createdIn)
+		seqs = append(seqs, s.imports[n.created])
 		for _, e := range n.out {
-			seqs = append(seqs, e.rel.createdIn)
+			seqs = append(seqs, s.createdIn(s.rel(e.rel)))
 		}
 		for _, e := range n.in {
-			seqs = append(seqs, e.rel.createdIn)
+			seqs = append(seqs, s.createdIn(s.rel(e.rel)))
 		}
 	}
 	seqs = append(seqs, s.sourceCreated[id])
