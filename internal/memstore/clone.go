@@ -67,18 +67,22 @@ func (s *graph) clone() *graph {
 // clone returns a copy of ix whose documents point at ents[their entity], sharing nothing a
 // write changes (kg.SearchDocs, never changed, are shared).
 func (ix *searchIndex) clone(ents map[*kg.Entity]*kg.Entity) searchIndex {
-	docs := make(map[*searchDoc]*searchDoc, len(ix.docs))
+	docs := make(map[*searchDoc]*searchDoc, ix.ndocs)
 	c := searchIndex{
-		docs:        make(map[string]*searchDoc, len(ix.docs)),
+		docs:        make([]*searchDoc, len(ix.docs)),
+		ndocs:       ix.ndocs,
 		vocab:       slices.Clone(ix.vocab),
 		shapes:      make(map[wordShape][]string, len(ix.shapes)),
 		shapeList:   slices.Clone(ix.shapeList),
 		shapesDirty: ix.shapesDirty,
 	}
-	for id, d := range ix.docs {
+	for i, d := range ix.docs {
+		if d == nil {
+			continue
+		}
 		x := *d
 		x.entity = ents[d.entity]
-		c.docs[id] = &x
+		c.docs[i] = &x
 		docs[d] = &x
 	}
 	c.postings = cloneDocLists(ix.postings, docs)

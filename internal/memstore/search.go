@@ -21,7 +21,10 @@ import (
 // members of a rank in order and stop when the page is full (search_walk.go) instead of ranking
 // every entity a common word matches.
 type searchIndex struct {
-	docs     map[string]*searchDoc
+	// docs holds each entity's document at its node's index (graph.nodeTab), nil where none:
+	// no map keyed by id is needed beside the graph's own.
+	docs     []*searchDoc
+	ndocs    int                      // documents in docs
 	vocab    []string                 // sorted distinct words
 	postings map[string][]*searchDoc  // word -> the documents with it
 	names    map[string][]*searchDoc  // name key -> the documents with that name
@@ -48,8 +51,8 @@ type searchDoc struct {
 
 func newSearchIndex() searchIndex {
 	return searchIndex{
-		docs: map[string]*searchDoc{}, postings: map[string][]*searchDoc{},
-		names: map[string][]*searchDoc{}, others: map[string][]*searchDoc{}, kinds: map[kg.Kind][]*searchDoc{},
+		postings: map[string][]*searchDoc{},
+		names:    map[string][]*searchDoc{}, others: map[string][]*searchDoc{}, kinds: map[kg.Kind][]*searchDoc{},
 		shapes: map[wordShape][]string{},
 	}
 }
@@ -98,21 +101,22 @@ func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied b
 	return false
 }
 
-// update (re)indexes the given entities, titles giving the titles of each one's positions
-// (kg.PositionTitles). A few are updated in place; many (a bulk import) rebuild the lists and
-// vocabulary in one pass, which is cheaper than as many in-place updates.
-func (ix *searchIndex) update(es []*kg.Entity, titles func(*kg.Entity) []string) {
-	if len(es) > 64 && len(es) > len(ix.docs)/8 {
-		for _, e := range es {
-			ix.docs[e.ID] = newSearchDoc(e, titles(e))
+// update (re)indexes the entities of the given nodes, titles giving the titles of each one's
+// positions (kg.PositionTitles). A few are updated in place; many (a bulk import) rebuild the
+// lists and vocabulary in one pass, which is cheaper than as many in-place updates.
+func (ix *searchIndex) update(ns []*node, titles func(*node) []string) {
+	if len(ns) > 64 && len(ns) > ix.ndocs/8 {
+		for _, n := range ns {
+			ix.put(n.idx, newSearchDoc(n.entity, titles(n)))
 		}
 		ix.rebuild()
 		return
 	}
-	for _, e := range es {
-		ix.drop(e.ID)
-		d := newSearchDoc(e, titles(e))
-		ix.docs[e.ID] = d
+	for _, n := range ns {
+		e := n.entity
+		ix.drop(n.idx)
+		d := newSearchDoc(e, titles(n))
+		ix.put(n.idx, d)
 		for _, w := range d.doc.Words {
 			if _, known := ix.postings[w]; !known {
 				i, _ := slices.BinarySearch(ix.vocab, w)
@@ -134,19 +138,31 @@ func (ix *searchIndex) update(es []*kg.Entity, titles func(*kg.Entity) []string)
 	ix.listShapes()
 }
 
-// remove drops entity id from the index.
-func (ix *searchIndex) remove(id string) {
-	ix.drop(id)
+// put sets the document of node i, growing docs as the node table grows.
+func (ix *searchIndex) put(i int32, d *searchDoc) {
+	if int(i) >= len(ix.docs) {
+		ix.docs = slices.Grow(ix.docs, int(i)+1-len(ix.docs))[:i+1]
+	}
+	if ix.docs[i] == nil {
+		ix.ndocs++
+	}
+	ix.docs[i] = d
+}
+
+// remove drops the entity of node i from the index.
+func (ix *searchIndex) remove(i int32) {
+	ix.drop(i)
 	ix.listShapes()
 }
 
-// drop drops entity id from the index but the list of shapes.
-func (ix *searchIndex) drop(id string) {
-	d, ok := ix.docs[id]
-	if !ok {
+// drop drops the entity of node i from the index but the list of shapes.
+func (ix *searchIndex) drop(i int32) {
+	if int(i) >= len(ix.docs) || ix.docs[i] == nil {
 		return
 	}
-	delete(ix.docs, id)
+	d := ix.docs[i]
+	ix.docs[i] = nil
+	ix.ndocs--
 	for _, w := range d.doc.Words {
 		if !deleteDoc(ix.postings, w, d) {
 			continue
@@ -172,9 +188,11 @@ func (ix *searchIndex) drop(id string) {
 // rebuild recomputes every list and the vocabulary from the documents. It adds the documents in
 // the static order, so every list comes out in that order without sorting each.
 func (ix *searchIndex) rebuild() {
-	all := make([]*searchDoc, 0, len(ix.docs))
+	all := make([]*searchDoc, 0, ix.ndocs)
 	for _, d := range ix.docs {
-		all = append(all, d)
+		if d != nil {
+			all = append(all, d)
+		}
 	}
 	slices.SortFunc(all, compareDocs)
 	postings := make(map[string][]*searchDoc, len(ix.postings))

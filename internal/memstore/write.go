@@ -365,7 +365,7 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 	defer func() { s.pending = nil }()
 	need := edgesNeeded(ops)
 	var (
-		indexed      []*kg.Entity
+		indexed      []*node
 		kindsTouched = map[kg.Kind]bool{}
 		newSources   bool
 		// Entities whose position titles, which search finds them by, may have changed.
@@ -388,25 +388,26 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 			}
 		case o.Entity != nil:
 			e := o.Entity
-			if old, ok := s.nodes[e.ID]; ok {
+			n, ok := s.nodes[e.ID]
+			if ok {
 				// Overwrite in place: the search index points at this entity.
-				s.unname(old.entity)
-				*old.entity = *e
-				e = old.entity
+				s.unname(n.entity)
+				*n.entity = *e
+				e = n.entity
 				in.entity(e)
 			} else {
 				c := *e
 				e = &c
 				in.entity(e)
 				i := s.nodeTab.add()
-				n := s.node(i)
+				n = s.node(i)
 				*n = node{entity: e, created: s.importIndex(importSeq), idx: i}
 				s.nodes[e.ID] = n
 				s.byKind[e.Kind] = append(s.byKind[e.Kind], n)
 				kindsTouched[e.Kind] = true
 			}
 			s.name(e)
-			indexed = append(indexed, e)
+			indexed = append(indexed, n)
 		case o.Relation != nil:
 			r := o.Relation
 			if slices.Contains(kg.TitledTypes, r.Type) {
@@ -465,12 +466,14 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 	}
 	s.nodeTab.settle()
 	s.relTab.settle()
-	for _, e := range indexed {
-		delete(retitled, e.ID)
+	// Nodes a later op of the write deleted (released: no entity) are not indexed.
+	indexed = slices.DeleteFunc(indexed, func(n *node) bool { return n.entity == nil })
+	for _, n := range indexed {
+		delete(retitled, n.entity.ID)
 	}
 	for id := range retitled {
 		if n, ok := s.nodes[id]; ok {
-			indexed = append(indexed, n.entity)
+			indexed = append(indexed, n)
 		}
 	}
 	if len(indexed) > 0 && !s.indexLater {
@@ -480,27 +483,23 @@ func (s *graph) applyShared(ops []op, in *interner, importSeq int64) {
 
 // indexAll indexes every entity for search, as one write of them all would.
 func (s *graph) indexAll() {
-	es := make([]*kg.Entity, 0, len(s.nodes))
+	ns := make([]*node, 0, len(s.nodes))
 	for _, n := range s.nodes {
-		es = append(es, n.entity)
+		ns = append(ns, n)
 	}
-	s.index.update(es, s.positionTitles)
+	s.index.update(ns, s.positionTitles)
 }
 
-// positionTitles returns the titles of e's positions (kg.PositionTitles), from its adjacency.
-// The caller holds s.mu.
-func (s *graph) positionTitles(e *kg.Entity) []string {
-	n, ok := s.nodes[e.ID]
-	if !ok {
-		return nil
-	}
+// positionTitles returns the titles of the positions of n's entity (kg.PositionTitles), from
+// its adjacency. The caller holds s.mu.
+func (s *graph) positionTitles(n *node) []string {
 	var rels []*kg.Relation
 	for _, ed := range n.out {
 		if r := s.rel(ed.rel); slices.Contains(kg.TitledTypes, s.typeName(r)) {
 			rels = append(rels, s.view(r))
 		}
 	}
-	return kg.PositionTitles(e.ID, rels)
+	return kg.PositionTitles(n.entity.ID, rels)
 }
 
 // name and unname keep s.names, the entity ids by name key, up to date.
@@ -608,7 +607,7 @@ func (s *graph) removeEntity(id string) {
 		s.byKind[n.entity.Kind] = slices.Delete(list, i, i+1)
 	}
 	s.unname(n.entity)
-	s.index.remove(id)
+	s.index.remove(n.idx)
 	s.nodeTab.release(n.idx)
 }
 
