@@ -2,15 +2,12 @@ package neo4jstore
 
 import (
 	"bufio"
-	"cmp"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/diplograph/diplograph/internal/kg"
@@ -63,8 +60,11 @@ func (f *ImportFiles) AdminArgs(database string) []string {
 // WriteImportFiles writes the files that make an empty database hold exactly what one Import of b
 // into it would, as BulkLoad writes them (the same checks: a bundle with problems is a
 // CodeBadUserInput error and leaves no file), into dir, which it creates. After the import,
-// EnsureSchema (which `diplograph serve` runs) creates the constraints and indexes. Nodes and
-// relationships are written at once, by two goroutines.
+// EnsureSchema (which `diplograph serve` runs) creates the constraints and indexes.
+//
+// The lines are rendered on every core, a chunk of items at a time, and written in the order of
+// the items, so the files are the same, byte for byte, whatever the number of cores; at most a
+// few chunks per core are held at once (importfiles_pipeline.go).
 func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFiles, error) {
 	plan, st, err := planBulkLoad(ctx, b, false)
 	if err != nil {
@@ -77,19 +77,18 @@ func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFil
 	if st.Created == 0 {
 		return f, nil
 	}
-	nodes := &importWriter{dir: dir, prefix: "nodes", files: map[string]*importFile{}}
-	rels := &importWriter{dir: dir, prefix: "relationships", files: map[string]*importFile{}}
-	var wg sync.WaitGroup
-	var nodesErr error
-	wg.Go(func() { nodesErr = nodes.nodes(ctx, plan, st) })
-	relsErr := rels.relationships(plan)
-	wg.Wait()
+	nodes := newImportWriter(dir, "nodes")
+	rels := newImportWriter(dir, "relationships")
+	err = nodes.nodes(ctx, plan, st)
+	if err == nil {
+		err = rels.relationships(ctx, plan)
+	}
 	for _, w := range []*importWriter{nodes, rels} {
-		if err := w.close(); err != nil && relsErr == nil {
-			relsErr = err
+		if cerr := w.close(); cerr != nil && err == nil {
+			err = cerr
 		}
 	}
-	if err := cmp.Or(nodesErr, relsErr); err != nil {
+	if err != nil {
 		for _, w := range []*importWriter{nodes, rels} {
 			w.remove()
 		}
@@ -110,58 +109,69 @@ func WriteImportFiles(ctx context.Context, b *kg.Bundle, dir string) (*ImportFil
 	return f, nil
 }
 
+// Items per chunk of the pipeline: an entity's line is about 1 KB, a relation's a few hundred
+// bytes, so a chunk is a few MB at most. Variables only so tests can cut chunks small.
+var (
+	importEntitiesPerChunk  = 2048
+	importRelationsPerChunk = 8192
+)
+
 // nodes writes the change log, the load's change, the sources and the entities of plan.
 func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportStats) error {
 	now := timeNow()
 	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano)),
-		keyTitlesIndexed: true}
-	if err := w.node("changelog", "ChangeLog", []any{"ChangeLog"}, changeLog, false); err != nil {
-		return err
-	}
+		keyTitlesIndexed: true, keyWordsIndexed: true}
 	change := map[string]any{"seq": bulkSeq, "at": kg.ChangeTime(now), "actor": kg.Actor(ctx),
 		"action": kg.ActionImport, "summary": kg.ImportSummary(st)}
-	if err := w.node("change", "Change", []any{"Change"}, change, false); err != nil {
+	err := w.write(ctx, 2, 2, func(c *importChunk, i int) error {
+		if i == 0 {
+			return c.node("changelog", "ChangeLog", []any{"ChangeLog"}, changeLog, false)
+		}
+		return c.node("change", "Change", []any{"Change"}, change, false)
+	})
+	if err != nil {
 		return err
 	}
-	for _, src := range plan.Sources {
-		props := sourceProps(src)
+	err = w.write(ctx, len(plan.Sources), importEntitiesPerChunk, func(c *importChunk, i int) error {
+		props := sourceProps(plan.Sources[i])
 		props[keyCreatedIn] = bulkSeq
-		if err := w.node("source", "Source", []any{"Source"}, props, true); err != nil {
-			return err
-		}
+		return c.node("source", "Source", []any{"Source"}, props, true)
+	})
+	if err != nil {
+		return err
 	}
 	titles := bulkTitles(plan)
 	apply := plan.ApplyOptions(false, nil) // an empty database: every source is in the bundle
-	for _, ew := range plan.Entities {
-		next, _ := kg.ApplyEntity(nil, ew, apply)
+	words := &importWords{set: map[string]struct{}{}}
+	err = w.write(ctx, len(plan.Entities), importEntitiesPerChunk, func(c *importChunk, i int) error {
+		next, _ := kg.ApplyEntity(nil, plan.Entities[i], apply)
 		props, err := entityProps(next, titles[next.ID])
 		if err != nil {
 			return err
 		}
 		props[keyCreatedIn] = bulkSeq
+		words.add(props[keySearchKeys].([]any))
 		label := next.Kind.Label()
-		if err := w.node("entity-"+strings.ToLower(label), "Entity", []any{"Entity", label}, props, true); err != nil {
-			return err
-		}
+		return c.node("entity-"+strings.ToLower(label), "Entity", []any{"Entity", label}, props, true)
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	return w.searchWords(ctx, words.set)
 }
 
 // relationships writes the relations of plan.
-func (w *importWriter) relationships(plan *kg.Plan) error {
+func (w *importWriter) relationships(ctx context.Context, plan *kg.Plan) error {
 	apply := plan.ApplyOptions(false, nil)
-	for _, r := range plan.Relations {
-		next, _ := kg.ApplyRelation(nil, r, apply)
+	return w.write(ctx, len(plan.Relations), importRelationsPerChunk, func(c *importChunk, i int) error {
+		next, _ := kg.ApplyRelation(nil, plan.Relations[i], apply)
 		props, err := relationProps(next)
 		if err != nil {
 			return err
 		}
 		props[keyCreatedIn] = bulkSeq
-		if err := w.relationship(next, props); err != nil {
-			return err
-		}
-	}
-	return nil
+		return c.relationship(next, props)
+	})
 }
 
 // importWriter writes the import files: one per kind of row and set of property keys and types,
@@ -172,82 +182,68 @@ type importWriter struct {
 	files  map[string]*importFile // by header signature
 	list   []*importFile          // in the order created
 	err    error
-	keys   []string // scratch of file
-	sig    []byte   // scratch of file
+}
+
+func newImportWriter(dir, prefix string) *importWriter {
+	return &importWriter{dir: dir, prefix: prefix, files: map[string]*importFile{}}
 }
 
 type importFile struct {
-	path          string
-	f             *os.File
-	w             *bufio.Writer
-	keys          []string // property columns, in header order
-	relationships bool
-	multiline     bool
+	path      string
+	f         *os.File
+	w         *bufio.Writer
+	multiline bool
 }
 
-// node writes one node of idSpace (a group of ids the importer keeps apart) with labels and
-// props. Entities and sources keep their id as the property id.
-func (w *importWriter) node(prefix, idSpace string, labels []any, props map[string]any, multiline bool) error {
-	idCol := ":ID(" + idSpace + ")"
-	id := fmt.Sprint(props["seq"]) // a :Change has no id; its seq is one
+// node adds one node of idSpace (a group of ids the importer keeps apart) with labels and props.
+// Entities and sources keep their id as the property id.
+func (c *importChunk) node(prefix, idSpace string, labels []any, props map[string]any, multiline bool) error {
 	if v, ok := props[keyID].(string); ok {
-		idCol, id = keyID+":ID("+idSpace+")", v
+		return c.line(prefix, keyID+":ID("+idSpace+"),:LABEL", []any{v, labels}, props, keyID, multiline)
 	}
-	file, err := w.file(prefix, []string{idCol, ":LABEL"}, props, keyID, false, multiline)
-	if err != nil {
-		return err
-	}
-	return file.row([]any{id, labels}, props)
+	// A :Change has no id; its seq is one.
+	return c.line(prefix, ":ID("+idSpace+"),:LABEL", []any{fmt.Sprint(props["seq"]), labels}, props, keyID, multiline)
 }
 
-// relationship writes relation r with props.
-func (w *importWriter) relationship(r *kg.Relation, props map[string]any) error {
-	file, err := w.file("relation-"+strings.ToLower(r.Type), []string{":START_ID(Entity)", ":END_ID(Entity)", ":TYPE"},
-		props, "", true, false)
-	if err != nil {
-		return err
-	}
-	return file.row([]any{r.From, r.To, r.Type}, props)
+// relationship adds relation r with props.
+func (c *importChunk) relationship(r *kg.Relation, props map[string]any) error {
+	return c.line("relation-"+strings.ToLower(r.Type), ":START_ID(Entity),:END_ID(Entity),:TYPE", []any{r.From, r.To, r.Type},
+		props, "", false)
 }
 
-// file returns the file for rows whose first columns are fixed and whose other columns are the
-// keys of props but skip, sorted, with the types of their values; it creates the file on first
-// use. The lookup allocates nothing for a file that exists: rows of one kind share a few shapes.
-func (w *importWriter) file(prefix string, fixed []string, props map[string]any, skip string, rels, multiline bool) (*importFile, error) {
-	w.keys = w.keys[:0]
-	for k := range props {
-		if k != skip {
-			w.keys = append(w.keys, k)
-		}
-	}
-	slices.Sort(w.keys)
-	w.sig = append(append(w.sig[:0], prefix...), 0)
-	for _, k := range w.keys {
-		t, err := columnType(props[k])
+// sink writes the lines of c to the files of their shapes, creating a file at its first line, and
+// returns c's error.
+func (w *importWriter) sink(c *importChunk) error {
+	files := make([]*importFile, len(c.shapes))
+	for i, sh := range c.shapes {
+		f, err := w.file(sh)
 		if err != nil {
-			return nil, badInput("property %q: %v", k, err)
+			return err
 		}
-		w.sig = append(append(append(append(w.sig, k...), ':'), t...), ',')
+		files[i] = f
 	}
-	if f, ok := w.files[string(w.sig)]; ok {
+	start := 0
+	for _, l := range c.lines {
+		_, _ = files[l.shape].w.Write(c.buf[start:l.end])
+		start = l.end
+	}
+	return c.err
+}
+
+// file returns the file of shape sh, which it creates, header first, on first use.
+func (w *importWriter) file(sh *importShape) (*importFile, error) {
+	if f, ok := w.files[sh.sig]; ok {
 		return f, nil
 	}
-	header := slices.Clone(fixed)
-	for _, col := range strings.Split(strings.TrimSuffix(string(w.sig[len(prefix)+1:]), ","), ",") {
-		if col != "" {
-			header = append(header, col)
-		}
-	}
-	path := filepath.Join(w.dir, fmt.Sprintf("%s-%03d-%s.csv", w.prefix, len(w.list), prefix))
+	path := filepath.Join(w.dir, fmt.Sprintf("%s-%03d-%s.csv", w.prefix, len(w.list), sh.prefix))
 	osf, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("import files: %w", err)
 	}
-	f := &importFile{path: path, f: osf, w: bufio.NewWriterSize(osf, 1<<20), keys: slices.Clone(w.keys),
-		relationships: rels, multiline: multiline}
-	w.files[string(w.sig)] = f
+	f := &importFile{path: path, f: osf, w: bufio.NewWriterSize(osf, 1<<20), multiline: sh.multiline}
+	w.files[sh.sig] = f
 	w.list = append(w.list, f)
-	if _, err := f.w.WriteString(strings.Join(header, ",") + "\n"); err != nil {
+	if _, err := f.w.WriteString(sh.header); err != nil {
 		return nil, fmt.Errorf("import files: %w", err)
 	}
 	return f, nil
@@ -261,7 +257,7 @@ func (w *importWriter) remove() {
 }
 
 func (w *importWriter) close() error {
-	for _, f := range w.files {
+	for _, f := range w.list {
 		if f.f == nil {
 			continue
 		}
@@ -274,32 +270,6 @@ func (w *importWriter) close() error {
 		f.f = nil
 	}
 	return w.err
-}
-
-// row writes one line: the fixed values, then the values of props in the file's key order. A
-// bufio.Writer keeps its first error and returns it from every later write, so the line's last
-// write reports any of them.
-func (f *importFile) row(fixed []any, props map[string]any) error {
-	for i := range len(fixed) + len(f.keys) {
-		if i > 0 {
-			_ = f.w.WriteByte(',')
-		}
-		var v any
-		if i < len(fixed) {
-			v = fixed[i]
-		} else {
-			v = props[f.keys[i-len(fixed)]]
-		}
-		s, err := field(v)
-		if err != nil {
-			return err
-		}
-		_, _ = f.w.WriteString(s)
-	}
-	if _, err := f.w.WriteString("\n"); err != nil {
-		return fmt.Errorf("import files: %w", err)
-	}
-	return nil
 }
 
 // importDateTime is a value the importer stores as a DATETIME, written in RFC 3339.
@@ -332,48 +302,59 @@ func columnType(v any) (string, error) {
 	return "", fmt.Errorf("%T values cannot be stored", v)
 }
 
-// field returns v as one field of a line: a string quoted, so that an empty string stays one (an
-// empty field is no value) and quotes and line breaks inside are kept; a list's elements joined
-// by importArrayDelimiter inside one pair of quotes.
-func field(v any) (string, error) {
-	if list, ok := v.([]any); ok {
-		parts := make([]string, len(list))
-		for i, e := range list {
-			s, err := scalar(e)
-			if err != nil {
-				return "", err
+// appendField appends v as one field of a line: a string quoted, so that an empty string stays one
+// (an empty field is no value) and quotes and line breaks inside are kept; a list's elements
+// joined by importArrayDelimiter inside one pair of quotes.
+func appendField(b []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case []any:
+		b = append(b, '"')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, importArrayDelimiter)
 			}
-			parts[i] = s
+			var err error
+			if b, err = appendScalar(b, e); err != nil {
+				return b, err
+			}
 		}
-		return `"` + strings.ReplaceAll(strings.Join(parts, string(importArrayDelimiter)), `"`, `""`) + `"`, nil
-	}
-	s, err := scalar(v)
-	if err != nil {
-		return "", err
-	}
-	switch v.(type) {
+		return append(b, '"'), nil
 	case string, importDateTime:
-		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`, nil
+		b = append(b, '"')
+		b, err := appendScalar(b, v)
+		return append(b, '"'), err
 	}
-	return s, nil
+	return appendScalar(b, v)
 }
 
-// scalar returns the text of one value, unquoted.
-func scalar(v any) (string, error) {
+// appendScalar appends the text of one value, its quotes doubled.
+func appendScalar(b []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case string:
-		if strings.ContainsRune(x, importArrayDelimiter) {
-			return "", badInput("the text %.40q holds the control character U+%04X, which the offline import uses as its list delimiter", x, importArrayDelimiter)
+		if strings.IndexByte(x, importArrayDelimiter) >= 0 {
+			return b, badInput("the text %.40q holds the control character U+%04X, which the offline import uses as its list delimiter", x, importArrayDelimiter)
 		}
-		return x, nil
+		return appendQuoted(b, x), nil
 	case importDateTime:
-		return string(x), nil
+		return appendQuoted(b, string(x)), nil
 	case bool:
-		return strconv.FormatBool(x), nil
+		return strconv.AppendBool(b, x), nil
 	case int64:
-		return strconv.FormatInt(x, 10), nil
+		return strconv.AppendInt(b, x, 10), nil
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64), nil
+		return strconv.AppendFloat(b, x, 'g', -1, 64), nil
 	}
-	return "", fmt.Errorf("import files: %T values cannot be written", v)
+	return b, fmt.Errorf("import files: %T values cannot be written", v)
+}
+
+// appendQuoted appends s with each double quote doubled, as a quoted field holds it.
+func appendQuoted(b []byte, s string) []byte {
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(append(b, s[:i+1]...), '"')
+		s = s[i+1:]
+	}
 }
