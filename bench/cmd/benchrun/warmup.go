@@ -14,13 +14,15 @@ import (
 //
 //  1. every request body once, one at a time, so each statement is planned and compiled before
 //     the clock starts;
-//  2. then rounds of every body from the closed loop's workers, until a round's median latency
-//     is no more than warmSettle faster than the round before, or warmMax has passed.
+//  2. then rounds of every body from the closed loop's workers, until two rounds running each
+//     have a median latency no more than warmSettle below the fastest round before them (one
+//     round alone can be a hiccup of a busy machine), or -warmup-max has passed.
 //
 // What it took is in the results (warmup_requests, warmup_s, warmup_settled).
 const (
-	warmSettle    = 0.10
-	warmMinRounds = 2
+	warmSettle = 0.10
+	// warmSteady is how many rounds running must be no faster than warmSettle allows.
+	warmSteady = 2
 )
 
 // warm is what a warm-up took.
@@ -38,17 +40,23 @@ func warmUp(url string, bodies [][]byte, conc int, limit time.Duration) warm {
 	var w warm
 	n, _, _ := closedLoop(url, bodies, 1, limit, int64(len(bodies)))
 	w.requests += int(n)
-	prev := time.Duration(0)
+	best, steady := time.Duration(0), 0
 	for time.Now().Before(deadline) {
 		n, _, lat := closedLoop(url, bodies, conc, time.Until(deadline), int64(len(bodies)))
 		w.requests += int(n)
 		w.rounds++
 		med := median(lat)
-		if w.rounds >= warmMinRounds && float64(med) >= (1-warmSettle)*float64(prev) {
+		steady++
+		if w.rounds == 1 || float64(med) < (1-warmSettle)*float64(best) {
+			steady = 0
+		}
+		if steady == warmSteady {
 			w.settled = true
 			break
 		}
-		prev = med
+		if w.rounds == 1 || med < best {
+			best = med
+		}
 	}
 	w.seconds = time.Since(start).Seconds()
 	return w
