@@ -29,9 +29,11 @@ run: build
 build:
 	$(GO) build -o $(BIN) ./cmd/diplograph
 
-## generate: regenerate the GraphQL executor from graph/schema/*.graphqls
+## generate: regenerate the GraphQL executor from graph/schema/*.graphqls (then marshal its lists
+## in the calling goroutine rather than a goroutine per element: graph/lists.go says why)
 generate:
 	$(GO) tool gqlgen generate
+	$(GO) run ./graph/internal/execpatch graph/generated.go
 
 ## web: rebuild the explorer and GraphiQL (web/) into web/dist, which is committed and embedded
 web: web-deps

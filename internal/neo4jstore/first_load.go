@@ -62,7 +62,7 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions
 	if err != nil {
 		return st, err
 	}
-	l := &bulkLoad{s: s, plan: plan, perTx: opts.ItemsPerTx, progress: opts.Progress}
+	l := &bulkLoad{s: s, plan: plan, perTx: opts.ItemsPerTx, progress: opts.Progress, words: map[string]struct{}{}}
 	if st.Created == 0 {
 		return st, nil // as Import: a write that changes nothing leaves no trace
 	}
@@ -79,6 +79,10 @@ func (s *Store) BulkLoad(ctx context.Context, b *kg.Bundle, opts BulkLoadOptions
 	if err := l.writeAll(ctx); err != nil {
 		return kg.ImportStats{}, kg.Wrap(kg.ErrorCode(err), "the bulk load failed after writing part of the bundle, "+
 			"so the database holds part of it: empty it and load again ("+kg.ErrorMessage(err)+")", err)
+	}
+	if err := l.writeWords(ctx, l.words); err != nil {
+		return kg.ImportStats{}, kg.Wrap(kg.ErrorCode(err), "the bulk load failed after writing the bundle, before its search "+
+			"words: empty the database and load again ("+kg.ErrorMessage(err)+")", err)
 	}
 	opts.Progress(BulkProgress{Step: "indexes"})
 	for _, stmt := range schemaStatements() {
@@ -173,6 +177,7 @@ type bulkLoad struct {
 	plan     *kg.Plan
 	perTx    int
 	progress func(BulkProgress)
+	words    map[string]struct{} // of the entities written; complete once batches returns
 }
 
 // claim checks, in the first transaction, that the database holds no node, and creates the
@@ -201,7 +206,7 @@ func (l *bulkLoad) claim(ctx context.Context, summary string) error {
 				"for an empty database; import into it instead, or empty it first", n)
 		}
 		res, err = tx.Run(ctx, `
-			CREATE (:ChangeLog {id: 'changes', seq: $seq, lockedAt: datetime(), `+keyTitlesIndexed+`: true})
+			CREATE (:ChangeLog {id: 'changes', seq: $seq, lockedAt: datetime(), `+keyTitlesIndexed+`: true, `+keyWordsIndexed+`: true})
 			CREATE (c:Change)
 			SET c = $change`, map[string]any{"seq": bulkSeq, "change": change})
 		if err != nil {
@@ -333,6 +338,7 @@ func (l *bulkLoad) batches(emit func(bulkBatch) bool) error {
 			if err != nil {
 				return err
 			}
+			searchWordsOf(l.words, props[keySearchKeys].([]any))
 			props[keyCreatedIn] = bulkSeq
 			if !add(cypher, props) {
 				return nil

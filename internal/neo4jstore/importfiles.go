@@ -120,7 +120,7 @@ var (
 func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportStats) error {
 	now := timeNow()
 	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano)),
-		keyTitlesIndexed: true}
+		keyTitlesIndexed: true, keyWordsIndexed: true}
 	change := map[string]any{"seq": bulkSeq, "at": kg.ChangeTime(now), "actor": kg.Actor(ctx),
 		"action": kg.ActionImport, "summary": kg.ImportSummary(st)}
 	err := w.write(ctx, 2, 2, func(c *importChunk, i int) error {
@@ -142,16 +142,22 @@ func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportSta
 	}
 	titles := bulkTitles(plan)
 	apply := plan.ApplyOptions(false, nil) // an empty database: every source is in the bundle
-	return w.write(ctx, len(plan.Entities), importEntitiesPerChunk, func(c *importChunk, i int) error {
+	words := &importWords{set: map[string]struct{}{}}
+	err = w.write(ctx, len(plan.Entities), importEntitiesPerChunk, func(c *importChunk, i int) error {
 		next, _ := kg.ApplyEntity(nil, plan.Entities[i], apply)
 		props, err := entityProps(next, titles[next.ID])
 		if err != nil {
 			return err
 		}
 		props[keyCreatedIn] = bulkSeq
+		words.add(props[keySearchKeys].([]any))
 		label := next.Kind.Label()
 		return c.node("entity-"+strings.ToLower(label), "Entity", []any{"Entity", label}, props, true)
 	})
+	if err != nil {
+		return err
+	}
+	return w.searchWords(ctx, words.set)
 }
 
 // relationships writes the relations of plan.

@@ -97,7 +97,7 @@ func (w *txWriter) writeMerge(m kg.MergeRequest, plan *kg.MergePlan) (*kg.MergeR
 		DETACH DELETE n`, map[string]any{"ids": m.From}); err != nil {
 		return nil, err
 	}
-	props, err := entityProps(plan.Into, nil) // titles: retitle below
+	props, err := w.entityProps(plan.Into, nil) // titles: retitle below
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +251,7 @@ func (w *txWriter) writeUndo(c *kg.Change, plan *kg.UndoPlan, reason string) (*k
 			return nil, err
 		}
 	}
-	props, err := entityProps(plan.Into, nil) // titles: retitle below
+	props, err := w.entityProps(plan.Into, nil) // titles: retitle below
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +264,7 @@ func (w *txWriter) writeUndo(c *kg.Change, plan *kg.UndoPlan, reason string) (*k
 	}
 	byLabel := map[string][]map[string]any{}
 	for _, e := range plan.Restored {
-		p, err := entityProps(e, nil)
+		p, err := w.entityProps(e, nil)
 		if err != nil {
 			return nil, err
 		}

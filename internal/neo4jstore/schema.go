@@ -50,6 +50,10 @@ func schemaStatements() []string {
 		// the survivor is merged in turn.
 		"CREATE CONSTRAINT redirect_id IF NOT EXISTS FOR (d:Redirect) REQUIRE d.id IS UNIQUE",
 		"CREATE RANGE INDEX redirect_to IF NOT EXISTS FOR (d:Redirect) ON (d.to)",
+		// The search vocabulary (search_words.go): words looked up whole and by their head, and
+		// by their tail through the reversed word.
+		"CREATE CONSTRAINT search_word IF NOT EXISTS FOR (w:SearchWord) REQUIRE w.word IS UNIQUE",
+		"CREATE RANGE INDEX search_word_reversed IF NOT EXISTS FOR (w:SearchWord) ON (w.rword)",
 	}
 	for _, k := range kg.Kinds {
 		l := k.Label()
@@ -96,7 +100,10 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.backfillDerived(ctx); err != nil {
 		return err
 	}
-	return s.backfillTitles(ctx)
+	if err := s.backfillTitles(ctx); err != nil {
+		return err
+	}
+	return s.backfillWords(ctx)
 }
 
 // backfillDerived sets the properties derived from an entity's fields (identityKeys, searchKeys,
@@ -117,12 +124,14 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 			return nil
 		}
 		rows := make([]map[string]any, len(recs))
+		words := map[string]struct{}{}
 		var d decoder
 		for i, rec := range recs {
 			e := entityOf(d.record(rec).sub("entity", true))
 			sp := searchPropsOf(e, nil) // backfillTitles adds the titles
 			rows[i] = map[string]any{"id": e.ID, "keys": identityKeys(e), "searchKeys": sp.keys,
 				"order": sp.order, "text": sp.text}
+			searchWordsOf(words, sp.keys)
 		}
 		if d.err != nil {
 			return s.mapError(ctx, "backfill derived properties", d.err)
@@ -136,7 +145,11 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 			if err != nil {
 				return nil, err
 			}
-			return res.Consume(ctx)
+			if _, err := res.Consume(ctx); err != nil {
+				return nil, err
+			}
+			w := &txWriter{ctx: ctx, tx: tx, words: words}
+			return nil, w.flushWords()
 		})
 		if err != nil {
 			return s.mapError(ctx, "backfill derived properties", err)

@@ -107,6 +107,9 @@ func (w *txWriter) retitle(ids []string) error {
 		if err != nil {
 			return err
 		}
+		for _, row := range rows {
+			w.noteWords(row["keys"].([]any))
+		}
 		if len(rows) > 0 {
 			if err := w.exec(setTitlesQuery, map[string]any{"rows": rows}); err != nil {
 				return err
@@ -163,7 +166,10 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 		after = ids[len(ids)-1]
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			w := &txWriter{ctx: ctx, tx: tx}
-			return nil, w.retitle(ids)
+			if err := w.retitle(ids); err != nil {
+				return nil, err
+			}
+			return nil, w.flushWords()
 		})
 		if err != nil {
 			return s.mapError(ctx, "backfill search titles", err)

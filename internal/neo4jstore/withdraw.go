@@ -95,7 +95,7 @@ func (w *txWriter) withdraw(wd kg.Withdrawal) (*withdrawResult, error) {
 		}
 		rep.EntitiesUpdated++
 		retitle = append(retitle, e.ID)
-		props, err := entityProps(next, nil) // titles: retitle, once relations are written
+		props, err := w.entityProps(next, nil) // titles: retitle, once relations are written
 		if err != nil {
 			return nil, err
 		}

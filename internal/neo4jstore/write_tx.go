@@ -85,13 +85,15 @@ type txWriter struct {
 	// importSeq is the seq of the import's own change, taken first; what the import creates
 	// carries it as createdIn instead of a change of its own (kg.Writer.Import).
 	importSeq int64
+	// words are the search words of the entities written since the last flushWords.
+	words map[string]struct{}
 }
 
 // lock takes the change log's lock (held to commit) and its sequence number.
 func (w *txWriter) lock() error {
 	res, err := w.tx.Run(w.ctx, `
 		MERGE (l:ChangeLog {id: 'changes'})
-		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true
+		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true, l.`+keyWordsIndexed+` = true
 		SET l.lockedAt = datetime()
 		RETURN l.seq AS seq`, nil)
 	if err != nil {
@@ -159,6 +161,9 @@ func (w *txWriter) flushChanges() error {
 
 // finish writes the queued changes and the change log's new sequence number.
 func (w *txWriter) finish() error {
+	if err := w.flushWords(); err != nil {
+		return err
+	}
 	if err := w.flushChanges(); err != nil {
 		return err
 	}
@@ -194,6 +199,11 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, op
 	op := "write"
 	if action == kg.ActionImport {
 		op = opImport
+	}
+	if !dryRun && len(b.Entities) > batchSize {
+		if err := s.prewriteWords(ctx, bundleWords(b)); err != nil {
+			return nil, err
+		}
 	}
 	return s.runWrite(ctx, op, func(w *txWriter) (*txResult, error) {
 		res := &txResult{}
@@ -326,7 +336,7 @@ func (w *txWriter) writeEntities(plan *kg.Plan, apply kg.ApplyOptions, res *txRe
 			if a.Outcome == kg.Unchanged || dryRun {
 				continue
 			}
-			props, err := entityProps(next, nil) // titles: retitle, once relations are written
+			props, err := w.entityProps(next, nil) // titles: retitle, once relations are written
 			if err != nil {
 				return err
 			}
@@ -499,7 +509,7 @@ func (w *txWriter) rerank(plan *kg.Plan, apply kg.ApplyOptions, action string) (
 		if a.Outcome != kg.Updated {
 			continue
 		}
-		props, err := entityProps(next, nil) // titles: retitle
+		props, err := w.entityProps(next, nil) // titles: retitle
 		retitle = append(retitle, next.ID)
 		if err != nil {
 			return nil, err

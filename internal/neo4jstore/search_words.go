@@ -1,0 +1,262 @@
+package neo4jstore
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/diplograph/diplograph/internal/kg"
+)
+
+// The search vocabulary: one (:SearchWord {word, rword}) node per distinct word of any entity's
+// searchText (the words of its search keys; rword is the word reversed, by runes). A search
+// expands its prefix-free typo probes on it into the concrete words they match, so that Lucene
+// runs term queries instead of wildcard patterns, whose cost is the pattern's walk over the whole
+// term dictionary (docs/search.md, "The vocabulary").
+//
+// The vocabulary must hold every word of every searchText, or a typo probe misses entities: every
+// writer of searchText adds the words it writes in the same transaction (txWriter.entityProps and
+// retitle note them, finish MERGEs them), BulkLoad and the offline import files write them with
+// the entities, and EnsureSchema builds it for a database written before it (keyWordsIndexed). It
+// may hold more: a word no entity holds any more matches nothing, so nothing is ever removed, and
+// a write adds a node only per word new to the graph (a 100k-entity graph has about 30k words),
+// which keeps a large Import within its transaction's memory (per-entity postings did not).
+
+// keyWordsIndexed is the :ChangeLog property that says the vocabulary holds every entity's
+// words. Every change log created since the vocabulary carries it from the start.
+const keyWordsIndexed = "searchWords"
+
+// searchWordsOf adds to words the words of searchKeys, an entity's search keys (the
+// searchKeys property: tokens joined by one space, a key each).
+func searchWordsOf(words map[string]struct{}, searchKeys []any) {
+	for _, k := range searchKeys {
+		key, _ := k.(string)
+		for w := range strings.SplitSeq(key, " ") {
+			if w != "" {
+				words[w] = struct{}{}
+			}
+		}
+	}
+}
+
+// reverseWord returns w with its runes in reverse order: the rword of a :SearchWord, which a
+// typo probe seeks by the tail of a pattern whose head is short.
+func reverseWord(w string) string {
+	rs := []rune(w)
+	slices.Reverse(rs)
+	return string(rs)
+}
+
+// wordRows returns words as the rows mergeWordsQuery takes, sorted (so that concurrent writers
+// lock new words in one order).
+func wordRows(words map[string]struct{}) []map[string]any {
+	sorted := make([]string, 0, len(words))
+	for w := range words {
+		sorted = append(sorted, w)
+	}
+	slices.Sort(sorted)
+	rows := make([]map[string]any, len(sorted))
+	for i, w := range sorted {
+		rows[i] = map[string]any{"word": w, "rword": reverseWord(w)}
+	}
+	return rows
+}
+
+// mergeWordsQuery adds the words of $rows that the vocabulary lacks. It reads first and merges
+// only the missing ones: most words of a write are known, and a MERGE of a known word still
+// costs its transaction a lock.
+const mergeWordsQuery = `
+	UNWIND $rows AS row
+	WITH row
+	WHERE NOT EXISTS { MATCH (:SearchWord {word: row.word}) }
+	MERGE (w:SearchWord {word: row.word})
+	ON CREATE SET w.rword = row.rword`
+
+// bundleWords returns a superset of the search words an import of b may write: the words of each
+// entity's name, aliases and acronym, and of each position title. An entity's words after the
+// import are these and those it held, which the vocabulary has.
+func bundleWords(b *kg.Bundle) map[string]struct{} {
+	words := map[string]struct{}{}
+	for i := range b.Entities {
+		searchWordsOf(words, searchPropsOf(&b.Entities[i], nil).keys)
+	}
+	for i := range b.Relations {
+		r := &b.Relations[i]
+		if t := r.Prop(kg.PropTitle); t != "" && slices.Contains(kg.TitledTypes, r.Type) {
+			searchWordsOf(words, searchPropsOf(&kg.Entity{Name: t}, []string{t}).keys)
+		}
+	}
+	return words
+}
+
+// prewriteWords adds words to the vocabulary in transactions of their own, before an import
+// that may write them. A large import's transaction then adds none: its memory is the limit of
+// how large an import may be (a 10,000-entity Import is near Neo4j's default 256 MiB), and a
+// few thousand new words, merged in it, went past it. A word the import then does not write (it
+// fails, or is refused) stays, which is harmless: it matches no entity.
+func (s *Store) prewriteWords(ctx context.Context, words map[string]struct{}) error {
+	rows := wordRows(words)
+	for start := 0; start < len(rows); start += batchSize {
+		batch := rows[start:min(start+batchSize, len(rows))]
+		_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			w := &txWriter{ctx: ctx, tx: tx}
+			return nil, w.exec(mergeWordsQuery, map[string]any{"rows": batch})
+		})
+		if err != nil {
+			return s.mapError(ctx, "import", err)
+		}
+	}
+	return nil
+}
+
+// entityProps is entityProps for a write of this transaction: it notes the entity's search words,
+// which flushWords adds to the vocabulary before the transaction commits.
+func (w *txWriter) entityProps(e *kg.Entity, titles []string) (map[string]any, error) {
+	p, err := entityProps(e, titles)
+	if err == nil {
+		w.noteWords(p[keySearchKeys].([]any))
+	}
+	return p, err
+}
+
+// noteWords notes the words of searchKeys (an entity's searchKeys) for flushWords.
+func (w *txWriter) noteWords(searchKeys []any) {
+	if w.words == nil {
+		w.words = map[string]struct{}{}
+	}
+	searchWordsOf(w.words, searchKeys)
+}
+
+// flushWords adds the words noted since the last flush to the vocabulary, a batch at a time.
+func (w *txWriter) flushWords() error {
+	rows := wordRows(w.words)
+	clear(w.words)
+	for start := 0; start < len(rows); start += batchSize {
+		if err := w.exec(mergeWordsQuery, map[string]any{"rows": rows[start:min(start+batchSize, len(rows))]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// backfillWords builds the vocabulary of a database written before it, from every entity's
+// searchKeys, a batch of entities per transaction, then marks the change log. A database without
+// a change log holds no entity to index.
+func (s *Store) backfillWords(ctx context.Context) error {
+	recs, err := s.read(ctx, `
+		MATCH (l:ChangeLog {id: 'changes'})
+		WHERE l.`+keyWordsIndexed+` IS NULL
+		RETURN count(l) AS n`, nil)
+	if err != nil {
+		return s.mapError(ctx, "backfill search words", err)
+	}
+	var d decoder
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+	} else if need[int64](d.record(recs[0]), "n") == 0 {
+		return nil
+	}
+	if d.err != nil {
+		return s.mapError(ctx, "backfill search words", d.err)
+	}
+	after := ""
+	for {
+		recs, err := s.read(ctx, `
+			MATCH (n:Entity)
+			WHERE n.id > $after
+			WITH n ORDER BY n.id
+			LIMIT 5000
+			RETURN collect(n.id) AS ids, collect(n.searchKeys) AS keys`, map[string]any{"after": after})
+		if err != nil {
+			return s.mapError(ctx, "backfill search words", err)
+		}
+		var ids []string
+		words := map[string]struct{}{}
+		if len(recs) != 1 {
+			d.fail("record", "%d records, want 1", len(recs))
+		} else {
+			r := d.record(recs[0])
+			ids = r.strings("ids")
+			for _, k := range need[[]any](r, "keys") {
+				keys, _ := k.([]any)
+				searchWordsOf(words, keys)
+			}
+		}
+		if d.err != nil {
+			return s.mapError(ctx, "backfill search words", d.err)
+		}
+		if len(ids) == 0 {
+			break
+		}
+		after = ids[len(ids)-1]
+		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			w := &txWriter{ctx: ctx, tx: tx, words: words}
+			return nil, w.flushWords()
+		})
+		if err != nil {
+			return s.mapError(ctx, "backfill search words", err)
+		}
+	}
+	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		res, err := tx.Run(ctx, `
+			MATCH (l:ChangeLog {id: 'changes'})
+			SET l.`+keyWordsIndexed+` = true`, nil)
+		if err != nil {
+			return nil, err
+		}
+		return res.Consume(ctx)
+	})
+	if err != nil {
+		return s.mapError(ctx, "backfill search words", err)
+	}
+	return nil
+}
+
+// writeWords writes the vocabulary of a bulk load (words: of every entity it wrote) into its
+// empty database, perTx words a transaction. The load created no :SearchWord, so CREATE.
+func (l *bulkLoad) writeWords(ctx context.Context, words map[string]struct{}) error {
+	rows := wordRows(words)
+	for start := 0; start < len(rows); start += l.perTx {
+		batch := rows[start:min(start+l.perTx, len(rows))]
+		_, err := l.s.writeWithin(ctx, l.s.cfg.ImportTimeout, func(tx neo4j.ManagedTransaction) (any, error) {
+			res, err := tx.Run(ctx, `
+				UNWIND $rows AS row
+				CREATE (w:SearchWord)
+				SET w = row`, map[string]any{"rows": batch})
+			if err != nil {
+				return nil, err
+			}
+			return res.Consume(ctx)
+		})
+		if err != nil {
+			return l.s.mapError(ctx, "bulk load", err)
+		}
+	}
+	return nil
+}
+
+// importWords gathers the search words of the entities an offline import writes, from the
+// pipeline's workers at once.
+type importWords struct {
+	mu  sync.Mutex
+	set map[string]struct{}
+}
+
+func (iw *importWords) add(searchKeys []any) {
+	iw.mu.Lock()
+	defer iw.mu.Unlock()
+	searchWordsOf(iw.set, searchKeys)
+}
+
+// searchWords writes the vocabulary of an offline import (words: of every entity it holds), in
+// the id space SearchWord, the word its id.
+func (w *importWriter) searchWords(ctx context.Context, words map[string]struct{}) error {
+	rows := wordRows(words)
+	return w.write(ctx, len(rows), importEntitiesPerChunk, func(c *importChunk, i int) error {
+		return c.line("searchword", "word:ID(SearchWord),:LABEL", []any{rows[i]["word"], []any{"SearchWord"}},
+			map[string]any{"rword": rows[i]["rword"]}, "", false)
+	})
+}
