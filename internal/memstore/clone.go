@@ -65,9 +65,9 @@ func (s *graph) clone() *graph {
 }
 
 // clone returns a copy of ix whose documents point at ents[their entity], sharing nothing a
-// write changes (kg.SearchDocs, never changed, are shared).
+// write changes (kg.SearchDocs, never changed, are shared). The lists name documents by index,
+// which the copy keeps, so they are copied as they are.
 func (ix *searchIndex) clone(ents map[*kg.Entity]*kg.Entity) searchIndex {
-	docs := make(map[*searchDoc]*searchDoc, ix.ndocs)
 	c := searchIndex{
 		docs:        make([]*searchDoc, len(ix.docs)),
 		ndocs:       ix.ndocs,
@@ -75,6 +75,10 @@ func (ix *searchIndex) clone(ents map[*kg.Entity]*kg.Entity) searchIndex {
 		shapes:      make(map[wordShape][]string, len(ix.shapes)),
 		shapeList:   slices.Clone(ix.shapeList),
 		shapesDirty: ix.shapesDirty,
+		postings:    cloneLists(ix.postings),
+		names:       cloneLists(ix.names),
+		others:      cloneLists(ix.others),
+		kinds:       cloneLists(ix.kinds),
 	}
 	for i, d := range ix.docs {
 		if d == nil {
@@ -83,26 +87,17 @@ func (ix *searchIndex) clone(ents map[*kg.Entity]*kg.Entity) searchIndex {
 		x := *d
 		x.entity = ents[d.entity]
 		c.docs[i] = &x
-		docs[d] = &x
 	}
-	c.postings = cloneDocLists(ix.postings, docs)
-	c.names = cloneDocLists(ix.names, docs)
-	c.others = cloneDocLists(ix.others, docs)
-	c.kinds = cloneDocLists(ix.kinds, docs)
 	for k, ws := range ix.shapes {
 		c.shapes[k] = slices.Clone(ws)
 	}
 	return c
 }
 
-func cloneDocLists[K comparable](m map[K][]*searchDoc, docs map[*searchDoc]*searchDoc) map[K][]*searchDoc {
-	c := make(map[K][]*searchDoc, len(m))
-	for k, ds := range m {
-		l := make([]*searchDoc, len(ds))
-		for i, d := range ds {
-			l[i] = docs[d]
-		}
-		c[k] = l
+func cloneLists[K comparable](m map[K][]int32) map[K][]int32 {
+	c := make(map[K][]int32, len(m))
+	for k, l := range m {
+		c[k] = slices.Clone(l)
 	}
 	return c
 }

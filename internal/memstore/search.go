@@ -22,27 +22,32 @@ import (
 // every entity a common word matches.
 type searchIndex struct {
 	// docs holds each entity's document at its node's index (graph.nodeTab), nil where none:
-	// no map keyed by id is needed beside the graph's own.
+	// no map keyed by id is needed beside the graph's own. Every list below names documents by
+	// that index (4 bytes, no pointer for the collector to follow).
 	docs     []*searchDoc
-	ndocs    int                      // documents in docs
-	vocab    []string                 // sorted distinct words
-	postings map[string][]*searchDoc  // word -> the documents with it
-	names    map[string][]*searchDoc  // name key -> the documents with that name
-	others   map[string][]*searchDoc  // alias or acronym key -> the documents with it
-	kinds    map[kg.Kind][]*searchDoc // kind -> its documents, for a search of some kinds to skip the rest
-	shapes   map[wordShape][]string   // the words of each shape, to find typos without trying every word
+	ndocs    int                    // documents in docs
+	vocab    []string               // sorted distinct words
+	postings map[string][]int32     // word -> the documents with it
+	names    map[string][]int32     // name key -> the documents with that name
+	others   map[string][]int32     // alias or acronym key -> the documents with it
+	kinds    map[kg.Kind][]int32    // kind -> its documents, for a search of some kinds to skip the rest
+	shapes   map[wordShape][]string // the words of each shape, to find typos without trying every word
 	// The shapes by rune count, so that a token tries only those of about its length; remade
 	// when a write adds or drops a shape.
 	shapeList   []wordShape
 	shapesDirty bool // shapes has gained or lost a shape since shapeList was made
 }
 
+// noDoc is no document: the end of a stream.
+const noDoc int32 = -1
+
 // searchDoc is an entity's search document and a snapshot of its static order: the store
 // overwrites an updated entity in place before it reindexes it, so the old place in the lists must
 // not be read from the entity.
 type searchDoc struct {
 	// The static order first, in the first cache line with the entity and kind.
-	nameTokens int    // min(doc.NameTokens, kg.MaxRankedNameTokens): longer names rank alike
+	nameTokens int32  // min(doc.NameTokens, kg.MaxRankedNameTokens): longer names rank alike
+	idx        int32  // its index in searchIndex.docs (its node's)
 	tie        uint64 // kg.SearchTieHash(id): with the id (which an update keeps), kg.SearchTieKey's order
 	entity     *kg.Entity
 	kind       kg.Kind
@@ -51,15 +56,16 @@ type searchDoc struct {
 
 func newSearchIndex() searchIndex {
 	return searchIndex{
-		postings: map[string][]*searchDoc{},
-		names:    map[string][]*searchDoc{}, others: map[string][]*searchDoc{}, kinds: map[kg.Kind][]*searchDoc{},
+		postings: map[string][]int32{},
+		names:    map[string][]int32{}, others: map[string][]int32{}, kinds: map[kg.Kind][]int32{},
 		shapes: map[wordShape][]string{},
 	}
 }
 
-func newSearchDoc(e *kg.Entity, titles []string) *searchDoc {
+func newSearchDoc(i int32, e *kg.Entity, titles []string) *searchDoc {
 	d := kg.NewSearchDoc(e, titles)
-	return &searchDoc{entity: e, doc: *d, kind: e.Kind, nameTokens: min(d.NameTokens, kg.MaxRankedNameTokens), tie: kg.SearchTieHash(e.ID)}
+	return &searchDoc{idx: i, entity: e, doc: *d, kind: e.Kind, nameTokens: int32(min(d.NameTokens, kg.MaxRankedNameTokens)),
+		tie: kg.SearchTieHash(e.ID)}
 }
 
 // compareDocs is the static order: the order kg's ranking gives hits of equal tier, matched tokens
@@ -67,6 +73,14 @@ func newSearchDoc(e *kg.Entity, titles []string) *searchDoc {
 // then kg.SearchTieKey.
 func compareDocs(a, b *searchDoc) int {
 	return cmp.Or(cmp.Compare(a.nameTokens, b.nameTokens), cmp.Compare(a.tie, b.tie), strings.Compare(a.entity.ID, b.entity.ID))
+}
+
+// compare is compareDocs of the documents of indexes a and b.
+func (ix *searchIndex) compare(a, b int32) int {
+	if a == b {
+		return 0
+	}
+	return compareDocs(ix.docs[a], ix.docs[b])
 }
 
 // otherKeys returns d's alias and acronym keys, each once and none equal to its name key: a
@@ -81,16 +95,21 @@ func (d *searchDoc) otherKeys() []string {
 	return ks
 }
 
-// insertDoc and deleteDoc keep one list of m in the static order.
-func insertDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) {
-	l := m[k]
-	i, _ := slices.BinarySearchFunc(l, d, compareDocs)
-	m[k] = slices.Insert(l, i, d)
+// find returns where d is or would be in l, a list in the static order, and whether it is there.
+func (ix *searchIndex) find(l []int32, d *searchDoc) (int, bool) {
+	return slices.BinarySearchFunc(l, d, func(x int32, d *searchDoc) int { return compareDocs(ix.docs[x], d) })
 }
 
-func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied bool) {
+// insertDoc and deleteDoc keep one list of m in the static order. d is in ix.docs.
+func insertDoc[K comparable](ix *searchIndex, m map[K][]int32, k K, d *searchDoc) {
 	l := m[k]
-	if i, found := slices.BinarySearchFunc(l, d, compareDocs); found {
+	i, _ := ix.find(l, d)
+	m[k] = slices.Insert(l, i, d.idx)
+}
+
+func deleteDoc[K comparable](ix *searchIndex, m map[K][]int32, k K, d *searchDoc) (emptied bool) {
+	l := m[k]
+	if i, found := ix.find(l, d); found {
 		l = slices.Delete(l, i, i+1)
 	}
 	if len(l) == 0 {
@@ -107,7 +126,7 @@ func deleteDoc[K comparable](m map[K][]*searchDoc, k K, d *searchDoc) (emptied b
 func (ix *searchIndex) update(ns []*node, titles func(*node) []string) {
 	if len(ns) > 64 && len(ns) > ix.ndocs/8 {
 		for _, n := range ns {
-			ix.put(n.idx, newSearchDoc(n.entity, titles(n)))
+			ix.put(n.idx, newSearchDoc(n.idx, n.entity, titles(n)))
 		}
 		ix.rebuild()
 		return
@@ -115,7 +134,7 @@ func (ix *searchIndex) update(ns []*node, titles func(*node) []string) {
 	for _, n := range ns {
 		e := n.entity
 		ix.drop(n.idx)
-		d := newSearchDoc(e, titles(n))
+		d := newSearchDoc(n.idx, e, titles(n))
 		ix.put(n.idx, d)
 		for _, w := range d.doc.Words {
 			if _, known := ix.postings[w]; !known {
@@ -127,13 +146,13 @@ func (ix *searchIndex) update(ns []*node, titles func(*node) []string) {
 				}
 				ix.shapes[s] = append(ix.shapes[s], w)
 			}
-			insertDoc(ix.postings, w, d)
+			insertDoc(ix, ix.postings, w, d)
 		}
-		insertDoc(ix.names, d.doc.NameKey, d)
+		insertDoc(ix, ix.names, d.doc.NameKey, d)
 		for _, k := range d.otherKeys() {
-			insertDoc(ix.others, k, d)
+			insertDoc(ix, ix.others, k, d)
 		}
-		insertDoc(ix.kinds, e.Kind, d)
+		insertDoc(ix, ix.kinds, e.Kind, d)
 	}
 	ix.listShapes()
 }
@@ -155,16 +174,15 @@ func (ix *searchIndex) remove(i int32) {
 	ix.listShapes()
 }
 
-// drop drops the entity of node i from the index but the list of shapes.
+// drop drops the entity of node i from the index but the list of shapes. The lists find it by
+// its document, so it leaves docs last.
 func (ix *searchIndex) drop(i int32) {
 	if int(i) >= len(ix.docs) || ix.docs[i] == nil {
 		return
 	}
 	d := ix.docs[i]
-	ix.docs[i] = nil
-	ix.ndocs--
 	for _, w := range d.doc.Words {
-		if !deleteDoc(ix.postings, w, d) {
+		if !deleteDoc(ix, ix.postings, w, d) {
 			continue
 		}
 		if i, found := slices.BinarySearch(ix.vocab, w); found {
@@ -178,11 +196,13 @@ func (ix *searchIndex) drop(i int32) {
 			ix.shapesDirty = true
 		}
 	}
-	deleteDoc(ix.names, d.doc.NameKey, d)
+	deleteDoc(ix, ix.names, d.doc.NameKey, d)
 	for _, k := range d.otherKeys() {
-		deleteDoc(ix.others, k, d)
+		deleteDoc(ix, ix.others, k, d)
 	}
-	deleteDoc(ix.kinds, d.kind, d)
+	deleteDoc(ix, ix.kinds, d.kind, d)
+	ix.docs[i] = nil
+	ix.ndocs--
 }
 
 // rebuild recomputes every list and the vocabulary from the documents. It adds the documents in
@@ -195,18 +215,18 @@ func (ix *searchIndex) rebuild() {
 		}
 	}
 	slices.SortFunc(all, compareDocs)
-	postings := make(map[string][]*searchDoc, len(ix.postings))
-	names := make(map[string][]*searchDoc, len(ix.names))
-	others := make(map[string][]*searchDoc, len(ix.others))
-	kinds := map[kg.Kind][]*searchDoc{}
+	postings := make(map[string][]int32, len(ix.postings))
+	names := make(map[string][]int32, len(ix.names))
+	others := make(map[string][]int32, len(ix.others))
+	kinds := map[kg.Kind][]int32{}
 	for _, d := range all {
-		kinds[d.kind] = append(kinds[d.kind], d)
+		kinds[d.kind] = append(kinds[d.kind], d.idx)
 		for _, w := range d.doc.Words {
-			postings[w] = append(postings[w], d)
+			postings[w] = append(postings[w], d.idx)
 		}
-		names[d.doc.NameKey] = append(names[d.doc.NameKey], d)
+		names[d.doc.NameKey] = append(names[d.doc.NameKey], d.idx)
 		for _, k := range d.otherKeys() {
-			others[k] = append(others[k], d)
+			others[k] = append(others[k], d.idx)
 		}
 	}
 	vocab := make([]string, 0, len(postings))
@@ -271,10 +291,10 @@ func (s wordShape) mayBeWithin(t wordShape, k int) bool {
 // QueryToken.Match classes them, and how many postings each class has.
 type tokenWords struct {
 	token   kg.QueryToken
-	words   [kg.ExactMatch + 1][]string       // words[c]: the indexed words of class c
-	typos   map[string]kg.MatchClass          // the words matched only with a typo, and how
-	entries [kg.ExactMatch + 1]int            // entries[c]: postings of the words of class c
-	lists   [kg.ExactMatch + 1][][]*searchDoc // lists[c]: the posting lists of words[c]
+	words   [kg.ExactMatch + 1][]string  // words[c]: the indexed words of class c
+	typos   map[string]kg.MatchClass     // the words matched only with a typo, and how
+	entries [kg.ExactMatch + 1]int       // entries[c]: postings of the words of class c
+	lists   [kg.ExactMatch + 1][][]int32 // lists[c]: the posting lists of words[c]
 }
 
 // class returns how the token matches w, as kg.QueryToken.Match does, for any indexed word w: the
@@ -394,7 +414,7 @@ func (s *graph) search(q kg.SearchQuery) []kg.SearchHit {
 		hits, walked = s.index.walkRanks(p, tws, q, budget)
 	}
 	if !walked {
-		hits = rankAll(p, tws, q, entries)
+		hits = s.index.rankAll(p, tws, q, entries)
 	}
 	for i := range hits {
 		hits[i].Entity = cloneEntity(hits[i].Entity)
@@ -405,24 +425,25 @@ func (s *graph) search(q kg.SearchQuery) []kg.SearchHit {
 // rankAll ranks every entity with a word some token matches, which are all the entities the
 // ranking can hit, and keeps the best q.Limit (all for kg.NoLimit). entries, the postings of
 // the words the tokens match, bounds the candidates.
-func rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) []kg.SearchHit {
+func (ix *searchIndex) rankAll(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, entries int) []kg.SearchHit {
 	// For each candidate, the best class per token, as kg.SearchPlan.Classes would compute it:
 	// classes[k*m+i] is candidate k's class for token i.
 	m := len(p.Tokens)
-	index := make(map[*searchDoc]int, entries) // growing it would cost more than the ranking
+	index := make(map[int32]int, entries) // growing it would cost more than the ranking
 	var docs []*searchDoc
 	var classes []kg.MatchClass
 	for i := range tws {
 		for c := kg.ExactMatch; c > kg.NoMatch; c-- {
 			for _, l := range tws[i].lists[c] {
-				for _, d := range l {
-					k, seen := index[d]
+				for _, x := range l {
+					k, seen := index[x]
 					if !seen {
+						d := ix.docs[x]
 						if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, d.entity.Kind) {
 							continue
 						}
 						k = len(docs)
-						index[d] = k
+						index[x] = k
 						docs = append(docs, d)
 						classes = append(classes, make([]kg.MatchClass, m)...)
 					}

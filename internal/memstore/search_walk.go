@@ -40,6 +40,7 @@ const maxRankVectors = 4096
 func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.SearchQuery, budget int) ([]kg.SearchHit, bool) {
 	m := len(tws)
 	kindOK := func(d *searchDoc) bool { return len(q.Kinds) == 0 || slices.Contains(q.Kinds, d.entity.Kind) }
+	cmpDocs := ix.compare
 	hits := make([]kg.SearchHit, 0, q.Limit)
 	cs := make([]kg.MatchClass, 0, m)
 	add := func(d *searchDoc) {
@@ -50,7 +51,7 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 
 	// A search of some kinds skips through the lists of those kinds too (a topic "Trade" sorts
 	// before every initiative "Trade ..." of more words).
-	var kinds [][]*searchDoc
+	var kinds [][]int32
 	for i, k := range q.Kinds {
 		if !slices.Contains(q.Kinds[:i], k) {
 			kinds = append(kinds, ix.kinds[k])
@@ -58,12 +59,12 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 	}
 
 	// Tiers 4 and 3.
-	for _, l := range [][]*searchDoc{ix.names[p.Key], ix.others[p.Key]} {
-		for _, d := range l {
+	for _, l := range [][]int32{ix.names[p.Key], ix.others[p.Key]} {
+		for _, i := range l {
 			if len(hits) == q.Limit {
 				return hits, true
 			}
-			if kindOK(d) {
+			if d := ix.docs[i]; kindOK(d) {
 				add(d)
 			}
 		}
@@ -122,7 +123,7 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 			end++
 		}
 		need := q.Limit - len(hits)
-		var found []*searchDoc // the first need of each vector of this rank, in the static order
+		var found []int32 // the first need of each vector of this rank, in the static order
 		for _, v := range vectors[start:end] {
 			// The entities with vector v are in the stream of each matched token's words of its
 			// class: walk the intersection of the cheapest one and those of the others that are
@@ -136,34 +137,35 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 			}
 			for i, c := range v.classes {
 				if i == driver || c != kg.NoMatch && len(tws[i].lists[c]) <= maxSeekLists {
-					streams = append(streams, newDocStream(tws[i].lists[c]))
+					streams = append(streams, ix.newDocStream(tws[i].lists[c]))
 				}
 			}
 			if len(kinds) > 0 {
-				streams = append(streams, newDocStream(kinds))
+				streams = append(streams, ix.newDocStream(kinds))
 			}
 			taken := 0
 			for taken < need {
-				d, steps := intersect(streams)
+				i, steps := intersect(streams)
 				if passed += steps; passed > budget {
 					return nil, false
 				}
-				if d == nil {
+				if i == noDoc {
 					break
 				}
 				streams[0].next()
+				d := ix.docs[i]
 				if !kindOK(d) || d.doc.NameKey == p.Key || slices.Contains(d.doc.OtherKeys, p.Key) {
 					continue
 				}
 				if slices.Equal(classes(tws, d, cs), v.classes) {
-					found = append(found, d)
+					found = append(found, i)
 					taken++
 				}
 			}
 		}
-		slices.SortFunc(found, compareDocs)
-		for _, d := range found[:min(len(found), need)] {
-			add(d)
+		slices.SortFunc(found, cmpDocs)
+		for _, i := range found[:min(len(found), need)] {
+			add(ix.docs[i])
 		}
 		start = end
 	}
@@ -174,19 +176,19 @@ func (ix *searchIndex) walkRanks(p *kg.SearchPlan, tws []tokenWords, q kg.Search
 // binary search in each).
 const maxSeekLists = 16
 
-// intersect returns the first entity in every stream, after moving each to it (nil if there is
+// intersect returns the first entity in every stream, after moving each to it (noDoc if there is
 // none), and how many rounds of skips that took: streams skip to the greatest of their heads until
 // all heads agree. Names sort together, so entities sharing words often cluster and the skips are
 // long: "pacific trade meeting" skips over all the meetings of the Pacific about other topics.
-func intersect(streams []*docStream) (*searchDoc, int) {
+func intersect(streams []*docStream) (int32, int) {
 	d := streams[0].peek()
 	steps := 1
-	for agreed := false; !agreed && d != nil; steps++ {
+	for agreed := false; !agreed && d != noDoc; steps++ {
 		agreed = true
 		for _, s := range streams {
 			if h := s.seek(d); h != d {
 				d, agreed = h, false
-				if d == nil {
+				if d == noDoc {
 					break
 				}
 			}
@@ -201,53 +203,58 @@ func cost(tw *tokenWords, c kg.MatchClass) int { return len(tw.words[c]) + tw.en
 
 // docStream merges posting lists (each in the static order) into one stream in the static order,
 // each entity once: a heap of the lists by their first entity.
-type docStream [][]*searchDoc
+type docStream struct {
+	ix    *searchIndex
+	lists [][]int32
+}
 
-func newDocStream(lists [][]*searchDoc) *docStream {
-	s := make(docStream, 0, len(lists))
+func (ix *searchIndex) newDocStream(lists [][]int32) *docStream {
+	s := &docStream{ix: ix, lists: make([][]int32, 0, len(lists))}
 	for _, l := range lists {
 		if len(l) > 0 {
-			s = append(s, l)
+			s.lists = append(s.lists, l)
 		}
 	}
-	heap.Init(&s)
-	return &s
+	heap.Init(s)
+	return s
 }
 
-// peek returns the next entity of the stream without taking it, or nil at its end.
-func (s *docStream) peek() *searchDoc {
-	if len(*s) == 0 {
-		return nil
+// peek returns the next entity of the stream without taking it, or noDoc at its end.
+func (s *docStream) peek() int32 {
+	if len(s.lists) == 0 {
+		return noDoc
 	}
-	return (*s)[0][0]
+	return s.lists[0][0]
 }
 
-// seek drops the entities before d in the static order and returns the next one (nil at the end).
-func (s *docStream) seek(d *searchDoc) *searchDoc {
-	if h := s.peek(); h == nil || compareDocs(h, d) >= 0 {
+// seek drops the entities before d in the static order and returns the next one (noDoc at the
+// end).
+func (s *docStream) seek(d int32) int32 {
+	if h := s.peek(); h == noDoc || s.ix.compare(h, d) >= 0 {
 		return h // the head is the least entity of every list
 	}
-	lists := (*s)[:0]
-	for _, l := range *s {
-		l = l[sort.Search(len(l), func(j int) bool { return compareDocs(l[j], d) >= 0 }):]
+	doc := s.ix.docs[d]
+	lists := s.lists[:0]
+	for _, l := range s.lists {
+		l = l[sort.Search(len(l), func(j int) bool { return compareDocs(s.ix.docs[l[j]], doc) >= 0 }):]
 		if len(l) > 0 {
 			lists = append(lists, l)
 		}
 	}
-	*s = lists
+	s.lists = lists
 	heap.Init(s)
 	return s.peek()
 }
 
-// next returns the next entity of the stream, or nil at its end. An entity in several lists is at
-// the head of each when its turn comes, as the order is total; next drops it from all of them.
-func (s *docStream) next() *searchDoc {
-	if len(*s) == 0 {
-		return nil
+// next returns the next entity of the stream, or noDoc at its end. An entity in several lists is
+// at the head of each when its turn comes, as the order is total; next drops it from all of them.
+func (s *docStream) next() int32 {
+	if len(s.lists) == 0 {
+		return noDoc
 	}
-	d := (*s)[0][0]
-	for len(*s) > 0 && (*s)[0][0] == d {
-		if (*s)[0] = (*s)[0][1:]; len((*s)[0]) == 0 {
+	d := s.lists[0][0]
+	for len(s.lists) > 0 && s.lists[0][0] == d {
+		if s.lists[0] = s.lists[0][1:]; len(s.lists[0]) == 0 {
 			heap.Pop(s)
 		} else {
 			heap.Fix(s, 0)
@@ -256,13 +263,13 @@ func (s *docStream) next() *searchDoc {
 	return d
 }
 
-func (s docStream) Len() int           { return len(s) }
-func (s docStream) Less(i, j int) bool { return compareDocs(s[i][0], s[j][0]) < 0 }
-func (s docStream) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
-func (s *docStream) Push(x any)        { *s = append(*s, x.([]*searchDoc)) }
+func (s *docStream) Len() int           { return len(s.lists) }
+func (s *docStream) Less(i, j int) bool { return s.ix.compare(s.lists[i][0], s.lists[j][0]) < 0 }
+func (s *docStream) Swap(i, j int)      { s.lists[i], s.lists[j] = s.lists[j], s.lists[i] }
+func (s *docStream) Push(x any)         { s.lists = append(s.lists, x.([]int32)) }
 func (s *docStream) Pop() any {
-	old := *s
+	old := s.lists
 	l := old[len(old)-1]
-	*s = old[:len(old)-1]
+	s.lists = old[:len(old)-1]
 	return l
 }

@@ -311,15 +311,38 @@ func (rw responder) write(status int, resp *graphql.Response) {
 		codes = append(codes, code)
 	}
 	noteErrors(rw.r.Context(), codes...)
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions}); err != nil {
+	body, err := encodeResponse(resp)
+	if err != nil {
 		// Only a resolver handing gqlgen invalid JSON gets here; report it without its details.
 		rw.refuse(http.StatusInternalServerError, kg.CodeInternal, fmt.Sprintf("Internal error (request id %s)", RequestID(rw.r.Context())))
 		return
 	}
 	rw.w.Header().Set("Content-Type", rw.media+"; charset=utf-8")
 	rw.w.WriteHeader(status)
-	_, _ = rw.w.Write(buf.Bytes())
+	_, _ = rw.w.Write(body)
+}
+
+// The two characters json.Encoder escapes for JavaScript, beside <, > and &.
+var lineSeparator, paragraphSeparator = []byte("\u2028"), []byte("\u2029")
+
+// encodeResponse returns the JSON of resp, as json.Encoder writes response. A response of data
+// alone, the common one, is written around the data gqlgen made, once checked to be JSON: the
+// encoder would copy it through its compacter, a tenth of a nested page's CPU, to escape <, > and
+// & (and U+2028, U+2029) for HTML, so data holding one of them takes the encoder's way.
+func encodeResponse(resp *graphql.Response) ([]byte, error) {
+	if len(resp.Errors) == 0 && len(resp.Extensions) == 0 && len(resp.Data) > 0 &&
+		!bytes.ContainsAny(resp.Data, "<>&") && !bytes.Contains(resp.Data, lineSeparator) &&
+		!bytes.Contains(resp.Data, paragraphSeparator) && json.Valid(resp.Data) {
+		body := make([]byte, 0, len(`{"data":}`)+len(resp.Data)+1)
+		body = append(body, `{"data":`...)
+		body = append(body, resp.Data...)
+		return append(body, "}\n"...), nil
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response{Errors: resp.Errors, Data: resp.Data, Extensions: resp.Extensions}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 func (rw responder) refuse(status int, code, message string) {
