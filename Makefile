@@ -33,7 +33,7 @@ build:
 ## in the calling goroutine rather than a goroutine per element: graph/lists.go says why)
 generate:
 	$(GO) tool gqlgen generate
-	$(GO) run ./graph/internal/inlinelists graph/generated.go
+	$(GO) run ./graph/internal/execpatch graph/generated.go
 
 ## web: rebuild the explorer and GraphiQL (web/) into web/dist, which is committed and embedded
 web: web-deps

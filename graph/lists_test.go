@@ -3,11 +3,13 @@ package graph
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 // marshalList answers what graphql.MarshalSliceConcurrently answers: the elements in order, each
@@ -55,5 +57,20 @@ func TestMarshalListAnswersAsConcurrently(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// An object without deferred fields gets a group holding only its context; one with a deferred
+// field gets gqlgen's, with its path and a field set to collect the deferred fields into.
+func TestNewDeferredGroupOnlyForDeferredFields(t *testing.T) {
+	ctx := graphql.WithFieldContext(context.Background(), &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "meeting"}}})
+	plain := []graphql.CollectedField{{Field: &ast.Field{Name: "id"}}, {Field: &ast.Field{Name: "name"}}}
+	if g := newDeferredGroup(ctx, plain); g.Context != ctx || g.FieldSet != nil || g.Path != nil || g.Defers != nil {
+		t.Errorf("newDeferredGroup(no deferred field) = %+v, want only the context", g)
+	}
+	deferred := append(slices.Clone(plain), graphql.CollectedField{Field: &ast.Field{Name: "date"}, Deferrables: []*graphql.Deferrable{{Label: "late"}}})
+	g, want := newDeferredGroup(ctx, deferred), graphql.NewDeferredGroup(ctx)
+	if g.Context != ctx || g.FieldSet == nil || g.Defers == nil || g.Path.String() != want.Path.String() || g.Path.String() != "meeting" {
+		t.Errorf("newDeferredGroup(a deferred field) = %+v, want %+v", g, want)
 	}
 }

@@ -9,7 +9,7 @@ import (
 )
 
 //go:generate go tool gqlgen generate
-//go:generate go run ./internal/inlinelists generated.go
+//go:generate go run ./internal/execpatch generated.go
 
 // Resolver is the one place dependencies are injected into the resolvers.
 type Resolver struct {

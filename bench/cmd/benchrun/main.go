@@ -45,7 +45,14 @@ type Result struct {
 	// the database's share of the work shows (0 for the embedded store, which does not use it).
 	Neo4jCPUmsReq float64 `json:"neo4j_cpu_ms_per_req"`
 	RSSMB         float64 `json:"rss_mb"`
-	NA            string  `json:"na,omitempty"`
+	// RoundP50ms is each round's open-loop p50, in order: drift between rounds shows there.
+	RoundP50ms []float64 `json:"round_p50_ms,omitempty"`
+	// The warm-up before timing (warmup.go): requests sent, seconds, and whether latency settled
+	// before -warmup-max.
+	WarmupRequests int     `json:"warmup_requests,omitempty"`
+	WarmupS        float64 `json:"warmup_s,omitempty"`
+	WarmupSettled  bool    `json:"warmup_settled,omitempty"`
+	NA             string  `json:"na,omitempty"`
 }
 
 // Load is one row of the "loads" of bench/out/<run>.json: how long the graph of one size took to
@@ -96,6 +103,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "duration", 5*time.Second, "length of one closed-loop and one open-loop run of one system and query")
 	flag.IntVar(&cfg.rounds, "rounds", 2, "rounds of alternation (A B A B)")
 	flag.IntVar(&cfg.rate, "rate", 50, "requests/s of the open-loop (latency) runs")
+	flag.DurationVar(&cfg.warmMax, "warmup-max", time.Minute, "longest warm-up of one system and query (warmup.go: until latency stops falling)")
 	flag.StringVar(&cfg.out, "out", "bench/out/run.json", "JSON output; charts go next to it")
 	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here; must be free)")
 	flag.StringVar(&cfg.neo4jHeap, "neo4j-heap", "2g", "JVM heap of the benchmark's Neo4j (NEO4J_HEAP of tools/neo4j/start.sh)")
@@ -113,7 +121,7 @@ type config struct {
 	sizes, queries, systems, out, loadWith   string
 	conc, rounds, rate, neo4jPort, loadBatch int
 	neo4jHeap, neo4jPageCache                string
-	dur                                      time.Duration
+	dur, warmMax                             time.Duration
 }
 
 // child is one system under test: its process, base URL and log.
@@ -515,11 +523,15 @@ func measure(cfg config, size, q string, kids []*child, w *workload) []Result {
 		live = append(live, k)
 	}
 	bodies := map[string][][]byte{}
+	warms := map[string]warm{}
 	for _, k := range live {
 		for i := range 64 {
 			bodies[k.name] = append(bodies[k.name], w.body(k.name, q, i))
 		}
-		closedLoop(endpoint(k), bodies[k.name], cfg.conc, cfg.dur/2, 1<<20) // warm-up
+		wu := warmUp(endpoint(k), bodies[k.name], cfg.conc, cfg.warmMax)
+		warms[k.name] = wu
+		fmt.Fprintf(os.Stderr, "%s %s %s: warmed in %d requests, %d rounds, %.1f s (settled: %v)\n",
+			size, q, k.name, wu.requests, wu.rounds, wu.seconds, wu.settled)
 	}
 	type acc struct {
 		n, errs    int64
@@ -559,7 +571,9 @@ func measure(cfg config, size, q string, kids []*child, w *workload) []Result {
 	}
 	for _, k := range live {
 		a := accs[k.name]
-		r := Result{System: k.name, Query: q, Size: size, Errors: a.errs + a.openErrors, RSSMB: peakRSSMB(k.cmd.Process.Pid)}
+		wu := warms[k.name]
+		r := Result{System: k.name, Query: q, Size: size, Errors: a.errs + a.openErrors, RSSMB: peakRSSMB(k.cmd.Process.Pid),
+			WarmupRequests: wu.requests, WarmupS: wu.seconds, WarmupSettled: wu.settled}
 		if a.wall > 0 && a.n > 0 {
 			r.RPS = float64(a.n) / a.wall.Seconds()
 			r.CPUmsReq = float64(a.ticks) * 10 / float64(a.n)
@@ -569,6 +583,7 @@ func measure(cfg config, size, q string, kids []*child, w *workload) []Result {
 		for i := 0; i+1 < len(a.openLat); i += 2 {
 			r.P50ms = max(r.P50ms, ms(a.openLat[i]))
 			r.P99ms = max(r.P99ms, ms(a.openLat[i+1]))
+			r.RoundP50ms = append(r.RoundP50ms, ms(a.openLat[i]))
 		}
 		var rt float64
 		switch k.name {
