@@ -107,7 +107,7 @@ func main() {
 	flag.StringVar(&cfg.out, "out", "bench/out/run.json", "JSON output; charts go next to it")
 	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here; must be free)")
 	flag.StringVar(&cfg.neo4jHeap, "neo4j-heap", "2g", "JVM heap of the benchmark's Neo4j (NEO4J_HEAP of tools/neo4j/start.sh)")
-	flag.StringVar(&cfg.neo4jPageCache, "neo4j-pagecache", "3g", "page cache of the benchmark's Neo4j (NEO4J_PAGECACHE): size L's store is about 2.5 GB")
+	flag.StringVar(&cfg.neo4jPageCache, "neo4j-pagecache", "3g", "page cache of the benchmark's Neo4j (NEO4J_PAGECACHE); size L's store is 3.9 GB on disk (bench/README.md)")
 	flag.StringVar(&cfg.loadWith, "load", "admin", "how an empty Neo4j is loaded: admin (neo4j-admin database import on the stopped database, from neo4jstore.WriteImportFiles) or bolt (neo4jstore.BulkLoad)")
 	flag.IntVar(&cfg.loadBatch, "load-batch", 0, "items per transaction of -load bolt (0: neo4jstore.DefaultBulkLoadItems)")
 	flag.Parse()
