@@ -2,6 +2,7 @@ package kg
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind is an entity kind. Its value is the GraphQL enum value; its Label is the Neo4j node label.
@@ -50,9 +51,43 @@ func KindOfID(id string) Kind {
 	if !ok {
 		return ""
 	}
-	k := Kind(strings.ToUpper(prefix))
-	if !k.Valid() {
-		return ""
+	// Every entity read calls this: an ASCII prefix is compared in place rather than upper-cased
+	// into a new string. strings.ToUpper maps a few other letters onto ASCII ones (ı to I, ſ to
+	// S), so any other prefix takes that way, as it always did.
+	for i := range len(prefix) {
+		if prefix[i] >= utf8.RuneSelf {
+			return kindOfPrefix(strings.ToUpper(prefix))
+		}
 	}
-	return k
+	for _, k := range Kinds {
+		if asciiUpperIs(prefix, string(k)) {
+			return k
+		}
+	}
+	return ""
+}
+
+// kindOfPrefix returns the kind whose value is prefix, or "".
+func kindOfPrefix(prefix string) Kind {
+	if k := Kind(prefix); k.Valid() {
+		return k
+	}
+	return ""
+}
+
+// asciiUpperIs reports whether the ASCII string s upper-cased is upper.
+func asciiUpperIs(s, upper string) bool {
+	if len(s) != len(upper) {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		if c != upper[i] {
+			return false
+		}
+	}
+	return true
 }

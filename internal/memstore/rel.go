@@ -6,11 +6,11 @@ import (
 	"github.com/diplograph/diplograph/internal/kg"
 )
 
-// rel is a relation as the graph keeps it, 24 bytes in a flat table (graph.rels): its ends as the
+// rel is a relation as the graph keeps it, 24 bytes in a flat table (graph.relTab): its ends as the
 // indexes of their nodes, its type as an index into the graph's type names, the import that
 // created it as an index into the graph's import seqs, and what it holds behind one pointer that
 // relations with equal properties and citations share (interner.attrs). Each edge of the
-// adjacency lists names it by its index. It is made a kg.Relation only when read: relation (a
+// adjacency lists names it by its index. It is made a kg.Relation only when read: relationOf (a
 // copy the caller owns) or view (for kg's functions, which only read it).
 type rel struct {
 	attrs    *relAttrs
@@ -27,7 +27,7 @@ type relAttrs struct {
 	claims []kg.Claim
 }
 
-// edge is one entry of an adjacency list: the relation's index in graph.rels and the index of
+// edge is one entry of an adjacency list: the relation's index in graph.relTab and the index of
 // the node at the other end. It holds no pointer, so the collector never scans the lists.
 type edge struct {
 	rel, other int32

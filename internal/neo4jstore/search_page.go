@@ -71,10 +71,10 @@ var (
 	// more) and, below the cap, the entities of the kinds asked for (several queries may find an
 	// entity more than once). Then it runs the vectors of $vectors whose probes all reached the
 	// cap (searchPageVectorRuns).
-	searchPageProbes = `
+	searchPageProbes = searchExpandWords + `
 UNWIND $probes AS probe
-CALL (probe) {
-  UNWIND probe.queries AS query
+CALL (probe, expanded) {
+  UNWIND [q IN probe.queries | ` + expandedQuery("q") + `] AS query
   CALL (probe, query) {
     CALL db.index.fulltext.queryNodes(probe.index, query, {limit: $cap}) YIELD node
     RETURN count(*) AS found, collect(node) AS nodes
@@ -83,11 +83,11 @@ CALL (probe) {
   RETURN found, CASE WHEN found >= $cap THEN [] ELSE
     [n IN nodes ` + candidates + ` END AS nodes
 }
-WITH collect({i: probe.i, token: probe.token, class: probe.class, found: found, nodes: nodes}) AS probes
-CALL (probes) {
-  WITH [p IN probes WHERE p.found >= $cap | p.i] AS large
-  UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large)] AS v` + searchPageVectorRuns + `
-WITH probes,` + searchPageVectorResults + searchPagePrefetch
+WITH expanded, collect({i: probe.i, token: probe.token, class: probe.class, found: found, nodes: nodes}) AS probes
+CALL (probes, expanded) {
+  WITH [p IN probes WHERE p.found >= $cap | p.i] AS large, expanded
+  UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large) | v {.*, query: ` + expandedQuery("v.query") + `}] AS v` + searchPageVectorRuns + `
+WITH probes, expanded,` + searchPageVectorResults + searchPagePrefetch
 
 	// searchPageEntities reads the page's entities.
 	searchPageEntities = `
@@ -176,8 +176,8 @@ func searchRankTier(carry string) string {
 // searchPage returns the page of q's hits as Search does, by the page search above. It returns
 // false when the search cannot be put so, and Search then ranks every hit.
 func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string) ([]kg.SearchHit, bool, error) {
-	probes, typo2 := searchProbes(p)
-	page, ok, err := s.searchPageWith(ctx, q, p, labels, probes, nil)
+	probes, typo2, expansions, typo2Expansions := vocabularyProbes(p)
+	page, ok, err := s.searchPageWith(ctx, q, p, labels, probes, nil, expansions)
 	if errors.Is(err, errFallBack) {
 		return nil, false, nil
 	}
@@ -186,7 +186,7 @@ func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPl
 	}
 	gate := groupKey{kg.TierTypo, len(p.Tokens), int(typoCeiling(p)), 0}
 	if len(typo2) > 0 && (len(page) < q.Limit || compareClasses(groupOf(page[len(page)-1].rank), gate) <= 0) {
-		if page, ok, err = s.searchPageWith(ctx, q, p, labels, probes, typo2); errors.Is(err, errFallBack) {
+		if page, ok, err = s.searchPageWith(ctx, q, p, labels, probes, typo2, typo2Expansions); errors.Is(err, errFallBack) {
 			return nil, false, nil
 		} else if err != nil || !ok {
 			return nil, ok, err
@@ -201,8 +201,9 @@ func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPl
 // trip, the vectors over the large probes in a second when they were not, and walks the groups
 // the page reaches that no query could read whole.
 func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string,
-	probes, typo2 []searchQueryProbe) ([]candidate, bool, error) {
+	probes, typo2 []searchQueryProbe, expansions []any) ([]candidate, bool, error) {
 	ps := newPageSearch(q, p, labels, probes, typo2)
+	ps.expansions = expansions
 	ok, err := s.runProbes(ctx, ps)
 	if err != nil || !ok {
 		return nil, ok, err
@@ -228,7 +229,9 @@ type pageSearch struct {
 	byTokenClass map[[2]int]*searchPageProbe
 	keyProbe     *searchPageProbe // the query as a whole key
 	vectors      []searchVector
-	early        bool // the vectors ran with the probes
+	early        bool              // the vectors ran with the probes
+	expansions   []any             // of the probes' word markers (wordExpansion)
+	expanded     *strings.Replacer // the markers by their words, as the first round trip found them
 
 	cands        map[string]candidate
 	runs, banded []row // the vectors' answers, and their bands'
@@ -281,6 +284,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 	}
 	params := rankParams(ps.p, ps.labels, ps.q.Limit)
 	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
+	params["expansions"] = ps.expansions
 	if ps.early {
 		params["vectors"] = vectorRows(ps.p, ps.vectors)
 	}
@@ -294,6 +298,11 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		return false, s.mapError(ctx, "search", d.err)
 	}
 	r := d.record(recs[0])
+	var pairs []string
+	for _, x := range r.rows("expanded") {
+		pairs = append(pairs, need[string](x, "marker"), need[string](x, "terms"))
+	}
+	ps.expanded = strings.NewReplacer(pairs...)
 	for _, pr := range r.rows("probes") {
 		i := need[int64](pr, "i")
 		if i < 0 || i >= int64(len(ps.all)) {
@@ -338,7 +347,12 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 		return true, nil
 	}
 	params := rankParams(ps.p, ps.labels, ps.q.Limit)
-	params["vectors"], params["cap"], params["index"], params["bands"] = vectorRows(ps.p, ps.vectors), ps.cap, searchIndex, bands
+	vectors := vectorRows(ps.p, ps.vectors)
+	for _, v := range vectors {
+		row := v.(map[string]any)
+		row["query"] = ps.expanded.Replace(row["query"].(string))
+	}
+	params["vectors"], params["cap"], params["index"], params["bands"] = vectors, ps.cap, searchIndex, bands
 	recs, err := s.read(ctx, searchPageVectors, params)
 	if err != nil {
 		return false, searchPageError(ctx, s, err)

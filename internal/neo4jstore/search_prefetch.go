@@ -46,7 +46,7 @@ CALL (probes, vectors, banded) {
   ORDER BY points DESC, order
   RETURN collect({n: n, points: points}) AS ranked
 }
-WITH probes, vectors, banded, ranked,
+WITH probes, vectors, banded, ranked, expanded,
   reduce(best = null, b IN banded |
     CASE WHEN b.found >= $cap AND (best IS NULL OR b.points > best.points) THEN b ELSE best END) AS best
 CALL (best, ranked) {
@@ -59,7 +59,7 @@ CALL (best, ranked) {
 RETURN [p IN probes | p {.i, .found, nodes: [c IN p.nodes | c {.id, .text, .order}]}] AS probes,
   [v IN vectors | v {.i, .found, nodes: [c IN v.nodes | c {.id, .text, .order}]}] AS vectors,
   [b IN banded | b {.i, .band, .found, nodes: [c IN b.nodes | c {.id, .text, .order}]}] AS banded,
-  [c IN ranked[..$limit] | properties(c.n)] AS pre, walkedGroups, walked`
+  [c IN ranked[..$limit] | properties(c.n)] AS pre, walkedGroups, walked, expanded`
 
 // readAhead keeps what a statement of the page search read ahead (searchPagePrefetch) from its
 // row r.

@@ -123,7 +123,7 @@ var (
 	searchPageVectors = `
 CALL () {
   UNWIND $vectors AS v` + searchPageVectorRuns + `
-WITH [] AS probes,` + searchPageVectorResults + searchPagePrefetch
+WITH [] AS probes, [] AS expanded,` + searchPageVectorResults + searchPagePrefetch
 
 	// searchPageVectorRuns asks for each vector v (a Lucene query) for at most $cap entities,
 	// unless v is known to reach it (v.known). Then, for the vectors that reach it and rank best

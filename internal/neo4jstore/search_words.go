@@ -2,9 +2,14 @@ package neo4jstore
 
 import (
 	"context"
+	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -259,4 +264,138 @@ func (w *importWriter) searchWords(ctx context.Context, words map[string]struct{
 		return c.line("searchword", "word:ID(SearchWord),:LABEL", []any{rows[i]["word"], []any{"SearchWord"}},
 			map[string]any{"rword": rows[i]["rword"]}, "", false)
 	})
+}
+
+// The page search's typo probes, on the vocabulary: Go writes each token's one- and two-edit
+// disjunctions as a marker (wordMarker) in the probes' and vectors' Lucene queries, and the
+// statement that runs them first expands each marker on the vocabulary into the concrete words
+// its patterns match (searchExpandWords) and puts them in its place. Lucene then runs term
+// queries, not wildcard patterns over its whole term dictionary (a typo vector's five bands cost
+// about a third as much so, measured at 100k). The words are the terms the patterns match in the
+// index, or more (the vocabulary may hold words no entity holds), so every query finds what its
+// patterns would.
+
+// wordMarker is the marker of token i's k-edit words in a query: '@' is no letter or digit, so
+// no query word holds one, and Lucene's syntax gives it no meaning.
+func wordMarker(i, k int) string { return fmt.Sprintf("@%d.%d@", i, k) }
+
+// noWords stands for an expansion that found no word: a term no entity holds (no searchText word
+// is only underscores).
+const noWords = "_____"
+
+// minSeekRunes is the shortest head or tail a pattern is sought by on the vocabulary: a shorter
+// one would read too much of it (an empty one all of it), so such a pattern ("?garcia?") stays a
+// wildcard in the query.
+const minSeekRunes = 2
+
+// wordExpansion returns what searchExpandWords needs to expand marker into the words of patterns
+// (editPatterns): the patterns without "?" to look up whole; the others grouped by the longer of
+// their head (before the first "?") and tail (after the last), a range seek on word or on rword
+// each, with the group's bounds on a word's length (UTF-16 units, as Cypher counts: "?" is one
+// or two) and one regular expression of its patterns to check the words found; and the few
+// patterns whose head and tail are both short (wild), kept as they are.
+func wordExpansion(marker string, patterns []string) map[string]any {
+	exact, wild := []any{}, []string{}
+	heads, tails := map[string][]string{}, map[string][]string{}
+	for _, p := range patterns {
+		first := strings.IndexByte(p, '?')
+		if first < 0 {
+			exact = append(exact, p)
+			continue
+		}
+		head, tail := p[:first], p[strings.LastIndexByte(p, '?')+1:]
+		switch h, t := utf8.RuneCountInString(head), utf8.RuneCountInString(tail); {
+		case max(h, t) < minSeekRunes:
+			wild = append(wild, p)
+		case h >= t:
+			heads[head] = append(heads[head], p)
+		default:
+			tails[reverseWord(tail)] = append(tails[reverseWord(tail)], p)
+		}
+	}
+	seeks := func(groups map[string][]string) []any {
+		out := []any{}
+		for _, seek := range slices.Sorted(maps.Keys(groups)) {
+			lo, hi := math.MaxInt, 0
+			for _, p := range groups[seek] {
+				units, wilds := len(utf16.Encode([]rune(strings.ReplaceAll(p, "?", "")))), strings.Count(p, "?")
+				lo, hi = min(lo, units+wilds), max(hi, units+2*wilds)
+			}
+			out = append(out, map[string]any{"seek": seek, "re": editRegexp(groups[seek]),
+				"min": int64(lo), "max": int64(hi)})
+		}
+		return out
+	}
+	return map[string]any{"marker": marker, "exact": exact, "heads": seeks(heads), "tails": seeks(tails),
+		"wild": strings.Join(wild, " ")}
+}
+
+// searchExpandWords expands each marker of $expansions (wordExpansion) on the vocabulary and
+// gives expanded: {marker, terms} each, terms the words found and the wild patterns joined by
+// spaces (noWords if none).
+// Every word is letters and digits (kg.SearchTokens), which Lucene's syntax never treats
+// specially.
+const searchExpandWords = `
+CALL () {
+  UNWIND $expansions AS x
+  CALL (x) {
+    CALL (x) {
+      UNWIND x.exact AS t
+      MATCH (w:SearchWord {word: t})
+      RETURN w.word AS word
+    UNION
+      UNWIND x.heads AS h
+      MATCH (w:SearchWord)
+      WHERE w.word STARTS WITH h.seek AND h.min <= size(w.word) <= h.max AND w.word =~ h.re
+      RETURN w.word AS word
+    UNION
+      UNWIND x.tails AS h
+      MATCH (w:SearchWord)
+      WHERE w.rword STARTS WITH h.seek AND h.min <= size(w.word) <= h.max AND w.word =~ h.re
+      RETURN w.word AS word
+    }
+    RETURN collect(word) AS words
+  }
+  WITH x, CASE WHEN x.wild = '' THEN words ELSE words + x.wild END AS words
+  RETURN collect({marker: x.marker,
+    terms: CASE WHEN size(words) = 0 THEN '` + noWords + `' ELSE reduce(s = head(words), w IN tail(words) | s + ' ' + w) END}) AS expanded
+}`
+
+// expandedQuery is the Cypher expression of the query text q with the markers of expanded
+// (searchExpandWords) replaced by their words.
+func expandedQuery(q string) string {
+	return "reduce(s = " + q + ", x IN expanded | replace(s, x.marker, x.terms))"
+}
+
+// vocabularyProbes is searchProbes for the page search: each token's one- and two-edit
+// disjunctions are markers (one query for every two-edit pattern: its words are few), and
+// expansions what searchExpandWords needs to expand the markers of probes, and with typo2 those
+// of typo2 too.
+func vocabularyProbes(p *kg.SearchPlan) (probes, typo2 []searchQueryProbe, expansions, typo2Expansions []any) {
+	probe := func(i int, c kg.MatchClass, query string) searchQueryProbe {
+		return searchQueryProbe{token: i, class: c, query: query}
+	}
+	expansions = []any{}
+	for i, t := range p.Tokens {
+		tok := escapeLucene(t.Text)
+		probes = append(probes, probe(i, kg.ExactMatch, tok))
+		better := "-" + tok
+		if t.Prefix {
+			probes = append(probes, probe(i, kg.PrefixMatch, tok+"* "+better))
+			better = "-" + tok + "*"
+		}
+		if t.MaxEdits < 1 {
+			continue
+		}
+		one := wordMarker(i, 1)
+		expansions = append(expansions, wordExpansion(one, editPatterns(t.Text, 1)))
+		probes = append(probes, probe(i, kg.TypoMatch, "("+one+") "+better))
+		if t.MaxEdits < 2 {
+			continue
+		}
+		two := wordMarker(i, 2)
+		typo2Expansions = append(typo2Expansions, wordExpansion(two, editPatterns(t.Text, 2)))
+		typo2 = append(typo2, probe(i, kg.Typo2Match, "("+two+") "+better+" -("+one+")"))
+	}
+	return probes, typo2, expansions, append(slices.Clone(expansions), typo2Expansions...)
 }

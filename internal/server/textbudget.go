@@ -36,8 +36,7 @@ func (textBudget) InterceptOperation(ctx context.Context, next graphql.Operation
 // strings pass the budget.
 func (b textBudget) InterceptField(ctx context.Context, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
-	used, _ := ctx.Value(textUsedKey{}).(*atomic.Int64)
-	if err != nil || used == nil {
+	if err != nil {
 		return res, err
 	}
 	var n int
@@ -49,6 +48,12 @@ func (b textBudget) InterceptField(ctx context.Context, next graphql.Resolver) (
 			n = len(*s)
 		}
 	default:
+		return res, err
+	}
+	// Looked up only for a string: ctx holds a value per level of the answer above the field, and
+	// most fields (objects, lists, numbers) have nothing to count.
+	used, _ := ctx.Value(textUsedKey{}).(*atomic.Int64)
+	if used == nil {
 		return res, err
 	}
 	if total := used.Add(int64(n)); total > b.max {
