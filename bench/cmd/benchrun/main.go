@@ -104,7 +104,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "duration", 5*time.Second, "length of one closed-loop and one open-loop run of one system and query")
 	flag.IntVar(&cfg.rounds, "rounds", 2, "rounds of alternation (A B A B)")
 	flag.IntVar(&cfg.rate, "rate", 50, "requests/s of the open-loop (latency) runs")
-	flag.StringVar(&cfg.memLimit, "embedded-memlimit", "1400MiB", "GOMEMLIMIT of the diplograph-embedded process (docs/embedded-store.md, Memory); empty: none")
+	flag.StringVar(&cfg.memLimit, "embedded-memlimit", "", "GOMEMLIMIT of the diplograph-embedded process, e.g. 1400MiB (docs/embedded-store.md, Memory); empty: none")
 	flag.DurationVar(&cfg.warmMax, "warmup-max", time.Minute, "longest warm-up of one system and query (warmup.go: until latency stops falling)")
 	flag.StringVar(&cfg.out, "out", "bench/out/run.json", "JSON output; charts go next to it")
 	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here; must be free)")
