@@ -77,6 +77,7 @@ type Load struct {
 	// diplograph-embedded: its own generation and memstore.Load, in its process.
 	EmbeddedGenerateS float64 `json:"embedded_generate_s"`
 	EmbeddedLoadS     float64 `json:"embedded_load_s"`
+	EmbeddedMemLimit  string  `json:"embedded_memlimit,omitempty"` // GOMEMLIMIT it ran with
 }
 
 func main() {
@@ -103,11 +104,12 @@ func main() {
 	flag.DurationVar(&cfg.dur, "duration", 5*time.Second, "length of one closed-loop and one open-loop run of one system and query")
 	flag.IntVar(&cfg.rounds, "rounds", 2, "rounds of alternation (A B A B)")
 	flag.IntVar(&cfg.rate, "rate", 50, "requests/s of the open-loop (latency) runs")
+	flag.StringVar(&cfg.memLimit, "embedded-memlimit", "", "GOMEMLIMIT of the diplograph-embedded process, e.g. 1400MiB (docs/embedded-store.md, Memory); empty: none")
 	flag.DurationVar(&cfg.warmMax, "warmup-max", time.Minute, "longest warm-up of one system and query (warmup.go: until latency stops falling)")
 	flag.StringVar(&cfg.out, "out", "bench/out/run.json", "JSON output; charts go next to it")
 	flag.IntVar(&cfg.neo4jPort, "neo4j-port", 7751, "Bolt port of the benchmark's own Neo4j (started and stopped here; must be free)")
 	flag.StringVar(&cfg.neo4jHeap, "neo4j-heap", "2g", "JVM heap of the benchmark's Neo4j (NEO4J_HEAP of tools/neo4j/start.sh)")
-	flag.StringVar(&cfg.neo4jPageCache, "neo4j-pagecache", "3g", "page cache of the benchmark's Neo4j (NEO4J_PAGECACHE): size L's store is about 2.5 GB")
+	flag.StringVar(&cfg.neo4jPageCache, "neo4j-pagecache", "3g", "page cache of the benchmark's Neo4j (NEO4J_PAGECACHE); size L's store is 3.9 GB on disk (bench/README.md)")
 	flag.StringVar(&cfg.loadWith, "load", "admin", "how an empty Neo4j is loaded: admin (neo4j-admin database import on the stopped database, from neo4jstore.WriteImportFiles) or bolt (neo4jstore.BulkLoad)")
 	flag.IntVar(&cfg.loadBatch, "load-batch", 0, "items per transaction of -load bolt (0: neo4jstore.DefaultBulkLoadItems)")
 	flag.Parse()
@@ -120,7 +122,7 @@ func main() {
 type config struct {
 	sizes, queries, systems, out, loadWith   string
 	conc, rounds, rate, neo4jPort, loadBatch int
-	neo4jHeap, neo4jPageCache                string
+	neo4jHeap, neo4jPageCache, memLimit      string
 	dur, warmMax                             time.Duration
 }
 
@@ -175,6 +177,7 @@ func run(cfg config) error {
 			return err
 		}
 		ld.EmbeddedGenerateS, ld.EmbeddedLoadS = embeddedTimes(filepath.Join(logs, sysDiploMem+"-"+size+".log"))
+		ld.EmbeddedMemLimit = cfg.memLimit
 		loads = append(loads, ld)
 		for _, q := range strings.Split(cfg.queries, ",") {
 			results = append(results, measure(cfg, size, q, kids, w)...)
@@ -391,6 +394,9 @@ func startSystems(cfg config, root, self, logs, uri, size string, n int, w *work
 			cmd = exec.Command(filepath.Join(root, "bin/diplograph"), "serve", "--addr", addr, "--neo4j-uri", uri, "--log-format", "text")
 		case sysDiploMem:
 			cmd = exec.Command(self, "serve-embedded", "-addr", addr, "-n", fmt.Sprint(n))
+			if cfg.memLimit != "" {
+				cmd.Env = append(os.Environ(), "GOMEMLIMIT="+cfg.memLimit)
+			}
 		case sysHand:
 			cmd = exec.Command(self, "serve-hand", "-addr", addr, "-neo4j-uri", uri)
 		case sysNG:

@@ -35,15 +35,22 @@ type warm struct {
 
 // warmUp warms the system at url with bodies as the rule above says, for at most limit.
 func warmUp(url string, bodies [][]byte, conc int, limit time.Duration) warm {
+	return warmRounds(func(workers int, d time.Duration) []time.Duration {
+		_, _, lat := closedLoop(url, bodies, workers, d, int64(len(bodies)))
+		return lat
+	}, conc, limit)
+}
+
+// warmRounds applies the rule with send, which sends every body once from workers workers, for
+// at most d, and returns the latencies.
+func warmRounds(send func(workers int, d time.Duration) []time.Duration, conc int, limit time.Duration) warm {
 	start := time.Now()
 	deadline := start.Add(limit)
-	var w warm
-	n, _, _ := closedLoop(url, bodies, 1, limit, int64(len(bodies)))
-	w.requests += int(n)
+	w := warm{requests: len(send(1, limit))}
 	best, steady := time.Duration(0), 0
 	for time.Now().Before(deadline) {
-		n, _, lat := closedLoop(url, bodies, conc, time.Until(deadline), int64(len(bodies)))
-		w.requests += int(n)
+		lat := send(conc, time.Until(deadline))
+		w.requests += len(lat)
 		w.rounds++
 		med := median(lat)
 		steady++
