@@ -151,22 +151,10 @@ func (w *txWriter) flushWords() error {
 // searchKeys, a batch of entities per transaction, then marks the change log. A database without
 // a change log holds no entity to index.
 func (s *Store) backfillWords(ctx context.Context) error {
-	recs, err := s.read(ctx, `
-		MATCH (l:ChangeLog {id: 'changes'})
-		WHERE l.`+keyWordsIndexed+` IS NULL
-		RETURN count(l) AS n`, nil)
-	if err != nil {
-		return s.mapError(ctx, "backfill search words", err)
+	if owed, err := s.backfillOwed(ctx, keyWordsIndexed, "backfill search words"); err != nil || !owed {
+		return err
 	}
 	var d decoder
-	if len(recs) != 1 {
-		d.fail("record", "%d records, want 1", len(recs))
-	} else if need[int64](d.record(recs[0]), "n") == 0 {
-		return nil
-	}
-	if d.err != nil {
-		return s.mapError(ctx, "backfill search words", d.err)
-	}
 	after := ""
 	for {
 		recs, err := s.read(ctx, `
@@ -205,7 +193,7 @@ func (s *Store) backfillWords(ctx context.Context) error {
 			return s.mapError(ctx, "backfill search words", err)
 		}
 	}
-	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, `
 			MATCH (l:ChangeLog {id: 'changes'})
 			SET l.`+keyWordsIndexed+` = true`, nil)

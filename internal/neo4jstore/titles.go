@@ -123,22 +123,10 @@ func (w *txWriter) retitle(ids []string) error {
 // titles of their positions in their search properties, a batch of holders at a time, then marks
 // the change log. A database without a change log holds nothing to backfill.
 func (s *Store) backfillTitles(ctx context.Context) error {
-	recs, err := s.read(ctx, `
-		MATCH (l:ChangeLog {id: 'changes'})
-		WHERE l.`+keyTitlesIndexed+` IS NULL
-		RETURN count(l) AS n`, nil)
-	if err != nil {
-		return s.mapError(ctx, "backfill search titles", err)
+	if owed, err := s.backfillOwed(ctx, keyTitlesIndexed, "backfill search titles"); err != nil || !owed {
+		return err
 	}
 	var d decoder
-	if len(recs) != 1 {
-		d.fail("record", "%d records, want 1", len(recs))
-	} else if need[int64](d.record(recs[0]), "n") == 0 {
-		return nil
-	}
-	if d.err != nil {
-		return s.mapError(ctx, "backfill search titles", d.err)
-	}
 	after := ""
 	for {
 		recs, err := s.read(ctx, `
@@ -175,7 +163,7 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 			return s.mapError(ctx, "backfill search titles", err)
 		}
 	}
-	_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 		res, err := tx.Run(ctx, `
 			MATCH (l:ChangeLog {id: 'changes'})
 			SET l.`+keyTitlesIndexed+` = true`, nil)
@@ -204,4 +192,28 @@ func bulkTitles(plan *kg.Plan) map[string][]string {
 		out[id] = kg.PositionTitles(id, rels)
 	}
 	return out
+}
+
+// backfillOwed reports whether the change log lacks the mark key, that is, whether a backfill
+// (what, for errors) is still owed to a database written before it. A database without a change
+// log owes none: it holds nothing to backfill.
+func (s *Store) backfillOwed(ctx context.Context, key, what string) (bool, error) {
+	recs, err := s.read(ctx, `
+		MATCH (l:ChangeLog {id: 'changes'})
+		WHERE l.`+key+` IS NULL
+		RETURN count(l) AS n`, nil)
+	if err != nil {
+		return false, s.mapError(ctx, what, err)
+	}
+	var d decoder
+	n := int64(0)
+	if len(recs) != 1 {
+		d.fail("record", "%d records, want 1", len(recs))
+	} else {
+		n = need[int64](d.record(recs[0]), "n")
+	}
+	if d.err != nil {
+		return false, s.mapError(ctx, what, d.err)
+	}
+	return n > 0, nil
 }
