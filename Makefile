@@ -91,7 +91,7 @@ $(GOLANGCI_LINT):
 bench-quick: build bench-deps bench-build
 	./bin/benchrun -sizes S -queries point,nested,search -duration 4s -rounds 2 -rate 20 -out bench/out/quick.json
 
-## bench: side by side, every query, sizes S, M and L (bench/out/full.json); 40 to 50 minutes on 2 cores
+## bench: side by side, every query, sizes S, M and L (bench/out/full.json); about 22 minutes on 2 cores
 ## (the Go benchmarks are `make bench-go`)
 bench: build bench-deps bench-build
 	./bin/benchrun -sizes S,M,L -queries point,nested,search,path,neighborhood -duration 4s -rounds 2 -rate 20 -out bench/out/full.json
