@@ -101,7 +101,7 @@ var (
 	// (page entities found before), so that the page needs no round trip of its own.
 	searchPageWalk = `
 CALL () {
-  WITH $group AS grp` + searchGroupWalk + `
+  WITH $group AS grp, $tokens AS toks` + searchGroupWalk + `
 }
 RETURN n {.*} AS entity, true AS walked
 UNION ALL
@@ -119,10 +119,10 @@ RETURN n {.*} AS entity, false AS walked`
   MATCH (n:Entity)
   WHERE n.searchOrder STARTS WITH grp.prefix
     AND (size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels))
-  WITH n, grp ORDER BY n.searchOrder
-  WHERE grp.tier < $tierAllTokens OR all(t IN $tokens WHERE n.searchText CONTAINS t.text)` +
-		searchRankWords(", grp") + `
-  WHERE grp.tier < $tierAllTokens OR all(t IN $tokens WHERE any(w IN ws WHERE w STARTS WITH t.text))` +
+  WITH n, grp, toks ORDER BY n.searchOrder
+  WHERE grp.tier < $tierAllTokens OR all(t IN toks WHERE n.searchText CONTAINS t.text)` +
+		searchRankWords(", grp, toks") + `
+  WHERE grp.tier < $tierAllTokens OR all(t IN toks WHERE any(w IN ws WHERE w STARTS WITH t.text))` +
 		searchRankClasses(", grp") + `
   WHERE tier = grp.tier AND matched = grp.matched AND quality = grp.quality
   RETURN n
@@ -139,18 +139,21 @@ func searchRankWords(carry string) string {
 
 // searchRankClasses ranks the entity n from its keys and words (searchRankWords) as kg does
 // (kg.SearchPlan.Classes and RankClasses): tier (-1 when no token matches), matched and quality.
-// The regular expressions of one- and two-edit matches are the patterns of the probes'
-// ($tokens: rankParams), tried only on words of a length within the edits (in UTF-16 units, as
-// Cypher counts: an edit changes at most two). carry (", v, ...") lists the caller's variables
-// its WITHs keep.
+// toks are the query's tokens (rankParams) with the words of their one- and two-edit patterns
+// (ones, twos: searchExpandWords found them on the vocabulary, which holds every word of every
+// searchText) and the regular expressions of the patterns left wild, tried only on words of a
+// length within the edits (in UTF-16 units, as Cypher counts: an edit changes at most two).
+// carry (", v, ...") lists the caller's variables its WITHs keep.
 func searchRankClasses(carry string) string {
 	return `
-  WITH n, keys, [t IN $tokens |
+  WITH n, keys, [t IN toks |
     CASE
       WHEN t.text IN ws THEN $exactClass
       WHEN t.prefix AND any(w IN ws WHERE w STARTS WITH t.text) THEN $prefixClass
-      WHEN t.one IS NOT NULL AND any(w IN ws WHERE abs(size(w) - t.units) <= 2 AND w =~ t.one) THEN $typoClass
-      WHEN t.two IS NOT NULL AND any(w IN ws WHERE abs(size(w) - t.units) <= 4 AND w =~ t.two) THEN $typo2Class
+      WHEN t.one IS NOT NULL AND any(w IN ws WHERE w IN t.ones
+        OR (t.onewild IS NOT NULL AND abs(size(w) - t.units) <= 2 AND w =~ t.onewild)) THEN $typoClass
+      WHEN t.two IS NOT NULL AND any(w IN ws WHERE w IN t.twos
+        OR (t.twowild IS NOT NULL AND abs(size(w) - t.units) <= 4 AND w =~ t.twowild)) THEN $typo2Class
       ELSE 0
     END] AS classes` + carry + searchRankTier(carry)
 }
@@ -176,33 +179,24 @@ func searchRankTier(carry string) string {
 // searchPage returns the page of q's hits as Search does, by the page search above. It returns
 // false when the search cannot be put so, and Search then ranks every hit.
 func (s *Store) searchPage(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string) ([]kg.SearchHit, bool, error) {
-	probes, typo2, expansions, typo2Expansions := vocabularyProbes(p)
-	page, ok, err := s.searchPageWith(ctx, q, p, labels, probes, nil, expansions)
+	probes, expansions := vocabularyProbes(p)
+	page, ok, err := s.searchPageWith(ctx, q, p, labels, probes, expansions)
 	if errors.Is(err, errFallBack) {
 		return nil, false, nil
 	}
 	if err != nil || !ok {
 		return nil, ok, err
 	}
-	gate := groupKey{kg.TierTypo, len(p.Tokens), int(typoCeiling(p)), 0}
-	if len(typo2) > 0 && (len(page) < q.Limit || compareClasses(groupOf(page[len(page)-1].rank), gate) <= 0) {
-		if page, ok, err = s.searchPageWith(ctx, q, p, labels, probes, typo2, typo2Expansions); errors.Is(err, errFallBack) {
-			return nil, false, nil
-		} else if err != nil || !ok {
-			return nil, ok, err
-		}
-	}
 	return s.pageEntities(ctx, p, page)
 }
 
-// searchPageWith ranks the page of q from probes and typo2 (two-edit probes, or none) and returns
-// its candidates in rank order: the page of q if typo2 holds the two-edit probes, else the page
-// ranked without them. It runs the probes (and, when they are few, the vectors) in one round
-// trip, the vectors over the large probes in a second when they were not, and walks the groups
-// the page reaches that no query could read whole.
+// searchPageWith ranks the page of q from probes and returns its candidates in rank order. It
+// runs the probes (and, when they are few, the vectors) in one round trip, the vectors over the
+// large probes in a second when they were not, and walks the groups the page reaches that no
+// query could read whole.
 func (s *Store) searchPageWith(ctx context.Context, q kg.SearchQuery, p *kg.SearchPlan, labels []string,
-	probes, typo2 []searchQueryProbe, expansions []any) ([]candidate, bool, error) {
-	ps := newPageSearch(q, p, labels, probes, typo2)
+	probes []searchQueryProbe, expansions []any) ([]candidate, bool, error) {
+	ps := newPageSearch(q, p, labels, probes)
 	ps.expansions = expansions
 	ok, err := s.runProbes(ctx, ps)
 	if err != nil || !ok {
@@ -232,6 +226,7 @@ type pageSearch struct {
 	early        bool              // the vectors ran with the probes
 	expansions   []any             // of the probes' word markers (wordExpansion)
 	expanded     *strings.Replacer // the markers by their words, as the first round trip found them
+	words        map[string][]string // the words of each marker, as the first round trip found them
 
 	cands        map[string]candidate
 	runs, banded []row // the vectors' answers, and their bands'
@@ -245,15 +240,14 @@ type pageSearch struct {
 	d decoder // of the answers' rows
 }
 
-// newPageSearch groups the queries of probes and typo2 by token and class (a two-edit probe may
-// be several queries), adds the whole-key lookup, and the vectors over every probe, when they
-// are few enough to run with the probes.
-func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes, typo2 []searchQueryProbe) *pageSearch {
+// newPageSearch groups the queries of probes by token and class, adds the whole-key lookup, and
+// the vectors over every probe, when they are few enough to run with the probes.
+func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes []searchQueryProbe) *pageSearch {
 	ps := &pageSearch{q: q, p: p, labels: labels, cap: int64(max(searchCap, q.Limit)),
 		byTokenClass: map[[2]int]*searchPageProbe{}, byToken: make([][]*searchPageProbe, len(p.Tokens)),
 		cands: map[string]candidate{}, partial: map[groupKey]bool{}, uncovered: map[groupKey]bool{},
 		pre: map[string]*found{}, walked: map[groupKey][]candidate{}}
-	for _, pr := range append(slices.Clone(probes), typo2...) {
+	for _, pr := range probes {
 		k := [2]int{pr.token, int(pr.class)}
 		sp := ps.byTokenClass[k]
 		if sp == nil {
@@ -282,7 +276,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries),
 			"token": int64(sp.token), "class": int64(sp.class)}
 	}
-	params := rankParams(ps.p, ps.labels, ps.q.Limit)
+	params := rankParams(ps.p, ps.labels, ps.q.Limit, nil)
 	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
 	params["expansions"] = ps.expansions
 	if ps.early {
@@ -299,8 +293,10 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 	}
 	r := d.record(recs[0])
 	var pairs []string
+	ps.words = map[string][]string{}
 	for _, x := range r.rows("expanded") {
 		pairs = append(pairs, need[string](x, "marker"), need[string](x, "terms"))
+		ps.words[need[string](x, "marker")] = x.strings("words")
 	}
 	ps.expanded = strings.NewReplacer(pairs...)
 	for _, pr := range r.rows("probes") {
@@ -346,13 +342,23 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	if len(ps.vectors) == 0 {
 		return true, nil
 	}
-	params := rankParams(ps.p, ps.labels, ps.q.Limit)
+	params := rankParams(ps.p, ps.labels, ps.q.Limit, ps.words)
 	vectors := vectorRows(ps.p, ps.vectors)
 	for _, v := range vectors {
 		row := v.(map[string]any)
 		row["query"] = ps.expanded.Replace(row["query"].(string))
 	}
 	params["vectors"], params["cap"], params["index"], params["bands"] = vectors, ps.cap, searchIndex, bands
+	largeTypos := make([]any, len(ps.p.Tokens))
+	for i := range largeTypos {
+		largeTypos[i] = false
+	}
+	for _, sp := range ps.all {
+		if sp.large && sp.token >= 0 && (sp.class == kg.TypoMatch || sp.class == kg.Typo2Match) {
+			largeTypos[sp.token] = true
+		}
+	}
+	params["largeTypos"] = largeTypos
 	recs, err := s.read(ctx, searchPageVectors, params)
 	if err != nil {
 		return false, searchPageError(ctx, s, err)
@@ -451,7 +457,7 @@ func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool
 				continue
 			}
 			ps.attachReadAhead(page)
-			walked, err := s.walkGroup(ctx, ps.p, ps.labels, g, need, page)
+			walked, err := s.walkGroup(ctx, ps, g, need, page)
 			if err != nil {
 				return nil, false, err
 			}
@@ -501,8 +507,8 @@ func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes []row) {
 
 // walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk), read
 // whole, and reads the entities of page that are not yet, in the same round trip.
-func (s *Store) walkGroup(ctx context.Context, p *kg.SearchPlan, labels []string, g groupKey, limit int, page []candidate) ([]candidate, error) {
-	params := rankParams(p, labels, limit)
+func (s *Store) walkGroup(ctx context.Context, ps *pageSearch, g groupKey, limit int, page []candidate) ([]candidate, error) {
+	params := rankParams(ps.p, ps.labels, limit, ps.words)
 	params["ids"] = unread(page)
 	params["group"] = map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
 		"prefix": bandPrefix(g.band)}
@@ -543,16 +549,18 @@ func bandPrefix(band int) string { return fmt.Sprintf("%02d", band) }
 // (searchRankClasses) and order them as kg.SearchPlan.Points does: p's tokens, each with the
 // regular expressions of its one- and two-edit matches, its key, kg's classes and tiers, labels
 // (the kinds asked for) and limit.
-func rankParams(p *kg.SearchPlan, labels []string, limit int) map[string]any {
+func rankParams(p *kg.SearchPlan, labels []string, limit int, words map[string][]string) map[string]any {
 	tokens := make([]map[string]any, len(p.Tokens))
 	for i, t := range p.Tokens {
-		tm := map[string]any{"text": t.Text, "prefix": t.Prefix, "one": nil, "two": nil,
-			"units": int64(len(utf16.Encode([]rune(t.Text))))}
+		tm := map[string]any{"text": t.Text, "prefix": t.Prefix, "units": int64(len(utf16.Encode([]rune(t.Text)))),
+			"one": nil, "ones": []any{}, "onewild": nil, "two": nil, "twos": []any{}, "twowild": nil}
 		if t.MaxEdits >= 1 {
-			tm["one"] = editRegexp(editPatterns(t.Text, 1))
+			tm["one"], tm["onewild"] = wordMarker(i, 1), wildRegexp(editPatterns(t.Text, 1))
+			tm["ones"] = anyList(words[wordMarker(i, 1)])
 		}
 		if t.MaxEdits >= 2 {
-			tm["two"] = editRegexp(editPatterns(t.Text, 2))
+			tm["two"], tm["twowild"] = wordMarker(i, 2), wildRegexp(editPatterns(t.Text, 2))
+			tm["twos"] = anyList(words[wordMarker(i, 2)])
 		}
 		tokens[i] = tm
 	}
@@ -576,6 +584,8 @@ func rankParams(p *kg.SearchPlan, labels []string, limit int) map[string]any {
 		"pointsQuality": int64(kg.ExactMatch)*m + 1,
 		"maxBand":       int64(kg.MaxRankedNameTokens),
 		"classes":       int64(kg.ExactMatch) + 1,
+		// Which tokens have a typo probe too large to read (searchPagePrefetch): none known yet.
+		"largeTypos": []any{},
 	}
 }
 

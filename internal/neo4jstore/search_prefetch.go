@@ -28,16 +28,25 @@ import (
 // $limit entities in searchOrder, read whole) and walkedGroups (that group: [] when it was not
 // walked).
 var searchPagePrefetch = `
-CALL (probes, vectors, banded) {
+WITH probes, vectors, banded, expanded, [t IN $tokens | t {.*,
+    ones: coalesce(head([x IN expanded WHERE x.marker = t.one | x.words]), t.ones),
+    twos: coalesce(head([x IN expanded WHERE x.marker = t.two | x.words]), t.twos)}] AS toks
+WITH probes, vectors, banded, expanded, toks, [i IN range(0, size($tokens) - 1) | coalesce($largeTypos[i], false)
+    OR any(p IN probes WHERE p.token = i AND p.class IN [$typoClass, $typo2Class] AND p.found >= $cap)] AS largeTypo
+CALL (probes, vectors, banded, toks, largeTypo) {
   UNWIND probes + [r IN vectors + banded | {token: -1, class: 0, nodes: r.nodes}] AS run
   UNWIND run.nodes AS c
-  WITH c.n AS n, c.text AS text, c.order AS order, collect(run.token * $classes + run.class) AS evidence
+  WITH c.n AS n, c.text AS text, c.order AS order, collect(run.token * $classes + run.class) AS evidence, toks, largeTypo
   WHERE text IS NOT NULL AND order IS NOT NULL
-  WITH n, order, evidence, split(text, '\n') AS keys, split(replace(text, '\n', ' '), ' ') AS ws
-  WITH n, order, keys, [i IN range(0, size($tokens) - 1) |
+  WITH n, order, evidence, split(text, '\n') AS keys, split(replace(text, '\n', ' '), ' ') AS ws, toks, largeTypo
+  WITH n, order, keys, [i IN range(0, size(toks) - 1) |
     CASE
-      WHEN $tokens[i].text IN ws THEN $exactClass
-      WHEN $tokens[i].prefix AND any(w IN ws WHERE w STARTS WITH $tokens[i].text) THEN $prefixClass
+      WHEN toks[i].text IN ws THEN $exactClass
+      WHEN toks[i].prefix AND any(w IN ws WHERE w STARTS WITH toks[i].text) THEN $prefixClass
+      WHEN largeTypo[i] AND toks[i].one IS NOT NULL AND any(w IN ws WHERE w IN toks[i].ones
+        OR (toks[i].onewild IS NOT NULL AND w =~ toks[i].onewild)) THEN $typoClass
+      WHEN largeTypo[i] AND toks[i].two IS NOT NULL AND any(w IN ws WHERE w IN toks[i].twos
+        OR (toks[i].twowild IS NOT NULL AND w =~ toks[i].twowild)) THEN $typo2Class
       ELSE reduce(best = 0, e IN evidence | CASE WHEN e / $classes = i AND e % $classes > best THEN e % $classes ELSE best END)
     END] AS classes` + searchRankTier(", order") + `
   WHERE tier >= 0
@@ -46,13 +55,13 @@ CALL (probes, vectors, banded) {
   ORDER BY points DESC, order
   RETURN collect({n: n, points: points}) AS ranked
 }
-WITH probes, vectors, banded, ranked, expanded,
+WITH probes, vectors, banded, ranked, expanded, toks,
   reduce(best = null, b IN banded |
     CASE WHEN b.found >= $cap AND (best IS NULL OR b.points > best.points) THEN b ELSE best END) AS best
-CALL (best, ranked) {
-  WITH best AS grp
+CALL (best, ranked, toks) {
+  WITH best AS grp, toks
   WHERE grp IS NOT NULL AND size([c IN ranked WHERE c.points > grp.points]) < $limit
-  CALL (grp) {` + searchGroupWalk + `
+  CALL (grp, toks) {` + searchGroupWalk + `
   }
   RETURN collect(DISTINCT grp {.tier, .matched, .quality, .band}) AS walkedGroups, collect(n {.*}) AS walked
 }

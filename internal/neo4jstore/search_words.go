@@ -293,7 +293,7 @@ func wordExpansion(marker string, patterns []string) map[string]any {
 		}
 		head, tail := p[:first], p[strings.LastIndexByte(p, '?')+1:]
 		switch h, t := utf8.RuneCountInString(head), utf8.RuneCountInString(tail); {
-		case max(h, t) < minSeekRunes:
+		case isWild(p):
 			wild = append(wild, p)
 		case h >= t:
 			heads[head] = append(heads[head], p)
@@ -318,9 +318,31 @@ func wordExpansion(marker string, patterns []string) map[string]any {
 		"wild": strings.Join(wild, " ")}
 }
 
+// isWild reports whether the edit pattern p stays a wildcard, not expanded on the vocabulary: its
+// head (before the first "?") and tail (after the last) are both shorter than minSeekRunes.
+func isWild(p string) bool {
+	first := strings.IndexByte(p, '?')
+	if first < 0 {
+		return false
+	}
+	head, tail := p[:first], p[strings.LastIndexByte(p, '?')+1:]
+	return max(utf8.RuneCountInString(head), utf8.RuneCountInString(tail)) < minSeekRunes
+}
+
+// wildRegexp returns the regular expression (editRegexp) of the wild patterns among patterns,
+// or nil if there are none: with the words the others expand to, what a word must match to be
+// within the patterns' edits.
+func wildRegexp(patterns []string) any {
+	wild := slices.DeleteFunc(slices.Clone(patterns), func(p string) bool { return !isWild(p) })
+	if len(wild) == 0 {
+		return nil
+	}
+	return editRegexp(wild)
+}
+
 // searchExpandWords expands each marker of $expansions (wordExpansion) on the vocabulary and
-// gives expanded: {marker, terms} each, terms the words found and the wild patterns joined by
-// spaces (noWords if none). The seeks are hinted: inside the page search's statement the planner
+// gives expanded: {marker, words, terms} each, words those found and terms them and the wild
+// patterns joined by spaces (noWords if none). The seeks are hinted: inside the page search's statement the planner
 // chose to scan the whole vocabulary per seek instead (146 ms for "García" at 100k).
 // Every word is letters and digits (kg.SearchTokens), which Lucene's syntax never treats
 // specially.
@@ -347,9 +369,9 @@ CALL () {
     }
     RETURN collect(word) AS words
   }
-  WITH x, CASE WHEN x.wild = '' THEN words ELSE words + x.wild END AS words
-  RETURN collect({marker: x.marker,
-    terms: CASE WHEN size(words) = 0 THEN '` + noWords + `' ELSE reduce(s = head(words), w IN tail(words) | s + ' ' + w) END}) AS expanded
+  WITH x, words, CASE WHEN x.wild = '' THEN words ELSE words + x.wild END AS terms
+  RETURN collect({marker: x.marker, words: words,
+    terms: CASE WHEN size(terms) = 0 THEN '` + noWords + `' ELSE reduce(s = head(terms), w IN tail(terms) | s + ' ' + w) END}) AS expanded
 }`
 
 // expandedQuery is the Cypher expression of the query text q with the markers of expanded
@@ -360,9 +382,10 @@ func expandedQuery(q string) string {
 
 // vocabularyProbes is searchProbes for the page search: each token's one- and two-edit
 // disjunctions are markers (one query for every two-edit pattern: its words are few), and
-// expansions what searchExpandWords needs to expand the markers of probes, and with typo2 those
-// of typo2 too.
-func vocabularyProbes(p *kg.SearchPlan) (probes, typo2 []searchQueryProbe, expansions, typo2Expansions []any) {
+// expansions what searchExpandWords needs to expand them. The two-edit probes are among the
+// others: expanded on the vocabulary they cost a few index seeks, less than the round trip of
+// asking for them only when the page may reach them.
+func vocabularyProbes(p *kg.SearchPlan) (probes []searchQueryProbe, expansions []any) {
 	probe := func(i int, c kg.MatchClass, query string) searchQueryProbe {
 		return searchQueryProbe{token: i, class: c, query: query}
 	}
@@ -385,8 +408,8 @@ func vocabularyProbes(p *kg.SearchPlan) (probes, typo2 []searchQueryProbe, expan
 			continue
 		}
 		two := wordMarker(i, 2)
-		typo2Expansions = append(typo2Expansions, wordExpansion(two, editPatterns(t.Text, 2)))
-		typo2 = append(typo2, probe(i, kg.Typo2Match, "("+two+") "+better+" -("+one+")"))
+		expansions = append(expansions, wordExpansion(two, editPatterns(t.Text, 2)))
+		probes = append(probes, probe(i, kg.Typo2Match, "("+two+") "+better+" -("+one+")"))
 	}
-	return probes, typo2, expansions, append(slices.Clone(expansions), typo2Expansions...)
+	return probes, expansions
 }
