@@ -49,3 +49,10 @@ func SetSearchCap(t interface{ Cleanup(func()) }, n int) {
 	searchCap = n
 	t.Cleanup(func() { searchCap = old })
 }
+
+// BeforeDropPrewritten makes f run as a large import that did not commit begins to drop the
+// vocabulary words it pre-wrote (created: those words), until the test ends.
+func BeforeDropPrewritten(t interface{ Cleanup(func()) }, f func(created []string)) {
+	beforeDropPrewritten = f
+	t.Cleanup(func() { beforeDropPrewritten = nil })
+}
