@@ -56,3 +56,15 @@ func BeforeDropPrewritten(t interface{ Cleanup(func()) }, f func(created []strin
 	beforeDropPrewritten = f
 	t.Cleanup(func() { beforeDropPrewritten = nil })
 }
+
+// Backfill runs EnsureSchema's backfills of derived properties, titles and search words, without
+// its schema commands.
+func (s *Store) Backfill(ctx context.Context) error {
+	if err := s.backfillDerived(ctx); err != nil {
+		return err
+	}
+	if err := s.backfillTitles(ctx); err != nil {
+		return err
+	}
+	return s.backfillWords(ctx)
+}
