@@ -93,7 +93,7 @@ func runCypher(ctx context.Context, args []string, getenv func(string) string, s
 	}
 
 	// Open only: an analyst's command sets up no schema and loads nothing.
-	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, nil))
+	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, nil, nil))
 	if err != nil {
 		return errors.New(kg.ErrorMessage(err))
 	}

@@ -72,7 +72,7 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 func openExportSource(ctx context.Context, cfg Config, stderr io.Writer) (kg.Store, error) {
 	switch {
 	case cfg.Neo4jURI != "":
-		return openNeo4j(ctx, cfg, nil)
+		return openNeo4j(ctx, cfg, nil, nil)
 	case cfg.DataDir != "":
 		if _, err := os.Stat(cfg.DataDir); err != nil {
 			return nil, fmt.Errorf("export: no data directory at %s: %w", cfg.DataDir, err)

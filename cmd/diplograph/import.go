@@ -166,7 +166,7 @@ func bulkLoad(ctx context.Context, cfg Config, b *kg.Bundle, stdout io.Writer) e
 	if cfg.Neo4jURI == "" {
 		return errors.New("--bulk loads into Neo4j: set NEO4J_URI")
 	}
-	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, nil))
+	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, nil, nil))
 	if err != nil {
 		return errors.New(userMessage(err))
 	}
@@ -228,7 +228,7 @@ func problemsError(ps []kg.Problem) error {
 func openWriteTarget(ctx context.Context, cfg Config, dryRun bool, stderr io.Writer) (kg.Store, string, error) {
 	switch {
 	case cfg.Neo4jURI != "":
-		s, err := openNeo4j(ctx, cfg, nil)
+		s, err := openNeo4j(ctx, cfg, nil, nil)
 		if err != nil {
 			return nil, "", errors.New(userMessage(err))
 		}

@@ -192,7 +192,7 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger, observe func(s
 	if cfg.DataDir != "" {
 		log.Warn("DIPLOGRAPH_DATA_DIR is ignored: with NEO4J_URI set, Neo4j is the store", slog.String("data_dir", cfg.DataDir))
 	}
-	s, err := openNeo4j(ctx, cfg, observe)
+	s, err := openNeo4j(ctx, cfg, observe, log)
 	if err != nil {
 		return nil, err
 	}
@@ -229,20 +229,21 @@ func countEntities(ctx context.Context, s kg.Store) (int, error) {
 }
 
 // neo4jConfig is the store configuration cfg names, reporting every round trip to observe (when
-// not nil).
-func neo4jConfig(cfg Config, observe func(string, time.Duration, error)) neo4jstore.Config {
+// not nil) and logging what the store cannot return to log (nil: slog's default logger).
+func neo4jConfig(cfg Config, observe func(string, time.Duration, error), log *slog.Logger) neo4jstore.Config {
 	return neo4jstore.Config{
 		URI: cfg.Neo4jURI, Username: cfg.Neo4jUsername, Password: cfg.Neo4jPassword,
 		Database: cfg.Neo4jDatabase, QueryTimeout: cfg.QueryTimeout, CypherTimeout: cfg.CypherTimeout,
 		ConnectTimeout: cfg.Neo4jConnectTimeout, MaxRetryTime: cfg.Neo4jMaxRetryTime,
 		CypherConcurrency: cfg.CypherConcurrency,
 		Observer:          observe,
+		Log:               log,
 	}
 }
 
-// openNeo4j opens the Neo4j store cfg names and ensures its schema.
-func openNeo4j(ctx context.Context, cfg Config, observe func(string, time.Duration, error)) (*neo4jstore.Store, error) {
-	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, observe))
+// openNeo4j opens the Neo4j store cfg names (see neo4jConfig) and ensures its schema.
+func openNeo4j(ctx context.Context, cfg Config, observe func(string, time.Duration, error), log *slog.Logger) (*neo4jstore.Store, error) {
+	s, err := neo4jstore.Open(ctx, neo4jConfig(cfg, observe, log))
 	if err != nil {
 		return nil, err // a *kg.Error naming the URI and what to check
 	}

@@ -49,3 +49,22 @@ func SetSearchCap(t interface{ Cleanup(func()) }, n int) {
 	searchCap = n
 	t.Cleanup(func() { searchCap = old })
 }
+
+// BeforeDropPrewritten makes f run as a large import that did not commit begins to drop the
+// vocabulary words it pre-wrote (created: those words), until the test ends.
+func BeforeDropPrewritten(t interface{ Cleanup(func()) }, f func(created []string)) {
+	beforeDropPrewritten = f
+	t.Cleanup(func() { beforeDropPrewritten = nil })
+}
+
+// Backfill runs EnsureSchema's backfills of derived properties, titles and search words, without
+// its schema commands.
+func (s *Store) Backfill(ctx context.Context) error {
+	if err := s.backfillDerived(ctx); err != nil {
+		return err
+	}
+	if err := s.backfillTitles(ctx); err != nil {
+		return err
+	}
+	return s.backfillWords(ctx)
+}

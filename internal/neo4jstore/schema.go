@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -137,6 +138,10 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 			return s.mapError(ctx, "backfill derived properties", d.err)
 		}
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			w := &txWriter{ctx: ctx, tx: tx, words: maps.Clone(words)} // a retry flushes them again
+			if err := w.lockForBackfill(); err != nil {
+				return nil, err
+			}
 			res, err := tx.Run(ctx, `
 				UNWIND $rows AS row
 				MATCH (n:Entity {id: row.id})
@@ -148,7 +153,6 @@ func (s *Store) backfillDerived(ctx context.Context) error {
 			if _, err := res.Consume(ctx); err != nil {
 				return nil, err
 			}
-			w := &txWriter{ctx: ctx, tx: tx, words: words}
 			return nil, w.flushWords()
 		})
 		if err != nil {

@@ -3,11 +3,13 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -26,9 +28,11 @@ import (
 // writer of searchText adds the words it writes in the same transaction (txWriter.entityProps and
 // retitle note them, finish MERGEs them), BulkLoad and the offline import files write them with
 // the entities, and EnsureSchema builds it for a database written before it (keyWordsIndexed). It
-// may hold more: a word no entity holds any more matches nothing, so nothing is ever removed, and
+// may hold more: a word no entity holds any more matches nothing, so no writer removes one, and
 // a write adds a node only per word new to the graph (a 100k-entity graph has about 30k words),
-// which keeps a large Import within its transaction's memory (per-entity postings did not).
+// which keeps a large Import within its transaction's memory (per-entity postings did not). The
+// one removal undoes a large import that did not commit (dropPrewritten): every writer of
+// searchText adds its words under the change log's lock, which the removal takes too.
 
 // keyWordsIndexed is the :ChangeLog property that says the vocabulary holds every entity's
 // words. Every change log created since the vocabulary carries it from the start.
@@ -97,24 +101,158 @@ func bundleWords(b *kg.Bundle) map[string]struct{} {
 	return words
 }
 
+// prewriteWordsQuery is mergeWordsQuery for prewriteWords, returning the words it created (a
+// word another transaction created meanwhile is merged, not created). The mark lives only inside
+// the statement: it tells the MERGE that created a node from one that found it.
+const prewriteWordsQuery = `
+	UNWIND $rows AS row
+	WITH row
+	WHERE NOT EXISTS { MATCH (:SearchWord {word: row.word}) }
+	MERGE (w:SearchWord {word: row.word})
+	ON CREATE SET w.rword = row.rword, w.prewritten = true
+	WITH w
+	WHERE w.prewritten
+	REMOVE w.prewritten
+	RETURN collect(w.word) AS created`
+
 // prewriteWords adds words to the vocabulary in transactions of their own, before an import
-// that may write them. A large import's transaction then adds none: its memory is the limit of
-// how large an import may be (a 10,000-entity Import is near Neo4j's default 256 MiB), and a
-// few thousand new words, merged in it, went past it. A word the import then does not write (it
-// fails, or is refused) stays, which is harmless: it matches no entity.
-func (s *Store) prewriteWords(ctx context.Context, words map[string]struct{}) error {
+// that may write them, and returns the words it created, also when it fails part of the way (the
+// batches before committed). A large import's transaction then adds none: its memory is the
+// limit of how large an import may be (a 10,000-entity Import is near Neo4j's default 256 MiB),
+// and a few thousand new words, merged in it, went past it. An import that then fails or is
+// refused drops the created words no entity holds (dropPrewritten).
+//
+// The words are written before the import's transaction, not after its planning inside it: a
+// transaction of their own opened while the import's holds the change log needs a second
+// connection, and with the pool's connections held by writers waiting for that lock it would
+// wait for one none of them gives back (a deadlock Neo4j cannot see, ended only by the pool's
+// acquisition timeout); planning in a transaction of its own before them would plan against a
+// state the lock no longer holds. A refused bundle therefore writes words too, and drops them.
+func (s *Store) prewriteWords(ctx context.Context, words map[string]struct{}) ([]string, error) {
 	rows := wordRows(words)
+	var created []string
 	for start := 0; start < len(rows); start += batchSize {
 		batch := rows[start:min(start+batchSize, len(rows))]
-		_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		v, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			w := &txWriter{ctx: ctx, tx: tx}
-			return nil, w.exec(mergeWordsQuery, map[string]any{"rows": batch})
+			recs, err := w.collect(prewriteWordsQuery, map[string]any{"rows": batch})
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) != 1 {
+				return nil, fmt.Errorf("pre-writing search words: %d records, want 1", len(recs))
+			}
+			var d decoder
+			batchCreated := d.record(recs[0]).strings("created")
+			return batchCreated, d.err
 		})
 		if err != nil {
-			return s.mapError(ctx, "import", err)
+			return created, s.mapError(ctx, "import", err)
 		}
+		created = append(created, v.([]string)...)
 	}
-	return nil
+	return created, nil
+}
+
+// dropHeldlessWordsQuery deletes the words of $words that no entity holds: that the search
+// index, whose terms are exactly the words of every searchText (searchAnalyzer), finds in no
+// entity. The index is updated as a transaction commits, so under the change log's lock it
+// holds every committed writer's words.
+const dropHeldlessWordsQuery = `
+	UNWIND $words AS word
+	CALL (word) {
+		CALL db.index.fulltext.queryNodes('` + searchIndex + `', word.query, {limit: 1}) YIELD node
+		RETURN count(node) AS holders
+	}
+	WITH word, holders
+	WHERE holders = 0
+	MATCH (w:SearchWord {word: word.word})
+	DELETE w
+	RETURN count(w) AS dropped`
+
+// lockForDropQuery takes the change log's lock as txWriter.lock does, for dropPrewritten, and
+// says whether it created the change log (no writer committed one yet): dropPrewritten then
+// deletes it again before it commits, so that it leaves no node of its own.
+const lockForDropQuery = `
+	MERGE (l:ChangeLog {id: 'changes'})
+	WITH l, l.seq IS NULL AS created
+	SET l.lockedAt = datetime()
+	RETURN created`
+
+// beforeDropPrewritten, set only by tests, runs as dropPrewritten begins, with the words it is
+// to drop: a writer it runs has committed before the drop takes the lock.
+var beforeDropPrewritten func(created []string)
+
+// dropPrewritten undoes prewriteWords for an import that did not commit (it failed, or was
+// refused or changed nothing): it deletes the words of created that no entity holds, a batch per
+// transaction, each under the change log's lock that every writer of searchText takes before it
+// adds its words. A writer that found such a word already there and wrote an entity holding it
+// either committed before the batch (its entity holds the word: kept) or runs after it (it adds
+// the word again). A failure here is logged and not returned: the caller returns the import's
+// own error, and a word left behind matches no entity.
+func (s *Store) dropPrewritten(ctx context.Context, created []string) {
+	if len(created) == 0 {
+		return
+	}
+	if beforeDropPrewritten != nil {
+		beforeDropPrewritten(created)
+	}
+	// The import's ctx may be what ended it (canceled, out of time); the words go all the same.
+	ctx = context.WithoutCancel(ctx)
+	start := time.Now()
+	dropped := int64(0)
+	for first := 0; first < len(created); first += batchSize {
+		batch := created[first:min(first+batchSize, len(created))]
+		rows := make([]map[string]any, len(batch))
+		for i, word := range batch {
+			rows[i] = map[string]any{"word": word, "query": escapeLucene(word)}
+		}
+		v, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+			w := &txWriter{ctx: ctx, tx: tx}
+			recs, err := w.collect(lockForDropQuery, nil)
+			if err != nil {
+				return nil, err
+			}
+			var d decoder
+			if len(recs) != 1 {
+				d.fail("record", "%d records, want 1", len(recs))
+				return nil, d.err
+			}
+			createdLog := need[bool](d.record(recs[0]), "created")
+			if d.err != nil {
+				return nil, d.err
+			}
+			recs, err = w.collect(dropHeldlessWordsQuery, map[string]any{"words": rows})
+			if err != nil {
+				return nil, err
+			}
+			if len(recs) != 1 {
+				d.fail("record", "%d records, want 1", len(recs))
+				return nil, d.err
+			}
+			n := need[int64](d.record(recs[0]), "dropped")
+			if d.err != nil {
+				return nil, d.err
+			}
+			if createdLog {
+				if err := w.exec(`
+					MATCH (l:ChangeLog {id: 'changes'})
+					DELETE l`, nil); err != nil {
+					return nil, err
+				}
+			}
+			return n, nil
+		})
+		if err != nil {
+			s.cfg.Log.Error("neo4jstore: an import that did not commit left search vocabulary words behind "+
+				"(they match no entity, so no search changes; EnsureSchema does not remove them)",
+				slog.Int("words", len(created)-first), slog.String("error", err.Error()))
+			return
+		}
+		dropped += v.(int64)
+	}
+	s.cfg.Log.Debug("neo4jstore: dropped the search words of an import that did not commit",
+		slog.Int("prewritten", len(created)), slog.Int64("dropped", dropped), slog.Duration("took", time.Since(start)))
 }
 
 // entityProps is entityProps for a write of this transaction: it notes the entity's search words,
@@ -186,7 +324,10 @@ func (s *Store) backfillWords(ctx context.Context) error {
 		}
 		after = ids[len(ids)-1]
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-			w := &txWriter{ctx: ctx, tx: tx, words: words}
+			w := &txWriter{ctx: ctx, tx: tx, words: maps.Clone(words)} // a retry flushes them again
+			if err := w.lockForBackfill(); err != nil {
+				return nil, err
+			}
 			return nil, w.flushWords()
 		})
 		if err != nil {

@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"sync/atomic"
 	"time"
@@ -56,6 +57,10 @@ type Config struct {
 	// driver error (nil on success). It must be cheap and safe for concurrent use; cmd wires the
 	// Prometheus metrics in here, so this package needs no metrics library.
 	Observer func(op string, d time.Duration, err error)
+
+	// Log receives what the store cannot return to a caller (a failed clean-up after an error it
+	// does return); default slog.Default().
+	Log *slog.Logger
 }
 
 // Default durations of Config.
@@ -85,6 +90,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.CypherConcurrency <= 0 {
 		c.CypherConcurrency = DefaultCypherConcurrency
+	}
+	if c.Log == nil {
+		c.Log = slog.Default()
 	}
 	return c
 }

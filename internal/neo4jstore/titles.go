@@ -154,6 +154,9 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 		after = ids[len(ids)-1]
 		_, err = s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
 			w := &txWriter{ctx: ctx, tx: tx}
+			if err := w.lockForBackfill(); err != nil {
+				return nil, err
+			}
 			if err := w.retitle(ids); err != nil {
 				return nil, err
 			}

@@ -28,6 +28,8 @@ import (
 //
 // A bundle with problems, a dry run, or a write that changes nothing is rolled back; so is any
 // failure on the way (a constraint violated by the last batch leaves nothing of the first ones).
+// An import of more than batchSize entities adds its search words first, in transactions of its
+// own (prewriteWords), and drops them again when its own does not commit (dropPrewritten).
 // Memory stays at the bundle plus one batch of rows: stored items are read a batch at a time.
 
 // batchSize bounds the rows one UNWIND statement carries.
@@ -48,6 +50,9 @@ type txResult struct {
 	}
 	found    bool            // RemoveRelation, DeleteEntity: there was something to remove
 	withdraw *withdrawResult // WithdrawSource
+	// rolledBack says the transaction ended without committing, on purpose (problems, a dry
+	// run, nothing to change).
+	rolledBack bool
 }
 
 // runWrite runs work in one write transaction and returns its result, whether it committed or
@@ -66,6 +71,7 @@ func (s *Store) runWrite(ctx context.Context, op string, work func(w *txWriter) 
 	})
 	var rb rollback
 	if errors.As(err, &rb) {
+		rb.res.rolledBack = true
 		return rb.res, nil
 	}
 	if err != nil {
@@ -110,6 +116,17 @@ func (w *txWriter) lock() error {
 	}
 	w.at = kg.ChangeTime(timeNow())
 	return nil
+}
+
+// lockForBackfill takes the change log's lock for a write outside the change log's history
+// (EnsureSchema's backfills), which writes search words and so must hold the lock as every writer
+// of them does (dropPrewritten). A change log it creates has no backfill marks, so the backfills
+// after it still run.
+func (w *txWriter) lockForBackfill() error {
+	return w.exec(`
+		MERGE (l:ChangeLog {id: 'changes'})
+		ON CREATE SET l.seq = 0
+		SET l.lockedAt = datetime()`, nil)
 }
 
 // record queues the change of one item written with outcome o, or, for an item an import
@@ -200,11 +217,26 @@ func (s *Store) writeBundle(ctx context.Context, b *kg.Bundle, action string, op
 	if action == kg.ActionImport {
 		op = opImport
 	}
-	if !dryRun && len(b.Entities) > batchSize {
-		if err := s.prewriteWords(ctx, bundleWords(b)); err != nil {
-			return nil, err
-		}
+	if dryRun || len(b.Entities) <= batchSize {
+		return s.writeBundleTx(ctx, b, action, op, opts)
 	}
+	// A large import adds its words first (prewriteWords); if it then does not commit, the words
+	// it created go again, so that it changes nothing (dropPrewritten).
+	prewritten, err := s.prewriteWords(ctx, bundleWords(b))
+	if err != nil {
+		s.dropPrewritten(ctx, prewritten)
+		return nil, err
+	}
+	res, err := s.writeBundleTx(ctx, b, action, op, opts)
+	if err != nil || res.rolledBack {
+		s.dropPrewritten(ctx, prewritten)
+	}
+	return res, err
+}
+
+// writeBundleTx is writeBundle's transaction.
+func (s *Store) writeBundleTx(ctx context.Context, b *kg.Bundle, action, op string, opts kg.ImportOptions) (*txResult, error) {
+	dryRun := opts.DryRun
 	return s.runWrite(ctx, op, func(w *txWriter) (*txResult, error) {
 		res := &txResult{}
 		res.report.DryRun = dryRun
