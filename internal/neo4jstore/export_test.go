@@ -50,6 +50,18 @@ func SetSearchCap(t interface{ Cleanup(func()) }, n int) {
 	t.Cleanup(func() { searchCap = old })
 }
 
+// SearchTakes returns how many pages of groups too large to read s's searches took by walking the
+// group and, by bits, from a level of the search index (search_levels.go).
+func SearchTakes(s *Store) (walks int64, levels map[int]int64) {
+	levels = map[int]int64{}
+	for i := 1; i < len(s.takes); i++ {
+		if n := s.takes[i].Load(); n > 0 {
+			levels[i-1] = n
+		}
+	}
+	return s.takes[0].Load(), levels
+}
+
 // BeforeDropPrewritten makes f run as a large import that did not commit begins to drop the
 // vocabulary words it pre-wrote (created: those words), until the test ends.
 func BeforeDropPrewritten(t interface{ Cleanup(func()) }, f func(created []string)) {

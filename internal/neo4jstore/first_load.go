@@ -206,7 +206,8 @@ func (l *bulkLoad) claim(ctx context.Context, summary string) error {
 				"for an empty database; import into it instead, or empty it first", n)
 		}
 		res, err = tx.Run(ctx, `
-			CREATE (:ChangeLog {id: 'changes', seq: $seq, lockedAt: datetime(), `+keyTitlesIndexed+`: true, `+keyWordsIndexed+`: true})
+			CREATE (:ChangeLog {id: 'changes', seq: $seq, lockedAt: datetime(), `+keyTitlesIndexed+`: true, `+keyWordsIndexed+`: true,
+				`+keyLevelsIndexed+`: true})
 			CREATE (c:Change)
 			SET c = $change`, map[string]any{"seq": bulkSeq, "change": change})
 		if err != nil {

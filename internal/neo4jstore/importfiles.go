@@ -120,7 +120,7 @@ var (
 func (w *importWriter) nodes(ctx context.Context, plan *kg.Plan, st kg.ImportStats) error {
 	now := timeNow()
 	changeLog := map[string]any{keyID: "changes", "seq": bulkSeq, "lockedAt": importDateTime(now.UTC().Format(time.RFC3339Nano)),
-		keyTitlesIndexed: true, keyWordsIndexed: true}
+		keyTitlesIndexed: true, keyWordsIndexed: true, keyLevelsIndexed: true}
 	change := map[string]any{"seq": bulkSeq, "at": kg.ChangeTime(now), "actor": kg.Actor(ctx),
 		"action": kg.ActionImport, "summary": kg.ImportSummary(st)}
 	err := w.write(ctx, 2, 2, func(c *importChunk, i int) error {

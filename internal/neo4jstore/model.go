@@ -224,9 +224,10 @@ func anyList(ss []string) []any {
 // analyzer does with punctuation.
 type searchProps struct {
 	// text is the searchText property: the search keys of the name, aliases, acronym and titles,
-	// one a line, the name first, and last the band (searchBand), so that the search index finds the
-	// entities of one name length. A band is no query's key and matches no query token, so it
-	// changes no rank.
+	// one a line, the name first, and last the band (searchBand) and the levels (searchLevelsOf),
+	// so that the search index finds the entities of one name length and the first of them in
+	// searchOrder. A band or level is no query's key and matches no query token, so it changes no
+	// rank.
 	text string
 	// keys is the searchKeys property: the same keys, without the band.
 	keys []any
@@ -243,7 +244,7 @@ func searchPropsOf(e *kg.Entity, titles []string) searchProps {
 	band := min(d.NameTokens, kg.MaxRankedNameTokens)
 	keys := append([]string{d.NameKey}, d.OtherKeys...)
 	return searchProps{
-		text:  strings.Join(append(slices.Clone(keys), searchBand(band)), "\n"),
+		text:  strings.Join(append(slices.Clone(keys), strings.Join(append([]string{searchBand(band)}, searchLevelsOf(e.ID)...), " ")), "\n"),
 		keys:  anyList(keys),
 		order: fmt.Sprintf("%02d", band) + kg.SearchTieKey(e.ID),
 	}

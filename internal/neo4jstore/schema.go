@@ -104,7 +104,10 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 	if err := s.backfillTitles(ctx); err != nil {
 		return err
 	}
-	return s.backfillWords(ctx)
+	if err := s.backfillWords(ctx); err != nil {
+		return err
+	}
+	return s.backfillLevels(ctx)
 }
 
 // backfillDerived sets the properties derived from an entity's fields (identityKeys, searchKeys,

@@ -18,8 +18,11 @@ import (
 // (docs/search.md).
 
 // searchCap is the most entities a probe or vector may find for the search to read them all. A
-// variable so that tests can make probes large on a small graph.
-var searchCap = 1000
+// probe below it costs the projection of every entity it finds, so the cap is what a word costs
+// at most; above it a group's page comes from a level of the index (search_levels.go), whose cost
+// does not grow with the group. 100 was the fastest of 1,000, 300, 200 and 100 at 10k and 100k
+// entities (docs/search.md). A variable so that tests can make probes large on a small graph.
+var searchCap = 100
 
 // searchPageProbe is one probe of the page search: the entities whose best match of token is
 // class, found by queries (several when a two-edit probe needs more clauses than one query may
@@ -51,12 +54,8 @@ func groupOf(r kg.SearchRank) groupKey {
 
 // compareGroups orders groups as kg ranks their hits: a greater group ranks first.
 func compareGroups(a, b groupKey) int {
-	return cmp.Or(compareClasses(a, b), cmp.Compare(b.band, a.band))
-}
-
-// compareClasses compares groups by (tier, matched, quality) alone.
-func compareClasses(a, b groupKey) int {
-	return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.matched, b.matched), cmp.Compare(a.quality, b.quality))
+	return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(a.matched, b.matched), cmp.Compare(a.quality, b.quality),
+		cmp.Compare(b.band, a.band))
 }
 
 var (
@@ -86,7 +85,8 @@ CALL (probe, expanded) {
 WITH expanded, collect({i: probe.i, token: probe.token, class: probe.class, found: found, nodes: nodes}) AS probes
 CALL (probes, expanded) {
   WITH [p IN probes WHERE p.found >= $cap | p.i] AS large, expanded
-  UNWIND [v IN $vectors WHERE all(c IN v.probes WHERE c IN large) | v {.*, query: ` + expandedQuery("v.query") + `}] AS v` + searchPageVectorRuns + `
+  WITH [v IN $vectors WHERE all(c IN v.probes WHERE c IN large) | v {.*, query: ` + expandedQuery("v.query") + `}] AS run
+  UNWIND CASE WHEN size(run) <= $maxVectors THEN run ELSE [] END AS v` + searchPageVectorRuns + `
 WITH probes, expanded,` + searchPageVectorResults + searchPagePrefetch
 
 	// searchPageEntities reads the page's entities.
@@ -101,13 +101,14 @@ var (
 	// (page entities found before), so that the page needs no round trip of its own.
 	searchPageWalk = `
 CALL () {
-  WITH $group AS grp, $tokens AS toks` + searchGroupWalk + `
+  WITH $group AS grp, $tokens AS toks` + searchGroupTake + `
+  RETURN n, taken
 }
-RETURN n {.*} AS entity, true AS walked
+RETURN n {.*} AS entity, true AS walked, taken
 UNION ALL
 UNWIND $ids AS id
 MATCH (n:Entity {id: id})
-RETURN n {.*} AS entity, false AS walked`
+RETURN n {.*} AS entity, false AS walked, null AS taken`
 
 	// searchGroupWalk walks the entities of the band (name length) of the group grp ({tier,
 	// matched, quality, prefix: the band as searchOrder starts}) in searchOrder and returns the
@@ -128,6 +129,23 @@ RETURN n {.*} AS entity, false AS walked`
   RETURN n
   LIMIT $limit`
 )
+
+// searchGroupTake gives, as rows n, the first $limit entities of the group grp (as
+// searchGroupLevels takes it) from a level of the index, or if none holds enough of them, by
+// walking the group (searchGroupWalk). A level gives only the entities of the group's vectors
+// (grp.query); the caller adds the group's other entities, which probes read whole.
+var searchGroupTake = `
+  CALL (grp, toks) {` + searchGroupLevels + `
+    RETURN leveled, taken
+  }
+  CALL (grp, toks, leveled) {
+    WITH grp, toks, leveled
+    WHERE size(leveled) < $limit
+    CALL (grp, toks) {` + searchGroupWalk + `
+    }
+    RETURN collect(n) AS walked
+  }
+  UNWIND CASE WHEN size(leveled) >= $limit THEN leveled ELSE walked END AS n`
 
 // searchRankWords splits the searchText of the entity n into its keys and its words (with
 // repeats, which change no class), for searchRankClasses; carry (", v, ...") lists the caller's
@@ -223,17 +241,19 @@ type pageSearch struct {
 	byTokenClass map[[2]int]*searchPageProbe
 	keyProbe     *searchPageProbe // the query as a whole key
 	vectors      []searchVector
-	early        bool              // the vectors ran with the probes
-	expansions   []any             // of the probes' word markers (wordExpansion)
-	expanded     *strings.Replacer // the markers by their words, as the first round trip found them
+	early        bool                // the vectors ran with the probes
+	expansions   []any               // of the probes' word markers (wordExpansion)
+	expanded     *strings.Replacer   // the markers by their words, as the first round trip found them
 	words        map[string][]string // the words of each marker, as the first round trip found them
 
 	cands        map[string]candidate
 	runs, banded []row // the vectors' answers, and their bands'
 
-	partial   map[groupKey]bool // groups (band 0) a vector found more of than it read, asked no bands
-	uncovered map[groupKey]bool // groups, by band, with more entities than a query reads
+	partial      map[groupKey]bool     // groups (band 0) a vector found more of than it read, asked no bands
+	uncovered    map[groupKey]bool     // groups, by band, with more entities than a query reads
+	groupQueries map[groupKey][]string // the queries of the vectors of each group, by band
 
+	taken  int64                    // how the statement took its walked group (searchGroupLevels), or -2
 	pre    map[string]*found        // candidates read whole ahead (searchPagePrefetch)
 	walked map[groupKey][]candidate // the first entities of an uncovered group, walked ahead
 
@@ -246,7 +266,8 @@ func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes [
 	ps := &pageSearch{q: q, p: p, labels: labels, cap: int64(max(searchCap, q.Limit)),
 		byTokenClass: map[[2]int]*searchPageProbe{}, byToken: make([][]*searchPageProbe, len(p.Tokens)),
 		cands: map[string]candidate{}, partial: map[groupKey]bool{}, uncovered: map[groupKey]bool{},
-		pre: map[string]*found{}, walked: map[groupKey][]candidate{}}
+		groupQueries: map[groupKey][]string{},
+		pre:          map[string]*found{}, walked: map[groupKey][]candidate{}}
 	for _, pr := range probes {
 		k := [2]int{pr.token, int(pr.class)}
 		sp := ps.byTokenClass[k]
@@ -260,7 +281,7 @@ func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes [
 	}
 	ps.keyProbe = &searchPageProbe{token: -1, index: int64(len(ps.all)), queries: []string{`"` + escapePhrase(p.Key) + `"`}}
 	ps.all = append(ps.all, ps.keyProbe)
-	ps.vectors, ps.early = pageVectors(p, ps.byToken, ps.byTokenClass)
+	ps.vectors, ps.early = pageVectors(p, ps.byToken, ps.byTokenClass, maxEarlyVectors)
 	return ps
 }
 
@@ -278,7 +299,8 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 	}
 	params := rankParams(ps.p, ps.labels, ps.q.Limit, nil)
 	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
-	params["expansions"] = ps.expansions
+	params["expansions"], params["maxVectors"] = ps.expansions, int64(maxVectors)
+	params["levels"], params["levelCap"] = levelRows, levelCap(ps.q.Limit, ps.cap)
 	if ps.early {
 		params["vectors"] = vectorRows(ps.p, ps.vectors)
 	}
@@ -312,6 +334,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 	}
 	ps.runs, ps.banded = r.rows("vectors"), r.rows("banded")
 	ps.readAhead(r)
+	s.countTake(ps.taken)
 	if d.err != nil {
 		return false, s.mapError(ctx, "search", d.err)
 	}
@@ -319,12 +342,22 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		// More than searchCap entities have the query as a key: rare enough to rank every hit.
 		return false, nil
 	}
-	for _, sp := range ps.all {
-		if sp.large && len(sp.queries) > 1 {
-			return false, nil // a vector with it would exceed Lucene's clause limit
-		}
+	if ps.early && ps.runnable() > maxVectors {
+		return false, nil // the statement ran none of them: too many to ask the index about
 	}
 	return true, nil
+}
+
+// runnable returns how many of the vectors the statement running the probes took along have
+// every probe large: those it runs, unless there are more than maxVectors.
+func (ps *pageSearch) runnable() int {
+	n := 0
+	for _, v := range ps.vectors {
+		if !slices.ContainsFunc(v.probes, func(i any) bool { return !ps.all[i.(int64)].large }) {
+			n++
+		}
+	}
+	return n
 }
 
 // runLargeVectors runs, unless they ran with the probes, the vectors over the large probes only,
@@ -336,7 +369,7 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	for i := range ps.byToken {
 		ps.byToken[i] = slices.DeleteFunc(ps.byToken[i], func(sp *searchPageProbe) bool { return !sp.large })
 	}
-	if ps.vectors, ps.early = pageVectors(ps.p, ps.byToken, ps.byTokenClass); !ps.early {
+	if ps.vectors, ps.early = pageVectors(ps.p, ps.byToken, ps.byTokenClass, maxVectors); !ps.early {
 		return false, nil
 	}
 	if len(ps.vectors) == 0 {
@@ -359,6 +392,7 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 		}
 	}
 	params["largeTypos"] = largeTypos
+	params["levels"], params["levelCap"] = levelRows, levelCap(ps.q.Limit, ps.cap)
 	recs, err := s.read(ctx, searchPageVectors, params)
 	if err != nil {
 		return false, searchPageError(ctx, s, err)
@@ -370,6 +404,7 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	r := ps.d.record(recs[0])
 	ps.runs, ps.banded = r.rows("vectors"), r.rows("banded")
 	ps.readAhead(r)
+	s.countTake(ps.taken)
 	if ps.d.err != nil {
 		return false, s.mapError(ctx, "search", ps.d.err)
 	}
@@ -406,8 +441,11 @@ func (ps *pageSearch) cover() error {
 		}
 		r := v.rank
 		delete(ps.partial, groupOf(r))
+		band := int(need[int64](b, "band"))
+		r.NameTokens = band
+		ps.groupQueries[groupOf(r)] = append(ps.groupQueries[groupOf(r)],
+			"("+ps.expanded.Replace(v.query)+" +"+searchBand(band)+")")
 		if need[int64](b, "found") >= ps.cap {
-			r.NameTokens = int(need[int64](b, "band"))
 			ps.uncovered[groupOf(r)] = true
 		} else {
 			addCandidates(ps.cands, ps.p, b.rows("nodes"))
@@ -450,26 +488,42 @@ func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool
 			// kinds asked for, or a vector that found more than its group): rank every hit.
 			return nil, false, errFallBack
 		}
-		if ps.uncovered[g] {
-			if ahead, ok := ps.walked[g]; ok {
-				delete(ps.walked, g)
-				page = append(page, ahead[:min(need, len(ahead))]...)
-				continue
-			}
-			ps.attachReadAhead(page)
-			walked, err := s.walkGroup(ctx, ps, g, need, page)
-			if err != nil {
-				return nil, false, err
-			}
-			page = append(page, walked...)
-			continue
-		}
 		members := byGroup[g]
+		if ps.uncovered[g] {
+			walked, ok := ps.walked[g]
+			if ok {
+				delete(ps.walked, g)
+			} else {
+				ps.attachReadAhead(page)
+				var err error
+				if walked, err = s.walkGroup(ctx, ps, g, need, page); err != nil {
+					return nil, false, err
+				}
+			}
+			// A level gives the entities of the group's vectors only; its others are candidates.
+			members = mergeMembers(walked, members)
+		}
 		slices.SortFunc(members, func(a, b candidate) int { return strings.Compare(a.order, b.order) })
 		page = append(page, members[:min(need, len(members))]...)
 	}
 	ps.attachReadAhead(page)
 	return page, true, nil
+}
+
+// mergeMembers returns the entities of a group walked or taken from a level (walked, the group's
+// first in searchOrder but maybe for candidates) with its candidates, each once.
+func mergeMembers(walked, cands []candidate) []candidate {
+	out := slices.Clone(walked)
+	seen := make(map[string]bool, len(walked))
+	for _, c := range walked {
+		seen[c.id] = true
+	}
+	for _, c := range cands {
+		if !seen[c.id] {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // searchPageError maps an error of the page search. Lucene counts the terms a wildcard stands for
@@ -511,7 +565,8 @@ func (s *Store) walkGroup(ctx context.Context, ps *pageSearch, g groupKey, limit
 	params := rankParams(ps.p, ps.labels, limit, ps.words)
 	params["ids"] = unread(page)
 	params["group"] = map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
-		"prefix": bandPrefix(g.band)}
+		"prefix": bandPrefix(g.band), "query": "+(" + strings.Join(ps.groupQueries[g], " ") + ")"}
+	params["levels"], params["levelCap"], params["index"] = levelRows, levelCap(limit, ps.cap), searchIndex
 	recs, err := s.read(ctx, searchPageWalk, params)
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
@@ -525,6 +580,7 @@ func (s *Store) walkGroup(ctx context.Context, ps *pageSearch, g groupKey, limit
 		f := foundOf(er)
 		e := f.entity
 		if need[bool](r, "walked") {
+			s.countTake(need[int64](r, "taken"))
 			out = append(out, candidate{id: e.ID, order: need[string](er, keySearchOrder), found: f,
 				rank: kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}})
 			continue

@@ -58,12 +58,15 @@ CALL (probes, vectors, banded, toks, largeTypo) {
 WITH probes, vectors, banded, ranked, expanded, toks,
   reduce(best = null, b IN banded |
     CASE WHEN b.found >= $cap AND (best IS NULL OR b.points > best.points) THEN b ELSE best END) AS best
-CALL (best, ranked, toks) {
-  WITH best AS grp, toks
+CALL (best, ranked, toks, banded) {
+  WITH best AS grp, toks, banded
   WHERE grp IS NOT NULL AND size([c IN ranked WHERE c.points > grp.points]) < $limit
-  CALL (grp, toks) {` + searchGroupWalk + `
+  WITH grp {.*, query: '+(' + reduce(q = '', b IN banded |
+    CASE WHEN b.points = grp.points THEN q + ' (' + b.query + ')' ELSE q END) + ')'} AS grp, toks
+  CALL (grp, toks) {` + searchGroupTake + `
+    RETURN n, taken
   }
-  RETURN collect(DISTINCT grp {.tier, .matched, .quality, .band}) AS walkedGroups, collect(n {.*}) AS walked
+  RETURN collect(DISTINCT grp {.tier, .matched, .quality, .band, taken: taken}) AS walkedGroups, collect(n {.*}) AS walked
 }
 RETURN [p IN probes | p {.i, .found, nodes: [c IN p.nodes | c {.id, .text, .order}]}] AS probes,
   [v IN vectors | v {.i, .found, nodes: [c IN v.nodes | c {.id, .text, .order}]}] AS vectors,
@@ -82,6 +85,7 @@ func (ps *pageSearch) readAhead(r row) {
 		return
 	}
 	gr := groups[0]
+	ps.taken = need[int64](gr, "taken")
 	g := groupKey{tier: int(need[int64](gr, "tier")), matched: int(need[int64](gr, "matched")),
 		quality: int(need[int64](gr, "quality")), band: int(need[int64](gr, "band"))}
 	var walked []candidate

@@ -15,6 +15,11 @@ import (
 // maxVectors bounds the vectors over large probes a search asks the index about.
 const maxVectors = 64
 
+// maxEarlyVectors bounds the vectors over every probe that the statement running the probes
+// takes along, to run those whose probes turn out large: more than the index is asked about, so
+// that a query of four words (four or five probes each) still needs one round trip.
+const maxEarlyVectors = 256
+
 // searchVector is a vector of the page search: a Lucene query, the probes it needs large (their
 // indexes), and the group its entities rank in but for the band.
 type searchVector struct {
@@ -25,8 +30,8 @@ type searchVector struct {
 }
 
 // pageVectors returns the vectors over the probes of byToken (each token in the class of one of
-// them, or unmatched), or false if there are more than maxVectors or one cannot be put as a query.
-func pageVectors(p *kg.SearchPlan, byToken [][]*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe) ([]searchVector, bool) {
+// them, or unmatched), or false if there are more than most or one cannot be put as a query.
+func pageVectors(p *kg.SearchPlan, byToken [][]*searchPageProbe, byTokenClass map[[2]int]*searchPageProbe, most int) ([]searchVector, bool) {
 	combos := [][]*searchPageProbe{{}}
 	for i := range p.Tokens {
 		var next [][]*searchPageProbe
@@ -39,7 +44,7 @@ func pageVectors(p *kg.SearchPlan, byToken [][]*searchPageProbe, byTokenClass ma
 			}
 		}
 		combos = next
-		if len(combos) > maxVectors+1 {
+		if len(combos) > most+1 {
 			return nil, false
 		}
 	}
@@ -157,7 +162,7 @@ CALL (runs) {
   RETURN collect({i: r.v.i, band: b.band, found: inBand, nodes: CASE WHEN inBand >= $cap THEN [] ELSE
     [n IN bandNodes ` + candidates + ` END,
     points: r.v.points - b.band, tier: r.v.tier, matched: r.v.matched, quality: r.v.quality,
-    prefix: b.prefix}) AS banded
+    prefix: b.prefix, query: r.v.query + ' +' + b.term}) AS banded
 }`
 
 	// searchPageVectorResults gives, for each vector run, {i, found, nodes} (entities below

@@ -334,19 +334,7 @@ func (s *Store) backfillWords(ctx context.Context) error {
 			return s.mapError(ctx, "backfill search words", err)
 		}
 	}
-	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, `
-			MATCH (l:ChangeLog {id: 'changes'})
-			SET l.`+keyWordsIndexed+` = true`, nil)
-		if err != nil {
-			return nil, err
-		}
-		return res.Consume(ctx)
-	})
-	if err != nil {
-		return s.mapError(ctx, "backfill search words", err)
-	}
-	return nil
+	return s.markBackfilled(ctx, keyWordsIndexed, "backfill search words")
 }
 
 // writeWords writes the vocabulary of a bulk load (words: of every entity it wrote) into its

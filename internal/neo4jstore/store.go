@@ -115,6 +115,7 @@ type Store struct {
 	cfg        Config
 	uri        string // redacted, for messages
 	roundTrips atomic.Int64
+	takes      searchTakes
 	closed     atomic.Bool
 	done       chan struct{} // closed by Close, to end the probe
 	down       atomic.Bool   // the breaker is open: Neo4j was found unreachable (see breaker.go)

@@ -166,19 +166,7 @@ func (s *Store) backfillTitles(ctx context.Context) error {
 			return s.mapError(ctx, "backfill search titles", err)
 		}
 	}
-	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
-		res, err := tx.Run(ctx, `
-			MATCH (l:ChangeLog {id: 'changes'})
-			SET l.`+keyTitlesIndexed+` = true`, nil)
-		if err != nil {
-			return nil, err
-		}
-		return res.Consume(ctx)
-	})
-	if err != nil {
-		return s.mapError(ctx, "backfill search titles", err)
-	}
-	return nil
+	return s.markBackfilled(ctx, keyTitlesIndexed, "backfill search titles")
 }
 
 // bulkTitles returns the titles of every entity's positions among the relations of a plan
@@ -195,6 +183,20 @@ func bulkTitles(plan *kg.Plan) map[string][]string {
 		out[id] = kg.PositionTitles(id, rels)
 	}
 	return out
+}
+
+// markBackfilled marks the change log with key: the backfill it names is done.
+func (s *Store) markBackfilled(ctx context.Context, key, what string) error {
+	_, err := s.write(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		w := &txWriter{ctx: ctx, tx: tx}
+		return nil, w.exec(`
+			MATCH (l:ChangeLog {id: 'changes'})
+			SET l.`+key+` = true`, nil)
+	})
+	if err != nil {
+		return s.mapError(ctx, what, err)
+	}
+	return nil
 }
 
 // backfillOwed reports whether the change log lacks the mark key, that is, whether a backfill

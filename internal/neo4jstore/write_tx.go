@@ -99,7 +99,8 @@ type txWriter struct {
 func (w *txWriter) lock() error {
 	res, err := w.tx.Run(w.ctx, `
 		MERGE (l:ChangeLog {id: 'changes'})
-		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true, l.`+keyWordsIndexed+` = true
+		ON CREATE SET l.seq = 0, l.`+keyTitlesIndexed+` = true, l.`+keyWordsIndexed+` = true,
+			l.`+keyLevelsIndexed+` = true
 		SET l.lockedAt = datetime()
 		RETURN l.seq AS seq`, nil)
 	if err != nil {

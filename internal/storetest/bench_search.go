@@ -8,7 +8,8 @@ import (
 
 // benchSearches are the searches BenchSearch times, chosen for a graphgen.Generate graph: a name many
 // people share, search as you type, typos, a whole organization name, a meeting name with its
-// number, an acronym, one letter (the broadest prefix) and a kinds filter.
+// number, an acronym, one letter (the broadest prefix) and a kinds filter; then the searches of
+// `make bench` (bench/cmd/benchrun), so that its figures can be taken apart here.
 var benchSearches = []struct {
 	name string
 	q    kg.SearchQuery
@@ -23,6 +24,14 @@ var benchSearches = []struct {
 	{"one letter/a", kg.SearchQuery{Text: "a", Limit: 10}},
 	{"kinds/trade initiatives", kg.SearchQuery{Text: "trade", Kinds: []kg.Kind{kg.KindInitiative}, Limit: 10}},
 	{"first 100/security", kg.SearchQuery{Text: "security", Limit: 100}},
+	{"make bench/garcia", kg.SearchQuery{Text: "garcia", Limit: 10}},
+	{"make bench/ministry of trade", kg.SearchQuery{Text: "ministry of trade", Limit: 10}},
+	{"make bench/maria lopez", kg.SearchQuery{Text: "maria lopez", Limit: 10}},
+	{"make bench/pacific", kg.SearchQuery{Text: "pacific", Limit: 10}},
+	{"make bench/energy plan", kg.SearchQuery{Text: "energy plan", Limit: 10}},
+	{"make bench/smith", kg.SearchQuery{Text: "smith", Limit: 10}},
+	{"make bench/agency", kg.SearchQuery{Text: "agency", Limit: 10}},
+	{"make bench/jose", kg.SearchQuery{Text: "jose", Limit: 10}},
 }
 
 // BenchSearch runs the same search benchmarks on any store, so that stores can be compared side

@@ -137,6 +137,12 @@ func testSearchRanking(t *testing.T, s kg.Store, b *kg.Bundle) {
 			queries = append(queries, kg.SearchQuery{Text: text, Limit: n})
 		}
 	}
+	CheckSearches(t, s, b, queries)
+}
+
+// CheckSearches checks that s, which holds exactly b, answers each of queries as the brute-force
+// reference ranking does, for a store's own tests of the ways its search may go.
+func CheckSearches(t *testing.T, s kg.Store, b *kg.Bundle, queries []kg.SearchQuery) {
 	for _, q := range queries {
 		t.Run(fmt.Sprintf("%q kinds %v first %d", q.Text, q.Kinds, q.Limit), func(t *testing.T) {
 			checkSearch(t, s, b, q)
