@@ -24,6 +24,12 @@ import (
 // entities (docs/search.md). A variable so that tests can make probes large on a small graph.
 var searchCap = 100
 
+// keyCap is the most entities the whole-key lookup reads: the entities named, or also known, as
+// the query is (tiers TierName and TierAlias, which rank first); more make the search rank every
+// hit. A name repeats less often than a word, but a generated graph of a million entities still
+// holds about 800 organizations named "Ministry of Trade", so this cap is higher than searchCap.
+var keyCap int64 = 2000
+
 // searchPageProbe is one probe of the page search: the entities whose best match of token is
 // class, found by queries (several when a two-edit probe needs more clauses than one query may
 // hold). token -1 is the whole-key lookup.
@@ -65,26 +71,26 @@ var (
 	candidates = `WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
       {id: n.id, text: n.searchText, order: n.searchOrder, n: n}]`
 
-	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
-	// probe how many entities its fullest query found (a query that reaches the cap may have found
-	// more) and, below the cap, the entities of the kinds asked for (several queries may find an
-	// entity more than once). Then it runs the vectors of $vectors whose probes all reached the
-	// cap (searchPageVectorRuns).
+	// searchPageProbes runs each probe's queries, at most probe.cap entities each (probeCap), and
+	// returns for each probe how many entities its fullest query found (a query that reaches the
+	// cap may have found more) and, below the cap, the entities of the kinds asked for (several
+	// queries may find an entity more than once). Then it runs the vectors of $vectors whose
+	// probes all reached the cap (searchPageVectorRuns).
 	searchPageProbes = searchExpandWords + `
 UNWIND $probes AS probe
 CALL (probe, expanded) {
   UNWIND [q IN probe.queries | ` + expandedQuery("q") + `] AS query
   CALL (probe, query) {
-    CALL db.index.fulltext.queryNodes(probe.index, query, {limit: $cap}) YIELD node
+    CALL db.index.fulltext.queryNodes(probe.index, query, {limit: probe.cap}) YIELD node
     RETURN count(*) AS found, collect(node) AS nodes
   }
   WITH max(found) AS found, reduce(all = [], ns IN collect(nodes) | all + ns) AS nodes
-  RETURN found, CASE WHEN found >= $cap THEN [] ELSE
+  RETURN found, CASE WHEN found >= probe.cap THEN [] ELSE
     [n IN nodes ` + candidates + ` END AS nodes
 }
 WITH expanded, collect({i: probe.i, token: probe.token, class: probe.class, found: found, nodes: nodes}) AS probes
 CALL (probes, expanded) {
-  WITH [p IN probes WHERE p.found >= $cap | p.i] AS large, expanded
+  WITH [p IN probes WHERE p.token >= 0 AND p.found >= $cap | p.i] AS large, expanded
   WITH [v IN $vectors WHERE all(c IN v.probes WHERE c IN large) | v {.*, query: ` + expandedQuery("v.query") + `}] AS run
   UNWIND CASE WHEN size(run) <= $maxVectors THEN run ELSE [] END AS v` + searchPageVectorRuns + `
 WITH probes, expanded,` + searchPageVectorResults + searchPagePrefetch
@@ -295,7 +301,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 			index = searchKeysIndex
 		}
 		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries),
-			"token": int64(sp.token), "class": int64(sp.class)}
+			"token": int64(sp.token), "class": int64(sp.class), "cap": ps.probeCap(sp)}
 	}
 	params := rankParams(ps.p, ps.labels, ps.q.Limit, nil)
 	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
@@ -327,7 +333,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 			d.fail(pr.key("i"), "probe %d of %d", i, len(ps.all))
 			break
 		}
-		ps.all[i].large = need[int64](pr, "found") >= ps.cap
+		ps.all[i].large = need[int64](pr, "found") >= ps.probeCap(ps.all[i])
 		if !ps.all[i].large {
 			addCandidates(ps.cands, ps.p, pr.rows("nodes"))
 		}
@@ -339,7 +345,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		return false, s.mapError(ctx, "search", d.err)
 	}
 	if ps.keyProbe.large {
-		// More than searchCap entities have the query as a key: rare enough to rank every hit.
+		// More than keyCap entities have the query as a key: rare enough to rank every hit.
 		return false, nil
 	}
 	if ps.early && ps.runnable() > maxVectors {
@@ -358,6 +364,14 @@ func (ps *pageSearch) runnable() int {
 		}
 	}
 	return n
+}
+
+// probeCap is the most entities probe sp reads: searchCap, but keyCap for the whole-key lookup.
+func (ps *pageSearch) probeCap(sp *searchPageProbe) int64 {
+	if sp == ps.keyProbe {
+		return max(ps.cap, keyCap)
+	}
+	return ps.cap
 }
 
 // runLargeVectors runs, unless they ran with the probes, the vectors over the large probes only,

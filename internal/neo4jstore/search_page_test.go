@@ -201,6 +201,7 @@ func TestSearchOneRoundTrip(t *testing.T) {
 		{1, kg.SearchQuery{Text: "garcia", Limit: 10}},
 		{1, kg.SearchQuery{Text: "maria gar", Limit: 10}},
 		{1, kg.SearchQuery{Text: "poyntr", Limit: 10}},
+		{1, kg.SearchQuery{Text: "pablo flores", Limit: 10}}, // more entities with the key than the cap
 	}
 	for _, tc := range tests {
 		neo4jstore.SetSearchCap(t, tc.cap)
