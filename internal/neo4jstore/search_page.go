@@ -24,12 +24,6 @@ import (
 // entities (docs/search.md). A variable so that tests can make probes large on a small graph.
 var searchCap = 100
 
-// keyCap is the most entities the whole-key lookup reads: the entities named, or also known, as
-// the query is (tiers TierName and TierAlias, which rank first); more make the search rank every
-// hit. A name repeats less often than a word, but a generated graph of a million entities still
-// holds about 800 organizations named "Ministry of Trade", so this cap is higher than searchCap.
-var keyCap int64 = 2000
-
 // searchPageProbe is one probe of the page search: the entities whose best match of token is
 // class, found by queries (several when a two-edit probe needs more clauses than one query may
 // hold). token -1 is the whole-key lookup.
@@ -71,26 +65,26 @@ var (
 	candidates = `WHERE size($labels) = 0 OR any(l IN labels(n) WHERE l IN $labels) |
       {id: n.id, text: n.searchText, order: n.searchOrder, n: n}]`
 
-	// searchPageProbes runs each probe's queries, at most probe.cap entities each (probeCap), and
-	// returns for each probe how many entities its fullest query found (a query that reaches the
-	// cap may have found more) and, below the cap, the entities of the kinds asked for (several
-	// queries may find an entity more than once). Then it runs the vectors of $vectors whose
-	// probes all reached the cap (searchPageVectorRuns).
+	// searchPageProbes runs each probe's queries, at most $cap entities each, and returns for each
+	// probe how many entities its fullest query found (a query that reaches the cap may have found
+	// more) and, below the cap, the entities of the kinds asked for (several queries may find an
+	// entity more than once). Then it runs the vectors of $vectors whose probes all reached the
+	// cap (searchPageVectorRuns).
 	searchPageProbes = searchExpandWords + `
 UNWIND $probes AS probe
 CALL (probe, expanded) {
   UNWIND [q IN probe.queries | ` + expandedQuery("q") + `] AS query
   CALL (probe, query) {
-    CALL db.index.fulltext.queryNodes(probe.index, query, {limit: probe.cap}) YIELD node
+    CALL db.index.fulltext.queryNodes(probe.index, query, {limit: $cap}) YIELD node
     RETURN count(*) AS found, collect(node) AS nodes
   }
   WITH max(found) AS found, reduce(all = [], ns IN collect(nodes) | all + ns) AS nodes
-  RETURN found, CASE WHEN found >= probe.cap THEN [] ELSE
+  RETURN found, CASE WHEN found >= $cap THEN [] ELSE
     [n IN nodes ` + candidates + ` END AS nodes
 }
 WITH expanded, collect({i: probe.i, token: probe.token, class: probe.class, found: found, nodes: nodes}) AS probes
 CALL (probes, expanded) {
-  WITH [p IN probes WHERE p.token >= 0 AND p.found >= $cap | p.i] AS large, expanded
+  WITH [p IN probes WHERE p.found >= $cap | p.i] AS large, expanded
   WITH [v IN $vectors WHERE all(c IN v.probes WHERE c IN large) | v {.*, query: ` + expandedQuery("v.query") + `}] AS run
   UNWIND CASE WHEN size(run) <= $maxVectors THEN run ELSE [] END AS v` + searchPageVectorRuns + `
 WITH probes, expanded,` + searchPageVectorResults + searchPagePrefetch
@@ -146,7 +140,7 @@ var searchGroupTake = `
   }
   CALL (grp, toks, leveled) {
     WITH grp, toks, leveled
-    WHERE size(leveled) < $limit
+    WHERE size(leveled) < $limit AND coalesce(grp.walk, true)
     CALL (grp, toks) {` + searchGroupWalk + `
     }
     RETURN collect(n) AS walked
@@ -301,12 +295,13 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 			index = searchKeysIndex
 		}
 		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries),
-			"token": int64(sp.token), "class": int64(sp.class), "cap": ps.probeCap(sp)}
+			"token": int64(sp.token), "class": int64(sp.class)}
 	}
 	params := rankParams(ps.p, ps.labels, ps.q.Limit, nil)
 	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
 	params["expansions"], params["maxVectors"] = ps.expansions, int64(maxVectors)
 	params["levels"], params["levelCap"] = levelRows, levelCap(ps.q.Limit, ps.cap)
+	params["keyGroup"] = ps.keyGroupRow()
 	if ps.early {
 		params["vectors"] = vectorRows(ps.p, ps.vectors)
 	}
@@ -333,7 +328,7 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 			d.fail(pr.key("i"), "probe %d of %d", i, len(ps.all))
 			break
 		}
-		ps.all[i].large = need[int64](pr, "found") >= ps.probeCap(ps.all[i])
+		ps.all[i].large = need[int64](pr, "found") >= ps.cap
 		if !ps.all[i].large {
 			addCandidates(ps.cands, ps.p, pr.rows("nodes"))
 		}
@@ -345,8 +340,11 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		return false, s.mapError(ctx, "search", d.err)
 	}
 	if ps.keyProbe.large {
-		// More than keyCap entities have the query as a key: rare enough to rank every hit.
-		return false, nil
+		// More than searchCap entities have the query as a key: those named so rank first, a
+		// group too large to read, whose page comes from a level (searchPagePrefetch takes it).
+		g, query := ps.keyGroup()
+		ps.uncovered[g] = true
+		ps.groupQueries[g] = []string{query}
 	}
 	if ps.early && ps.runnable() > maxVectors {
 		return false, nil // the statement ran none of them: too many to ask the index about
@@ -366,12 +364,33 @@ func (ps *pageSearch) runnable() int {
 	return n
 }
 
-// probeCap is the most entities probe sp reads: searchCap, but keyCap for the whole-key lookup.
-func (ps *pageSearch) probeCap(sp *searchPageProbe) int64 {
-	if sp == ps.keyProbe {
-		return max(ps.cap, keyCap)
+// keyGroup returns the group of the entities named as the query is (TierName, every token exact,
+// the band of the query's tokens) and the Lucene query of a superset of it in its band: the
+// entities that hold every token.
+func (ps *pageSearch) keyGroup() (groupKey, string) {
+	n := len(ps.p.Tokens)
+	band := min(n, kg.MaxRankedNameTokens)
+	var b strings.Builder
+	for _, t := range ps.p.Tokens {
+		b.WriteString("+" + escapeLucene(t.Text) + " ")
 	}
-	return ps.cap
+	return groupKey{kg.TierName, n, n * int(kg.ExactMatch), band}, "(" + b.String() + "+" + searchBand(band) + ")"
+}
+
+// keyGroupKey is the group of keyGroup.
+func (ps *pageSearch) keyGroupKey() groupKey {
+	g, _ := ps.keyGroup()
+	return g
+}
+
+// keyGroupRow is the group of keyGroup as searchPagePrefetch takes it when the whole-key lookup
+// is large: a band of a vector, as searchPageVectorRuns gives them, that no query read (i -1).
+func (ps *pageSearch) keyGroupRow() map[string]any {
+	g, query := ps.keyGroup()
+	r := kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}
+	return map[string]any{"i": int64(-1), "band": int64(g.band), "found": ps.cap, "nodes": []any{},
+		"points": ps.p.Points(r), "tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
+		"prefix": bandPrefix(g.band), "query": query, "walk": false}
 }
 
 // runLargeVectors runs, unless they ran with the probes, the vectors over the large probes only,
@@ -406,6 +425,7 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 		}
 	}
 	params["largeTypos"] = largeTypos
+	params["keyGroup"] = nil // the key group's page, if any, is taken by walkGroup
 	params["levels"], params["levelCap"] = levelRows, levelCap(ps.q.Limit, ps.cap)
 	recs, err := s.read(ctx, searchPageVectors, params)
 	if err != nil {
@@ -519,6 +539,11 @@ func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool
 		}
 		slices.SortFunc(members, func(a, b candidate) int { return strings.Compare(a.order, b.order) })
 		page = append(page, members[:min(need, len(members))]...)
+		if ps.keyProbe.large && g == ps.keyGroupKey() && len(page) < ps.q.Limit {
+			// Fewer named as the query than the page: the others with it as a key rank next,
+			// and none was read.
+			return nil, false, errFallBack
+		}
 	}
 	ps.attachReadAhead(page)
 	return page, true, nil
@@ -579,7 +604,8 @@ func (s *Store) walkGroup(ctx context.Context, ps *pageSearch, g groupKey, limit
 	params := rankParams(ps.p, ps.labels, limit, ps.words)
 	params["ids"] = unread(page)
 	params["group"] = map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
-		"prefix": bandPrefix(g.band), "query": "+(" + strings.Join(ps.groupQueries[g], " ") + ")"}
+		"prefix": bandPrefix(g.band), "query": "+(" + strings.Join(ps.groupQueries[g], " ") + ")",
+		"walk": !ps.keyProbe.large || g != ps.keyGroupKey()}
 	params["levels"], params["levelCap"], params["index"] = levelRows, levelCap(limit, ps.cap), searchIndex
 	recs, err := s.read(ctx, searchPageWalk, params)
 	if err != nil {

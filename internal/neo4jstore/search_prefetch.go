@@ -28,6 +28,8 @@ import (
 // $limit entities in searchOrder, read whole) and walkedGroups (that group: [] when it was not
 // walked).
 var searchPagePrefetch = `
+WITH probes, vectors, expanded, banded + CASE WHEN any(p IN probes WHERE p.token < 0 AND p.found >= $cap)
+  THEN [$keyGroup] ELSE [] END AS banded
 WITH probes, vectors, banded, expanded, [t IN $tokens | t {.*,
     ones: coalesce(head([x IN expanded WHERE x.marker = t.one | x.words]), t.ones),
     twos: coalesce(head([x IN expanded WHERE x.marker = t.two | x.words]), t.twos)}] AS toks
@@ -70,7 +72,7 @@ CALL (best, ranked, toks, banded) {
 }
 RETURN [p IN probes | p {.i, .found, nodes: [c IN p.nodes | c {.id, .text, .order}]}] AS probes,
   [v IN vectors | v {.i, .found, nodes: [c IN v.nodes | c {.id, .text, .order}]}] AS vectors,
-  [b IN banded | b {.i, .band, .found, nodes: [c IN b.nodes | c {.id, .text, .order}]}] AS banded,
+  [b IN banded WHERE b.i >= 0 | b {.i, .band, .found, nodes: [c IN b.nodes | c {.id, .text, .order}]}] AS banded,
   [c IN ranked[..$limit] | properties(c.n)] AS pre, walkedGroups, walked, expanded`
 
 // readAhead keeps what a statement of the page search read ahead (searchPagePrefetch) from its
