@@ -25,8 +25,8 @@ import (
 var searchCap = 100
 
 // searchPageProbe is one probe of the page search: the entities whose best match of token is
-// class, found by queries (several when a two-edit probe needs more clauses than one query may
-// hold). token -1 is the whole-key lookup.
+// class, found by queries (one: the vocabulary turns a typo probe's patterns into its few words).
+// token -1 is the whole-key lookup.
 type searchPageProbe struct {
 	index   int64 // its place in the probes of the search
 	token   int

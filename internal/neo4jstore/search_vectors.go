@@ -38,7 +38,7 @@ func pageVectors(p *kg.SearchPlan, byToken [][]*searchPageProbe, byTokenClass ma
 		for _, v := range combos {
 			next = append(next, append(slices.Clone(v), nil)) // token i unmatched
 			for _, sp := range byToken[i] {
-				if len(sp.queries) == 1 { // a two-edit probe of several queries fits no vector
+				if len(sp.queries) == 1 { // a probe of several queries would fit no vector
 					next = append(next, append(slices.Clone(v), sp))
 				}
 			}
