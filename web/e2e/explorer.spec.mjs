@@ -270,6 +270,38 @@ test('the search box names what the view shows', async () => {
   assert.equal(await input.inputValue(), 'Tob');
 });
 
+test('someone who goes on to the search box while a panel action loads keeps typing there', async () => {
+  const input = page.getByTestId('search-input');
+  await page.goto(`${base}/#entity=${VELASCO}`);
+  await page.locator('#details-title', { hasText: 'Roberto Velasco' }).waitFor();
+  // The entity the panel opens is held until the box has the text, so its page comes late.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const hold = async (route) => {
+    if (route.request().postData()?.includes('query Entity(')) await held;
+    await route.fallback();
+  };
+  await page.route('**/graphql', hold);
+  try {
+    const link = page.locator('#details .connections li button.link:not([title])').first();
+    const name = (await link.textContent()).trim();
+    await link.click();
+    await page.locator('#details', { hasText: 'Loading' }).waitFor();
+    await input.fill('');
+    await input.pressSequentially('Tob', { delay: 20 });
+    await page.getByTestId('search-result').filter({ hasText: 'Katie Tobin' }).first().waitFor();
+    release();
+    await page.locator('#details-title', { hasText: name }).waitFor();
+    await waitForView('neighborhood', 5);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-input');
+    assert.equal(await input.inputValue(), 'Tob');
+    assert.ok(await page.getByTestId('search-result').filter({ hasText: 'Katie Tobin' }).first().isVisible(), 'the results closed');
+  } finally {
+    release();
+    await page.unroute('**/graphql', hold);
+  }
+});
+
 // Late: it adds a person to the graph. An editor imports a release that writes "Kenneth
 // Salazar"; his page says he may be Ken Salazar, and opens Ken Salazar from there.
 test('an entity page names the entities it may be the same as', async () => {

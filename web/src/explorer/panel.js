@@ -15,13 +15,15 @@ export class Panel {
   }
 
   // keepFocus runs render, and when focus was inside the panel (the button pressed is replaced by
-  // the new content) moves it to the new title, so keyboard users stay where they were.
+  // the new content) moves it to the new title, so keyboard users stay where they were. Focus
+  // that has gone elsewhere while the content loaded (someone typing in the search box) stays.
   keepFocus(render) {
     const had = this.focusPending || this.hasFocus();
     this.focusPending = false;
     render();
     const title = this.details.querySelector('h2');
-    if (had && title) {
+    const at = document.activeElement;
+    if (had && title && (!at || at === document.body || this.hasFocus())) {
       title.tabIndex = -1;
       title.focus();
     }
