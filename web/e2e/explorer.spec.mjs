@@ -75,7 +75,19 @@ async function search(text) {
   const input = page.getByTestId('search-input');
   await input.fill('');
   await input.pressSequentially(text, { delay: 20 });
-  await page.getByTestId('search-result').first().waitFor();
+  try {
+    await page.getByTestId('search-result').first().waitFor();
+  } catch (err) {
+    // Say where focus and the box are: a result that never shows has many possible causes.
+    const seen = await page.evaluate(() => ({
+      focus: document.activeElement?.id || document.activeElement?.tagName,
+      box: document.querySelector('[data-testid=search-input]').value,
+      listHidden: document.getElementById('search-results').hidden,
+      hash: location.hash,
+    }));
+    err.message += `\nsearching for ${JSON.stringify(text)}, the page has ${JSON.stringify(seen)}`;
+    throw err;
+  }
 }
 
 test('search as you type finds Roberto Velasco', async () => {
