@@ -240,6 +240,8 @@ type pageSearch struct {
 	byToken      [][]*searchPageProbe // the probes of each token
 	byTokenClass map[[2]int]*searchPageProbe
 	keyProbe     *searchPageProbe // the query as a whole key
+	keyGroup     groupKey         // the group of the entities named as the query is (keyGroupOf)
+	keyQuery     string           // the Lucene query of a superset of keyGroup in its band
 	vectors      []searchVector
 	early        bool                // the vectors ran with the probes
 	expansions   []any               // of the probes' word markers (wordExpansion)
@@ -279,6 +281,7 @@ func newPageSearch(q kg.SearchQuery, p *kg.SearchPlan, labels []string, probes [
 		}
 		sp.queries = append(sp.queries, pr.query)
 	}
+	ps.keyGroup, ps.keyQuery = keyGroupOf(p)
 	ps.keyProbe = &searchPageProbe{token: -1, index: int64(len(ps.all)), queries: []string{`"` + escapePhrase(p.Key) + `"`}}
 	ps.all = append(ps.all, ps.keyProbe)
 	ps.vectors, ps.early = pageVectors(p, ps.byToken, ps.byTokenClass, maxEarlyVectors)
@@ -297,10 +300,9 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 		rows[i] = map[string]any{"i": int64(i), "index": index, "queries": anyList(sp.queries),
 			"token": int64(sp.token), "class": int64(sp.class)}
 	}
-	params := rankParams(ps.p, ps.labels, ps.q.Limit, nil)
-	params["probes"], params["cap"], params["index"], params["bands"], params["vectors"] = rows, ps.cap, searchIndex, bands, []any{}
+	params := ps.params(ps.q.Limit)
+	params["probes"], params["vectors"] = rows, []any{}
 	params["expansions"], params["maxVectors"] = ps.expansions, int64(maxVectors)
-	params["levels"], params["levelCap"] = levelRows, levelCap(ps.q.Limit, ps.cap)
 	params["keyGroup"] = ps.keyGroupRow()
 	if ps.early {
 		params["vectors"] = vectorRows(ps.p, ps.vectors)
@@ -342,9 +344,8 @@ func (s *Store) runProbes(ctx context.Context, ps *pageSearch) (bool, error) {
 	if ps.keyProbe.large {
 		// More than searchCap entities have the query as a key: those named so rank first, a
 		// group too large to read, whose page comes from a level (searchPagePrefetch takes it).
-		g, query := ps.keyGroup()
-		ps.uncovered[g] = true
-		ps.groupQueries[g] = []string{query}
+		ps.uncovered[ps.keyGroup] = true
+		ps.groupQueries[ps.keyGroup] = []string{ps.keyQuery}
 	}
 	if ps.early && ps.runnable() > maxVectors {
 		return false, nil // the statement ran none of them: too many to ask the index about
@@ -364,33 +365,40 @@ func (ps *pageSearch) runnable() int {
 	return n
 }
 
-// keyGroup returns the group of the entities named as the query is (TierName, every token exact,
-// the band of the query's tokens) and the Lucene query of a superset of it in its band: the
-// entities that hold every token.
-func (ps *pageSearch) keyGroup() (groupKey, string) {
-	n := len(ps.p.Tokens)
+// keyGroupOf returns the group of the entities named as the query of p is (TierName, every token
+// exact, the band of the query's tokens) and the Lucene query of a superset of it in its band:
+// the entities that hold every token.
+func keyGroupOf(p *kg.SearchPlan) (groupKey, string) {
+	n := len(p.Tokens)
 	band := min(n, kg.MaxRankedNameTokens)
 	var b strings.Builder
-	for _, t := range ps.p.Tokens {
+	for _, t := range p.Tokens {
 		b.WriteString("+" + escapeLucene(t.Text) + " ")
 	}
 	return groupKey{kg.TierName, n, n * int(kg.ExactMatch), band}, "(" + b.String() + "+" + searchBand(band) + ")"
 }
 
-// keyGroupKey is the group of keyGroup.
-func (ps *pageSearch) keyGroupKey() groupKey {
-	g, _ := ps.keyGroup()
-	return g
-}
+// isLargeKeyGroup reports whether g is the key group of a whole-key lookup too large to read.
+func (ps *pageSearch) isLargeKeyGroup(g groupKey) bool { return ps.keyProbe.large && g == ps.keyGroup }
 
-// keyGroupRow is the group of keyGroup as searchPagePrefetch takes it when the whole-key lookup
-// is large: a band of a vector, as searchPageVectorRuns gives them, that no query read (i -1).
+// keyGroupRow is the key group as searchPagePrefetch takes it when the whole-key lookup is
+// large: a band of a vector, as searchPageVectorRuns gives them, that no query read (i -1).
 func (ps *pageSearch) keyGroupRow() map[string]any {
-	g, query := ps.keyGroup()
+	g := ps.keyGroup
 	r := kg.SearchRank{Tier: g.tier, Matched: g.matched, Quality: g.quality, NameTokens: g.band}
 	return map[string]any{"i": int64(-1), "band": int64(g.band), "found": ps.cap, "nodes": []any{},
 		"points": ps.p.Points(r), "tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
-		"prefix": bandPrefix(g.band), "query": query, "walk": false}
+		"prefix": bandPrefix(g.band), "query": ps.keyQuery, "walk": false}
+}
+
+// params returns the parameters every statement of the page search takes, for a page of limit:
+// rankParams's, with the words the first round trip expanded (none before it), the index, the
+// cap, the bands and the levels.
+func (ps *pageSearch) params(limit int) map[string]any {
+	params := rankParams(ps.p, ps.labels, limit, ps.words)
+	params["index"], params["cap"], params["bands"] = searchIndex, ps.cap, bands
+	params["levels"], params["levelCap"] = levelRows, levelCap(limit, ps.cap)
+	return params
 }
 
 // runLargeVectors runs, unless they ran with the probes, the vectors over the large probes only,
@@ -408,17 +416,14 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	if len(ps.vectors) == 0 {
 		return true, nil
 	}
-	params := rankParams(ps.p, ps.labels, ps.q.Limit, ps.words)
+	params := ps.params(ps.q.Limit)
 	vectors := vectorRows(ps.p, ps.vectors)
 	for _, v := range vectors {
 		row := v.(map[string]any)
 		row["query"] = ps.expanded.Replace(row["query"].(string))
 	}
-	params["vectors"], params["cap"], params["index"], params["bands"] = vectors, ps.cap, searchIndex, bands
-	largeTypos := make([]any, len(ps.p.Tokens))
-	for i := range largeTypos {
-		largeTypos[i] = false
-	}
+	params["vectors"] = vectors
+	largeTypos := slices.Repeat([]any{false}, len(ps.p.Tokens))
 	for _, sp := range ps.all {
 		if sp.large && sp.token >= 0 && (sp.class == kg.TypoMatch || sp.class == kg.Typo2Match) {
 			largeTypos[sp.token] = true
@@ -426,7 +431,6 @@ func (s *Store) runLargeVectors(ctx context.Context, ps *pageSearch) (bool, erro
 	}
 	params["largeTypos"] = largeTypos
 	params["keyGroup"] = nil // the key group's page, if any, is taken by walkGroup
-	params["levels"], params["levelCap"] = levelRows, levelCap(ps.q.Limit, ps.cap)
 	recs, err := s.read(ctx, searchPageVectors, params)
 	if err != nil {
 		return false, searchPageError(ctx, s, err)
@@ -539,7 +543,7 @@ func (s *Store) takePage(ctx context.Context, ps *pageSearch) ([]candidate, bool
 		}
 		slices.SortFunc(members, func(a, b candidate) int { return strings.Compare(a.order, b.order) })
 		page = append(page, members[:min(need, len(members))]...)
-		if ps.keyProbe.large && g == ps.keyGroupKey() && len(page) < ps.q.Limit {
+		if ps.isLargeKeyGroup(g) && len(page) < ps.q.Limit {
 			// Fewer named as the query than the page: the others with it as a key rank next,
 			// and none was read.
 			return nil, false, errFallBack
@@ -601,12 +605,11 @@ func addCandidates(cands map[string]candidate, p *kg.SearchPlan, nodes []row) {
 // walkGroup returns the first limit entities of group g in searchOrder (searchPageWalk), read
 // whole, and reads the entities of page that are not yet, in the same round trip.
 func (s *Store) walkGroup(ctx context.Context, ps *pageSearch, g groupKey, limit int, page []candidate) ([]candidate, error) {
-	params := rankParams(ps.p, ps.labels, limit, ps.words)
+	params := ps.params(limit)
 	params["ids"] = unread(page)
 	params["group"] = map[string]any{"tier": int64(g.tier), "matched": int64(g.matched), "quality": int64(g.quality),
 		"prefix": bandPrefix(g.band), "query": "+(" + strings.Join(ps.groupQueries[g], " ") + ")",
-		"walk": !ps.keyProbe.large || g != ps.keyGroupKey()}
-	params["levels"], params["levelCap"], params["index"] = levelRows, levelCap(limit, ps.cap), searchIndex
+		"walk": !ps.isLargeKeyGroup(g)}
 	recs, err := s.read(ctx, searchPageWalk, params)
 	if err != nil {
 		return nil, s.mapError(ctx, "search", err)
